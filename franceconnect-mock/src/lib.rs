@@ -1,0 +1,2 @@
+//! The mock provider is being written.
+#![forbid(unsafe_code)]

@@ -1,0 +1,443 @@
+//! One error type for the whole engine, with kinds an adapter can map to a
+//! response.
+//!
+//! Every message is safe to show to a user or to write to a log: no token, no
+//! secret and no personal data ever goes into an error. Provider-supplied
+//! texts (`error_description`) are shortened and kept as data, never parsed.
+
+use std::fmt;
+
+use crate::eidas::Eidas;
+
+/// Everything that can go wrong while configuring FranceConnect or signing a
+/// user in or out.
+///
+/// Use [`Error::kind`] to choose a response, or the predicates
+/// ([`Error::is_timeout`], [`Error::is_user_cancelled`], …).
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The configuration is invalid or incomplete.
+    #[error("invalid FranceConnect configuration: {0}")]
+    Config(#[from] ConfigError),
+    /// The provider's metadata (discovery document or JWKS) is unusable.
+    #[error("the provider's metadata is unusable: {0}")]
+    Discovery(String),
+    /// The provider answered the login with an error (the user cancelled, the
+    /// requested level is not available, the service is down, …).
+    #[error("FranceConnect refused the login: {0}")]
+    Provider(ProviderError),
+    /// The callback does not match a login this browser started (CSRF,
+    /// expired or replayed login, foreign issuer).
+    #[error("the login response does not match a pending login: {0}")]
+    State(StateError),
+    /// The authorization code could not be exchanged for tokens.
+    #[error("the code exchange failed: {0}")]
+    TokenExchange(TokenExchangeError),
+    /// A token failed a cryptographic check (signature, encryption, algorithm).
+    #[error("a token failed its cryptographic checks: {0}")]
+    Jose(JoseError),
+    /// A claim is missing, has the wrong value or the wrong format.
+    #[error("invalid claim: {0}")]
+    Claims(ClaimsError),
+    /// The provider authenticated the user at a lower eIDAS level than asked.
+    #[error("eIDAS level {received} is below the requested {requested}")]
+    EidasTooLow {
+        /// The level this login asked for.
+        requested: Eidas,
+        /// The level the provider reports (`acr`).
+        received: Eidas,
+    },
+    /// The provider could not be reached, timed out or answered with an
+    /// unusable HTTP response.
+    #[error("could not talk to the provider: {0}")]
+    Network(NetworkError),
+}
+
+/// The broad category of an [`Error`], for choosing a response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Fix the configuration: a deployment problem, not the user's.
+    Configuration,
+    /// The provider's metadata is unusable: a provider or deployment problem.
+    Discovery,
+    /// The provider said no (the user cancelled, level not available, …).
+    ProviderRefused,
+    /// The callback does not belong to a pending login: restart the login.
+    State,
+    /// The code exchange failed.
+    TokenExchange,
+    /// A token failed its cryptographic checks.
+    Cryptography,
+    /// A claim is invalid.
+    Claims,
+    /// The user reached a lower eIDAS level than required.
+    EidasTooLow,
+    /// The provider is unreachable, slow or broken: retry later.
+    Network,
+}
+
+impl Error {
+    /// The category of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Config(_) => ErrorKind::Configuration,
+            Error::Discovery(_) => ErrorKind::Discovery,
+            Error::Provider(_) => ErrorKind::ProviderRefused,
+            Error::State(_) => ErrorKind::State,
+            Error::TokenExchange(_) => ErrorKind::TokenExchange,
+            Error::Jose(_) => ErrorKind::Cryptography,
+            Error::Claims(_) => ErrorKind::Claims,
+            Error::EidasTooLow { .. } => ErrorKind::EidasTooLow,
+            Error::Network(_) => ErrorKind::Network,
+        }
+    }
+
+    /// True when a request to the provider timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Network(e) if e.kind == NetworkErrorKind::Timeout)
+    }
+
+    /// True when the user cancelled the login at the provider.
+    pub fn is_user_cancelled(&self) -> bool {
+        matches!(self, Error::Provider(e) if e.code == ProviderErrorCode::AccessDenied)
+    }
+
+    /// True when trying again later may succeed (provider outage, timeout,
+    /// expired login).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Network(_) | Error::Discovery(_) => true,
+            Error::Provider(e) => matches!(
+                e.code,
+                ProviderErrorCode::ServerError
+                    | ProviderErrorCode::TemporarilyUnavailable
+                    | ProviderErrorCode::AccessDenied
+            ),
+            Error::State(_) | Error::TokenExchange(_) => true,
+            _ => false,
+        }
+    }
+
+    /// A short explanation in French, safe to show on an error page.
+    pub fn user_message_fr(&self) -> &'static str {
+        match self {
+            Error::Config(_) | Error::Discovery(_) => {
+                "Le service est mal configuré pour FranceConnect. Réessayez plus tard."
+            }
+            Error::Provider(e) => match e.code {
+                ProviderErrorCode::AccessDenied => "Vous avez annulé la connexion.",
+                ProviderErrorCode::InvalidAcr => "Le niveau de sécurité demandé n'est pas disponible.",
+                ProviderErrorCode::ServerError | ProviderErrorCode::TemporarilyUnavailable => {
+                    "FranceConnect est momentanément indisponible. Réessayez dans quelques minutes."
+                }
+                _ => "FranceConnect a refusé la demande de connexion.",
+            },
+            Error::State(StateError::Expired) => "La demande de connexion a expiré. Recommencez la connexion.",
+            Error::State(_) => {
+                "Cette réponse ne correspond à aucune connexion en cours dans ce navigateur. Recommencez la connexion."
+            }
+            Error::EidasTooLow { .. } => "Le niveau de sécurité atteint est insuffisant pour ce service.",
+            Error::Network(_) => "FranceConnect ne répond pas. Réessayez dans quelques minutes.",
+            Error::TokenExchange(_) | Error::Jose(_) | Error::Claims(_) => {
+                "La réponse de FranceConnect n'a pas pu être vérifiée. Recommencez la connexion."
+            }
+        }
+    }
+}
+
+/// A configuration problem, found when the configuration is built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub(crate) String);
+
+impl ConfigError {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        Self(message.into())
+    }
+}
+
+/// The error codes the provider sends back on the callback.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ProviderErrorCode {
+    /// The user cancelled.
+    AccessDenied,
+    /// The requested `acr_values` are not available on this platform.
+    InvalidAcr,
+    /// The request was malformed.
+    InvalidRequest,
+    /// The `idp_hint` is not valid.
+    InvalidIdpHint,
+    /// The response type is not supported.
+    UnsupportedResponseType,
+    /// The provider failed.
+    ServerError,
+    /// A dependency of the provider (such as the national register) is down.
+    TemporarilyUnavailable,
+    /// Another code, kept as sent (truncated to 64 characters).
+    Other(String),
+}
+
+impl ProviderErrorCode {
+    /// Parses an `error` parameter.
+    pub fn parse(code: &str) -> Self {
+        match code {
+            "access_denied" => Self::AccessDenied,
+            "invalid_acr" => Self::InvalidAcr,
+            "invalid_request" => Self::InvalidRequest,
+            "invalid_idp_hint" => Self::InvalidIdpHint,
+            "unsupported_response_type" => Self::UnsupportedResponseType,
+            "server_error" => Self::ServerError,
+            "temporarily_unavailable" => Self::TemporarilyUnavailable,
+            other => Self::Other(sanitize(other, 64)),
+        }
+    }
+
+    /// The code as the protocol spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccessDenied => "access_denied",
+            Self::InvalidAcr => "invalid_acr",
+            Self::InvalidRequest => "invalid_request",
+            Self::InvalidIdpHint => "invalid_idp_hint",
+            Self::UnsupportedResponseType => "unsupported_response_type",
+            Self::ServerError => "server_error",
+            Self::TemporarilyUnavailable => "temporarily_unavailable",
+            Self::Other(code) => code,
+        }
+    }
+}
+
+impl fmt::Display for ProviderErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An error the provider returned on the callback.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderError {
+    /// The `error` parameter.
+    pub code: ProviderErrorCode,
+    /// The `error_description` parameter, shortened and stripped of control
+    /// characters. Provider text: escape it before putting it in HTML.
+    pub description: Option<String>,
+}
+
+impl fmt::Display for ProviderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.description {
+            Some(d) => write!(f, "{} ({d})", self.code),
+            None => write!(f, "{}", self.code),
+        }
+    }
+}
+
+/// Why a callback does not match a pending login.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StateError {
+    /// The callback has no `state` parameter.
+    #[error("the callback carries no state")]
+    Missing,
+    /// No pending login has this `state` (forged, replayed or from another
+    /// browser).
+    #[error("the state does not match a pending login")]
+    Mismatch,
+    /// The pending login is older than its lifetime.
+    #[error("the pending login has expired")]
+    Expired,
+    /// The callback's `iss` parameter is missing or names another issuer.
+    #[error("the callback comes from another issuer")]
+    IssuerMismatch,
+    /// The callback has neither `code` nor `error`.
+    #[error("the callback carries no authorization code")]
+    MissingCode,
+}
+
+/// Why the code exchange failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TokenExchangeError {
+    /// The token endpoint answered with an OAuth error (`invalid_grant`,
+    /// `invalid_client`, …).
+    #[error("the token endpoint answered `{code}` (HTTP {status})")]
+    Refused {
+        /// The HTTP status.
+        status: u16,
+        /// The `error` field, shortened.
+        code: String,
+    },
+    /// The token response is not the expected JSON document.
+    #[error("malformed token response: {0}")]
+    Malformed(String),
+}
+
+/// Why a token failed its cryptographic checks.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum JoseError {
+    /// The token is not a well-formed compact JWS/JWE.
+    #[error("malformed token: {0}")]
+    Malformed(String),
+    /// The token is larger than the configured limit.
+    #[error("token larger than {limit} bytes")]
+    TooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// The signature algorithm is not on the allow-list.
+    #[error("signature algorithm `{0}` is not allowed")]
+    SignatureAlgorithmNotAllowed(String),
+    /// The key-management algorithm is not on the allow-list.
+    #[error("encryption algorithm `{0}` is not allowed")]
+    EncryptionAlgorithmNotAllowed(String),
+    /// The content encryption is not `A256GCM`.
+    #[error("content encryption `{0}` is not allowed")]
+    ContentEncryptionNotAllowed(String),
+    /// The JWE is compressed (`zip`), which is refused.
+    #[error("compressed tokens are refused")]
+    Compressed,
+    /// The token has critical header parameters we do not understand.
+    #[error("critical header parameters are not supported")]
+    CriticalHeader,
+    /// The JWE does not declare a nested JWT (`cty: JWT`).
+    #[error("the encrypted token does not contain a JWT")]
+    NotNested,
+    /// The platform always encrypts, but this token is not encrypted.
+    #[error("the token should be encrypted")]
+    NotEncrypted,
+    /// The platform never encrypts, but this token is encrypted.
+    #[error("the token should not be encrypted")]
+    UnexpectedEncryption,
+    /// No key matches the token's `kid`.
+    #[error("no key matches the token's key id")]
+    UnknownKey,
+    /// The signature is invalid.
+    #[error("invalid signature")]
+    BadSignature,
+    /// The token could not be decrypted.
+    #[error("decryption failed")]
+    DecryptionFailed,
+}
+
+/// A missing or invalid claim. The message names the claim but never shows
+/// its value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{field}`: {reason}")]
+pub struct ClaimsError {
+    /// The claim's name.
+    pub field: &'static str,
+    /// What is wrong with it.
+    pub reason: &'static str,
+}
+
+impl ClaimsError {
+    pub(crate) fn new(field: &'static str, reason: &'static str) -> Self {
+        Self { field, reason }
+    }
+}
+
+/// What went wrong talking to the provider.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{endpoint}: {kind}")]
+pub struct NetworkError {
+    /// Which endpoint (`token`, `userinfo`, `jwks`, `discovery`).
+    pub endpoint: &'static str,
+    /// What happened.
+    pub kind: NetworkErrorKind,
+}
+
+/// The kinds of [`NetworkError`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum NetworkErrorKind {
+    /// The request took longer than the configured timeout.
+    #[error("timed out")]
+    Timeout,
+    /// The connection could not be established.
+    #[error("connection failed")]
+    Connect,
+    /// The provider answered with an unexpected HTTP status.
+    #[error("unexpected HTTP status {0}")]
+    Status(u16),
+    /// The response body exceeds the size limit.
+    #[error("response larger than {0} bytes")]
+    TooLarge(usize),
+    /// The response has the wrong content type.
+    #[error("unexpected content type")]
+    ContentType,
+    /// Another transport failure.
+    #[error("transport error")]
+    Other,
+}
+
+impl From<StateError> for Error {
+    fn from(e: StateError) -> Self {
+        Error::State(e)
+    }
+}
+impl From<JoseError> for Error {
+    fn from(e: JoseError) -> Self {
+        Error::Jose(e)
+    }
+}
+impl From<ClaimsError> for Error {
+    fn from(e: ClaimsError) -> Self {
+        Error::Claims(e)
+    }
+}
+impl From<TokenExchangeError> for Error {
+    fn from(e: TokenExchangeError) -> Self {
+        Error::TokenExchange(e)
+    }
+}
+impl From<NetworkError> for Error {
+    fn from(e: NetworkError) -> Self {
+        Error::Network(e)
+    }
+}
+
+/// Keeps at most `max` characters of provider text and drops control
+/// characters, so that it can be logged and displayed safely.
+pub(crate) fn sanitize(text: &str, max: usize) -> String {
+    text.chars().filter(|c| !c.is_control()).take(max).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn provider_codes_round_trip_and_unknown_codes_are_sanitized() {
+        for code in [
+            "access_denied",
+            "invalid_acr",
+            "server_error",
+            "temporarily_unavailable",
+        ] {
+            assert_eq!(ProviderErrorCode::parse(code).as_str(), code);
+        }
+        let odd = ProviderErrorCode::parse(&format!("x\u{7}{}", "y".repeat(100)));
+        assert_eq!(odd.as_str().len(), 64);
+        assert!(!odd.as_str().contains('\u{7}'));
+    }
+
+    #[test]
+    fn predicates_follow_the_kind() {
+        let cancelled = Error::Provider(ProviderError {
+            code: ProviderErrorCode::AccessDenied,
+            description: None,
+        });
+        assert!(cancelled.is_user_cancelled());
+        assert_eq!(cancelled.kind(), ErrorKind::ProviderRefused);
+        let timeout = Error::Network(NetworkError {
+            endpoint: "token",
+            kind: NetworkErrorKind::Timeout,
+        });
+        assert!(timeout.is_timeout() && timeout.is_retryable());
+        assert!(!cancelled.is_timeout());
+    }
+}

@@ -1,0 +1,254 @@
+//! Typed OpenID Connect scopes, with FranceConnect's aliases.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// A scope FranceConnect understands.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum Scope {
+    /// `openid`: always sent, gives `sub`.
+    OpenId,
+    /// `given_name`.
+    GivenName,
+    /// `family_name` (birth name).
+    FamilyName,
+    /// `birthdate`.
+    Birthdate,
+    /// `gender`.
+    Gender,
+    /// `birthplace`.
+    Birthplace,
+    /// `birthcountry`.
+    Birthcountry,
+    /// `email`.
+    Email,
+    /// `preferred_username` (usage name).
+    PreferredUsername,
+    /// `identite_pivot`: given_name, family_name, birthdate, gender,
+    /// birthplace, birthcountry. (Older documents say `pivot_identity`,
+    /// which is parsed as this.)
+    IdentitePivot,
+    /// `profile`: given_name, family_name, birthdate, gender,
+    /// preferred_username.
+    Profile,
+    /// `birth`: birthplace, birthcountry.
+    Birth,
+    /// Another scope a client has been granted (e.g. `idp_birthdate`), kept
+    /// as written. Only scope-token characters are accepted.
+    Other(String),
+}
+
+/// A scope string with characters RFC 6749 does not allow.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid scope `{0}`")]
+pub struct InvalidScope(String);
+
+impl Scope {
+    /// The scope as sent to the provider.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Scope::OpenId => "openid",
+            Scope::GivenName => "given_name",
+            Scope::FamilyName => "family_name",
+            Scope::Birthdate => "birthdate",
+            Scope::Gender => "gender",
+            Scope::Birthplace => "birthplace",
+            Scope::Birthcountry => "birthcountry",
+            Scope::Email => "email",
+            Scope::PreferredUsername => "preferred_username",
+            Scope::IdentitePivot => "identite_pivot",
+            Scope::Profile => "profile",
+            Scope::Birth => "birth",
+            Scope::Other(s) => s,
+        }
+    }
+
+    /// The claims this scope gives, aliases expanded.
+    pub fn claims(&self) -> &'static [&'static str] {
+        match self {
+            Scope::OpenId => &["sub"],
+            Scope::GivenName => &["given_name"],
+            Scope::FamilyName => &["family_name"],
+            Scope::Birthdate => &["birthdate"],
+            Scope::Gender => &["gender"],
+            Scope::Birthplace => &["birthplace"],
+            Scope::Birthcountry => &["birthcountry"],
+            Scope::Email => &["email"],
+            Scope::PreferredUsername => &["preferred_username"],
+            Scope::IdentitePivot => &[
+                "given_name",
+                "family_name",
+                "birthdate",
+                "gender",
+                "birthplace",
+                "birthcountry",
+            ],
+            Scope::Profile => &["given_name", "family_name", "birthdate", "gender", "preferred_username"],
+            Scope::Birth => &["birthplace", "birthcountry"],
+            Scope::Other(_) => &[],
+        }
+    }
+}
+
+impl FromStr for Scope {
+    type Err = InvalidScope;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "openid" => Scope::OpenId,
+            "given_name" => Scope::GivenName,
+            "family_name" => Scope::FamilyName,
+            "birthdate" => Scope::Birthdate,
+            "gender" => Scope::Gender,
+            "birthplace" => Scope::Birthplace,
+            "birthcountry" => Scope::Birthcountry,
+            "email" => Scope::Email,
+            "preferred_username" => Scope::PreferredUsername,
+            "identite_pivot" | "pivot_identity" => Scope::IdentitePivot,
+            "profile" => Scope::Profile,
+            "birth" => Scope::Birth,
+            other => {
+                // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
+                let valid = !other.is_empty()
+                    && other.len() <= 64
+                    && other
+                        .bytes()
+                        .all(|b| b == 0x21 || (0x23..=0x5B).contains(&b) || (0x5D..=0x7E).contains(&b));
+                if !valid {
+                    return Err(InvalidScope(other.chars().take(64).collect()));
+                }
+                Scope::Other(other.to_owned())
+            }
+        })
+    }
+}
+
+impl TryFrom<String> for Scope {
+    type Error = InvalidScope;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl From<Scope> for String {
+    fn from(s: Scope) -> Self {
+        s.as_str().to_owned()
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A set of scopes that always contains `openid`, in a stable order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Scopes(Vec<Scope>);
+
+impl Scopes {
+    /// `openid` plus the given scopes, without duplicates.
+    pub fn new(scopes: impl IntoIterator<Item = Scope>) -> Self {
+        let mut all = vec![Scope::OpenId];
+        for s in scopes {
+            if !all.contains(&s) {
+                all.push(s);
+            }
+        }
+        Scopes(all)
+    }
+
+    /// Parses a space- or comma-separated list (`"identite_pivot email"`).
+    pub fn parse(list: &str) -> Result<Self, InvalidScope> {
+        let scopes = list
+            .split([' ', ','])
+            .filter(|s| !s.is_empty())
+            .map(str::parse)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self::new(scopes))
+    }
+
+    /// The scopes, `openid` first.
+    pub fn iter(&self) -> impl Iterator<Item = &Scope> {
+        self.0.iter()
+    }
+
+    /// True if the set contains this scope.
+    pub fn contains(&self, scope: &Scope) -> bool {
+        self.0.contains(scope)
+    }
+
+    /// True if some scope in the set gives this claim.
+    pub fn grants_claim(&self, claim: &str) -> bool {
+        self.0.iter().any(|s| s.claims().contains(&claim))
+    }
+}
+
+impl Default for Scopes {
+    /// `openid identite_pivot email`: the pivot identity and a contact address.
+    fn default() -> Self {
+        Scopes::new([Scope::IdentitePivot, Scope::Email])
+    }
+}
+
+impl fmt::Display for Scopes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, s) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" ")?;
+            }
+            f.write_str(s.as_str())?;
+        }
+        Ok(())
+    }
+}
+
+impl TryFrom<String> for Scopes {
+    type Error = InvalidScope;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Scopes::parse(&s)
+    }
+}
+
+impl From<Scopes> for String {
+    fn from(s: Scopes) -> Self {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn openid_is_always_first_and_duplicates_go() {
+        let s = Scopes::parse("email,identite_pivot email").unwrap();
+        assert_eq!(s.to_string(), "openid email identite_pivot");
+        assert_eq!(Scopes::parse("openid").unwrap().to_string(), "openid");
+    }
+
+    #[test]
+    fn aliases_expand_to_claims() {
+        let s = Scopes::parse("profile birth").unwrap();
+        assert!(s.grants_claim("preferred_username"));
+        assert!(s.grants_claim("birthcountry"));
+        assert!(!s.grants_claim("email"));
+        assert_eq!(
+            Scopes::parse("pivot_identity").unwrap().to_string(),
+            "openid identite_pivot"
+        );
+    }
+
+    #[test]
+    fn invalid_scope_characters_are_refused() {
+        assert!(Scopes::parse("email \"x\"").is_err());
+        assert!(Scopes::parse("a\\b").is_err());
+        assert_eq!(
+            Scopes::parse("idp_birthdate").unwrap().to_string(),
+            "openid idp_birthdate"
+        );
+    }
+}
