@@ -1,2 +1,76 @@
-//! The mock provider is being written.
+//! A faithful local FranceConnect / FranceConnect+ OpenID Connect provider,
+//! for development and tests.
+//!
+//! It follows the real platform where it is strict: authorization code flow
+//! only, exact redirect URIs, unknown authorize parameters refused on an
+//! error page, `client_secret_post` only, single-use 30-second codes,
+//! 60-second tokens, pairwise `sub`, signed userinfo (`application/jwt`),
+//! and on FranceConnect+ ID tokens and userinfo encrypted to the client's
+//! key. Switchable scenarios (failures, tampered tokens, key rotation,
+//! forced errors, automatic approval) let tests exercise a client's
+//! defences.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), franceconnect_mock::MockError> {
+//! use franceconnect_mock::{Client, Endpoint, MockProvider, Platform};
+//! let mock = MockProvider::new(Platform::FranceConnect)
+//!     .client(Client::new("app", "secret", "http://localhost:3000/callback", "http://localhost:3000/"))
+//!     .start()
+//!     .await?;
+//! mock.auto_approve(Some("default"), None); // headless logins as the default person
+//! assert_eq!(mock.request_count(Endpoint::Token), 0);
+//! mock.shutdown().await;
+//! # Ok(()) }
+//! ```
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod authorize;
+mod config;
+mod discovery;
+mod handle;
+mod html;
+mod identities;
+mod interaction;
+mod issuance;
+mod keys;
+mod logout;
+mod params;
+mod provider;
+mod random;
+mod scenarios;
+mod scopes;
+mod server;
+mod state;
+mod token_endpoint;
+mod tokens;
+mod userinfo;
+
+pub use config::{Client, ClientKeys, Eidas, EncryptionAlg, Platform, SigningAlg};
+pub use handle::MockHandle;
+pub use identities::Identity;
+pub use provider::MockProvider;
+pub use scenarios::{Endpoint, Failure, Tamper};
+
+/// Why the mock could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum MockError {
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: String,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The client registration is invalid for the platform.
+    #[error("invalid configuration: {0}")]
+    Config(String),
+    /// The identities could not be loaded.
+    #[error("invalid identities: {0}")]
+    Identities(String),
+    /// The signing keys could not be generated.
+    #[error("key generation failed: {0}")]
+    Keys(String),
+}

@@ -19,7 +19,7 @@ use crate::http_client::HttpClient;
 /// How long a document lives when the provider sends no `max-age`.
 pub(crate) const DEFAULT_TTL: Duration = Duration::from_secs(600);
 /// Bounds on the provider's `max-age`.
-const MIN_TTL: Duration = Duration::from_secs(5);
+const MIN_TTL: Duration = Duration::from_secs(1);
 const MAX_TTL: Duration = Duration::from_secs(24 * 3600);
 /// How long a stale document is served after a failed fetch before trying
 /// again.

@@ -14,7 +14,7 @@ use crate::eidas::Eidas;
 ///
 /// Use [`Error::kind`] to choose a response, or the predicates
 /// ([`Error::is_timeout`], [`Error::is_user_cancelled`], …).
-#[derive(Debug, Clone, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The configuration is invalid or incomplete.

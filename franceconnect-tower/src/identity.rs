@@ -203,13 +203,10 @@ impl InseeCommune {
         if b.len() != 5 || !b[2..].iter().all(u8::is_ascii_digit) {
             return Err(BAD);
         }
-        let dept_ok = match (b[0], b[1]) {
-            (b'2', b'A' | b'B') => true,
-            (b'0', b'1'..=b'9') => true,
-            (b'1'..=b'8', b'0'..=b'9') => true,
-            (b'9', b'0'..=b'5' | b'7' | b'8') => true,
-            _ => false,
-        };
+        let dept_ok = matches!(
+            (b[0], b[1]),
+            (b'2', b'A' | b'B') | (b'0', b'1'..=b'9') | (b'1'..=b'8', b'0'..=b'9') | (b'9', b'0'..=b'5' | b'7' | b'8')
+        );
         if dept_ok { Ok(Self(code)) } else { Err(BAD) }
     }
 

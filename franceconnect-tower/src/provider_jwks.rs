@@ -49,14 +49,14 @@ impl ProviderJwks {
         let header = jose::Header::parse(token, 3, max_len)?;
         let alg = header.signing_alg(allowed)?;
         let kid = header.kid();
-        let mut keys = self.candidates(&*self.document.get(jwks_uri).await?, kid, alg);
+        let mut keys = self.candidates(&self.document.get(jwks_uri).await?, kid, alg);
         if keys.is_empty() {
             if self.may_refetch() {
                 tracing::info!(kid, "unknown signing key id: re-fetching the provider's JWKS");
-                keys = self.candidates(&*self.document.refresh(jwks_uri).await?, kid, alg);
+                keys = self.candidates(&self.document.refresh(jwks_uri).await?, kid, alg);
             } else {
                 // Another task may be re-fetching right now: share its result.
-                keys = self.candidates(&*self.document.get(jwks_uri).await?, kid, alg);
+                keys = self.candidates(&self.document.get(jwks_uri).await?, kid, alg);
             }
         }
         if keys.is_empty() {

@@ -78,9 +78,9 @@ impl ServiceKeys {
     pub fn generate(alg: EncryptionAlg) -> Result<Self, ConfigError> {
         let failed = |_| ConfigError::new("key generation failed");
         let mut jwk = match alg {
-            EncryptionAlg::EcdhEs => EcKeyPair::generate(EcCurve::P256).map_err(failed)?.to_jwk_private_key(),
+            EncryptionAlg::EcdhEs => EcKeyPair::generate(EcCurve::P256).map_err(failed)?.to_jwk_key_pair(),
             EncryptionAlg::RsaOaep | EncryptionAlg::RsaOaep256 => {
-                RsaKeyPair::generate(3072).map_err(failed)?.to_jwk_private_key()
+                RsaKeyPair::generate(3072).map_err(failed)?.to_jwk_key_pair()
             }
         };
         let kid = format!("enc-{}", &random_token()[..16]);
@@ -164,6 +164,14 @@ fn parse_key(value: &Value) -> Result<ServiceKey, ConfigError> {
         .ok_or_else(|| ConfigError::new("missing `kid`"))?;
     if text("d").is_none() {
         return Err(ConfigError::new("not a private key (no `d`)"));
+    }
+    let public_members: &[&str] = if text("kty") == Some("EC") {
+        &["x", "y"]
+    } else {
+        &["n", "e"]
+    };
+    if let Some(m) = public_members.iter().find(|m| text(m).is_none()) {
+        return Err(ConfigError::new(format!("missing the public member `{m}`")));
     }
     if let Some(u) = text("use") {
         if u != "enc" {
@@ -255,13 +263,13 @@ mod tests {
 
     #[test]
     fn weak_or_wrong_keys_are_refused() {
-        let small = RsaKeyPair::generate(1024).unwrap().to_jwk_private_key();
+        let small = RsaKeyPair::generate(1024).unwrap().to_jwk_key_pair();
         let mut small = small.as_ref().clone();
         small.insert("kid".into(), "k".into());
         let err = ServiceKeys::from_jwks_json(&json!({"keys":[small]}).to_string()).unwrap_err();
         assert!(err.0.contains("2048"), "{err}");
 
-        let p384 = EcKeyPair::generate(EcCurve::P384).unwrap().to_jwk_private_key();
+        let p384 = EcKeyPair::generate(EcCurve::P384).unwrap().to_jwk_key_pair();
         let mut p384 = p384.as_ref().clone();
         p384.insert("kid".into(), "k".into());
         assert!(

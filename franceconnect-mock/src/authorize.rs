@@ -1,0 +1,265 @@
+//! `GET /authorize`: strict validation of the authorization request, then
+//! the acr resolution, the scenario switches (callback error, automatic
+//! approval) or the login page.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::{RawQuery, State};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::config::Eidas;
+use crate::html;
+use crate::interaction;
+use crate::params::Params;
+use crate::scenarios::Endpoint;
+use crate::scopes;
+use crate::state::{PendingLogin, Shared};
+
+/// Parameters the platform accepts; anything else is refused.
+const ALLOWED: &[&str] = &[
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "scope",
+    "acr_values",
+    "nonce",
+    "state",
+    "prompt",
+    "claims",
+    "idp_hint",
+    "ui_locales",
+];
+
+/// Minimum length of `nonce` and `state`.
+const MIN_RANDOM_LEN: usize = 22;
+
+/// A refused request: rendered as the error page, never redirected.
+struct Refusal {
+    error: &'static str,
+    description: String,
+}
+
+fn refuse(error: &'static str, description: impl Into<String>) -> Refusal {
+    Refusal {
+        error,
+        description: description.into(),
+    }
+}
+
+/// The handler.
+pub(crate) async fn authorize(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuery) -> Response {
+    shared.counters.hit(Endpoint::Authorize);
+    let platform = shared.platform.display_name();
+    let params = match Params::parse(query.as_deref().unwrap_or("")) {
+        Ok(params) => params,
+        Err(name) => {
+            return html::error_page(
+                platform,
+                "invalid_request",
+                &format!("Le paramètre « {name} » est présent plusieurs fois."),
+            );
+        }
+    };
+    let login = match validate(&shared, &params) {
+        Ok(login) => login,
+        Err(refusal) => {
+            tracing::warn!(error = refusal.error, description = %refusal.description, "authorize: request refused");
+            return html::error_page(platform, refusal.error, &refusal.description);
+        }
+    };
+
+    // acr_values: unknown values dropped, the lowest remaining taken, and it
+    // must be one the platform accepts.
+    let acr_values = params.get("acr_values").unwrap_or_default();
+    let lowest = acr_values.split(' ').filter_map(Eidas::parse).min();
+    let requested_acr = match lowest {
+        Some(level) if shared.platform.accepts(level) => level,
+        _ => {
+            let accepted: Vec<&str> = shared.platform.accepted_levels().iter().map(|l| l.as_str()).collect();
+            tracing::warn!(acr_values, "authorize: invalid_acr");
+            let url = shared.error_callback(
+                &login.redirect_uri,
+                &login.state,
+                "invalid_acr",
+                &format!(
+                    "acr_values « {acr_values} » non supporté par {platform} (valeurs acceptées : {})",
+                    accepted.join(", ")
+                ),
+            );
+            return Redirect::to(&url).into_response();
+        }
+    };
+    let login = PendingLogin { requested_acr, ..login };
+
+    let (callback_error, auto_approve) = {
+        let scenarios = shared.scenarios();
+        (scenarios.callback_error.clone(), scenarios.auto_approve.clone())
+    };
+    if let Some(error) = callback_error {
+        tracing::info!(error, "scenario: callback error");
+        let url = shared.error_callback(
+            &login.redirect_uri,
+            &login.state,
+            &error,
+            &callback_error_description(&error),
+        );
+        return Redirect::to(&url).into_response();
+    }
+    if let Some((identity_id, level)) = auto_approve {
+        let identity_id = match identity_id {
+            Some(id) => id,
+            None => shared.identities[0].id.clone(),
+        };
+        if shared.identity(&identity_id).is_none() {
+            return html::error_page_with_status(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                platform,
+                "server_error",
+                &format!("auto_approve : identité « {identity_id} » inconnue du simulateur."),
+            );
+        }
+        let acr = level.unwrap_or(requested_acr);
+        tracing::info!(identity = %identity_id, %acr, "scenario: auto-approve");
+        let url = shared.complete_login(login, &identity_id, acr);
+        return Redirect::to(&url).into_response();
+    }
+
+    let uid = shared.add_pending(login.clone());
+    interaction::render(&shared, &uid, &login)
+}
+
+/// Checks everything but `acr_values`' content; the returned login has a
+/// placeholder level.
+fn validate(shared: &Shared, params: &Params) -> Result<PendingLogin, Refusal> {
+    if let Some(name) = params.first_unknown(ALLOWED) {
+        return Err(refuse(
+            "invalid_request",
+            format!("Le paramètre « {name} » n'est pas autorisé."),
+        ));
+    }
+    let required = |name: &'static str| {
+        params.get(name).ok_or_else(|| {
+            refuse(
+                "invalid_request",
+                format!("Le paramètre obligatoire « {name} » est manquant."),
+            )
+        })
+    };
+    let client_id = required("client_id")?;
+    let client = shared.clients.get(client_id).ok_or_else(|| {
+        refuse(
+            "invalid_client",
+            format!("Le fournisseur de service « {client_id} » est inconnu."),
+        )
+    })?;
+    let redirect_uri = required("redirect_uri")?;
+    if !client.redirect_uris.iter().any(|uri| uri == redirect_uri) {
+        return Err(refuse(
+            "invalid_redirect_uri",
+            format!("L'URL de retour « {redirect_uri} » n'est pas enregistrée pour ce fournisseur de service."),
+        ));
+    }
+    let response_type = required("response_type")?;
+    if response_type != "code" {
+        return Err(refuse(
+            "unsupported_response_type",
+            format!("response_type « {response_type} » non supporté (seul « code » est accepté)."),
+        ));
+    }
+    let scope = required("scope")?;
+    if !scope.split(' ').any(|s| s == "openid") {
+        return Err(refuse("invalid_request", "Le scope « openid » est obligatoire."));
+    }
+    required("acr_values")?;
+    let nonce = required("nonce")?;
+    if nonce.chars().count() < MIN_RANDOM_LEN {
+        return Err(refuse(
+            "invalid_request",
+            format!("Le paramètre « nonce » doit contenir au moins {MIN_RANDOM_LEN} caractères."),
+        ));
+    }
+    let state = required("state")?;
+    if state.chars().count() < MIN_RANDOM_LEN {
+        return Err(refuse(
+            "invalid_request",
+            format!("Le paramètre « state » doit contenir au moins {MIN_RANDOM_LEN} caractères."),
+        ));
+    }
+    if let Some(prompt) = params.get("prompt") {
+        let values: Vec<&str> = prompt.split(' ').filter(|v| !v.is_empty()).collect();
+        if values.is_empty() || values.iter().any(|v| *v != "login" && *v != "consent") {
+            return Err(refuse(
+                "invalid_request",
+                format!("prompt « {prompt} » non supporté (valeurs acceptées : login, consent)."),
+            ));
+        }
+    }
+    let amr_requested = match params.get("claims") {
+        None => false,
+        Some(claims) => amr_requested(claims).ok_or_else(|| {
+            refuse(
+                "invalid_request",
+                "Le paramètre « claims » doit être un objet JSON valide.",
+            )
+        })?,
+    };
+    Ok(PendingLogin {
+        client_id: client_id.to_owned(),
+        redirect_uri: redirect_uri.to_owned(),
+        state: state.to_owned(),
+        nonce: nonce.to_owned(),
+        scopes: scopes::granted(scope),
+        requested_acr: Eidas::Eidas1,
+        amr_requested,
+        created: Instant::now(),
+    })
+}
+
+/// Parses the `claims` parameter; `Some(true)` when it asks for `amr` in
+/// the ID token, `None` when it is not a valid claims request.
+fn amr_requested(claims: &str) -> Option<bool> {
+    let value: serde_json::Value = serde_json::from_str(claims).ok()?;
+    let object = value.as_object()?;
+    for (member, request) in object {
+        if member != "id_token" && member != "userinfo" {
+            return None;
+        }
+        if !request.is_object() {
+            return None;
+        }
+    }
+    Some(
+        object
+            .get("id_token")
+            .and_then(|id_token| id_token.get("amr"))
+            .is_some_and(|amr| amr.is_null() || amr.is_object()),
+    )
+}
+
+/// A French description for a forced callback error.
+fn callback_error_description(error: &str) -> String {
+    match error {
+        "access_denied" => "L'utilisateur a annulé la connexion.".into(),
+        "server_error" => "Une erreur technique est survenue.".into(),
+        "temporarily_unavailable" => {
+            "Le service est temporairement indisponible (registre national injoignable).".into()
+        }
+        "invalid_idp_hint" => "Le fournisseur d'identité demandé n'est pas disponible.".into(),
+        other => format!("Erreur simulée : {other}."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn claims_parameter() {
+        assert_eq!(amr_requested(r#"{"id_token":{"amr":{"essential":true}}}"#), Some(true));
+        assert_eq!(amr_requested(r#"{"id_token":{"amr":null}}"#), Some(true));
+        assert_eq!(amr_requested(r#"{"userinfo":{"email":null}}"#), Some(false));
+        assert_eq!(amr_requested("not json"), None);
+        assert_eq!(amr_requested("[1]"), None);
+    }
+}

@@ -1,0 +1,95 @@
+//! `GET /.well-known/openid-configuration` and `GET /jwks`: the provider's
+//! metadata and public signing keys, cacheable for ten minutes.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use crate::config::Platform;
+use crate::scenarios::{self, Endpoint};
+use crate::scopes;
+use crate::state::Shared;
+
+/// The `Cache-Control` of discovery and JWKS.
+const CACHE_CONTROL: &str = "public, max-age=600";
+
+/// The discovery document.
+pub(crate) fn document(shared: &Shared) -> Value {
+    let issuer = &shared.issuer;
+    let (signing, mut claims): (Vec<&str>, Vec<&str>) = match shared.platform {
+        Platform::FranceConnect => (vec!["ES256", "RS256"], vec!["given_name_array", "idp_birthdate"]),
+        Platform::FranceConnectPlus => (vec!["ES256"], vec![]),
+    };
+    let mut all_claims = vec![
+        "sub",
+        "given_name",
+        "family_name",
+        "birthdate",
+        "gender",
+        "birthplace",
+        "birthcountry",
+        "email",
+        "preferred_username",
+        "amr",
+    ];
+    all_claims.append(&mut claims);
+    let acr: Vec<&str> = shared.platform.accepted_levels().iter().map(|l| l.as_str()).collect();
+    let mut doc = json!({
+        "issuer": issuer,
+        "authorization_endpoint": format!("{issuer}/authorize"),
+        "token_endpoint": format!("{issuer}/token"),
+        "userinfo_endpoint": format!("{issuer}/userinfo"),
+        "end_session_endpoint": format!("{issuer}/session/end"),
+        "jwks_uri": format!("{issuer}/jwks"),
+        "scopes_supported": scopes::SUPPORTED,
+        "claims_supported": all_claims,
+        "claim_types_supported": ["normal"],
+        "claims_parameter_supported": true,
+        "request_parameter_supported": false,
+        "request_uri_parameter_supported": false,
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query"],
+        "grant_types_supported": ["authorization_code"],
+        "subject_types_supported": ["pairwise"],
+        "acr_values_supported": acr,
+        "prompt_values_supported": ["login", "consent"],
+        "id_token_signing_alg_values_supported": signing,
+        "userinfo_signing_alg_values_supported": signing,
+        "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt"],
+        "authorization_response_iss_parameter_supported": true,
+    });
+    if shared.platform == Platform::FranceConnectPlus {
+        let object = doc.as_object_mut().expect("an object");
+        let algs = json!(["ECDH-ES", "RSA-OAEP", "RSA-OAEP-256"]);
+        object.insert("id_token_encryption_alg_values_supported".into(), algs.clone());
+        object.insert("id_token_encryption_enc_values_supported".into(), json!(["A256GCM"]));
+        object.insert("userinfo_encryption_alg_values_supported".into(), algs);
+        object.insert("userinfo_encryption_enc_values_supported".into(), json!(["A256GCM"]));
+    }
+    doc
+}
+
+/// `GET /.well-known/openid-configuration`.
+pub(crate) async fn openid_configuration(State(shared): State<Arc<Shared>>) -> Response {
+    shared.counters.hit(Endpoint::Discovery);
+    let failure = shared.scenarios().failure(Endpoint::Discovery);
+    if let Some(response) = scenarios::apply_failure(failure, Endpoint::Discovery, "application/json").await {
+        return response;
+    }
+    ([(header::CACHE_CONTROL, CACHE_CONTROL)], Json(document(&shared))).into_response()
+}
+
+/// `GET /jwks`.
+pub(crate) async fn jwks(State(shared): State<Arc<Shared>>) -> Response {
+    shared.counters.hit(Endpoint::Jwks);
+    let failure = shared.scenarios().failure(Endpoint::Jwks);
+    if let Some(response) = scenarios::apply_failure(failure, Endpoint::Jwks, "application/json").await {
+        return response;
+    }
+    let jwks = shared.keys().current.public_jwks();
+    ([(header::CACHE_CONTROL, CACHE_CONTROL)], Json(jwks)).into_response()
+}

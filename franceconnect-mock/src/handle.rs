@@ -1,0 +1,178 @@
+//! [`MockHandle`]: the running mock, its address, and the scenario switches.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::config::{Eidas, Platform};
+use crate::identities::Identity;
+use crate::keys::SigningKeys;
+use crate::scenarios::{Endpoint, Failure, Scenarios, Tamper};
+use crate::state::Shared;
+
+/// A running mock provider. Cheap to clone; the server stops on
+/// [`MockHandle::shutdown`] or when the last clone is dropped.
+#[derive(Clone)]
+pub struct MockHandle {
+    inner: Arc<Inner>,
+}
+
+/// What the clones share.
+struct Inner {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    stop: Mutex<Option<oneshot::Sender<()>>>,
+    task: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.get_mut().unwrap_or_else(|e| e.into_inner()).take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+impl std::fmt::Debug for MockHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockHandle")
+            .field("issuer", &self.inner.shared.issuer)
+            .field("platform", &self.inner.shared.platform)
+            .finish()
+    }
+}
+
+impl MockHandle {
+    /// Wraps a started server.
+    pub(crate) fn new(shared: Arc<Shared>, addr: SocketAddr, stop: oneshot::Sender<()>, task: JoinHandle<()>) -> Self {
+        MockHandle {
+            inner: Arc::new(Inner {
+                shared,
+                addr,
+                stop: Mutex::new(Some(stop)),
+                task: Mutex::new(Some(task)),
+            }),
+        }
+    }
+
+    fn shared(&self) -> &Shared {
+        &self.inner.shared
+    }
+
+    fn with_scenarios<R>(&self, f: impl FnOnce(&mut Scenarios) -> R) -> R {
+        f(&mut self.shared().scenarios())
+    }
+
+    /// The issuer, e.g. `http://127.0.0.1:4000/api/v2` (no trailing slash);
+    /// discovery is at `{issuer}/.well-known/openid-configuration`.
+    pub fn issuer(&self) -> String {
+        self.shared().issuer.clone()
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.inner.addr
+    }
+
+    /// The platform imitated.
+    pub fn platform(&self) -> Platform {
+        self.shared().platform
+    }
+
+    /// The identities that can log in.
+    pub fn identities(&self) -> Vec<Identity> {
+        self.shared().identities.clone()
+    }
+
+    /// The provider's current public signing JWKS.
+    pub fn jwks(&self) -> serde_json::Value {
+        self.shared().keys().current.public_jwks()
+    }
+
+    /// Headless logins: when on, a valid `GET /authorize` immediately
+    /// redirects (303) to the callback with a code, as if `identity_id`
+    /// (default: the first identity) logged in at `eidas` (default: the
+    /// requested level). `None, None` turns it off, so to log in as the
+    /// default person at the requested level pass its id:
+    /// `auto_approve(Some("default"), None)`.
+    pub fn auto_approve(&self, identity_id: Option<&str>, eidas: Option<Eidas>) {
+        let setting = match (identity_id, eidas) {
+            (None, None) => None,
+            (id, level) => Some((id.map(str::to_owned), level)),
+        };
+        self.with_scenarios(|s| s.auto_approve = setting);
+    }
+
+    /// When `Some(code)`, logins are answered on the callback with
+    /// `?error=code&error_description=…&state=…&iss=…` (e.g.
+    /// `access_denied`, `server_error`, `temporarily_unavailable`) until
+    /// turned off with `None`.
+    pub fn set_callback_error(&self, error: Option<&str>) {
+        self.with_scenarios(|s| s.callback_error = error.map(str::to_owned));
+    }
+
+    /// Injects (or with `None` removes) a failure on an endpoint
+    /// (`Token`, `Userinfo`, `Jwks` or `Discovery`; ignored on the others).
+    pub fn set_failure(&self, endpoint: Endpoint, failure: Option<Failure>) {
+        if matches!(endpoint, Endpoint::Authorize | Endpoint::SessionEnd) {
+            tracing::warn!(
+                ?endpoint,
+                "set_failure: only Token, Userinfo, Jwks and Discovery can fail"
+            );
+            return;
+        }
+        self.with_scenarios(|s| s.set_failure(endpoint, failure));
+    }
+
+    /// Replaces the signing keys with new ones (new kids); the old keys
+    /// leave the JWKS and are no longer used to sign.
+    pub fn rotate_signing_key(&self) {
+        let platform = self.shared().platform;
+        let fresh = SigningKeys::generate(platform).expect("key generation with OpenSSL succeeds");
+        let mut keys = self.shared().keys_mut();
+        let old = std::mem::replace(&mut keys.current, fresh);
+        keys.retired.push(old);
+        tracing::info!("scenario: signing keys rotated");
+    }
+
+    /// Tokens carry this `acr` whatever was requested and chosen (`None`:
+    /// the level reached).
+    pub fn set_acr_override(&self, acr: Option<Eidas>) {
+        self.with_scenarios(|s| s.acr_override = acr);
+    }
+
+    /// Tampers with the tokens issued from now on (`None`: correct tokens).
+    pub fn set_tamper(&self, tamper: Option<Tamper>) {
+        self.with_scenarios(|s| s.tamper = tamper);
+    }
+
+    /// Requests received by `endpoint` since start (or the last
+    /// [`reset_counts`](Self::reset_counts)).
+    pub fn request_count(&self, endpoint: Endpoint) -> usize {
+        self.shared().counters.get(endpoint)
+    }
+
+    /// Sets all request counters back to zero.
+    pub fn reset_counts(&self) {
+        self.shared().counters.reset();
+    }
+
+    /// Turns every scenario off (counters are kept).
+    pub fn reset(&self) {
+        self.with_scenarios(|s| *s = Scenarios::default());
+    }
+
+    /// Stops the server and waits for it to finish.
+    pub async fn shutdown(self) {
+        let stop = self.inner.stop.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(stop) = stop {
+            let _ = stop.send(());
+        }
+        let task = self.inner.task.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(task) = task {
+            let _ = task.await;
+        }
+    }
+}

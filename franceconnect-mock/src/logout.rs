@@ -1,0 +1,145 @@
+//! `GET /session/end`: RP-initiated logout. The `id_token_hint` must be a
+//! JWS this provider signed (checked with its own keys, expired accepted,
+//! encrypted refused) and the `post_logout_redirect_uri` registered for the
+//! token's audience.
+
+use std::sync::Arc;
+
+use axum::extract::{RawQuery, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use josekit::jwk::Jwk;
+use josekit::jws::JwsVerifier;
+use serde_json::Value;
+
+use crate::html;
+use crate::params::Params;
+use crate::scenarios::Endpoint;
+use crate::state::{Shared, callback_url};
+
+/// Parameters accepted by the endpoint.
+const ALLOWED: &[&str] = &[
+    "id_token_hint",
+    "post_logout_redirect_uri",
+    "state",
+    "ui_locales",
+    "client_id",
+];
+
+/// A verifier for one of the provider's (private) keys.
+fn verifier(key: &Jwk) -> Option<Box<dyn JwsVerifier>> {
+    let mut public = key.to_public_key().ok()?;
+    if let Some(kid) = key.key_id() {
+        public.set_key_id(kid);
+    }
+    match key.algorithm()? {
+        "ES256" => Some(Box::new(josekit::jws::ES256.verifier_from_jwk(&public).ok()?)),
+        "RS256" => Some(Box::new(josekit::jws::RS256.verifier_from_jwk(&public).ok()?)),
+        _ => None,
+    }
+}
+
+/// Verifies `hint` with the provider's current and retired keys and returns
+/// its claims.
+fn verify_hint(shared: &Shared, hint: &str) -> Result<serde_json::Map<String, Value>, &'static str> {
+    match hint.split('.').count() {
+        3 => {}
+        5 => return Err("L'id_token_hint est chiffré : transmettez le jeton signé (JWS) déchiffré."),
+        _ => return Err("L'id_token_hint n'est pas un jeton JWT."),
+    }
+    let verifiers: Vec<Box<dyn JwsVerifier>> = {
+        let keys = shared.keys();
+        std::iter::once(&keys.current)
+            .chain(&keys.retired)
+            .flat_map(|generation| generation.all())
+            .filter_map(verifier)
+            .collect()
+    };
+    let (payload, _header) = josekit::jws::deserialize_compact_with_selector(hint, |header| {
+        Ok(verifiers
+            .iter()
+            .find(|v| v.key_id() == header.key_id() && v.algorithm().name() == header.algorithm().unwrap_or(""))
+            .map(|v| &**v))
+    })
+    .map_err(|_| "La signature de l'id_token_hint est invalide ou n'a pas été émise par ce fournisseur.")?;
+    let claims: serde_json::Map<String, Value> =
+        serde_json::from_slice(&payload).map_err(|_| "Le contenu de l'id_token_hint est illisible.")?;
+    if claims.get("iss").and_then(Value::as_str) != Some(shared.issuer.as_str()) {
+        return Err("L'id_token_hint n'a pas été émis par ce fournisseur.");
+    }
+    Ok(claims)
+}
+
+/// The handler.
+pub(crate) async fn end_session(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuery) -> Response {
+    shared.counters.hit(Endpoint::SessionEnd);
+    let platform = shared.platform.display_name();
+    let refuse = |error: &str, description: &str| {
+        tracing::warn!(error, description, "session/end: refused");
+        html::error_page(platform, error, description)
+    };
+    let params = match Params::parse(query.as_deref().unwrap_or("")) {
+        Ok(params) => params,
+        Err(name) => {
+            return refuse(
+                "invalid_request",
+                &format!("Le paramètre « {name} » est présent plusieurs fois."),
+            );
+        }
+    };
+    if let Some(name) = params.first_unknown(ALLOWED) {
+        return refuse(
+            "invalid_request",
+            &format!("Le paramètre « {name} » n'est pas autorisé."),
+        );
+    }
+    let Some(hint) = params.get("id_token_hint") else {
+        return refuse(
+            "invalid_request",
+            "Le paramètre obligatoire « id_token_hint » est manquant.",
+        );
+    };
+    let claims = match verify_hint(&shared, hint) {
+        Ok(claims) => claims,
+        Err(description) => return refuse("invalid_request", description),
+    };
+    let aud = claims.get("aud").and_then(Value::as_str).unwrap_or_default();
+    let Some(client) = shared.clients.get(aud) else {
+        return refuse(
+            "invalid_client",
+            "Le fournisseur de service de l'id_token_hint est inconnu.",
+        );
+    };
+    if params.get("client_id").is_some_and(|id| id != client.client_id) {
+        return refuse(
+            "invalid_request",
+            "client_id ne correspond pas à l'audience de l'id_token_hint.",
+        );
+    }
+    let Some(target) = params.get("post_logout_redirect_uri") else {
+        return refuse(
+            "invalid_request",
+            "Le paramètre obligatoire « post_logout_redirect_uri » est manquant.",
+        );
+    };
+    if !client.post_logout_redirect_uris.iter().any(|uri| uri == target) {
+        return refuse(
+            "invalid_request",
+            &format!("L'URL de déconnexion « {target} » n'est pas enregistrée pour ce fournisseur de service."),
+        );
+    }
+    // End the provider-side session: the access tokens of this person at
+    // this client stop working.
+    if let Some(sub) = claims.get("sub").and_then(Value::as_str) {
+        let mut store = shared.store();
+        store.access_tokens.retain(|_, grant| {
+            grant.client_id != client.client_id
+                || crate::tokens::pairwise_sub(&grant.client_id, &grant.identity_id) != sub
+        });
+    }
+    tracing::info!(client_id = %client.client_id, "session/end: logged out");
+    let url = match params.get("state") {
+        Some(state) => callback_url(target, &[("state", state)]),
+        None => target.to_owned(),
+    };
+    Redirect::to(&url).into_response()
+}

@@ -1,0 +1,198 @@
+//! `franceconnect-mock`: runs a local FranceConnect / FranceConnect+
+//! provider with one registered client, for development.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+use std::path::PathBuf;
+
+use clap::Parser;
+use franceconnect_mock::{Client, ClientKeys, Eidas, EncryptionAlg, MockError, MockProvider, Platform, SigningAlg};
+
+/// The client secret used when none is given (a public development value).
+const DEFAULT_SECRET: &str = "franceconnect-mock-secret";
+
+/// A faithful local FranceConnect / FranceConnect+ OpenID Connect provider
+/// for development and tests. Every flag can also be set through the
+/// environment variable shown.
+#[derive(Debug, Parser)]
+#[command(name = "franceconnect-mock", version, about)]
+struct Args {
+    /// Platform to imitate: `fc` (FranceConnect, eidas1) or `fcplus`
+    /// (FranceConnect+, eidas2/eidas3, encrypted tokens).
+    #[arg(long, env = "MOCK_PLATFORM", default_value = "fc")]
+    platform: Platform,
+
+    /// Address to listen on.
+    #[arg(long, env = "MOCK_BIND", default_value = "127.0.0.1:4000")]
+    bind: String,
+
+    /// Origin the issuer is built from when the mock is reached under
+    /// another name than the bound address (e.g. `http://localhost:4000`).
+    #[arg(long, env = "MOCK_PUBLIC_URL")]
+    public_url: Option<String>,
+
+    /// Client id of the registered service provider.
+    #[arg(long, env = "MOCK_CLIENT_ID", default_value = "franceconnect-mock-client")]
+    client_id: String,
+
+    /// Client secret (client_secret_post).
+    #[arg(long, env = "MOCK_CLIENT_SECRET", default_value = DEFAULT_SECRET)]
+    client_secret: String,
+
+    /// Registered callback URI (repeatable; comma-separated in the
+    /// environment).
+    #[arg(
+        long = "redirect-uri",
+        env = "MOCK_REDIRECT_URI",
+        value_delimiter = ',',
+        default_value = "http://localhost:3000/auth/callback"
+    )]
+    redirect_uris: Vec<String>,
+
+    /// Registered post-logout redirect URI (repeatable; comma-separated in
+    /// the environment).
+    #[arg(
+        long = "post-logout-redirect-uri",
+        env = "MOCK_POST_LOGOUT_REDIRECT_URI",
+        value_delimiter = ',',
+        default_value = "http://localhost:3000/"
+    )]
+    post_logout_redirect_uris: Vec<String>,
+
+    /// URL of the client's public encryption JWKS (FranceConnect+).
+    #[arg(long, env = "MOCK_CLIENT_JWKS_URI")]
+    client_jwks_uri: Option<url::Url>,
+
+    /// File holding the client's public encryption JWKS (FranceConnect+),
+    /// instead of --client-jwks-uri.
+    #[arg(long, env = "MOCK_CLIENT_JWKS_FILE", conflicts_with = "client_jwks_uri")]
+    client_jwks_file: Option<PathBuf>,
+
+    /// JWE key management algorithm (FranceConnect+): ECDH-ES, RSA-OAEP or
+    /// RSA-OAEP-256.
+    #[arg(long, env = "MOCK_ENCRYPTION_ALG", default_value = "ECDH-ES")]
+    encryption_alg: EncryptionAlg,
+
+    /// Signature algorithm: ES256, or RS256 (FranceConnect only).
+    #[arg(long, env = "MOCK_SIGNING_ALG", default_value = "ES256")]
+    signing_alg: SigningAlg,
+
+    /// JSON file of identities replacing the embedded ones.
+    #[arg(long, env = "MOCK_IDENTITIES_FILE")]
+    identities_file: Option<PathBuf>,
+
+    /// Log in automatically as this identity (skips the login page).
+    #[arg(long, env = "MOCK_AUTO_APPROVE")]
+    auto_approve: Option<String>,
+
+    /// eIDAS level reached by automatic logins (default: the requested one).
+    #[arg(long, env = "MOCK_AUTO_APPROVE_LEVEL", requires = "auto_approve")]
+    auto_approve_level: Option<Eidas>,
+}
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "franceconnect_mock=info".into()),
+        )
+        .init();
+    if let Err(error) = run(Args::parse()).await {
+        eprintln!("franceconnect-mock: {error}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(args: Args) -> Result<(), MockError> {
+    let mut client = Client::new(
+        args.client_id.clone(),
+        args.client_secret.clone(),
+        args.redirect_uris[0].clone(),
+        args.post_logout_redirect_uris.first().cloned().unwrap_or_default(),
+    )
+    .signing_alg(args.signing_alg);
+    client.redirect_uris = args.redirect_uris.clone();
+    client.post_logout_redirect_uris = args.post_logout_redirect_uris.clone();
+    let keys = match (&args.client_jwks_uri, &args.client_jwks_file) {
+        (Some(uri), _) => Some(ClientKeys::JwksUri(uri.clone())),
+        (None, Some(path)) => {
+            let text =
+                std::fs::read_to_string(path).map_err(|e| MockError::Config(format!("{}: {e}", path.display())))?;
+            let jwks =
+                serde_json::from_str(&text).map_err(|e| MockError::Config(format!("{}: {e}", path.display())))?;
+            Some(ClientKeys::Inline(jwks))
+        }
+        (None, None) => None,
+    };
+    match (args.platform, keys) {
+        (Platform::FranceConnectPlus, Some(keys)) => {
+            client = client.encryption(args.encryption_alg, keys);
+        }
+        (Platform::FranceConnectPlus, None) => {
+            return Err(MockError::Config(
+                "FranceConnect+ encrypts tokens: give --client-jwks-uri or --client-jwks-file".into(),
+            ));
+        }
+        (Platform::FranceConnect, Some(_)) => {
+            return Err(MockError::Config(
+                "FranceConnect does not encrypt tokens: drop --client-jwks-uri/--client-jwks-file".into(),
+            ));
+        }
+        (Platform::FranceConnect, None) => {}
+    }
+
+    let mut provider = MockProvider::new(args.platform).client(client).bind(args.bind);
+    if let Some(path) = &args.identities_file {
+        provider = provider.identities_file(path)?;
+    }
+    if let Some(url) = args.public_url {
+        provider = provider.public_base_url(url);
+    }
+    let mock = provider.start().await?;
+    if let Some(identity) = &args.auto_approve {
+        if !mock.identities().iter().any(|i| &i.id == identity) {
+            return Err(MockError::Config(format!(
+                "--auto-approve: unknown identity `{identity}`"
+            )));
+        }
+        mock.auto_approve(Some(identity), args.auto_approve_level);
+    }
+
+    let issuer = mock.issuer();
+    println!(
+        "{} mock provider listening on {}",
+        args.platform.display_name(),
+        mock.addr()
+    );
+    println!("  issuer:    {issuer}");
+    println!("  discovery: {issuer}/.well-known/openid-configuration");
+    let secret_note = if args.client_secret == DEFAULT_SECRET {
+        format!("default secret `{DEFAULT_SECRET}`")
+    } else {
+        "secret from --client-secret / MOCK_CLIENT_SECRET".to_owned()
+    };
+    println!("  client:    {} (client_secret_post, {secret_note})", args.client_id);
+    println!("    signing:          {}", args.signing_alg.as_str());
+    if args.platform == Platform::FranceConnectPlus {
+        println!("    encryption:       {} + A256GCM", args.encryption_alg.as_str());
+    }
+    for uri in &args.redirect_uris {
+        println!("    redirect_uri:     {uri}");
+    }
+    for uri in &args.post_logout_redirect_uris {
+        println!("    post_logout_uri:  {uri}");
+    }
+    if let Some(identity) = &args.auto_approve {
+        println!("  auto-approve as `{identity}`");
+    }
+    println!(
+        "  identities: {}",
+        mock.identities()
+            .iter()
+            .map(|i| i.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    std::future::pending::<()>().await;
+    Ok(())
+}

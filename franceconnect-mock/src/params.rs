@@ -1,0 +1,54 @@
+//! Parsing of query strings and form bodies into parameters, refusing
+//! repeated parameters as the platform does.
+
+use std::collections::HashMap;
+
+/// Decoded parameters; empty values count as absent.
+#[derive(Debug, Default)]
+pub(crate) struct Params(HashMap<String, String>);
+
+impl Params {
+    /// Parses `application/x-www-form-urlencoded` text. Returns the name of
+    /// the first repeated parameter as an error.
+    pub fn parse(raw: &str) -> Result<Params, String> {
+        let mut map = HashMap::new();
+        for (name, value) in url::form_urlencoded::parse(raw.as_bytes()) {
+            if map.insert(name.to_string(), value.to_string()).is_some() {
+                return Err(name.to_string());
+            }
+        }
+        Ok(Params(map))
+    }
+
+    /// A non-empty parameter.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str).filter(|v| !v.is_empty())
+    }
+
+    /// The first parameter whose name is not in `allowed`, in a stable order.
+    pub fn first_unknown(&self, allowed: &[&str]) -> Option<&str> {
+        let mut unknown: Vec<&str> = self
+            .0
+            .keys()
+            .map(String::as_str)
+            .filter(|name| !allowed.contains(name))
+            .collect();
+        unknown.sort_unstable();
+        unknown.first().copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_and_unknown_parameters() {
+        assert_eq!(Params::parse("a=1&a=2").unwrap_err(), "a");
+        let p = Params::parse("a=1&b=&c=x%20y").unwrap();
+        assert_eq!(p.get("a"), Some("1"));
+        assert_eq!(p.get("b"), None);
+        assert_eq!(p.get("c"), Some("x y"));
+        assert_eq!(p.first_unknown(&["a", "b"]), Some("c"));
+    }
+}

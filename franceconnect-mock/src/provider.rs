@@ -1,0 +1,167 @@
+//! [`MockProvider`]: configuring and starting the mock.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use crate::MockError;
+use crate::config::{Client, Platform};
+use crate::handle::MockHandle;
+use crate::identities::Identity;
+use crate::keys::{CLIENT_JWKS_TIMEOUT, KeyRing, SigningKeys};
+use crate::scenarios::{Counters, Scenarios};
+use crate::server::{self, BASE_PATH};
+use crate::state::{DEFAULT_CODE_LIFETIME, Shared, Store};
+
+/// Builder of a mock FranceConnect / FranceConnect+ provider.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), franceconnect_mock::MockError> {
+/// use franceconnect_mock::{Client, MockProvider, Platform};
+/// let mock = MockProvider::new(Platform::FranceConnect)
+///     .client(Client::new("my-app", "my-secret", "http://localhost:3000/callback", "http://localhost:3000/"))
+///     .start()
+///     .await?;
+/// println!("issuer: {}", mock.issuer());
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct MockProvider {
+    platform: Platform,
+    clients: Vec<Client>,
+    identities: Vec<Identity>,
+    bind: String,
+    public_base_url: Option<String>,
+    code_lifetime: Duration,
+}
+
+impl MockProvider {
+    /// A provider imitating `platform`, with the default identities, no
+    /// client yet, listening on `127.0.0.1:0` (a free port).
+    pub fn new(platform: Platform) -> Self {
+        MockProvider {
+            platform,
+            clients: Vec::new(),
+            identities: Identity::defaults(),
+            bind: "127.0.0.1:0".into(),
+            public_base_url: None,
+            code_lifetime: DEFAULT_CODE_LIFETIME,
+        }
+    }
+
+    /// Registers a client (service provider).
+    pub fn client(mut self, client: Client) -> Self {
+        self.clients.push(client);
+        self
+    }
+
+    /// Replaces the identities (the first one is the default person).
+    pub fn identities(mut self, identities: Vec<Identity>) -> Self {
+        self.identities = identities;
+        self
+    }
+
+    /// Replaces the identities with those of a JSON file.
+    pub fn identities_file(self, path: impl AsRef<Path>) -> Result<Self, MockError> {
+        Ok(self.identities(Identity::load_file(path)?))
+    }
+
+    /// The address to listen on, e.g. `"127.0.0.1:4000"` (default
+    /// `"127.0.0.1:0"`).
+    pub fn bind(mut self, addr: impl Into<String>) -> Self {
+        self.bind = addr.into();
+        self
+    }
+
+    /// The origin the issuer is built from, e.g. `"http://localhost:4000"`,
+    /// when the mock is reached through another name than its bound address
+    /// (default: `http://{bound address}`, `127.0.0.1` for an unspecified IP).
+    pub fn public_base_url(mut self, url: impl Into<String>) -> Self {
+        self.public_base_url = Some(url.into().trim_end_matches('/').to_owned());
+        self
+    }
+
+    /// Lifetime of authorization codes (30 s on the platform); shorten it in
+    /// tests of code expiry.
+    pub fn code_lifetime(mut self, lifetime: Duration) -> Self {
+        self.code_lifetime = lifetime;
+        self
+    }
+
+    /// Binds, generates the signing keys and serves in a background task.
+    pub async fn start(self) -> Result<MockHandle, MockError> {
+        if self.clients.is_empty() {
+            return Err(MockError::Config("no client registered".into()));
+        }
+        let mut clients = HashMap::new();
+        for client in self.clients {
+            client.validate(self.platform).map_err(MockError::Config)?;
+            if clients.contains_key(&client.client_id) {
+                return Err(MockError::Config(format!(
+                    "client `{}` registered twice",
+                    client.client_id
+                )));
+            }
+            clients.insert(client.client_id.clone(), client);
+        }
+        if self.identities.is_empty() {
+            return Err(MockError::Identities("the identity list is empty".into()));
+        }
+        let platform = self.platform;
+        let keys = tokio::task::spawn_blocking(move || SigningKeys::generate(platform))
+            .await
+            .map_err(|e| MockError::Keys(e.to_string()))?
+            .map_err(|e| MockError::Keys(e.to_string()))?;
+        let http = reqwest::Client::builder()
+            .timeout(CLIENT_JWKS_TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| MockError::Config(format!("HTTP client: {e}")))?;
+
+        let listener = tokio::net::TcpListener::bind(&self.bind)
+            .await
+            .map_err(|source| MockError::Bind {
+                addr: self.bind.clone(),
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| MockError::Bind {
+            addr: self.bind.clone(),
+            source,
+        })?;
+        let origin = match self.public_base_url {
+            Some(url) => url,
+            None if addr.ip().is_unspecified() => format!("http://127.0.0.1:{}", addr.port()),
+            None => format!("http://{addr}"),
+        };
+        let shared = Arc::new(Shared {
+            platform,
+            issuer: format!("{origin}{BASE_PATH}"),
+            clients,
+            identities: self.identities,
+            keys: RwLock::new(KeyRing {
+                current: keys,
+                retired: Vec::new(),
+            }),
+            store: Mutex::new(Store::default()),
+            scenarios: Mutex::new(Scenarios::default()),
+            counters: Counters::default(),
+            code_lifetime: self.code_lifetime,
+            http,
+        });
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let app = server::router(shared.clone());
+        let task = tokio::spawn(async move {
+            let served = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
+            if let Err(error) = served {
+                tracing::error!(%error, "mock provider stopped");
+            }
+        });
+        tracing::info!(issuer = %shared.issuer, platform = platform.display_name(), "mock provider started");
+        Ok(MockHandle::new(shared, addr, stop, task))
+    }
+}

@@ -1,0 +1,30 @@
+//! The HTTP routes of the provider, all under `/api/v2`.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::state::Shared;
+use crate::{authorize, discovery, interaction, logout, token_endpoint, userinfo};
+
+/// Path prefix of every endpoint (the issuer is the origin plus this).
+pub(crate) const BASE_PATH: &str = "/api/v2";
+
+/// The router.
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    let routes = Router::new()
+        .route(
+            "/.well-known/openid-configuration",
+            get(discovery::openid_configuration),
+        )
+        .route("/jwks", get(discovery::jwks))
+        .route("/authorize", get(authorize::authorize))
+        .route("/token", post(token_endpoint::token))
+        .route("/userinfo", get(userinfo::userinfo))
+        .route("/session/end", get(logout::end_session))
+        .route("/interaction/{uid}", get(interaction::show))
+        .route("/interaction/{uid}/login", post(interaction::login))
+        .route("/interaction/{uid}/abort", post(interaction::abort));
+    Router::new().nest(BASE_PATH, routes).with_state(shared)
+}

@@ -1,0 +1,218 @@
+//! The provider's shared state: configuration, keys, scenarios, and the
+//! in-memory stores of pending logins, authorization codes and access
+//! tokens with their lifetimes.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::{Duration, Instant};
+
+use crate::config::{Client, Eidas, Platform};
+use crate::identities::Identity;
+use crate::keys::KeyRing;
+use crate::random;
+use crate::scenarios::{Counters, Scenarios};
+use crate::tokens;
+
+/// How long a pending login (the interaction page) stays usable.
+pub(crate) const INTERACTION_LIFETIME: Duration = Duration::from_secs(10 * 60);
+
+/// Default lifetime of an authorization code.
+pub(crate) const DEFAULT_CODE_LIFETIME: Duration = Duration::from_secs(30);
+
+/// Lifetime of an access token.
+pub(crate) const ACCESS_TOKEN_LIFETIME: Duration = Duration::from_secs(tokens::TOKEN_LIFETIME_SECS);
+
+/// A validated authorization request waiting for the user.
+#[derive(Debug, Clone)]
+pub(crate) struct PendingLogin {
+    /// The client.
+    pub client_id: String,
+    /// The exact redirect URI of the request.
+    pub redirect_uri: String,
+    /// The client's state.
+    pub state: String,
+    /// The client's nonce.
+    pub nonce: String,
+    /// Granted (known) scopes.
+    pub scopes: Vec<String>,
+    /// The level resolved from `acr_values`.
+    pub requested_acr: Eidas,
+    /// Whether `claims` asked for `amr` in the ID token.
+    pub amr_requested: bool,
+    /// When the request arrived.
+    pub created: Instant,
+}
+
+/// An authorization code, redeemable once.
+#[derive(Debug, Clone)]
+pub(crate) struct CodeGrant {
+    /// The login it comes from.
+    pub login: PendingLogin,
+    /// Who logged in.
+    pub identity_id: String,
+    /// The level reached.
+    pub acr: Eidas,
+    /// Login time (seconds since the epoch).
+    pub auth_time: u64,
+    /// When the code was issued.
+    pub issued: Instant,
+}
+
+/// An access token for userinfo.
+#[derive(Debug, Clone)]
+pub(crate) struct AccessGrant {
+    /// The client it was issued to.
+    pub client_id: String,
+    /// Who logged in.
+    pub identity_id: String,
+    /// Granted scopes.
+    pub scopes: Vec<String>,
+    /// Expiry.
+    pub expires: Instant,
+}
+
+/// In-memory stores.
+#[derive(Debug, Default)]
+pub(crate) struct Store {
+    /// Pending logins by interaction uid.
+    pub pending: HashMap<String, PendingLogin>,
+    /// Unredeemed codes.
+    pub codes: HashMap<String, CodeGrant>,
+    /// Redeemed codes, with the access token they gave (revoked on reuse)
+    /// and when they were redeemed.
+    pub used_codes: HashMap<String, (Option<String>, Instant)>,
+    /// Live access tokens.
+    pub access_tokens: HashMap<String, AccessGrant>,
+}
+
+impl Store {
+    /// Forgets everything expired.
+    pub fn prune(&mut self, code_lifetime: Duration) {
+        let now = Instant::now();
+        self.pending
+            .retain(|_, p| now.duration_since(p.created) < INTERACTION_LIFETIME);
+        self.codes
+            .retain(|_, c| now.duration_since(c.issued) < code_lifetime.max(Duration::from_secs(60)));
+        self.used_codes
+            .retain(|_, (_, at)| now.duration_since(*at) < Duration::from_secs(600));
+        self.access_tokens.retain(|_, t| t.expires > now);
+    }
+}
+
+/// Everything the handlers share.
+pub(crate) struct Shared {
+    /// Platform imitated.
+    pub platform: Platform,
+    /// `http://127.0.0.1:{port}/api/v2`.
+    pub issuer: String,
+    /// Registered clients by id.
+    pub clients: HashMap<String, Client>,
+    /// The people who can log in.
+    pub identities: Vec<Identity>,
+    /// Signing keys.
+    pub keys: RwLock<KeyRing>,
+    /// Pending logins, codes, tokens.
+    pub store: Mutex<Store>,
+    /// Switchable behaviours.
+    pub scenarios: Mutex<Scenarios>,
+    /// Request counters.
+    pub counters: Counters,
+    /// Lifetime of authorization codes.
+    pub code_lifetime: Duration,
+    /// HTTP client used to fetch clients' JWKS.
+    pub http: reqwest::Client,
+}
+
+impl Shared {
+    /// The store, recovering from a poisoned lock.
+    pub fn store(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The scenarios, recovering from a poisoned lock.
+    pub fn scenarios(&self) -> MutexGuard<'_, Scenarios> {
+        self.scenarios.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The keys, for reading.
+    pub fn keys(&self) -> RwLockReadGuard<'_, KeyRing> {
+        self.keys.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The keys, for rotation.
+    pub fn keys_mut(&self) -> RwLockWriteGuard<'_, KeyRing> {
+        self.keys.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// An identity by id.
+    pub fn identity(&self, id: &str) -> Option<&Identity> {
+        self.identities.iter().find(|i| i.id == id)
+    }
+
+    /// Stores a pending login and returns its interaction uid.
+    pub fn add_pending(&self, login: PendingLogin) -> String {
+        let uid = random::token();
+        let mut store = self.store();
+        store.prune(self.code_lifetime);
+        store.pending.insert(uid.clone(), login);
+        uid
+    }
+
+    /// Completes a login: issues a code and returns the callback URL
+    /// `redirect_uri?code=…&state=…&iss=…`.
+    pub fn complete_login(&self, login: PendingLogin, identity_id: &str, acr: Eidas) -> String {
+        let code = random::token();
+        let url = callback_url(
+            &login.redirect_uri,
+            &[("code", &code), ("state", &login.state), ("iss", &self.issuer)],
+        );
+        tracing::info!(client_id = %login.client_id, identity = identity_id, acr = %acr, "login completed, code issued");
+        let grant = CodeGrant {
+            login,
+            identity_id: identity_id.to_owned(),
+            acr,
+            auth_time: tokens::now(),
+            issued: Instant::now(),
+        };
+        let mut store = self.store();
+        store.prune(self.code_lifetime);
+        store.codes.insert(code, grant);
+        url
+    }
+
+    /// The callback URL carrying an error.
+    pub fn error_callback(&self, redirect_uri: &str, state: &str, error: &str, description: &str) -> String {
+        callback_url(
+            redirect_uri,
+            &[
+                ("error", error),
+                ("error_description", description),
+                ("state", state),
+                ("iss", &self.issuer),
+            ],
+        )
+    }
+}
+
+/// `base` with `params` appended to its query.
+pub(crate) fn callback_url(base: &str, params: &[(&str, &str)]) -> String {
+    match url::Url::parse(base) {
+        Ok(mut url) => {
+            {
+                let mut query = url.query_pairs_mut();
+                for (name, value) in params {
+                    query.append_pair(name, value);
+                }
+            }
+            url.to_string()
+        }
+        // Registered URIs are validated at start; keep a sane fallback.
+        Err(_) => {
+            let query: String = url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(params)
+                .finish();
+            let separator = if base.contains('?') { '&' } else { '?' };
+            format!("{base}{separator}{query}")
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! `POST /token`: `client_secret_post` authentication (HTTP Basic is
+//! refused), single-use 30-second codes bound to their redirect URI, and the
+//! exact response of the platform.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+
+use crate::config::Eidas;
+use crate::issuance;
+use crate::params::Params;
+use crate::random;
+use crate::scenarios::{self, Endpoint};
+use crate::state::{ACCESS_TOKEN_LIFETIME, AccessGrant, Shared};
+use crate::tokens::{self, IdTokenClaims};
+
+/// Documentation page given as `error_uri`.
+const ERROR_URI: &str = "https://docs.partenaires.franceconnect.gouv.fr/fs/fs-technique/fs-technique-erreurs/";
+
+/// `amr` values returned on each platform.
+const AMR_FC: &[&str] = &["fc", "pwd"];
+const AMR_FC_PLUS: &[&str] = &["fc", "pop", "mfa", "pin"];
+
+/// An OAuth error response `{error, error_description, error_uri}`.
+pub(crate) fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
+    tracing::warn!(%status, error, description, "token: refused");
+    (
+        status,
+        [(header::CACHE_CONTROL, "no-store"), (header::PRAGMA, "no-cache")],
+        Json(serde_json::json!({
+            "error": error,
+            "error_description": description,
+            "error_uri": ERROR_URI,
+        })),
+    )
+        .into_response()
+}
+
+/// Constant-time-ish comparison through digests.
+fn same_secret(a: &str, b: &str) -> bool {
+    Sha256::digest(a.as_bytes()) == Sha256::digest(b.as_bytes())
+}
+
+/// The handler.
+pub(crate) async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
+    shared.counters.hit(Endpoint::Token);
+    let failure = shared.scenarios().failure(Endpoint::Token);
+    if let Some(response) = scenarios::apply_failure(failure, Endpoint::Token, "application/json").await {
+        return response;
+    }
+    let bad_request = |error: &str, description: &str| oauth_error(StatusCode::BAD_REQUEST, error, description);
+    let invalid_client = |description: &str| oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", description);
+
+    if headers.contains_key(header::AUTHORIZATION) {
+        return invalid_client(
+            "client authentication by HTTP Basic (client_secret_basic) is not supported: use client_secret_post",
+        );
+    }
+    let params = match Params::parse(&String::from_utf8_lossy(&body)) {
+        Ok(params) => params,
+        Err(name) => return bad_request("invalid_request", &format!("parameter {name} is repeated")),
+    };
+    let Some(grant_type) = params.get("grant_type") else {
+        return bad_request("invalid_request", "missing required parameter 'grant_type'");
+    };
+    if grant_type != "authorization_code" {
+        return bad_request(
+            "unsupported_grant_type",
+            &format!("unsupported grant_type requested ({grant_type})"),
+        );
+    }
+    let (Some(client_id), Some(secret)) = (params.get("client_id"), params.get("client_secret")) else {
+        return invalid_client(
+            "no client authentication mechanism provided (client_id and client_secret are required)",
+        );
+    };
+    let Some(client) = shared
+        .clients
+        .get(client_id)
+        .filter(|c| same_secret(&c.client_secret, secret))
+    else {
+        return invalid_client("client authentication failed");
+    };
+    let Some(code) = params.get("code") else {
+        return bad_request("invalid_request", "missing required parameter 'code'");
+    };
+    let Some(redirect_uri) = params.get("redirect_uri") else {
+        return bad_request("invalid_request", "missing required parameter 'redirect_uri'");
+    };
+
+    // Single use: the code leaves the store now, whatever happens next.
+    let grant = {
+        let mut store = shared.store();
+        store.prune(shared.code_lifetime);
+        match store.codes.remove(code) {
+            Some(grant) => {
+                store.used_codes.insert(code.to_owned(), (None, Instant::now()));
+                Some(grant)
+            }
+            None => {
+                if let Some((Some(access_token), _)) = store.used_codes.get(code).cloned() {
+                    // Reuse: revoke what the code gave, as the platform does.
+                    store.access_tokens.remove(&access_token);
+                    tracing::warn!("token: authorization code reused, its access token is revoked");
+                }
+                None
+            }
+        }
+    };
+    let Some(grant) = grant else {
+        return bad_request(
+            "invalid_grant",
+            "grant request is invalid (unknown, expired or already used code)",
+        );
+    };
+    if grant.issued.elapsed() >= shared.code_lifetime {
+        return bad_request("invalid_grant", "grant request is invalid (expired code)");
+    }
+    if grant.login.client_id != client.client_id {
+        return bad_request(
+            "invalid_grant",
+            "grant request is invalid (code issued to another client)",
+        );
+    }
+    if grant.login.redirect_uri != redirect_uri {
+        return bad_request("invalid_grant", "grant request is invalid (redirect_uri mismatch)");
+    }
+
+    let (acr_override, tamper) = {
+        let scenarios = shared.scenarios();
+        (scenarios.acr_override, scenarios.tamper)
+    };
+    let acr: Eidas = acr_override.unwrap_or(grant.acr);
+    let sub = tokens::pairwise_sub(&client.client_id, &grant.identity_id);
+    let amr = match shared.platform {
+        crate::Platform::FranceConnect => AMR_FC,
+        crate::Platform::FranceConnectPlus => AMR_FC_PLUS,
+    };
+    let mut claims = IdTokenClaims {
+        iss: &shared.issuer,
+        aud: &client.client_id,
+        sub: &sub,
+        iat: tokens::now(),
+        auth_time: grant.auth_time,
+        nonce: &grant.login.nonce,
+        acr: acr.as_str(),
+        amr: grant.login.amr_requested.then_some(amr),
+    }
+    .to_map();
+    issuance::tamper_id_token_claims(&shared, &mut claims, tamper);
+    let id_token = match issuance::deliver(&shared, client, &claims, tamper).await {
+        Ok(token) => token,
+        Err(error) => {
+            tracing::error!(%error, "token: cannot issue the ID token");
+            return oauth_error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", &error);
+        }
+    };
+
+    let access_token = random::token();
+    {
+        let mut store = shared.store();
+        store
+            .used_codes
+            .insert(code.to_owned(), (Some(access_token.clone()), Instant::now()));
+        store.access_tokens.insert(
+            access_token.clone(),
+            AccessGrant {
+                client_id: client.client_id.clone(),
+                identity_id: grant.identity_id.clone(),
+                scopes: grant.login.scopes.clone(),
+                expires: Instant::now() + ACCESS_TOKEN_LIFETIME,
+            },
+        );
+    }
+    tracing::info!(client_id = %client.client_id, identity = %grant.identity_id, %acr, "token: issued");
+    (
+        StatusCode::OK,
+        [(header::CACHE_CONTROL, "no-store"), (header::PRAGMA, "no-cache")],
+        Json(serde_json::json!({
+            "access_token": access_token,
+            "expires_in": tokens::TOKEN_LIFETIME_SECS,
+            "id_token": id_token,
+            "scope": grant.login.scopes.join(" "),
+            "token_type": "Bearer",
+        })),
+    )
+        .into_response()
+}

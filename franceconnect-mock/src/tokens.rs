@@ -1,0 +1,200 @@
+//! Building the JWTs the provider issues: claim sets for the ID token and
+//! userinfo, JWS signing with the provider's key, and the JWE wrapping of
+//! FranceConnect+ (nested JWT). All cryptography is josekit's.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use josekit::jwe::{JweEncrypter, JweHeader};
+use josekit::jwk::Jwk;
+use josekit::jws::{JwsHeader, JwsSigner};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use crate::config::{EncryptionAlg, SigningAlg};
+use crate::identities::Identity;
+
+/// Constant salt of the pairwise subject, so that the same person gets the
+/// same `sub` for a given client across restarts of the mock.
+const SUB_SALT: &str = "franceconnect-mock:pairwise:2024";
+
+/// Lifetime of the ID token, the access token and the userinfo JWT.
+pub(crate) const TOKEN_LIFETIME_SECS: u64 = 60;
+
+/// Seconds since the Unix epoch.
+pub(crate) fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// The pairwise subject of `identity_id` for `client_id`: 64 hex
+/// characters followed by `v1`.
+pub(crate) fn pairwise_sub(client_id: &str, identity_id: &str) -> String {
+    let digest = Sha256::digest(format!("{client_id}:{identity_id}:{SUB_SALT}").as_bytes());
+    format!("{}v1", hex::encode(digest))
+}
+
+/// Signs `claims` as a compact JWS (`typ` JWT, `kid` of `key`).
+pub(crate) fn sign(claims: &Map<String, Value>, alg: SigningAlg, key: &Jwk) -> Result<String, josekit::JoseError> {
+    let signer: Box<dyn JwsSigner> = match alg {
+        SigningAlg::ES256 => Box::new(josekit::jws::ES256.signer_from_jwk(key)?),
+        SigningAlg::RS256 => Box::new(josekit::jws::RS256.signer_from_jwk(key)?),
+    };
+    let mut header = JwsHeader::new();
+    header.set_token_type("JWT");
+    if let Some(kid) = key.key_id() {
+        header.set_key_id(kid);
+    }
+    let payload = serde_json::to_vec(claims).expect("a JSON map serialises");
+    josekit::jws::serialize_compact(&payload, &header, &*signer)
+}
+
+/// An unsigned JWT (`alg` `none`), for the corresponding tamper scenario.
+pub(crate) fn unsigned(claims: &Map<String, Value>) -> String {
+    let header = serde_json::json!({ "alg": "none", "typ": "JWT" });
+    format!(
+        "{}.{}.",
+        URL_SAFE_NO_PAD.encode(header.to_string()),
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(claims).expect("a JSON map serialises")),
+    )
+}
+
+/// Corrupts the signature of a compact JWS (flips bits of its first byte),
+/// keeping the token well formed.
+pub(crate) fn corrupt_signature(jws: &str) -> String {
+    let (signed_part, signature) = jws.rsplit_once('.').expect("a compact JWS has dots");
+    let mut raw = URL_SAFE_NO_PAD.decode(signature).unwrap_or_default();
+    if raw.is_empty() {
+        raw.push(0);
+    }
+    raw[0] ^= 0xff;
+    format!("{signed_part}.{}", URL_SAFE_NO_PAD.encode(raw))
+}
+
+/// Encrypts a compact JWS for the client (nested JWT): `alg` from the
+/// client's registration, `enc` A256GCM, `cty` JWT, `kid` of its key.
+pub(crate) fn encrypt(jws: &str, alg: EncryptionAlg, key: &Jwk) -> Result<String, josekit::JoseError> {
+    let encrypter: Box<dyn JweEncrypter> = match alg {
+        EncryptionAlg::EcdhEs => Box::new(josekit::jwe::ECDH_ES.encrypter_from_jwk(key)?),
+        EncryptionAlg::RsaOaep => Box::new(josekit::jwe::RSA_OAEP.encrypter_from_jwk(key)?),
+        EncryptionAlg::RsaOaep256 => Box::new(josekit::jwe::RSA_OAEP_256.encrypter_from_jwk(key)?),
+    };
+    let mut header = JweHeader::new();
+    header.set_content_encryption("A256GCM");
+    header.set_content_type("JWT");
+    if let Some(kid) = key.key_id() {
+        header.set_key_id(kid);
+    }
+    josekit::jwe::serialize_compact(jws.as_bytes(), &header, &*encrypter)
+}
+
+/// What an ID token says, before tampering and signing.
+pub(crate) struct IdTokenClaims<'a> {
+    /// Issuer.
+    pub iss: &'a str,
+    /// Audience: the client id.
+    pub aud: &'a str,
+    /// Pairwise subject.
+    pub sub: &'a str,
+    /// Issue time.
+    pub iat: u64,
+    /// Time of the login.
+    pub auth_time: u64,
+    /// The nonce of the authorization request.
+    pub nonce: &'a str,
+    /// The eIDAS level reached.
+    pub acr: &'a str,
+    /// Authentication methods, when requested through `claims`.
+    pub amr: Option<&'a [&'a str]>,
+}
+
+impl IdTokenClaims<'_> {
+    /// The claim set.
+    pub fn to_map(&self) -> Map<String, Value> {
+        let mut map = Map::new();
+        map.insert("iss".into(), self.iss.into());
+        map.insert("aud".into(), self.aud.into());
+        map.insert("sub".into(), self.sub.into());
+        map.insert("exp".into(), (self.iat + TOKEN_LIFETIME_SECS).into());
+        map.insert("iat".into(), self.iat.into());
+        map.insert("auth_time".into(), self.auth_time.into());
+        map.insert("nonce".into(), self.nonce.into());
+        map.insert("acr".into(), self.acr.into());
+        if let Some(amr) = self.amr {
+            map.insert("amr".into(), amr.to_vec().into());
+        }
+        map
+    }
+}
+
+/// The identity claims a set of granted scopes allows, keyed by claim name,
+/// as the userinfo endpoint returns them.
+pub(crate) fn identity_claims(identity: &Identity, scopes: &[String], franceconnect_low: bool) -> Map<String, Value> {
+    let wants = |claim: &str| scopes.iter().any(|s| crate::scopes::grants(s, claim));
+    let mut map = Map::new();
+    if wants("given_name") {
+        map.insert("given_name".into(), identity.given_name.clone().into());
+        if franceconnect_low {
+            map.insert("given_name_array".into(), identity.given_name_array().into());
+        }
+    }
+    if wants("family_name") {
+        map.insert("family_name".into(), identity.family_name.clone().into());
+    }
+    if wants("birthdate") {
+        map.insert("birthdate".into(), identity.birthdate.clone().into());
+        if franceconnect_low {
+            map.insert("idp_birthdate".into(), identity.idp_birthdate().into());
+        }
+    }
+    if wants("gender") {
+        map.insert("gender".into(), identity.gender.clone().into());
+    }
+    if wants("birthplace") {
+        map.insert("birthplace".into(), identity.birthplace.clone().into());
+    }
+    if wants("birthcountry") {
+        map.insert("birthcountry".into(), identity.birthcountry.clone().into());
+    }
+    if wants("preferred_username") {
+        if let Some(usage) = &identity.preferred_username {
+            map.insert("preferred_username".into(), usage.clone().into());
+        }
+    }
+    if wants("email") {
+        if let Some(email) = &identity.email {
+            map.insert("email".into(), email.clone().into());
+        }
+    }
+    map
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairwise_sub_format() {
+        let a = pairwise_sub("client-a", "default");
+        assert_eq!(a.len(), 66);
+        assert!(a.ends_with("v1"));
+        assert!(
+            a[..64]
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        );
+        assert_eq!(a, pairwise_sub("client-a", "default"));
+        assert_ne!(a, pairwise_sub("client-b", "default"));
+    }
+
+    #[test]
+    fn corrupted_signature_differs() {
+        let jws = "aGVhZA.cGF5bG9hZA.c2lnbmF0dXJl";
+        let bad = corrupt_signature(jws);
+        assert_ne!(bad, jws);
+        assert!(bad.starts_with("aGVhZA.cGF5bG9hZA."));
+    }
+}

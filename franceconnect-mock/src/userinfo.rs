@@ -1,0 +1,104 @@
+//! `GET /userinfo`: the identity claims the granted scopes allow, delivered
+//! as `application/jwt` (JWS on FranceConnect, JWE around a JWS on
+//! FranceConnect+).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::config::Platform;
+use crate::issuance;
+use crate::scenarios::{self, Endpoint, Tamper};
+use crate::state::Shared;
+use crate::tokens;
+
+/// 401 with `WWW-Authenticate: Bearer error="invalid_token"`.
+fn invalid_token(description: &str) -> Response {
+    tracing::warn!(description, "userinfo: refused");
+    (
+        StatusCode::UNAUTHORIZED,
+        [(
+            header::WWW_AUTHENTICATE,
+            format!(r#"Bearer realm="franceconnect", error="invalid_token", error_description="{description}""#),
+        )],
+        Json(serde_json::json!({ "error": "invalid_token", "error_description": description })),
+    )
+        .into_response()
+}
+
+/// The bearer token of the `Authorization` header.
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty()).then(|| token.trim())
+}
+
+/// The handler.
+pub(crate) async fn userinfo(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+    shared.counters.hit(Endpoint::Userinfo);
+    let failure = shared.scenarios().failure(Endpoint::Userinfo);
+    if let Some(response) = scenarios::apply_failure(failure, Endpoint::Userinfo, "application/jwt").await {
+        return response;
+    }
+    let Some(token) = bearer(&headers) else {
+        return invalid_token("no access token provided");
+    };
+    let grant = {
+        let mut store = shared.store();
+        store.prune(shared.code_lifetime);
+        store.access_tokens.get(token).cloned()
+    };
+    let Some(grant) = grant.filter(|g| g.expires > Instant::now()) else {
+        return invalid_token("invalid token provided");
+    };
+    let (Some(client), Some(identity)) = (
+        shared.clients.get(&grant.client_id),
+        shared.identity(&grant.identity_id),
+    ) else {
+        return invalid_token("invalid token provided");
+    };
+    let tamper = shared.scenarios().tamper;
+    let sub = if tamper == Some(Tamper::UserinfoSubMismatch) {
+        tokens::pairwise_sub(&client.client_id, &format!("{}:autre-personne", identity.id))
+    } else {
+        tokens::pairwise_sub(&client.client_id, &identity.id)
+    };
+    let iat = tokens::now();
+    let mut claims = serde_json::Map::new();
+    claims.insert("iss".into(), shared.issuer.clone().into());
+    claims.insert("aud".into(), client.client_id.clone().into());
+    claims.insert("sub".into(), sub.into());
+    claims.insert("iat".into(), iat.into());
+    claims.insert("exp".into(), (iat + tokens::TOKEN_LIFETIME_SECS).into());
+    claims.extend(tokens::identity_claims(
+        identity,
+        &grant.scopes,
+        shared.platform == Platform::FranceConnect,
+    ));
+    match issuance::deliver(&shared, client, &claims, None).await {
+        Ok(jwt) => {
+            tracing::info!(client_id = %client.client_id, identity = %identity.id, "userinfo: delivered");
+            (
+                StatusCode::OK,
+                [
+                    (header::CONTENT_TYPE, "application/jwt"),
+                    (header::CACHE_CONTROL, "no-store"),
+                ],
+                jwt,
+            )
+                .into_response()
+        }
+        Err(error) => {
+            tracing::error!(%error, "userinfo: cannot deliver");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Json(serde_json::json!({ "error": "server_error", "error_description": error })),
+            )
+                .into_response()
+        }
+    }
+}

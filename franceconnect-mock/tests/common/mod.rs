@@ -1,0 +1,240 @@
+//! Helpers shared by the integration tests: a real HTTP client, login
+//! helpers, and an independent check of what the mock issues (josekit with
+//! the JWKS fetched over HTTP, and the client's own private key).
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+
+use franceconnect_mock::{Client, ClientKeys, EncryptionAlg, MockHandle, MockProvider, Platform};
+use josekit::jwk::alg::ec::EcCurve;
+use josekit::jwk::{Jwk, JwkSet};
+use serde_json::{Map, Value};
+
+pub const CALLBACK: &str = "http://127.0.0.1:1/callback";
+pub const LOGOUT: &str = "http://127.0.0.1:1/logged-out";
+pub const NONCE: &str = "nonce-0123456789abcdefghijklmnop";
+pub const STATE: &str = "state-0123456789abcdefghijklmnop";
+
+/// An HTTP client that does not follow redirects.
+pub fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// A FranceConnect client.
+pub fn fc_client(id: &str) -> Client {
+    Client::new(id, format!("{id}-secret"), CALLBACK, LOGOUT)
+}
+
+/// A FranceConnect mock with clients `app` and `other`.
+pub async fn fc_mock() -> MockHandle {
+    MockProvider::new(Platform::FranceConnect)
+        .client(fc_client("app"))
+        .client(fc_client("other"))
+        .start()
+        .await
+        .unwrap()
+}
+
+/// A client encryption key pair for `alg` (private JWK, public JWKS).
+pub fn client_key(alg: EncryptionAlg, kid: &str) -> (Jwk, Value) {
+    let mut private = match alg {
+        EncryptionAlg::EcdhEs => Jwk::generate_ec_key(EcCurve::P256).unwrap(),
+        _ => Jwk::generate_rsa_key(2048).unwrap(),
+    };
+    private.set_key_id(kid);
+    let mut public = private.to_public_key().unwrap();
+    public.set_key_id(kid);
+    public.set_key_use("enc");
+    let jwks = serde_json::json!({ "keys": [Value::Object(public.as_ref().clone())] });
+    (private, jwks)
+}
+
+/// A FranceConnect+ mock with client `app` encrypting with `alg` to `keys`.
+pub async fn fcplus_mock(alg: EncryptionAlg, keys: ClientKeys) -> MockHandle {
+    MockProvider::new(Platform::FranceConnectPlus)
+        .client(fc_client("app").encryption(alg, keys))
+        .start()
+        .await
+        .unwrap()
+}
+
+/// Serves `jwks` on a loopback port; returns its URL.
+pub async fn serve_jwks(jwks: Value) -> url::Url {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = axum::Router::new().route(
+        "/jwks.json",
+        axum::routing::get(move || {
+            let jwks = jwks.clone();
+            async move { axum::Json(jwks) }
+        }),
+    );
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    url::Url::parse(&format!("http://{addr}/jwks.json")).unwrap()
+}
+
+/// The authorize URL for client `app` with the usual parameters, replaced or
+/// extended by `extra` (an empty value removes the parameter).
+pub fn authorize_url(mock: &MockHandle, client_id: &str, acr: &str, extra: &[(&str, &str)]) -> String {
+    let mut params: Vec<(String, String)> = vec![
+        ("response_type".into(), "code".into()),
+        ("client_id".into(), client_id.into()),
+        ("redirect_uri".into(), CALLBACK.into()),
+        ("scope".into(), "openid profile birth email".into()),
+        ("acr_values".into(), acr.into()),
+        ("nonce".into(), NONCE.into()),
+        ("state".into(), STATE.into()),
+    ];
+    for (name, value) in extra {
+        params.retain(|(n, _)| n != name);
+        if !value.is_empty() {
+            params.push((name.to_string(), value.to_string()));
+        }
+    }
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(params)
+        .finish();
+    format!("{}/authorize?{query}", mock.issuer())
+}
+
+/// The query parameters of a redirect response's Location.
+pub fn location_params(response: &reqwest::Response) -> (String, HashMap<String, String>) {
+    let location = response
+        .headers()
+        .get("location")
+        .expect("a redirect")
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let url = url::Url::parse(&location).unwrap();
+    let params = url.query_pairs().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let mut base = url.clone();
+    base.set_query(None);
+    (base.to_string(), params)
+}
+
+/// Logs in headlessly (auto-approve must be on) and returns the code.
+pub async fn code(mock: &MockHandle, url: &str) -> String {
+    let response = http().get(url).send().await.unwrap();
+    assert_eq!(response.status(), 303, "{}", response.text().await.unwrap_or_default());
+    let (base, params) = location_params(&response);
+    assert_eq!(base, CALLBACK);
+    assert_eq!(params["state"], STATE);
+    assert_eq!(params["iss"], mock.issuer());
+    params.get("code").expect("a code").clone()
+}
+
+/// Redeems a code; returns (status, JSON body, headers).
+pub async fn redeem(
+    mock: &MockHandle,
+    client_id: &str,
+    code: &str,
+    redirect_uri: &str,
+) -> (u16, Value, reqwest::header::HeaderMap) {
+    let secret = format!("{client_id}-secret");
+    let response = http()
+        .post(format!("{}/token", mock.issuer()))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", redirect_uri),
+            ("client_id", client_id),
+            ("client_secret", &secret),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = serde_json::from_str(&response.text().await.unwrap()).unwrap_or(Value::Null);
+    (status, body, headers)
+}
+
+/// Full headless login for client `app`; returns the token response.
+pub async fn login(mock: &MockHandle, client_id: &str, acr: &str, extra: &[(&str, &str)]) -> Value {
+    let code = code(mock, &authorize_url(mock, client_id, acr, extra)).await;
+    let (status, body, _) = redeem(mock, client_id, &code, CALLBACK).await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+/// The mock's JWKS, fetched over HTTP.
+pub async fn fetch_jwks(mock: &MockHandle) -> JwkSet {
+    let text = http()
+        .get(format!("{}/jwks", mock.issuer()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    JwkSet::from_bytes(text.as_bytes()).unwrap()
+}
+
+/// Independent verification of a compact JWS with the mock's published keys.
+pub fn verify(jwks: &JwkSet, jws: &str) -> Result<Map<String, Value>, String> {
+    let header = josekit::jwt::decode_header(jws).map_err(|e| e.to_string())?;
+    let kid = header.claim("kid").and_then(Value::as_str).ok_or("no kid")?.to_owned();
+    let alg = header.claim("alg").and_then(Value::as_str).ok_or("no alg")?.to_owned();
+    let key = *jwks.get(&kid).first().ok_or("unknown kid")?;
+    let verifier: Box<dyn josekit::jws::JwsVerifier> = match alg.as_str() {
+        "ES256" => Box::new(josekit::jws::ES256.verifier_from_jwk(key).map_err(|e| e.to_string())?),
+        "RS256" => Box::new(josekit::jws::RS256.verifier_from_jwk(key).map_err(|e| e.to_string())?),
+        other => return Err(format!("unexpected alg {other}")),
+    };
+    let (payload, _) = josekit::jws::deserialize_compact(jws, &*verifier).map_err(|e| e.to_string())?;
+    serde_json::from_slice(&payload).map_err(|e| e.to_string())
+}
+
+/// Independent decryption of a compact JWE with the client's private key.
+pub fn decrypt(alg: EncryptionAlg, key: &Jwk, jwe: &str) -> Result<(String, josekit::jwe::JweHeader), String> {
+    let decrypter: Box<dyn josekit::jwe::JweDecrypter> = match alg {
+        EncryptionAlg::EcdhEs => Box::new(
+            josekit::jwe::ECDH_ES
+                .decrypter_from_jwk(key)
+                .map_err(|e| e.to_string())?,
+        ),
+        EncryptionAlg::RsaOaep => Box::new(
+            josekit::jwe::RSA_OAEP
+                .decrypter_from_jwk(key)
+                .map_err(|e| e.to_string())?,
+        ),
+        EncryptionAlg::RsaOaep256 => Box::new(
+            josekit::jwe::RSA_OAEP_256
+                .decrypter_from_jwk(key)
+                .map_err(|e| e.to_string())?,
+        ),
+    };
+    let (payload, header) = josekit::jwe::deserialize_compact(jwe, &*decrypter).map_err(|e| e.to_string())?;
+    Ok((String::from_utf8(payload).map_err(|e| e.to_string())?, header))
+}
+
+/// Calls userinfo; returns (status, content type, body).
+pub async fn userinfo(mock: &MockHandle, access_token: &str) -> (u16, String, String) {
+    let response = http()
+        .get(format!("{}/userinfo", mock.issuer()))
+        .bearer_auth(access_token)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, content_type, response.text().await.unwrap())
+}
+
+/// The payload of a JWS without verifying it (to inspect tampered tokens).
+pub fn peek(jws: &str) -> Map<String, Value> {
+    use base64::Engine;
+    let payload = jws.split('.').nth(1).unwrap();
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .unwrap();
+    serde_json::from_slice(&bytes).unwrap()
+}

@@ -1,0 +1,412 @@
+//! FranceConnect (eidas1): discovery, JWKS, the whole flow checked
+//! independently, the login page, userinfo scopes and logout.
+
+mod common;
+
+use common::*;
+use franceconnect_mock::{Client, Eidas, MockProvider, Platform, SigningAlg};
+use serde_json::Value;
+
+#[tokio::test]
+async fn discovery_matches_the_platform() {
+    let mock = fc_mock().await;
+    let response = http()
+        .get(format!("{}/.well-known/openid-configuration", mock.issuer()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["cache-control"], "public, max-age=600");
+    let doc: Value = serde_json::from_str(&response.text().await.unwrap()).unwrap();
+    let issuer = mock.issuer();
+    assert!(issuer.starts_with("http://127.0.0.1:") && issuer.ends_with("/api/v2"));
+    assert_eq!(doc["issuer"], issuer);
+    assert_eq!(doc["authorization_endpoint"], format!("{issuer}/authorize"));
+    assert_eq!(doc["token_endpoint"], format!("{issuer}/token"));
+    assert_eq!(doc["userinfo_endpoint"], format!("{issuer}/userinfo"));
+    assert_eq!(doc["end_session_endpoint"], format!("{issuer}/session/end"));
+    assert_eq!(doc["jwks_uri"], format!("{issuer}/jwks"));
+    assert_eq!(doc["response_types_supported"], serde_json::json!(["code"]));
+    assert_eq!(doc["grant_types_supported"], serde_json::json!(["authorization_code"]));
+    assert_eq!(doc["subject_types_supported"], serde_json::json!(["pairwise"]));
+    assert_eq!(doc["acr_values_supported"], serde_json::json!(["eidas1"]));
+    assert_eq!(
+        doc["id_token_signing_alg_values_supported"],
+        serde_json::json!(["ES256", "RS256"])
+    );
+    assert_eq!(
+        doc["token_endpoint_auth_methods_supported"],
+        serde_json::json!(["client_secret_post", "private_key_jwt"])
+    );
+    assert_eq!(doc["claims_parameter_supported"], true);
+    assert_eq!(doc["authorization_response_iss_parameter_supported"], true);
+    assert!(doc.get("id_token_encryption_alg_values_supported").is_none());
+    assert!(
+        doc["scopes_supported"]
+            .as_array()
+            .unwrap()
+            .contains(&"identite_pivot".into())
+    );
+}
+
+#[tokio::test]
+async fn jwks_is_public_and_cacheable() {
+    let mock = fc_mock().await;
+    let response = http().get(format!("{}/jwks", mock.issuer())).send().await.unwrap();
+    assert_eq!(response.headers()["cache-control"], "public, max-age=600");
+    let jwks: Value = serde_json::from_str(&response.text().await.unwrap()).unwrap();
+    assert_eq!(jwks, mock.jwks());
+    let keys = jwks["keys"].as_array().unwrap();
+    assert_eq!(keys.len(), 2, "ES256 and RS256 on FranceConnect");
+    for key in keys {
+        assert!(key.get("d").is_none() && key.get("p").is_none(), "no private part");
+        assert_eq!(key["use"], "sig");
+        assert!(
+            key["kid"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("pkcs11:{}:hsm", key["alg"].as_str().unwrap()))
+        );
+    }
+}
+
+#[tokio::test]
+async fn id_token_passes_an_independent_check() {
+    let mock = fc_mock().await;
+    mock.auto_approve(Some("default"), None);
+    let tokens = login(&mock, "app", "eidas1", &[]).await;
+    let object = tokens.as_object().unwrap();
+    let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["access_token", "expires_in", "id_token", "scope", "token_type"]);
+    assert_eq!(tokens["expires_in"], 60);
+    assert_eq!(tokens["token_type"], "Bearer");
+    assert_eq!(tokens["scope"], "openid profile birth email");
+
+    let id_token = tokens["id_token"].as_str().unwrap();
+    let header = josekit::jwt::decode_header(id_token).unwrap();
+    assert_eq!(header.claim("alg").unwrap(), "ES256");
+    assert_eq!(header.claim("typ").unwrap(), "JWT");
+    let claims = verify(&fetch_jwks(&mock).await, id_token).unwrap();
+    assert_eq!(claims["iss"], mock.issuer());
+    assert_eq!(claims["aud"], "app");
+    assert_eq!(claims["nonce"], NONCE);
+    assert_eq!(claims["acr"], "eidas1");
+    let iat = claims["iat"].as_u64().unwrap();
+    assert_eq!(claims["exp"].as_u64().unwrap(), iat + 60);
+    assert!(claims["auth_time"].as_u64().unwrap() <= iat);
+    assert!(claims.get("amr").is_none(), "amr only when requested");
+    let sub = claims["sub"].as_str().unwrap();
+    assert_eq!(sub.len(), 66);
+    assert!(sub.ends_with("v1") && sub[..64].chars().all(|c| c.is_ascii_hexdigit()));
+
+    // Same person, another client: another sub. Same client again: same sub.
+    let other = login(&mock, "other", "eidas1", &[]).await;
+    let other_claims = verify(&fetch_jwks(&mock).await, other["id_token"].as_str().unwrap()).unwrap();
+    assert_ne!(other_claims["sub"], claims["sub"]);
+    let again = login(&mock, "app", "eidas1", &[]).await;
+    assert_eq!(peek(again["id_token"].as_str().unwrap())["sub"], claims["sub"]);
+}
+
+#[tokio::test]
+async fn sub_is_stable_across_restarts() {
+    let first = fc_mock().await;
+    first.auto_approve(Some("accents"), None);
+    let a = login(&first, "app", "eidas1", &[]).await;
+    first.shutdown().await;
+    let second = fc_mock().await;
+    second.auto_approve(Some("accents"), None);
+    let b = login(&second, "app", "eidas1", &[]).await;
+    assert_eq!(
+        peek(a["id_token"].as_str().unwrap())["sub"],
+        peek(b["id_token"].as_str().unwrap())["sub"]
+    );
+}
+
+#[tokio::test]
+async fn amr_only_when_requested_through_claims() {
+    let mock = fc_mock().await;
+    mock.auto_approve(Some("default"), None);
+    let jwks = fetch_jwks(&mock).await;
+    for claims_param in [
+        r#"{"id_token":{"amr":{"essential":true}}}"#,
+        r#"{"id_token":{"amr":null}}"#,
+    ] {
+        let tokens = login(&mock, "app", "eidas1", &[("claims", claims_param)]).await;
+        let claims = verify(&jwks, tokens["id_token"].as_str().unwrap()).unwrap();
+        let amr: Vec<&str> = claims["amr"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert!(amr.contains(&"fc"), "{amr:?}");
+    }
+    let tokens = login(&mock, "app", "eidas1", &[("claims", r#"{"userinfo":{"email":null}}"#)]).await;
+    assert!(peek(tokens["id_token"].as_str().unwrap()).get("amr").is_none());
+}
+
+#[tokio::test]
+async fn rs256_client_is_signed_with_the_rsa_key() {
+    let mock = MockProvider::new(Platform::FranceConnect)
+        .client(fc_client("app").signing_alg(SigningAlg::RS256))
+        .start()
+        .await
+        .unwrap();
+    mock.auto_approve(Some("default"), None);
+    let tokens = login(&mock, "app", "eidas1", &[]).await;
+    let id_token = tokens["id_token"].as_str().unwrap();
+    assert_eq!(
+        josekit::jwt::decode_header(id_token).unwrap().claim("alg").unwrap(),
+        "RS256"
+    );
+    let jwks = fetch_jwks(&mock).await;
+    assert_eq!(verify(&jwks, id_token).unwrap()["aud"], "app");
+    let (status, content_type, body) = userinfo(&mock, tokens["access_token"].as_str().unwrap()).await;
+    assert_eq!((status, content_type.as_str()), (200, "application/jwt"));
+    assert_eq!(
+        josekit::jwt::decode_header(&body).unwrap().claim("alg").unwrap(),
+        "RS256"
+    );
+    verify(&jwks, &body).unwrap();
+}
+
+#[tokio::test]
+async fn rs256_is_refused_on_fcplus_and_encryption_on_fc() {
+    let error = MockProvider::new(Platform::FranceConnectPlus)
+        .client(fc_client("app").signing_alg(SigningAlg::RS256))
+        .start()
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("ES256"), "{error}");
+    let error = MockProvider::new(Platform::FranceConnect)
+        .client(fc_client("app").encryption(
+            franceconnect_mock::EncryptionAlg::EcdhEs,
+            franceconnect_mock::ClientKeys::Inline(serde_json::json!({"keys": []})),
+        ))
+        .start()
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("encrypt"), "{error}");
+}
+
+/// Userinfo for `scope` as identity `identity`: the verified claims.
+async fn userinfo_claims(scope: &str, identity: &str) -> serde_json::Map<String, Value> {
+    let mock = fc_mock().await;
+    mock.auto_approve(Some(identity), None);
+    let tokens = login(&mock, "app", "eidas1", &[("scope", scope)]).await;
+    let (status, content_type, body) = userinfo(&mock, tokens["access_token"].as_str().unwrap()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(content_type, "application/jwt");
+    let jwks = fetch_jwks(&mock).await;
+    let claims = verify(&jwks, &body).unwrap();
+    let id_claims = verify(&jwks, tokens["id_token"].as_str().unwrap()).unwrap();
+    assert_eq!(claims["sub"], id_claims["sub"]);
+    assert_eq!(claims["iss"], mock.issuer());
+    assert_eq!(claims["aud"], "app");
+    assert!(claims.contains_key("iat") && claims.contains_key("exp"));
+    assert!(!claims.contains_key("nonce") && !claims.contains_key("acr"));
+    claims
+}
+
+fn names(claims: &serde_json::Map<String, Value>) -> Vec<&str> {
+    let mut names: Vec<&str> = claims
+        .keys()
+        .map(String::as_str)
+        .filter(|k| !["iss", "aud", "sub", "iat", "exp"].contains(k))
+        .collect();
+    names.sort_unstable();
+    names
+}
+
+#[tokio::test]
+async fn userinfo_profile_scope() {
+    let claims = userinfo_claims("openid profile", "usage").await;
+    assert_eq!(
+        names(&claims),
+        [
+            "birthdate",
+            "family_name",
+            "gender",
+            "given_name",
+            "given_name_array",
+            "idp_birthdate",
+            "preferred_username"
+        ]
+    );
+    assert_eq!(claims["preferred_username"], "LEMAIRE");
+    assert_eq!(claims["given_name_array"], serde_json::json!(["Nathalie", "Anne"]));
+}
+
+#[tokio::test]
+async fn userinfo_identite_pivot_scope() {
+    let claims = userinfo_claims("openid identite_pivot", "date-presumee").await;
+    assert_eq!(
+        names(&claims),
+        [
+            "birthcountry",
+            "birthdate",
+            "birthplace",
+            "family_name",
+            "gender",
+            "given_name",
+            "given_name_array",
+            "idp_birthdate"
+        ]
+    );
+    assert_eq!(claims["birthdate"], "1955-01-01");
+    assert_eq!(claims["idp_birthdate"], "1955-00-00");
+}
+
+#[tokio::test]
+async fn userinfo_email_scope_and_unknown_scopes() {
+    let claims = userinfo_claims("openid email unknown_scope", "default").await;
+    assert_eq!(names(&claims), ["email"]);
+    let claims = userinfo_claims("openid email", "sans-email").await;
+    assert!(names(&claims).is_empty(), "no email claim for someone without one");
+    let claims = userinfo_claims("openid birth", "espagne").await;
+    assert_eq!(claims["birthplace"], "");
+    assert_eq!(claims["birthcountry"], "99134");
+}
+
+#[tokio::test]
+async fn unknown_scopes_are_left_out_of_the_token_response() {
+    let mock = fc_mock().await;
+    mock.auto_approve(Some("default"), None);
+    let tokens = login(&mock, "app", "eidas1", &[("scope", "openid foo given_name")]).await;
+    assert_eq!(tokens["scope"], "openid given_name");
+}
+
+#[tokio::test]
+async fn login_page_then_login() {
+    let mock = fc_mock().await;
+    let response = http()
+        .get(authorize_url(&mock, "app", "eidas1", &[]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("Se connecter") && page.contains("Annuler"));
+    assert!(page.contains("D&#39;ARTOIS"), "names are escaped");
+    assert!(page.contains(r#"<option value="eidas1" selected>"#));
+    assert!(!page.contains("eidas2"), "FranceConnect offers eidas1 only");
+    let action = page
+        .split("action=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    assert!(action.ends_with("/login"));
+    let origin = format!("http://{}", mock.addr());
+    let response = http()
+        .post(format!("{origin}{action}"))
+        .form(&[("identity", "corse-du-sud"), ("acr", "eidas1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let (base, params) = location_params(&response);
+    assert_eq!(base, CALLBACK);
+    assert_eq!(params["state"], STATE);
+    assert_eq!(params["iss"], mock.issuer());
+    let (status, tokens, headers) = redeem(&mock, "app", &params["code"], CALLBACK).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["cache-control"], "no-store");
+    let (_, _, body) = userinfo(&mock, tokens["access_token"].as_str().unwrap()).await;
+    assert_eq!(peek(&body)["birthplace"], "2A004");
+
+    // The interaction is single-use.
+    let response = http()
+        .post(format!("{origin}{action}"))
+        .form(&[("identity", "default"), ("acr", "eidas1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+}
+
+#[tokio::test]
+async fn login_page_cancel_gives_access_denied() {
+    let mock = fc_mock().await;
+    let page = http()
+        .get(authorize_url(&mock, "app", "eidas1", &[]))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let abort = page
+        .split("formaction=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    assert!(abort.ends_with("/abort"));
+    let response = http()
+        .post(format!("http://{}{abort}", mock.addr()))
+        .form(&[("identity", "default"), ("acr", "eidas1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let (_, params) = location_params(&response);
+    assert_eq!(params["error"], "access_denied");
+    assert!(!params["error_description"].is_empty());
+    assert_eq!(params["state"], STATE);
+    assert_eq!(params["iss"], mock.issuer());
+    assert!(!params.contains_key("code"));
+}
+
+#[tokio::test]
+async fn logout_redirects_to_the_registered_uri_with_state() {
+    let mock = fc_mock().await;
+    mock.auto_approve(Some("default"), None);
+    let tokens = login(&mock, "app", "eidas1", &[]).await;
+    let response = http()
+        .get(format!("{}/session/end", mock.issuer()))
+        .query(&[
+            ("id_token_hint", tokens["id_token"].as_str().unwrap()),
+            ("state", "logout-state-0123456789abcdef"),
+            ("post_logout_redirect_uri", LOGOUT),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let (base, params) = location_params(&response);
+    assert_eq!(base, LOGOUT);
+    assert_eq!(params["state"], "logout-state-0123456789abcdef");
+    // The provider session is over: the access token no longer works.
+    let (status, _, _) = userinfo(&mock, tokens["access_token"].as_str().unwrap()).await;
+    assert_eq!(status, 401);
+}
+
+#[tokio::test]
+async fn identities_can_be_replaced() {
+    let mut people = franceconnect_mock::Identity::defaults();
+    people.truncate(2);
+    people.reverse();
+    let path = std::env::temp_dir().join(format!("fc-mock-identities-{}.json", std::process::id()));
+    std::fs::write(&path, serde_json::to_string(&people).unwrap()).unwrap();
+    let loaded = franceconnect_mock::Identity::load_file(&path).unwrap();
+    assert_eq!(loaded, people);
+    let mock = MockProvider::new(Platform::FranceConnect)
+        .client(Client::new("app", "app-secret", CALLBACK, LOGOUT))
+        .identities_file(&path)
+        .unwrap()
+        .start()
+        .await
+        .unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(mock.identities()[0].id, "usage");
+    mock.auto_approve(None, Some(Eidas::Eidas1));
+    let tokens = login(&mock, "app", "eidas1", &[("scope", "openid family_name")]).await;
+    let (_, _, body) = userinfo(&mock, tokens["access_token"].as_str().unwrap()).await;
+    assert_eq!(
+        peek(&body)["family_name"],
+        "FOURNIER",
+        "the first identity is the default"
+    );
+}

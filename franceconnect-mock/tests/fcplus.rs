@@ -1,0 +1,283 @@
+//! FranceConnect+ (eidas2/eidas3): nested JWTs for the three key management
+//! algorithms, client keys inline or from a jwks_uri, levels, logout.
+
+mod common;
+
+use common::*;
+use franceconnect_mock::{ClientKeys, Eidas, EncryptionAlg};
+use serde_json::Value;
+
+/// Logs in on an FC+ mock set up with `alg`/`keys`, and checks both the
+/// ID token and userinfo by decrypting with `private` and verifying with
+/// the JWKS fetched over HTTP.
+async fn nested_flow(alg: EncryptionAlg, private: &josekit::jwk::Jwk, keys: ClientKeys, kid: &str) {
+    let mock = fcplus_mock(alg, keys).await;
+    mock.auto_approve(Some("reunion"), None);
+    let tokens = login(&mock, "app", "eidas2", &[("scope", "openid identite_pivot email")]).await;
+    let jwks = fetch_jwks(&mock).await;
+
+    let id_token = tokens["id_token"].as_str().unwrap();
+    assert_eq!(id_token.split('.').count(), 5, "a JWE");
+    let (inner, header) = decrypt(alg, private, id_token).unwrap();
+    assert_eq!(header.algorithm(), Some(alg.as_str()));
+    assert_eq!(header.content_encryption(), Some("A256GCM"));
+    assert_eq!(header.content_type(), Some("JWT"));
+    assert_eq!(header.key_id(), Some(kid));
+    if alg == EncryptionAlg::EcdhEs {
+        assert!(header.claim("epk").is_some());
+    }
+    assert_eq!(
+        josekit::jwt::decode_header(&inner).unwrap().claim("alg").unwrap(),
+        "ES256"
+    );
+    let claims = verify(&jwks, &inner).unwrap();
+    assert_eq!(claims["iss"], mock.issuer());
+    assert_eq!(claims["aud"], "app");
+    assert_eq!(claims["nonce"], NONCE);
+    assert_eq!(claims["acr"], "eidas2");
+    assert_eq!(claims["exp"].as_u64().unwrap(), claims["iat"].as_u64().unwrap() + 60);
+
+    let (status, content_type, body) = userinfo(&mock, tokens["access_token"].as_str().unwrap()).await;
+    assert_eq!((status, content_type.as_str()), (200, "application/jwt"));
+    let (inner, header) = decrypt(alg, private, &body).unwrap();
+    assert_eq!(header.key_id(), Some(kid));
+    let info = verify(&jwks, &inner).unwrap();
+    assert_eq!(info["sub"], claims["sub"]);
+    assert_eq!(info["birthplace"], "97411");
+    assert_eq!(info["given_name"], "Kévin Jean");
+    assert!(info.get("given_name_array").is_none(), "FranceConnect only");
+    assert!(info.get("idp_birthdate").is_none(), "FranceConnect only");
+    assert!(info.get("email").is_some());
+}
+
+#[tokio::test]
+async fn ecdh_es_inline() {
+    let (private, jwks) = client_key(EncryptionAlg::EcdhEs, "client-ec-1");
+    nested_flow(EncryptionAlg::EcdhEs, &private, ClientKeys::Inline(jwks), "client-ec-1").await;
+}
+
+#[tokio::test]
+async fn ecdh_es_jwks_uri() {
+    let (private, jwks) = client_key(EncryptionAlg::EcdhEs, "client-ec-2");
+    let uri = serve_jwks(jwks).await;
+    nested_flow(EncryptionAlg::EcdhEs, &private, ClientKeys::JwksUri(uri), "client-ec-2").await;
+}
+
+#[tokio::test]
+async fn rsa_oaep_inline() {
+    let (private, jwks) = client_key(EncryptionAlg::RsaOaep, "client-rsa-1");
+    nested_flow(
+        EncryptionAlg::RsaOaep,
+        &private,
+        ClientKeys::Inline(jwks),
+        "client-rsa-1",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn rsa_oaep_jwks_uri() {
+    let (private, jwks) = client_key(EncryptionAlg::RsaOaep, "client-rsa-2");
+    let uri = serve_jwks(jwks).await;
+    nested_flow(
+        EncryptionAlg::RsaOaep,
+        &private,
+        ClientKeys::JwksUri(uri),
+        "client-rsa-2",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn rsa_oaep_256_inline() {
+    let (private, jwks) = client_key(EncryptionAlg::RsaOaep256, "client-rsa256-1");
+    nested_flow(
+        EncryptionAlg::RsaOaep256,
+        &private,
+        ClientKeys::Inline(jwks),
+        "client-rsa256-1",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn rsa_oaep_256_jwks_uri() {
+    let (private, jwks) = client_key(EncryptionAlg::RsaOaep256, "client-rsa256-2");
+    let uri = serve_jwks(jwks).await;
+    nested_flow(
+        EncryptionAlg::RsaOaep256,
+        &private,
+        ClientKeys::JwksUri(uri),
+        "client-rsa256-2",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_encryption_key_is_picked_by_type_and_use() {
+    let (ec_private, ec_jwks) = client_key(EncryptionAlg::EcdhEs, "enc-ec");
+    let (_, rsa_jwks) = client_key(EncryptionAlg::RsaOaep, "enc-rsa");
+    let mut sig = rsa_jwks["keys"][0].clone();
+    sig["use"] = "sig".into();
+    sig["kid"] = "sig-rsa".into();
+    let jwks = serde_json::json!({ "keys": [sig, rsa_jwks["keys"][0], ec_jwks["keys"][0]] });
+    let mock = fcplus_mock(EncryptionAlg::EcdhEs, ClientKeys::Inline(jwks)).await;
+    mock.auto_approve(Some("default"), None);
+    let tokens = login(&mock, "app", "eidas3", &[]).await;
+    let (inner, header) = decrypt(EncryptionAlg::EcdhEs, &ec_private, tokens["id_token"].as_str().unwrap()).unwrap();
+    assert_eq!(header.key_id(), Some("enc-ec"));
+    assert_eq!(peek(&inner)["acr"], "eidas3");
+}
+
+#[tokio::test]
+async fn discovery_lists_encryption_and_levels() {
+    let (_, jwks) = client_key(EncryptionAlg::EcdhEs, "k");
+    let mock = fcplus_mock(EncryptionAlg::EcdhEs, ClientKeys::Inline(jwks)).await;
+    let doc: Value = serde_json::from_str(
+        &http()
+            .get(format!("{}/.well-known/openid-configuration", mock.issuer()))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(doc["acr_values_supported"], serde_json::json!(["eidas2", "eidas3"]));
+    assert_eq!(
+        doc["id_token_signing_alg_values_supported"],
+        serde_json::json!(["ES256"])
+    );
+    assert_eq!(
+        doc["userinfo_signing_alg_values_supported"],
+        serde_json::json!(["ES256"])
+    );
+    let algs = serde_json::json!(["ECDH-ES", "RSA-OAEP", "RSA-OAEP-256"]);
+    assert_eq!(doc["id_token_encryption_alg_values_supported"], algs);
+    assert_eq!(doc["userinfo_encryption_alg_values_supported"], algs);
+    assert_eq!(
+        doc["id_token_encryption_enc_values_supported"],
+        serde_json::json!(["A256GCM"])
+    );
+    assert_eq!(
+        doc["userinfo_encryption_enc_values_supported"],
+        serde_json::json!(["A256GCM"])
+    );
+    assert_eq!(mock.jwks()["keys"].as_array().unwrap().len(), 1, "ES256 only");
+}
+
+#[tokio::test]
+async fn lowest_acr_is_taken_and_unknown_values_dropped() {
+    let (private, jwks) = client_key(EncryptionAlg::EcdhEs, "k");
+    let mock = fcplus_mock(EncryptionAlg::EcdhEs, ClientKeys::Inline(jwks)).await;
+    mock.auto_approve(Some("default"), None);
+    for (acr_values, expected) in [
+        ("eidas3 eidas2", "eidas2"),
+        ("foo eidas3", "eidas3"),
+        ("eidas3", "eidas3"),
+    ] {
+        let tokens = login(&mock, "app", acr_values, &[]).await;
+        let (inner, _) = decrypt(EncryptionAlg::EcdhEs, &private, tokens["id_token"].as_str().unwrap()).unwrap();
+        assert_eq!(peek(&inner)["acr"], expected, "{acr_values}");
+    }
+}
+
+#[tokio::test]
+async fn eidas1_is_refused_with_invalid_acr() {
+    let (_, jwks) = client_key(EncryptionAlg::EcdhEs, "k");
+    let mock = fcplus_mock(EncryptionAlg::EcdhEs, ClientKeys::Inline(jwks)).await;
+    for acr_values in ["eidas1", "eidas1 eidas2", "foo"] {
+        let response = http()
+            .get(authorize_url(&mock, "app", acr_values, &[]))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303, "{acr_values}");
+        let (base, params) = location_params(&response);
+        assert_eq!(base, CALLBACK);
+        assert_eq!(params["error"], "invalid_acr");
+        assert!(!params["error_description"].is_empty());
+        assert_eq!(params["state"], STATE);
+        assert_eq!(params["iss"], mock.issuer());
+    }
+}
+
+#[tokio::test]
+async fn the_page_offers_both_levels_and_a_lower_level_is_reported() {
+    let (private, jwks) = client_key(EncryptionAlg::EcdhEs, "k");
+    let mock = fcplus_mock(EncryptionAlg::EcdhEs, ClientKeys::Inline(jwks)).await;
+    let page = http()
+        .get(authorize_url(&mock, "app", "eidas3", &[]))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(r#"<option value="eidas2">"#));
+    assert!(page.contains(r#"<option value="eidas3" selected>"#));
+    assert!(!page.contains(r#"value="eidas1""#));
+    let action = page
+        .split("action=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_owned();
+    let response = http()
+        .post(format!("http://{}{action}", mock.addr()))
+        .form(&[("identity", "default"), ("acr", "eidas2")])
+        .send()
+        .await
+        .unwrap();
+    let (_, params) = location_params(&response);
+    let (_, tokens, _) = redeem(&mock, "app", &params["code"], CALLBACK).await;
+    let (inner, _) = decrypt(EncryptionAlg::EcdhEs, &private, tokens["id_token"].as_str().unwrap()).unwrap();
+    assert_eq!(peek(&inner)["acr"], "eidas2", "the level chosen, lower than asked");
+
+    // auto-approve at a chosen level
+    mock.auto_approve(None, Some(Eidas::Eidas3));
+    let tokens = login(&mock, "app", "eidas2", &[]).await;
+    let (inner, _) = decrypt(EncryptionAlg::EcdhEs, &private, tokens["id_token"].as_str().unwrap()).unwrap();
+    assert_eq!(peek(&inner)["acr"], "eidas3", "higher than asked");
+}
+
+#[tokio::test]
+async fn logout_refuses_an_encrypted_hint_and_accepts_the_inner_jws() {
+    let (private, jwks) = client_key(EncryptionAlg::EcdhEs, "k");
+    let mock = fcplus_mock(EncryptionAlg::EcdhEs, ClientKeys::Inline(jwks)).await;
+    mock.auto_approve(Some("default"), None);
+    let tokens = login(&mock, "app", "eidas2", &[]).await;
+    let jwe = tokens["id_token"].as_str().unwrap();
+    let end = |hint: String| {
+        let url = format!("{}/session/end", mock.issuer());
+        async move {
+            http()
+                .get(url)
+                .query(&[("id_token_hint", hint.as_str()), ("post_logout_redirect_uri", LOGOUT)])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let response = end(jwe.to_owned()).await;
+    assert_eq!(response.status(), 400);
+    assert!(response.headers().get("location").is_none());
+    let (inner, _) = decrypt(EncryptionAlg::EcdhEs, &private, jwe).unwrap();
+    let response = end(inner).await;
+    assert_eq!(response.status(), 303);
+    let (base, params) = location_params(&response);
+    assert_eq!(base, LOGOUT);
+    assert!(!params.contains_key("state"));
+}
+
+#[tokio::test]
+async fn unreachable_client_jwks_gives_a_server_error() {
+    let uri = url::Url::parse("http://127.0.0.1:9/jwks.json").unwrap();
+    let mock = fcplus_mock(EncryptionAlg::EcdhEs, ClientKeys::JwksUri(uri)).await;
+    mock.auto_approve(Some("default"), None);
+    let code = code(&mock, &authorize_url(&mock, "app", "eidas2", &[])).await;
+    let (status, body, _) = redeem(&mock, "app", &code, CALLBACK).await;
+    assert_eq!(status, 500);
+    assert_eq!(body["error"], "server_error");
+}

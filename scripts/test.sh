@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh Debian machine or a developer's laptop.
+# Installs what the tests need (as root, through apt-get) when it is missing,
+# then runs formatting, lints, documentation and every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_packages=()
+command -v pkg-config >/dev/null 2>&1 || need_packages+=(pkg-config)
+# josekit links OpenSSL.
+pkg-config --exists openssl 2>/dev/null || need_packages+=(libssl-dev)
+if [ ${#need_packages[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "==> installing ${need_packages[*]}"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_packages[@]}"
+    else
+        echo "missing packages: ${need_packages[*]} (install them, or run as root on Debian)" >&2
+        exit 1
+    fi
+fi
+
+echo "==> cargo fmt"
+cargo fmt --all -- --check
+echo "==> cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "==> tests"
+if cargo nextest --version >/dev/null 2>&1; then
+    cargo nextest run --workspace --locked --no-fail-fast
+else
+    cargo test --workspace --locked --no-fail-fast --lib --bins --tests
+fi
+echo "==> doc tests and docs"
+cargo test --workspace --locked --doc
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
+echo "==> all good"
