@@ -1,0 +1,235 @@
+//! The engine's full flow against the mock provider: begin → mock →
+//! complete → logout, on FranceConnect and on FranceConnect+ with each
+//! encryption algorithm, and each mock scenario's outcome.
+
+use std::time::Duration;
+
+use franceconnect_mock::{Endpoint, Failure, Tamper};
+use franceconnect_tests::*;
+use franceconnect_tower::{
+    DatePrecision, Eidas, EncryptionAlg, Error, ErrorKind, LoginOptions, NetworkErrorKind, Platform, ProviderErrorCode,
+};
+
+async fn logout(pair: &Pair, user: &franceconnect_tower::SignedInUser) {
+    let (url, pending) = pair.fc.logout_url(user).await.unwrap();
+    let resp = no_redirect_client().get(url).send().await.unwrap();
+    assert_eq!(resp.status().as_u16(), 303, "{}", resp.text().await.unwrap());
+    let location = url::Url::parse(resp.headers()["location"].to_str().unwrap()).unwrap();
+    assert!(location.as_str().starts_with(POST_LOGOUT_URI));
+    let state = location
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .map(|(_, v)| v.into_owned());
+    pair.fc.check_logout_callback(state.as_deref(), Some(&pending)).unwrap();
+    assert_eq!(state.as_deref(), Some(pending.state.secret()));
+}
+
+#[tokio::test]
+async fn fc_full_flow() {
+    let pair = pair_with(Platform::FranceConnect, None, |b| b.request_amr(true)).await;
+    pair.mock.auto_approve(Some("default"), None);
+    let user = login(&pair, LoginOptions::default()).await.unwrap();
+    assert_eq!(user.acr, Eidas::Eidas1);
+    assert_eq!(user.sub.len(), 66);
+    assert!(user.sub.ends_with("v1"));
+    let amr = user.amr.clone().expect("amr was requested");
+    assert!(amr.contains(&franceconnect_tower::Amr::Fc));
+    let pivot = user.pivot_identity().expect("identite_pivot was requested");
+    let default = &pair.mock.identities()[0];
+    assert_eq!(pivot.family_name, default.family_name);
+    assert_eq!(pivot.birthdate.to_string(), default.birthdate);
+    assert_eq!(user.claims.email, default.email);
+    // The same person logs in again: same pairwise sub.
+    let again = login(&pair, LoginOptions::default()).await.unwrap();
+    assert_eq!(again.sub, user.sub);
+    logout(&pair, &user).await;
+}
+
+#[tokio::test]
+async fn fc_without_amr_request_has_no_amr() {
+    let pair = pair(Platform::FranceConnect, None).await;
+    pair.mock.auto_approve(Some("default"), None);
+    assert_eq!(login(&pair, LoginOptions::default()).await.unwrap().amr, None);
+}
+
+#[tokio::test]
+async fn fc_plus_full_flow_with_each_algorithm() {
+    for alg in EncryptionAlg::ALL {
+        let pair = pair(Platform::FranceConnectPlus, Some(alg)).await;
+        pair.mock
+            .auto_approve(Some("default"), Some(franceconnect_mock::Eidas::Eidas3));
+        let user = login(&pair, LoginOptions::default())
+            .await
+            .unwrap_or_else(|e| panic!("{alg}: {e}"));
+        assert_eq!(user.acr, Eidas::Eidas3, "{alg}: eidas3 reached where eidas2 was asked");
+        assert!(user.pivot_identity().is_some());
+        logout(&pair, &user).await;
+    }
+}
+
+#[tokio::test]
+async fn every_test_identity_parses() {
+    let pair = pair(Platform::FranceConnect, None).await;
+    let identities = pair.mock.identities();
+    assert!(identities.len() >= 15);
+    let mut abroad = 0;
+    let mut presumed = 0;
+    for person in &identities {
+        pair.mock.auto_approve(Some(&person.id), None);
+        let user = login(&pair, LoginOptions::default())
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", person.id));
+        let pivot = user.pivot_identity().unwrap();
+        assert_eq!(pivot.given_name, person.given_name, "{}", person.id);
+        if pivot.birthplace.is_none() {
+            assert!(!pivot.birthcountry.is_france(), "{}", person.id);
+            abroad += 1;
+        }
+        if pivot.birthdate.precision() != DatePrecision::Day {
+            presumed += 1;
+        }
+    }
+    assert!(abroad >= 1 && presumed >= 2, "abroad {abroad}, presumed {presumed}");
+}
+
+#[tokio::test]
+async fn step_up_and_lower_acr() {
+    let pair = pair(Platform::FranceConnectPlus, Some(EncryptionAlg::EcdhEs)).await;
+    pair.mock.auto_approve(Some("default"), None);
+    let user = login(
+        &pair,
+        LoginOptions {
+            eidas: Some(Eidas::Eidas3),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(user.acr, Eidas::Eidas3);
+    pair.mock.set_acr_override(Some(franceconnect_mock::Eidas::Eidas2));
+    let e = login(
+        &pair,
+        LoginOptions {
+            eidas: Some(Eidas::Eidas3),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        e,
+        Error::EidasTooLow {
+            requested: Eidas::Eidas3,
+            received: Eidas::Eidas2
+        }
+    );
+}
+
+#[tokio::test]
+async fn callback_errors_become_provider_errors() {
+    let pair = pair(Platform::FranceConnect, None).await;
+    for (code, expected) in [
+        ("access_denied", ProviderErrorCode::AccessDenied),
+        ("temporarily_unavailable", ProviderErrorCode::TemporarilyUnavailable),
+        ("server_error", ProviderErrorCode::ServerError),
+    ] {
+        pair.mock.set_callback_error(Some(code));
+        let e = login(&pair, LoginOptions::default()).await.unwrap_err();
+        assert!(matches!(e, Error::Provider(ref p) if p.code == expected), "{code}: {e}");
+    }
+    assert_eq!(pair.mock.request_count(Endpoint::Token), 0);
+}
+
+#[tokio::test]
+async fn tampered_tokens_are_refused() {
+    for (platform, alg) in [
+        (Platform::FranceConnect, None),
+        (Platform::FranceConnectPlus, Some(EncryptionAlg::RsaOaep)),
+    ] {
+        let pair = pair(platform, alg).await;
+        pair.mock.auto_approve(Some("default"), None);
+        let mut cases = vec![
+            (Tamper::BadSignature, ErrorKind::Cryptography),
+            (Tamper::AlgNone, ErrorKind::Cryptography),
+            (Tamper::WrongIssuer, ErrorKind::Claims),
+            (Tamper::WrongAudience, ErrorKind::Claims),
+            (Tamper::WrongNonce, ErrorKind::Claims),
+            (Tamper::Expired, ErrorKind::Claims),
+            (Tamper::UserinfoSubMismatch, ErrorKind::Claims),
+        ];
+        if alg.is_some() {
+            cases.push((Tamper::UnknownEncryptionKey, ErrorKind::Cryptography));
+        }
+        for (tamper, kind) in cases {
+            pair.mock.set_tamper(Some(tamper));
+            let e = login(&pair, LoginOptions::default()).await.unwrap_err();
+            assert_eq!(e.kind(), kind, "{platform:?} {tamper:?}: {e}");
+        }
+        pair.mock.set_tamper(None);
+        login(&pair, LoginOptions::default()).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn provider_failures_are_network_errors_and_never_hang() {
+    let pair = pair_with(Platform::FranceConnect, None, |b| {
+        b.http_timeout(Duration::from_millis(800))
+    })
+    .await;
+    pair.mock.auto_approve(Some("default"), None);
+    for endpoint in [Endpoint::Token, Endpoint::Userinfo] {
+        for failure in [
+            Failure::ServerError,
+            Failure::Unavailable,
+            Failure::Slow(Duration::from_secs(3)),
+            Failure::Garbage,
+            Failure::Oversized,
+        ] {
+            pair.mock.set_failure(endpoint, Some(failure.clone()));
+            let e = login(&pair, LoginOptions::default()).await.unwrap_err();
+            match failure {
+                Failure::Slow(_) => assert!(e.is_timeout(), "{endpoint:?} {failure:?}: {e}"),
+                Failure::Oversized => assert!(
+                    matches!(e, Error::Network(ref n) if matches!(n.kind, NetworkErrorKind::TooLarge(_))),
+                    "{endpoint:?}: {e}"
+                ),
+                _ => assert!(
+                    matches!(
+                        e.kind(),
+                        ErrorKind::Network | ErrorKind::TokenExchange | ErrorKind::Cryptography
+                    ),
+                    "{endpoint:?} {failure:?}: {e}"
+                ),
+            }
+            pair.mock.set_failure(endpoint, None);
+        }
+    }
+    login(&pair, LoginOptions::default()).await.unwrap();
+}
+
+#[tokio::test]
+async fn provider_key_rotation_is_followed() {
+    let pair = pair(Platform::FranceConnect, None).await;
+    pair.mock.auto_approve(Some("default"), None);
+    login(&pair, LoginOptions::default()).await.unwrap();
+    pair.mock.rotate_signing_key();
+    login(&pair, LoginOptions::default()).await.unwrap();
+    assert_eq!(
+        pair.mock.request_count(Endpoint::Jwks),
+        2,
+        "one re-fetch for the new kid"
+    );
+    login(&pair, LoginOptions::default()).await.unwrap();
+    assert_eq!(pair.mock.request_count(Endpoint::Jwks), 2);
+}
+
+#[tokio::test]
+async fn a_code_is_single_use() {
+    let pair = pair(Platform::FranceConnect, None).await;
+    pair.mock.auto_approve(Some("default"), None);
+    let (url, pending) = pair.fc.begin_login(LoginOptions::default()).await.unwrap();
+    let callback = authorize(&url).await;
+    pair.fc.complete_login(&callback, &pending).await.unwrap();
+    let e = pair.fc.complete_login(&callback, &pending).await.unwrap_err();
+    assert!(matches!(e, Error::TokenExchange(_)), "{e}");
+}
