@@ -185,7 +185,7 @@ async fn provider_failures_are_network_errors_and_never_hang() {
             Failure::Garbage,
             Failure::Oversized,
         ] {
-            pair.mock.set_failure(endpoint, Some(failure.clone()));
+            pair.mock.set_failure(endpoint, Some(failure));
             let e = login(&pair, LoginOptions::default()).await.unwrap_err();
             match failure {
                 Failure::Slow(_) => assert!(e.is_timeout(), "{endpoint:?} {failure:?}: {e}"),
