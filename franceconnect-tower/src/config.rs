@@ -157,7 +157,9 @@ impl Config {
     pub fn platform(&self) -> Platform {
         self.platform
     }
-    /// The issuer URL (no trailing slash).
+    /// The issuer URL, as configured. The provider's discovery document must
+    /// name the same issuer (a trailing `/` aside); from then on the
+    /// provider's exact spelling is what tokens must carry.
     pub fn issuer(&self) -> &Url {
         &self.issuer
     }
@@ -428,7 +430,7 @@ impl ConfigBuilder {
     pub fn build(self) -> Result<Config, ConfigError> {
         let platform = self.platform;
         let issuer = self.environment.issuer(platform);
-        let issuer = check_url("issuer", issuer.as_str().trim_end_matches('/'))?;
+        let issuer = check_url("issuer", issuer.as_str())?;
         let client_id = self
             .client_id
             .filter(|c| !c.trim().is_empty())
@@ -437,13 +439,13 @@ impl ConfigBuilder {
             .client_secret
             .filter(|s| !s.secret().is_empty())
             .ok_or_else(|| ConfigError::new("client_secret is required"))?;
-        let redirect_uri = check_url(
+        let redirect_uri = check_registered_uri(
             "redirect_uri",
             &self
                 .redirect_uri
                 .ok_or_else(|| ConfigError::new("redirect_uri is required"))?,
         )?;
-        let post_logout_redirect_uri = check_url(
+        let post_logout_redirect_uri = check_registered_uri(
             "post_logout_redirect_uri",
             &self
                 .post_logout_redirect_uri
@@ -533,6 +535,19 @@ fn check_url(name: &str, value: &str) -> Result<Url, ConfigError> {
     Ok(url)
 }
 
+/// A URI the provider compares character for character with the registered
+/// one: refuse a spelling that URL normalisation would change (upper-case
+/// host, default port, missing path) rather than send something else.
+fn check_registered_uri(name: &str, value: &str) -> Result<Url, ConfigError> {
+    let url = check_url(name, value)?;
+    if url.as_str() != value {
+        return Err(ConfigError::new(format!(
+            "{name} must be written exactly as {url} (the provider compares it verbatim)"
+        )));
+    }
+    Ok(url)
+}
+
 /// `localhost`, 127.0.0.0/8 or `::1`.
 pub(crate) fn is_loopback(url: &Url) -> bool {
     match url.host() {
@@ -602,6 +617,7 @@ mod tests {
         let keys = ServiceKeys::generate(EncryptionAlg::EcdhEs).unwrap();
         assert!(err(base(Platform::FranceConnectPlus).service_keys(keys).accept_rs256(true)).contains("RS256"));
         assert!(err(base(Platform::FranceConnect).client_secret("")).contains("client_secret"));
+        assert!(err(base(Platform::FranceConnect).redirect_uri("HTTPS://A.fr:443/cb")).contains("https://a.fr/cb"));
         assert!(err(base(Platform::FranceConnect).clock_leeway(Duration::from_secs(3600))).contains("leeway"));
         assert!(base(Platform::FranceConnect).build().unwrap().is_loopback_http());
     }

@@ -20,8 +20,9 @@ pub struct ProviderMetadata {
     pub userinfo_endpoint: Url,
     /// `/jwks`.
     pub jwks_uri: Url,
-    /// `/session/end`.
-    pub end_session_endpoint: Url,
+    /// `/session/end`, when the provider has one (FranceConnect always
+    /// does); logout fails without it.
+    pub end_session_endpoint: Option<Url>,
     /// Whether the provider promises an `iss` parameter on the callback
     /// (RFC 9207); when it does, a callback without one is refused.
     pub iss_parameter_supported: bool,
@@ -56,13 +57,16 @@ impl ProviderMetadata {
     pub fn validate(config: &Config, body: &[u8]) -> Result<Self, Error> {
         let raw: RawMetadata = serde_json::from_slice(body)
             .map_err(|_| Error::Discovery("the discovery document is not valid JSON metadata".into()))?;
-        if raw.issuer != config.issuer.as_str() {
+        if raw.issuer.trim_end_matches('/') != config.issuer.as_str().trim_end_matches('/') {
             return Err(Error::Discovery("the discovery document names another issuer".into()));
         }
         let endpoint = |name: &str, value: Option<String>| -> Result<Url, Error> {
             let value = value.ok_or_else(|| Error::Discovery(format!("`{name}` is missing")))?;
             let url = Url::parse(&value).map_err(|_| Error::Discovery(format!("`{name}` is not a URL")))?;
-            if url.scheme() == "https" || (url.scheme() == "http" && is_loopback(&url)) {
+            // Plain http only when the issuer itself is a loopback http URL (the
+            // mock, a test server): a document must not downgrade us.
+            let issuer_is_local_http = config.issuer.scheme() == "http" && is_loopback(&config.issuer);
+            if url.scheme() == "https" || (url.scheme() == "http" && is_loopback(&url) && issuer_is_local_http) {
                 Ok(url)
             } else {
                 Err(Error::Discovery(format!("`{name}` is not an https:// URL")))
@@ -129,7 +133,10 @@ impl ProviderMetadata {
             token_endpoint: endpoint("token_endpoint", raw.token_endpoint)?,
             userinfo_endpoint: endpoint("userinfo_endpoint", raw.userinfo_endpoint)?,
             jwks_uri: endpoint("jwks_uri", raw.jwks_uri)?,
-            end_session_endpoint: endpoint("end_session_endpoint", raw.end_session_endpoint)?,
+            end_session_endpoint: raw
+                .end_session_endpoint
+                .map(|e| endpoint("end_session_endpoint", Some(e)))
+                .transpose()?,
             iss_parameter_supported: raw.authorization_response_iss_parameter_supported.unwrap_or(false),
             issuer: raw.issuer,
         })
@@ -193,8 +200,32 @@ mod tests {
     #[test]
     fn a_good_document_validates() {
         let m = check(Platform::FranceConnectPlus, &doc()).unwrap();
-        assert_eq!(m.end_session_endpoint.as_str(), "https://fc.example/api/v2/session/end");
+        assert_eq!(
+            m.end_session_endpoint.unwrap().as_str(),
+            "https://fc.example/api/v2/session/end"
+        );
         assert!(m.iss_parameter_supported);
+    }
+
+    #[test]
+    fn a_host_only_issuer_matches_without_its_trailing_slash() {
+        let config = Config::builder(
+            Platform::FranceConnect,
+            Environment::Custom(Url::parse("https://op.example").unwrap()),
+        )
+        .client_id("id")
+        .client_secret("s")
+        .redirect_uri("https://a.fr/cb")
+        .post_logout_redirect_uri("https://a.fr/out")
+        .build()
+        .unwrap();
+        let mut d = doc();
+        d["issuer"] = json!("https://op.example");
+        let m = ProviderMetadata::validate(&config, d.to_string().as_bytes()).unwrap();
+        assert_eq!(
+            m.issuer, "https://op.example",
+            "the provider's own spelling is kept for token checks"
+        );
     }
 
     #[test]
@@ -202,6 +233,7 @@ mod tests {
         let cases: Vec<(&str, Value)> = vec![
             ("issuer", json!("https://evil.example/api/v2")),
             ("token_endpoint", Value::Null),
+            ("jwks_uri", json!("http://127.0.0.1/jwks")),
             ("end_session_endpoint", json!("http://fc.example/api/v2/session/end")),
             ("id_token_signing_alg_values_supported", json!(["RS256"])),
             ("id_token_encryption_alg_values_supported", json!(["RSA-OAEP"])),

@@ -120,6 +120,39 @@ impl Error {
         }
     }
 
+    /// A stable machine-readable code for JSON error bodies:
+    /// `access_denied`, `invalid_state`, `login_expired`,
+    /// `insufficient_eidas`, `provider_unavailable`, …
+    pub fn code(&self) -> &str {
+        match self {
+            Error::Config(_) => "configuration_error",
+            Error::Discovery(_) => "provider_metadata_error",
+            Error::Provider(e) => e.code.as_str(),
+            Error::State(StateError::Expired) => "login_expired",
+            Error::State(_) => "invalid_state",
+            Error::TokenExchange(_) => "token_exchange_failed",
+            Error::Jose(_) => "invalid_token",
+            Error::Claims(_) => "invalid_claims",
+            Error::EidasTooLow { .. } => "insufficient_eidas",
+            Error::Network(_) => "provider_unavailable",
+        }
+    }
+
+    /// The HTTP status an adapter should answer with.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Error::Config(_) => 500,
+            Error::Discovery(_) | Error::TokenExchange(_) | Error::Jose(_) | Error::Claims(_) => 502,
+            Error::Provider(e) => match e.code {
+                ProviderErrorCode::ServerError | ProviderErrorCode::TemporarilyUnavailable => 503,
+                _ => 403,
+            },
+            Error::State(_) => 400,
+            Error::EidasTooLow { .. } => 403,
+            Error::Network(_) => 503,
+        }
+    }
+
     /// A short explanation in French, safe to show on an error page.
     pub fn user_message_fr(&self) -> &'static str {
         match self {

@@ -94,15 +94,25 @@ pub(crate) fn decrypt_nested(
     if header.0.contains_key("zip") {
         return Err(JoseError::Compressed);
     }
-    if !header.text("cty").is_some_and(|c| c.eq_ignore_ascii_case("JWT")) {
+    // RFC 7515 §4.1.10: `JWT`, or the full media type `application/jwt`.
+    if !header
+        .text("cty")
+        .is_some_and(|c| c.eq_ignore_ascii_case("JWT") || c.eq_ignore_ascii_case("application/jwt"))
+    {
         return Err(JoseError::NotNested);
     }
     let candidates = keys.candidates(header.kid(), alg);
     if candidates.is_empty() {
         return Err(JoseError::UnknownKey);
     }
+    let header_kid = header.kid().is_some();
     for key in candidates {
-        let decrypter = decrypter(alg, &key.jwk)?;
+        let jwk = if header_kid {
+            key.jwk.clone()
+        } else {
+            without_kid(&key.jwk)
+        };
+        let Ok(decrypter) = decrypter(alg, &jwk) else { continue };
         if let Ok((plaintext, _)) = josekit::jwe::deserialize_compact(token, decrypter.as_ref()) {
             let inner = String::from_utf8(plaintext).map_err(|_| JoseError::NotNested)?;
             let inner = inner.trim().to_owned();
@@ -127,9 +137,30 @@ pub(crate) fn decrypter(alg: EncryptionAlg, jwk: &Jwk) -> Result<Box<dyn JweDecr
     d.map_err(|_| JoseError::DecryptionFailed)
 }
 
+/// A copy of a key without its `kid`. josekit requires a token to carry the
+/// `kid` of the key it is given; when the token names none (RFC 7515 makes
+/// `kid` optional), we have already chosen the candidate keys ourselves.
+fn without_kid(jwk: &Jwk) -> Jwk {
+    let mut map = jwk.as_ref().clone();
+    map.remove("kid");
+    Jwk::from_map(map).unwrap_or_else(|_| jwk.clone())
+}
+
 /// Verifies a compact JWS with one provider key and returns its payload as a
-/// JSON object.
-pub(crate) fn verify_with_key(token: &str, alg: SigningAlg, jwk: &Jwk) -> Result<Map<String, Value>, JoseError> {
+/// JSON object. `header_has_kid` tells whether the token names its key.
+pub(crate) fn verify_with_key(
+    token: &str,
+    alg: SigningAlg,
+    jwk: &Jwk,
+    header_has_kid: bool,
+) -> Result<Map<String, Value>, JoseError> {
+    let stripped;
+    let jwk = if header_has_kid {
+        jwk
+    } else {
+        stripped = without_kid(jwk);
+        &stripped
+    };
     let payload = match alg {
         SigningAlg::Es256 => {
             let v = josekit::jws::ES256

@@ -42,6 +42,7 @@ mod service_keys;
 mod token_claims;
 mod user;
 mod values;
+pub mod web;
 
 pub use algorithms::{AlgorithmNotAllowed, CONTENT_ENCRYPTION, EncryptionAlg, SigningAlg};
 pub use client::FranceConnect;

@@ -151,7 +151,7 @@ impl FranceConnect {
         }
         let metadata = self.discover().await?;
         match &callback.iss {
-            Some(iss) if iss == config.issuer.as_str() => {}
+            Some(iss) if *iss == metadata.issuer => {}
             Some(_) => return Err(StateError::IssuerMismatch.into()),
             None if metadata.iss_parameter_supported => return Err(StateError::IssuerMismatch.into()),
             None => {}
@@ -162,7 +162,7 @@ impl FranceConnect {
                 description: callback.error_description.as_deref().map(|d| sanitize(d, 200)),
             }));
         }
-        if age(pending.created_at) > config.pending_login_lifetime {
+        if age(pending.created_at) > config.pending_login_lifetime || pending.created_at > now() + 60 {
             return Err(StateError::Expired.into());
         }
         let code = callback
@@ -173,11 +173,11 @@ impl FranceConnect {
 
         let tokens = self.exchange_code(&metadata, code).await?;
         let (id_jws, id_claims) = self.open_token(&metadata, tokens.id_token.secret()).await?;
-        let facts = check_id_token(config, &id_claims, &pending.nonce, pending.eidas)?;
+        let facts = check_id_token(config, &metadata.issuer, &id_claims, &pending.nonce, pending.eidas)?;
 
         let userinfo = self.fetch_userinfo(&metadata, &tokens.access_token).await?;
         let (_, mut info) = self.open_token(&metadata, &userinfo).await?;
-        check_userinfo(config, &info, &facts.sub)?;
+        check_userinfo(config, &metadata.issuer, &info, &facts.sub)?;
         let claims = UserClaims::from_userinfo(&info)?;
         for protocol_claim in ["iss", "aud", "iat", "exp", "nbf", "jti"] {
             info.remove(protocol_claim);

@@ -24,7 +24,10 @@ impl FranceConnect {
     pub async fn logout_url(&self, user: &SignedInUser) -> Result<(Url, PendingLogout), Error> {
         let metadata = self.discover().await?;
         let pending = PendingLogout { state: State::random() };
-        let mut url = metadata.end_session_endpoint.clone();
+        let mut url = metadata
+            .end_session_endpoint
+            .clone()
+            .ok_or_else(|| Error::Discovery("the provider has no end_session_endpoint".into()))?;
         url.query_pairs_mut()
             .append_pair("id_token_hint", user.id_token_hint.secret())
             .append_pair("state", pending.state.secret())

@@ -5,7 +5,8 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use josekit::jwk::{Jwk, JwkSet};
+use josekit::jwk::Jwk;
+use serde_json::Value;
 use url::Url;
 
 use crate::algorithms::SigningAlg;
@@ -25,11 +26,7 @@ pub(crate) struct ProviderJwks {
 
 impl ProviderJwks {
     pub(crate) fn new(http: HttpClient, cooldown: Duration) -> Self {
-        let parse = Box::new(|body: &[u8]| {
-            let set = JwkSet::from_bytes(body)
-                .map_err(|_| Error::Discovery("the provider's JWKS is not a valid JWK set".into()))?;
-            Ok(set.keys().into_iter().cloned().collect())
-        });
+        let parse = Box::new(|body: &[u8]| parse_jwks(body));
         Self {
             document: CachedDocument::new("jwks", http, parse),
             cooldown,
@@ -49,10 +46,14 @@ impl ProviderJwks {
         let header = jose::Header::parse(token, 3, max_len)?;
         let alg = header.signing_alg(allowed)?;
         let kid = header.kid();
+        let logged_kid = kid.map(|k| crate::error::sanitize(k, 64));
         let mut keys = self.candidates(&self.document.get(jwks_uri).await?, kid, alg);
         if keys.is_empty() {
             if self.may_refetch() {
-                tracing::info!(kid, "unknown signing key id: re-fetching the provider's JWKS");
+                tracing::info!(
+                    kid = logged_kid,
+                    "unknown signing key id: re-fetching the provider's JWKS"
+                );
                 keys = self.candidates(&self.document.refresh(jwks_uri).await?, kid, alg);
             } else {
                 // Another task may be re-fetching right now: share its result.
@@ -60,12 +61,12 @@ impl ProviderJwks {
             }
         }
         if keys.is_empty() {
-            tracing::warn!(kid, "no provider key matches the token");
+            tracing::warn!(kid = logged_kid, "no provider key matches the token");
             return Err(JoseError::UnknownKey.into());
         }
         let mut last = JoseError::BadSignature;
         for key in keys.iter().take(MAX_CANDIDATES) {
-            match jose::verify_with_key(token, alg, key) {
+            match jose::verify_with_key(token, alg, key, kid.is_some()) {
                 Ok(payload) => return Ok(payload),
                 Err(e) => last = e,
             }
@@ -73,11 +74,20 @@ impl ProviderJwks {
         Err(last.into())
     }
 
+    /// The keys that may have signed a token: the one its `kid` names or,
+    /// failing that, keys published without a `kid` (RFC 7517 makes it
+    /// optional); every fitting key when the token names none.
     fn candidates(&self, keys: &[Jwk], kid: Option<&str>, alg: SigningAlg) -> Vec<Jwk> {
-        keys.iter()
-            .filter(|k| kid.is_none_or(|kid| k.key_id() == Some(kid)) && jose::key_fits(k, alg))
+        let fitting = keys.iter().filter(|k| jose::key_fits(k, alg));
+        let named: Vec<Jwk> = fitting
+            .clone()
+            .filter(|k| kid.is_none_or(|kid| k.key_id() == Some(kid)))
             .cloned()
-            .collect()
+            .collect();
+        if !named.is_empty() || kid.is_none() {
+            return named;
+        }
+        fitting.filter(|k| k.key_id().is_none()).cloned().collect()
     }
 
     /// True at most once per cooldown.
@@ -88,5 +98,42 @@ impl ProviderJwks {
         }
         *last = Some(Instant::now());
         true
+    }
+}
+
+/// Parses a JWK set, skipping the keys josekit cannot read (RFC 7517 §5:
+/// unusable keys are ignored) rather than losing the whole set.
+fn parse_jwks(body: &[u8]) -> Result<Vec<Jwk>, Error> {
+    let invalid = || Error::Discovery("the provider's JWKS is not a valid JWK set".into());
+    let doc: Value = serde_json::from_slice(body).map_err(|_| invalid())?;
+    let keys = doc.get("keys").and_then(Value::as_array).ok_or_else(invalid)?;
+    let usable: Vec<Jwk> = keys
+        .iter()
+        .filter_map(|k| k.as_object())
+        .filter_map(|k| {
+            Jwk::from_map(k.clone())
+                .inspect_err(|_| tracing::debug!("skipping an unreadable provider key"))
+                .ok()
+        })
+        .collect();
+    if usable.is_empty() && !keys.is_empty() {
+        return Err(invalid());
+    }
+    Ok(usable)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unreadable_keys_are_skipped_not_fatal() {
+        let body = br#"{"keys":[{"kty":"EC","crv":"P-256","x":1},"nonsense",{"kty":"oct","k":"AAAA","kid":"h"}]}"#;
+        let keys = parse_jwks(body).unwrap();
+        assert_eq!(keys.len(), 1);
+        assert_eq!(keys[0].key_id(), Some("h"));
+        assert!(parse_jwks(br#"{"keys":["x"]}"#).is_err());
+        assert!(parse_jwks(br#"{"nokeys":[]}"#).is_err());
+        assert!(parse_jwks(br#"{"keys":[]}"#).unwrap().is_empty());
     }
 }

@@ -203,7 +203,11 @@ fn parse_key(value: &Value) -> Result<ServiceKey, ConfigError> {
         }
         _ => {}
     }
-    let mut jwk = Jwk::from_map(map.clone()).map_err(|_| ConfigError::new("not a valid JWK"))?;
+    // `alg` pins what the key does; a standards-style `key_ops` (`unwrapKey`,
+    // `deriveBits`) would otherwise make josekit refuse the key.
+    let mut map = map.clone();
+    map.remove("key_ops");
+    let mut jwk = Jwk::from_map(map).map_err(|_| ConfigError::new("not a valid JWK"))?;
     jwk.set_algorithm(alg.as_str());
     // Refuse keys josekit cannot turn into a decrypter now, not at the first login.
     crate::jose::decrypter(alg, &jwk).map_err(|_| ConfigError::new("the key cannot be used for decryption"))?;

@@ -29,11 +29,12 @@ pub(crate) fn now() -> i64 {
 /// Checks `iss`, `aud`/`azp`, `exp`/`iat`, `nonce`, `sub` and `acr`.
 pub(crate) fn check_id_token(
     config: &Config,
+    issuer: &str,
     claims: &Map<String, Value>,
     nonce: &Nonce,
     requested: Eidas,
 ) -> Result<IdTokenFacts, Error> {
-    check_issuer_audience_times(config, claims, true)?;
+    check_issuer_audience_times(config, issuer, claims, true)?;
     let received_nonce = string(claims, "nonce")?.ok_or(ClaimsError::new("nonce", "missing"))?;
     if !nonce.matches(received_nonce) {
         return Err(ClaimsError::new("nonce", "does not match this login").into());
@@ -73,16 +74,27 @@ pub(crate) fn check_id_token(
 }
 
 /// Checks a userinfo payload against the ID token's subject.
-pub(crate) fn check_userinfo(config: &Config, claims: &Map<String, Value>, sub: &str) -> Result<(), Error> {
-    check_issuer_audience_times(config, claims, false)?;
+pub(crate) fn check_userinfo(
+    config: &Config,
+    issuer: &str,
+    claims: &Map<String, Value>,
+    sub: &str,
+) -> Result<(), Error> {
+    check_issuer_audience_times(config, issuer, claims, false)?;
     if subject(claims)? != sub {
         return Err(ClaimsError::new("sub", "userinfo names another user than the ID token").into());
     }
     Ok(())
 }
 
-fn check_issuer_audience_times(config: &Config, claims: &Map<String, Value>, id_token: bool) -> Result<(), Error> {
-    if string(claims, "iss")? != Some(config.issuer.as_str()) {
+fn check_issuer_audience_times(
+    config: &Config,
+    issuer: &str,
+    claims: &Map<String, Value>,
+    id_token: bool,
+) -> Result<(), Error> {
+    // The provider's exact spelling of its issuer (OpenID Connect Core §3.1.3.7).
+    if string(claims, "iss")? != Some(issuer) {
         return Err(ClaimsError::new("iss", "not the configured issuer").into());
     }
     let client_id = config.client_id.as_str();
@@ -105,18 +117,24 @@ fn check_issuer_audience_times(config: &Config, claims: &Map<String, Value>, id_
         None if id_token => return Err(ClaimsError::new("exp", "missing").into()),
         None => None,
     };
-    if exp.is_some_and(|exp| now > exp + leeway) {
+    if exp.is_some_and(|exp| now > exp.saturating_add(leeway)) {
         return Err(ClaimsError::new("exp", "the token has expired").into());
     }
     match claims.get("iat") {
         Some(v) => {
             let iat = numeric_date(v).ok_or(ClaimsError::new("iat", "expected a number of seconds"))?;
-            if iat > now + leeway {
+            if iat > now.saturating_add(leeway) {
                 return Err(ClaimsError::new("iat", "issued in the future").into());
             }
         }
         None if id_token => return Err(ClaimsError::new("iat", "missing").into()),
         None => {}
+    }
+    if let Some(v) = claims.get("nbf") {
+        let nbf = numeric_date(v).ok_or(ClaimsError::new("nbf", "expected a number of seconds"))?;
+        if now.saturating_add(leeway) < nbf {
+            return Err(ClaimsError::new("nbf", "the token is not valid yet").into());
+        }
     }
     Ok(())
 }
@@ -137,14 +155,18 @@ fn string<'a>(claims: &'a Map<String, Value>, field: &'static str) -> Result<Opt
     }
 }
 
-/// A NumericDate: integer seconds (a float is truncated).
+/// A NumericDate: seconds (a fraction is truncated), between 1970 and 9999.
 fn numeric_date(v: &Value) -> Option<i64> {
-    v.as_i64()
-        .or_else(|| v.as_f64().filter(|f| f.is_finite()).map(|f| f as i64))
+    const MAX: i64 = 253_402_300_799; // 9999-12-31T23:59:59Z
+    let secs = v.as_i64().or_else(|| {
+        v.as_f64()
+            .filter(|f| f.is_finite() && (0.0..=MAX as f64).contains(f))
+            .map(|f| f as i64)
+    })?;
+    (0..=MAX).contains(&secs).then_some(secs)
 }
 
-/// Seconds since the epoch of a `SystemTime` plus an offset, for tests and
-/// pending-login ages.
+/// How long ago a Unix time was (zero if in the future).
 pub(crate) fn age(created_at: i64) -> Duration {
     Duration::from_secs(now().saturating_sub(created_at).max(0) as u64)
 }
@@ -155,6 +177,8 @@ mod tests {
     use crate::config::{Environment, Platform};
     use serde_json::json;
     use url::Url;
+
+    const ISS: &str = "https://fc.example/api/v2";
 
     fn config() -> Config {
         Config::builder(
@@ -191,7 +215,7 @@ mod tests {
     #[test]
     fn a_good_id_token_passes() {
         let n = Nonce::random();
-        let facts = check_id_token(&config(), &good(&n), &n, Eidas::Eidas1).unwrap();
+        let facts = check_id_token(&config(), ISS, &good(&n), &n, Eidas::Eidas1).unwrap();
         assert_eq!(facts.acr, Eidas::Eidas1);
         assert_eq!(facts.amr.unwrap(), vec![Amr::Fc, Amr::Pwd]);
     }
@@ -211,12 +235,17 @@ mod tests {
             ("sub", json!(""), "sub"),
             ("acr", json!("eidas9"), "acr"),
             ("amr", json!("fc"), "amr"),
+            ("nbf", json!(now + 3600), "nbf"),
+            ("exp", json!(i64::MAX), "exp"),
+            ("exp", json!(1e300), "exp"),
+            ("exp", json!(u64::MAX), "exp"),
+            ("iat", json!(-5), "iat"),
         ];
         for (field, value, expected) in cases {
             let mut c = good(&n);
             c.insert(field.into(), value);
             assert_eq!(
-                field_of(check_id_token(&config(), &c, &n, Eidas::Eidas1).unwrap_err()),
+                field_of(check_id_token(&config(), ISS, &c, &n, Eidas::Eidas1).unwrap_err()),
                 expected,
                 "{field}"
             );
@@ -225,7 +254,7 @@ mod tests {
             let mut c = good(&n);
             c.remove(missing);
             assert_eq!(
-                field_of(check_id_token(&config(), &c, &n, Eidas::Eidas1).unwrap_err()),
+                field_of(check_id_token(&config(), ISS, &c, &n, Eidas::Eidas1).unwrap_err()),
                 missing
             );
         }
@@ -237,7 +266,7 @@ mod tests {
         let mut c = good(&n);
         c.insert("exp".into(), json!(now() - 20));
         c.insert("iat".into(), json!(now() + 20));
-        assert!(check_id_token(&config(), &c, &n, Eidas::Eidas1).is_ok());
+        assert!(check_id_token(&config(), ISS, &c, &n, Eidas::Eidas1).is_ok());
     }
 
     #[test]
@@ -245,7 +274,7 @@ mod tests {
         let n = Nonce::random();
         let mut c = good(&n);
         c.insert("acr".into(), json!("eidas2"));
-        let e = check_id_token(&config(), &c, &n, Eidas::Eidas3).unwrap_err();
+        let e = check_id_token(&config(), ISS, &c, &n, Eidas::Eidas3).unwrap_err();
         assert!(matches!(
             e,
             Error::EidasTooLow {
@@ -253,7 +282,7 @@ mod tests {
                 received: Eidas::Eidas2
             }
         ));
-        assert!(check_id_token(&config(), &c, &n, Eidas::Eidas2).is_ok());
+        assert!(check_id_token(&config(), ISS, &c, &n, Eidas::Eidas2).is_ok());
     }
 
     #[test]
@@ -263,9 +292,12 @@ mod tests {
         c.remove("nonce");
         c.remove("acr");
         let sub = c["sub"].as_str().unwrap().to_owned();
-        assert!(check_userinfo(&config(), &c, &sub).is_ok());
-        assert_eq!(field_of(check_userinfo(&config(), &c, "other").unwrap_err()), "sub");
+        assert!(check_userinfo(&config(), ISS, &c, &sub).is_ok());
+        assert_eq!(
+            field_of(check_userinfo(&config(), ISS, &c, "other").unwrap_err()),
+            "sub"
+        );
         c.insert("aud".into(), json!("x"));
-        assert_eq!(field_of(check_userinfo(&config(), &c, &sub).unwrap_err()), "aud");
+        assert_eq!(field_of(check_userinfo(&config(), ISS, &c, &sub).unwrap_err()), "aud");
     }
 }

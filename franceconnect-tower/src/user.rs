@@ -60,8 +60,8 @@ impl SignedInUser {
 
 impl fmt::Debug for SignedInUser {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Neither `sub` (personal data, if pseudonymous) nor claim values.
         f.debug_struct("SignedInUser")
-            .field("sub", &self.sub)
             .field("acr", &self.acr)
             .field("amr", &self.amr)
             .field("auth_time", &self.auth_time)
@@ -142,7 +142,7 @@ impl UserClaims {
         let birthcountry = opt_str(claims, "birthcountry")?
             .map(|c| InseeCountry::parse(&c))
             .transpose()?;
-        let email = opt_str(claims, "email")?;
+        let email = opt_str(claims, "email")?.filter(|e| !e.is_empty());
         if let Some(e) = &email {
             check_email(e)?;
         }

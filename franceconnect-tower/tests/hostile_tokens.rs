@@ -254,3 +254,64 @@ async fn ecdh_es_key_wrapping_variants_are_refused() {
         JoseError::EncryptionAlgorithmNotAllowed("ECDH-ES+A256KW".into())
     );
 }
+
+/// Standards-compliant variations a friendly provider may send.
+#[tokio::test]
+async fn optional_kids_and_media_types_are_accepted() {
+    let tp = TestProvider::start().await;
+    // A JWKS key without `kid` and a token without `kid`.
+    let anonymous = SigningKey::es256("ignored");
+    let mut public = anonymous.public();
+    public.as_object_mut().unwrap().remove("kid");
+    tp.with(|b| b.published.push(public));
+    let sign_without_kid = |claims: &Value| {
+        let mut h = josekit::jws::JwsHeader::new();
+        h.set_token_type("JWT");
+        let signer = josekit::jws::ES256.signer_from_jwk(&anonymous.private).unwrap();
+        josekit::jws::serialize_compact(&serde_json::to_vec(claims).unwrap(), &h, &signer).unwrap()
+    };
+    let fc = FranceConnect::new(tp.config(Platform::FranceConnect).build().unwrap());
+    let info = sign_without_kid(&tp.userinfo_claims());
+    let (_, ok) = login_with(&fc, &tp, LoginOptions::default(), |n| {
+        (sign_without_kid(&tp.id_claims(n, "eidas1")), info)
+    })
+    .await;
+    assert!(ok.is_ok(), "{ok:?}");
+    // A token naming a kid the JWKS does not carry, signed by a kid-less key.
+    let (_, ok) = login_with(&fc, &tp, LoginOptions::default(), |n| {
+        let named = SigningKey {
+            kid: "not-published".into(),
+            ..anonymous.clone()
+        };
+        (
+            named.sign(&tp.id_claims(n, "eidas1")),
+            named.sign(&tp.userinfo_claims()),
+        )
+    })
+    .await;
+    assert!(ok.is_ok(), "{ok:?}");
+
+    // A JWE without `kid`, with `cty: application/jwt`.
+    let keys = service_keys(EncryptionAlg::EcdhEs);
+    let public = keys.public_jwks()["keys"][0].clone();
+    let fcp = FranceConnect::new(
+        tp.config(Platform::FranceConnectPlus)
+            .service_keys(keys.clone())
+            .build()
+            .unwrap(),
+    );
+    let key = tp.key.clone();
+    let info = encrypt(&key.sign(&tp.userinfo_claims()), &public, |h| {
+        h.set_content_type("application/jwt")
+    });
+    let (_, ok) = login_with(&fcp, &tp, LoginOptions::default(), |n| {
+        (
+            encrypt(&key.sign(&tp.id_claims(n, "eidas2")), &public, |h| {
+                h.set_claim("kid", None).unwrap()
+            }),
+            info,
+        )
+    })
+    .await;
+    assert!(ok.is_ok(), "{ok:?}");
+}

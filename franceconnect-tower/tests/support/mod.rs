@@ -39,7 +39,7 @@ pub struct SigningKey {
     pub kid: String,
     pub alg: &'static str,
     pub private: Jwk,
-    public: Jwk,
+    pub public: Jwk,
 }
 
 impl SigningKey {

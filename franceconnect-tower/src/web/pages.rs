@@ -1,0 +1,71 @@
+//! The few HTML pages the routes show, in French, self-contained (no
+//! external resources), every dynamic value escaped.
+
+/// Escapes text for HTML element content and double-quoted attributes.
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// An error page: a title, an explanation, and optionally a link to try
+/// again (a relative URL).
+pub(crate) fn error_page(title: &str, message: &str, retry_href: Option<&str>) -> String {
+    let retry = match retry_href {
+        Some(href) => format!(
+            r#"<p><a class="button" href="{}">Réessayer la connexion</a></p>"#,
+            escape(href)
+        ),
+        None => String::new(),
+    };
+    format!(
+        r#"<!doctype html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto; padding: 0 1rem; color: #161616; }}
+h1 {{ font-size: 1.5rem; color: #000091; }}
+.button {{ display: inline-block; background: #000091; color: #fff; padding: .6rem 1.2rem; text-decoration: none; }}
+.button:focus, .button:hover {{ background: #1212ff; }}
+</style>
+</head>
+<body>
+<main>
+<h1>{title}</h1>
+<p>{message}</p>
+{retry}
+<p><a href="/">Retour à l'accueil</a></p>
+</main>
+</body>
+</html>
+"#,
+        title = escape(title),
+        message = escape(message),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_escape_what_they_show() {
+        let page = error_page("<t>", "a \"b\" & c", Some("/auth/login?return_to=/x\"><script>"));
+        assert!(page.contains("&lt;t&gt;"));
+        assert!(page.contains("a &quot;b&quot; &amp; c"));
+        assert!(!page.contains("<script>"));
+        assert!(page.contains(r#"lang="fr""#));
+    }
+}

@@ -1,0 +1,209 @@
+//! The responses of the routes and of the extractors' rejections, chosen by
+//! what the client accepts: an HTML page (in French) or a redirect for
+//! browsers, JSON for API clients.
+
+use http::header::{ACCEPT, CACHE_CONTROL, CONTENT_TYPE, LOCATION};
+use http::{HeaderMap, Response, StatusCode};
+use serde_json::json;
+use url::form_urlencoded;
+
+use crate::eidas::Eidas;
+use crate::error::Error;
+use crate::values::ReturnTo;
+use crate::web::pages::error_page;
+
+/// What the layer tells the rest of the application about its routes: put
+/// in every request's extensions, so that extractors can send a user to the
+/// login.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthContext {
+    pub(crate) prefix: String,
+}
+
+impl AuthContext {
+    /// A context for routes mounted under `prefix` (such as `/auth`).
+    pub fn new(prefix: impl Into<String>) -> Self {
+        Self { prefix: prefix.into() }
+    }
+
+    /// The routes' prefix, such as `/auth`.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// The login URL, with a `return_to` (when it is a valid relative path)
+    /// and an `acr` for step-up.
+    pub fn login_url(&self, return_to: Option<&str>, eidas: Option<Eidas>) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        if let Some(r) = return_to.and_then(|r| ReturnTo::parse(r).ok()) {
+            query.append_pair("return_to", r.as_str());
+        }
+        if let Some(level) = eidas {
+            query.append_pair("acr", level.as_str());
+        }
+        let query = query.finish();
+        if query.is_empty() {
+            format!("{}/login", self.prefix)
+        } else {
+            format!("{}/login?{query}", self.prefix)
+        }
+    }
+}
+
+/// True when the client asked for JSON rather than a page: `Accept`
+/// mentions `application/json` and not `text/html`.
+pub fn wants_json(headers: &HeaderMap) -> bool {
+    let accept = headers
+        .get(ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    accept.contains("application/json") && !accept.contains("text/html")
+}
+
+/// The answer to a request that needs a signed-in user: a 303 to the login
+/// (coming back to `path_and_query`) for browsers, a 401 JSON for API
+/// clients.
+pub fn not_signed_in_response(ctx: &AuthContext, path_and_query: &str, headers: &HeaderMap) -> Response<String> {
+    let login = ctx.login_url(Some(path_and_query), None);
+    if wants_json(headers) {
+        json_response(
+            StatusCode::UNAUTHORIZED,
+            json!({ "error": "not_signed_in", "message": "Vous devez vous identifier.", "login_url": login }),
+        )
+    } else {
+        redirect(&login)
+    }
+}
+
+/// The answer to a signed-in user whose eIDAS level is below what a route
+/// requires: a new login at that level (step-up) for browsers, a 403 JSON
+/// for API clients.
+pub fn step_up_response(
+    ctx: &AuthContext,
+    required: Eidas,
+    path_and_query: &str,
+    headers: &HeaderMap,
+) -> Response<String> {
+    let login = ctx.login_url(Some(path_and_query), Some(required));
+    if wants_json(headers) {
+        json_response(
+            StatusCode::FORBIDDEN,
+            json!({
+                "error": "insufficient_eidas",
+                "message": "Cette page demande un niveau de sécurité plus élevé.",
+                "required_acr": required.as_str(),
+                "login_url": login,
+            }),
+        )
+    } else {
+        redirect(&login)
+    }
+}
+
+/// The answer to a failed login or logout: the error's status, a French
+/// page offering to retry, or JSON.
+pub(crate) fn error_response(error: &Error, headers: &HeaderMap, retry_href: Option<&str>) -> Response<String> {
+    let status = StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if wants_json(headers) {
+        return json_response(
+            status,
+            json!({ "error": error.code(), "message": error.user_message_fr() }),
+        );
+    }
+    let title = if error.is_user_cancelled() {
+        "Connexion annulée"
+    } else {
+        "La connexion a échoué"
+    };
+    html_response(status, error_page(title, error.user_message_fr(), retry_href))
+}
+
+/// A request the routes refuse outright (bad parameter, cross-site post).
+pub(crate) fn refusal(status: StatusCode, code: &str, message: &str, headers: &HeaderMap) -> Response<String> {
+    if wants_json(headers) {
+        json_response(status, json!({ "error": code, "message": message }))
+    } else {
+        html_response(status, error_page("Demande refusée", message, None))
+    }
+}
+
+/// The session store failed: nothing was changed, try again later.
+pub(crate) fn session_unavailable(headers: &HeaderMap) -> Response<String> {
+    let message = "Le service est momentanément indisponible. Réessayez dans quelques instants.";
+    if wants_json(headers) {
+        json_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            json!({ "error": "session_unavailable", "message": message }),
+        )
+    } else {
+        html_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            error_page("Service indisponible", message, None),
+        )
+    }
+}
+
+/// A 303 See Other that nobody caches.
+pub(crate) fn redirect(location: &str) -> Response<String> {
+    Response::builder()
+        .status(StatusCode::SEE_OTHER)
+        .header(LOCATION, location)
+        .header(CACHE_CONTROL, "no-store")
+        .body(String::new())
+        .expect("a valid redirect")
+}
+
+pub(crate) fn json_response(status: StatusCode, body: serde_json::Value) -> Response<String> {
+    Response::builder()
+        .status(status)
+        .header(CONTENT_TYPE, "application/json")
+        .header(CACHE_CONTROL, "no-store")
+        .body(body.to_string())
+        .expect("a valid response")
+}
+
+fn html_response(status: StatusCode, page: String) -> Response<String> {
+    Response::builder()
+        .status(status)
+        .header(CONTENT_TYPE, "text/html; charset=utf-8")
+        .header(CACHE_CONTROL, "no-store")
+        .body(page)
+        .expect("a valid response")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept(value: &'static str) -> HeaderMap {
+        HeaderMap::from_iter([(ACCEPT, value.parse().unwrap())])
+    }
+
+    #[test]
+    fn login_urls_keep_only_relative_return_paths() {
+        let ctx = AuthContext::new("/auth");
+        assert_eq!(
+            ctx.login_url(Some("/a?b=c"), None),
+            "/auth/login?return_to=%2Fa%3Fb%3Dc"
+        );
+        assert_eq!(
+            ctx.login_url(Some("//evil.example"), Some(Eidas::Eidas3)),
+            "/auth/login?acr=eidas3"
+        );
+        assert_eq!(ctx.login_url(None, None), "/auth/login");
+    }
+
+    #[test]
+    fn browsers_are_redirected_and_api_clients_get_json() {
+        let ctx = AuthContext::new("/auth");
+        let page = not_signed_in_response(&ctx, "/me", &accept("text/html,application/xhtml+xml"));
+        assert_eq!(page.status(), StatusCode::SEE_OTHER);
+        assert_eq!(page.headers()[LOCATION], "/auth/login?return_to=%2Fme");
+        let api = not_signed_in_response(&ctx, "/api/me", &accept("application/json"));
+        assert_eq!(api.status(), StatusCode::UNAUTHORIZED);
+        assert!(api.body().contains("not_signed_in"));
+        let up = step_up_response(&ctx, Eidas::Eidas3, "/vault", &HeaderMap::new());
+        assert_eq!(up.headers()[LOCATION], "/auth/login?return_to=%2Fvault&acr=eidas3");
+    }
+}

@@ -1,0 +1,296 @@
+//! The routes under the prefix (default `/auth`):
+//!
+//! | route | what it does |
+//! |---|---|
+//! | `GET /auth/login?return_to=/path&acr=eidas2` | starts a login, 303 to the provider |
+//! | `GET /auth/callback` | completes it, renews the session id, 303 to `return_to` or `/` |
+//! | `POST /auth/logout` | clears the session, 303 to the provider's logout (same-site posts only) |
+//! | `GET /auth/logout/callback` | checks the logout `state`, 303 to `/` |
+//! | `GET /auth/jwks` | the service's public encryption keys |
+
+use http::header::{ALLOW, CACHE_CONTROL, CONTENT_TYPE};
+use http::{HeaderMap, Method, Response, StatusCode, Uri};
+use url::form_urlencoded;
+
+use crate::client::FranceConnect;
+use crate::eidas::Eidas;
+use crate::error::{Error, ProviderError, ProviderErrorCode, StateError, sanitize};
+use crate::login::{CallbackParams, LoginOptions};
+use crate::logout::PendingLogout;
+use crate::user::SignedInUser;
+use crate::values::ReturnTo;
+use crate::web::cross_site::is_cross_site_request;
+use crate::web::responses::{AuthContext, error_response, redirect, refusal, session_unavailable};
+use crate::web::session::{
+    self, PENDING_LOGINS_KEY, PENDING_LOGOUT_KEY, SessionBackend, SessionError, USER_KEY, pending_logins, push_pending,
+    take_pending,
+};
+
+/// The FranceConnect routes, independent of any web framework: give them the
+/// request's method, URI and headers and the user's session, get an
+/// `http::Response<String>` back.
+#[derive(Clone, Debug)]
+pub struct AuthRoutes {
+    fc: FranceConnect,
+    ctx: AuthContext,
+    app_origin: String,
+}
+
+impl AuthRoutes {
+    /// The routes under `/auth`.
+    pub fn new(fc: FranceConnect) -> Self {
+        let app_origin = fc.config().redirect_uri().origin().ascii_serialization();
+        Self {
+            fc,
+            ctx: AuthContext::new("/auth"),
+            app_origin,
+        }
+    }
+
+    /// Mounts the routes under another prefix (`/connexion`, `/fc`…): it
+    /// must start with `/` and not end with one. Remember to register the
+    /// matching redirect URIs with FranceConnect.
+    ///
+    /// # Panics
+    /// On an invalid prefix: this is a programming error, found at start-up.
+    pub fn with_prefix(mut self, prefix: &str) -> Self {
+        assert!(
+            prefix.starts_with('/') && !prefix.ends_with('/') && prefix.len() > 1 && !prefix.contains(['?', '#']),
+            "the FranceConnect prefix must look like /auth"
+        );
+        self.ctx = AuthContext::new(prefix);
+        self
+    }
+
+    /// The engine.
+    pub fn franceconnect(&self) -> &FranceConnect {
+        &self.fc
+    }
+
+    /// The context extractors need (the prefix).
+    pub fn context(&self) -> &AuthContext {
+        &self.ctx
+    }
+
+    /// True when `path` belongs to these routes.
+    pub fn matches(&self, path: &str) -> bool {
+        path.strip_prefix(self.ctx.prefix())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    }
+
+    /// The signed-in user of a session, if any.
+    pub async fn signed_in_user(&self, session: &impl SessionBackend) -> Result<Option<SignedInUser>, SessionError> {
+        session::get(session, USER_KEY).await
+    }
+
+    /// Answers a request whose path [`matches`](Self::matches).
+    pub async fn handle(
+        &self,
+        method: &Method,
+        uri: &Uri,
+        headers: &HeaderMap,
+        session: &impl SessionBackend,
+    ) -> Response<String> {
+        let route = uri.path().strip_prefix(self.ctx.prefix()).unwrap_or_default();
+        let query = uri.query().unwrap_or_default();
+        let result = match (route, method) {
+            ("/login", &Method::GET) => self.login(query, headers, session).await,
+            ("/callback", &Method::GET) => self.callback(query, headers, session).await,
+            ("/logout", &Method::POST) => self.logout(headers, session).await,
+            ("/logout/callback", &Method::GET) => self.logout_callback(query, headers, session).await,
+            ("/jwks", &Method::GET) => Ok(self.jwks()),
+            ("/login" | "/callback" | "/logout/callback" | "/jwks", _) => Ok(method_not_allowed("GET")),
+            ("/logout", _) => Ok(method_not_allowed("POST")),
+            _ => Ok(refusal(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "Cette page n'existe pas.",
+                headers,
+            )),
+        };
+        result.unwrap_or_else(|e| {
+            tracing::error!(error = %e, "session store failure in the FranceConnect routes");
+            session_unavailable(headers)
+        })
+    }
+
+    async fn login(
+        &self,
+        query: &str,
+        headers: &HeaderMap,
+        session: &impl SessionBackend,
+    ) -> Result<Response<String>, SessionError> {
+        let mut options = LoginOptions::default();
+        for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+            match &*k {
+                "return_to" => match ReturnTo::parse(&v) {
+                    Ok(r) => options.return_to = Some(r),
+                    Err(_) => {
+                        tracing::warn!("login refused: return_to is not a relative path");
+                        return Ok(refusal(
+                            StatusCode::BAD_REQUEST,
+                            "invalid_return_to",
+                            "L'adresse de retour doit être une page de ce site.",
+                            headers,
+                        ));
+                    }
+                },
+                "acr" => match v.parse::<Eidas>() {
+                    Ok(level) if self.fc.config().platform().accepted_levels().contains(&level) => {
+                        options.eidas = Some(level)
+                    }
+                    _ => {
+                        return Ok(refusal(
+                            StatusCode::BAD_REQUEST,
+                            "invalid_acr",
+                            "Ce niveau de sécurité n'est pas proposé.",
+                            headers,
+                        ));
+                    }
+                },
+                _ => {}
+            }
+        }
+        let retry = self
+            .ctx
+            .login_url(options.return_to.as_ref().map(ReturnTo::as_str), options.eidas);
+        let (url, pending) = match self.fc.begin_login(options).await {
+            Ok(started) => started,
+            Err(e) => {
+                tracing::warn!(code = e.code(), error = %e, "login could not start");
+                return Ok(error_response(&e, headers, Some(&retry)));
+            }
+        };
+        let mut list = pending_logins(session, self.fc.config().pending_login_lifetime()).await?;
+        push_pending(&mut list, pending);
+        session::insert(session, PENDING_LOGINS_KEY, &list).await?;
+        session.save().await?;
+        Ok(redirect(url.as_str()))
+    }
+
+    async fn callback(
+        &self,
+        query: &str,
+        headers: &HeaderMap,
+        session: &impl SessionBackend,
+    ) -> Result<Response<String>, SessionError> {
+        let callback = CallbackParams::from_query(query);
+        let mut list = pending_logins(session, self.fc.config().pending_login_lifetime()).await?;
+        let pending = take_pending(&mut list, callback.state.as_deref());
+        // The login is used up whatever happens next.
+        if pending.is_some() {
+            session::insert(session, PENDING_LOGINS_KEY, &list).await?;
+        }
+        let retry_target = pending.as_ref().and_then(|p| p.return_to.clone());
+        let retry = self.ctx.login_url(
+            retry_target.as_ref().map(ReturnTo::as_str),
+            pending.as_ref().map(|p| p.eidas),
+        );
+        let result = match &pending {
+            Some(p) => self.fc.complete_login(&callback, p).await,
+            None => Err(unmatched_callback(&callback)),
+        };
+        match result {
+            Ok(user) => {
+                let target = pending.and_then(|p| p.return_to).map(|r| r.as_str().to_owned());
+                session.cycle_id().await?;
+                session::insert(session, USER_KEY, &user).await?;
+                session.save().await?;
+                Ok(redirect(target.as_deref().unwrap_or("/")))
+            }
+            Err(e) => {
+                if pending.is_none() {
+                    tracing::warn!(code = e.code(), "callback without a matching pending login");
+                }
+                session.save().await?;
+                Ok(error_response(&e, headers, Some(&retry)))
+            }
+        }
+    }
+
+    async fn logout(
+        &self,
+        headers: &HeaderMap,
+        session: &impl SessionBackend,
+    ) -> Result<Response<String>, SessionError> {
+        if is_cross_site_request(headers, &self.app_origin) {
+            tracing::warn!("cross-site logout refused");
+            return Ok(refusal(
+                StatusCode::FORBIDDEN,
+                "cross_site_request",
+                "La déconnexion doit être demandée depuis ce site.",
+                headers,
+            ));
+        }
+        let user: Option<SignedInUser> = session::get(session, USER_KEY).await?;
+        // Clear the local session first: the provider's logout may fail.
+        session.clear().await?;
+        let Some(user) = user else {
+            return Ok(redirect("/"));
+        };
+        match self.fc.logout_url(&user).await {
+            Ok((url, pending)) => {
+                session::insert(session, PENDING_LOGOUT_KEY, &pending).await?;
+                session.save().await?;
+                Ok(redirect(url.as_str()))
+            }
+            Err(e) => {
+                tracing::warn!(code = e.code(), error = %e, "provider logout unavailable; signed out locally");
+                Ok(redirect("/"))
+            }
+        }
+    }
+
+    async fn logout_callback(
+        &self,
+        query: &str,
+        headers: &HeaderMap,
+        session: &impl SessionBackend,
+    ) -> Result<Response<String>, SessionError> {
+        let state = form_urlencoded::parse(query.as_bytes())
+            .find(|(k, _)| k == "state")
+            .map(|(_, v)| v.into_owned());
+        let pending: Option<PendingLogout> = session::get(session, PENDING_LOGOUT_KEY).await?;
+        if pending.is_some() {
+            session.remove_value(PENDING_LOGOUT_KEY).await?;
+            session.save().await?;
+        }
+        match self.fc.check_logout_callback(state.as_deref(), pending.as_ref()) {
+            Ok(()) => Ok(redirect("/")),
+            Err(e) => {
+                tracing::warn!(code = e.code(), "logout callback with an unknown state");
+                Ok(error_response(&e, headers, None))
+            }
+        }
+    }
+
+    fn jwks(&self) -> Response<String> {
+        Response::builder()
+            .status(StatusCode::OK)
+            .header(CONTENT_TYPE, "application/json")
+            .header(CACHE_CONTROL, "public, max-age=300")
+            .body(self.fc.public_jwks().to_string())
+            .expect("a valid response")
+    }
+}
+
+/// The error for a callback that matches no pending login: the provider's
+/// own error when it sent one without `state`, otherwise a state error.
+fn unmatched_callback(callback: &CallbackParams) -> Error {
+    match (&callback.error, &callback.state) {
+        (Some(code), None) => Error::Provider(ProviderError {
+            code: ProviderErrorCode::parse(code),
+            description: callback.error_description.as_deref().map(|d| sanitize(d, 200)),
+        }),
+        (_, None) => StateError::Missing.into(),
+        (_, Some(_)) => StateError::Mismatch.into(),
+    }
+}
+
+fn method_not_allowed(allow: &'static str) -> Response<String> {
+    Response::builder()
+        .status(StatusCode::METHOD_NOT_ALLOWED)
+        .header(ALLOW, allow)
+        .body(String::new())
+        .expect("a valid response")
+}

@@ -1,0 +1,169 @@
+//! What the routes keep in the user's session, behind a small trait so that
+//! any session library can carry it.
+//!
+//! Three keys: the signed-in user, the pending logins (a short list keyed by
+//! `state`, so that two tabs can log in at once), and the pending logout.
+
+use std::future::Future;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::login::PendingLogin;
+use crate::token_claims::age;
+
+/// The session key of the signed-in user ([`crate::SignedInUser`]).
+pub const USER_KEY: &str = "franceconnect.user";
+/// The session key of the pending logins.
+pub const PENDING_LOGINS_KEY: &str = "franceconnect.pending_logins";
+/// The session key of the pending logout.
+pub const PENDING_LOGOUT_KEY: &str = "franceconnect.pending_logout";
+/// At most this many logins may be pending in one session; the oldest goes
+/// first.
+pub const MAX_PENDING_LOGINS: usize = 5;
+
+/// The session store failed (unreachable, timed out, corrupt data).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("session store error: {0}")]
+pub struct SessionError(pub String);
+
+/// A user's session, as the routes need it. Values are JSON.
+///
+/// Implemented for `tower_sessions::Session` ([`TowerSession`]) here and for
+/// `actix_session::Session` in `franceconnect-actix`.
+pub trait SessionBackend {
+    /// Reads a value.
+    fn get_value(&self, key: &'static str) -> impl Future<Output = Result<Option<Value>, SessionError>>;
+    /// Writes a value.
+    fn insert_value(&self, key: &'static str, value: Value) -> impl Future<Output = Result<(), SessionError>>;
+    /// Removes a value.
+    fn remove_value(&self, key: &'static str) -> impl Future<Output = Result<(), SessionError>>;
+    /// Gives the session a new id, keeping its data (at login, against
+    /// session fixation).
+    fn cycle_id(&self) -> impl Future<Output = Result<(), SessionError>>;
+    /// Drops all data and the id (at logout).
+    fn clear(&self) -> impl Future<Output = Result<(), SessionError>>;
+    /// Writes the session to its store now, so that a store failure is seen
+    /// before the response is sent (a no-op where writes are immediate).
+    fn save(&self) -> impl Future<Output = Result<(), SessionError>>;
+}
+
+/// Typed helpers over any [`SessionBackend`].
+pub(crate) async fn get<T: DeserializeOwned>(
+    s: &impl SessionBackend,
+    key: &'static str,
+) -> Result<Option<T>, SessionError> {
+    match s.get_value(key).await? {
+        None => Ok(None),
+        // A value from an older version or a corrupt store: treat as absent,
+        // never fail the request on it.
+        Some(v) => Ok(serde_json::from_value(v)
+            .inspect_err(|_| tracing::warn!(key, "unreadable session value ignored"))
+            .ok()),
+    }
+}
+
+pub(crate) async fn insert<T: Serialize>(
+    s: &impl SessionBackend,
+    key: &'static str,
+    value: &T,
+) -> Result<(), SessionError> {
+    let value = serde_json::to_value(value).map_err(|e| SessionError(e.to_string()))?;
+    s.insert_value(key, value).await
+}
+
+/// The pending logins of a session, without the expired ones.
+pub(crate) async fn pending_logins(
+    s: &impl SessionBackend,
+    lifetime: std::time::Duration,
+) -> Result<Vec<PendingLogin>, SessionError> {
+    let mut list: Vec<PendingLogin> = get(s, PENDING_LOGINS_KEY).await?.unwrap_or_default();
+    list.retain(|p| age(p.created_at) <= lifetime);
+    Ok(list)
+}
+
+/// Adds a pending login, dropping the oldest beyond [`MAX_PENDING_LOGINS`].
+pub(crate) fn push_pending(list: &mut Vec<PendingLogin>, pending: PendingLogin) {
+    list.push(pending);
+    if list.len() > MAX_PENDING_LOGINS {
+        let excess = list.len() - MAX_PENDING_LOGINS;
+        list.drain(..excess);
+    }
+}
+
+/// Takes the pending login whose state matches (constant-time comparison of
+/// each), if any.
+pub(crate) fn take_pending(list: &mut Vec<PendingLogin>, state: Option<&str>) -> Option<PendingLogin> {
+    let state = state?;
+    let index = list.iter().position(|p| p.state.matches(state))?;
+    Some(list.remove(index))
+}
+
+/// [`SessionBackend`] over `tower_sessions::Session`.
+#[derive(Clone, Debug)]
+pub struct TowerSession(pub tower_sessions::Session);
+
+fn store_error(e: tower_sessions::session::Error) -> SessionError {
+    SessionError(e.to_string())
+}
+
+impl SessionBackend for TowerSession {
+    async fn get_value(&self, key: &'static str) -> Result<Option<Value>, SessionError> {
+        self.0.get_value(key).await.map_err(store_error)
+    }
+    async fn insert_value(&self, key: &'static str, value: Value) -> Result<(), SessionError> {
+        self.0.insert_value(key, value).await.map(|_| ()).map_err(store_error)
+    }
+    async fn remove_value(&self, key: &'static str) -> Result<(), SessionError> {
+        self.0.remove_value(key).await.map(|_| ()).map_err(store_error)
+    }
+    async fn cycle_id(&self) -> Result<(), SessionError> {
+        self.0.cycle_id().await.map_err(store_error)
+    }
+    async fn clear(&self) -> Result<(), SessionError> {
+        self.0.flush().await.map_err(store_error)
+    }
+    async fn save(&self) -> Result<(), SessionError> {
+        if self.0.is_empty().await {
+            return Ok(());
+        }
+        self.0.save().await.map_err(store_error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eidas::Eidas;
+    use crate::token_claims::now;
+    use crate::values::{Nonce, State};
+
+    fn pending(created_at: i64) -> PendingLogin {
+        PendingLogin {
+            state: State::random(),
+            nonce: Nonce::random(),
+            eidas: Eidas::Eidas1,
+            return_to: None,
+            created_at,
+        }
+    }
+
+    #[test]
+    fn the_pending_list_is_bounded_and_single_use() {
+        let mut list = Vec::new();
+        let all: Vec<PendingLogin> = (0..7).map(|_| pending(now())).collect();
+        for p in &all {
+            push_pending(&mut list, p.clone());
+        }
+        assert_eq!(list.len(), MAX_PENDING_LOGINS);
+        assert!(
+            take_pending(&mut list, Some(all[0].state.secret())).is_none(),
+            "the oldest were dropped"
+        );
+        let last = all[6].state.secret();
+        assert!(take_pending(&mut list, Some(last)).is_some());
+        assert!(take_pending(&mut list, Some(last)).is_none(), "single use");
+        assert!(take_pending(&mut list, None).is_none());
+    }
+}
