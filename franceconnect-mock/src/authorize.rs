@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::extract::{RawQuery, State};
+use axum::extract::{RawForm, RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::config::Eidas;
@@ -47,11 +47,37 @@ fn refuse(error: &'static str, description: impl Into<String>) -> Refusal {
     }
 }
 
-/// The handler.
+/// Why a request is not taken further.
+enum Rejection {
+    /// Malformed request, unknown client or unregistered `redirect_uri`: the
+    /// provider's error page.
+    Page(Refusal),
+    /// Once the client and its `redirect_uri` are known good, the provider
+    /// answers errors on the callback (`303`), as `oidc-provider` does.
+    Redirect(String),
+}
+
+impl From<Refusal> for Rejection {
+    fn from(refusal: Refusal) -> Self {
+        Rejection::Page(refusal)
+    }
+}
+
+/// `GET /authorize`.
 pub(crate) async fn authorize(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuery) -> Response {
+    handle(&shared, query.as_deref().unwrap_or("")).await
+}
+
+/// `POST /authorize` (form-encoded), which the platform accepts too.
+pub(crate) async fn authorize_post(State(shared): State<Arc<Shared>>, RawForm(form): RawForm) -> Response {
+    handle(&shared, &String::from_utf8_lossy(&form)).await
+}
+
+/// Both methods: validation, acr resolution, scenarios, login page.
+async fn handle(shared: &Shared, raw: &str) -> Response {
     shared.counters.hit(Endpoint::Authorize);
     let platform = shared.platform.display_name();
-    let params = match Params::parse(query.as_deref().unwrap_or("")) {
+    let params = match Params::parse(raw) {
         Ok(params) => params,
         Err(name) => {
             return html::error_page(
@@ -61,36 +87,42 @@ pub(crate) async fn authorize(State(shared): State<Arc<Shared>>, RawQuery(query)
             );
         }
     };
-    let login = match validate(&shared, &params) {
+    let login = match validate(shared, &params) {
         Ok(login) => login,
-        Err(refusal) => {
+        Err(Rejection::Page(refusal)) => {
             tracing::warn!(error = refusal.error, description = %refusal.description, "authorize: request refused");
             return html::error_page(platform, refusal.error, &refusal.description);
         }
+        Err(Rejection::Redirect(url)) => return redirect(&url),
     };
 
-    // acr_values: unknown values dropped, the lowest remaining taken, and it
-    // must be one the platform accepts.
+    // acr_values: unknown values dropped, the lowest known one taken (the
+    // platform's default level when none is known), and it must be one the
+    // platform accepts.
     let acr_values = params.get("acr_values").unwrap_or_default();
-    let lowest = acr_values.split(' ').filter_map(Eidas::parse).min();
-    let requested_acr = match lowest {
-        Some(level) if shared.platform.accepts(level) => level,
-        _ => {
-            let accepted: Vec<&str> = shared.platform.accepted_levels().iter().map(|l| l.as_str()).collect();
-            tracing::warn!(acr_values, "authorize: invalid_acr");
-            let url = shared.error_callback(
-                &login.redirect_uri,
-                &login.state,
-                "invalid_acr",
-                &format!(
-                    "acr_values « {acr_values} » non supporté par {platform} (valeurs acceptées : {})",
-                    accepted.join(", ")
-                ),
-            );
-            return Redirect::to(&url).into_response();
-        }
+    let requested = acr_values
+        .split(' ')
+        .filter_map(Eidas::parse)
+        .min()
+        .unwrap_or(shared.platform.default_level());
+    if !shared.platform.accepts(requested) {
+        let accepted: Vec<&str> = shared.platform.accepted_levels().iter().map(|l| l.as_str()).collect();
+        tracing::warn!(acr_values, "authorize: invalid_acr");
+        let url = shared.error_callback(
+            &login.redirect_uri,
+            &login.state,
+            "invalid_acr",
+            &format!(
+                "acr_value is not valid, should be equal one of these values, expected {}, got {requested}",
+                accepted.join(",")
+            ),
+        );
+        return redirect(&url);
+    }
+    let login = PendingLogin {
+        requested_acr: requested,
+        ..login
     };
-    let login = PendingLogin { requested_acr, ..login };
 
     let (callback_error, auto_approve) = {
         let scenarios = shared.scenarios();
@@ -104,7 +136,7 @@ pub(crate) async fn authorize(State(shared): State<Arc<Shared>>, RawQuery(query)
             &error,
             &callback_error_description(&error),
         );
-        return Redirect::to(&url).into_response();
+        return redirect(&url);
     }
     if let Some((identity_id, level)) = auto_approve {
         let identity_id = match identity_id {
@@ -119,97 +151,128 @@ pub(crate) async fn authorize(State(shared): State<Arc<Shared>>, RawQuery(query)
                 &format!("auto_approve : identité « {identity_id} » inconnue du simulateur."),
             );
         }
-        let acr = level.unwrap_or(requested_acr);
+        let acr = level.unwrap_or(requested);
         tracing::info!(identity = %identity_id, %acr, "scenario: auto-approve");
         let url = shared.complete_login(login, &identity_id, acr);
-        return Redirect::to(&url).into_response();
+        return redirect(&url);
     }
 
     let uid = shared.add_pending(login.clone());
-    interaction::render(&shared, &uid, &login)
+    interaction::render(shared, &uid, &login)
+}
+
+/// `303 See Other` to `url`.
+fn redirect(url: &str) -> Response {
+    Redirect::to(url).into_response()
 }
 
 /// Checks everything but `acr_values`' content; the returned login has a
-/// placeholder level.
-fn validate(shared: &Shared, params: &Params) -> Result<PendingLogin, Refusal> {
+/// placeholder level. The order is the platform's: first the parameters
+/// themselves (error page), then the client and its `redirect_uri` (error
+/// page), then what `oidc-provider` answers on the callback
+/// (`response_type`, the `openid` scope, `claims`).
+fn validate(shared: &Shared, params: &Params) -> Result<PendingLogin, Rejection> {
     if let Some(name) = params.first_unknown(ALLOWED) {
         return Err(refuse(
             "invalid_request",
             format!("Le paramètre « {name} » n'est pas autorisé."),
-        ));
-    }
-    let required = |name: &'static str| {
-        params.get(name).ok_or_else(|| {
-            refuse(
-                "invalid_request",
-                format!("Le paramètre obligatoire « {name} » est manquant."),
-            )
-        })
-    };
-    let client_id = required("client_id")?;
-    let client = shared.clients.get(client_id).ok_or_else(|| {
-        refuse(
-            "invalid_client",
-            format!("Le fournisseur de service « {client_id} » est inconnu."),
         )
-    })?;
+        .into());
+    }
+    let missing = |name: &str| {
+        refuse(
+            "invalid_request",
+            format!("Le paramètre obligatoire « {name} » est manquant."),
+        )
+    };
+    // Present, possibly empty (an empty one is refused later, on the callback).
+    let present = |name: &'static str| params.raw(name).ok_or_else(|| missing(name));
+    // Present and not empty.
+    let required = |name: &'static str| params.get(name).ok_or_else(|| missing(name));
+    let client_id = required("client_id")?;
     let redirect_uri = required("redirect_uri")?;
-    if !client.redirect_uris.iter().any(|uri| uri == redirect_uri) {
-        return Err(refuse(
-            "invalid_redirect_uri",
-            format!("L'URL de retour « {redirect_uri} » n'est pas enregistrée pour ce fournisseur de service."),
-        ));
-    }
-    let response_type = required("response_type")?;
-    if response_type != "code" {
-        return Err(refuse(
-            "unsupported_response_type",
-            format!("response_type « {response_type} » non supporté (seul « code » est accepté)."),
-        ));
-    }
-    let scope = required("scope")?;
-    if !scope.split(' ').any(|s| s == "openid") {
-        return Err(refuse("invalid_request", "Le scope « openid » est obligatoire."));
-    }
+    let response_type = present("response_type")?;
+    let scope = present("scope")?;
     required("acr_values")?;
     let nonce = required("nonce")?;
     if nonce.chars().count() < MIN_RANDOM_LEN {
         return Err(refuse(
             "invalid_request",
             format!("Le paramètre « nonce » doit contenir au moins {MIN_RANDOM_LEN} caractères."),
-        ));
+        )
+        .into());
     }
     let state = required("state")?;
     if state.chars().count() < MIN_RANDOM_LEN {
         return Err(refuse(
             "invalid_request",
             format!("Le paramètre « state » doit contenir au moins {MIN_RANDOM_LEN} caractères."),
-        ));
+        )
+        .into());
     }
-    if let Some(prompt) = params.get("prompt") {
+    if let Some(prompt) = params.raw("prompt") {
         let values: Vec<&str> = prompt.split(' ').filter(|v| !v.is_empty()).collect();
         if values.is_empty() || values.iter().any(|v| *v != "login" && *v != "consent") {
             return Err(refuse(
                 "invalid_request",
                 format!("prompt « {prompt} » non supporté (valeurs acceptées : login, consent)."),
-            ));
+            )
+            .into());
         }
+    }
+    let client = shared.clients.get(client_id).ok_or_else(|| {
+        refuse(
+            "invalid_client",
+            format!("Le fournisseur de service « {client_id} » est inconnu."),
+        )
+    })?;
+    if !client.redirect_uris.iter().any(|uri| uri == redirect_uri) {
+        return Err(refuse(
+            "invalid_redirect_uri",
+            format!("L'URL de retour « {redirect_uri} » n'est pas enregistrée pour ce fournisseur de service."),
+        )
+        .into());
+    }
+
+    // From here on, errors go back to the (verified) callback.
+    let on_callback = |error: &str, description: &str| {
+        tracing::warn!(error, description, "authorize: error sent to the callback");
+        Rejection::Redirect(shared.error_callback(redirect_uri, state, error, description))
+    };
+    if response_type.is_empty() {
+        return Err(on_callback(
+            "invalid_request",
+            "missing required parameter 'response_type'",
+        ));
+    }
+    if response_type != "code" {
+        let description = "unsupported response_type requested";
+        tracing::warn!(response_type, "authorize: unsupported_response_type");
+        // Implicit and hybrid types answer in the fragment.
+        let fragment = response_type.split(' ').any(|t| t == "token" || t == "id_token");
+        return Err(Rejection::Redirect(if fragment {
+            shared.error_callback_fragment(redirect_uri, state, "unsupported_response_type", description)
+        } else {
+            shared.error_callback(redirect_uri, state, "unsupported_response_type", description)
+        }));
+    }
+    if !scope.split(' ').any(|s| s == "openid") {
+        return Err(on_callback(
+            "invalid_request",
+            "openid scope must be requested when using the acr_values parameter",
+        ));
     }
     let amr_requested = match params.get("claims") {
         None => false,
-        Some(claims) => amr_requested(claims).ok_or_else(|| {
-            refuse(
-                "invalid_request",
-                "Le paramètre « claims » doit être un objet JSON valide.",
-            )
-        })?,
+        Some(claims) => amr_requested(claims)
+            .ok_or_else(|| on_callback("invalid_request", "could not parse the claims parameter JSON"))?,
     };
     Ok(PendingLogin {
         client_id: client_id.to_owned(),
         redirect_uri: redirect_uri.to_owned(),
         state: state.to_owned(),
         nonce: nonce.to_owned(),
-        scopes: scopes::granted(scope),
+        scopes: scopes::granted(scope, shared.platform),
         requested_acr: Eidas::Eidas1,
         amr_requested,
         created: Instant::now(),

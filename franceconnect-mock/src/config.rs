@@ -28,6 +28,16 @@ impl Platform {
         self.accepted_levels().contains(&level)
     }
 
+    /// The level a login is asked at when `acr_values` holds no known eIDAS
+    /// value (unknown values are dropped): `eidas1` on FranceConnect,
+    /// `eidas3` on FranceConnect+, as the platform's configuration says.
+    pub fn default_level(self) -> Eidas {
+        match self {
+            Platform::FranceConnect => Eidas::Eidas1,
+            Platform::FranceConnectPlus => Eidas::Eidas3,
+        }
+    }
+
     /// The real sandbox issuer of this platform (used by the
     /// [`Tamper::WrongIssuer`](crate::Tamper::WrongIssuer) scenario: a
     /// plausible but wrong issuer).

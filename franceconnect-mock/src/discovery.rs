@@ -20,23 +20,10 @@ const CACHE_CONTROL: &str = "public, max-age=600";
 /// The discovery document.
 pub(crate) fn document(shared: &Shared) -> Value {
     let issuer = &shared.issuer;
-    let (signing, mut claims): (Vec<&str>, Vec<&str>) = match shared.platform {
-        Platform::FranceConnect => (vec!["ES256", "RS256"], vec!["given_name_array", "idp_birthdate"]),
-        Platform::FranceConnectPlus => (vec!["ES256"], vec![]),
+    let signing: Vec<&str> = match shared.platform {
+        Platform::FranceConnect => vec!["ES256", "RS256"],
+        Platform::FranceConnectPlus => vec!["ES256"],
     };
-    let mut all_claims = vec![
-        "sub",
-        "given_name",
-        "family_name",
-        "birthdate",
-        "gender",
-        "birthplace",
-        "birthcountry",
-        "email",
-        "preferred_username",
-        "amr",
-    ];
-    all_claims.append(&mut claims);
     let acr: Vec<&str> = shared.platform.accepted_levels().iter().map(|l| l.as_str()).collect();
     let mut doc = json!({
         "issuer": issuer,
@@ -45,8 +32,8 @@ pub(crate) fn document(shared: &Shared) -> Value {
         "userinfo_endpoint": format!("{issuer}/userinfo"),
         "end_session_endpoint": format!("{issuer}/session/end"),
         "jwks_uri": format!("{issuer}/jwks"),
-        "scopes_supported": scopes::SUPPORTED,
-        "claims_supported": all_claims,
+        "scopes_supported": scopes::supported(shared.platform),
+        "claims_supported": scopes::claims_supported(shared.platform),
         "claim_types_supported": ["normal"],
         "claims_parameter_supported": true,
         "request_parameter_supported": false,

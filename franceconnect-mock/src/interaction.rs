@@ -10,7 +10,7 @@ use crate::config::Eidas;
 use crate::html::{self, escape};
 use crate::params::Params;
 use crate::server::BASE_PATH;
-use crate::state::{INTERACTION_LIFETIME, PendingLogin, Shared};
+use crate::state::{PendingLogin, Shared, interaction_lifetime};
 
 /// Renders the login page of pending login `uid`.
 pub(crate) fn render(shared: &Shared, uid: &str, login: &PendingLogin) -> Response {
@@ -62,7 +62,7 @@ avec les données : <code>{scopes}</code>.</p>
         action = action,
         identities = identities,
         levels = levels,
-        minutes = INTERACTION_LIFETIME.as_secs() / 60,
+        minutes = interaction_lifetime(shared.platform).as_secs() / 60,
     );
     html::response(axum::http::StatusCode::OK, html::page("Connexion", platform, &body))
 }
@@ -75,7 +75,7 @@ fn pending(shared: &Shared, uid: &str, remove: bool) -> Option<PendingLogin> {
     } else {
         store.pending.get(uid)?.clone()
     };
-    (login.created.elapsed() < INTERACTION_LIFETIME).then_some(login)
+    (login.created.elapsed() < interaction_lifetime(shared.platform)).then_some(login)
 }
 
 /// The error page for an unknown or expired interaction.

@@ -48,7 +48,7 @@ pub(crate) async fn deliver(
             .await
             .map_err(|e| e.to_string())?
     };
-    tokens::encrypt(&jws, *alg, &key).map_err(|e| e.to_string())
+    tokens::encrypt(&jws, *alg, &key, &shared.issuer, &client.client_id).map_err(|e| e.to_string())
 }
 
 /// Applies the claim-level tamper scenarios to an ID token's claims.

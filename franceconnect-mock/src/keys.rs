@@ -13,8 +13,14 @@ use crate::random;
 /// Size of the provider's RSA signing key.
 const RSA_BITS: u32 = 2048;
 
-/// How long the mock waits for a client's `jwks_uri`.
+/// How long the mock waits for a client's `jwks_uri` (the whole exchange).
 pub(crate) const CLIENT_JWKS_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long the mock waits for the connection to a client's `jwks_uri`.
+pub(crate) const CLIENT_JWKS_CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The largest client JWKS the mock reads; a bigger answer is refused.
+pub(crate) const CLIENT_JWKS_MAX_BYTES: usize = 256 * 1024;
 
 /// One generation of provider signing keys (private JWKs).
 #[derive(Clone)]
@@ -116,7 +122,7 @@ pub(crate) async fn resolve_client_key(
         ClientKeys::Inline(jwks) => jwks.clone(),
         ClientKeys::JwksUri(url) => {
             let fetch_error = |e: reqwest::Error| ClientKeyError::Fetch(url.to_string(), e.to_string());
-            let response = http
+            let mut response = http
                 .get(url.clone())
                 .timeout(CLIENT_JWKS_TIMEOUT)
                 .send()
@@ -124,7 +130,20 @@ pub(crate) async fn resolve_client_key(
                 .map_err(fetch_error)?
                 .error_for_status()
                 .map_err(fetch_error)?;
-            let body = response.bytes().await.map_err(fetch_error)?;
+            let too_big = || ClientKeyError::Invalid(format!("larger than {CLIENT_JWKS_MAX_BYTES} bytes"));
+            if response
+                .content_length()
+                .is_some_and(|length| length > CLIENT_JWKS_MAX_BYTES as u64)
+            {
+                return Err(too_big());
+            }
+            let mut body = Vec::new();
+            while let Some(chunk) = response.chunk().await.map_err(fetch_error)? {
+                if body.len() + chunk.len() > CLIENT_JWKS_MAX_BYTES {
+                    return Err(too_big());
+                }
+                body.extend_from_slice(&chunk);
+            }
             serde_json::from_slice(&body).map_err(|e| ClientKeyError::Invalid(e.to_string()))?
         }
     };

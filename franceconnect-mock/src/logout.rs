@@ -1,11 +1,13 @@
 //! `GET /session/end`: RP-initiated logout. The `id_token_hint` must be a
 //! JWS this provider signed (checked with its own keys, expired accepted,
-//! encrypted refused) and the `post_logout_redirect_uri` registered for the
-//! token's audience.
+//! encrypted refused) and the `post_logout_redirect_uri`, when given,
+//! registered for the token's audience; without one the provider ends on
+//! its own confirmation page, as `oidc-provider` does.
 
 use std::sync::Arc;
 
 use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use josekit::jwk::Jwk;
 use josekit::jws::JwsVerifier;
@@ -115,13 +117,8 @@ pub(crate) async fn end_session(State(shared): State<Arc<Shared>>, RawQuery(quer
             "client_id ne correspond pas à l'audience de l'id_token_hint.",
         );
     }
-    let Some(target) = params.get("post_logout_redirect_uri") else {
-        return refuse(
-            "invalid_request",
-            "Le paramètre obligatoire « post_logout_redirect_uri » est manquant.",
-        );
-    };
-    if !client.post_logout_redirect_uris.iter().any(|uri| uri == target) {
+    let target = params.get("post_logout_redirect_uri");
+    if let Some(target) = target.filter(|target| !client.post_logout_redirect_uris.iter().any(|uri| uri == target)) {
         return refuse(
             "invalid_request",
             &format!("L'URL de déconnexion « {target} » n'est pas enregistrée pour ce fournisseur de service."),
@@ -137,6 +134,16 @@ pub(crate) async fn end_session(State(shared): State<Arc<Shared>>, RawQuery(quer
         });
     }
     tracing::info!(client_id = %client.client_id, "session/end: logged out");
+    // Without a post-logout URI the provider shows its own confirmation page.
+    let Some(target) = target else {
+        let body = format!(
+            r#"<h1>Vous êtes déconnecté</h1>
+<p>Votre session {platform} est terminée.</p>
+<p class="muted">Le fournisseur de service n'a pas indiqué d'adresse de retour : vous pouvez fermer cet onglet.</p>"#,
+            platform = html::escape(platform),
+        );
+        return html::response(StatusCode::OK, html::page("Déconnexion", platform, &body));
+    };
     let url = match params.get("state") {
         Some(state) => callback_url(target, &[("state", state)]),
         None => target.to_owned(),

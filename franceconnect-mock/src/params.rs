@@ -25,6 +25,11 @@ impl Params {
         self.0.get(name).map(String::as_str).filter(|v| !v.is_empty())
     }
 
+    /// A parameter as sent, even when empty (`None` only when absent).
+    pub fn raw(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+
     /// The first parameter whose name is not in `allowed`, in a stable order.
     pub fn first_unknown(&self, allowed: &[&str]) -> Option<&str> {
         let mut unknown: Vec<&str> = self
@@ -48,6 +53,8 @@ mod tests {
         let p = Params::parse("a=1&b=&c=x%20y").unwrap();
         assert_eq!(p.get("a"), Some("1"));
         assert_eq!(p.get("b"), None);
+        assert_eq!(p.raw("b"), Some(""));
+        assert_eq!(p.raw("z"), None);
         assert_eq!(p.get("c"), Some("x y"));
         assert_eq!(p.first_unknown(&["a", "b"]), Some("c"));
     }

@@ -9,7 +9,7 @@ use crate::MockError;
 use crate::config::{Client, Platform};
 use crate::handle::MockHandle;
 use crate::identities::Identity;
-use crate::keys::{CLIENT_JWKS_TIMEOUT, KeyRing, SigningKeys};
+use crate::keys::{CLIENT_JWKS_CONNECT_TIMEOUT, CLIENT_JWKS_TIMEOUT, KeyRing, SigningKeys};
 use crate::scenarios::{Counters, Scenarios};
 use crate::server::{self, BASE_PATH};
 use crate::state::{DEFAULT_CODE_LIFETIME, Shared, Store};
@@ -115,6 +115,7 @@ impl MockProvider {
             .map_err(|e| MockError::Keys(e.to_string()))?;
         let http = reqwest::Client::builder()
             .timeout(CLIENT_JWKS_TIMEOUT)
+            .connect_timeout(CLIENT_JWKS_CONNECT_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| MockError::Config(format!("HTTP client: {e}")))?;

@@ -1,7 +1,12 @@
-//! Scopes of the platform and the claims each one grants.
+//! Scopes of each platform and the claims each one grants, after the
+//! platform's own tables (FranceConnect: `idp_birthdate` is a scope of its
+//! own and `given_name_array` comes with the first names; FranceConnect+:
+//! the `rnipp_*` scopes add the national register's version of the claims).
 
-/// Every scope the platform knows, as listed in discovery.
-pub(crate) const SUPPORTED: &[&str] = &[
+use crate::config::Platform;
+
+/// Scopes of both platforms.
+const COMMON: &[&str] = &[
     "openid",
     "given_name",
     "family_name",
@@ -16,8 +21,92 @@ pub(crate) const SUPPORTED: &[&str] = &[
     "identite_pivot",
 ];
 
-/// The claims a scope grants.
-pub(crate) fn claims_of(scope: &str) -> &'static [&'static str] {
+/// Scopes of FranceConnect only.
+const FC_ONLY: &[&str] = &["idp_birthdate"];
+
+/// Scopes of FranceConnect+ only.
+const FC_PLUS_ONLY: &[&str] = &[
+    "rnipp_identite_pivot",
+    "rnipp_profile",
+    "rnipp_birth",
+    "rnipp_gender",
+    "rnipp_given_name",
+    "rnipp_family_name",
+    "rnipp_birthdate",
+    "rnipp_birthplace",
+    "rnipp_birthcountry",
+];
+
+/// Every scope `platform` knows, as listed in discovery.
+pub(crate) fn supported(platform: Platform) -> Vec<&'static str> {
+    let only = match platform {
+        Platform::FranceConnect => FC_ONLY,
+        Platform::FranceConnectPlus => FC_PLUS_ONLY,
+    };
+    COMMON.iter().chain(only).copied().collect()
+}
+
+/// Every identity claim `platform` can return (plus `sub`, `amr` and `acr`),
+/// as listed in discovery.
+pub(crate) fn claims_supported(platform: Platform) -> Vec<&'static str> {
+    let mut claims = vec!["sub"];
+    for scope in supported(platform) {
+        for claim in claims_of(scope, platform) {
+            if !claims.contains(claim) {
+                claims.push(claim);
+            }
+        }
+    }
+    claims.extend(["amr", "acr"]);
+    claims
+}
+
+/// The claims a scope grants on `platform` (none for a scope it does not
+/// know).
+pub(crate) fn claims_of(scope: &str, platform: Platform) -> &'static [&'static str] {
+    match platform {
+        Platform::FranceConnect => fc_claims_of(scope),
+        Platform::FranceConnectPlus => fc_plus_claims_of(scope),
+    }
+}
+
+/// FranceConnect's table.
+fn fc_claims_of(scope: &str) -> &'static [&'static str] {
+    match scope {
+        "openid" => &["sub"],
+        "given_name" => &["given_name", "given_name_array"],
+        "family_name" => &["family_name"],
+        "birthdate" => &["birthdate"],
+        "gender" => &["gender"],
+        "birthplace" => &["birthplace"],
+        "birthcountry" => &["birthcountry"],
+        "email" => &["email"],
+        "preferred_username" => &["preferred_username"],
+        "idp_birthdate" => &["idp_birthdate"],
+        "profile" => &[
+            "given_name",
+            "given_name_array",
+            "family_name",
+            "birthdate",
+            "gender",
+            "preferred_username",
+        ],
+        "birth" => &["birthplace", "birthcountry"],
+        "identite_pivot" => &[
+            "given_name",
+            "given_name_array",
+            "family_name",
+            "birthdate",
+            "gender",
+            "birthplace",
+            "birthcountry",
+        ],
+        _ => &[],
+    }
+}
+
+/// FranceConnect+'s table.
+fn fc_plus_claims_of(scope: &str) -> &'static [&'static str] {
     match scope {
         "openid" => &["sub"],
         "given_name" => &["given_name"],
@@ -38,21 +127,56 @@ pub(crate) fn claims_of(scope: &str) -> &'static [&'static str] {
             "birthplace",
             "birthcountry",
         ],
+        "rnipp_gender" => &["gender", "rnipp_gender"],
+        "rnipp_family_name" => &["family_name", "rnipp_family_name"],
+        "rnipp_given_name" => &["given_name", "rnipp_given_name", "rnipp_given_name_array"],
+        "rnipp_birthdate" => &["birthdate", "rnipp_birthdate"],
+        "rnipp_birthplace" => &["birthplace", "rnipp_birthplace"],
+        "rnipp_birthcountry" => &["birthcountry", "rnipp_birthcountry"],
+        "rnipp_birth" => &["birthplace", "rnipp_birthplace", "birthcountry", "rnipp_birthcountry"],
+        "rnipp_profile" => &[
+            "given_name",
+            "rnipp_given_name",
+            "rnipp_given_name_array",
+            "family_name",
+            "rnipp_family_name",
+            "birthdate",
+            "rnipp_birthdate",
+            "gender",
+            "rnipp_gender",
+            "preferred_username",
+        ],
+        "rnipp_identite_pivot" => &[
+            "gender",
+            "rnipp_gender",
+            "family_name",
+            "rnipp_family_name",
+            "given_name",
+            "rnipp_given_name",
+            "rnipp_given_name_array",
+            "birthdate",
+            "rnipp_birthdate",
+            "birthplace",
+            "rnipp_birthplace",
+            "birthcountry",
+            "rnipp_birthcountry",
+        ],
         _ => &[],
     }
 }
 
-/// Whether `scope` grants `claim`.
-pub(crate) fn grants(scope: &str, claim: &str) -> bool {
-    claims_of(scope).contains(&claim)
+/// Whether `scope` grants `claim` on `platform`.
+pub(crate) fn grants(scope: &str, claim: &str, platform: Platform) -> bool {
+    claims_of(scope, platform).contains(&claim)
 }
 
 /// The known scopes of a space-separated `scope` parameter, in order and
 /// without duplicates (unknown scopes are ignored, as the platform does).
-pub(crate) fn granted(scope_param: &str) -> Vec<String> {
+pub(crate) fn granted(scope_param: &str, platform: Platform) -> Vec<String> {
+    let supported = supported(platform);
     let mut out: Vec<String> = Vec::new();
     for scope in scope_param.split(' ').filter(|s| !s.is_empty()) {
-        if SUPPORTED.contains(&scope) && !out.iter().any(|s| s == scope) {
+        if supported.contains(&scope) && !out.iter().any(|s| s == scope) {
             out.push(scope.to_owned());
         }
     }
@@ -63,11 +187,46 @@ pub(crate) fn granted(scope_param: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
+    const FC: Platform = Platform::FranceConnect;
+    const FC_PLUS: Platform = Platform::FranceConnectPlus;
+
     #[test]
     fn unknown_scopes_are_dropped() {
-        assert_eq!(granted("openid  foo profile openid"), vec!["openid", "profile"]);
-        assert!(grants("identite_pivot", "birthplace"));
-        assert!(!grants("profile", "birthplace"));
-        assert!(!grants("profile", "email"));
+        assert_eq!(granted("openid  foo profile openid", FC), vec!["openid", "profile"]);
+        assert!(grants("identite_pivot", "birthplace", FC));
+        assert!(!grants("profile", "birthplace", FC));
+        assert!(!grants("profile", "email", FC));
+    }
+
+    #[test]
+    fn idp_birthdate_is_a_scope_of_its_own_on_franceconnect_only() {
+        assert!(!grants("birthdate", "idp_birthdate", FC));
+        assert!(!grants("identite_pivot", "idp_birthdate", FC));
+        assert!(grants("idp_birthdate", "idp_birthdate", FC));
+        assert_eq!(granted("openid idp_birthdate", FC_PLUS), vec!["openid"]);
+        assert!(grants("given_name", "given_name_array", FC));
+        assert!(!grants("given_name", "given_name_array", FC_PLUS));
+    }
+
+    #[test]
+    fn rnipp_scopes_on_franceconnect_plus_only() {
+        assert_eq!(granted("openid rnipp_birth", FC), vec!["openid"]);
+        assert_eq!(granted("openid rnipp_birth", FC_PLUS), vec!["openid", "rnipp_birth"]);
+        assert!(grants("rnipp_birth", "rnipp_birthplace", FC_PLUS));
+        assert!(grants("rnipp_given_name", "rnipp_given_name_array", FC_PLUS));
+    }
+
+    #[test]
+    fn claims_supported_per_platform() {
+        let fc = claims_supported(FC);
+        for claim in ["sub", "given_name_array", "idp_birthdate", "amr", "acr"] {
+            assert!(fc.contains(&claim), "{claim}");
+        }
+        assert!(!fc.iter().any(|c| c.starts_with("rnipp_")));
+        let plus = claims_supported(FC_PLUS);
+        for claim in ["sub", "rnipp_given_name_array", "rnipp_birthcountry", "amr", "acr"] {
+            assert!(plus.contains(&claim), "{claim}");
+        }
+        assert!(!plus.contains(&"given_name_array") && !plus.contains(&"idp_birthdate"));
     }
 }

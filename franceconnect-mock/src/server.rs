@@ -19,7 +19,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             get(discovery::openid_configuration),
         )
         .route("/jwks", get(discovery::jwks))
-        .route("/authorize", get(authorize::authorize))
+        .route("/authorize", get(authorize::authorize).post(authorize::authorize_post))
         .route("/token", post(token_endpoint::token))
         .route("/userinfo", get(userinfo::userinfo))
         .route("/session/end", get(logout::end_session))

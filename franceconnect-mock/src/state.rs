@@ -13,8 +13,15 @@ use crate::random;
 use crate::scenarios::{Counters, Scenarios};
 use crate::tokens;
 
-/// How long a pending login (the interaction page) stays usable.
-pub(crate) const INTERACTION_LIFETIME: Duration = Duration::from_secs(10 * 60);
+/// How long a pending login (the interaction page) stays usable: the
+/// platform's interaction lifetime, 30 minutes on FranceConnect and 10 on
+/// FranceConnect+.
+pub(crate) fn interaction_lifetime(platform: Platform) -> Duration {
+    match platform {
+        Platform::FranceConnect => Duration::from_secs(30 * 60),
+        Platform::FranceConnectPlus => Duration::from_secs(10 * 60),
+    }
+}
 
 /// Default lifetime of an authorization code.
 pub(crate) const DEFAULT_CODE_LIFETIME: Duration = Duration::from_secs(30);
@@ -87,10 +94,10 @@ pub(crate) struct Store {
 
 impl Store {
     /// Forgets everything expired.
-    pub fn prune(&mut self, code_lifetime: Duration) {
+    pub fn prune(&mut self, code_lifetime: Duration, interaction_lifetime: Duration) {
         let now = Instant::now();
         self.pending
-            .retain(|_, p| now.duration_since(p.created) < INTERACTION_LIFETIME);
+            .retain(|_, p| now.duration_since(p.created) < interaction_lifetime);
         self.codes
             .retain(|_, c| now.duration_since(c.issued) < code_lifetime.max(Duration::from_secs(60)));
         self.used_codes
@@ -144,6 +151,11 @@ impl Shared {
         self.keys.write().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Forgets the expired entries of `store`.
+    pub fn prune(&self, store: &mut Store) {
+        store.prune(self.code_lifetime, interaction_lifetime(self.platform));
+    }
+
     /// An identity by id.
     pub fn identity(&self, id: &str) -> Option<&Identity> {
         self.identities.iter().find(|i| i.id == id)
@@ -153,7 +165,7 @@ impl Shared {
     pub fn add_pending(&self, login: PendingLogin) -> String {
         let uid = random::token();
         let mut store = self.store();
-        store.prune(self.code_lifetime);
+        self.prune(&mut store);
         store.pending.insert(uid.clone(), login);
         uid
     }
@@ -175,12 +187,12 @@ impl Shared {
             issued: Instant::now(),
         };
         let mut store = self.store();
-        store.prune(self.code_lifetime);
+        self.prune(&mut store);
         store.codes.insert(code, grant);
         url
     }
 
-    /// The callback URL carrying an error.
+    /// The callback URL carrying an error in its query.
     pub fn error_callback(&self, redirect_uri: &str, state: &str, error: &str, description: &str) -> String {
         callback_url(
             redirect_uri,
@@ -191,6 +203,27 @@ impl Shared {
                 ("iss", &self.issuer),
             ],
         )
+    }
+
+    /// The callback URL carrying an error in its fragment (the default
+    /// response mode of the implicit and hybrid response types, which the
+    /// platform uses to refuse them).
+    pub fn error_callback_fragment(&self, redirect_uri: &str, state: &str, error: &str, description: &str) -> String {
+        let fragment: String = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([
+                ("error", error),
+                ("error_description", description),
+                ("state", state),
+                ("iss", &self.issuer),
+            ])
+            .finish();
+        match url::Url::parse(redirect_uri) {
+            Ok(mut url) => {
+                url.set_fragment(Some(&fragment));
+                url.to_string()
+            }
+            Err(_) => format!("{redirect_uri}#{fragment}"),
+        }
     }
 }
 
@@ -214,5 +247,19 @@ pub(crate) fn callback_url(base: &str, params: &[(&str, &str)]) -> String {
             let separator = if base.contains('?') { '&' } else { '?' };
             format!("{base}{separator}{query}")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interaction_lifetime_is_the_platform_one() {
+        assert_eq!(interaction_lifetime(Platform::FranceConnect), Duration::from_secs(1800));
+        assert_eq!(
+            interaction_lifetime(Platform::FranceConnectPlus),
+            Duration::from_secs(600)
+        );
     }
 }

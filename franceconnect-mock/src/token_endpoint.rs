@@ -21,7 +21,8 @@ use crate::state::{ACCESS_TOKEN_LIFETIME, AccessGrant, Shared};
 use crate::tokens::{self, IdTokenClaims};
 
 /// Documentation page given as `error_uri`.
-const ERROR_URI: &str = "https://docs.partenaires.franceconnect.gouv.fr/fs/fs-technique/fs-technique-erreurs/";
+pub(crate) const ERROR_URI: &str =
+    "https://docs.partenaires.franceconnect.gouv.fr/fs/fs-technique/fs-technique-erreurs/";
 
 /// `amr` values returned on each platform.
 const AMR_FC: &[&str] = &["fc", "pwd"];
@@ -80,13 +81,12 @@ pub(crate) async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap,
             "no client authentication mechanism provided (client_id and client_secret are required)",
         );
     };
-    let Some(client) = shared
-        .clients
-        .get(client_id)
-        .filter(|c| same_secret(&c.client_secret, secret))
-    else {
-        return invalid_client("client authentication failed");
+    let Some(client) = shared.clients.get(client_id) else {
+        return invalid_client("client authentication failed (client not found)");
     };
+    if !same_secret(&client.client_secret, secret) {
+        return invalid_client("client authentication failed (invalid secret provided)");
+    }
     let Some(code) = params.get("code") else {
         return bad_request("invalid_request", "missing required parameter 'code'");
     };
@@ -97,7 +97,7 @@ pub(crate) async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap,
     // Single use: the code leaves the store now, whatever happens next.
     let grant = {
         let mut store = shared.store();
-        store.prune(shared.code_lifetime);
+        shared.prune(&mut store);
         match store.codes.remove(code) {
             Some(grant) => {
                 store.used_codes.insert(code.to_owned(), (None, Instant::now()));
@@ -116,7 +116,7 @@ pub(crate) async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap,
     let Some(grant) = grant else {
         return bad_request(
             "invalid_grant",
-            "grant request is invalid (unknown, expired or already used code)",
+            "grant request is invalid (authorization code not found)",
         );
     };
     if grant.issued.elapsed() >= shared.code_lifetime {

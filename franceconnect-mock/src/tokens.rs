@@ -12,7 +12,7 @@ use josekit::jws::{JwsHeader, JwsSigner};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::config::{EncryptionAlg, SigningAlg};
+use crate::config::{EncryptionAlg, Platform, SigningAlg};
 use crate::identities::Identity;
 
 /// Constant salt of the pairwise subject, so that the same person gets the
@@ -37,14 +37,14 @@ pub(crate) fn pairwise_sub(client_id: &str, identity_id: &str) -> String {
     format!("{}v1", hex::encode(digest))
 }
 
-/// Signs `claims` as a compact JWS (`typ` JWT, `kid` of `key`).
+/// Signs `claims` as a compact JWS. Its header has exactly `alg` and `kid`,
+/// as the platform's (no `typ`).
 pub(crate) fn sign(claims: &Map<String, Value>, alg: SigningAlg, key: &Jwk) -> Result<String, josekit::JoseError> {
     let signer: Box<dyn JwsSigner> = match alg {
         SigningAlg::ES256 => Box::new(josekit::jws::ES256.signer_from_jwk(key)?),
         SigningAlg::RS256 => Box::new(josekit::jws::RS256.signer_from_jwk(key)?),
     };
     let mut header = JwsHeader::new();
-    header.set_token_type("JWT");
     if let Some(kid) = key.key_id() {
         header.set_key_id(kid);
     }
@@ -74,9 +74,17 @@ pub(crate) fn corrupt_signature(jws: &str) -> String {
     format!("{signed_part}.{}", URL_SAFE_NO_PAD.encode(raw))
 }
 
-/// Encrypts a compact JWS for the client (nested JWT): `alg` from the
-/// client's registration, `enc` A256GCM, `cty` JWT, `kid` of its key.
-pub(crate) fn encrypt(jws: &str, alg: EncryptionAlg, key: &Jwk) -> Result<String, josekit::JoseError> {
+/// Encrypts a compact JWS for the client (nested JWT). The header is the
+/// platform's: `alg` from the client's registration, `enc` A256GCM, `cty`
+/// JWT, `kid` of the client's key, `iss` (the issuer) and `aud` (the
+/// client), plus `epk` for ECDH-ES.
+pub(crate) fn encrypt(
+    jws: &str,
+    alg: EncryptionAlg,
+    key: &Jwk,
+    issuer: &str,
+    audience: &str,
+) -> Result<String, josekit::JoseError> {
     let encrypter: Box<dyn JweEncrypter> = match alg {
         EncryptionAlg::EcdhEs => Box::new(josekit::jwe::ECDH_ES.encrypter_from_jwk(key)?),
         EncryptionAlg::RsaOaep => Box::new(josekit::jwe::RSA_OAEP.encrypter_from_jwk(key)?),
@@ -88,6 +96,8 @@ pub(crate) fn encrypt(jws: &str, alg: EncryptionAlg, key: &Jwk) -> Result<String
     if let Some(kid) = key.key_id() {
         header.set_key_id(kid);
     }
+    header.set_claim("iss", Some(issuer.into()))?;
+    header.set_claim("aud", Some(audience.into()))?;
     josekit::jwe::serialize_compact(jws.as_bytes(), &header, &*encrypter)
 }
 
@@ -130,43 +140,39 @@ impl IdTokenClaims<'_> {
     }
 }
 
-/// The identity claims a set of granted scopes allows, keyed by claim name,
-/// as the userinfo endpoint returns them.
-pub(crate) fn identity_claims(identity: &Identity, scopes: &[String], franceconnect_low: bool) -> Map<String, Value> {
-    let wants = |claim: &str| scopes.iter().any(|s| crate::scopes::grants(s, claim));
+/// The identity claims a set of granted scopes allows on `platform`,
+/// keyed by claim name, as the userinfo endpoint returns them. The mock's
+/// identities are already consistent with the national register, so the
+/// FranceConnect+ `rnipp_*` claims repeat the identity's values.
+pub(crate) fn identity_claims(identity: &Identity, scopes: &[String], platform: Platform) -> Map<String, Value> {
+    let wants = |claim: &str| scopes.iter().any(|s| crate::scopes::grants(s, claim, platform));
+    let given_name_array = || Value::from(identity.given_name_array());
+    let values: Vec<(&str, Option<Value>)> = vec![
+        ("given_name", Some(identity.given_name.clone().into())),
+        ("given_name_array", Some(given_name_array())),
+        ("family_name", Some(identity.family_name.clone().into())),
+        ("birthdate", Some(identity.birthdate.clone().into())),
+        ("idp_birthdate", Some(identity.idp_birthdate().into())),
+        ("gender", Some(identity.gender.clone().into())),
+        ("birthplace", Some(identity.birthplace.clone().into())),
+        ("birthcountry", Some(identity.birthcountry.clone().into())),
+        (
+            "preferred_username",
+            identity.preferred_username.clone().map(Value::from),
+        ),
+        ("email", identity.email.clone().map(Value::from)),
+        ("rnipp_given_name", Some(identity.given_name.clone().into())),
+        ("rnipp_given_name_array", Some(given_name_array())),
+        ("rnipp_family_name", Some(identity.family_name.clone().into())),
+        ("rnipp_birthdate", Some(identity.birthdate.clone().into())),
+        ("rnipp_gender", Some(identity.gender.clone().into())),
+        ("rnipp_birthplace", Some(identity.birthplace.clone().into())),
+        ("rnipp_birthcountry", Some(identity.birthcountry.clone().into())),
+    ];
     let mut map = Map::new();
-    if wants("given_name") {
-        map.insert("given_name".into(), identity.given_name.clone().into());
-        if franceconnect_low {
-            map.insert("given_name_array".into(), identity.given_name_array().into());
-        }
-    }
-    if wants("family_name") {
-        map.insert("family_name".into(), identity.family_name.clone().into());
-    }
-    if wants("birthdate") {
-        map.insert("birthdate".into(), identity.birthdate.clone().into());
-        if franceconnect_low {
-            map.insert("idp_birthdate".into(), identity.idp_birthdate().into());
-        }
-    }
-    if wants("gender") {
-        map.insert("gender".into(), identity.gender.clone().into());
-    }
-    if wants("birthplace") {
-        map.insert("birthplace".into(), identity.birthplace.clone().into());
-    }
-    if wants("birthcountry") {
-        map.insert("birthcountry".into(), identity.birthcountry.clone().into());
-    }
-    if wants("preferred_username") {
-        if let Some(usage) = &identity.preferred_username {
-            map.insert("preferred_username".into(), usage.clone().into());
-        }
-    }
-    if wants("email") {
-        if let Some(email) = &identity.email {
-            map.insert("email".into(), email.clone().into());
+    for (claim, value) in values {
+        if let Some(value) = value.filter(|_| wants(claim)) {
+            map.insert(claim.into(), value);
         }
     }
     map

@@ -10,13 +10,14 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::config::Platform;
 use crate::issuance;
 use crate::scenarios::{self, Endpoint, Tamper};
 use crate::state::Shared;
+use crate::token_endpoint::ERROR_URI;
 use crate::tokens;
 
-/// 401 with `WWW-Authenticate: Bearer error="invalid_token"`.
+/// 401 with `WWW-Authenticate: Bearer error="invalid_token"` and the
+/// platform's JSON error `{error, error_description, error_uri}`.
 fn invalid_token(description: &str) -> Response {
     tracing::warn!(description, "userinfo: refused");
     (
@@ -25,7 +26,11 @@ fn invalid_token(description: &str) -> Response {
             header::WWW_AUTHENTICATE,
             format!(r#"Bearer realm="franceconnect", error="invalid_token", error_description="{description}""#),
         )],
-        Json(serde_json::json!({ "error": "invalid_token", "error_description": description })),
+        Json(serde_json::json!({
+            "error": "invalid_token",
+            "error_description": description,
+            "error_uri": ERROR_URI,
+        })),
     )
         .into_response()
 }
@@ -49,7 +54,7 @@ pub(crate) async fn userinfo(State(shared): State<Arc<Shared>>, headers: HeaderM
     };
     let grant = {
         let mut store = shared.store();
-        store.prune(shared.code_lifetime);
+        shared.prune(&mut store);
         store.access_tokens.get(token).cloned()
     };
     let Some(grant) = grant.filter(|g| g.expires > Instant::now()) else {
@@ -74,11 +79,7 @@ pub(crate) async fn userinfo(State(shared): State<Arc<Shared>>, headers: HeaderM
     claims.insert("sub".into(), sub.into());
     claims.insert("iat".into(), iat.into());
     claims.insert("exp".into(), (iat + tokens::TOKEN_LIFETIME_SECS).into());
-    claims.extend(tokens::identity_claims(
-        identity,
-        &grant.scopes,
-        shared.platform == Platform::FranceConnect,
-    ));
+    claims.extend(tokens::identity_claims(identity, &grant.scopes, shared.platform));
     match issuance::deliver(&shared, client, &claims, None).await {
         Ok(jwt) => {
             tracing::info!(client_id = %client.client_id, identity = %identity.id, "userinfo: delivered");
@@ -96,7 +97,11 @@ pub(crate) async fn userinfo(State(shared): State<Arc<Shared>>, headers: HeaderM
             tracing::error!(%error, "userinfo: cannot deliver");
             (
                 StatusCode::INTERNAL_SERVER_ERROR,
-                Json(serde_json::json!({ "error": "server_error", "error_description": error })),
+                Json(serde_json::json!({
+                    "error": "server_error",
+                    "error_description": error,
+                    "error_uri": ERROR_URI,
+                })),
             )
                 .into_response()
         }

@@ -41,12 +41,15 @@ async fn discovery_matches_the_platform() {
     assert_eq!(doc["claims_parameter_supported"], true);
     assert_eq!(doc["authorization_response_iss_parameter_supported"], true);
     assert!(doc.get("id_token_encryption_alg_values_supported").is_none());
-    assert!(
-        doc["scopes_supported"]
-            .as_array()
-            .unwrap()
-            .contains(&"identite_pivot".into())
-    );
+    let scopes = doc["scopes_supported"].as_array().unwrap();
+    for scope in ["openid", "identite_pivot", "profile", "birth", "idp_birthdate"] {
+        assert!(scopes.contains(&scope.into()), "{scope}");
+    }
+    assert!(!scopes.iter().any(|s| s.as_str().unwrap().starts_with("rnipp_")));
+    let claims = doc["claims_supported"].as_array().unwrap();
+    for claim in ["sub", "given_name", "given_name_array", "idp_birthdate", "amr", "acr"] {
+        assert!(claims.contains(&claim.into()), "{claim}");
+    }
 }
 
 #[tokio::test]
@@ -86,7 +89,12 @@ async fn id_token_passes_an_independent_check() {
     let id_token = tokens["id_token"].as_str().unwrap();
     let header = josekit::jwt::decode_header(id_token).unwrap();
     assert_eq!(header.claim("alg").unwrap(), "ES256");
-    assert_eq!(header.claim("typ").unwrap(), "JWT");
+    assert!(header.claim("typ").is_none());
+    assert_eq!(
+        header_names(id_token),
+        ["alg", "kid"],
+        "the platform's JWS header: alg and kid only"
+    );
     let claims = verify(&fetch_jwks(&mock).await, id_token).unwrap();
     assert_eq!(claims["iss"], mock.issuer());
     assert_eq!(claims["aud"], "app");
@@ -230,7 +238,6 @@ async fn userinfo_profile_scope() {
             "gender",
             "given_name",
             "given_name_array",
-            "idp_birthdate",
             "preferred_username"
         ]
     );
@@ -250,12 +257,48 @@ async fn userinfo_identite_pivot_scope() {
             "family_name",
             "gender",
             "given_name",
-            "given_name_array",
-            "idp_birthdate"
+            "given_name_array"
         ]
     );
     assert_eq!(claims["birthdate"], "1955-01-01");
+}
+
+#[tokio::test]
+async fn idp_birthdate_needs_its_own_scope() {
+    let claims = userinfo_claims("openid birthdate", "date-presumee").await;
+    assert_eq!(names(&claims), ["birthdate"]);
+    let claims = userinfo_claims("openid birthdate idp_birthdate", "date-presumee").await;
+    assert_eq!(names(&claims), ["birthdate", "idp_birthdate"]);
+    assert_eq!(claims["birthdate"], "1955-01-01");
     assert_eq!(claims["idp_birthdate"], "1955-00-00");
+    let claims = userinfo_claims("openid given_name", "prenoms-composes").await;
+    assert_eq!(names(&claims), ["given_name", "given_name_array"]);
+}
+
+#[tokio::test]
+async fn unknown_acr_values_give_the_default_level() {
+    let mock = fc_mock().await;
+    mock.auto_approve(Some("default"), None);
+    for acr_values in ["foo", "foo eidas1"] {
+        let tokens = login(&mock, "app", acr_values, &[]).await;
+        assert_eq!(
+            peek(tokens["id_token"].as_str().unwrap())["acr"],
+            "eidas1",
+            "{acr_values}"
+        );
+    }
+    for acr_values in ["eidas2", "eidas3 foo"] {
+        let response = http()
+            .get(authorize_url(&mock, "app", acr_values, &[]))
+            .send()
+            .await
+            .unwrap();
+        let (_, params) = location_params(&response);
+        assert_eq!(params["error"], "invalid_acr", "{acr_values}");
+        assert!(params["error_description"].contains("expected eidas1"));
+        assert_eq!(params["state"], STATE);
+        assert_eq!(params["iss"], mock.issuer());
+    }
 }
 
 #[tokio::test]
@@ -381,6 +424,25 @@ async fn logout_redirects_to_the_registered_uri_with_state() {
     // The provider session is over: the access token no longer works.
     let (status, _, _) = userinfo(&mock, tokens["access_token"].as_str().unwrap()).await;
     assert_eq!(status, 401);
+}
+
+#[tokio::test]
+async fn logout_without_post_logout_uri_ends_on_the_confirmation_page() {
+    let mock = fc_mock().await;
+    mock.auto_approve(Some("default"), None);
+    let tokens = login(&mock, "app", "eidas1", &[]).await;
+    let response = http()
+        .get(format!("{}/session/end", mock.issuer()))
+        .query(&[("id_token_hint", tokens["id_token"].as_str().unwrap())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.headers().get("location").is_none());
+    let page = response.text().await.unwrap();
+    assert!(page.contains(r#"<html lang="fr">"#) && page.contains("Vous êtes déconnecté"));
+    let (status, _, _) = userinfo(&mock, tokens["access_token"].as_str().unwrap()).await;
+    assert_eq!(status, 401, "the provider session is over");
 }
 
 #[tokio::test]

@@ -23,13 +23,18 @@ async fn nested_flow(alg: EncryptionAlg, private: &josekit::jwk::Jwk, keys: Clie
     assert_eq!(header.content_encryption(), Some("A256GCM"));
     assert_eq!(header.content_type(), Some("JWT"));
     assert_eq!(header.key_id(), Some(kid));
+    assert_eq!(header.claim("iss"), Some(&Value::from(mock.issuer())));
+    assert_eq!(header.claim("aud"), Some(&Value::from("app")));
+    let names = header_names(id_token);
     if alg == EncryptionAlg::EcdhEs {
         assert!(header.claim("epk").is_some());
+        assert_eq!(names, ["alg", "aud", "cty", "enc", "epk", "iss", "kid"]);
+    } else {
+        assert_eq!(names, ["alg", "aud", "cty", "enc", "iss", "kid"]);
     }
-    assert_eq!(
-        josekit::jwt::decode_header(&inner).unwrap().claim("alg").unwrap(),
-        "ES256"
-    );
+    let inner_header = josekit::jwt::decode_header(&inner).unwrap();
+    assert_eq!(inner_header.claim("alg").unwrap(), "ES256");
+    assert_eq!(header_names(&inner), ["alg", "kid"]);
     let claims = verify(&jwks, &inner).unwrap();
     assert_eq!(claims["iss"], mock.issuer());
     assert_eq!(claims["aud"], "app");
@@ -165,6 +170,14 @@ async fn discovery_lists_encryption_and_levels() {
         serde_json::json!(["A256GCM"])
     );
     assert_eq!(mock.jwks()["keys"].as_array().unwrap().len(), 1, "ES256 only");
+    let scopes = doc["scopes_supported"].as_array().unwrap();
+    assert!(scopes.contains(&"rnipp_identite_pivot".into()) && scopes.contains(&"identite_pivot".into()));
+    assert!(!scopes.contains(&"idp_birthdate".into()));
+    let claims = doc["claims_supported"].as_array().unwrap();
+    for claim in ["sub", "given_name", "rnipp_given_name_array", "amr", "acr"] {
+        assert!(claims.contains(&claim.into()), "{claim}");
+    }
+    assert!(!claims.contains(&"given_name_array".into()));
 }
 
 #[tokio::test]
@@ -184,10 +197,70 @@ async fn lowest_acr_is_taken_and_unknown_values_dropped() {
 }
 
 #[tokio::test]
+async fn unknown_acr_values_give_eidas3() {
+    let (private, jwks) = client_key(EncryptionAlg::EcdhEs, "k");
+    let mock = fcplus_mock(EncryptionAlg::EcdhEs, ClientKeys::Inline(jwks)).await;
+    mock.auto_approve(Some("default"), None);
+    for acr_values in ["foo", "foo bar"] {
+        let tokens = login(&mock, "app", acr_values, &[]).await;
+        let (inner, _) = decrypt(EncryptionAlg::EcdhEs, &private, tokens["id_token"].as_str().unwrap()).unwrap();
+        assert_eq!(
+            peek(&inner)["acr"],
+            "eidas3",
+            "{acr_values}: the platform's default level"
+        );
+    }
+}
+
+#[tokio::test]
+async fn rnipp_scopes_add_the_register_claims() {
+    let (private, jwks) = client_key(EncryptionAlg::EcdhEs, "k");
+    let mock = fcplus_mock(EncryptionAlg::EcdhEs, ClientKeys::Inline(jwks)).await;
+    mock.auto_approve(Some("prenoms-composes"), None);
+    let tokens = login(
+        &mock,
+        "app",
+        "eidas2",
+        &[("scope", "openid rnipp_given_name rnipp_birth idp_birthdate")],
+    )
+    .await;
+    assert_eq!(
+        tokens["scope"], "openid rnipp_given_name rnipp_birth",
+        "idp_birthdate is FC only"
+    );
+    let (_, _, body) = userinfo(&mock, tokens["access_token"].as_str().unwrap()).await;
+    let (inner, _) = decrypt(EncryptionAlg::EcdhEs, &private, &body).unwrap();
+    let info = verify(&fetch_jwks(&mock).await, &inner).unwrap();
+    let mut names: Vec<&str> = info
+        .keys()
+        .map(String::as_str)
+        .filter(|k| !["iss", "aud", "sub", "iat", "exp"].contains(k))
+        .collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        [
+            "birthcountry",
+            "birthplace",
+            "given_name",
+            "rnipp_birthcountry",
+            "rnipp_birthplace",
+            "rnipp_given_name",
+            "rnipp_given_name_array"
+        ]
+    );
+    assert_eq!(info["rnipp_given_name"], info["given_name"]);
+    assert_eq!(
+        info["rnipp_given_name_array"],
+        serde_json::json!(["Jean-Pierre", "Marie"])
+    );
+}
+
+#[tokio::test]
 async fn eidas1_is_refused_with_invalid_acr() {
     let (_, jwks) = client_key(EncryptionAlg::EcdhEs, "k");
     let mock = fcplus_mock(EncryptionAlg::EcdhEs, ClientKeys::Inline(jwks)).await;
-    for acr_values in ["eidas1", "eidas1 eidas2", "foo"] {
+    for acr_values in ["eidas1", "eidas1 eidas2", "foo eidas1"] {
         let response = http()
             .get(authorize_url(&mock, "app", acr_values, &[]))
             .send()
@@ -197,7 +270,7 @@ async fn eidas1_is_refused_with_invalid_acr() {
         let (base, params) = location_params(&response);
         assert_eq!(base, CALLBACK);
         assert_eq!(params["error"], "invalid_acr");
-        assert!(!params["error_description"].is_empty());
+        assert!(params["error_description"].contains("expected eidas2,eidas3, got eidas1"));
         assert_eq!(params["state"], STATE);
         assert_eq!(params["iss"], mock.issuer());
     }
@@ -280,4 +353,21 @@ async fn unreachable_client_jwks_gives_a_server_error() {
     let (status, body, _) = redeem(&mock, "app", &code, CALLBACK).await;
     assert_eq!(status, 500);
     assert_eq!(body["error"], "server_error");
+}
+
+#[tokio::test]
+async fn oversized_client_jwks_is_refused() {
+    let (_, mut jwks) = client_key(EncryptionAlg::EcdhEs, "k");
+    jwks["padding"] = "A".repeat(1024 * 1024).into();
+    let uri = serve_jwks(jwks).await;
+    let mock = fcplus_mock(EncryptionAlg::EcdhEs, ClientKeys::JwksUri(uri)).await;
+    mock.auto_approve(Some("default"), None);
+    let code = code(&mock, &authorize_url(&mock, "app", "eidas2", &[])).await;
+    let (status, body, _) = redeem(&mock, "app", &code, CALLBACK).await;
+    assert_eq!(status, 500);
+    assert_eq!(body["error"], "server_error");
+    assert!(
+        body["error_description"].as_str().unwrap().contains("larger than"),
+        "{body}"
+    );
 }

@@ -69,7 +69,9 @@ async fn fc_plus_full_flow_with_each_algorithm() {
 
 #[tokio::test]
 async fn every_test_identity_parses() {
-    let pair = pair(Platform::FranceConnect, None).await;
+    // `idp_birthdate` is a scope of its own: it tells presumed dates apart.
+    let scopes = franceconnect_tower::Scopes::parse("identite_pivot email idp_birthdate").unwrap();
+    let pair = pair_with(Platform::FranceConnect, None, |b| b.scopes(scopes)).await;
     let identities = pair.mock.identities();
     assert!(identities.len() >= 15);
     let mut abroad = 0;

@@ -238,3 +238,14 @@ pub fn peek(jws: &str) -> Map<String, Value> {
         .unwrap();
     serde_json::from_slice(&bytes).unwrap()
 }
+
+/// The sorted member names of a compact JWS/JWE protected header.
+pub fn header_names(jwt: &str) -> Vec<String> {
+    use base64::Engine;
+    let header = jwt.split('.').next().unwrap();
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(header).unwrap();
+    let map: Map<String, Value> = serde_json::from_slice(&bytes).unwrap();
+    let mut names: Vec<String> = map.keys().cloned().collect();
+    names.sort_unstable();
+    names
+}
