@@ -55,7 +55,7 @@ fn signed_in(parts: &Parts) -> Result<SignedInUser, AuthRejection> {
         .extensions
         .get::<SignedInUser>()
         .cloned()
-        .ok_or_else(|| AuthRejection(not_signed_in_response(ctx, &requested(parts), &parts.headers)))
+        .ok_or_else(|| AuthRejection::new(not_signed_in_response(ctx, &requested(parts), &parts.headers)))
 }
 
 fn pivot(parts: &Parts, user: &SignedInUser) -> Result<franceconnect_tower::PivotIdentity, AuthRejection> {
@@ -75,7 +75,7 @@ fn pivot(parts: &Parts, user: &SignedInUser) -> Result<franceconnect_tower::Pivo
                 .header(http::header::CONTENT_TYPE, "text/plain; charset=utf-8")
                 .body(message.to_owned())
         };
-        AuthRejection(res.expect("a valid response"))
+        AuthRejection::new(res.expect("a valid response"))
     })
 }
 

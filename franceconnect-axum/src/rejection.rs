@@ -8,9 +8,13 @@ use http::StatusCode;
 /// a redirect to the login (browsers), a `401`/`403` JSON (API clients), or
 /// a `500` when the FranceConnect layer is missing.
 #[derive(Debug)]
-pub struct AuthRejection(pub(crate) http::Response<String>);
+pub struct AuthRejection(Box<http::Response<String>>);
 
 impl AuthRejection {
+    pub(crate) fn new(response: http::Response<String>) -> Self {
+        Self(Box::new(response))
+    }
+
     /// The HTTP status of the rejection.
     pub fn status(&self) -> StatusCode {
         self.0.status()
@@ -20,12 +24,12 @@ impl AuthRejection {
         tracing::error!("FranceConnectLayer is missing: add it with Router::franceconnect");
         let mut res = http::Response::new("FranceConnect layer missing".to_owned());
         *res.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
-        Self(res)
+        Self::new(res)
     }
 }
 
 impl IntoResponse for AuthRejection {
     fn into_response(self) -> Response {
-        self.0.map(Body::from)
+        (*self.0).map(Body::from)
     }
 }
