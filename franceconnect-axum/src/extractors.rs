@@ -119,7 +119,7 @@ impl<S: Send + Sync, L: EidasLevel> FromRequestParts<S> for RequireEidas<L> {
         let ctx = context(parts)?;
         match parts.extensions.get::<SignedInUser>() {
             Some(user) if user.acr >= L::LEVEL => Ok(RequireEidas(user.clone(), PhantomData)),
-            _ => Err(AuthRejection(step_up_response(
+            _ => Err(AuthRejection::new(step_up_response(
                 ctx,
                 L::LEVEL,
                 &requested(parts),
