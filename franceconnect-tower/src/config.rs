@@ -236,6 +236,12 @@ impl Config {
     /// Like [`Config::from_env`], reading variables through `lookup` (for
     /// tests, or to add a prefix).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        Self::builder_from_lookup(lookup)?.build()
+    }
+
+    /// The builder [`Config::from_lookup`] fills from the variables, to adjust
+    /// before building (keys held in memory, a custom timeout…).
+    pub fn builder_from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<ConfigBuilder, ConfigError> {
         let platform = match lookup("FC_PLATFORM").as_deref() {
             None | Some("fc") => Platform::FranceConnect,
             Some("fcplus") => Platform::FranceConnectPlus,
@@ -282,7 +288,7 @@ impl Config {
         if let Some(s) = lookup("FC_HTTP_TIMEOUT_SECS") {
             b = b.http_timeout(Duration::from_secs(secs(&s, "FC_HTTP_TIMEOUT_SECS")?));
         }
-        b.build()
+        Ok(b)
     }
 }
 

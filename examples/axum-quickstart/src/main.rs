@@ -1,13 +1,28 @@
-//! The axum quickstart is not written yet: it arrives with the axum adapter.
-//!
-//! Until then this binary only says so, so that nobody mistakes it for a
-//! working sign-in.
+//! `cargo run -p axum-quickstart`: see the README.
 #![forbid(unsafe_code)]
 
-fn main() {
-    eprintln!(
-        "The axum quickstart is not available yet: the axum adapter is still being built. \
-         See the README for the project's status."
-    );
-    std::process::exit(2);
+use quickstart_support::{Settings, init_tracing};
+
+#[tokio::main]
+async fn main() {
+    init_tracing();
+    let running = match axum_quickstart::start(&Settings::from_env()).await {
+        Ok(running) => running,
+        Err(e) => {
+            eprintln!("axum-quickstart: {e}");
+            std::process::exit(1);
+        }
+    };
+    match &running.mock {
+        Some(mock) => println!(
+            "Embedded mock provider: {} (test identities, no real data)",
+            mock.issuer()
+        ),
+        None => println!("Provider: configured by FC_ISSUER / FC_ENV"),
+    }
+    println!("FranceConnect quickstart (axum) ready: open {}", running.app_url);
+    if let Err(e) = running.wait().await {
+        eprintln!("axum-quickstart: {e}");
+        std::process::exit(1);
+    }
 }

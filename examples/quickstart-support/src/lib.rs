@@ -1,0 +1,21 @@
+//! What the axum and actix-web quickstarts share, so that they behave the
+//! same: the settings (environment variables), the embedded mock provider,
+//! the service's encryption keys, and the pages.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod pages;
+mod settings;
+
+pub use pages::{api_me, home_page, not_signed_in_json, profile_page, step_up_page};
+pub use settings::{Prepared, Settings, prepare};
+
+/// Logs to stderr, `info` by default (`RUST_LOG` overrides).
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

@@ -1,0 +1,189 @@
+//! The quickstarts' settings, from environment variables, and what they
+//! need before serving: an engine configured either for the embedded mock
+//! provider or for a real one, and the service keys.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use franceconnect_mock::{Client, ClientKeys, MockHandle, MockProvider};
+use franceconnect_tower::{Config, EncryptionAlg, FranceConnect, Platform, ServiceKeys};
+
+/// The quickstart's settings.
+///
+/// | variable | meaning | default |
+/// |---|---|---|
+/// | `FC_PLATFORM` | `fc` or `fcplus` | `fc` |
+/// | `FC_ISSUER` / `FC_ENV` | a real or test provider; when set, no mock is started | the embedded mock |
+/// | `FC_CLIENT_ID`, `FC_CLIENT_SECRET` | the client registered with that provider | the mock's |
+/// | `APP_URL` | the public base URL of the app | `http://localhost:{port}` |
+/// | `FC_KEYS_FILE` | the service's private JWK set; generated and written there when absent | in memory |
+/// | `FC_SCOPES` | scopes | `openid identite_pivot email` |
+/// | `FC_ACR` | eIDAS level asked for | the platform's lowest |
+/// | `BIND` | listening address | `127.0.0.1:3000` |
+///
+/// Every other `FC_*` variable of `Config::from_env` applies too.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    vars: Vec<(String, String)>,
+}
+
+impl Settings {
+    /// Reads the process environment.
+    pub fn from_env() -> Self {
+        Self {
+            vars: std::env::vars()
+                .filter(|(k, v)| !v.is_empty() && (k.starts_with("FC_") || k == "APP_URL" || k == "BIND"))
+                .collect(),
+        }
+    }
+
+    /// Settings from explicit pairs (tests).
+    pub fn from_pairs<K: Into<String>, V: Into<String>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
+        Self {
+            vars: pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<String> {
+        self.vars.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    }
+
+    /// The address to listen on (`BIND`).
+    pub fn bind(&self) -> Result<SocketAddr, String> {
+        self.get("BIND")
+            .unwrap_or_else(|| "127.0.0.1:3000".into())
+            .parse()
+            .map_err(|_| "BIND must be an address such as 127.0.0.1:3000".to_owned())
+    }
+
+    fn platform(&self) -> Result<Platform, String> {
+        match self.get("FC_PLATFORM").as_deref() {
+            None | Some("fc") => Ok(Platform::FranceConnect),
+            Some("fcplus") => Ok(Platform::FranceConnectPlus),
+            Some(_) => Err("FC_PLATFORM must be `fc` or `fcplus`".into()),
+        }
+    }
+
+    fn uses_mock(&self) -> bool {
+        self.get("FC_ISSUER").is_none() && self.get("FC_ENV").is_none()
+    }
+}
+
+/// An engine ready to serve, and the mock provider when one was started.
+pub struct Prepared {
+    /// The engine.
+    pub fc: FranceConnect,
+    /// The app's public base URL (no trailing slash).
+    pub app_url: String,
+    /// The embedded mock provider, when no real one was configured.
+    pub mock: Option<MockHandle>,
+}
+
+/// The mock's client credentials (development only).
+const MOCK_CLIENT_ID: &str = "quickstart";
+const MOCK_CLIENT_SECRET: &str = "quickstart-secret-for-the-local-mock-only";
+
+/// Prepares the engine for an app listening on `local`: loads or creates the
+/// service keys, starts the embedded mock unless a provider is configured,
+/// and builds the configuration.
+pub async fn prepare(settings: &Settings, local: SocketAddr) -> Result<Prepared, String> {
+    let platform = settings.platform()?;
+    let app_url = settings
+        .get("APP_URL")
+        .unwrap_or_else(|| format!("http://localhost:{}", local.port()))
+        .trim_end_matches('/')
+        .to_owned();
+    let keys = service_keys(settings, platform)?;
+    let mut vars = settings.vars.clone();
+    vars.push(("APP_URL".into(), app_url.clone()));
+    let mock = if settings.uses_mock() {
+        // The mock fetches the service's public keys from the app itself, as
+        // FranceConnect+ does, through the loopback address it listens on.
+        let jwks_uri = format!("http://127.0.0.1:{}/auth/jwks", local.port());
+        let mut client = Client::new(
+            MOCK_CLIENT_ID,
+            MOCK_CLIENT_SECRET,
+            format!("{app_url}/auth/callback"),
+            format!("{app_url}/auth/logout/callback"),
+        );
+        if platform == Platform::FranceConnectPlus {
+            let alg = match keys.as_ref().and_then(|k| k.algorithms().first().copied()) {
+                Some(EncryptionAlg::RsaOaep) => franceconnect_mock::EncryptionAlg::RsaOaep,
+                Some(EncryptionAlg::RsaOaep256) => franceconnect_mock::EncryptionAlg::RsaOaep256,
+                _ => franceconnect_mock::EncryptionAlg::EcdhEs,
+            };
+            client = client.encryption(
+                alg,
+                ClientKeys::JwksUri(jwks_uri.parse().map_err(|_| "invalid JWKS URL")?),
+            );
+        }
+        let mock_platform = match platform {
+            Platform::FranceConnect => franceconnect_mock::Platform::FranceConnect,
+            Platform::FranceConnectPlus => franceconnect_mock::Platform::FranceConnectPlus,
+        };
+        let mock = MockProvider::new(mock_platform)
+            .client(client)
+            .bind("127.0.0.1:0")
+            .start()
+            .await
+            .map_err(|e| format!("the embedded mock provider could not start: {e}"))?;
+        vars.push(("FC_ISSUER".into(), mock.issuer()));
+        vars.push(("FC_CLIENT_ID".into(), MOCK_CLIENT_ID.into()));
+        vars.push(("FC_CLIENT_SECRET".into(), MOCK_CLIENT_SECRET.into()));
+        Some(mock)
+    } else {
+        None
+    };
+    let lookup = |name: &str| {
+        if name == "FC_KEYS_FILE" {
+            return None; // loaded or generated above
+        }
+        vars.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    };
+    let mut builder = Config::builder_from_lookup(lookup).map_err(|e| e.to_string())?;
+    if let Some(keys) = keys {
+        builder = builder.service_keys(keys);
+    }
+    let config = builder.build().map_err(|e| e.to_string())?;
+    Ok(Prepared {
+        fc: FranceConnect::new(config),
+        app_url,
+        mock,
+    })
+}
+
+/// The service keys: read from `FC_KEYS_FILE`, generated and written there
+/// when the file is absent, generated in memory on FranceConnect+ when no
+/// file is named.
+fn service_keys(settings: &Settings, platform: Platform) -> Result<Option<ServiceKeys>, String> {
+    match settings.get("FC_KEYS_FILE").map(PathBuf::from) {
+        Some(path) if path.exists() => ServiceKeys::from_file(&path).map(Some).map_err(|e| e.to_string()),
+        Some(path) => {
+            let keys = ServiceKeys::generate(EncryptionAlg::EcdhEs).map_err(|e| e.to_string())?;
+            write_private(&path, &keys.to_private_jwks_json())?;
+            tracing::info!(path = %path.display(), "generated the service's encryption key");
+            Ok(Some(keys))
+        }
+        None if platform == Platform::FranceConnectPlus => {
+            tracing::info!("no FC_KEYS_FILE: using an encryption key generated for this run only");
+            ServiceKeys::generate(EncryptionAlg::EcdhEs)
+                .map(Some)
+                .map_err(|e| e.to_string())
+        }
+        None => Ok(None),
+    }
+}
+
+/// Writes a secret file readable by its owner only.
+fn write_private(path: &std::path::Path, content: &str) -> Result<(), String> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(path)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    file.write_all(content.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
