@@ -5,11 +5,10 @@ use std::marker::PhantomData;
 use axum::extract::OriginalUri;
 use axum_core::extract::{FromRequestParts, OptionalFromRequestParts};
 use franceconnect_tower::SignedInUser;
-use franceconnect_tower::web::{AuthContext, not_signed_in_response, step_up_response, wants_json};
+use franceconnect_tower::web::level::EidasLevel;
+use franceconnect_tower::web::{AuthContext, not_signed_in_response, pivot_unavailable_response, step_up_response};
 use http::request::Parts;
-use http::{Response, StatusCode};
 
-use crate::level::EidasLevel;
 use crate::rejection::AuthRejection;
 
 /// The signed-in user, with whatever claims the scopes gave. Without one,
@@ -59,24 +58,8 @@ fn signed_in(parts: &Parts) -> Result<SignedInUser, AuthRejection> {
 }
 
 fn pivot(parts: &Parts, user: &SignedInUser) -> Result<franceconnect_tower::PivotIdentity, AuthRejection> {
-    user.pivot_identity().ok_or_else(|| {
-        tracing::warn!("the signed-in user's scopes did not give the pivot identity");
-        let message = "Votre identité pivot n'est pas disponible pour ce service.";
-        let res = if wants_json(&parts.headers) {
-            Response::builder()
-                .status(StatusCode::FORBIDDEN)
-                .header(http::header::CONTENT_TYPE, "application/json")
-                .body(format!(
-                    r#"{{"error":"pivot_identity_unavailable","message":"{message}"}}"#
-                ))
-        } else {
-            Response::builder()
-                .status(StatusCode::FORBIDDEN)
-                .header(http::header::CONTENT_TYPE, "text/plain; charset=utf-8")
-                .body(message.to_owned())
-        };
-        AuthRejection::new(res.expect("a valid response"))
-    })
+    user.pivot_identity()
+        .ok_or_else(|| AuthRejection::new(pivot_unavailable_response(&parts.headers)))
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for User {

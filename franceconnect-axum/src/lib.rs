@@ -40,11 +40,11 @@
 #![warn(missing_docs)]
 
 mod extractors;
-pub mod level;
 mod rejection;
 mod router;
 
 pub use extractors::{PivotIdentity, RequireEidas, User};
 pub use franceconnect_tower;
+pub use franceconnect_tower::web::level;
 pub use rejection::AuthRejection;
 pub use router::FranceConnectRouterExt;

@@ -132,14 +132,15 @@ impl BirthDate {
     /// uses it to know which parts are presumed.
     pub fn from_claims(birthdate: &str, idp_birthdate: Option<&str>) -> Result<Self, ClaimsError> {
         let mut date = Self::parse(birthdate)?;
-        if let Some(raw) = idp_birthdate.and_then(|raw| Self::parse(raw).ok()) {
-            if raw.year == date.year && raw.precision != DatePrecision::Day {
-                date.precision = raw.precision;
-                if raw.precision == DatePrecision::Year {
-                    date.month = 0;
-                }
-                date.day = 0;
+        if let Some(raw) = idp_birthdate.and_then(|raw| Self::parse(raw).ok())
+            && raw.year == date.year
+            && raw.precision != DatePrecision::Day
+        {
+            date.precision = raw.precision;
+            if raw.precision == DatePrecision::Year {
+                date.month = 0;
             }
+            date.day = 0;
         }
         Ok(date)
     }
@@ -177,7 +178,7 @@ impl fmt::Display for BirthDate {
 fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
         0 => 0,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => 29,
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,

@@ -173,10 +173,10 @@ fn parse_key(value: &Value) -> Result<ServiceKey, ConfigError> {
     if let Some(m) = public_members.iter().find(|m| text(m).is_none()) {
         return Err(ConfigError::new(format!("missing the public member `{m}`")));
     }
-    if let Some(u) = text("use") {
-        if u != "enc" {
-            return Err(ConfigError::new("`use` must be `enc`"));
-        }
+    if let Some(u) = text("use")
+        && u != "enc"
+    {
+        return Err(ConfigError::new("`use` must be `enc`"));
     }
     let kty = text("kty").unwrap_or_default();
     let alg = match (kty, text("alg")) {

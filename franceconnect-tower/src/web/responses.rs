@@ -101,6 +101,18 @@ pub fn step_up_response(
     }
 }
 
+/// The answer to a signed-in user whose scopes did not give the six claims
+/// of the pivot identity: `403`, as a page or JSON.
+pub fn pivot_unavailable_response(headers: &HeaderMap) -> Response<String> {
+    tracing::warn!("the signed-in user's scopes did not give the pivot identity");
+    refusal(
+        StatusCode::FORBIDDEN,
+        "pivot_identity_unavailable",
+        "Votre identité pivot n'est pas disponible pour ce service.",
+        headers,
+    )
+}
+
 /// The answer to a failed login or logout: the error's status, a French
 /// page offering to retry, or JSON.
 pub(crate) fn error_response(error: &Error, headers: &HeaderMap, retry_href: Option<&str>) -> Response<String> {

@@ -1,8 +1,7 @@
-//! Marker types naming an eIDAS level in a type, for [`RequireEidas`].
-//!
-//! [`RequireEidas`]: crate::RequireEidas
+//! Marker types naming an eIDAS level in a type, for the adapters'
+//! `RequireEidas<L>` extractors (`RequireEidas<level::Eidas3>`).
 
-use franceconnect_tower::Eidas;
+use crate::eidas::Eidas;
 
 /// A level known at compile time.
 pub trait EidasLevel: Send + Sync + 'static {
