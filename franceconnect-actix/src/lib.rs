@@ -1,1 +1,53 @@
-//! placeholder
+//! FranceConnect and FranceConnect+ sign-in for
+//! [actix-web](https://docs.rs/actix-web), with the same behaviour as the
+//! tower/axum side: both run `franceconnect_tower::web::AuthRoutes`.
+//!
+//! ```no_run
+//! use actix_web::{App, HttpServer, web};
+//! use franceconnect_actix::{FranceConnectMiddleware, MemorySessionStore, User, configure, session_middleware};
+//! use franceconnect_tower::web::AuthRoutes;
+//! use franceconnect_tower::{Config, FranceConnect};
+//!
+//! async fn me(User(user): User) -> String {
+//!     format!("connecté au niveau {}", user.acr)
+//! }
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let routes = AuthRoutes::new(FranceConnect::new(Config::from_env()?));
+//! let store = MemorySessionStore::default();
+//! let key = actix_web::cookie::Key::generate();
+//! HttpServer::new(move || {
+//!     App::new()
+//!         .route("/me", web::get().to(me))
+//!         .configure(configure(routes.clone()))
+//!         // Order matters: the last `wrap` runs first; the session must.
+//!         .wrap(FranceConnectMiddleware::new(routes.clone()))
+//!         .wrap(session_middleware(store.clone(), routes.franceconnect().config(), key.clone()))
+//! })
+//! .bind("127.0.0.1:3000")?
+//! .run()
+//! .await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Sessions go through `actix-session`, so an application's existing session
+//! setup keeps working; the cookie carries only a session key, the data stay
+//! in the store ([`MemorySessionStore`] here, or actix-session's Redis
+//! store).
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod convert;
+mod extractors;
+mod memory_store;
+mod middleware;
+mod routes;
+mod session;
+
+pub use extractors::{AuthRejection, PivotIdentity, RequireEidas, User};
+pub use franceconnect_tower;
+pub use franceconnect_tower::web::level;
+pub use memory_store::MemorySessionStore;
+pub use middleware::{FranceConnectMiddleware, FranceConnectMiddlewareService};
+pub use routes::configure;
+pub use session::{ActixSession, session_middleware};

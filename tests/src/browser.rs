@@ -52,8 +52,19 @@ impl Page {
 impl Browser {
     /// A new browser for the app at `base`.
     pub fn new(base: &str) -> Self {
+        Self::with_cookies(base, &[])
+    }
+
+    /// A browser that already holds these cookies (`name=value`) for the
+    /// app, as an attacker who planted or stole them would.
+    pub fn with_cookies(base: &str, cookies: &[&str]) -> Self {
+        let base_url = Url::parse(base).unwrap();
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+        for cookie in cookies {
+            jar.add_cookie_str(&format!("{cookie}; Path=/"), &base_url);
+        }
         let client = reqwest::Client::builder()
-            .cookie_store(true)
+            .cookie_provider(jar)
             .redirect(reqwest::redirect::Policy::none())
             .timeout(std::time::Duration::from_secs(20))
             .build()

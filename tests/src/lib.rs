@@ -6,7 +6,9 @@
 
 mod browser;
 mod engine;
+mod process;
 pub mod scenarios;
 
 pub use browser::{Browser, Page};
 pub use engine::*;
+pub use process::*;

@@ -109,6 +109,13 @@ pub async fn fc_login_and_logout(starter: &impl Starter) {
     assert_eq!(back.location_path(), "/profil");
     let after = cookie_value(&back.set_cookies, "fc_session").expect("a new session id at login");
     assert_ne!(before, after, "the session id changes at login");
+    // Session fixation: the pre-login cookie must not be signed in.
+    let planted = Browser::with_cookies(&app.base, &[&format!("fc_session={before}")]);
+    assert_eq!(
+        planted.get_json("/api/me").await.status,
+        StatusCode::UNAUTHORIZED,
+        "the old session id is dead"
+    );
     let profile = b.get("/profil").await;
     assert_eq!(profile.status, StatusCode::OK);
     assert!(profile.body.contains(&person.family_name), "{}", profile.body);

@@ -24,7 +24,7 @@ use tower::{Layer, Service};
 
 use crate::client::FranceConnect;
 use crate::user::SignedInUser;
-use crate::web::responses::{AuthContext, session_unavailable};
+use crate::web::responses::{AuthContext, session_unavailable_response};
 use crate::web::routes::AuthRoutes;
 use crate::web::session::TowerSession;
 
@@ -114,7 +114,7 @@ where
                 }
                 Err(e) => {
                     tracing::error!(error = %e, "session store failure while loading the signed-in user");
-                    return Ok(session_unavailable(req.headers()).map(ResBody::from));
+                    return Ok(session_unavailable_response(req.headers()).map(ResBody::from));
                 }
             }
             req.extensions_mut().insert::<AuthContext>(routes.context().clone());

@@ -18,7 +18,10 @@ mod session_layer;
 
 pub use cross_site::is_cross_site_request;
 pub use layer::{FranceConnectLayer, FranceConnectService};
-pub use responses::{AuthContext, not_signed_in_response, pivot_unavailable_response, step_up_response, wants_json};
+pub use responses::{
+    AuthContext, not_signed_in_response, pivot_unavailable_response, session_unavailable_response, step_up_response,
+    wants_json,
+};
 pub use routes::AuthRoutes;
 pub use session::{
     MAX_PENDING_LOGINS, PENDING_LOGINS_KEY, PENDING_LOGOUT_KEY, SessionBackend, SessionError, TowerSession, USER_KEY,

@@ -140,8 +140,8 @@ pub(crate) fn refusal(status: StatusCode, code: &str, message: &str, headers: &H
     }
 }
 
-/// The session store failed: nothing was changed, try again later.
-pub(crate) fn session_unavailable(headers: &HeaderMap) -> Response<String> {
+/// The session store failed: nothing was changed, try again later (`503`).
+pub fn session_unavailable_response(headers: &HeaderMap) -> Response<String> {
     let message = "Le service est momentanément indisponible. Réessayez dans quelques instants.";
     if wants_json(headers) {
         json_response(

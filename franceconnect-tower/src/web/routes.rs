@@ -20,7 +20,7 @@ use crate::logout::PendingLogout;
 use crate::user::SignedInUser;
 use crate::values::ReturnTo;
 use crate::web::cross_site::is_cross_site_request;
-use crate::web::responses::{AuthContext, error_response, redirect, refusal, session_unavailable};
+use crate::web::responses::{AuthContext, error_response, redirect, refusal, session_unavailable_response};
 use crate::web::session::{
     self, PENDING_LOGINS_KEY, PENDING_LOGOUT_KEY, SessionBackend, SessionError, USER_KEY, pending_logins, push_pending,
     take_pending,
@@ -110,7 +110,7 @@ impl AuthRoutes {
         };
         result.unwrap_or_else(|e| {
             tracing::error!(error = %e, "session store failure in the FranceConnect routes");
-            session_unavailable(headers)
+            session_unavailable_response(headers)
         })
     }
 

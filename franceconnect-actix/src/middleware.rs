@@ -1,0 +1,89 @@
+//! The middleware: puts the signed-in user and the routes' context into
+//! every request's extensions, for the extractors.
+
+use std::future::{Future, Ready, ready};
+use std::pin::Pin;
+use std::rc::Rc;
+
+use actix_session::SessionExt;
+use actix_web::Error;
+use actix_web::HttpMessage;
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
+use franceconnect_tower::web::{AuthRoutes, session_unavailable_response};
+
+use crate::convert;
+use crate::session::ActixSession;
+
+/// Loads the signed-in user from the session into the request extensions.
+/// Wrap it *inside* the session middleware (call `.wrap` on it first).
+#[derive(Clone, Debug)]
+pub struct FranceConnectMiddleware {
+    routes: AuthRoutes,
+}
+
+impl FranceConnectMiddleware {
+    /// The middleware for these routes.
+    pub fn new(routes: AuthRoutes) -> Self {
+        Self { routes }
+    }
+}
+
+impl<S, B> Transform<S, ServiceRequest> for FranceConnectMiddleware
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Transform = FranceConnectMiddlewareService<S>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(FranceConnectMiddlewareService {
+            service: Rc::new(service),
+            routes: self.routes.clone(),
+        }))
+    }
+}
+
+/// The service made by [`FranceConnectMiddleware`].
+pub struct FranceConnectMiddlewareService<S> {
+    service: Rc<S>,
+    routes: AuthRoutes,
+}
+
+impl<S, B> Service<ServiceRequest> for FranceConnectMiddlewareService<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>>>>;
+
+    forward_ready!(service);
+
+    fn call(&self, req: ServiceRequest) -> Self::Future {
+        let service = self.service.clone();
+        let routes = self.routes.clone();
+        Box::pin(async move {
+            if !routes.matches(req.path()) {
+                match routes.signed_in_user(&ActixSession(req.get_session())).await {
+                    Ok(Some(user)) => {
+                        req.extensions_mut().insert(user);
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        tracing::error!(error = %e, "session store failure while loading the signed-in user");
+                        let res = convert::response(session_unavailable_response(&convert::headers(req.headers())));
+                        return Ok(req.into_response(res).map_into_right_body());
+                    }
+                }
+            }
+            req.extensions_mut().insert(routes.context().clone());
+            service.call(req).await.map(ServiceResponse::map_into_left_body)
+        })
+    }
+}

@@ -1,0 +1,29 @@
+//! Mounting the FranceConnect routes on an actix-web app.
+
+use actix_session::SessionExt;
+use actix_web::{HttpRequest, HttpResponse, web};
+use franceconnect_tower::web::AuthRoutes;
+
+use crate::convert;
+use crate::session::ActixSession;
+
+/// Mounts the routes of `routes` under their prefix (default `/auth`):
+/// `App::new().configure(configure(routes))`. Needs the session middleware
+/// ([`session_middleware`](crate::session_middleware)).
+pub fn configure(routes: AuthRoutes) -> impl FnOnce(&mut web::ServiceConfig) {
+    move |cfg| {
+        let prefix = routes.context().prefix().to_owned();
+        cfg.service(
+            web::scope(&prefix)
+                .app_data(web::Data::new(routes))
+                .default_service(web::to(handle)),
+        );
+    }
+}
+
+async fn handle(req: HttpRequest, routes: web::Data<AuthRoutes>) -> HttpResponse {
+    let session = ActixSession(req.get_session());
+    let (method, uri) = convert::method_and_uri(&req);
+    let headers = convert::headers(req.headers());
+    convert::response(routes.handle(&method, &uri, &headers, &session).await)
+}
