@@ -9,6 +9,8 @@ need_packages=()
 command -v pkg-config >/dev/null 2>&1 || need_packages+=(pkg-config)
 # josekit links OpenSSL.
 pkg-config --exists openssl 2>/dev/null || need_packages+=(libssl-dev)
+# The multi-instance tests run their own Redis servers.
+command -v redis-server >/dev/null 2>&1 || need_packages+=(redis-server)
 if [ ${#need_packages[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         echo "==> installing ${need_packages[*]}"

@@ -4,7 +4,9 @@
 //!
 //! ```no_run
 //! use actix_web::{App, HttpServer, web};
-//! use franceconnect_actix::{FranceConnectMiddleware, MemorySessionStore, User, configure, session_middleware};
+//! use franceconnect_actix::{
+//!     FranceConnectMiddleware, MemorySessionStore, SessionStoreGuard, User, configure, session_middleware,
+//! };
 //! use franceconnect_tower::web::AuthRoutes;
 //! use franceconnect_tower::{Config, FranceConnect};
 //!
@@ -23,6 +25,7 @@
 //!         // Order matters: the last `wrap` runs first; the session must.
 //!         .wrap(FranceConnectMiddleware::new(routes.clone()))
 //!         .wrap(session_middleware(store.clone(), routes.franceconnect().config(), key.clone()))
+//!         .wrap(SessionStoreGuard::default())
 //! })
 //! .bind("127.0.0.1:3000")?
 //! .run()
@@ -33,7 +36,8 @@
 //! Sessions go through `actix-session`, so an application's existing session
 //! setup keeps working; the cookie carries only a session key, the data stay
 //! in the store ([`MemorySessionStore`] here, or actix-session's Redis
-//! store).
+//! store wrapped in [`StoreTimeout`]). [`SessionStoreGuard`], outermost,
+//! turns a failing store into a clear `503` page or JSON.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -43,6 +47,8 @@ mod memory_store;
 mod middleware;
 mod routes;
 mod session;
+mod store_guard;
+mod store_timeout;
 
 pub use extractors::{AuthRejection, PivotIdentity, RequireEidas, User};
 pub use franceconnect_tower;
@@ -51,3 +57,5 @@ pub use memory_store::MemorySessionStore;
 pub use middleware::{FranceConnectMiddleware, FranceConnectMiddlewareService};
 pub use routes::configure;
 pub use session::{ActixSession, session_middleware};
+pub use store_guard::{SessionStoreGuard, SessionStoreGuardService};
+pub use store_timeout::StoreTimeout;

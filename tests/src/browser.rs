@@ -171,6 +171,14 @@ impl Browser {
     /// the page (or cancels when `identity` is `None`), and returns the
     /// app's first answer after the callback (not followed).
     pub async fn login_through_page(&self, start: &str, identity: Option<&str>, acr: &str) -> Page {
+        let to_callback = self.through_provider_page(start, identity, acr).await;
+        self.get(to_callback.location.unwrap().as_str()).await
+    }
+
+    /// Like [`login_through_page`](Self::login_through_page), but stops at
+    /// the provider's redirect to the callback (so that a test can send the
+    /// callback to another instance).
+    pub async fn through_provider_page(&self, start: &str, identity: Option<&str>, acr: &str) -> Page {
         let mut page = self.get(start).await;
         // Up to the provider's page.
         while page.status.is_redirection() {
@@ -179,18 +187,14 @@ impl Browser {
         assert_eq!(page.status, StatusCode::OK, "the provider's page: {}", page.body);
         let action = form_action(&page.body);
         let form_url = page.url.join(&action).unwrap();
+        let origin = page.url.origin().ascii_serialization();
         let answer = match identity {
             Some(id) => {
-                self.post_form(
-                    form_url.as_str(),
-                    &[("identity", id), ("acr", acr)],
-                    &page.url.origin().ascii_serialization(),
-                )
-                .await
+                self.post_form(form_url.as_str(), &[("identity", id), ("acr", acr)], &origin)
+                    .await
             }
             None => {
-                let abort = form_url.as_str().replace("/login", "/abort");
-                self.post_form(&abort, &[], &page.url.origin().ascii_serialization())
+                self.post_form(&form_url.as_str().replace("/login", "/abort"), &[], &origin)
                     .await
             }
         };
@@ -200,7 +204,7 @@ impl Browser {
             "the provider redirects back: {}",
             answer.body
         );
-        self.get(answer.location.unwrap().as_str()).await
+        answer
     }
 }
 

@@ -7,8 +7,11 @@
 mod browser;
 mod engine;
 mod process;
+pub mod redis_scenarios;
+mod redis_server;
 pub mod scenarios;
 
 pub use browser::{Browser, Page};
 pub use engine::*;
 pub use process::*;
+pub use redis_server::RedisServer;

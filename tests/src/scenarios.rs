@@ -18,12 +18,22 @@ use crate::browser::Browser;
 pub struct AppUnderTest {
     /// Its base URL.
     pub base: String,
-    /// The mock provider it uses.
-    pub mock: MockHandle,
+    /// Where the app itself listens (`http://localhost:port`), which differs
+    /// from `base` when several instances share one public URL.
+    pub local: String,
+    /// The embedded mock provider, when the app started one.
+    pub embedded_mock: Option<MockHandle>,
     /// Its platform.
     pub platform: Platform,
     /// Whatever must live as long as the app (server handles).
     pub keep_alive: Box<dyn std::any::Any + Send>,
+}
+
+impl AppUnderTest {
+    /// The embedded mock provider.
+    pub fn mock(&self) -> &MockHandle {
+        self.embedded_mock.as_ref().expect("this app runs the embedded mock")
+    }
 }
 
 /// Starts an app (a quickstart) on a free loopback port with its embedded
@@ -101,7 +111,7 @@ pub async fn fc_login_and_logout(starter: &impl Starter) {
         !cookie.contains("secure"),
         "loopback http cannot use Secure cookies: {cookie}"
     );
-    let person = app.mock.identities()[0].clone();
+    let person = app.mock().identities()[0].clone();
     let back = b
         .login_through_page("/auth/login?return_to=%2Fprofil", Some(&person.id), "eidas1")
         .await;
@@ -140,7 +150,7 @@ pub async fn fc_login_and_logout(starter: &impl Starter) {
     assert!(
         provider
             .as_str()
-            .starts_with(&format!("{}/session/end", app.mock.issuer())),
+            .starts_with(&format!("{}/session/end", app.mock().issuer())),
         "{provider}"
     );
     assert_eq!(
@@ -154,7 +164,7 @@ pub async fn fc_login_and_logout(starter: &impl Starter) {
     let done = b.get(end.location.unwrap().as_str()).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
     assert_eq!(done.location_path(), "/");
-    assert_eq!(app.mock.request_count(Endpoint::SessionEnd), 1);
+    assert_eq!(app.mock().request_count(Endpoint::SessionEnd), 1);
 }
 
 /// FranceConnect+ with each encryption algorithm (the key in a file, as a
@@ -191,7 +201,7 @@ pub async fn fc_plus_login_with_each_algorithm(starter: &impl Starter) {
 /// `return_to`.
 pub async fn two_tabs_log_in_at_once(starter: &impl Starter) {
     let app = starter.start(fc()).await;
-    app.mock.auto_approve(Some("default"), None);
+    app.mock().auto_approve(Some("default"), None);
     let b = Browser::new(&app.base);
     let tab_a = b.get("/auth/login?return_to=%2Fa").await;
     let tab_b = b.get("/auth/login?return_to=%2Fprofil").await;
@@ -220,7 +230,7 @@ pub async fn return_to_must_be_relative(starter: &impl Starter) {
         assert!(page.location.is_none());
         assert!(page.body.contains("lang=\"fr\""));
     }
-    assert_eq!(app.mock.request_count(Endpoint::Authorize), 0);
+    assert_eq!(app.mock().request_count(Endpoint::Authorize), 0);
 }
 
 /// A page requiring eIDAS high sends an eidas2 user through a new login at
@@ -284,7 +294,7 @@ pub async fn cancelling_shows_a_french_page(starter: &impl Starter) {
         page.body.contains("/auth/login?return_to=%2Fprofil"),
         "a retry link keeps return_to"
     );
-    assert_eq!(app.mock.request_count(Endpoint::Token), 0);
+    assert_eq!(app.mock().request_count(Endpoint::Token), 0);
 }
 
 async fn outcome(app: &AppUnderTest, json: bool) -> (StatusCode, String) {
@@ -307,8 +317,8 @@ pub async fn provider_failures_have_clear_outcomes(starter: &impl Starter) {
     let mut vars = fc();
     vars.push(("FC_HTTP_TIMEOUT_SECS", "1".into()));
     let app = starter.start(vars).await;
-    app.mock.auto_approve(Some("default"), None);
-    let m = &app.mock;
+    app.mock().auto_approve(Some("default"), None);
+    let m = app.mock();
 
     m.set_callback_error(Some("temporarily_unavailable"));
     let (status, body) = outcome(&app, false).await;
@@ -369,7 +379,7 @@ pub async fn provider_failures_have_clear_outcomes(starter: &impl Starter) {
 /// A callback with a forged state, or replayed, signs nobody in.
 pub async fn forged_and_replayed_callbacks_are_refused(starter: &impl Starter) {
     let app = starter.start(fc()).await;
-    app.mock.auto_approve(Some("default"), None);
+    app.mock().auto_approve(Some("default"), None);
     let b = Browser::new(&app.base);
     let start = b.get("/auth/login").await;
     let callback = b.get(start.location.unwrap().as_str()).await.location.unwrap();
@@ -395,7 +405,7 @@ pub async fn forged_and_replayed_callbacks_are_refused(starter: &impl Starter) {
 /// A logout posted from another site is refused and signs nobody out.
 pub async fn cross_site_logout_is_refused(starter: &impl Starter) {
     let app = starter.start(fc()).await;
-    app.mock.auto_approve(Some("default"), None);
+    app.mock().auto_approve(Some("default"), None);
     let b = Browser::new(&app.base);
     b.follow(b.get("/auth/login").await).await;
     let page = b.post_form("/auth/logout", &[], "https://evil.example").await;
@@ -415,7 +425,7 @@ pub async fn api_clients_get_json(starter: &impl Starter) {
     let api = b.get_json("/profil").await;
     assert_eq!(api.status, StatusCode::UNAUTHORIZED);
     assert_eq!(api.json()["login_url"], "/auth/login?return_to=%2Fprofil");
-    app.mock.set_callback_error(Some("access_denied"));
+    app.mock().set_callback_error(Some("access_denied"));
     let start = b.get("/auth/login").await;
     let callback = b.get(start.location.unwrap().as_str()).await.location.unwrap();
     let json = b.get_json(callback.as_str()).await;

@@ -9,17 +9,20 @@
 
 use std::net::SocketAddr;
 
+use actix_session::storage::{RedisSessionStore, SessionStore};
 use actix_web::cookie::Key;
 use actix_web::dev::ServerHandle;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use franceconnect_actix::level::Eidas3;
 use franceconnect_actix::{
-    FranceConnectMiddleware, MemorySessionStore, RequireEidas, User, configure, session_middleware,
+    FranceConnectMiddleware, MemorySessionStore, RequireEidas, SessionStoreGuard, StoreTimeout, User, configure,
+    session_middleware,
 };
 use franceconnect_mock::MockHandle;
 use franceconnect_tower::Platform;
 use franceconnect_tower::web::AuthRoutes;
 use quickstart_support::{Settings, api_me, home_page, not_signed_in_json, prepare, profile_page, step_up_page};
+use std::time::Duration;
 
 fn html(page: String) -> HttpResponse {
     HttpResponse::Ok().content_type("text/html; charset=utf-8").body(page)
@@ -83,42 +86,42 @@ impl Drop for Running {
 }
 
 /// Binds `BIND`, prepares FranceConnect (starting the mock unless a provider
-/// is configured) and serves the app on its own actix system thread.
+/// is configured) and serves the app on its own actix system thread, with
+/// sessions in Redis when `REDIS_URL` is set, in memory otherwise.
 pub async fn start(settings: &Settings) -> Result<Running, String> {
     let listener = std::net::TcpListener::bind(settings.bind()?).map_err(|e| format!("cannot listen: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let prepared = prepare(settings, addr).await?;
     let platform = prepared.fc.config().platform();
     let routes = AuthRoutes::new(prepared.fc);
-    let store = MemorySessionStore::default();
-    let key = Key::generate();
-    let (tx, rx) = std::sync::mpsc::channel();
+    let key = match settings.session_key()? {
+        Some(bytes) => Key::from(&bytes),
+        None => Key::generate(),
+    };
+    let redis_url = settings.redis_url();
+    let (tx, rx) = std::sync::mpsc::channel::<Result<ServerHandle, String>>();
     let thread = std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
-            let server = HttpServer::new(move || {
-                App::new()
-                    .app_data(web::Data::new(platform))
-                    .route("/", web::get().to(home))
-                    .route("/profil", web::get().to(profile))
-                    .route("/niveau-eleve", web::get().to(high_level))
-                    .route("/api/me", web::get().to(me))
-                    .configure(configure(routes.clone()))
-                    .wrap(FranceConnectMiddleware::new(routes.clone()))
-                    .wrap(session_middleware(
-                        store.clone(),
-                        routes.franceconnect().config(),
-                        key.clone(),
-                    ))
-            })
-            .workers(2)
-            .disable_signals()
-            .listen(listener)?
-            .run();
-            let _ = tx.send(server.handle());
-            server.await
+            let server = match redis_url {
+                Some(url) => match redis_store(&url).await {
+                    Ok(store) => serve(listener, routes, store, key, platform),
+                    Err(e) => Err(std::io::Error::other(e)),
+                },
+                None => serve(listener, routes, MemorySessionStore::default(), key, platform),
+            };
+            match server {
+                Ok(server) => {
+                    let _ = tx.send(Ok(server.handle()));
+                    server.await
+                }
+                Err(e) => {
+                    let _ = tx.send(Err(e.to_string()));
+                    Err(e)
+                }
+            }
         })
     });
-    let server = rx.recv().map_err(|_| "the actix server did not start".to_owned())?;
+    let server = rx.recv().map_err(|_| "the actix server did not start".to_owned())??;
     Ok(Running {
         addr,
         app_url: prepared.app_url,
@@ -127,4 +130,60 @@ pub async fn start(settings: &Settings) -> Result<Running, String> {
         server,
         thread: Some(thread),
     })
+}
+
+/// Sessions in Redis through a connection pool (a broken connection is
+/// replaced by a new one, so the app recovers by itself when Redis comes
+/// back), with a 2-second limit on every operation.
+pub async fn redis_store(url: &str) -> Result<StoreTimeout<RedisSessionStore>, String> {
+    let limit = Duration::from_secs(2);
+    let mut config = deadpool_redis::Config::from_url(url);
+    let mut pool = deadpool_redis::PoolConfig::new(16);
+    pool.timeouts = deadpool_redis::Timeouts {
+        wait: Some(limit),
+        create: Some(limit),
+        recycle: Some(limit),
+    };
+    config.pool = Some(pool);
+    let pool = config
+        .create_pool(Some(deadpool_redis::Runtime::Tokio1))
+        .map_err(|e| format!("REDIS_URL: {e}"))?;
+    // Fail at start, clearly, when Redis cannot be reached at all.
+    pool.get()
+        .await
+        .map_err(|e| format!("cannot reach Redis at {url}: {e}"))?;
+    let store = RedisSessionStore::new_pooled(pool)
+        .await
+        .map_err(|e| format!("REDIS_URL: {e}"))?;
+    Ok(StoreTimeout::new(store, limit))
+}
+
+/// The app on `listener`, with sessions in `store`.
+fn serve<S: SessionStore + Clone + Send + 'static>(
+    listener: std::net::TcpListener,
+    routes: AuthRoutes,
+    store: S,
+    key: Key,
+    platform: Platform,
+) -> std::io::Result<actix_web::dev::Server> {
+    Ok(HttpServer::new(move || {
+        App::new()
+            .app_data(web::Data::new(platform))
+            .route("/", web::get().to(home))
+            .route("/profil", web::get().to(profile))
+            .route("/niveau-eleve", web::get().to(high_level))
+            .route("/api/me", web::get().to(me))
+            .configure(configure(routes.clone()))
+            .wrap(FranceConnectMiddleware::new(routes.clone()))
+            .wrap(session_middleware(
+                store.clone(),
+                routes.franceconnect().config(),
+                key.clone(),
+            ))
+            .wrap(SessionStoreGuard)
+    })
+    .workers(2)
+    .disable_signals()
+    .listen(listener)?
+    .run())
 }

@@ -18,9 +18,12 @@ use franceconnect_axum::{FranceConnectRouterExt, RequireEidas, User};
 use franceconnect_mock::MockHandle;
 use franceconnect_tower::{FranceConnect, Platform};
 use quickstart_support::{Settings, api_me, home_page, not_signed_in_json, prepare, profile_page, step_up_page};
+use tower_sessions::SessionStore;
+use tower_sessions_redis_store::RedisStore;
+use tower_sessions_redis_store::fred::prelude::{Builder, ClientLike, Config as RedisConfig, Pool, ReconnectPolicy};
 
-/// The app's routes, with FranceConnect and in-memory sessions.
-pub fn app(fc: FranceConnect) -> Router {
+/// The app's routes, with FranceConnect and sessions in `store`.
+pub fn app<S: SessionStore + Clone>(fc: FranceConnect, store: S) -> Router {
     let platform = fc.config().platform();
     Router::new()
         .route(
@@ -36,7 +39,7 @@ pub fn app(fc: FranceConnect) -> Router {
             get(|RequireEidas(user, _): RequireEidas<Eidas3>| async move { Html(step_up_page(&user)) }),
         )
         .route("/api/me", get(me))
-        .franceconnect(fc, tower_sessions::MemoryStore::default())
+        .franceconnect(fc, store)
 }
 
 /// `GET /api/me`: the signed-in user as JSON, or 401 JSON.
@@ -57,13 +60,23 @@ pub struct Running {
     pub platform: Platform,
     /// The embedded mock provider, when it runs one.
     pub mock: Option<MockHandle>,
-    server: tokio::task::JoinHandle<std::io::Result<()>>,
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
 
 impl Running {
     /// Waits until the server stops (it does not, unless it fails).
-    pub async fn wait(self) -> std::io::Result<()> {
-        self.server.await.unwrap_or_else(|e| Err(std::io::Error::other(e)))
+    pub async fn wait(mut self) -> std::io::Result<()> {
+        let server = self.server.take().expect("not waited yet");
+        server.await.unwrap_or_else(|e| Err(std::io::Error::other(e)))
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        // Tests drop the app (an instance going down): stop its server too.
+        if let Some(server) = &self.server {
+            server.abort();
+        }
     }
 }
 
@@ -79,12 +92,43 @@ pub async fn start(settings: &Settings) -> Result<Running, String> {
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let prepared = prepare(settings, addr).await?;
     let platform = prepared.fc.config().platform();
-    let server = tokio::spawn(async move { axum::serve(listener, app(prepared.fc)).await });
+    let server = match settings.redis_url() {
+        Some(url) => {
+            let store = redis_store(&url).await?;
+            tokio::spawn(async move { axum::serve(listener, app(prepared.fc, store)).await })
+        }
+        None => {
+            let store = tower_sessions::MemoryStore::default();
+            tokio::spawn(async move { axum::serve(listener, app(prepared.fc, store)).await })
+        }
+    };
     Ok(Running {
         addr,
         app_url: prepared.app_url,
         platform,
         mock: prepared.mock,
-        server,
+        server: Some(server),
     })
+}
+
+/// Sessions in Redis, shared by every instance: every command gives up after
+/// 2 s (a request never hangs on Redis), and the pool reconnects on its own
+/// when Redis comes back.
+pub async fn redis_store(url: &str) -> Result<RedisStore<Pool>, String> {
+    let config = RedisConfig::from_url(url).map_err(|e| format!("REDIS_URL: {e}"))?;
+    let limit = std::time::Duration::from_secs(2);
+    let pool = Builder::from_config(config)
+        .with_performance_config(|p| p.default_command_timeout = limit)
+        .with_connection_config(|c| {
+            c.connection_timeout = limit;
+            c.internal_command_timeout = limit;
+        })
+        .set_policy(ReconnectPolicy::new_constant(0, 250))
+        .build_pool(2)
+        .map_err(|e| format!("REDIS_URL: {e}"))?;
+    tokio::time::timeout(std::time::Duration::from_secs(10), pool.init())
+        .await
+        .map_err(|_| format!("cannot reach Redis at {url}"))?
+        .map_err(|e| format!("cannot reach Redis at {url}: {e}"))?;
+    Ok(RedisStore::new(pool))
 }

@@ -20,6 +20,8 @@ use franceconnect_tower::{Config, EncryptionAlg, FranceConnect, Platform, Servic
 /// | `FC_SCOPES` | scopes | `openid identite_pivot email` |
 /// | `FC_ACR` | eIDAS level asked for | the platform's lowest |
 /// | `BIND` | listening address | `127.0.0.1:3000` |
+/// | `REDIS_URL` | sessions in Redis (`redis://127.0.0.1:6379`), for several instances | in memory |
+/// | `SESSION_KEY` | actix only: the cookie key, 64+ bytes in base64, the same on every instance | random per start |
 ///
 /// Every other `FC_*` variable of `Config::from_env` applies too.
 #[derive(Debug, Clone)]
@@ -30,9 +32,10 @@ pub struct Settings {
 impl Settings {
     /// Reads the process environment.
     pub fn from_env() -> Self {
+        const OTHERS: [&str; 4] = ["APP_URL", "BIND", "REDIS_URL", "SESSION_KEY"];
         Self {
             vars: std::env::vars()
-                .filter(|(k, v)| !v.is_empty() && (k.starts_with("FC_") || k == "APP_URL" || k == "BIND"))
+                .filter(|(k, v)| !v.is_empty() && (k.starts_with("FC_") || OTHERS.contains(&k.as_str())))
                 .collect(),
         }
     }
@@ -54,6 +57,27 @@ impl Settings {
             .unwrap_or_else(|| "127.0.0.1:3000".into())
             .parse()
             .map_err(|_| "BIND must be an address such as 127.0.0.1:3000".to_owned())
+    }
+
+    /// `REDIS_URL`: keep sessions in Redis, shared by every instance.
+    pub fn redis_url(&self) -> Option<String> {
+        self.get("REDIS_URL")
+    }
+
+    /// `SESSION_KEY`: the secret that signs and encrypts actix-web's session
+    /// cookie (base64, at least 64 bytes once decoded).
+    pub fn session_key(&self) -> Result<Option<Vec<u8>>, String> {
+        use base64::Engine as _;
+        let Some(value) = self.get("SESSION_KEY") else {
+            return Ok(None);
+        };
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(value.trim())
+            .map_err(|_| "SESSION_KEY must be base64".to_owned())?;
+        if bytes.len() < 64 {
+            return Err("SESSION_KEY must hold at least 64 bytes".into());
+        }
+        Ok(Some(bytes))
     }
 
     fn platform(&self) -> Result<Platform, String> {

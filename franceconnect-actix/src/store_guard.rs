@@ -1,0 +1,77 @@
+//! Turning a session store failure into a clear `503`.
+//!
+//! actix-session answers an opaque `500` when its store fails (while loading
+//! the session before the handler, or saving it after). This middleware,
+//! wrapped around the session middleware, answers instead the same `503`
+//! page or JSON as the tower side, and logs the failure. Nothing was written:
+//! the store either saved the whole session or nothing.
+
+use std::future::{Future, Ready, ready};
+use std::pin::Pin;
+use std::rc::Rc;
+
+use actix_web::Error;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
+use actix_web::error::InternalError;
+use actix_web::http::StatusCode;
+use franceconnect_tower::web::session_unavailable_response;
+
+use crate::convert;
+
+/// Wrap it last (outermost), around the session middleware.
+#[derive(Clone, Debug, Default)]
+pub struct SessionStoreGuard;
+
+impl<S, B> Transform<S, ServiceRequest> for SessionStoreGuard
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<B>;
+    type Error = Error;
+    type Transform = SessionStoreGuardService<S>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(SessionStoreGuardService {
+            service: Rc::new(service),
+        }))
+    }
+}
+
+/// The service made by [`SessionStoreGuard`].
+pub struct SessionStoreGuardService<S> {
+    service: Rc<S>,
+}
+
+impl<S, B> Service<ServiceRequest> for SessionStoreGuardService<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<B>;
+    type Error = Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>>>>;
+
+    forward_ready!(service);
+
+    fn call(&self, req: ServiceRequest) -> Self::Future {
+        let service = self.service.clone();
+        // Not the request itself: a cloned request breaks actix's routing.
+        let headers = convert::headers(req.headers());
+        Box::pin(async move {
+            match service.call(req).await {
+                // The session middleware reports store failures as opaque 500 errors;
+                // answer with our page instead (actix renders an error's own response).
+                Err(e) if e.as_response_error().status_code() == StatusCode::INTERNAL_SERVER_ERROR => {
+                    tracing::error!(error = %e, "session store failure");
+                    let res = convert::response(session_unavailable_response(&headers));
+                    Err(InternalError::from_response(e.to_string(), res).into())
+                }
+                other => other,
+            }
+        })
+    }
+}
