@@ -19,15 +19,12 @@ pub(crate) fn headers(from: &actix_web::http::header::HeaderMap) -> http::Header
     to
 }
 
-/// The request method and URI, as `http` 1 types.
-pub(crate) fn method_and_uri(req: &actix_web::HttpRequest) -> (http::Method, http::Uri) {
-    let method = http::Method::from_bytes(req.method().as_str().as_bytes()).unwrap_or(http::Method::GET);
-    let uri = req
-        .uri()
-        .to_string()
-        .parse()
-        .unwrap_or_else(|_| http::Uri::from_static("/"));
-    (method, uri)
+/// The request method and URI, as `http` 1 types (`None` for a request
+/// the routes cannot serve anyway).
+pub(crate) fn method_and_uri(req: &actix_web::HttpRequest) -> Option<(http::Method, http::Uri)> {
+    let method = http::Method::from_bytes(req.method().as_str().as_bytes()).ok()?;
+    let uri = req.uri().to_string().parse().ok()?;
+    Some((method, uri))
 }
 
 /// An engine response, as an actix-web response.

@@ -10,6 +10,7 @@ use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, Upd
 use actix_web::cookie::time::Duration;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use franceconnect_tower::web::USER_KEY;
 
 type State = HashMap<String, String>;
 
@@ -87,8 +88,14 @@ impl SessionStore for MemorySessionStore {
                 *entry = (state, Self::expiry(ttl));
                 Ok(key)
             }
-            // Expired meanwhile: store the state under a new key.
-            None => Self::insert_new(&mut sessions, state, ttl).map_err(UpdateError::Other),
+            // Deleted meanwhile (a logout, or expiry) while this request ran:
+            // keep its data under a new key, but never the signed-in user, so
+            // that a request racing with a logout cannot sign the user back in.
+            None => {
+                let mut state = state;
+                state.remove(USER_KEY);
+                Self::insert_new(&mut sessions, state, ttl).map_err(UpdateError::Other)
+            }
         }
     }
 

@@ -10,6 +10,7 @@ use actix_web::Error;
 use actix_web::HttpMessage;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
+use actix_web::http::header::{CACHE_CONTROL, HeaderValue};
 use franceconnect_tower::web::{AuthRoutes, session_unavailable_response};
 
 use crate::convert;
@@ -82,8 +83,15 @@ where
                     }
                 }
             }
+            let signed_in = req.extensions().contains::<franceconnect_tower::SignedInUser>();
             req.extensions_mut().insert(routes.context().clone());
-            service.call(req).await.map(ServiceResponse::map_into_left_body)
+            let mut res = service.call(req).await?;
+            if signed_in && !res.headers().contains_key(CACHE_CONTROL) {
+                // Pages for a signed-in user carry personal data.
+                res.headers_mut()
+                    .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            }
+            Ok(res.map_into_left_body())
         })
     }
 }

@@ -23,7 +23,9 @@ pub fn configure(routes: AuthRoutes) -> impl FnOnce(&mut web::ServiceConfig) {
 
 async fn handle(req: HttpRequest, routes: web::Data<AuthRoutes>) -> HttpResponse {
     let session = ActixSession(req.get_session());
-    let (method, uri) = convert::method_and_uri(&req);
+    let Some((method, uri)) = convert::method_and_uri(&req) else {
+        return HttpResponse::MethodNotAllowed().finish();
+    };
     let headers = convert::headers(req.headers());
     convert::response(routes.handle(&method, &uri, &headers, &session).await)
 }

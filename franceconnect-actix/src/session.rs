@@ -7,7 +7,7 @@ use actix_session::{Session, SessionMiddleware};
 use actix_web::cookie::time::Duration;
 use actix_web::cookie::{Key, SameSite};
 use franceconnect_tower::Config;
-use franceconnect_tower::web::{SESSION_COOKIE, SessionBackend, SessionError};
+use franceconnect_tower::web::{SessionBackend, SessionError, session_cookie_name};
 use serde_json::Value;
 
 /// [`SessionBackend`] over `actix_session::Session`. actix-session writes
@@ -17,7 +17,12 @@ pub struct ActixSession(pub Session);
 
 impl SessionBackend for ActixSession {
     async fn get_value(&self, key: &'static str) -> Result<Option<Value>, SessionError> {
-        self.0.get::<Value>(key).map_err(|e| SessionError(e.to_string()))
+        // An unreadable value (another version, corrupt data) is treated as
+        // absent, as on the tower side: never lock the user out on it.
+        Ok(self.0.get::<Value>(key).unwrap_or_else(|_| {
+            tracing::warn!(key, "unreadable session value ignored");
+            None
+        }))
     }
     async fn insert_value(&self, key: &'static str, value: Value) -> Result<(), SessionError> {
         self.0.insert(key, value).map_err(|e| SessionError(e.to_string()))
@@ -43,13 +48,13 @@ impl SessionBackend for ActixSession {
 }
 
 /// A `SessionMiddleware` over `store` with the cookie rules of the tower
-/// side: named `fc_session`, `HttpOnly`, `SameSite=Lax`, `Secure` unless the
+/// side: named `__Host-fc_session` (`fc_session` on loopback), `HttpOnly`, `SameSite=Lax`, `Secure` unless the
 /// service runs on a loopback `http://` URL, expiring after 30 minutes of
 /// inactivity. The cookie holds only the session key (signed and encrypted
 /// with `key`); share `key` between instances.
 pub fn session_middleware<S: SessionStore>(store: S, config: &Config, key: Key) -> SessionMiddleware<S> {
     SessionMiddleware::builder(store, key)
-        .cookie_name(SESSION_COOKIE.to_owned())
+        .cookie_name(session_cookie_name(config).to_owned())
         .cookie_http_only(true)
         .cookie_same_site(SameSite::Lax)
         .cookie_secure(!config.is_loopback_http())

@@ -10,11 +10,11 @@ use std::future::{Future, Ready, ready};
 use std::pin::Pin;
 use std::rc::Rc;
 
+use actix_session::storage::{SaveError, UpdateError};
 use actix_web::Error;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::error::InternalError;
-use actix_web::http::StatusCode;
 use franceconnect_tower::web::session_unavailable_response;
 
 use crate::convert;
@@ -65,7 +65,7 @@ where
             match service.call(req).await {
                 // The session middleware reports store failures as opaque 500 errors;
                 // answer with our page instead (actix renders an error's own response).
-                Err(e) if e.as_response_error().status_code() == StatusCode::INTERNAL_SERVER_ERROR => {
+                Err(e) if is_store_failure(&e) => {
                     tracing::error!(error = %e, "session store failure");
                     let res = convert::response(session_unavailable_response(&headers));
                     Err(InternalError::from_response(e.to_string(), res).into())
@@ -74,4 +74,12 @@ where
             }
         })
     }
+}
+
+/// The errors actix-session's middleware makes of store failures (and only
+/// those: other failures keep their own response).
+fn is_store_failure(e: &Error) -> bool {
+    e.as_error::<InternalError<anyhow::Error>>().is_some()
+        || e.as_error::<InternalError<SaveError>>().is_some()
+        || e.as_error::<InternalError<UpdateError>>().is_some()
 }

@@ -7,8 +7,14 @@ use http::StatusCode;
 /// The response an extractor answers with instead of running the handler:
 /// a redirect to the login (browsers), a `401`/`403` JSON (API clients), or
 /// a `500` when the FranceConnect layer is missing.
-#[derive(Debug)]
 pub struct AuthRejection(Box<http::Response<String>>);
+
+impl std::fmt::Debug for AuthRejection {
+    /// The status only: the body may name the page the user asked for.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "AuthRejection({})", self.0.status())
+    }
+}
 
 impl AuthRejection {
     pub(crate) fn new(response: http::Response<String>) -> Self {

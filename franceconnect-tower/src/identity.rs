@@ -12,8 +12,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::ClaimsError;
 
 /// The pivot identity: the six claims that identify a person in the national
-/// register.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// register. Its `Debug` names the fields but hides their values, so that
+/// logging a handler's arguments cannot leak a person's identity.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PivotIdentity {
     /// First names, space separated, as sent; may be empty for people who
     /// have none.
@@ -31,6 +32,14 @@ pub struct PivotIdentity {
     pub birthplace: Option<InseeCommune>,
     /// INSEE code of the country of birth.
     pub birthcountry: InseeCountry,
+}
+
+impl std::fmt::Debug for PivotIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            "PivotIdentity { given_name, given_names, family_name, birthdate, gender, birthplace, birthcountry }",
+        )
+    }
 }
 
 /// `male` or `female`.

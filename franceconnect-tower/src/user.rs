@@ -74,8 +74,8 @@ impl fmt::Debug for SignedInUser {
 }
 
 /// The typed claims of a user; each is present when the scopes gave it and
-/// the provider sent it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// the provider sent it. `Debug` lists which are present, not their values.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserClaims {
     /// `given_name`, possibly empty.
     pub given_name: Option<String>,
@@ -95,6 +95,24 @@ pub struct UserClaims {
     pub email: Option<String>,
     /// `preferred_username` (usage name), absent when empty.
     pub preferred_username: Option<String>,
+}
+
+impl fmt::Debug for UserClaims {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let present = [
+            ("given_name", self.given_name.is_some()),
+            ("family_name", self.family_name.is_some()),
+            ("birthdate", self.birthdate.is_some()),
+            ("gender", self.gender.is_some()),
+            ("birthplace", self.birthplace.is_some()),
+            ("birthcountry", self.birthcountry.is_some()),
+            ("email", self.email.is_some()),
+            ("preferred_username", self.preferred_username.is_some()),
+        ];
+        f.debug_list()
+            .entries(present.iter().filter(|(_, p)| *p).map(|(n, _)| n))
+            .finish()
+    }
 }
 
 impl UserClaims {

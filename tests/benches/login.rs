@@ -23,10 +23,12 @@ fn logins(c: &mut Criterion) {
         p
     });
     group.bench_function("begin_login", |b| {
-        b.to_async(&rt).iter(|| async { fc.fc.begin_login(LoginOptions::default()).await.unwrap() })
+        b.to_async(&rt)
+            .iter(|| async { fc.fc.begin_login(LoginOptions::default()).await.unwrap() })
     });
     group.bench_function("full_login/fc", |b| {
-        b.to_async(&rt).iter(|| async { login(&fc, LoginOptions::default()).await.unwrap() })
+        b.to_async(&rt)
+            .iter(|| async { login(&fc, LoginOptions::default()).await.unwrap() })
     });
     for alg in EncryptionAlg::ALL {
         let plus = rt.block_on(async {
@@ -36,7 +38,8 @@ fn logins(c: &mut Criterion) {
             p
         });
         group.bench_function(format!("full_login/fcplus/{alg}"), |b| {
-            b.to_async(&rt).iter(|| async { login(&plus, LoginOptions::default()).await.unwrap() })
+            b.to_async(&rt)
+                .iter(|| async { login(&plus, LoginOptions::default()).await.unwrap() })
         });
     }
     group.finish();

@@ -26,6 +26,8 @@ pub struct Page {
     pub set_cookies: Vec<String>,
     /// `Content-Type`.
     pub content_type: String,
+    /// `Cache-Control` (empty when absent).
+    pub cache_control: String,
     /// The body.
     pub body: String,
 }
@@ -97,8 +99,14 @@ impl Browser {
             .get(reqwest::header::CONTENT_TYPE)
             .map(|v| v.to_str().unwrap().to_owned())
             .unwrap_or_default();
+        let cache_control = resp
+            .headers()
+            .get(reqwest::header::CACHE_CONTROL)
+            .map(|v| v.to_str().unwrap_or_default().to_owned())
+            .unwrap_or_default();
         let body = resp.text().await.unwrap_or_default();
         Page {
+            cache_control,
             url,
             status,
             location,

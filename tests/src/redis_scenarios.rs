@@ -190,7 +190,8 @@ pub async fn instances_restart_without_losing_sessions(starter: &impl Starter) {
 async fn wait_until_served(b: &Browser, instance: &AppUnderTest) {
     let deadline = Instant::now() + Duration::from_secs(15);
     while Instant::now() < deadline {
-        if me(b, instance).await.status != StatusCode::SERVICE_UNAVAILABLE {
+        let status = me(b, instance).await.status;
+        if status == StatusCode::OK || status == StatusCode::UNAUTHORIZED {
             return;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;

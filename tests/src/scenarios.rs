@@ -51,7 +51,8 @@ macro_rules! scenario_suite {
             fc_login_and_logout, fc_plus_login_with_each_algorithm, two_tabs_log_in_at_once,
             return_to_must_be_relative, step_up_to_a_higher_level, cancelling_shows_a_french_page,
             provider_failures_have_clear_outcomes, forged_and_replayed_callbacks_are_refused,
-            cross_site_logout_is_refused, api_clients_get_json, service_keys_are_published);
+                        cross_site_logout_is_refused, api_clients_get_json, service_keys_are_published,
+            secure_cookie_outside_loopback);
     };
     (@tests $starter:expr; $($name:ident),*) => {
         $(
@@ -128,10 +129,17 @@ pub async fn fc_login_and_logout(starter: &impl Starter) {
     );
     let profile = b.get("/profil").await;
     assert_eq!(profile.status, StatusCode::OK);
+    let no_store = |p: &crate::browser::Page| p.cache_control.contains("no-store");
+    assert!(
+        no_store(&profile),
+        "a page with personal data is not cached: {:?}",
+        profile.cache_control
+    );
     assert!(profile.body.contains(&person.family_name), "{}", profile.body);
 
     let me = b.get_json("/api/me").await;
     assert_eq!(me.status, StatusCode::OK);
+    assert!(no_store(&me));
     let me = me.json();
     assert_eq!(me["sub"].as_str().unwrap().len(), 66);
     assert_eq!(me["acr"], "eidas1");
@@ -165,6 +173,13 @@ pub async fn fc_login_and_logout(starter: &impl Starter) {
     assert_eq!(done.status, StatusCode::SEE_OTHER);
     assert_eq!(done.location_path(), "/");
     assert_eq!(app.mock().request_count(Endpoint::SessionEnd), 1);
+    // The session is gone on the server, not only from this browser.
+    let replayed = Browser::with_cookies(&app.base, &[&format!("fc_session={after}")]);
+    assert_eq!(
+        replayed.get_json("/api/me").await.status,
+        StatusCode::UNAUTHORIZED,
+        "the old session is dead"
+    );
 }
 
 /// FranceConnect+ with each encryption algorithm (the key in a file, as a
@@ -224,6 +239,7 @@ pub async fn return_to_must_be_relative(starter: &impl Starter) {
         "%2F%2Fevil.example",
         "%2F%5Cevil.example",
         "javascript%3Aalert(1)",
+        "%2Fauth%2Flogin%3Freturn_to%3D%2F",
     ] {
         let page = b.get(&format!("/auth/login?return_to={bad}")).await;
         assert_eq!(page.status, StatusCode::BAD_REQUEST, "{bad}");
@@ -240,6 +256,11 @@ pub async fn step_up_to_a_higher_level(starter: &impl Starter) {
     let b = Browser::new(&app.base);
     let back = b.login_through_page("/auth/login", Some("default"), "eidas2").await;
     assert_eq!(back.status, StatusCode::SEE_OTHER, "{}", back.body);
+    assert_eq!(
+        b.get("/auth/login?acr=eidas1").await.status,
+        StatusCode::BAD_REQUEST,
+        "eidas1 is not a FC+ level"
+    );
     let api = b.get_json("/niveau-eleve").await;
     assert_eq!(api.status, StatusCode::FORBIDDEN);
     assert_eq!(api.json()["required_acr"], "eidas3");
@@ -411,11 +432,10 @@ pub async fn cross_site_logout_is_refused(starter: &impl Starter) {
     let page = b.post_form("/auth/logout", &[], "https://evil.example").await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
     assert_eq!(b.get_json("/api/me").await.status, StatusCode::OK, "still signed in");
-    assert_eq!(
-        b.get("/auth/logout").await.status,
-        StatusCode::METHOD_NOT_ALLOWED,
-        "no logout by GET"
-    );
+    let get = b.get("/auth/logout").await;
+    assert_eq!(get.status, StatusCode::METHOD_NOT_ALLOWED, "no logout by GET");
+    assert_eq!(b.get_json("/api/me").await.status, StatusCode::OK, "still signed in");
+    assert_eq!(b.get("/auth/nothing-here").await.status, StatusCode::NOT_FOUND);
 }
 
 /// API clients get JSON where browsers get redirects and pages.
@@ -446,4 +466,31 @@ pub async fn service_keys_are_published(starter: &impl Starter) {
     assert_eq!(key["use"], "enc");
     assert!(key.get("d").is_none());
     assert!(key["kid"].is_string() && key["alg"].is_string());
+}
+
+/// Outside loopback `http://`, the session cookie is `Secure` and
+/// host-only (`__Host-` prefix).
+pub async fn secure_cookie_outside_loopback(starter: &impl Starter) {
+    let mut vars = fc();
+    vars.push(("APP_URL", "https://service.example.fr".into()));
+    let app = starter.start(vars).await;
+    let b = Browser::new(&app.local);
+    let login = b.get("/auth/login").await;
+    assert_eq!(login.status, StatusCode::SEE_OTHER);
+    let cookie = login
+        .set_cookies
+        .iter()
+        .find(|c| c.starts_with("__Host-fc_session="))
+        .unwrap_or_else(|| panic!("{:?}", login.set_cookies))
+        .to_ascii_lowercase();
+    for attribute in ["secure", "httponly", "samesite=lax", "path=/"] {
+        assert!(cookie.contains(attribute), "{attribute}: {cookie}");
+    }
+    assert!(!cookie.contains("domain="), "host-only: {cookie}");
+    let provider = login.location.unwrap();
+    assert!(
+        provider
+            .as_str()
+            .contains("redirect_uri=https%3A%2F%2Fservice.example.fr%2Fauth%2Fcallback")
+    );
 }

@@ -21,7 +21,9 @@ use franceconnect_actix::{
 use franceconnect_mock::MockHandle;
 use franceconnect_tower::Platform;
 use franceconnect_tower::web::AuthRoutes;
-use quickstart_support::{Settings, api_me, home_page, not_signed_in_json, prepare, profile_page, step_up_page};
+use quickstart_support::{
+    Settings, api_me, home_page, not_signed_in_json, prepare, profile_page, redact_url, step_up_page,
+};
 use std::time::Duration;
 
 fn html(page: String) -> HttpResponse {
@@ -94,11 +96,16 @@ pub async fn start(settings: &Settings) -> Result<Running, String> {
     let prepared = prepare(settings, addr).await?;
     let platform = prepared.fc.config().platform();
     let routes = AuthRoutes::new(prepared.fc);
+    let redis_url = settings.redis_url();
     let key = match settings.session_key()? {
         Some(bytes) => Key::from(&bytes),
+        // Each instance would make its own key: sessions would not survive a
+        // restart or a hop to another instance, which is what Redis is for.
+        None if redis_url.is_some() => {
+            return Err("REDIS_URL needs SESSION_KEY (64+ random bytes in base64, the same on every instance)".into());
+        }
         None => Key::generate(),
     };
-    let redis_url = settings.redis_url();
     let (tx, rx) = std::sync::mpsc::channel::<Result<ServerHandle, String>>();
     let thread = std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
@@ -151,7 +158,7 @@ pub async fn redis_store(url: &str) -> Result<StoreTimeout<RedisSessionStore>, S
     // Fail at start, clearly, when Redis cannot be reached at all.
     pool.get()
         .await
-        .map_err(|e| format!("cannot reach Redis at {url}: {e}"))?;
+        .map_err(|e| format!("cannot reach Redis at {}: {e}", redact_url(url)))?;
     let store = RedisSessionStore::new_pooled(pool)
         .await
         .map_err(|e| format!("REDIS_URL: {e}"))?;

@@ -16,8 +16,11 @@ use axum::routing::get;
 use franceconnect_axum::level::Eidas3;
 use franceconnect_axum::{FranceConnectRouterExt, RequireEidas, User};
 use franceconnect_mock::MockHandle;
+use franceconnect_tower::web::ExpiringMemoryStore;
 use franceconnect_tower::{FranceConnect, Platform};
-use quickstart_support::{Settings, api_me, home_page, not_signed_in_json, prepare, profile_page, step_up_page};
+use quickstart_support::{
+    Settings, api_me, home_page, not_signed_in_json, prepare, profile_page, redact_url, step_up_page,
+};
 use tower_sessions::SessionStore;
 use tower_sessions_redis_store::RedisStore;
 use tower_sessions_redis_store::fred::prelude::{Builder, ClientLike, Config as RedisConfig, Pool, ReconnectPolicy};
@@ -98,7 +101,7 @@ pub async fn start(settings: &Settings) -> Result<Running, String> {
             tokio::spawn(async move { axum::serve(listener, app(prepared.fc, store)).await })
         }
         None => {
-            let store = tower_sessions::MemoryStore::default();
+            let store = ExpiringMemoryStore::default();
             tokio::spawn(async move { axum::serve(listener, app(prepared.fc, store)).await })
         }
     };
@@ -128,7 +131,7 @@ pub async fn redis_store(url: &str) -> Result<RedisStore<Pool>, String> {
         .map_err(|e| format!("REDIS_URL: {e}"))?;
     tokio::time::timeout(std::time::Duration::from_secs(10), pool.init())
         .await
-        .map_err(|_| format!("cannot reach Redis at {url}"))?
-        .map_err(|e| format!("cannot reach Redis at {url}: {e}"))?;
+        .map_err(|_| format!("cannot reach Redis at {}", redact_url(url)))?
+        .map_err(|e| format!("cannot reach Redis at {}: {e}", redact_url(url)))?;
     Ok(RedisStore::new(pool))
 }

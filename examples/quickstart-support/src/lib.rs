@@ -8,7 +8,7 @@ mod pages;
 mod settings;
 
 pub use pages::{api_me, home_page, not_signed_in_json, profile_page, step_up_page};
-pub use settings::{Prepared, Settings, prepare};
+pub use settings::{Prepared, Settings, prepare, redact_url};
 
 /// Logs to stderr, `info` by default (`RUST_LOG` overrides).
 pub fn init_tracing() {

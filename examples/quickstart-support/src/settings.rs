@@ -211,3 +211,15 @@ fn write_private(path: &std::path::Path, content: &str) -> Result<(), String> {
     file.write_all(content.as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
+
+/// A URL fit for messages and logs: its user name and password removed.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) => {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.to_string()
+        }
+        Err(_) => "(invalid URL)".to_owned(),
+    }
+}

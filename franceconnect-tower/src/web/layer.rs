@@ -24,9 +24,10 @@ use tower::{Layer, Service};
 
 use crate::client::FranceConnect;
 use crate::user::SignedInUser;
+use crate::web::responses::keep_out_of_caches;
 use crate::web::responses::{AuthContext, session_unavailable_response};
 use crate::web::routes::AuthRoutes;
-use crate::web::session::TowerSession;
+use crate::web::session::{TowerSession, touch};
 
 /// Adds FranceConnect to a tower service. See the [module docs](self).
 #[derive(Clone, Debug)]
@@ -106,19 +107,29 @@ where
                 let res = routes.handle(req.method(), req.uri(), req.headers(), &session).await;
                 return Ok(res.map(ResBody::from));
             }
-            match routes.signed_in_user(&session).await {
-                Ok(user) => {
-                    if let Some(user) = user {
-                        req.extensions_mut().insert::<SignedInUser>(user);
-                    }
+            let signed_in = match routes.signed_in_user(&session).await {
+                Ok(Some(user)) => {
+                    req.extensions_mut().insert::<SignedInUser>(user);
+                    true
                 }
+                Ok(None) => false,
                 Err(e) => {
                     tracing::error!(error = %e, "session store failure while loading the signed-in user");
                     return Ok(session_unavailable_response(req.headers()).map(ResBody::from));
                 }
+            };
+            if signed_in {
+                // tower-sessions pushes the inactivity expiry back only when it saves.
+                if let Err(e) = touch(&session).await {
+                    tracing::warn!(error = %e, "could not mark the session active");
+                }
             }
             req.extensions_mut().insert::<AuthContext>(routes.context().clone());
-            inner.call(req).await
+            let mut res = inner.call(req).await?;
+            if signed_in {
+                keep_out_of_caches(res.headers_mut());
+            }
+            Ok(res)
         })
     }
 }

@@ -156,6 +156,14 @@ pub fn session_unavailable_response(headers: &HeaderMap) -> Response<String> {
     }
 }
 
+/// Pages for a signed-in user carry personal data: unless the application
+/// chose otherwise, no cache (shared or back/forward) may keep them.
+pub fn keep_out_of_caches(headers: &mut HeaderMap) {
+    if !headers.contains_key(CACHE_CONTROL) {
+        headers.insert(CACHE_CONTROL, http::HeaderValue::from_static("no-store"));
+    }
+}
+
 /// A 303 See Other that nobody caches.
 pub(crate) fn redirect(location: &str) -> Response<String> {
     Response::builder()

@@ -124,9 +124,12 @@ impl AuthRoutes {
         for (k, v) in form_urlencoded::parse(query.as_bytes()) {
             match &*k {
                 "return_to" => match ReturnTo::parse(&v) {
-                    Ok(r) => options.return_to = Some(r),
-                    Err(_) => {
-                        tracing::warn!("login refused: return_to is not a relative path");
+                    // Coming back into the auth routes would loop.
+                    Ok(r) if !self.matches(r.as_str().split(['?', '#']).next().unwrap_or_default()) => {
+                        options.return_to = Some(r)
+                    }
+                    _ => {
+                        tracing::warn!("login refused: return_to is not a page of the site outside the auth routes");
                         return Ok(refusal(
                             StatusCode::BAD_REQUEST,
                             "invalid_return_to",

@@ -19,6 +19,12 @@ pub const USER_KEY: &str = "franceconnect.user";
 pub const PENDING_LOGINS_KEY: &str = "franceconnect.pending_logins";
 /// The session key of the pending logout.
 pub const PENDING_LOGOUT_KEY: &str = "franceconnect.pending_logout";
+/// When the session was last marked active (Unix seconds).
+pub const TOUCHED_KEY: &str = "franceconnect.touched_at";
+/// How often a signed-in user's activity is written, to push back the
+/// session's inactivity expiry without writing on every request.
+const TOUCH_EVERY_SECS: i64 = 300;
+
 /// At most this many logins may be pending in one session; the oldest goes
 /// first.
 pub const MAX_PENDING_LOGINS: usize = 5;
@@ -83,6 +89,17 @@ pub(crate) async fn pending_logins(
     Ok(list)
 }
 
+/// Marks a signed-in session active at most every five minutes, so that a
+/// store that extends expiry only on writes keeps active users signed in.
+pub(crate) async fn touch(s: &impl SessionBackend) -> Result<(), SessionError> {
+    let now = crate::token_claims::now();
+    let last: i64 = get(s, TOUCHED_KEY).await?.unwrap_or(0);
+    if now - last >= TOUCH_EVERY_SECS {
+        insert(s, TOUCHED_KEY, &now).await?;
+    }
+    Ok(())
+}
+
 /// Adds a pending login, dropping the oldest beyond [`MAX_PENDING_LOGINS`].
 pub(crate) fn push_pending(list: &mut Vec<PendingLogin>, pending: PendingLogin) {
     list.push(pending);
@@ -100,9 +117,16 @@ pub(crate) fn take_pending(list: &mut Vec<PendingLogin>, state: Option<&str>) ->
     Some(list.remove(index))
 }
 
-/// [`SessionBackend`] over `tower_sessions::Session`.
-#[derive(Clone, Debug)]
+/// [`SessionBackend`] over `tower_sessions::Session`. Its `Debug` shows
+/// nothing: the session id is the cookie's secret and the data are personal.
+#[derive(Clone)]
 pub struct TowerSession(pub tower_sessions::Session);
+
+impl std::fmt::Debug for TowerSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TowerSession(..)")
+    }
+}
 
 fn store_error(e: tower_sessions::session::Error) -> SessionError {
     SessionError(e.to_string())
