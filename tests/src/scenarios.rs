@@ -43,6 +43,32 @@ pub trait Starter {
     fn start(&self, vars: Vec<(&'static str, String)>) -> impl Future<Output = AppUnderTest>;
 }
 
+/// A quickstart started in-process through its `start` function, on a free
+/// loopback port unless the scenario chooses `BIND`.
+pub struct Quickstart<F>(pub F);
+
+impl<F, Fut> Starter for Quickstart<F>
+where
+    F: Fn(quickstart_support::Settings) -> Fut,
+    Fut: Future<Output = Result<quickstart_support::Running, String>>,
+{
+    async fn start(&self, vars: Vec<(&'static str, String)>) -> AppUnderTest {
+        // Later pairs win: the scenario's own BIND, if any, overrides this one.
+        let mut pairs = vec![("BIND".to_owned(), "127.0.0.1:0".to_owned())];
+        pairs.extend(vars.into_iter().map(|(k, v)| (k.to_owned(), v)));
+        let running = (self.0)(quickstart_support::Settings::from_pairs(pairs))
+            .await
+            .expect("the quickstart starts");
+        AppUnderTest {
+            base: running.app_url.clone(),
+            local: format!("http://localhost:{}", running.addr.port()),
+            embedded_mock: running.mock.clone(),
+            platform: running.platform,
+            keep_alive: Box::new(running),
+        }
+    }
+}
+
 /// Generates one `#[tokio::test]` per scenario for a [`Starter`].
 #[macro_export]
 macro_rules! scenario_suite {

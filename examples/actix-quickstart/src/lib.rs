@@ -7,7 +7,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-use std::net::SocketAddr;
+use std::future::Future;
+use std::pin::Pin;
 
 use actix_session::storage::{RedisSessionStore, SessionStore};
 use actix_web::cookie::Key;
@@ -18,11 +19,10 @@ use franceconnect_actix::{
     FranceConnectMiddleware, MemorySessionStore, RequireEidas, SessionStoreGuard, StoreTimeout, User, configure,
     session_middleware,
 };
-use franceconnect_mock::MockHandle;
 use franceconnect_tower::Platform;
 use franceconnect_tower::web::AuthRoutes;
 use quickstart_support::{
-    Settings, api_me, home_page, not_signed_in_json, prepare, profile_page, redact_url, step_up_page,
+    Running, Server, Settings, api_me, home_page, not_signed_in_json, prepare, profile_page, redact_url, step_up_page,
 };
 use std::time::Duration;
 
@@ -50,40 +50,27 @@ async fn me(user: Option<User>) -> HttpResponse {
     }
 }
 
-/// A running quickstart.
-pub struct Running {
-    /// Where it listens.
-    pub addr: SocketAddr,
-    /// Its public URL.
-    pub app_url: String,
-    /// The platform it signs in with.
-    pub platform: Platform,
-    /// The embedded mock provider, when it runs one.
-    pub mock: Option<MockHandle>,
-    server: ServerHandle,
+/// The actix server, on its own system thread.
+struct ActixServer {
+    handle: ServerHandle,
     thread: Option<std::thread::JoinHandle<std::io::Result<()>>>,
 }
 
-impl Running {
-    /// Waits until the server stops.
-    pub async fn wait(mut self) -> std::io::Result<()> {
-        let thread = self.thread.take().expect("not waited yet");
-        tokio::task::spawn_blocking(move || {
-            thread
-                .join()
-                .unwrap_or_else(|_| Err(std::io::Error::other("server thread panicked")))
-        })
-        .await
-        .unwrap_or_else(|e| Err(std::io::Error::other(e)))
+impl Server for ActixServer {
+    fn stop(&mut self) {
+        drop(self.handle.stop(false));
     }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if self.thread.is_some() {
-            // Tests drop the app: stop its server too.
-            drop(self.server.stop(false));
-        }
+    fn wait(mut self: Box<Self>) -> Pin<Box<dyn Future<Output = std::io::Result<()>> + Send>> {
+        let thread = self.thread.take().expect("waited once");
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || {
+                thread
+                    .join()
+                    .unwrap_or_else(|_| Err(std::io::Error::other("server thread panicked")))
+            })
+            .await
+            .unwrap_or_else(|e| Err(std::io::Error::other(e)))
+        })
     }
 }
 
@@ -129,14 +116,17 @@ pub async fn start(settings: &Settings) -> Result<Running, String> {
         })
     });
     let server = rx.recv().map_err(|_| "the actix server did not start".to_owned())??;
-    Ok(Running {
-        addr,
-        app_url: prepared.app_url,
-        platform,
-        mock: prepared.mock,
-        server,
+    let server = ActixServer {
+        handle: server,
         thread: Some(thread),
-    })
+    };
+    Ok(Running::new(
+        addr,
+        prepared.app_url,
+        platform,
+        prepared.mock,
+        Box::new(server),
+    ))
 }
 
 /// Sessions in Redis through a connection pool (a broken connection is

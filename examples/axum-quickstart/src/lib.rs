@@ -6,7 +6,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-use std::net::SocketAddr;
+use std::future::Future;
+use std::pin::Pin;
 
 use axum::Json;
 use axum::Router;
@@ -15,11 +16,10 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use franceconnect_axum::level::Eidas3;
 use franceconnect_axum::{FranceConnectRouterExt, RequireEidas, User};
-use franceconnect_mock::MockHandle;
 use franceconnect_tower::web::ExpiringMemoryStore;
-use franceconnect_tower::{FranceConnect, Platform};
+use franceconnect_tower::FranceConnect;
 use quickstart_support::{
-    Settings, api_me, home_page, not_signed_in_json, prepare, profile_page, redact_url, step_up_page,
+    Running, Server, Settings, api_me, home_page, not_signed_in_json, prepare, profile_page, redact_url, step_up_page,
 };
 use tower_sessions::SessionStore;
 use tower_sessions_redis_store::RedisStore;
@@ -53,33 +53,15 @@ async fn me(user: Option<User>) -> Response {
     }
 }
 
-/// A running quickstart.
-pub struct Running {
-    /// Where it listens.
-    pub addr: SocketAddr,
-    /// Its public URL.
-    pub app_url: String,
-    /// The platform it signs in with.
-    pub platform: Platform,
-    /// The embedded mock provider, when it runs one.
-    pub mock: Option<MockHandle>,
-    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
-}
+/// The axum server task.
+struct AxumServer(tokio::task::JoinHandle<std::io::Result<()>>);
 
-impl Running {
-    /// Waits until the server stops (it does not, unless it fails).
-    pub async fn wait(mut self) -> std::io::Result<()> {
-        let server = self.server.take().expect("not waited yet");
-        server.await.unwrap_or_else(|e| Err(std::io::Error::other(e)))
+impl Server for AxumServer {
+    fn stop(&mut self) {
+        self.0.abort();
     }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        // Tests drop the app (an instance going down): stop its server too.
-        if let Some(server) = &self.server {
-            server.abort();
-        }
+    fn wait(self: Box<Self>) -> Pin<Box<dyn Future<Output = std::io::Result<()>> + Send>> {
+        Box::pin(async move { self.0.await.unwrap_or_else(|e| Err(std::io::Error::other(e))) })
     }
 }
 
@@ -105,13 +87,13 @@ pub async fn start(settings: &Settings) -> Result<Running, String> {
             tokio::spawn(async move { axum::serve(listener, app(prepared.fc, store)).await })
         }
     };
-    Ok(Running {
+    Ok(Running::new(
         addr,
-        app_url: prepared.app_url,
+        prepared.app_url,
         platform,
-        mock: prepared.mock,
-        server: Some(server),
-    })
+        prepared.mock,
+        Box::new(AxumServer(server)),
+    ))
 }
 
 /// Sessions in Redis, shared by every instance: every command gives up after

@@ -5,9 +5,11 @@
 #![warn(missing_docs)]
 
 mod pages;
+mod running;
 mod settings;
 
 pub use pages::{api_me, home_page, not_signed_in_json, profile_page, step_up_page};
+pub use running::{Running, Server, run_main};
 pub use settings::{Prepared, Settings, prepare, redact_url};
 
 /// Logs to stderr, `info` by default (`RUST_LOG` overrides).

@@ -29,7 +29,8 @@ use crate::web::responses::{AuthContext, session_unavailable_response};
 use crate::web::routes::AuthRoutes;
 use crate::web::session::{TowerSession, touch};
 
-/// Adds FranceConnect to a tower service. See the [module docs](self).
+/// Adds FranceConnect to a tower service: it serves the routes, and puts the
+/// signed-in user and the [`AuthContext`] into every other request.
 #[derive(Clone, Debug)]
 pub struct FranceConnectLayer {
     routes: AuthRoutes,

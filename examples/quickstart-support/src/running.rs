@@ -1,0 +1,95 @@
+//! A running quickstart, whatever its framework: where it listens, its
+//! provider, and a way to wait for it or stop it. Dropping it stops the
+//! server (tests use that to take an instance down).
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
+
+use franceconnect_mock::MockHandle;
+use franceconnect_tower::Platform;
+
+/// What a framework's server must offer.
+pub trait Server: Send {
+    /// Stops serving (without waiting).
+    fn stop(&mut self);
+    /// Waits until the server stops.
+    fn wait(self: Box<Self>) -> Pin<Box<dyn Future<Output = std::io::Result<()>> + Send>>;
+}
+
+/// A running quickstart.
+pub struct Running {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// Its public URL.
+    pub app_url: String,
+    /// The platform it signs in with.
+    pub platform: Platform,
+    /// The embedded mock provider, when it runs one.
+    pub mock: Option<MockHandle>,
+    server: Option<Box<dyn Server>>,
+}
+
+impl Running {
+    /// A quickstart served by `server`.
+    pub fn new(
+        addr: SocketAddr,
+        app_url: String,
+        platform: Platform,
+        mock: Option<MockHandle>,
+        server: Box<dyn Server>,
+    ) -> Self {
+        Self {
+            addr,
+            app_url,
+            platform,
+            mock,
+            server: Some(server),
+        }
+    }
+
+    /// Waits until the server stops (it does not, unless it fails).
+    pub async fn wait(mut self) -> std::io::Result<()> {
+        match self.server.take() {
+            Some(server) => server.wait().await,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(server) = self.server.as_mut() {
+            server.stop();
+        }
+    }
+}
+
+/// The quickstart binaries' `main`: start from the environment, say where
+/// to go, serve until the end.
+pub async fn run_main<F, Fut>(framework: &str, start: F)
+where
+    F: FnOnce(crate::Settings) -> Fut,
+    Fut: Future<Output = Result<Running, String>>,
+{
+    crate::init_tracing();
+    let running = match start(crate::Settings::from_env()).await {
+        Ok(running) => running,
+        Err(e) => {
+            eprintln!("{framework}-quickstart: {e}");
+            std::process::exit(1);
+        }
+    };
+    match &running.mock {
+        Some(mock) => println!(
+            "Embedded mock provider: {} (test identities, no real data)",
+            mock.issuer()
+        ),
+        None => println!("Provider: configured by FC_ISSUER / FC_ENV"),
+    }
+    println!("FranceConnect quickstart ({framework}) ready: open {}", running.app_url);
+    if let Err(e) = running.wait().await {
+        eprintln!("{framework}-quickstart: {e}");
+        std::process::exit(1);
+    }
+}
