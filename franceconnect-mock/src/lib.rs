@@ -14,7 +14,7 @@
 //! # async fn demo() -> Result<(), franceconnect_mock::MockError> {
 //! use franceconnect_mock::{Client, Endpoint, MockProvider, Platform};
 //! let mock = MockProvider::new(Platform::FranceConnect)
-//!     .client(Client::new("app", "secret", "http://localhost:3000/callback", "http://localhost:3000/"))
+//!     .client(Client::new("app", "secret", "http://localhost:3000/auth/callback", "http://localhost:3000/auth/logout/callback"))
 //!     .start()
 //!     .await?;
 //! mock.auto_approve(Some("default"), None); // headless logins as the default person

@@ -55,7 +55,7 @@ struct Args {
         long = "post-logout-redirect-uri",
         env = "MOCK_POST_LOGOUT_REDIRECT_URI",
         value_delimiter = ',',
-        default_value = "http://localhost:3000/"
+        default_value = "http://localhost:3000/auth/logout/callback"
     )]
     post_logout_redirect_uris: Vec<String>,
 

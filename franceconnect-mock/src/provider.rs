@@ -20,7 +20,7 @@ use crate::state::{DEFAULT_CODE_LIFETIME, Shared, Store};
 /// # async fn demo() -> Result<(), franceconnect_mock::MockError> {
 /// use franceconnect_mock::{Client, MockProvider, Platform};
 /// let mock = MockProvider::new(Platform::FranceConnect)
-///     .client(Client::new("my-app", "my-secret", "http://localhost:3000/callback", "http://localhost:3000/"))
+///     .client(Client::new("my-app", "my-secret", "http://localhost:3000/auth/callback", "http://localhost:3000/auth/logout/callback"))
 ///     .start()
 ///     .await?;
 /// println!("issuer: {}", mock.issuer());

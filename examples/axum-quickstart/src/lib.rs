@@ -16,8 +16,8 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use franceconnect_axum::level::Eidas3;
 use franceconnect_axum::{FranceConnectRouterExt, RequireEidas, User};
-use franceconnect_tower::web::ExpiringMemoryStore;
 use franceconnect_tower::FranceConnect;
+use franceconnect_tower::web::ExpiringMemoryStore;
 use quickstart_support::{
     Running, Server, Settings, api_me, home_page, not_signed_in_json, prepare, profile_page, redact_url, step_up_page,
 };
