@@ -17,7 +17,7 @@ use crate::provider_jwks::ProviderJwks;
 /// create one per service and share it.
 ///
 /// It keeps no per-user state: a login in progress is a [`PendingLogin`]
-/// (`crate::PendingLogin`) the caller stores (in a session) between
+/// the caller stores (in a session) between
 /// [`FranceConnect::begin_login`] and [`FranceConnect::complete_login`].
 ///
 /// [`PendingLogin`]: crate::PendingLogin

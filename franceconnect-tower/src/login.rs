@@ -4,7 +4,6 @@
 //! returns the [`SignedInUser`].
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 use url::Url;
 
 use crate::client::FranceConnect;
@@ -190,7 +189,7 @@ impl FranceConnect {
             platform: config.platform,
             scope: tokens.scope,
             claims,
-            raw_claims: Map::<String, Value>::from_iter(info),
+            raw_claims: info,
             signed_in_at: now(),
             id_token_hint: crate::values::IdTokenHint::new(id_jws),
         })

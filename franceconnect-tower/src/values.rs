@@ -168,7 +168,8 @@ mod tests {
         let s = ClientSecret::new("hunter2");
         assert_eq!(format!("{s:?}"), "ClientSecret([redacted])");
         assert_eq!(s.secret(), "hunter2");
-        assert!(!format!("{:?}", Nonce::random()).contains('-'));
+        assert_eq!(format!("{:?}", Nonce::random()), "Nonce([redacted])");
+        assert_eq!(format!("{:?}", State::random()), "State([redacted])");
     }
 
     #[test]
