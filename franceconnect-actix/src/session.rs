@@ -42,6 +42,10 @@ impl SessionBackend for ActixSession {
         self.0.renew();
         Ok(())
     }
+    async fn discard(&self) -> Result<(), SessionError> {
+        self.0.purge();
+        Ok(())
+    }
     async fn save(&self) -> Result<(), SessionError> {
         Ok(())
     }

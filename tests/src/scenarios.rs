@@ -458,6 +458,18 @@ pub async fn cross_site_logout_is_refused(starter: &impl Starter) {
     let page = b.post_form("/auth/logout", &[], "https://evil.example").await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
     assert_eq!(b.get_json("/api/me").await.status, StatusCode::OK, "still signed in");
+    // A logout with nobody signed in (only a login pending) leaves no
+    // session behind.
+    let anonymous = Browser::new(&app.base);
+    anonymous.get("/auth/login").await;
+    let out = anonymous.post_form("/auth/logout", &[], &anonymous.origin()).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(out.location_path(), "/");
+    let kept = out.set_cookies.iter().any(|c| {
+        let c = c.to_ascii_lowercase();
+        c.starts_with("fc_session=") && !c.starts_with("fc_session=;") && !c.contains("max-age=0")
+    });
+    assert!(!kept, "no session cookie: {:?}", out.set_cookies);
     let get = b.get("/auth/logout").await;
     assert_eq!(get.status, StatusCode::METHOD_NOT_ALLOWED, "no logout by GET");
     assert_eq!(b.get_json("/api/me").await.status, StatusCode::OK, "still signed in");

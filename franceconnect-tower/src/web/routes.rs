@@ -225,12 +225,12 @@ impl AuthRoutes {
                 headers,
             ));
         }
-        let user: Option<SignedInUser> = session::get(session, USER_KEY).await?;
-        // Clear the local session first: the provider's logout may fail.
-        session.clear().await?;
-        let Some(user) = user else {
+        let Some(user) = session::get::<SignedInUser>(session, USER_KEY).await? else {
+            session.discard().await?;
             return Ok(redirect("/"));
         };
+        // Clear the local session first: the provider's logout may fail.
+        session.clear().await?;
         match self.fc.logout_url(&user).await {
             Ok((url, pending)) => {
                 session::insert(session, PENDING_LOGOUT_KEY, &pending).await?;

@@ -48,8 +48,12 @@ pub trait SessionBackend {
     /// Gives the session a new id, keeping its data (at login, against
     /// session fixation).
     fn cycle_id(&self) -> impl Future<Output = Result<(), SessionError>>;
-    /// Drops all data and the id (at logout).
+    /// Drops all data and takes a new id (at logout, before storing the
+    /// pending logout).
     fn clear(&self) -> impl Future<Output = Result<(), SessionError>>;
+    /// Drops the session entirely, cookie included (a logout with nobody
+    /// signed in: nothing is left to store).
+    fn discard(&self) -> impl Future<Output = Result<(), SessionError>>;
     /// Writes the session to its store now, so that a store failure is seen
     /// before the response is sent (a no-op where writes are immediate).
     fn save(&self) -> impl Future<Output = Result<(), SessionError>>;
@@ -146,6 +150,10 @@ impl SessionBackend for TowerSession {
         self.0.cycle_id().await.map_err(store_error)
     }
     async fn clear(&self) -> Result<(), SessionError> {
+        self.0.flush().await.map_err(store_error)
+    }
+    async fn discard(&self) -> Result<(), SessionError> {
+        // tower-sessions removes the cookie of an emptied session.
         self.0.flush().await.map_err(store_error)
     }
     async fn save(&self) -> Result<(), SessionError> {
