@@ -7,10 +7,23 @@ use common::*;
 use franceconnect_mock::{ClientKeys, Eidas, EncryptionAlg};
 use serde_json::Value;
 
-/// Logs in on an FC+ mock set up with `alg`/`keys`, and checks both the
-/// ID token and userinfo by decrypting with `private` and verifying with
-/// the JWKS fetched over HTTP.
-async fn nested_flow(alg: EncryptionAlg, private: &josekit::jwk::Jwk, keys: ClientKeys, kid: &str) {
+/// How the client publishes its encryption key.
+enum Publish {
+    Inline,
+    JwksUri,
+}
+
+/// Logs in on an FC+ mock whose client encrypts with `alg` to a new key `kid`
+/// published as `publish` says, and checks both the ID token and userinfo by
+/// decrypting with the private key and verifying with the JWKS fetched over
+/// HTTP.
+async fn nested_flow(alg: EncryptionAlg, kid: &str, publish: Publish) {
+    let (private, jwks) = client_key(alg, kid);
+    let keys = match publish {
+        Publish::Inline => ClientKeys::Inline(jwks),
+        Publish::JwksUri => ClientKeys::JwksUri(serve_jwks(jwks).await),
+    };
+    let private = &private;
     let mock = fcplus_mock(alg, keys).await;
     mock.auto_approve(Some("reunion"), None);
     let tokens = login(&mock, "app", "eidas2", &[("scope", "openid identite_pivot email")]).await;
@@ -57,65 +70,32 @@ async fn nested_flow(alg: EncryptionAlg, private: &josekit::jwk::Jwk, keys: Clie
 
 #[tokio::test]
 async fn ecdh_es_inline() {
-    let (private, jwks) = client_key(EncryptionAlg::EcdhEs, "client-ec-1");
-    nested_flow(EncryptionAlg::EcdhEs, &private, ClientKeys::Inline(jwks), "client-ec-1").await;
+    nested_flow(EncryptionAlg::EcdhEs, "client-ec-1", Publish::Inline).await;
 }
 
 #[tokio::test]
 async fn ecdh_es_jwks_uri() {
-    let (private, jwks) = client_key(EncryptionAlg::EcdhEs, "client-ec-2");
-    let uri = serve_jwks(jwks).await;
-    nested_flow(EncryptionAlg::EcdhEs, &private, ClientKeys::JwksUri(uri), "client-ec-2").await;
+    nested_flow(EncryptionAlg::EcdhEs, "client-ec-2", Publish::JwksUri).await;
 }
 
 #[tokio::test]
 async fn rsa_oaep_inline() {
-    let (private, jwks) = client_key(EncryptionAlg::RsaOaep, "client-rsa-1");
-    nested_flow(
-        EncryptionAlg::RsaOaep,
-        &private,
-        ClientKeys::Inline(jwks),
-        "client-rsa-1",
-    )
-    .await;
+    nested_flow(EncryptionAlg::RsaOaep, "client-rsa-1", Publish::Inline).await;
 }
 
 #[tokio::test]
 async fn rsa_oaep_jwks_uri() {
-    let (private, jwks) = client_key(EncryptionAlg::RsaOaep, "client-rsa-2");
-    let uri = serve_jwks(jwks).await;
-    nested_flow(
-        EncryptionAlg::RsaOaep,
-        &private,
-        ClientKeys::JwksUri(uri),
-        "client-rsa-2",
-    )
-    .await;
+    nested_flow(EncryptionAlg::RsaOaep, "client-rsa-2", Publish::JwksUri).await;
 }
 
 #[tokio::test]
 async fn rsa_oaep_256_inline() {
-    let (private, jwks) = client_key(EncryptionAlg::RsaOaep256, "client-rsa256-1");
-    nested_flow(
-        EncryptionAlg::RsaOaep256,
-        &private,
-        ClientKeys::Inline(jwks),
-        "client-rsa256-1",
-    )
-    .await;
+    nested_flow(EncryptionAlg::RsaOaep256, "client-rsa256-1", Publish::Inline).await;
 }
 
 #[tokio::test]
 async fn rsa_oaep_256_jwks_uri() {
-    let (private, jwks) = client_key(EncryptionAlg::RsaOaep256, "client-rsa256-2");
-    let uri = serve_jwks(jwks).await;
-    nested_flow(
-        EncryptionAlg::RsaOaep256,
-        &private,
-        ClientKeys::JwksUri(uri),
-        "client-rsa256-2",
-    )
-    .await;
+    nested_flow(EncryptionAlg::RsaOaep256, "client-rsa256-2", Publish::JwksUri).await;
 }
 
 #[tokio::test]

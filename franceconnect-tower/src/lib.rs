@@ -4,8 +4,12 @@
 //! presets, builder, environment variables), provider discovery, the
 //! provider's key cache, the service's own encryption keys
 //! ([`ServiceKeys`]), JWE decryption and JWS verification with strict
-//! allow-lists, and the authorization-code flow ([`FranceConnect`]). The
-//! adapters (`franceconnect-axum`, `franceconnect-actix`) build on it.
+//! allow-lists, and the authorization-code flow ([`FranceConnect`]). Its
+//! [`web`] module serves the `/auth` routes for any framework, with a
+//! `tower` layer ([`web::FranceConnectLayer`]); the adapters
+//! (`franceconnect-axum`, `franceconnect-actix`) build on it.
+//!
+//! Using the flow directly, without the routes:
 //!
 //! ```no_run
 //! use franceconnect_tower::{CallbackParams, Config, FranceConnect, LoginOptions};

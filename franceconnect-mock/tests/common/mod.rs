@@ -61,6 +61,25 @@ pub async fn fcplus_mock(alg: EncryptionAlg, keys: ClientKeys) -> MockHandle {
         .unwrap()
 }
 
+/// A FranceConnect+ mock encrypting with ECDH-ES to an inline client key;
+/// returns the client's private key and the mock.
+pub async fn fcplus_ec_mock() -> (Jwk, MockHandle) {
+    let (private, jwks) = client_key(EncryptionAlg::EcdhEs, "k");
+    let mock = fcplus_mock(EncryptionAlg::EcdhEs, ClientKeys::Inline(jwks)).await;
+    (private, mock)
+}
+
+/// The `id_token` of a token response.
+pub fn id_token(tokens: &Value) -> String {
+    tokens["id_token"].as_str().unwrap().to_owned()
+}
+
+/// The inner JWS of a FranceConnect+ token response's `id_token`, decrypted
+/// with the client's private key.
+pub fn inner_id_token(alg: EncryptionAlg, key: &Jwk, tokens: &Value) -> String {
+    decrypt(alg, key, &id_token(tokens)).unwrap().0
+}
+
 /// Serves `jwks` on a loopback port; returns its URL.
 pub async fn serve_jwks(jwks: Value) -> url::Url {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -116,15 +135,83 @@ pub fn location_params(response: &reqwest::Response) -> (String, HashMap<String,
     (base.to_string(), params)
 }
 
+/// GET of the authorize URL built by [`authorize_url`] (redirects not followed).
+pub async fn authorize(mock: &MockHandle, client_id: &str, acr: &str, extra: &[(&str, &str)]) -> reqwest::Response {
+    http()
+        .get(authorize_url(mock, client_id, acr, extra))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The parameters of a redirect back to the client, after checking what every
+/// such redirect carries: a 303 to [`CALLBACK`] with the request's state and
+/// the issuer. `context` is added to the messages.
+pub fn callback_params(mock: &MockHandle, response: &reqwest::Response, context: &str) -> HashMap<String, String> {
+    assert_eq!(response.status(), 303, "{context}");
+    let (base, params) = location_params(response);
+    assert_eq!(base, CALLBACK, "{context}");
+    assert_eq!(params["state"], STATE, "{context}");
+    assert_eq!(params["iss"], mock.issuer(), "{context}");
+    params
+}
+
+/// Like [`callback_params`], for an `error` sent back to the client (and no
+/// code); returns the parameters to check the description.
+pub fn callback_error(
+    mock: &MockHandle,
+    response: &reqwest::Response,
+    error: &str,
+    context: &str,
+) -> HashMap<String, String> {
+    let params = callback_params(mock, response, context);
+    assert_eq!(params["error"], error, "{context}");
+    assert!(!params.contains_key("code"), "{context}");
+    params
+}
+
 /// Logs in headlessly (auto-approve must be on) and returns the code.
 pub async fn code(mock: &MockHandle, url: &str) -> String {
     let response = http().get(url).send().await.unwrap();
     assert_eq!(response.status(), 303, "{}", response.text().await.unwrap_or_default());
-    let (base, params) = location_params(&response);
-    assert_eq!(base, CALLBACK);
-    assert_eq!(params["state"], STATE);
-    assert_eq!(params["iss"], mock.issuer());
+    let params = callback_params(mock, &response, url);
     params.get("code").expect("a code").clone()
+}
+
+/// The login page for client `app` at `acr` (auto-approve must be off).
+pub async fn login_page(mock: &MockHandle, acr: &str) -> String {
+    let response = authorize(mock, "app", acr, &[]).await;
+    assert_eq!(response.status(), 200, "the login page");
+    response.text().await.unwrap()
+}
+
+/// The value of the first `attribute="…"` of a page (a form's target path).
+pub fn attribute(page: &str, attribute: &str) -> String {
+    page.split(&format!("{attribute}=\""))
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned()
+}
+
+/// Submits the login page's form to `path` with `identity` at `acr`.
+pub async fn submit(mock: &MockHandle, path: &str, identity: &str, acr: &str) -> reqwest::Response {
+    http()
+        .post(format!("http://{}{path}", mock.addr()))
+        .form(&[("identity", identity), ("acr", acr)])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// GET /session/end with `query`.
+pub async fn end_session(mock: &MockHandle, query: &[(&str, &str)]) -> reqwest::Response {
+    http()
+        .get(format!("{}/session/end", mock.issuer()))
+        .query(query)
+        .send()
+        .await
+        .unwrap()
 }
 
 /// Redeems a code; returns (status, JSON body, headers).
