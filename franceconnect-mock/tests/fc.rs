@@ -10,11 +10,7 @@ use serde_json::Value;
 #[tokio::test]
 async fn discovery_matches_the_platform() {
     let mock = fc_mock().await;
-    let response = http()
-        .get(format!("{}/.well-known/openid-configuration", mock.issuer()))
-        .send()
-        .await
-        .unwrap();
+    let response = discovery(&mock).await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["cache-control"], "public, max-age=600");
     let doc: Value = serde_json::from_str(&response.text().await.unwrap()).unwrap();
@@ -217,16 +213,6 @@ async fn userinfo_claims(scope: &str, identity: &str) -> serde_json::Map<String,
     claims
 }
 
-fn names(claims: &serde_json::Map<String, Value>) -> Vec<&str> {
-    let mut names: Vec<&str> = claims
-        .keys()
-        .map(String::as_str)
-        .filter(|k| !["iss", "aud", "sub", "iat", "exp"].contains(k))
-        .collect();
-    names.sort_unstable();
-    names
-}
-
 #[tokio::test]
 async fn userinfo_profile_scope() {
     let claims = userinfo_claims("openid profile", "usage").await;
@@ -288,16 +274,9 @@ async fn unknown_acr_values_give_the_default_level() {
         );
     }
     for acr_values in ["eidas2", "eidas3 foo"] {
-        let response = http()
-            .get(authorize_url(&mock, "app", acr_values, &[]))
-            .send()
-            .await
-            .unwrap();
-        let (_, params) = location_params(&response);
-        assert_eq!(params["error"], "invalid_acr", "{acr_values}");
+        let response = authorize(&mock, "app", acr_values, &[]).await;
+        let params = error_sent_to_callback(&mock, &response, "invalid_acr", acr_values);
         assert!(params["error_description"].contains("expected eidas1"));
-        assert_eq!(params["state"], STATE);
-        assert_eq!(params["iss"], mock.issuer());
     }
 }
 
@@ -323,36 +302,15 @@ async fn unknown_scopes_are_left_out_of_the_token_response() {
 #[tokio::test]
 async fn login_page_then_login() {
     let mock = fc_mock().await;
-    let response = http()
-        .get(authorize_url(&mock, "app", "eidas1", &[]))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let page = response.text().await.unwrap();
+    let page = login_page(&mock, "eidas1").await;
     assert!(page.contains("Se connecter") && page.contains("Annuler"));
     assert!(page.contains("D&#39;ARTOIS"), "names are escaped");
     assert!(page.contains(r#"<option value="eidas1" selected>"#));
     assert!(!page.contains("eidas2"), "FranceConnect offers eidas1 only");
-    let action = page
-        .split("action=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .unwrap()
-        .to_owned();
+    let action = attribute(&page, "action");
     assert!(action.ends_with("/login"));
-    let origin = format!("http://{}", mock.addr());
-    let response = http()
-        .post(format!("{origin}{action}"))
-        .form(&[("identity", "corse-du-sud"), ("acr", "eidas1")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 303);
-    let (base, params) = location_params(&response);
-    assert_eq!(base, CALLBACK);
-    assert_eq!(params["state"], STATE);
-    assert_eq!(params["iss"], mock.issuer());
+    let response = submit(&mock, &action, "corse-du-sud", "eidas1").await;
+    let params = redirected_to_callback(&mock, &response, "the login form");
     let (status, tokens, headers) = redeem(&mock, "app", &params["code"], CALLBACK).await;
     assert_eq!(status, 200);
     assert_eq!(headers["cache-control"], "no-store");
@@ -360,46 +318,19 @@ async fn login_page_then_login() {
     assert_eq!(peek(&body)["birthplace"], "2A004");
 
     // The interaction is single-use.
-    let response = http()
-        .post(format!("{origin}{action}"))
-        .form(&[("identity", "default"), ("acr", "eidas1")])
-        .send()
-        .await
-        .unwrap();
+    let response = submit(&mock, &action, "default", "eidas1").await;
     assert_eq!(response.status(), 400);
 }
 
 #[tokio::test]
 async fn login_page_cancel_gives_access_denied() {
     let mock = fc_mock().await;
-    let page = http()
-        .get(authorize_url(&mock, "app", "eidas1", &[]))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let abort = page
-        .split("formaction=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .unwrap()
-        .to_owned();
+    let page = login_page(&mock, "eidas1").await;
+    let abort = attribute(&page, "formaction");
     assert!(abort.ends_with("/abort"));
-    let response = http()
-        .post(format!("http://{}{abort}", mock.addr()))
-        .form(&[("identity", "default"), ("acr", "eidas1")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 303);
-    let (_, params) = location_params(&response);
-    assert_eq!(params["error"], "access_denied");
+    let response = submit(&mock, &abort, "default", "eidas1").await;
+    let params = error_sent_to_callback(&mock, &response, "access_denied", "cancel");
     assert!(!params["error_description"].is_empty());
-    assert_eq!(params["state"], STATE);
-    assert_eq!(params["iss"], mock.issuer());
-    assert!(!params.contains_key("code"));
 }
 
 #[tokio::test]
@@ -407,16 +338,15 @@ async fn logout_redirects_to_the_registered_uri_with_state() {
     let mock = fc_mock().await;
     mock.auto_approve(Some("default"), None);
     let tokens = login(&mock, "app", "eidas1", &[]).await;
-    let response = http()
-        .get(format!("{}/session/end", mock.issuer()))
-        .query(&[
-            ("id_token_hint", tokens["id_token"].as_str().unwrap()),
+    let response = end_session(
+        &mock,
+        &[
+            ("id_token_hint", &id_token(&tokens)),
             ("state", "logout-state-0123456789abcdef"),
             ("post_logout_redirect_uri", LOGOUT),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert_eq!(response.status(), 303);
     let (base, params) = location_params(&response);
     assert_eq!(base, LOGOUT);
@@ -431,12 +361,7 @@ async fn logout_without_post_logout_uri_ends_on_the_confirmation_page() {
     let mock = fc_mock().await;
     mock.auto_approve(Some("default"), None);
     let tokens = login(&mock, "app", "eidas1", &[]).await;
-    let response = http()
-        .get(format!("{}/session/end", mock.issuer()))
-        .query(&[("id_token_hint", tokens["id_token"].as_str().unwrap())])
-        .send()
-        .await
-        .unwrap();
+    let response = end_session(&mock, &[("id_token_hint", &id_token(&tokens))]).await;
     assert_eq!(response.status(), 200);
     assert!(response.headers().get("location").is_none());
     let page = response.text().await.unwrap();

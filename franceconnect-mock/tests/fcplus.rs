@@ -23,7 +23,6 @@ async fn nested_flow(alg: EncryptionAlg, kid: &str, publish: Publish) {
         Publish::Inline => ClientKeys::Inline(jwks),
         Publish::JwksUri => ClientKeys::JwksUri(serve_jwks(jwks).await),
     };
-    let private = &private;
     let mock = fcplus_mock(alg, keys).await;
     mock.auto_approve(Some("reunion"), None);
     let tokens = login(&mock, "app", "eidas2", &[("scope", "openid identite_pivot email")]).await;
@@ -31,7 +30,7 @@ async fn nested_flow(alg: EncryptionAlg, kid: &str, publish: Publish) {
 
     let id_token = tokens["id_token"].as_str().unwrap();
     assert_eq!(id_token.split('.').count(), 5, "a JWE");
-    let (inner, header) = decrypt(alg, private, id_token).unwrap();
+    let (inner, header) = decrypt(alg, &private, id_token).unwrap();
     assert_eq!(header.algorithm(), Some(alg.as_str()));
     assert_eq!(header.content_encryption(), Some("A256GCM"));
     assert_eq!(header.content_type(), Some("JWT"));
@@ -57,7 +56,7 @@ async fn nested_flow(alg: EncryptionAlg, kid: &str, publish: Publish) {
 
     let (status, content_type, body) = userinfo(&mock, tokens["access_token"].as_str().unwrap()).await;
     assert_eq!((status, content_type.as_str()), (200, "application/jwt"));
-    let (inner, header) = decrypt(alg, private, &body).unwrap();
+    let (inner, header) = decrypt(alg, &private, &body).unwrap();
     assert_eq!(header.key_id(), Some(kid));
     let info = verify(&jwks, &inner).unwrap();
     assert_eq!(info["sub"], claims["sub"]);
@@ -109,26 +108,15 @@ async fn the_encryption_key_is_picked_by_type_and_use() {
     let mock = fcplus_mock(EncryptionAlg::EcdhEs, ClientKeys::Inline(jwks)).await;
     mock.auto_approve(Some("default"), None);
     let tokens = login(&mock, "app", "eidas3", &[]).await;
-    let (inner, header) = decrypt(EncryptionAlg::EcdhEs, &ec_private, tokens["id_token"].as_str().unwrap()).unwrap();
+    let (inner, header) = decrypt(EncryptionAlg::EcdhEs, &ec_private, &id_token(&tokens)).unwrap();
     assert_eq!(header.key_id(), Some("enc-ec"));
     assert_eq!(peek(&inner)["acr"], "eidas3");
 }
 
 #[tokio::test]
 async fn discovery_lists_encryption_and_levels() {
-    let (_, jwks) = client_key(EncryptionAlg::EcdhEs, "k");
-    let mock = fcplus_mock(EncryptionAlg::EcdhEs, ClientKeys::Inline(jwks)).await;
-    let doc: Value = serde_json::from_str(
-        &http()
-            .get(format!("{}/.well-known/openid-configuration", mock.issuer()))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    )
-    .unwrap();
+    let (_, mock) = fcplus_ec_mock().await;
+    let doc: Value = serde_json::from_str(&discovery(&mock).await.text().await.unwrap()).unwrap();
     assert_eq!(doc["acr_values_supported"], serde_json::json!(["eidas2", "eidas3"]));
     assert_eq!(
         doc["id_token_signing_alg_values_supported"],
@@ -162,8 +150,7 @@ async fn discovery_lists_encryption_and_levels() {
 
 #[tokio::test]
 async fn lowest_acr_is_taken_and_unknown_values_dropped() {
-    let (private, jwks) = client_key(EncryptionAlg::EcdhEs, "k");
-    let mock = fcplus_mock(EncryptionAlg::EcdhEs, ClientKeys::Inline(jwks)).await;
+    let (private, mock) = fcplus_ec_mock().await;
     mock.auto_approve(Some("default"), None);
     for (acr_values, expected) in [
         ("eidas3 eidas2", "eidas2"),
@@ -171,19 +158,18 @@ async fn lowest_acr_is_taken_and_unknown_values_dropped() {
         ("eidas3", "eidas3"),
     ] {
         let tokens = login(&mock, "app", acr_values, &[]).await;
-        let (inner, _) = decrypt(EncryptionAlg::EcdhEs, &private, tokens["id_token"].as_str().unwrap()).unwrap();
+        let inner = inner_id_token(EncryptionAlg::EcdhEs, &private, &tokens);
         assert_eq!(peek(&inner)["acr"], expected, "{acr_values}");
     }
 }
 
 #[tokio::test]
 async fn unknown_acr_values_give_eidas3() {
-    let (private, jwks) = client_key(EncryptionAlg::EcdhEs, "k");
-    let mock = fcplus_mock(EncryptionAlg::EcdhEs, ClientKeys::Inline(jwks)).await;
+    let (private, mock) = fcplus_ec_mock().await;
     mock.auto_approve(Some("default"), None);
     for acr_values in ["foo", "foo bar"] {
         let tokens = login(&mock, "app", acr_values, &[]).await;
-        let (inner, _) = decrypt(EncryptionAlg::EcdhEs, &private, tokens["id_token"].as_str().unwrap()).unwrap();
+        let inner = inner_id_token(EncryptionAlg::EcdhEs, &private, &tokens);
         assert_eq!(
             peek(&inner)["acr"],
             "eidas3",
@@ -194,8 +180,7 @@ async fn unknown_acr_values_give_eidas3() {
 
 #[tokio::test]
 async fn rnipp_scopes_add_the_register_claims() {
-    let (private, jwks) = client_key(EncryptionAlg::EcdhEs, "k");
-    let mock = fcplus_mock(EncryptionAlg::EcdhEs, ClientKeys::Inline(jwks)).await;
+    let (private, mock) = fcplus_ec_mock().await;
     mock.auto_approve(Some("prenoms-composes"), None);
     let tokens = login(
         &mock,
@@ -211,14 +196,8 @@ async fn rnipp_scopes_add_the_register_claims() {
     let (_, _, body) = userinfo(&mock, tokens["access_token"].as_str().unwrap()).await;
     let (inner, _) = decrypt(EncryptionAlg::EcdhEs, &private, &body).unwrap();
     let info = verify(&fetch_jwks(&mock).await, &inner).unwrap();
-    let mut names: Vec<&str> = info
-        .keys()
-        .map(String::as_str)
-        .filter(|k| !["iss", "aud", "sub", "iat", "exp"].contains(k))
-        .collect();
-    names.sort_unstable();
     assert_eq!(
-        names,
+        names(&info),
         [
             "birthcountry",
             "birthplace",
@@ -238,86 +217,50 @@ async fn rnipp_scopes_add_the_register_claims() {
 
 #[tokio::test]
 async fn eidas1_is_refused_with_invalid_acr() {
-    let (_, jwks) = client_key(EncryptionAlg::EcdhEs, "k");
-    let mock = fcplus_mock(EncryptionAlg::EcdhEs, ClientKeys::Inline(jwks)).await;
+    let (_, mock) = fcplus_ec_mock().await;
     for acr_values in ["eidas1", "eidas1 eidas2", "foo eidas1"] {
-        let response = http()
-            .get(authorize_url(&mock, "app", acr_values, &[]))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 303, "{acr_values}");
-        let (base, params) = location_params(&response);
-        assert_eq!(base, CALLBACK);
-        assert_eq!(params["error"], "invalid_acr");
+        let response = authorize(&mock, "app", acr_values, &[]).await;
+        let params = error_sent_to_callback(&mock, &response, "invalid_acr", acr_values);
         assert!(params["error_description"].contains("expected eidas2,eidas3, got eidas1"));
-        assert_eq!(params["state"], STATE);
-        assert_eq!(params["iss"], mock.issuer());
     }
 }
 
 #[tokio::test]
 async fn the_page_offers_both_levels_and_a_lower_level_is_reported() {
-    let (private, jwks) = client_key(EncryptionAlg::EcdhEs, "k");
-    let mock = fcplus_mock(EncryptionAlg::EcdhEs, ClientKeys::Inline(jwks)).await;
-    let page = http()
-        .get(authorize_url(&mock, "app", "eidas3", &[]))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (private, mock) = fcplus_ec_mock().await;
+    let page = login_page(&mock, "eidas3").await;
     assert!(page.contains(r#"<option value="eidas2">"#));
     assert!(page.contains(r#"<option value="eidas3" selected>"#));
     assert!(!page.contains(r#"value="eidas1""#));
-    let action = page
-        .split("action=\"")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .unwrap()
-        .to_owned();
-    let response = http()
-        .post(format!("http://{}{action}", mock.addr()))
-        .form(&[("identity", "default"), ("acr", "eidas2")])
-        .send()
-        .await
-        .unwrap();
-    let (_, params) = location_params(&response);
+    let action = attribute(&page, "action");
+    let response = submit(&mock, &action, "default", "eidas2").await;
+    let params = redirected_to_callback(&mock, &response, "the login form");
     let (_, tokens, _) = redeem(&mock, "app", &params["code"], CALLBACK).await;
-    let (inner, _) = decrypt(EncryptionAlg::EcdhEs, &private, tokens["id_token"].as_str().unwrap()).unwrap();
+    let inner = inner_id_token(EncryptionAlg::EcdhEs, &private, &tokens);
     assert_eq!(peek(&inner)["acr"], "eidas2", "the level chosen, lower than asked");
 
     // auto-approve at a chosen level
     mock.auto_approve(None, Some(Eidas::Eidas3));
     let tokens = login(&mock, "app", "eidas2", &[]).await;
-    let (inner, _) = decrypt(EncryptionAlg::EcdhEs, &private, tokens["id_token"].as_str().unwrap()).unwrap();
+    let inner = inner_id_token(EncryptionAlg::EcdhEs, &private, &tokens);
     assert_eq!(peek(&inner)["acr"], "eidas3", "higher than asked");
 }
 
 #[tokio::test]
 async fn logout_refuses_an_encrypted_hint_and_accepts_the_inner_jws() {
-    let (private, jwks) = client_key(EncryptionAlg::EcdhEs, "k");
-    let mock = fcplus_mock(EncryptionAlg::EcdhEs, ClientKeys::Inline(jwks)).await;
+    let (private, mock) = fcplus_ec_mock().await;
     mock.auto_approve(Some("default"), None);
     let tokens = login(&mock, "app", "eidas2", &[]).await;
-    let jwe = tokens["id_token"].as_str().unwrap();
-    let end = |hint: String| {
-        let url = format!("{}/session/end", mock.issuer());
-        async move {
-            http()
-                .get(url)
-                .query(&[("id_token_hint", hint.as_str()), ("post_logout_redirect_uri", LOGOUT)])
-                .send()
-                .await
-                .unwrap()
-        }
-    };
-    let response = end(jwe.to_owned()).await;
+    let jwe = id_token(&tokens);
+    let response = end_session(&mock, &[("id_token_hint", &jwe), ("post_logout_redirect_uri", LOGOUT)]).await;
     assert_eq!(response.status(), 400);
     assert!(response.headers().get("location").is_none());
-    let (inner, _) = decrypt(EncryptionAlg::EcdhEs, &private, jwe).unwrap();
-    let response = end(inner).await;
+    let inner = inner_id_token(EncryptionAlg::EcdhEs, &private, &tokens);
+    let response = end_session(
+        &mock,
+        &[("id_token_hint", &inner), ("post_logout_redirect_uri", LOGOUT)],
+    )
+    .await;
     assert_eq!(response.status(), 303);
     let (base, params) = location_params(&response);
     assert_eq!(base, LOGOUT);

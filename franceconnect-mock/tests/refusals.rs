@@ -132,27 +132,12 @@ async fn errors_after_the_client_checks_go_back_to_the_callback() {
     ];
     for (url, error, description) in cases {
         let response = http().get(&url).send().await.unwrap();
-        assert_eq!(response.status(), 303, "{url}");
-        let (base, params) = location_params(&response);
-        assert_eq!(base, CALLBACK);
-        assert_eq!(params["error"], error, "{url}");
+        let params = error_sent_to_callback(&mock, &response, error, &url);
         assert_eq!(params["error_description"], description, "{url}");
-        assert_eq!(params["state"], STATE);
-        assert_eq!(params["iss"], mock.issuer());
-        assert!(!params.contains_key("code"));
     }
     // Implicit and hybrid response types answer in the fragment.
     for response_type in ["id_token", "code id_token", "code token"] {
-        let response = http()
-            .get(authorize_url(
-                &mock,
-                "app",
-                "eidas1",
-                &[("response_type", response_type)],
-            ))
-            .send()
-            .await
-            .unwrap();
+        let response = authorize(&mock, "app", "eidas1", &[("response_type", response_type)]).await;
         assert_eq!(response.status(), 303);
         let location = url::Url::parse(response.headers()["location"].to_str().unwrap()).unwrap();
         assert_eq!(location.query(), None, "{response_type}");
@@ -179,9 +164,7 @@ async fn authorize_by_post() {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 303);
-    let (base, params) = location_params(&response);
-    assert_eq!(base, CALLBACK);
+    let params = redirected_to_callback(&mock, &response, "authorize by POST");
     let (status, _, _) = redeem(&mock, "app", &params["code"], CALLBACK).await;
     assert_eq!(status, 200);
     // The same strictness applies.
@@ -201,13 +184,13 @@ async fn hostile_input_never_panics() {
     let mock = fc_mock().await;
     let issuer = mock.issuer();
     let long = "A".repeat(20_000);
-    let authorize = authorize_url(&mock, "app", "eidas1", &[]);
+    let usual = authorize_url(&mock, "app", "eidas1", &[]);
     let urls = [
         authorize_url(&mock, "app", "eidas1", &[("state", &long)]),
         authorize_url(&mock, "app", "eidas1", &[("redirect_uri", &long)]),
         authorize_url(&mock, "app", "eidas1", &[("claims", &"[".repeat(5_000))]),
         authorize_url(&mock, "app", "eidas1", &[("acr_values", &"eidas1 ".repeat(2_000))]),
-        format!("{authorize}&%FF%FE=%C3%28"),
+        format!("{usual}&%FF%FE=%C3%28"),
         format!("{issuer}/authorize?state=%FF%FE%FD&nonce=%E2%82&client_id=%00"),
         format!("{issuer}/authorize?{}", "a=1&".repeat(2_000)),
         format!("{issuer}/session/end?id_token_hint=%FF.%FE.%FD&post_logout_redirect_uri=%00"),
@@ -224,16 +207,8 @@ async fn hostile_input_never_panics() {
         }
     }
     // The long state is echoed nowhere unescaped, and the page is French.
-    let page = http()
-        .get(authorize_url(
-            &mock,
-            "app",
-            "eidas1",
-            &[("client_id", "<script>alert(1)</script>")],
-        ))
-        .send()
+    let page = authorize(&mock, "app", "eidas1", &[("client_id", "<script>alert(1)</script>")])
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -282,11 +257,7 @@ async fn accepted_optional_parameters() {
         vec![("prompt", "consent")],
         vec![("idp_hint", "some-idp"), ("ui_locales", "fr")],
     ] {
-        let response = http()
-            .get(authorize_url(&mock, "app", "eidas1", &extra))
-            .send()
-            .await
-            .unwrap();
+        let response = authorize(&mock, "app", "eidas1", &extra).await;
         assert_eq!(response.status(), 303, "{extra:?}");
     }
 }
@@ -294,16 +265,8 @@ async fn accepted_optional_parameters() {
 #[tokio::test]
 async fn eidas2_on_franceconnect_is_invalid_acr() {
     let mock = fc_mock().await;
-    let response = http()
-        .get(authorize_url(&mock, "app", "eidas2", &[]))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 303);
-    let (_, params) = location_params(&response);
-    assert_eq!(params["error"], "invalid_acr");
-    assert_eq!(params["state"], STATE);
-    assert_eq!(params["iss"], mock.issuer());
+    let response = authorize(&mock, "app", "eidas2", &[]).await;
+    error_sent_to_callback(&mock, &response, "invalid_acr", "eidas2");
 }
 
 #[tokio::test]
@@ -360,35 +323,24 @@ async fn token_request_refusals() {
         }
         form
     };
-    assert_eq!(
-        post(with(&code, "client_secret", "wrong")).await,
-        (401, "invalid_client".into())
-    );
-    assert_eq!(
-        post(with(&code, "client_secret", "")).await,
-        (401, "invalid_client".into())
-    );
-    assert_eq!(
-        post(with(&code, "client_id", "unknown")).await,
-        (401, "invalid_client".into())
-    );
-    assert_eq!(
-        post(with(&code, "grant_type", "refresh_token")).await,
-        (400, "unsupported_grant_type".into())
-    );
-    assert_eq!(
-        post(with(&code, "grant_type", "")).await,
-        (400, "invalid_request".into())
-    );
-    assert_eq!(
-        post(with(&code, "redirect_uri", "")).await,
-        (400, "invalid_request".into())
-    );
-    assert_eq!(post(with(&code, "code", "")).await, (400, "invalid_request".into()));
-    assert_eq!(
-        post(with("unknown-code", "code", "unknown-code")).await,
-        (400, "invalid_grant".into())
-    );
+    // (code, parameter replaced, its value or "" to leave it out, status, error)
+    let refusals = [
+        (code.as_str(), "client_secret", "wrong", 401, "invalid_client"),
+        (&code, "client_secret", "", 401, "invalid_client"),
+        (&code, "client_id", "unknown", 401, "invalid_client"),
+        (&code, "grant_type", "refresh_token", 400, "unsupported_grant_type"),
+        (&code, "grant_type", "", 400, "invalid_request"),
+        (&code, "redirect_uri", "", 400, "invalid_request"),
+        (&code, "code", "", 400, "invalid_request"),
+        ("unknown-code", "code", "unknown-code", 400, "invalid_grant"),
+    ];
+    for (code, name, value, status, error) in refusals {
+        assert_eq!(
+            post(with(code, name, value)).await,
+            (status, error.to_owned()),
+            "{name}={value:?}"
+        );
+    }
     // None of the refusals above consumed the code.
     assert_eq!(post(base(&code)).await.0, 200);
     // Reuse.
@@ -464,7 +416,6 @@ async fn logout_refusals() {
     mock.auto_approve(Some("default"), None);
     let tokens = login(&mock, "app", "eidas1", &[]).await;
     let hint = tokens["id_token"].as_str().unwrap().to_owned();
-    let url = format!("{}/session/end", mock.issuer());
     let forged = {
         // Signed by someone else's key.
         let key = josekit::jwk::Jwk::generate_ec_key(josekit::jwk::alg::ec::EcCurve::P256).unwrap();
@@ -496,7 +447,7 @@ async fn logout_refusals() {
         ],
     ];
     for query in cases {
-        let response = http().get(&url).query(&query).send().await.unwrap();
+        let response = end_session(&mock, &query).await;
         assert_eq!(response.status(), 400, "{query:?}");
         assert!(response.headers().get("location").is_none());
         assert!(response.text().await.unwrap().contains("Une erreur est survenue"));

@@ -18,11 +18,7 @@ async fn request_counts() {
     userinfo(&mock, tokens["access_token"].as_str().unwrap()).await;
     fetch_jwks(&mock).await;
     fetch_jwks(&mock).await;
-    http()
-        .get(format!("{}/.well-known/openid-configuration", mock.issuer()))
-        .send()
-        .await
-        .unwrap();
+    discovery(&mock).await;
     assert_eq!(mock.request_count(Endpoint::Authorize), 1);
     assert_eq!(mock.request_count(Endpoint::Token), 1);
     assert_eq!(mock.request_count(Endpoint::Userinfo), 1);
@@ -96,35 +92,32 @@ async fn slow_client_times_out() {
     assert!(result.unwrap_err().is_timeout());
 }
 
+/// The `kid` of a compact JWS's header.
+fn kid(jws: &str) -> String {
+    josekit::jwt::decode_header(jws)
+        .unwrap()
+        .claim("kid")
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 #[tokio::test]
 async fn key_rotation_changes_kid_and_removes_the_old_key() {
     let mock = fc_mock().await;
     mock.auto_approve(Some("default"), None);
     let before = fetch_jwks(&mock).await;
-    let old_token = login(&mock, "app", "eidas1", &[]).await["id_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let old_kid = josekit::jwt::decode_header(&old_token)
-        .unwrap()
-        .claim("kid")
-        .unwrap()
-        .clone();
+    let old_token = id_token(&login(&mock, "app", "eidas1", &[]).await);
+    let old_kid = kid(&old_token);
     verify(&before, &old_token).unwrap();
 
     mock.rotate_signing_key();
     let after = fetch_jwks(&mock).await;
-    assert!(after.get(old_kid.as_str().unwrap()).is_empty(), "old key removed");
+    assert!(after.get(&old_kid).is_empty(), "old key removed");
     assert_eq!(after.keys().len(), 2);
-    let new_token = login(&mock, "app", "eidas1", &[]).await["id_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let new_kid = josekit::jwt::decode_header(&new_token)
-        .unwrap()
-        .claim("kid")
-        .unwrap()
-        .clone();
+    let new_token = id_token(&login(&mock, "app", "eidas1", &[]).await);
+    let new_kid = kid(&new_token);
     assert_ne!(new_kid, old_kid);
     verify(&after, &new_token).unwrap();
     assert!(
@@ -140,29 +133,15 @@ async fn callback_error() {
     mock.auto_approve(Some("default"), None);
     for error in ["access_denied", "server_error", "temporarily_unavailable"] {
         mock.set_callback_error(Some(error));
-        let response = http()
-            .get(authorize_url(&mock, "app", "eidas1", &[]))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 303);
-        let (base, params) = location_params(&response);
-        assert_eq!(base, CALLBACK);
-        assert_eq!(params["error"], error);
+        let response = authorize(&mock, "app", "eidas1", &[]).await;
+        let params = error_sent_to_callback(&mock, &response, error, error);
         assert!(!params["error_description"].is_empty());
-        assert_eq!(params["state"], STATE);
-        assert_eq!(params["iss"], mock.issuer());
-        assert!(!params.contains_key("code"));
     }
     mock.set_callback_error(None);
     code(&mock, &authorize_url(&mock, "app", "eidas1", &[])).await;
     // Malformed requests still end on the error page.
     mock.set_callback_error(Some("server_error"));
-    let response = http()
-        .get(authorize_url(&mock, "app", "eidas1", &[("nonce", "short")]))
-        .send()
-        .await
-        .unwrap();
+    let response = authorize(&mock, "app", "eidas1", &[("nonce", "short")]).await;
     assert_eq!(response.status(), 400);
 }
 
@@ -174,26 +153,21 @@ async fn auto_approve_on_and_off() {
     let (_, _, body) = userinfo(&mock, tokens["access_token"].as_str().unwrap()).await;
     assert_eq!(peek(&body)["birthdate"], "2012-07-14");
     mock.auto_approve(None, None);
-    let response = http()
-        .get(authorize_url(&mock, "app", "eidas1", &[]))
-        .send()
-        .await
-        .unwrap();
+    let response = authorize(&mock, "app", "eidas1", &[]).await;
     assert_eq!(response.status(), 200, "the login page again");
 }
 
 #[tokio::test]
 async fn acr_override() {
-    let (private, jwks) = client_key(EncryptionAlg::EcdhEs, "k");
-    let mock = fcplus_mock(EncryptionAlg::EcdhEs, ClientKeys::Inline(jwks)).await;
+    let (private, mock) = fcplus_ec_mock().await;
     mock.auto_approve(Some("default"), None);
     mock.set_acr_override(Some(Eidas::Eidas1));
     let tokens = login(&mock, "app", "eidas3", &[]).await;
-    let (inner, _) = decrypt(EncryptionAlg::EcdhEs, &private, tokens["id_token"].as_str().unwrap()).unwrap();
+    let inner = inner_id_token(EncryptionAlg::EcdhEs, &private, &tokens);
     assert_eq!(peek(&inner)["acr"], "eidas1");
     mock.set_acr_override(None);
     let tokens = login(&mock, "app", "eidas3", &[]).await;
-    let (inner, _) = decrypt(EncryptionAlg::EcdhEs, &private, tokens["id_token"].as_str().unwrap()).unwrap();
+    let inner = inner_id_token(EncryptionAlg::EcdhEs, &private, &tokens);
     assert_eq!(peek(&inner)["acr"], "eidas3");
 }
 
@@ -202,7 +176,6 @@ async fn tampered_id_tokens_on_franceconnect() {
     let mock = fc_mock().await;
     mock.auto_approve(Some("default"), None);
     let jwks = fetch_jwks(&mock).await;
-    let id_token = |tokens: &serde_json::Value| tokens["id_token"].as_str().unwrap().to_owned();
 
     mock.set_tamper(Some(Tamper::BadSignature));
     let token = id_token(&login(&mock, "app", "eidas1", &[]).await);
@@ -264,28 +237,19 @@ async fn tampered_id_tokens_on_franceconnect_plus() {
     let provider_jwks = fetch_jwks(&mock).await;
 
     mock.set_tamper(Some(Tamper::UnknownEncryptionKey));
-    let token = login(&mock, "app", "eidas2", &[]).await["id_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = id_token(&login(&mock, "app", "eidas2", &[]).await);
     let header = josekit::jwt::decode_header(&token).unwrap();
     assert_ne!(header.claim("kid").unwrap(), "client-key");
     assert_eq!(header.claim("alg").unwrap(), "RSA-OAEP-256");
     assert!(decrypt(EncryptionAlg::RsaOaep256, &private, &token).is_err());
 
     mock.set_tamper(Some(Tamper::BadSignature));
-    let token = login(&mock, "app", "eidas2", &[]).await["id_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = id_token(&login(&mock, "app", "eidas2", &[]).await);
     let (inner, _) = decrypt(EncryptionAlg::RsaOaep256, &private, &token).unwrap();
     assert!(verify(&provider_jwks, &inner).is_err());
 
     mock.set_tamper(Some(Tamper::AlgNone));
-    let token = login(&mock, "app", "eidas2", &[]).await["id_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = id_token(&login(&mock, "app", "eidas2", &[]).await);
     let (inner, _) = decrypt(EncryptionAlg::RsaOaep256, &private, &token).unwrap();
     assert_eq!(
         josekit::jwt::decode_header(&inner).unwrap().claim("alg").unwrap(),
@@ -293,10 +257,7 @@ async fn tampered_id_tokens_on_franceconnect_plus() {
     );
 
     mock.set_tamper(None);
-    let token = login(&mock, "app", "eidas2", &[]).await["id_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = id_token(&login(&mock, "app", "eidas2", &[]).await);
     let (inner, _) = decrypt(EncryptionAlg::RsaOaep256, &private, &token).unwrap();
     verify(&provider_jwks, &inner).unwrap();
 }
@@ -309,17 +270,9 @@ async fn reset_turns_everything_off() {
     mock.auto_approve(Some("default"), None);
     mock.set_tamper(Some(Tamper::Expired));
     mock.reset();
-    let response = http()
-        .get(format!("{}/.well-known/openid-configuration", mock.issuer()))
-        .send()
-        .await
-        .unwrap();
+    let response = discovery(&mock).await;
     assert_eq!(response.status(), 200);
-    let response = http()
-        .get(authorize_url(&mock, "app", "eidas1", &[]))
-        .send()
-        .await
-        .unwrap();
+    let response = authorize(&mock, "app", "eidas1", &[]).await;
     assert_eq!(response.status(), 200, "login page: no auto-approve, no callback error");
 }
 

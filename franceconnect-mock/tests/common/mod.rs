@@ -147,7 +147,11 @@ pub async fn authorize(mock: &MockHandle, client_id: &str, acr: &str, extra: &[(
 /// The parameters of a redirect back to the client, after checking what every
 /// such redirect carries: a 303 to [`CALLBACK`] with the request's state and
 /// the issuer. `context` is added to the messages.
-pub fn callback_params(mock: &MockHandle, response: &reqwest::Response, context: &str) -> HashMap<String, String> {
+pub fn redirected_to_callback(
+    mock: &MockHandle,
+    response: &reqwest::Response,
+    context: &str,
+) -> HashMap<String, String> {
     assert_eq!(response.status(), 303, "{context}");
     let (base, params) = location_params(response);
     assert_eq!(base, CALLBACK, "{context}");
@@ -156,15 +160,15 @@ pub fn callback_params(mock: &MockHandle, response: &reqwest::Response, context:
     params
 }
 
-/// Like [`callback_params`], for an `error` sent back to the client (and no
+/// Like [`redirected_to_callback`], for an `error` sent back to the client (and no
 /// code); returns the parameters to check the description.
-pub fn callback_error(
+pub fn error_sent_to_callback(
     mock: &MockHandle,
     response: &reqwest::Response,
     error: &str,
     context: &str,
 ) -> HashMap<String, String> {
-    let params = callback_params(mock, response, context);
+    let params = redirected_to_callback(mock, response, context);
     assert_eq!(params["error"], error, "{context}");
     assert!(!params.contains_key("code"), "{context}");
     params
@@ -174,7 +178,7 @@ pub fn callback_error(
 pub async fn code(mock: &MockHandle, url: &str) -> String {
     let response = http().get(url).send().await.unwrap();
     assert_eq!(response.status(), 303, "{}", response.text().await.unwrap_or_default());
-    let params = callback_params(mock, &response, url);
+    let params = redirected_to_callback(mock, &response, url);
     params.get("code").expect("a code").clone()
 }
 
@@ -246,6 +250,15 @@ pub async fn login(mock: &MockHandle, client_id: &str, acr: &str, extra: &[(&str
     let (status, body, _) = redeem(mock, client_id, &code, CALLBACK).await;
     assert_eq!(status, 200, "{body}");
     body
+}
+
+/// GET of the mock's discovery document.
+pub async fn discovery(mock: &MockHandle) -> reqwest::Response {
+    http()
+        .get(format!("{}/.well-known/openid-configuration", mock.issuer()))
+        .send()
+        .await
+        .unwrap()
 }
 
 /// The mock's JWKS, fetched over HTTP.
@@ -324,6 +337,18 @@ pub fn peek(jws: &str) -> Map<String, Value> {
         .decode(payload)
         .unwrap();
     serde_json::from_slice(&bytes).unwrap()
+}
+
+/// The sorted identity claim names of verified userinfo claims (without
+/// `iss`, `aud`, `sub`, `iat` and `exp`).
+pub fn names(claims: &Map<String, Value>) -> Vec<&str> {
+    let mut names: Vec<&str> = claims
+        .keys()
+        .map(String::as_str)
+        .filter(|k| !["iss", "aud", "sub", "iat", "exp"].contains(k))
+        .collect();
+    names.sort_unstable();
+    names
 }
 
 /// The sorted member names of a compact JWS/JWE protected header.
