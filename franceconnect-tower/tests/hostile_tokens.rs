@@ -152,14 +152,7 @@ fn encrypt_with(jws: &str, public: &Value, alg: &str, tweak: impl FnOnce(&mut Jw
 #[tokio::test]
 async fn fc_plus_encryption_is_checked_against_the_allow_list_and_the_keys() {
     let tp = TestProvider::start().await;
-    let keys = service_keys(EncryptionAlg::RsaOaep256);
-    let public = keys.public_jwks()["keys"][0].clone();
-    let fc = FranceConnect::new(
-        tp.config(Platform::FranceConnectPlus)
-            .service_keys(keys.clone())
-            .build()
-            .unwrap(),
-    );
+    let (fc, keys, public) = fc_plus_engine(&tp, EncryptionAlg::RsaOaep256);
     let sign = |n: &str| tp.key.sign(&tp.id_claims(n, "eidas2"));
 
     // FC+ always encrypts: a bare JWS is refused even when its signature is good.
@@ -232,14 +225,7 @@ async fn fc_plus_encryption_is_checked_against_the_allow_list_and_the_keys() {
 #[tokio::test]
 async fn ecdh_es_key_wrapping_variants_are_refused() {
     let tp = TestProvider::start().await;
-    let keys = service_keys(EncryptionAlg::EcdhEs);
-    let public = keys.public_jwks()["keys"][0].clone();
-    let fc = FranceConnect::new(
-        tp.config(Platform::FranceConnectPlus)
-            .service_keys(keys.clone())
-            .build()
-            .unwrap(),
-    );
+    let (fc, keys, public) = fc_plus_engine(&tp, EncryptionAlg::EcdhEs);
     let e = id_token_error(&fc, &tp, Some(&keys), |n| {
         encrypt_with(
             &tp.key.sign(&tp.id_claims(n, "eidas2")),
@@ -292,14 +278,7 @@ async fn optional_kids_and_media_types_are_accepted() {
     assert!(ok.is_ok(), "{ok:?}");
 
     // A JWE without `kid`, with `cty: application/jwt`.
-    let keys = service_keys(EncryptionAlg::EcdhEs);
-    let public = keys.public_jwks()["keys"][0].clone();
-    let fcp = FranceConnect::new(
-        tp.config(Platform::FranceConnectPlus)
-            .service_keys(keys.clone())
-            .build()
-            .unwrap(),
-    );
+    let (fcp, _, public) = fc_plus_engine(&tp, EncryptionAlg::EcdhEs);
     let key = tp.key.clone();
     let info = encrypt(&key.sign(&tp.userinfo_claims()), &public, |h| {
         h.set_content_type("application/jwt")

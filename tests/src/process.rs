@@ -106,3 +106,25 @@ pub fn binary_refuses_a_misconfiguration(binary: &str) {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("does not accept eidas1"), "{stderr}");
 }
+
+/// Generates the binary tests of a quickstart, from its
+/// `env!("CARGO_BIN_EXE_…")` path.
+#[macro_export]
+macro_rules! binary_suite {
+    ($binary:expr) => {
+        #[tokio::test]
+        async fn the_binary_runs_a_login_with_no_configuration() {
+            $crate::binary_runs_a_login_with_no_configuration($binary).await;
+        }
+
+        #[tokio::test]
+        async fn the_binary_runs_fc_plus_with_a_generated_key_file() {
+            $crate::binary_runs_fc_plus_with_a_generated_key_file($binary).await;
+        }
+
+        #[test]
+        fn a_misconfiguration_stops_the_binary_with_a_clear_message() {
+            $crate::binary_refuses_a_misconfiguration($binary);
+        }
+    };
+}

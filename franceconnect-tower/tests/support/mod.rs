@@ -347,6 +347,20 @@ pub fn service_keys(alg: EncryptionAlg) -> ServiceKeys {
     ServiceKeys::generate(alg).unwrap()
 }
 
+/// A FranceConnect+ engine for this provider with a fresh service key for
+/// `alg`, the key set, and its public JWK (to encrypt to).
+pub fn fc_plus_engine(tp: &TestProvider, alg: EncryptionAlg) -> (FranceConnect, ServiceKeys, Value) {
+    let keys = service_keys(alg);
+    let public = keys.public_jwks()["keys"][0].clone();
+    let fc = FranceConnect::new(
+        tp.config(Platform::FranceConnectPlus)
+            .service_keys(keys.clone())
+            .build()
+            .unwrap(),
+    );
+    (fc, keys, public)
+}
+
 async fn discovery(AxState(s): AxState<Shared>) -> Response {
     s.discovery_hits.fetch_add(1, Ordering::SeqCst);
     let doc = {
