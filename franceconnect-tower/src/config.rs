@@ -56,7 +56,9 @@ impl Platform {
         self == Platform::FranceConnectPlus
     }
 
-    fn name(self) -> &'static str {
+    /// The platform's name as users see it: `FranceConnect` or
+    /// `FranceConnect+`.
+    pub fn display_name(self) -> &'static str {
         match self {
             Platform::FranceConnect => "FranceConnect",
             Platform::FranceConnectPlus => "FranceConnect+",
@@ -461,7 +463,7 @@ impl ConfigBuilder {
         if !platform.accepted_levels().contains(&eidas) {
             return Err(ConfigError::new(format!(
                 "{} does not accept {eidas}: use {}",
-                platform.name(),
+                platform.display_name(),
                 platform
                     .accepted_levels()
                     .iter()

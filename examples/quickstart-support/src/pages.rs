@@ -85,10 +85,7 @@ fn logout_form() -> &'static str {
 /// The home page: the FranceConnect button, or a greeting and the logout
 /// button.
 pub fn home_page(user: Option<&SignedInUser>, platform: Platform) -> String {
-    let name = match platform {
-        Platform::FranceConnect => "FranceConnect",
-        Platform::FranceConnectPlus => "FranceConnect+",
-    };
+    let name = platform.display_name();
     let body = match user {
         Some(u) => format!(
             r#"<h1>Bonjour {}</h1>

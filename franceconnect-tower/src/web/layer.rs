@@ -134,10 +134,3 @@ where
         })
     }
 }
-
-/// The engine behind a layer, for handlers that need it.
-impl From<&FranceConnectLayer> for FranceConnect {
-    fn from(layer: &FranceConnectLayer) -> Self {
-        layer.routes.franceconnect().clone()
-    }
-}
