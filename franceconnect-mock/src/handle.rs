@@ -148,6 +148,13 @@ impl MockHandle {
         self.with_scenarios(|s| s.tamper = tamper);
     }
 
+    /// Makes the provider's clock run `secs` seconds ahead of the machine's
+    /// (behind when negative): the times written in the tokens it issues
+    /// (`iat`, `exp`, `auth_time`) move by that much.
+    pub fn set_clock_offset(&self, secs: i64) {
+        self.with_scenarios(|s| s.clock_offset_secs = secs);
+    }
+
     /// Requests received by `endpoint` since start (or the last
     /// [`reset_counts`](Self::reset_counts)).
     pub fn request_count(&self, endpoint: Endpoint) -> usize {
@@ -161,7 +168,11 @@ impl MockHandle {
 
     /// Turns every scenario off (counters are kept).
     pub fn reset(&self) {
-        self.with_scenarios(|s| *s = Scenarios::default());
+        self.with_scenarios(|s| {
+            let last_nonce = s.last_nonce.take();
+            *s = Scenarios::default();
+            s.last_nonce = last_nonce;
+        });
     }
 
     /// Stops the server and waits for it to finish.

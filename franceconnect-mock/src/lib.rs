@@ -42,6 +42,7 @@ mod scenarios;
 mod scopes;
 mod server;
 mod state;
+mod tamper;
 mod token_endpoint;
 mod tokens;
 mod userinfo;

@@ -57,29 +57,141 @@ pub enum Failure {
     Garbage,
     /// 200 with a body of several megabytes.
     Oversized,
+    /// 307 Temporary Redirect to another server, which a client must not
+    /// follow (it would replay the request, credentials included).
+    RedirectElsewhere,
 }
 
 /// A defect introduced into issued tokens, which a correct client must
-/// detect.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// detect. Together they form a catalogue of what a hostile or broken
+/// provider (or someone between it and the client) could send; each is
+/// named after what the client receives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Tamper {
+    // --- the ID token's signature ---
     /// The ID token's signature does not verify.
     BadSignature,
+    /// The ID token is unsigned, header `alg` `none`.
+    AlgNone,
+    /// The ID token is signed with HS256, using the provider's public key
+    /// (its JWK as JSON) as the HMAC secret: algorithm confusion.
+    Hs256WithPublicKey,
+    /// A valid signature by a key that is not in the JWKS, under the kid of
+    /// the provider's real key.
+    ForeignKey,
+    /// A valid signature by a key that is not in the JWKS, under a kid the
+    /// JWKS does not list (the client may refetch the JWKS once).
+    UnknownKid,
+    /// A valid signature by the attacker's key, which the JWS header carries
+    /// itself (`jwk` header parameter) under a new kid.
+    EmbeddedJwk,
+    // --- the ID token's claims ---
     /// The ID token's `iss` is another (real) issuer.
     WrongIssuer,
     /// The ID token's `aud` is another client.
     WrongAudience,
+    /// The ID token's `aud` lists this client and another one, without
+    /// `azp`.
+    ExtraAudience,
     /// The ID token's `nonce` is not the one sent.
     WrongNonce,
+    /// The ID token has no `nonce`.
+    MissingNonce,
+    /// The ID token carries the nonce of the previous login the mock served.
+    ReplayedNonce,
     /// The ID token expired an hour ago.
     Expired,
-    /// The ID token is unsigned, header `alg` `none`.
-    AlgNone,
-    /// FranceConnect+: the ID token is encrypted to a freshly generated key
-    /// whose kid the client does not have (no effect on FranceConnect).
+    /// The ID token has no `exp`.
+    MissingExpiry,
+    /// The ID token is not valid before ten minutes from now (`nbf`).
+    NotYetValid,
+    /// The ID token was issued an hour in the future (`iat`).
+    IssuedInFuture,
+    /// The ID token's `acr` is a value no platform defines.
+    UnknownAcr,
+    /// The ID token has no `sub`.
+    MissingSub,
+    /// The ID token carries 100 KiB of padding (larger than any real one).
+    OversizedIdToken,
+    // --- FranceConnect+ encryption (no effect on FranceConnect) ---
+    /// The ID token is encrypted to a freshly generated key whose kid the
+    /// client does not have.
     UnknownEncryptionKey,
+    /// The ID token is a bare JWS, not encrypted.
+    Unencrypted,
+    /// The ID token is encrypted with a key-management algorithm outside
+    /// the allow-list (ECDH-ES+A256KW for EC keys, RSA1_5 for RSA keys).
+    DisallowedEncryptionAlg,
+    /// The ID token is encrypted with `enc` A128CBC-HS256 instead of
+    /// A256GCM.
+    DisallowedContentEncryption,
+    /// The ID token's plaintext is compressed (`zip: DEF`).
+    Compressed,
+    /// The ID token's JWE is cut in the middle.
+    TruncatedJwe,
+    /// The ID token's JWE authentication tag is altered.
+    TamperedTag,
+    // --- userinfo ---
     /// The userinfo `sub` differs from the ID token's.
     UserinfoSubMismatch,
+    /// Userinfo is served as plain JSON (`application/json`), neither signed
+    /// nor encrypted.
+    UserinfoPlainJson,
+    /// Userinfo is an unsigned JWT (`alg: none`).
+    UserinfoUnsigned,
+    /// Userinfo is signed correctly but for another audience.
+    UserinfoWrongAudience,
+}
+
+impl Tamper {
+    /// Every tamper scenario.
+    pub const ALL: [Tamper; 30] = [
+        Tamper::BadSignature,
+        Tamper::AlgNone,
+        Tamper::Hs256WithPublicKey,
+        Tamper::ForeignKey,
+        Tamper::UnknownKid,
+        Tamper::EmbeddedJwk,
+        Tamper::WrongIssuer,
+        Tamper::WrongAudience,
+        Tamper::ExtraAudience,
+        Tamper::WrongNonce,
+        Tamper::MissingNonce,
+        Tamper::ReplayedNonce,
+        Tamper::Expired,
+        Tamper::MissingExpiry,
+        Tamper::NotYetValid,
+        Tamper::IssuedInFuture,
+        Tamper::UnknownAcr,
+        Tamper::MissingSub,
+        Tamper::OversizedIdToken,
+        Tamper::UnknownEncryptionKey,
+        Tamper::Unencrypted,
+        Tamper::DisallowedEncryptionAlg,
+        Tamper::DisallowedContentEncryption,
+        Tamper::Compressed,
+        Tamper::TruncatedJwe,
+        Tamper::TamperedTag,
+        Tamper::UserinfoSubMismatch,
+        Tamper::UserinfoPlainJson,
+        Tamper::UserinfoUnsigned,
+        Tamper::UserinfoWrongAudience,
+    ];
+
+    /// True for the scenarios that act on FranceConnect+'s encryption only.
+    pub fn is_encryption(self) -> bool {
+        matches!(
+            self,
+            Tamper::UnknownEncryptionKey
+                | Tamper::Unencrypted
+                | Tamper::DisallowedEncryptionAlg
+                | Tamper::DisallowedContentEncryption
+                | Tamper::Compressed
+                | Tamper::TruncatedJwe
+                | Tamper::TamperedTag
+        )
+    }
 }
 
 /// Size of the [`Failure::Oversized`] body.
@@ -98,6 +210,10 @@ pub(crate) struct Scenarios {
     pub acr_override: Option<Eidas>,
     /// Tamper with issued tokens.
     pub tamper: Option<Tamper>,
+    /// Seconds added to the time written in issued tokens.
+    pub clock_offset_secs: i64,
+    /// The nonce of the last ID token issued (for [`Tamper::ReplayedNonce`]).
+    pub last_nonce: Option<String>,
 }
 
 impl Scenarios {
@@ -175,6 +291,13 @@ pub(crate) async fn apply_failure(
                 StatusCode::OK,
                 [(header::CONTENT_TYPE, content_type)],
                 "<html>\u{0}\u{1}ceci n'est ni du JSON ni un JWT}{ ..\n",
+            )
+                .into_response(),
+        ),
+        Failure::RedirectElsewhere => Some(
+            (
+                StatusCode::TEMPORARY_REDIRECT,
+                [(header::LOCATION, "https://fournisseur-pirate.invalid/collecte")],
             )
                 .into_response(),
         ),

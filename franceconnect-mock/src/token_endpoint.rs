@@ -13,12 +13,12 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
 use crate::config::Eidas;
-use crate::issuance;
 use crate::params::Params;
 use crate::random;
 use crate::scenarios::{self, Endpoint};
 use crate::state::{ACCESS_TOKEN_LIFETIME, AccessGrant, Shared};
 use crate::tokens::{self, IdTokenClaims};
+use crate::{issuance, tamper};
 
 /// Documentation page given as `error_uri`.
 pub(crate) const ERROR_URI: &str =
@@ -132,9 +132,15 @@ pub(crate) async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap,
         return bad_request("invalid_grant", "grant request is invalid (redirect_uri mismatch)");
     }
 
-    let (acr_override, tamper) = {
-        let scenarios = shared.scenarios();
-        (scenarios.acr_override, scenarios.tamper)
+    let (acr_override, tamper, clock_offset, last_nonce) = {
+        let mut scenarios = shared.scenarios();
+        let last_nonce = scenarios.last_nonce.replace(grant.login.nonce.clone());
+        (
+            scenarios.acr_override,
+            scenarios.tamper,
+            scenarios.clock_offset_secs,
+            last_nonce,
+        )
     };
     let acr: Eidas = acr_override.unwrap_or(grant.acr);
     let sub = tokens::pairwise_sub(&client.client_id, &grant.identity_id);
@@ -153,7 +159,10 @@ pub(crate) async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap,
         amr: grant.login.amr_requested.then_some(amr),
     }
     .to_map();
-    issuance::tamper_id_token_claims(&shared, &mut claims, tamper);
+    tamper::shift_clock(&mut claims, clock_offset);
+    if let Some(t) = tamper {
+        tamper::id_token_claims(&mut claims, t, shared.platform, last_nonce.as_deref());
+    }
     let id_token = match issuance::deliver(&shared, client, &claims, tamper).await {
         Ok(token) => token,
         Err(error) => {

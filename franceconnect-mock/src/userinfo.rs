@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use crate::issuance;
 use crate::scenarios::{self, Endpoint, Tamper};
 use crate::state::Shared;
+use crate::tamper;
 use crate::token_endpoint::ERROR_URI;
 use crate::tokens;
 
@@ -66,7 +67,10 @@ pub(crate) async fn userinfo(State(shared): State<Arc<Shared>>, headers: HeaderM
     ) else {
         return invalid_token("invalid token provided");
     };
-    let tamper = shared.scenarios().tamper;
+    let (tamper, clock_offset) = {
+        let scenarios = shared.scenarios();
+        (scenarios.tamper, scenarios.clock_offset_secs)
+    };
     let sub = if tamper == Some(Tamper::UserinfoSubMismatch) {
         tokens::pairwise_sub(&client.client_id, &format!("{}:autre-personne", identity.id))
     } else {
@@ -75,12 +79,22 @@ pub(crate) async fn userinfo(State(shared): State<Arc<Shared>>, headers: HeaderM
     let iat = tokens::now();
     let mut claims = serde_json::Map::new();
     claims.insert("iss".into(), shared.issuer.clone().into());
-    claims.insert("aud".into(), client.client_id.clone().into());
+    let audience = if tamper == Some(Tamper::UserinfoWrongAudience) {
+        "un-autre-fournisseur-de-service".to_owned()
+    } else {
+        client.client_id.clone()
+    };
+    claims.insert("aud".into(), audience.into());
     claims.insert("sub".into(), sub.into());
     claims.insert("iat".into(), iat.into());
     claims.insert("exp".into(), (iat + tokens::TOKEN_LIFETIME_SECS).into());
     claims.extend(tokens::identity_claims(identity, &grant.scopes, shared.platform));
-    match issuance::deliver(&shared, client, &claims, None).await {
+    tamper::shift_clock(&mut claims, clock_offset);
+    if tamper == Some(Tamper::UserinfoPlainJson) {
+        return (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], Json(claims)).into_response();
+    }
+    let signature_tamper = (tamper == Some(Tamper::UserinfoUnsigned)).then_some(Tamper::AlgNone);
+    match issuance::deliver(&shared, client, &claims, signature_tamper).await {
         Ok(jwt) => {
             tracing::info!(client_id = %client.client_id, identity = %identity.id, "userinfo: delivered");
             (

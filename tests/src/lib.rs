@@ -6,6 +6,7 @@
 
 mod browser;
 mod engine;
+pub mod hostile;
 mod process;
 pub mod redis_scenarios;
 mod redis_server;

@@ -142,34 +142,54 @@ async fn callback_errors_become_provider_errors() {
     assert_eq!(pair.mock.request_count(Endpoint::Token), 0);
 }
 
+/// Every hostile token of the catalogue is refused with its typed error, on
+/// FranceConnect and on FranceConnect+ with each encryption algorithm; an
+/// unknown kid costs exactly one JWKS refetch; a correct login follows.
 #[tokio::test]
-async fn tampered_tokens_are_refused() {
+async fn hostile_tokens_are_refused_with_their_typed_error() {
     for (platform, alg) in [
         (Platform::FranceConnect, None),
+        (Platform::FranceConnectPlus, Some(EncryptionAlg::EcdhEs)),
         (Platform::FranceConnectPlus, Some(EncryptionAlg::RsaOaep)),
+        (Platform::FranceConnectPlus, Some(EncryptionAlg::RsaOaep256)),
     ] {
-        let pair = pair(platform, alg).await;
+        let pair = pair_with(platform, alg, |b| b.jwks_refetch_cooldown(Duration::ZERO)).await;
         pair.mock.auto_approve(Some("default"), None);
-        let mut cases = vec![
-            (Tamper::BadSignature, ErrorKind::Cryptography),
-            (Tamper::AlgNone, ErrorKind::Cryptography),
-            (Tamper::WrongIssuer, ErrorKind::Claims),
-            (Tamper::WrongAudience, ErrorKind::Claims),
-            (Tamper::WrongNonce, ErrorKind::Claims),
-            (Tamper::Expired, ErrorKind::Claims),
-            (Tamper::UserinfoSubMismatch, ErrorKind::Claims),
-        ];
-        if alg.is_some() {
-            cases.push((Tamper::UnknownEncryptionKey, ErrorKind::Cryptography));
-        }
-        for (tamper, kind) in cases {
+        login(&pair, LoginOptions::default()).await.unwrap();
+        for tamper in hostile::scenarios(platform) {
             pair.mock.set_tamper(Some(tamper));
+            let jwks_before = pair.mock.request_count(Endpoint::Jwks);
             let e = login(&pair, LoginOptions::default()).await.unwrap_err();
-            assert_eq!(e.kind(), kind, "{platform:?} {tamper:?}: {e}");
+            assert!(
+                hostile::is_expected_refusal(tamper, &e),
+                "{platform:?} {alg:?} {tamper:?}: {e:?}"
+            );
+            assert_eq!(e.code(), hostile::expected_code(tamper), "{tamper:?}");
+            let refetches = pair.mock.request_count(Endpoint::Jwks) - jwks_before;
+            let expected = usize::from(matches!(tamper, Tamper::UnknownKid | Tamper::EmbeddedJwk));
+            assert_eq!(refetches, expected, "{tamper:?}: JWKS fetches");
         }
         pair.mock.set_tamper(None);
         login(&pair, LoginOptions::default()).await.unwrap();
     }
+}
+
+/// With the default cooldown, a flood of unknown kids costs one refetch.
+#[tokio::test]
+async fn unknown_kids_refetch_the_jwks_at_most_once_per_cooldown() {
+    let pair = pair(Platform::FranceConnect, None).await;
+    pair.mock.auto_approve(Some("default"), None);
+    login(&pair, LoginOptions::default()).await.unwrap();
+    pair.mock.set_tamper(Some(Tamper::UnknownKid));
+    for _ in 0..5 {
+        let e = login(&pair, LoginOptions::default()).await.unwrap_err();
+        assert!(hostile::is_expected_refusal(Tamper::UnknownKid, &e), "{e:?}");
+    }
+    assert_eq!(
+        pair.mock.request_count(Endpoint::Jwks),
+        2,
+        "the first fetch and one refetch"
+    );
 }
 
 #[tokio::test]
