@@ -231,6 +231,7 @@ impl Config {
     /// | `FC_KEYS_FILE` | the service's private JWK set (required on FC+) | — |
     /// | `FC_CLOCK_LEEWAY_SECS` | clock leeway for token times | `30` |
     /// | `FC_HTTP_TIMEOUT_SECS` | timeout of each request to the provider | `10` |
+    /// | `FC_PENDING_LOGIN_SECS` | how long a started login may wait for its callback (1 to 3600) | `600` |
     pub fn from_env() -> Result<Config, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
     }
@@ -289,6 +290,9 @@ impl Config {
         }
         if let Some(s) = lookup("FC_HTTP_TIMEOUT_SECS") {
             b = b.http_timeout(Duration::from_secs(secs(&s, "FC_HTTP_TIMEOUT_SECS")?));
+        }
+        if let Some(s) = lookup("FC_PENDING_LOGIN_SECS") {
+            b = b.pending_login_lifetime(Duration::from_secs(secs(&s, "FC_PENDING_LOGIN_SECS")?));
         }
         Ok(b)
     }

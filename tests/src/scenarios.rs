@@ -12,6 +12,9 @@ use franceconnect_mock::{Endpoint, Failure, MockHandle, Tamper};
 use franceconnect_tower::{EncryptionAlg, Platform, ServiceKeys};
 use reqwest::StatusCode;
 
+pub use crate::attacks::{
+    forged_callbacks_change_no_session, hostile_tokens_change_no_session, provider_outages_are_survived,
+};
 use crate::browser::Browser;
 
 /// An app started for a scenario.
@@ -77,8 +80,9 @@ macro_rules! scenario_suite {
             fc_login_and_logout, fc_plus_login_with_each_algorithm, two_tabs_log_in_at_once,
             return_to_must_be_relative, step_up_to_a_higher_level, cancelling_shows_a_french_page,
             provider_failures_have_clear_outcomes, forged_and_replayed_callbacks_are_refused,
-                        cross_site_logout_is_refused, api_clients_get_json, service_keys_are_published,
-            secure_cookie_outside_loopback);
+            cross_site_logout_is_refused, api_clients_get_json, service_keys_are_published,
+            secure_cookie_outside_loopback, hostile_tokens_change_no_session,
+            forged_callbacks_change_no_session, provider_outages_are_survived);
     };
     (@tests $starter:expr; $($name:ident),*) => {
         $(
@@ -90,11 +94,11 @@ macro_rules! scenario_suite {
     };
 }
 
-fn fc() -> Vec<(&'static str, String)> {
+pub(crate) fn fc() -> Vec<(&'static str, String)> {
     vec![("FC_PLATFORM", "fc".into())]
 }
 
-fn fc_plus() -> Vec<(&'static str, String)> {
+pub(crate) fn fc_plus() -> Vec<(&'static str, String)> {
     vec![("FC_PLATFORM", "fcplus".into())]
 }
 

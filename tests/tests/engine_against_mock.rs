@@ -229,6 +229,98 @@ async fn provider_failures_are_network_errors_and_never_hang() {
     login(&pair, LoginOptions::default()).await.unwrap();
 }
 
+/// A redirecting token or userinfo endpoint is not followed (the request
+/// carries the client secret or the access token).
+#[tokio::test]
+async fn redirects_from_the_provider_are_not_followed() {
+    let pair = pair(Platform::FranceConnect, None).await;
+    pair.mock.auto_approve(Some("default"), None);
+    for endpoint in [Endpoint::Token, Endpoint::Userinfo] {
+        pair.mock.set_failure(endpoint, Some(Failure::RedirectElsewhere));
+        let e = login(&pair, LoginOptions::default()).await.unwrap_err();
+        assert!(
+            matches!(e, Error::Network(ref n) if n.kind == NetworkErrorKind::Status(307)),
+            "{endpoint:?}: {e:?}"
+        );
+        pair.mock.set_failure(endpoint, None);
+    }
+    login(&pair, LoginOptions::default()).await.unwrap();
+}
+
+/// The provider's clock ahead or behind by just under the leeway is
+/// accepted; by just over it, refused (`iat` in the future, `exp` past).
+#[tokio::test]
+async fn clock_skew_is_tolerated_up_to_the_leeway() {
+    let leeway = 30;
+    let pair = pair_with(Platform::FranceConnect, None, |b| {
+        b.clock_leeway(Duration::from_secs(leeway))
+    })
+    .await;
+    pair.mock.auto_approve(Some("default"), None);
+    // Tokens live 60 s: behind by 60 + x, they expired x seconds ago.
+    let lifetime = 60;
+    for (offset, refused_on) in [
+        (leeway as i64 - 5, None),
+        (leeway as i64 + 5, Some("iat")),
+        (-(lifetime + leeway as i64 - 5), None),
+        (-(lifetime + leeway as i64 + 5), Some("exp")),
+    ] {
+        pair.mock.set_clock_offset(offset);
+        let result = login(&pair, LoginOptions::default()).await;
+        match refused_on {
+            None => assert!(result.is_ok(), "offset {offset}: {result:?}"),
+            Some(field) => assert!(
+                matches!(result, Err(Error::Claims(ref c)) if c.field == field),
+                "offset {offset}: {result:?}"
+            ),
+        }
+    }
+}
+
+/// The provider's signing key rotated in the middle of a login (after the
+/// authorization, before the token) is followed with one JWKS refetch.
+#[tokio::test]
+async fn a_key_rotated_during_a_login_is_followed() {
+    let pair = pair(Platform::FranceConnect, None).await;
+    pair.mock.auto_approve(Some("default"), None);
+    login(&pair, LoginOptions::default()).await.unwrap();
+    let (url, pending) = pair.fc.begin_login(LoginOptions::default()).await.unwrap();
+    let callback = authorize(&url).await;
+    pair.mock.rotate_signing_key();
+    pair.fc.complete_login(&callback, &pending).await.unwrap();
+    assert_eq!(pair.mock.request_count(Endpoint::Jwks), 2);
+}
+
+/// With the provider's keys cached, a JWKS outage does not stop logins; a
+/// key the cache does not have then fails cleanly.
+#[tokio::test]
+async fn cached_keys_outlive_a_jwks_outage() {
+    let pair = pair_with(Platform::FranceConnect, None, |b| {
+        b.http_timeout(Duration::from_secs(1))
+            .jwks_refetch_cooldown(Duration::ZERO)
+    })
+    .await;
+    pair.mock.auto_approve(Some("default"), None);
+    login(&pair, LoginOptions::default()).await.unwrap();
+    for failure in [
+        Failure::Unavailable,
+        Failure::Slow(Duration::from_secs(3)),
+        Failure::Garbage,
+    ] {
+        pair.mock.set_failure(Endpoint::Jwks, Some(failure));
+        login(&pair, LoginOptions::default()).await.unwrap();
+    }
+    pair.mock.set_failure(Endpoint::Jwks, Some(Failure::Unavailable));
+    pair.mock.rotate_signing_key();
+    let e = login(&pair, LoginOptions::default()).await.unwrap_err();
+    assert!(
+        matches!(e.kind(), ErrorKind::Network | ErrorKind::Cryptography),
+        "{e:?}"
+    );
+    pair.mock.set_failure(Endpoint::Jwks, None);
+    login(&pair, LoginOptions::default()).await.unwrap();
+}
+
 #[tokio::test]
 async fn provider_key_rotation_is_followed() {
     let pair = pair(Platform::FranceConnect, None).await;

@@ -22,8 +22,8 @@ use crate::values::ReturnTo;
 use crate::web::cross_site::is_cross_site_request;
 use crate::web::responses::{AuthContext, error_response, redirect, refusal, session_unavailable_response};
 use crate::web::session::{
-    self, PENDING_LOGINS_KEY, PENDING_LOGOUT_KEY, SessionBackend, SessionError, USER_KEY, pending_logins, push_pending,
-    take_pending,
+    self, PENDING_LOGINS_KEY, PENDING_LOGOUT_KEY, SessionBackend, SessionError, USER_KEY, drop_expired, pending_logins,
+    push_pending, take_pending,
 };
 
 /// The FranceConnect routes, independent of any web framework: give them the
@@ -164,7 +164,8 @@ impl AuthRoutes {
                 return Ok(error_response(&e, headers, Some(&retry)));
             }
         };
-        let mut list = pending_logins(session, self.fc.config().pending_login_lifetime()).await?;
+        let mut list = pending_logins(session).await?;
+        drop_expired(&mut list, self.fc.config().pending_login_lifetime());
         push_pending(&mut list, pending);
         session::insert(session, PENDING_LOGINS_KEY, &list).await?;
         session.save().await?;
@@ -178,8 +179,11 @@ impl AuthRoutes {
         session: &impl SessionBackend,
     ) -> Result<Response<String>, SessionError> {
         let callback = CallbackParams::from_query(query);
-        let mut list = pending_logins(session, self.fc.config().pending_login_lifetime()).await?;
+        let mut list = pending_logins(session).await?;
+        // Taken before the expired ones are dropped, so that a late callback
+        // is told it came too late (the engine checks the age).
         let pending = take_pending(&mut list, callback.state.as_deref());
+        drop_expired(&mut list, self.fc.config().pending_login_lifetime());
         // The login is used up whatever happens next.
         if pending.is_some() {
             session::insert(session, PENDING_LOGINS_KEY, &list).await?;

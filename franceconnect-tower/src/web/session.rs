@@ -83,14 +83,14 @@ pub(crate) async fn insert<T: Serialize>(
     s.insert_value(key, value).await
 }
 
-/// The pending logins of a session, without the expired ones.
-pub(crate) async fn pending_logins(
-    s: &impl SessionBackend,
-    lifetime: std::time::Duration,
-) -> Result<Vec<PendingLogin>, SessionError> {
-    let mut list: Vec<PendingLogin> = get(s, PENDING_LOGINS_KEY).await?.unwrap_or_default();
+/// The pending logins of a session, expired ones included.
+pub(crate) async fn pending_logins(s: &impl SessionBackend) -> Result<Vec<PendingLogin>, SessionError> {
+    Ok(get(s, PENDING_LOGINS_KEY).await?.unwrap_or_default())
+}
+
+/// Drops the pending logins older than `lifetime`.
+pub(crate) fn drop_expired(list: &mut Vec<PendingLogin>, lifetime: std::time::Duration) {
     list.retain(|p| age(p.created_at) <= lifetime);
-    Ok(list)
 }
 
 /// Marks a signed-in session active at most every five minutes, so that a
