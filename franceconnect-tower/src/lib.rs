@@ -35,6 +35,9 @@ mod discovery;
 mod eidas;
 mod error;
 mod exchange;
+#[cfg(any(test, feature = "fuzzing"))]
+#[doc(hidden)]
+pub mod fuzzing;
 mod http_client;
 mod identity;
 mod jose;

@@ -47,17 +47,17 @@ impl ProviderJwks {
         let alg = header.signing_alg(allowed)?;
         let kid = header.kid();
         let logged_kid = kid.map(|k| crate::error::sanitize(k, 64));
-        let mut keys = self.candidates(&self.document.get(jwks_uri).await?, kid, alg);
+        let mut keys = candidates(&self.document.get(jwks_uri).await?, kid, alg);
         if keys.is_empty() {
             if self.may_refetch() {
                 tracing::info!(
                     kid = logged_kid,
                     "unknown signing key id: re-fetching the provider's JWKS"
                 );
-                keys = self.candidates(&self.document.refresh(jwks_uri).await?, kid, alg);
+                keys = candidates(&self.document.refresh(jwks_uri).await?, kid, alg);
             } else {
                 // Another task may be re-fetching right now: share its result.
-                keys = self.candidates(&self.document.get(jwks_uri).await?, kid, alg);
+                keys = candidates(&self.document.get(jwks_uri).await?, kid, alg);
             }
         }
         if keys.is_empty() {
@@ -74,22 +74,6 @@ impl ProviderJwks {
         Err(last.into())
     }
 
-    /// The keys that may have signed a token: the one its `kid` names or,
-    /// failing that, keys published without a `kid` (RFC 7517 makes it
-    /// optional); every fitting key when the token names none.
-    fn candidates(&self, keys: &[Jwk], kid: Option<&str>, alg: SigningAlg) -> Vec<Jwk> {
-        let fitting = keys.iter().filter(|k| jose::key_fits(k, alg));
-        let named: Vec<Jwk> = fitting
-            .clone()
-            .filter(|k| kid.is_none_or(|kid| k.key_id() == Some(kid)))
-            .cloned()
-            .collect();
-        if !named.is_empty() || kid.is_none() {
-            return named;
-        }
-        fitting.filter(|k| k.key_id().is_none()).cloned().collect()
-    }
-
     /// True at most once per cooldown.
     fn may_refetch(&self) -> bool {
         let mut last = self.last_forced_refetch.lock().expect("not poisoned");
@@ -101,9 +85,25 @@ impl ProviderJwks {
     }
 }
 
+/// The keys that may have signed a token: the one its `kid` names or,
+/// failing that, keys published without a `kid` (RFC 7517 makes it
+/// optional); every fitting key when the token names none.
+pub(crate) fn candidates(keys: &[Jwk], kid: Option<&str>, alg: SigningAlg) -> Vec<Jwk> {
+    let fitting = keys.iter().filter(|k| jose::key_fits(k, alg));
+    let named: Vec<Jwk> = fitting
+        .clone()
+        .filter(|k| kid.is_none_or(|kid| k.key_id() == Some(kid)))
+        .cloned()
+        .collect();
+    if !named.is_empty() || kid.is_none() {
+        return named;
+    }
+    fitting.filter(|k| k.key_id().is_none()).cloned().collect()
+}
+
 /// Parses a JWK set, skipping the keys josekit cannot read (RFC 7517 §5:
 /// unusable keys are ignored) rather than losing the whole set.
-fn parse_jwks(body: &[u8]) -> Result<Vec<Jwk>, Error> {
+pub(crate) fn parse_jwks(body: &[u8]) -> Result<Vec<Jwk>, Error> {
     let invalid = || Error::Discovery("the provider's JWKS is not a valid JWK set".into());
     let doc: Value = serde_json::from_slice(body).map_err(|_| invalid())?;
     let keys = doc.get("keys").and_then(Value::as_array).ok_or_else(invalid)?;
