@@ -11,6 +11,9 @@ command -v pkg-config >/dev/null 2>&1 || need_packages+=(pkg-config)
 pkg-config --exists openssl 2>/dev/null || need_packages+=(libssl-dev)
 # The multi-instance tests run their own Redis servers.
 command -v redis-server >/dev/null 2>&1 || need_packages+=(redis-server)
+# The browser journeys drive Debian's Chromium through ChromeDriver.
+command -v chromium >/dev/null 2>&1 || need_packages+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need_packages+=(chromium-driver)
 if [ ${#need_packages[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         echo "==> installing ${need_packages[*]}"

@@ -6,7 +6,9 @@
 
 mod attacks;
 mod browser;
+pub mod chromium;
 mod engine;
+pub mod journeys;
 pub mod hostile;
 mod process;
 pub mod redis_scenarios;

@@ -5,6 +5,7 @@
 #![warn(missing_docs)]
 
 mod pages;
+mod places;
 mod running;
 mod settings;
 

@@ -1,7 +1,9 @@
 //! The quickstart's pages and its `/api/me` JSON, shared by both frameworks.
 
-use franceconnect_tower::{Platform, SignedInUser};
+use franceconnect_tower::{BirthDate, DatePrecision, Gender, Platform, SignedInUser};
 use serde_json::{Value, json};
+
+use crate::places::{country_name, department_name};
 
 /// The claims `/api/me` returns, as the provider sent them.
 const ME_CLAIMS: [&str; 8] = [
@@ -49,110 +51,234 @@ fn escape(text: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-fn layout(title: &str, body: &str) -> String {
+/// The style sheet: system fonts, the State's blue, contrasts of at least
+/// 4.5:1, a visible focus ring for keyboard users, one column on phones.
+/// The FranceConnect button follows the platform's public guidelines
+/// (blue button, "S'identifier avec" then the brand in bold, the "Qu'est-ce
+/// que FranceConnect ?" link below) with our own markup and CSS.
+const STYLE: &str = r#"
+*, *::before, *::after { box-sizing: border-box; }
+body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #161616; background: #fff; line-height: 1.5; }
+a { color: #000091; }
+a:focus-visible, button:focus-visible { outline: 2px solid #0a76f6; outline-offset: 2px; }
+.skip { position: absolute; left: -100vw; }
+.skip:focus { left: 1rem; top: 1rem; background: #fff; padding: .5rem; z-index: 1; }
+header { border-bottom: 1px solid #ddd; }
+.bar { max-width: 60rem; margin: 0 auto; padding: 1rem; display: flex; flex-wrap: wrap; gap: 1rem 2rem; align-items: center; justify-content: space-between; }
+.brand { font-weight: 700; line-height: 1.2; }
+.brand small { display: block; font-weight: 400; color: #3a3a3a; }
+nav ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; }
+main { max-width: 60rem; margin: 0 auto; padding: 2rem 1rem 3rem; }
+h1 { font-size: 2rem; line-height: 1.25; margin: 0 0 1rem; }
+.lead { font-size: 1.125rem; }
+.notice { border-left: 4px solid #000091; background: #f5f5fe; padding: .75rem 1rem; margin: 1.5rem 0; }
+.fc-connect { margin: 2rem 0; }
+.fc-button { display: inline-flex; align-items: center; gap: .75rem; background: #000091; color: #fff; text-decoration: none; padding: .75rem 1.25rem .75rem 1rem; border-radius: 0; min-height: 3.5rem; }
+.fc-button:hover { background: #1212ff; }
+.fc-button:focus-visible { outline: 2px solid #0a76f6; outline-offset: 3px; }
+.fc-logo { width: 2.5rem; height: 2.5rem; flex: none; }
+.fc-label { display: flex; flex-direction: column; line-height: 1.2; }
+.fc-label span:first-child { font-size: 1rem; }
+.fc-label span:last-child { font-size: 1.125rem; font-weight: 700; }
+.fc-help { margin: .5rem 0 0; font-size: .875rem; }
+.identity { display: grid; grid-template-columns: minmax(10rem, 16rem) 1fr; margin: 0 0 2rem; border-top: 1px solid #ddd; }
+.identity dt, .identity dd { margin: 0; padding: .6rem .5rem .6rem 0; border-bottom: 1px solid #ddd; }
+.identity dt { font-weight: 700; }
+.identity .hint { display: block; color: #3a3a3a; font-size: .875rem; }
+.button { display: inline-block; font: inherit; font-weight: 500; background: #000091; color: #fff; border: 0; padding: .6rem 1.25rem; cursor: pointer; text-decoration: none; }
+.button:hover { background: #1212ff; }
+.button.secondary { background: #fff; color: #000091; box-shadow: inset 0 0 0 1px #000091; }
+footer { border-top: 1px solid #ddd; color: #3a3a3a; font-size: .875rem; }
+footer p { max-width: 60rem; margin: 0 auto; padding: 1rem; }
+@media (max-width: 36rem) {
+  h1 { font-size: 1.5rem; }
+  .identity { grid-template-columns: 1fr; }
+  .identity dt { border-bottom: 0; padding-bottom: 0; }
+}
+"#;
+
+/// The FranceConnect logo, drawn in SVG (decorative: the label says it).
+const FC_LOGO: &str = r##"<svg class="fc-logo" viewBox="0 0 40 40" aria-hidden="true" focusable="false"><path fill="#fff" d="M20 2 35.6 11v18L20 38 4.4 29V11z"/><path fill="#000091" d="M20 6.5 31.7 13.2v13.6L20 33.5 8.3 26.8V13.2z"/><path fill="#e1000f" d="M20 6.5 31.7 13.2 20 20z"/><path fill="#fff" d="M15 14h9v2.6h-6.2v2.6h5.4v2.6h-5.4V27H15z"/></svg>"##;
+
+fn layout(title: &str, platform: Platform, signed_in: bool, body: &str) -> String {
+    let account = if signed_in {
+        r#"<li><a href="/profil">Mon identité</a></li><li><form method="post" action="/auth/logout"><button type="submit" class="button secondary">Se déconnecter</button></form></li>"#
+    } else {
+        r#"<li><a href="/profil">Mon espace</a></li>"#
+    };
     format!(
-        r#"<!doctype html>
+        r##"<!doctype html>
 <html lang="fr">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 46rem; margin: 3rem auto; padding: 0 1rem; color: #161616; }}
-h1 {{ color: #000091; font-size: 1.6rem; }}
-.fc-button {{ display: inline-block; background: #000091; color: #fff; padding: .8rem 1.4rem; font-weight: 700; text-decoration: none; border: 0; cursor: pointer; font-size: 1rem; }}
-.fc-button:hover, .fc-button:focus {{ background: #1212ff; }}
-table {{ border-collapse: collapse; }} th, td {{ text-align: left; padding: .3rem .8rem .3rem 0; border-bottom: 1px solid #ddd; }}
-nav a {{ margin-right: 1rem; }}
-</style>
+<title>{title} — Démarche en ligne</title>
+<style>{STYLE}</style>
 </head>
 <body>
-<nav><a href="/">Accueil</a><a href="/profil">Mon identité</a><a href="/api/me">/api/me</a></nav>
-<main>
+<a class="skip" href="#contenu">Aller au contenu</a>
+<header>
+<div class="bar">
+<div class="brand">Démarche en ligne<small>Exemple de service connecté à {platform}</small></div>
+<nav aria-label="Menu principal"><ul><li><a href="/">Accueil</a></li>{account}</ul></nav>
+</div>
+</header>
+<main id="contenu" tabindex="-1">
 {body}
 </main>
+<footer><p>Service de démonstration : les identités viennent du fournisseur configuré (le simulateur local par défaut).</p></footer>
 </body>
 </html>
-"#,
-        title = escape(title)
+"##,
+        title = escape(title),
+        platform = escape(platform.display_name()),
     )
 }
 
-fn logout_form() -> &'static str {
-    r#"<form method="post" action="/auth/logout"><button type="submit" class="fc-button">Se déconnecter</button></form>"#
+/// The FranceConnect button and its help link.
+fn fc_button(platform: Platform, href: &str) -> String {
+    let name = escape(platform.display_name());
+    format!(
+        r#"<div class="fc-connect">
+<a class="fc-button" href="{href}" aria-label="S'identifier avec {name}">{FC_LOGO}<span class="fc-label"><span>S'identifier avec</span><span>{name}</span></span></a>
+<p class="fc-help"><a href="https://franceconnect.gouv.fr/" target="_blank" rel="noopener" title="Qu'est-ce que {name} ? (nouvelle fenêtre)">Qu'est-ce que {name} ?</a></p>
+</div>"#,
+        href = escape(href),
+    )
 }
 
-/// The home page: the FranceConnect button, or a greeting and the logout
-/// button.
+/// The home page: the FranceConnect button, or a greeting.
 pub fn home_page(user: Option<&SignedInUser>, platform: Platform) -> String {
-    let name = platform.display_name();
+    let name = escape(platform.display_name());
     let body = match user {
         Some(u) => format!(
-            r#"<h1>Bonjour {}</h1>
-<p>Vous êtes connecté avec {name} (niveau <strong>{}</strong>).</p>
-<p><a href="/profil">Voir mon identité</a></p>
-{}"#,
-            escape(u.claims.given_name.as_deref().unwrap_or("")),
-            u.acr,
-            logout_form()
+            r#"<h1>Bonjour {given}</h1>
+<p class="lead">Vous êtes connecté avec {name}, au niveau <strong>{level}</strong>.</p>
+<p><a class="button" href="/profil">Voir mon identité</a></p>"#,
+            given = escape(u.claims.given_name.as_deref().unwrap_or("")),
+            level = escape(&level_label(u.acr.as_str())),
         ),
         None => format!(
-            r#"<h1>Démarche en ligne</h1>
-<p>Identifiez-vous pour accéder à votre espace.</p>
-<p><a class="fc-button" href="/auth/login?return_to=%2Fprofil">S'identifier avec {name}</a></p>
-<p><a href="https://franceconnect.gouv.fr/" rel="noopener">Qu'est-ce que {name} ?</a></p>"#
+            r#"<h1>Accédez à votre espace</h1>
+<p class="lead">Identifiez-vous avec un compte que vous possédez déjà (impots.gouv.fr, ameli.fr, l'Identité Numérique La Poste…) : vous n'avez pas à créer de compte ici.</p>
+{button}
+<div class="notice"><p>En vous identifiant, vous autorisez ce service à recevoir votre identité (nom, prénoms, date et lieu de naissance, sexe) et votre adresse électronique.</p></div>"#,
+            button = fc_button(platform, "/auth/login?return_to=%2Fprofil"),
         ),
     };
-    layout("Accueil", &body)
+    layout("Accueil", platform, user.is_some(), &body)
 }
 
-/// The protected page: the signed-in user's identity.
+/// A human label for an eIDAS level.
+fn level_label(acr: &str) -> String {
+    match acr {
+        "eidas1" => "faible (eidas1)".into(),
+        "eidas2" => "substantiel (eidas2)".into(),
+        "eidas3" => "élevé (eidas3)".into(),
+        other => other.into(),
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+/// A birth date in words, saying when part of it is presumed.
+fn birth_date_text(date: &BirthDate) -> (String, Option<&'static str>) {
+    let month = date.month().and_then(|m| MONTHS.get(usize::from(m).wrapping_sub(1)));
+    match (date.precision(), date.day(), month) {
+        (DatePrecision::Day, Some(day), Some(month)) => {
+            let day = if day == 1 { "1er".to_owned() } else { day.to_string() };
+            let hint = date
+                .may_be_presumed()
+                .then_some("Le jour ou le mois peut être présumé : l'état civil ne les connaît peut-être pas.");
+            (format!("{day} {month} {}", date.year()), hint)
+        }
+        (DatePrecision::Month, _, Some(month)) => (
+            format!("{month} {}", date.year()),
+            Some("Date présumée : le jour de naissance est inconnu."),
+        ),
+        _ => (
+            date.year().to_string(),
+            Some("Date présumée : le jour et le mois de naissance sont inconnus."),
+        ),
+    }
+}
+
+/// The protected page: every field of the pivot identity with a human
+/// label, then the e-mail and the login's details.
 pub fn profile_page(user: &SignedInUser) -> String {
+    let c = &user.claims;
     let mut rows = String::new();
-    let mut row = |label: &str, value: String| {
-        rows.push_str(&format!(
-            "<tr><th>{}</th><td>{}</td></tr>\n",
-            escape(label),
-            escape(&value)
-        ));
+    let mut row = |label: &str, value: &str, hint: Option<&str>| {
+        let hint = hint.map(|h| format!(r#"<span class="hint">{}</span>"#, escape(h))).unwrap_or_default();
+        rows.push_str(&format!("<dt>{}</dt><dd>{}{hint}</dd>\n", escape(label), escape(value)));
     };
-    let text = |v: Option<&Value>| match v {
-        Some(Value::String(s)) if s.is_empty() => "(vide)".to_owned(),
-        Some(Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
-        None => "(non transmis)".to_owned(),
+    let missing = "non transmis";
+    let given = c.given_name.as_deref().map(|g| if g.is_empty() { "(sans prénom)" } else { g });
+    row("Prénoms", given.unwrap_or(missing), None);
+    row("Nom de naissance", c.family_name.as_deref().unwrap_or(missing), None);
+    if let Some(usage) = &c.preferred_username {
+        row("Nom d'usage", usage, None);
+    }
+    match &c.birthdate {
+        Some(date) => {
+            let (text, hint) = birth_date_text(date);
+            row("Date de naissance", &text, hint);
+        }
+        None => row("Date de naissance", missing, None),
+    }
+    let gender = match c.gender {
+        Some(Gender::Female) => "Féminin",
+        Some(Gender::Male) => "Masculin",
+        _ => missing,
     };
-    for (label, claim) in [
-        ("Prénoms", "given_name"),
-        ("Nom de naissance", "family_name"),
-        ("Nom d'usage", "preferred_username"),
-        ("Date de naissance", "birthdate"),
-        ("Sexe", "gender"),
-        ("Commune de naissance (code INSEE)", "birthplace"),
-        ("Pays de naissance (code INSEE)", "birthcountry"),
-        ("Courriel", "email"),
-    ] {
-        row(label, text(user.raw_claims.get(claim)));
+    row("Sexe", gender, None);
+    match &c.birthplace {
+        Some(Some(commune)) => {
+            let hint = department_name(commune.department())
+                .map(|d| format!("Code INSEE de la commune, département : {d} ({})", commune.department()));
+            row("Lieu de naissance", commune.as_str(), Some(hint.as_deref().unwrap_or("Code INSEE de la commune")));
+        }
+        Some(None) => row("Lieu de naissance", "né·e hors de France", Some("Pas de commune française")),
+        None => row("Lieu de naissance", missing, None),
     }
-    if user.claims.birthdate.as_ref().is_some_and(|d| d.may_be_presumed()) {
-        row(
-            "Remarque",
-            "la date de naissance peut être présumée (jour ou mois inconnu)".into(),
-        );
+    match &c.birthcountry {
+        Some(country) => {
+            let hint = country_name(country.as_str()).map(|n| format!("Code INSEE du pays : {n}"));
+            row("Pays de naissance", country.as_str(), Some(hint.as_deref().unwrap_or("Code INSEE du pays")));
+        }
+        None => row("Pays de naissance", missing, None),
     }
-    row("Niveau eIDAS", user.acr.to_string());
+    row("Adresse électronique", c.email.as_deref().unwrap_or(missing), None);
+    row("Niveau de sécurité", &level_label(user.acr.as_str()), None);
     if let Some(amr) = &user.amr {
-        row(
-            "Méthodes d'authentification",
-            amr.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(", "),
-        );
+        let methods = amr.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(", ");
+        row("Méthodes d'authentification", &methods, None);
     }
-    row("Identifiant (sub)", user.sub.clone());
+    row("Identifiant (sub)", &user.sub, Some("Propre à ce service : un autre service ne reçoit pas le même."));
     layout(
         "Mon identité",
+        user.platform,
+        true,
         &format!(
-            "<h1>Mon identité</h1>\n<table>\n{rows}</table>\n<p>{}</p>",
-            logout_form()
+            r#"<h1>Mon identité</h1>
+<p class="lead">Voici ce que {name} a transmis à ce service.</p>
+<dl class="identity">
+{rows}</dl>
+<p><a href="/niveau-eleve">Accéder à l'espace à haut niveau de sécurité</a></p>"#,
+            name = escape(user.platform.display_name()),
         ),
     )
 }
@@ -161,9 +287,12 @@ pub fn profile_page(user: &SignedInUser) -> String {
 pub fn step_up_page(user: &SignedInUser) -> String {
     layout(
         "Espace à haut niveau de sécurité",
+        user.platform,
+        true,
         &format!(
-            "<h1>Espace à haut niveau de sécurité</h1><p>Vous y accédez avec le niveau <strong>{}</strong>.</p>",
-            user.acr
+            "<h1>Espace à haut niveau de sécurité</h1>\n<p class=\"lead\">Vous y accédez avec le niveau <strong>{}</strong> ({}).</p>",
+            escape(user.acr.as_str()),
+            escape(&level_label(user.acr.as_str())),
         ),
     )
 }

@@ -17,9 +17,10 @@ pub(crate) fn escape(text: &str) -> String {
     out
 }
 
-/// An error page: a title, an explanation, and optionally a link to try
-/// again (a relative URL).
-pub(crate) fn error_page(title: &str, message: &str, retry_href: Option<&str>) -> String {
+/// An error page: what happened (`title`), what to do (`message`),
+/// optionally a link to try again (a relative URL), and the error's code
+/// for the user to quote to the service's support.
+pub(crate) fn error_page(title: &str, message: &str, retry_href: Option<&str>, code: &str) -> String {
     let retry = match retry_href {
         Some(href) => format!(
             r#"<p><a class="button" href="{}">Réessayer la connexion</a></p>"#,
@@ -38,7 +39,9 @@ pub(crate) fn error_page(title: &str, message: &str, retry_href: Option<&str>) -
 body {{ font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto; padding: 0 1rem; color: #161616; }}
 h1 {{ font-size: 1.5rem; color: #000091; }}
 .button {{ display: inline-block; background: #000091; color: #fff; padding: .6rem 1.2rem; text-decoration: none; }}
-.button:focus, .button:hover {{ background: #1212ff; }}
+.button:hover {{ background: #1212ff; }}
+a:focus-visible {{ outline: 2px solid #0a76f6; outline-offset: 2px; }}
+.code {{ color: #3a3a3a; font-size: .875rem; margin-top: 2rem; }}
 </style>
 </head>
 <body>
@@ -47,12 +50,14 @@ h1 {{ font-size: 1.5rem; color: #000091; }}
 <p>{message}</p>
 {retry}
 <p><a href="/">Retour à l'accueil</a></p>
+<p class="code">Si le problème persiste, indiquez au support du service la référence <code>{code}</code>.</p>
 </main>
 </body>
 </html>
 "#,
         title = escape(title),
         message = escape(message),
+        code = escape(code),
     )
 }
 
@@ -62,10 +67,16 @@ mod tests {
 
     #[test]
     fn pages_escape_what_they_show() {
-        let page = error_page("<t>", "a \"b\" & c", Some("/auth/login?return_to=/x\"><script>"));
+        let page = error_page(
+            "<t>",
+            "a \"b\" & c",
+            Some("/auth/login?return_to=/x\"><script>"),
+            "<code>",
+        );
         assert!(page.contains("&lt;t&gt;"));
         assert!(page.contains("a &quot;b&quot; &amp; c"));
-        assert!(!page.contains("<script>"));
+        assert!(!page.contains("<script>") && !page.contains("<code>\""));
+        assert!(page.contains("&lt;code&gt;"));
         assert!(page.contains(r#"lang="fr""#));
     }
 }

@@ -128,7 +128,7 @@ pub(crate) fn error_response(error: &Error, headers: &HeaderMap, retry_href: Opt
     } else {
         "La connexion a échoué"
     };
-    html_response(status, error_page(title, error.user_message_fr(), retry_href))
+    html_response(status, error_page(title, error.user_message_fr(), retry_href, error.code()))
 }
 
 /// A request the routes refuse outright (bad parameter, cross-site post).
@@ -136,7 +136,7 @@ pub(crate) fn refusal(status: StatusCode, code: &str, message: &str, headers: &H
     if wants_json(headers) {
         json_response(status, json!({ "error": code, "message": message }))
     } else {
-        html_response(status, error_page("Demande refusée", message, None))
+        html_response(status, error_page("Demande refusée", message, None, code))
     }
 }
 
@@ -151,7 +151,7 @@ pub fn session_unavailable_response(headers: &HeaderMap) -> Response<String> {
     } else {
         html_response(
             StatusCode::SERVICE_UNAVAILABLE,
-            error_page("Service indisponible", message, None),
+            error_page("Service indisponible", message, None, "session_unavailable"),
         )
     }
 }
