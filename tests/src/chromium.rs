@@ -97,7 +97,10 @@ impl Chromium {
 
     /// Opens a URL.
     pub async fn goto(&self, url: &str) {
-        self.client.goto(url).await.unwrap_or_else(|e| panic!("open {url}: {e}"));
+        self.client
+            .goto(url)
+            .await
+            .unwrap_or_else(|e| panic!("open {url}: {e}"));
     }
 
     /// Clicks the element `css` selects (waiting for it to appear).

@@ -21,7 +21,9 @@ fn screenshots(adapter: &str, journey: &str) -> PathBuf {
 async fn sign_in_at_provider(browser: &mut Chromium, identity: &str, acr: Option<&str>) {
     let page = browser.wait_for_path("/api/v2/authorize").await;
     assert!(page.contains("Choisissez une identité de test"), "{page}");
-    browser.click(&format!("input[name=identity][value=\"{identity}\"]")).await;
+    browser
+        .click(&format!("input[name=identity][value=\"{identity}\"]"))
+        .await;
     if let Some(level) = acr {
         let select = browser
             .client
@@ -73,7 +75,10 @@ pub async fn sign_in_reload_and_sign_out(starter: &impl Starter, adapter: &str) 
 
     browser.goto(&format!("{}/profil", app.base)).await;
     let page = browser.wait_for_path("/api/v2/authorize").await;
-    assert!(page.contains("Choisissez une identité de test"), "sent to the login: {page}");
+    assert!(
+        page.contains("Choisissez une identité de test"),
+        "sent to the login: {page}"
+    );
     browser.screenshot("protected-page-asks-to-sign-in").await;
     browser.close().await;
 }
@@ -116,7 +121,10 @@ pub async fn step_up_from_eidas2_to_eidas3(starter: &impl Starter, adapter: &str
 
     browser.click("a[href='/niveau-eleve']").await;
     let page = browser.wait_for_path("/api/v2/authorize").await;
-    assert!(page.contains("<strong>eidas3</strong>"), "the provider is asked for eidas3: {page}");
+    assert!(
+        page.contains("<strong>eidas3</strong>"),
+        "the provider is asked for eidas3: {page}"
+    );
     sign_in_at_provider(&mut browser, "default", Some("eidas3")).await;
     browser.wait_for_path("/niveau-eleve").await;
     let text = browser.text().await;

@@ -222,11 +222,16 @@ pub fn profile_page(user: &SignedInUser) -> String {
     let c = &user.claims;
     let mut rows = String::new();
     let mut row = |label: &str, value: &str, hint: Option<&str>| {
-        let hint = hint.map(|h| format!(r#"<span class="hint">{}</span>"#, escape(h))).unwrap_or_default();
+        let hint = hint
+            .map(|h| format!(r#"<span class="hint">{}</span>"#, escape(h)))
+            .unwrap_or_default();
         rows.push_str(&format!("<dt>{}</dt><dd>{}{hint}</dd>\n", escape(label), escape(value)));
     };
     let missing = "non transmis";
-    let given = c.given_name.as_deref().map(|g| if g.is_empty() { "(sans prénom)" } else { g });
+    let given = c
+        .given_name
+        .as_deref()
+        .map(|g| if g.is_empty() { "(sans prénom)" } else { g });
     row("Prénoms", given.unwrap_or(missing), None);
     row("Nom de naissance", c.family_name.as_deref().unwrap_or(missing), None);
     if let Some(usage) = &c.preferred_username {
@@ -249,15 +254,27 @@ pub fn profile_page(user: &SignedInUser) -> String {
         Some(Some(commune)) => {
             let hint = department_name(commune.department())
                 .map(|d| format!("Code INSEE de la commune, département : {d} ({})", commune.department()));
-            row("Lieu de naissance", commune.as_str(), Some(hint.as_deref().unwrap_or("Code INSEE de la commune")));
+            row(
+                "Lieu de naissance",
+                commune.as_str(),
+                Some(hint.as_deref().unwrap_or("Code INSEE de la commune")),
+            );
         }
-        Some(None) => row("Lieu de naissance", "né·e hors de France", Some("Pas de commune française")),
+        Some(None) => row(
+            "Lieu de naissance",
+            "né·e hors de France",
+            Some("Pas de commune française"),
+        ),
         None => row("Lieu de naissance", missing, None),
     }
     match &c.birthcountry {
         Some(country) => {
             let hint = country_name(country.as_str()).map(|n| format!("Code INSEE du pays : {n}"));
-            row("Pays de naissance", country.as_str(), Some(hint.as_deref().unwrap_or("Code INSEE du pays")));
+            row(
+                "Pays de naissance",
+                country.as_str(),
+                Some(hint.as_deref().unwrap_or("Code INSEE du pays")),
+            );
         }
         None => row("Pays de naissance", missing, None),
     }
@@ -267,7 +284,11 @@ pub fn profile_page(user: &SignedInUser) -> String {
         let methods = amr.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(", ");
         row("Méthodes d'authentification", &methods, None);
     }
-    row("Identifiant (sub)", &user.sub, Some("Propre à ce service : un autre service ne reçoit pas le même."));
+    row(
+        "Identifiant (sub)",
+        &user.sub,
+        Some("Propre à ce service : un autre service ne reçoit pas le même."),
+    );
     layout(
         "Mon identité",
         user.platform,

@@ -145,7 +145,11 @@ mod tests {
         }
         assert_eq!(department_name("2A"), Some("Corse-du-Sud"));
         assert_eq!(department_name("974"), Some("La Réunion"));
-        assert_eq!(department_name("20"), None, "Corsica has had two départements since 1976");
+        assert_eq!(
+            department_name("20"),
+            None,
+            "Corsica has had two départements since 1976"
+        );
         assert_eq!(country_name("99100"), Some("France"));
         assert_eq!(country_name("99999"), None);
     }

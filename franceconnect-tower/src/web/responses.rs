@@ -128,7 +128,10 @@ pub(crate) fn error_response(error: &Error, headers: &HeaderMap, retry_href: Opt
     } else {
         "La connexion a échoué"
     };
-    html_response(status, error_page(title, error.user_message_fr(), retry_href, error.code()))
+    html_response(
+        status,
+        error_page(title, error.user_message_fr(), retry_href, error.code()),
+    )
 }
 
 /// A request the routes refuse outright (bad parameter, cross-site post).
