@@ -126,7 +126,10 @@ fn id_token_claims_map(map: &Map<String, Value>) {
 pub fn callback_query(data: &[u8]) {
     let Ok(query) = std::str::from_utf8(data) else { return };
     let params = CallbackParams::from_query(query);
-    for value in [&params.code, &params.state, &params.iss, &params.error].into_iter().flatten() {
+    for value in [&params.code, &params.state, &params.iss, &params.error]
+        .into_iter()
+        .flatten()
+    {
         let _ = ReturnTo::parse(value);
     }
     let _ = ReturnTo::parse(query);
