@@ -7,7 +7,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use josekit::jwe::{JweEncrypter, JweHeader};
 use josekit::jwk::Jwk;
 use josekit::jwk::alg::ec::EcCurve;
-use josekit::jws::{JwsHeader, JwsSigner};
+use josekit::jws::JwsHeader;
 use serde_json::{Map, Value};
 
 use crate::config::{EncryptionAlg, Platform, SigningAlg};
@@ -140,10 +140,7 @@ fn foreign_key(alg: SigningAlg) -> Result<Jwk, josekit::JoseError> {
 /// Signs with `key` under `kid`, optionally embedding the public key in the
 /// header.
 fn sign_with(payload: &[u8], alg: SigningAlg, key: &Jwk, kid: &str, embed: bool) -> Result<String, josekit::JoseError> {
-    let signer: Box<dyn JwsSigner> = match alg {
-        SigningAlg::ES256 => Box::new(josekit::jws::ES256.signer_from_jwk(key)?),
-        SigningAlg::RS256 => Box::new(josekit::jws::RS256.signer_from_jwk(key)?),
-    };
+    let signer = tokens::signer(alg, key)?;
     let mut header = JwsHeader::new();
     header.set_key_id(kid);
     if embed {

@@ -40,16 +40,21 @@ pub(crate) fn pairwise_sub(client_id: &str, identity_id: &str) -> String {
 /// Signs `claims` as a compact JWS. Its header has exactly `alg` and `kid`,
 /// as the platform's (no `typ`).
 pub(crate) fn sign(claims: &Map<String, Value>, alg: SigningAlg, key: &Jwk) -> Result<String, josekit::JoseError> {
-    let signer: Box<dyn JwsSigner> = match alg {
-        SigningAlg::ES256 => Box::new(josekit::jws::ES256.signer_from_jwk(key)?),
-        SigningAlg::RS256 => Box::new(josekit::jws::RS256.signer_from_jwk(key)?),
-    };
+    let signer = signer(alg, key)?;
     let mut header = JwsHeader::new();
     if let Some(kid) = key.key_id() {
         header.set_key_id(kid);
     }
     let payload = serde_json::to_vec(claims).expect("a JSON map serialises");
     josekit::jws::serialize_compact(&payload, &header, &*signer)
+}
+
+/// A josekit signer for `alg` with `key`.
+pub(crate) fn signer(alg: SigningAlg, key: &Jwk) -> Result<Box<dyn JwsSigner>, josekit::JoseError> {
+    Ok(match alg {
+        SigningAlg::ES256 => Box::new(josekit::jws::ES256.signer_from_jwk(key)?),
+        SigningAlg::RS256 => Box::new(josekit::jws::RS256.signer_from_jwk(key)?),
+    })
 }
 
 /// An unsigned JWT (`alg` `none`), for the corresponding tamper scenario.

@@ -1,6 +1,6 @@
 //! Writes the seed corpus of each fuzz target under `fuzz/corpus/<target>/`
 //! (run from the workspace root:
-//! `cargo run -p franceconnect-tower --features fuzzing --example fuzz_seeds`). The
+//! `cargo run -p franceconnect-tower --features internals --example fuzz_seeds`). The
 //! seeds carry fresh keys and times, so they are made, not committed.
 #![forbid(unsafe_code)]
 

@@ -103,6 +103,24 @@ impl FranceConnect {
     }
 }
 
+#[cfg(feature = "internals")]
+impl FranceConnect {
+    /// The provider keys that fit an ES256 token naming `kid`, from the
+    /// JWKS cache (fetching it when cold, refetching once per cooldown for
+    /// an unknown kid). For the JWKS cache benchmarks only (feature
+    /// `internals`); not a public API.
+    #[doc(hidden)]
+    pub async fn provider_keys_for(&self, kid: Option<&str>) -> Result<usize, Error> {
+        let metadata = self.discover().await?;
+        let keys = self
+            .inner
+            .jwks
+            .keys_for(&metadata.jwks_uri, kid, crate::algorithms::SigningAlg::Es256)
+            .await?;
+        Ok(keys.len())
+    }
+}
+
 impl std::fmt::Debug for FranceConnect {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("FranceConnect")

@@ -2,7 +2,7 @@
 //! test suite): each takes arbitrary bytes, feeds them to one of the
 //! parsers that read what the network sends, and must return without
 //! panicking, whatever the input. Not part of the public API: compiled only
-//! with the `fuzzing` feature (and in this crate's tests).
+//! with the `internals` feature (and in this crate's tests).
 
 use std::sync::OnceLock;
 

@@ -35,7 +35,7 @@ mod discovery;
 mod eidas;
 mod error;
 mod exchange;
-#[cfg(any(test, feature = "fuzzing"))]
+#[cfg(any(test, feature = "internals"))]
 #[doc(hidden)]
 pub mod fuzzing;
 mod http_client;

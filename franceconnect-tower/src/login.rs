@@ -8,9 +8,10 @@ use url::Url;
 
 use crate::client::FranceConnect;
 use crate::config::Prompt;
+use crate::discovery::ProviderMetadata;
 use crate::eidas::Eidas;
 use crate::error::{ConfigError, Error, ProviderError, ProviderErrorCode, StateError, sanitize};
-use crate::token_claims::{age, check_id_token, check_userinfo, now};
+use crate::token_claims::{IdTokenFacts, age, check_id_token, check_userinfo, now};
 use crate::user::{SignedInUser, UserClaims};
 use crate::values::{Nonce, ReturnTo, State};
 
@@ -171,11 +172,40 @@ impl FranceConnect {
             .ok_or(StateError::MissingCode)?;
 
         let tokens = self.exchange_code(&metadata, code).await?;
-        let (id_jws, id_claims) = self.open_token(&metadata, tokens.id_token.secret()).await?;
-        let facts = check_id_token(config, &metadata.issuer, &id_claims, &pending.nonce, pending.eidas)?;
-
+        // The ID token is checked before the access token is used at all.
+        let id_token = self
+            .check_id_token(&metadata, tokens.id_token.secret(), pending)
+            .await?;
         let userinfo = self.fetch_userinfo(&metadata, &tokens.access_token).await?;
-        let (_, mut info) = self.open_token(&metadata, &userinfo).await?;
+        self.signed_in_user(&metadata, id_token, &userinfo, tokens.scope).await
+    }
+
+    /// Opens the ID token (decrypting it on FranceConnect+) and checks its
+    /// claims against the pending login.
+    async fn check_id_token(
+        &self,
+        metadata: &ProviderMetadata,
+        id_token: &str,
+        pending: &PendingLogin,
+    ) -> Result<CheckedIdToken, Error> {
+        let config = &self.inner.config;
+        let (jws, claims) = self.open_token(metadata, id_token).await?;
+        let facts = check_id_token(config, &metadata.issuer, &claims, &pending.nonce, pending.eidas)?;
+        Ok(CheckedIdToken { jws, facts })
+    }
+
+    /// Opens the userinfo response, checks it against the ID token and
+    /// builds the signed-in user.
+    async fn signed_in_user(
+        &self,
+        metadata: &ProviderMetadata,
+        id_token: CheckedIdToken,
+        userinfo: &str,
+        scope: String,
+    ) -> Result<SignedInUser, Error> {
+        let config = &self.inner.config;
+        let CheckedIdToken { jws, facts } = id_token;
+        let (_, mut info) = self.open_token(metadata, userinfo).await?;
         check_userinfo(config, &metadata.issuer, &info, &facts.sub)?;
         let claims = UserClaims::from_userinfo(&info)?;
         for protocol_claim in ["iss", "aud", "iat", "exp", "nbf", "jti"] {
@@ -187,11 +217,37 @@ impl FranceConnect {
             amr: facts.amr,
             auth_time: facts.auth_time,
             platform: config.platform,
-            scope: tokens.scope,
+            scope,
             claims,
             raw_claims: info,
             signed_in_at: now(),
-            id_token_hint: crate::values::IdTokenHint::new(id_jws),
+            id_token_hint: crate::values::IdTokenHint::new(jws),
         })
     }
+
+    /// The checks of a callback's tokens, as they arrive from the token and
+    /// userinfo endpoints, to the typed user: what [`complete_login`] does
+    /// after the code exchange and the userinfo request. For benchmarks and
+    /// fuzzing only (feature `internals`); not a public API.
+    ///
+    /// [`complete_login`]: FranceConnect::complete_login
+    #[cfg(feature = "internals")]
+    #[doc(hidden)]
+    pub async fn validate_tokens(
+        &self,
+        id_token: &str,
+        userinfo: &str,
+        pending: &PendingLogin,
+    ) -> Result<SignedInUser, Error> {
+        let metadata = self.discover().await?;
+        let checked = self.check_id_token(&metadata, id_token, pending).await?;
+        self.signed_in_user(&metadata, checked, userinfo, String::new()).await
+    }
+}
+
+/// An ID token that passed its checks, and what it says.
+struct CheckedIdToken {
+    /// The signed token, kept for `id_token_hint` at logout.
+    jws: String,
+    facts: IdTokenFacts,
 }

@@ -46,6 +46,21 @@ impl ProviderJwks {
         let header = jose::Header::parse(token, 3, max_len)?;
         let alg = header.signing_alg(allowed)?;
         let kid = header.kid();
+        let keys = self.keys_for(jwks_uri, kid, alg).await?;
+        let mut last = JoseError::BadSignature;
+        for key in keys.iter().take(MAX_CANDIDATES) {
+            match jose::verify_with_key(token, alg, key, kid.is_some()) {
+                Ok(payload) => return Ok(payload),
+                Err(e) => last = e,
+            }
+        }
+        Err(last.into())
+    }
+
+    /// The cached provider keys that may have signed a token naming `kid`
+    /// with `alg`: refetches the JWKS once per cooldown for an unknown kid,
+    /// and fails with [`JoseError::UnknownKey`] when none fits.
+    pub(crate) async fn keys_for(&self, jwks_uri: &Url, kid: Option<&str>, alg: SigningAlg) -> Result<Vec<Jwk>, Error> {
         let logged_kid = kid.map(|k| crate::error::sanitize(k, 64));
         let mut keys = candidates(&self.document.get(jwks_uri).await?, kid, alg);
         if keys.is_empty() {
@@ -64,14 +79,7 @@ impl ProviderJwks {
             tracing::warn!(kid = logged_kid, "no provider key matches the token");
             return Err(JoseError::UnknownKey.into());
         }
-        let mut last = JoseError::BadSignature;
-        for key in keys.iter().take(MAX_CANDIDATES) {
-            match jose::verify_with_key(token, alg, key, kid.is_some()) {
-                Ok(payload) => return Ok(payload),
-                Err(e) => last = e,
-            }
-        }
-        Err(last.into())
+        Ok(keys)
     }
 
     /// True at most once per cooldown.

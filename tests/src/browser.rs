@@ -77,6 +77,12 @@ impl Browser {
         }
     }
 
+    /// True when the app answers `GET path_or_url` at all (a readiness
+    /// probe: any status counts, a refused connection does not).
+    pub async fn try_get(&self, path_or_url: &str) -> bool {
+        self.client.get(self.url(path_or_url)).send().await.is_ok()
+    }
+
     /// An absolute URL for a path of the app, or the URL itself.
     pub fn url(&self, path_or_url: &str) -> Url {
         self.base.join(path_or_url).unwrap()

@@ -1,0 +1,184 @@
+//! What a callback costs in CPU once the tokens have arrived: the ID token
+//! and the userinfo response, as the token and userinfo endpoints return
+//! them, checked and turned into the typed user (`validate_tokens`: JWE
+//! decryption on FranceConnect+, JWS verification with the cached provider
+//! keys, every claim check, the typed claims). Beside it, the floor: the
+//! bare josekit decryption and verification of the same two tokens, keys
+//! parsed from their JWK for each call (as our path does) and, stricter,
+//! parsed once.
+//!
+//! `cargo bench -p franceconnect-tower --features internals --bench callback`
+
+mod support;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use franceconnect_tower::{Eidas, FranceConnect, Nonce, PendingLogin, Platform, ServiceKeys, State};
+use josekit::jwe::{JweDecrypter, JweHeader};
+use josekit::jwk::Jwk;
+use josekit::jwk::alg::ec::EcCurve;
+use josekit::jws::JwsVerifier;
+use serde_json::{Value, json};
+use support::{CLIENT_ID, Provider, now, provider_key, sign};
+
+/// One benchmarked configuration: the engine, the pending login, the two
+/// tokens, and the keys the floor needs.
+struct Case {
+    fc: FranceConnect,
+    pending: PendingLogin,
+    id_token: String,
+    userinfo: String,
+    provider_public: Jwk,
+    service_private: Option<(Jwk, &'static str)>,
+}
+
+fn encrypt(jws: &str, public: &Jwk, alg: &str) -> String {
+    let mut h = JweHeader::new();
+    h.set_content_encryption("A256GCM");
+    h.set_content_type("JWT");
+    h.set_key_id(public.key_id().unwrap());
+    match alg {
+        "ECDH-ES" => josekit::jwe::serialize_compact(
+            jws.as_bytes(),
+            &h,
+            &josekit::jwe::ECDH_ES.encrypter_from_jwk(public).unwrap(),
+        ),
+        _ => josekit::jwe::serialize_compact(
+            jws.as_bytes(),
+            &h,
+            &josekit::jwe::RSA_OAEP.encrypter_from_jwk(public).unwrap(),
+        ),
+    }
+    .unwrap()
+}
+
+/// The service key for `alg`: EC P-256, or RSA 2048.
+fn service_key(alg: &str) -> Jwk {
+    let mut key = match alg {
+        "ECDH-ES" => Jwk::generate_ec_key(EcCurve::P256).unwrap(),
+        _ => Jwk::generate_rsa_key(2048).unwrap(),
+    };
+    key.set_key_id(format!("bench-{alg}"));
+    key.set_algorithm(alg);
+    key.set_key_use("enc");
+    key
+}
+
+async fn case(encryption: Option<&'static str>) -> Case {
+    let (provider_key, provider_public) = provider_key("bench:ES256");
+    let provider = Provider::start(&provider_public).await;
+    let issuer = provider.issuer.clone();
+    let platform = if encryption.is_some() {
+        Platform::FranceConnectPlus
+    } else {
+        Platform::FranceConnect
+    };
+    let eidas = if encryption.is_some() {
+        Eidas::Eidas2
+    } else {
+        Eidas::Eidas1
+    };
+    let service = encryption.map(|alg| (service_key(alg), alg));
+    let keys = service.as_ref().map(|(key, _)| {
+        let jwks = json!({ "keys": [Value::Object(key.as_ref().clone())] }).to_string();
+        ServiceKeys::from_jwks_json(&jwks).unwrap()
+    });
+    let fc = provider.engine(platform, keys);
+    let pending = PendingLogin {
+        state: State::random(),
+        nonce: Nonce::random(),
+        eidas,
+        return_to: None,
+        created_at: now(),
+    };
+    let t = now();
+    let sub = "4d327dd1e427daf4d50296ab71d6f3fc82ccc40742943521d42cb2bae4df41afv1";
+    let id_claims = json!({
+        "iss": issuer, "aud": CLIENT_ID, "sub": sub, "iat": t, "exp": t + 3600, "auth_time": t,
+        "nonce": pending.nonce.secret(), "acr": eidas.as_str(), "amr": ["pwd"]
+    });
+    let info_claims = json!({
+        "iss": issuer, "aud": CLIENT_ID, "sub": sub, "iat": t, "exp": t + 3600,
+        "given_name": "Élise Marie", "given_name_array": ["Élise", "Marie"], "family_name": "D'ARTOIS",
+        "birthdate": "1962-08-24", "gender": "female", "birthplace": "2A004", "birthcountry": "99100",
+        "email": "elise.dartois@example.fr", "preferred_username": "MARTIN"
+    });
+    let (mut id_token, mut userinfo) = (
+        sign(&provider_key, "bench:ES256", &id_claims),
+        sign(&provider_key, "bench:ES256", &info_claims),
+    );
+    if let Some((key, alg)) = &service {
+        let public = key.to_public_key().unwrap();
+        id_token = encrypt(&id_token, &public, alg);
+        userinfo = encrypt(&userinfo, &public, alg);
+    }
+    // Warm the discovery and JWKS caches; check that the path succeeds.
+    fc.validate_tokens(&id_token, &userinfo, &pending)
+        .await
+        .expect("valid tokens");
+    Case {
+        fc,
+        pending,
+        id_token,
+        userinfo,
+        provider_public,
+        service_private: service,
+    }
+}
+
+fn decrypter(key: &Jwk, alg: &str) -> Box<dyn JweDecrypter> {
+    match alg {
+        "ECDH-ES" => Box::new(josekit::jwe::ECDH_ES.decrypter_from_jwk(key).unwrap()),
+        _ => Box::new(josekit::jwe::RSA_OAEP.decrypter_from_jwk(key).unwrap()),
+    }
+}
+
+/// The floor for one token: josekit's decryption (FC+) and verification.
+fn floor_one(token: &str, verifier: &dyn JwsVerifier, decrypter: Option<&dyn JweDecrypter>) -> Vec<u8> {
+    let jws = match decrypter {
+        Some(d) => String::from_utf8(josekit::jwe::deserialize_compact(token, d).unwrap().0).unwrap(),
+        None => token.to_owned(),
+    };
+    josekit::jws::deserialize_compact(&jws, verifier).unwrap().0
+}
+
+fn callback(c: &mut Criterion) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let mut group = c.benchmark_group("callback");
+    for (name, encryption) in [
+        ("fc_es256", None),
+        ("fcplus_ecdh_es", Some("ECDH-ES")),
+        ("fcplus_rsa_oaep_2048", Some("RSA-OAEP")),
+    ] {
+        let case = rt.block_on(case(encryption));
+        group.bench_function(format!("{name}/ours"), |b| {
+            b.to_async(&rt).iter(|| async {
+                case.fc
+                    .validate_tokens(&case.id_token, &case.userinfo, &case.pending)
+                    .await
+                    .unwrap()
+            })
+        });
+        group.bench_function(format!("{name}/floor_keys_per_call"), |b| {
+            b.iter(|| {
+                for token in [&case.id_token, &case.userinfo] {
+                    let verifier = josekit::jws::ES256.verifier_from_jwk(&case.provider_public).unwrap();
+                    let decrypter = case.service_private.as_ref().map(|(k, alg)| decrypter(k, alg));
+                    floor_one(token, &verifier, decrypter.as_deref());
+                }
+            })
+        });
+        let verifier = josekit::jws::ES256.verifier_from_jwk(&case.provider_public).unwrap();
+        let decrypter = case.service_private.as_ref().map(|(k, alg)| decrypter(k, alg));
+        group.bench_function(format!("{name}/floor_keys_prepared"), |b| {
+            b.iter(|| {
+                for token in [&case.id_token, &case.userinfo] {
+                    floor_one(token, &verifier, decrypter.as_deref());
+                }
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, callback);
+criterion_main!(benches);

@@ -1,0 +1,106 @@
+//! The provider's JWKS cache: the cost of a hit, a cold start under 1,000
+//! concurrent validations (which must cause exactly one fetch), and a flood
+//! of 10,000 tokens with random unknown kids over 10 s (at most one refetch
+//! per cooldown, 30 s by default). Prints the figures; panics if a count is
+//! wrong.
+//!
+//! `cargo bench -p franceconnect-tower --features internals --bench jwks_cache`
+
+mod support;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use franceconnect_tower::Platform;
+use support::{Provider, provider_key};
+
+fn hit(c: &mut Criterion) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let fc = rt.block_on(async {
+        let (_, public) = provider_key("bench:ES256");
+        let provider = Provider::start(&public).await;
+        let fc = provider.engine(Platform::FranceConnect, None);
+        assert_eq!(fc.provider_keys_for(Some("bench:ES256")).await.unwrap(), 1);
+        fc
+    });
+    c.bench_function("jwks_cache/hit", |b| {
+        b.to_async(&rt)
+            .iter(|| async { fc.provider_keys_for(Some("bench:ES256")).await.unwrap() })
+    });
+}
+
+/// 1,000 validations at once on an engine that has fetched nothing.
+fn cold_start() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let (_, public) = provider_key("bench:ES256");
+        let provider = Provider::start(&public).await;
+        let fc = Arc::new(provider.engine(Platform::FranceConnect, None));
+        let started = Instant::now();
+        let tasks: Vec<_> = (0..1_000)
+            .map(|_| {
+                let fc = fc.clone();
+                tokio::spawn(async move { fc.provider_keys_for(Some("bench:ES256")).await.unwrap() })
+            })
+            .collect();
+        for task in tasks {
+            assert_eq!(task.await.unwrap(), 1);
+        }
+        let elapsed = started.elapsed();
+        let fetches = provider.jwks_hits();
+        println!("jwks_cache/cold_start: 1000 concurrent lookups in {elapsed:?}, {fetches} JWKS fetch(es)");
+        assert_eq!(fetches, 1, "exactly one fetch for a cold start");
+    });
+}
+
+/// 10,000 unknown kids spread over 10 s.
+fn unknown_kid_flood() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let (_, public) = provider_key("bench:ES256");
+        let provider = Provider::start(&public).await;
+        let fc = Arc::new(provider.engine(Platform::FranceConnect, None));
+        fc.provider_keys_for(Some("bench:ES256")).await.unwrap();
+        let started = Instant::now();
+        let mut tasks = Vec::with_capacity(10_000);
+        for i in 0..10_000u32 {
+            // 1,000 per second.
+            let due = Duration::from_millis(u64::from(i));
+            if let Some(wait) = due.checked_sub(started.elapsed()) {
+                tokio::time::sleep(wait).await;
+            }
+            let fc = fc.clone();
+            let kid = format!("inconnue-{:016x}", rand_kid(i));
+            tasks.push(tokio::spawn(async move { fc.provider_keys_for(Some(&kid)).await }));
+        }
+        let mut refused = 0;
+        for task in tasks {
+            refused += usize::from(task.await.unwrap().is_err());
+        }
+        let elapsed = started.elapsed();
+        let fetches = provider.jwks_hits();
+        println!(
+            "jwks_cache/unknown_kid_flood: 10000 unknown kids in {elapsed:?}, {refused} refused, {fetches} JWKS fetches (1 initial + refetches)"
+        );
+        assert_eq!(refused, 10_000);
+        let cooldowns = elapsed.as_secs() / 30 + 1;
+        assert!(fetches as u64 <= 1 + cooldowns, "at most one refetch per cooldown");
+    });
+}
+
+/// A well-mixed 64-bit value from `i` (splitmix64), for kids nobody has.
+fn rand_kid(i: u32) -> u64 {
+    let mut z = u64::from(i).wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+fn counts(_: &mut Criterion) {
+    cold_start();
+    unknown_kid_flood();
+}
+
+criterion_group!(benches, hit, counts);
+criterion_main!(benches);

@@ -1,0 +1,199 @@
+//! The load command: starts a quickstart binary (release build, embedded
+//! mock provider) as its own process, then
+//!
+//! 1. runs `--logins` full logins through the provider's page at
+//!    `--concurrency`, each followed by a logout, twice (the second round
+//!    shows whether memory grows once sessions are gone);
+//! 2. runs `--logins` logins that stay signed in, then `--me` signed-in
+//!    `GET /api/me` requests at `--concurrency`;
+//!
+//! printing throughput and p50/p99 latency of each phase, and the app's
+//! resident memory (VmRSS) when idle and after each phase.
+//!
+//! ```sh
+//! cargo build --release -p axum-quickstart -p actix-quickstart -p franceconnect-tests --bin fc-load
+//! target/release/fc-load --quickstart axum --logins 10000 --concurrency 32 --me 50000
+//! ```
+#![forbid(unsafe_code)]
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use franceconnect_tests::Browser;
+use tokio::sync::Semaphore;
+
+struct Args {
+    quickstart: String,
+    logins: usize,
+    concurrency: usize,
+    me: usize,
+}
+
+fn parse_args() -> Args {
+    let mut args = Args {
+        quickstart: "axum".into(),
+        logins: 1_000,
+        concurrency: 32,
+        me: 10_000,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let value = it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
+        match flag.as_str() {
+            "--quickstart" => args.quickstart = value,
+            "--logins" => args.logins = value.parse().expect("--logins N"),
+            "--concurrency" => args.concurrency = value.parse().expect("--concurrency N"),
+            "--me" => args.me = value.parse().expect("--me N"),
+            other => panic!("unknown option {other} (--quickstart axum|actix, --logins, --concurrency, --me)"),
+        }
+    }
+    assert!(
+        matches!(args.quickstart.as_str(), "axum" | "actix"),
+        "--quickstart axum|actix"
+    );
+    args
+}
+
+/// The quickstart process, killed on drop.
+struct App {
+    child: Child,
+    base: String,
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl App {
+    async fn start(name: &str) -> Self {
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let exe = std::env::current_exe()
+            .unwrap()
+            .with_file_name(format!("{name}-quickstart"));
+        let child = Command::new(&exe)
+            .env("BIND", format!("127.0.0.1:{port}"))
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{} starts (build it with --release first): {e}", exe.display()));
+        let base = format!("http://localhost:{port}");
+        let probe = Browser::new(&base);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !probe.try_get("/").await {
+            assert!(Instant::now() < deadline, "the quickstart did not start");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Self { child, base }
+    }
+
+    /// Resident memory of the app process, in KiB.
+    fn rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or(0)
+    }
+}
+
+/// Latency percentiles and throughput of a phase.
+fn report(phase: &str, mut latencies: Vec<Duration>, elapsed: Duration) {
+    latencies.sort();
+    let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
+    println!(
+        "{phase}: {} in {:.2} s = {:.0}/s; p50 {:.2} ms, p99 {:.2} ms",
+        latencies.len(),
+        elapsed.as_secs_f64(),
+        latencies.len() as f64 / elapsed.as_secs_f64(),
+        pct(0.50).as_secs_f64() * 1e3,
+        pct(0.99).as_secs_f64() * 1e3,
+    );
+}
+
+/// `count` logins at `concurrency`; each browser logs out afterwards unless
+/// `keep` says how many stay signed in (returned).
+async fn logins(base: &str, count: usize, concurrency: usize, keep: bool) -> (Vec<Duration>, Duration, Vec<Browser>) {
+    let permits = Arc::new(Semaphore::new(concurrency));
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..count)
+        .map(|_| {
+            let permits = permits.clone();
+            let base = base.to_owned();
+            tokio::spawn(async move {
+                let _permit = permits.acquire_owned().await.unwrap();
+                let b = Browser::new(&base);
+                let t = Instant::now();
+                let back = b.login_through_page("/auth/login", Some("default"), "eidas1").await;
+                let latency = t.elapsed();
+                assert_eq!(back.status.as_u16(), 303, "login: {}", back.body);
+                if !keep {
+                    let out = b.post_form("/auth/logout", &[], &b.origin()).await;
+                    assert_eq!(out.status.as_u16(), 303, "logout");
+                }
+                (latency, b)
+            })
+        })
+        .collect();
+    let mut latencies = Vec::with_capacity(count);
+    let mut browsers = Vec::new();
+    for task in tasks {
+        let (latency, b) = task.await.unwrap();
+        latencies.push(latency);
+        if keep && browsers.len() < concurrency {
+            browsers.push(b);
+        }
+    }
+    (latencies, started.elapsed(), browsers)
+}
+
+#[tokio::main]
+async fn main() {
+    let args = parse_args();
+    let app = App::start(&args.quickstart).await;
+    println!(
+        "{} quickstart, {} logins per round, concurrency {}",
+        args.quickstart, args.logins, args.concurrency
+    );
+    println!("RSS idle: {} KiB", app.rss_kib());
+
+    for round in 1..=2 {
+        let (latencies, elapsed, _) = logins(&app.base, args.logins, args.concurrency, false).await;
+        report(&format!("logins then logouts, round {round}"), latencies, elapsed);
+        println!("RSS after round {round} (no session held): {} KiB", app.rss_kib());
+    }
+
+    let (latencies, elapsed, browsers) = logins(&app.base, args.logins, args.concurrency, true).await;
+    report("logins kept signed in", latencies, elapsed);
+    println!("RSS with {} sessions held: {} KiB", args.logins, app.rss_kib());
+
+    let browsers = Arc::new(browsers);
+    let permits = Arc::new(Semaphore::new(args.concurrency));
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..args.me)
+        .map(|i| {
+            let permits = permits.clone();
+            let browsers = browsers.clone();
+            tokio::spawn(async move {
+                let _permit = permits.acquire_owned().await.unwrap();
+                let b = &browsers[i % browsers.len()];
+                let t = Instant::now();
+                let me = b.get_json("/api/me").await;
+                assert_eq!(me.status.as_u16(), 200);
+                t.elapsed()
+            })
+        })
+        .collect();
+    let mut latencies = Vec::with_capacity(args.me);
+    for task in tasks {
+        latencies.push(task.await.unwrap());
+    }
+    report("signed-in GET /api/me", latencies, started.elapsed());
+    println!("RSS at the end: {} KiB", app.rss_kib());
+}
