@@ -107,7 +107,8 @@ async fn case(encryption: Option<&'static str>) -> Case {
         sign(&provider_key, "bench:ES256", &info_claims),
     );
     if let Some((key, alg)) = &service {
-        let public = key.to_public_key().unwrap();
+        let mut public = key.to_public_key().unwrap();
+        public.set_key_id(key.key_id().unwrap());
         id_token = encrypt(&id_token, &public, alg);
         userinfo = encrypt(&userinfo, &public, alg);
     }

@@ -8,8 +8,11 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use std::sync::Arc;
+
 use josekit::jwe::JweDecrypter;
 use josekit::jwk::Jwk;
+use josekit::jws::JwsVerifier;
 use serde_json::{Map, Value};
 
 use crate::algorithms::{CONTENT_ENCRYPTION, EncryptionAlg, SigningAlg};
@@ -105,15 +108,8 @@ pub(crate) fn decrypt_nested(
     if candidates.is_empty() {
         return Err(JoseError::UnknownKey);
     }
-    let header_kid = header.kid().is_some();
     for key in candidates {
-        let jwk = if header_kid {
-            key.jwk.clone()
-        } else {
-            without_kid(&key.jwk)
-        };
-        let Ok(decrypter) = decrypter(alg, &jwk) else { continue };
-        if let Ok((plaintext, _)) = josekit::jwe::deserialize_compact(token, decrypter.as_ref()) {
+        if let Ok((plaintext, _)) = josekit::jwe::deserialize_compact(token, key.decrypter.as_ref()) {
             let inner = String::from_utf8(plaintext).map_err(|_| JoseError::NotNested)?;
             let inner = inner.trim().to_owned();
             if is_jwe(&inner) || inner.split('.').count() != 3 {
@@ -125,58 +121,46 @@ pub(crate) fn decrypt_nested(
     Err(JoseError::DecryptionFailed)
 }
 
-/// A josekit decrypter for one of our private keys.
-pub(crate) fn decrypter(alg: EncryptionAlg, jwk: &Jwk) -> Result<Box<dyn JweDecrypter>, JoseError> {
-    let d: Result<Box<dyn JweDecrypter>, _> = match alg {
-        EncryptionAlg::EcdhEs => josekit::jwe::ECDH_ES.decrypter_from_jwk(jwk).map(|d| Box::new(d) as _),
-        EncryptionAlg::RsaOaep => josekit::jwe::RSA_OAEP.decrypter_from_jwk(jwk).map(|d| Box::new(d) as _),
+/// A josekit decrypter for one of our private keys, prepared once when the
+/// key is loaded (parsing a key costs as much as using it). It carries no
+/// `kid`: we choose the candidate keys ourselves, and josekit would
+/// otherwise refuse a JWE that names none (RFC 7516 makes `kid` optional).
+pub(crate) fn decrypter(alg: EncryptionAlg, jwk: &Jwk) -> Result<Arc<dyn JweDecrypter>, JoseError> {
+    let jwk = without_kid(jwk);
+    let d: Result<Arc<dyn JweDecrypter>, _> = match alg {
+        EncryptionAlg::EcdhEs => josekit::jwe::ECDH_ES.decrypter_from_jwk(&jwk).map(|d| Arc::new(d) as _),
+        EncryptionAlg::RsaOaep => josekit::jwe::RSA_OAEP
+            .decrypter_from_jwk(&jwk)
+            .map(|d| Arc::new(d) as _),
         EncryptionAlg::RsaOaep256 => josekit::jwe::RSA_OAEP_256
-            .decrypter_from_jwk(jwk)
-            .map(|d| Box::new(d) as _),
+            .decrypter_from_jwk(&jwk)
+            .map(|d| Arc::new(d) as _),
     };
     d.map_err(|_| JoseError::DecryptionFailed)
 }
 
-/// A copy of a key without its `kid`. josekit requires a token to carry the
-/// `kid` of the key it is given; when the token names none (RFC 7515 makes
-/// `kid` optional), we have already chosen the candidate keys ourselves.
+/// A josekit verifier for one provider key and algorithm, prepared once
+/// when the JWKS is fetched; without `kid`, for the same reason as
+/// [`decrypter`].
+pub(crate) fn verifier(alg: SigningAlg, jwk: &Jwk) -> Result<Arc<dyn JwsVerifier>, JoseError> {
+    let jwk = without_kid(jwk);
+    let v: Result<Arc<dyn JwsVerifier>, _> = match alg {
+        SigningAlg::Es256 => josekit::jws::ES256.verifier_from_jwk(&jwk).map(|v| Arc::new(v) as _),
+        SigningAlg::Rs256 => josekit::jws::RS256.verifier_from_jwk(&jwk).map(|v| Arc::new(v) as _),
+    };
+    v.map_err(|_| JoseError::UnknownKey)
+}
+
 fn without_kid(jwk: &Jwk) -> Jwk {
     let mut map = jwk.as_ref().clone();
     map.remove("kid");
     Jwk::from_map(map).unwrap_or_else(|_| jwk.clone())
 }
 
-/// Verifies a compact JWS with one provider key and returns its payload as a
-/// JSON object. `header_has_kid` tells whether the token names its key.
-pub(crate) fn verify_with_key(
-    token: &str,
-    alg: SigningAlg,
-    jwk: &Jwk,
-    header_has_kid: bool,
-) -> Result<Map<String, Value>, JoseError> {
-    let stripped;
-    let jwk = if header_has_kid {
-        jwk
-    } else {
-        stripped = without_kid(jwk);
-        &stripped
-    };
-    let payload = match alg {
-        SigningAlg::Es256 => {
-            let v = josekit::jws::ES256
-                .verifier_from_jwk(jwk)
-                .map_err(|_| JoseError::UnknownKey)?;
-            josekit::jws::deserialize_compact(token, &v)
-        }
-        SigningAlg::Rs256 => {
-            let v = josekit::jws::RS256
-                .verifier_from_jwk(jwk)
-                .map_err(|_| JoseError::UnknownKey)?;
-            josekit::jws::deserialize_compact(token, &v)
-        }
-    }
-    .map_err(|_| JoseError::BadSignature)?
-    .0;
+/// Verifies a compact JWS with one prepared verifier and returns its
+/// payload as a JSON object.
+pub(crate) fn verify_with(token: &str, verifier: &dyn JwsVerifier) -> Result<Map<String, Value>, JoseError> {
+    let (payload, _) = josekit::jws::deserialize_compact(token, verifier).map_err(|_| JoseError::BadSignature)?;
     match serde_json::from_slice(&payload) {
         Ok(Value::Object(map)) => Ok(map),
         _ => Err(JoseError::Malformed("the payload is not a JSON object".into())),

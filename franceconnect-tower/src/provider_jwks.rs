@@ -2,10 +2,11 @@
 //! re-fetched when a token names an unknown `kid` — at most once per
 //! cooldown, so that forged key ids cannot make us hammer the provider.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use josekit::jwk::Jwk;
+use josekit::jws::JwsVerifier;
 use serde_json::Value;
 use url::Url;
 
@@ -18,8 +19,24 @@ use crate::jose;
 /// At most this many keys are tried for a token that names no `kid`.
 const MAX_CANDIDATES: usize = 4;
 
+/// One provider key, ready to verify one algorithm (a key that fits both
+/// ES256 and RS256 cannot exist, but the type does not rely on it).
+#[derive(Clone)]
+pub(crate) struct ProviderKey {
+    kid: Option<String>,
+    alg: SigningAlg,
+    verifier: Arc<dyn JwsVerifier>,
+}
+
+impl ProviderKey {
+    /// The prepared josekit verifier.
+    pub(crate) fn verifier(&self) -> &dyn JwsVerifier {
+        self.verifier.as_ref()
+    }
+}
+
 pub(crate) struct ProviderJwks {
-    document: CachedDocument<Vec<Jwk>>,
+    document: CachedDocument<Vec<ProviderKey>>,
     cooldown: Duration,
     last_forced_refetch: Mutex<Option<Instant>>,
 }
@@ -49,7 +66,7 @@ impl ProviderJwks {
         let keys = self.keys_for(jwks_uri, kid, alg).await?;
         let mut last = JoseError::BadSignature;
         for key in keys.iter().take(MAX_CANDIDATES) {
-            match jose::verify_with_key(token, alg, key, kid.is_some()) {
+            match jose::verify_with(token, key.verifier()) {
                 Ok(payload) => return Ok(payload),
                 Err(e) => last = e,
             }
@@ -60,7 +77,12 @@ impl ProviderJwks {
     /// The cached provider keys that may have signed a token naming `kid`
     /// with `alg`: refetches the JWKS once per cooldown for an unknown kid,
     /// and fails with [`JoseError::UnknownKey`] when none fits.
-    pub(crate) async fn keys_for(&self, jwks_uri: &Url, kid: Option<&str>, alg: SigningAlg) -> Result<Vec<Jwk>, Error> {
+    pub(crate) async fn keys_for(
+        &self,
+        jwks_uri: &Url,
+        kid: Option<&str>,
+        alg: SigningAlg,
+    ) -> Result<Vec<ProviderKey>, Error> {
         let logged_kid = kid.map(|k| crate::error::sanitize(k, 64));
         let mut keys = candidates(&self.document.get(jwks_uri).await?, kid, alg);
         if keys.is_empty() {
@@ -96,26 +118,28 @@ impl ProviderJwks {
 /// The keys that may have signed a token: the one its `kid` names or,
 /// failing that, keys published without a `kid` (RFC 7517 makes it
 /// optional); every fitting key when the token names none.
-pub(crate) fn candidates(keys: &[Jwk], kid: Option<&str>, alg: SigningAlg) -> Vec<Jwk> {
-    let fitting = keys.iter().filter(|k| jose::key_fits(k, alg));
-    let named: Vec<Jwk> = fitting
+pub(crate) fn candidates(keys: &[ProviderKey], kid: Option<&str>, alg: SigningAlg) -> Vec<ProviderKey> {
+    let fitting = keys.iter().filter(|k| k.alg == alg);
+    let named: Vec<ProviderKey> = fitting
         .clone()
-        .filter(|k| kid.is_none_or(|kid| k.key_id() == Some(kid)))
+        .filter(|k| kid.is_none_or(|kid| k.kid.as_deref() == Some(kid)))
         .cloned()
         .collect();
     if !named.is_empty() || kid.is_none() {
         return named;
     }
-    fitting.filter(|k| k.key_id().is_none()).cloned().collect()
+    fitting.filter(|k| k.kid.is_none()).cloned().collect()
 }
 
-/// Parses a JWK set, skipping the keys josekit cannot read (RFC 7517 §5:
-/// unusable keys are ignored) rather than losing the whole set.
-pub(crate) fn parse_jwks(body: &[u8]) -> Result<Vec<Jwk>, Error> {
+/// Parses a JWK set into keys ready to verify, skipping the keys josekit
+/// cannot read (RFC 7517 §5: unusable keys are ignored) rather than losing
+/// the whole set, and the keys that fit no accepted signature algorithm
+/// (encryption keys, small RSA moduli, other curves).
+pub(crate) fn parse_jwks(body: &[u8]) -> Result<Vec<ProviderKey>, Error> {
     let invalid = || Error::Discovery("the provider's JWKS is not a valid JWK set".into());
     let doc: Value = serde_json::from_slice(body).map_err(|_| invalid())?;
     let keys = doc.get("keys").and_then(Value::as_array).ok_or_else(invalid)?;
-    let usable: Vec<Jwk> = keys
+    let readable: Vec<Jwk> = keys
         .iter()
         .filter_map(|k| k.as_object())
         .filter_map(|k| {
@@ -124,10 +148,26 @@ pub(crate) fn parse_jwks(body: &[u8]) -> Result<Vec<Jwk>, Error> {
                 .ok()
         })
         .collect();
-    if usable.is_empty() && !keys.is_empty() {
+    if readable.is_empty() && !keys.is_empty() {
         return Err(invalid());
     }
-    Ok(usable)
+    let mut ready = Vec::new();
+    for jwk in &readable {
+        for alg in [SigningAlg::Es256, SigningAlg::Rs256] {
+            if !jose::key_fits(jwk, alg) {
+                continue;
+            }
+            match jose::verifier(alg, jwk) {
+                Ok(verifier) => ready.push(ProviderKey {
+                    kid: jwk.key_id().map(str::to_owned),
+                    alg,
+                    verifier,
+                }),
+                Err(_) => tracing::debug!("skipping a provider key josekit cannot verify with"),
+            }
+        }
+    }
+    Ok(ready)
 }
 
 #[cfg(test)]
@@ -135,11 +175,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn unreadable_keys_are_skipped_not_fatal() {
-        let body = br#"{"keys":[{"kty":"EC","crv":"P-256","x":1},"nonsense",{"kty":"oct","k":"AAAA","kid":"h"}]}"#;
-        let keys = parse_jwks(body).unwrap();
+    fn unreadable_and_unfitting_keys_are_skipped_not_fatal() {
+        let ec = Jwk::generate_ec_key(josekit::jwk::alg::ec::EcCurve::P256)
+            .unwrap()
+            .to_public_key()
+            .unwrap();
+        let mut ec = Value::Object(ec.as_ref().clone());
+        ec["kid"] = "e".into();
+        let body = serde_json::json!({
+            "keys": [{"kty":"EC","crv":"P-256","x":1}, "nonsense", {"kty":"oct","k":"AAAA","kid":"h"}, ec]
+        });
+        let keys = parse_jwks(body.to_string().as_bytes()).unwrap();
         assert_eq!(keys.len(), 1);
-        assert_eq!(keys[0].key_id(), Some("h"));
+        assert_eq!(keys[0].kid.as_deref(), Some("e"));
+        assert!(keys[0].alg == SigningAlg::Es256);
+        assert_eq!(candidates(&keys, Some("e"), SigningAlg::Es256).len(), 1);
+        assert!(candidates(&keys, Some("e"), SigningAlg::Rs256).is_empty());
+        assert!(candidates(&keys, Some("other"), SigningAlg::Es256).is_empty());
+        // Readable keys that fit nothing: no error, nothing to verify with.
+        assert!(
+            parse_jwks(br#"{"keys":[{"kty":"oct","k":"AAAA"}]}"#)
+                .unwrap()
+                .is_empty()
+        );
         assert!(parse_jwks(br#"{"keys":["x"]}"#).is_err());
         assert!(parse_jwks(br#"{"nokeys":[]}"#).is_err());
         assert!(parse_jwks(br#"{"keys":[]}"#).unwrap().is_empty());

@@ -7,9 +7,11 @@
 
 use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use josekit::jwe::JweDecrypter;
 use josekit::jwk::Jwk;
 use josekit::jwk::alg::ec::{EcCurve, EcKeyPair};
 use josekit::jwk::alg::rsa::RsaKeyPair;
@@ -19,12 +21,13 @@ use crate::algorithms::EncryptionAlg;
 use crate::error::ConfigError;
 use crate::values::random_token;
 
-/// One private decryption key.
+/// One private decryption key, with its josekit decrypter prepared.
 #[derive(Clone)]
 pub(crate) struct ServiceKey {
     pub(crate) kid: String,
     pub(crate) alg: EncryptionAlg,
     pub(crate) jwk: Jwk,
+    pub(crate) decrypter: Arc<dyn JweDecrypter>,
 }
 
 /// The service's private encryption keys. `Debug` shows only key ids and
@@ -87,8 +90,14 @@ impl ServiceKeys {
         jwk.set_key_id(&kid);
         jwk.set_key_use("enc");
         jwk.set_algorithm(alg.as_str());
+        let decrypter = crate::jose::decrypter(alg, &jwk).map_err(|_| ConfigError::new("key generation failed"))?;
         Ok(Self {
-            keys: vec![ServiceKey { kid, alg, jwk }],
+            keys: vec![ServiceKey {
+                kid,
+                alg,
+                jwk,
+                decrypter,
+            }],
         })
     }
 
@@ -209,12 +218,15 @@ fn parse_key(value: &Value) -> Result<ServiceKey, ConfigError> {
     map.remove("key_ops");
     let mut jwk = Jwk::from_map(map).map_err(|_| ConfigError::new("not a valid JWK"))?;
     jwk.set_algorithm(alg.as_str());
-    // Refuse keys josekit cannot turn into a decrypter now, not at the first login.
-    crate::jose::decrypter(alg, &jwk).map_err(|_| ConfigError::new("the key cannot be used for decryption"))?;
+    // Prepared now: a key josekit cannot use is refused at start, not at
+    // the first login, and no login pays for parsing it.
+    let decrypter =
+        crate::jose::decrypter(alg, &jwk).map_err(|_| ConfigError::new("the key cannot be used for decryption"))?;
     Ok(ServiceKey {
         kid: kid.to_owned(),
         alg,
         jwk,
+        decrypter,
     })
 }
 

@@ -73,21 +73,22 @@ async fn axum_ours(fc: FranceConnect) -> (Router, String) {
 async fn axum_bare(fc: &FranceConnect, user: SignedInUser) -> (Router, String) {
     use axum::Extension;
     use tower_sessions::Session;
-    let app = Router::new()
-        .route(
-            "/me",
-            get(|Extension(session): Extension<Session>| async move {
-                let user: SignedInUser = session.get(USER_KEY).await.unwrap().unwrap();
-                user.claims.family_name.unwrap()
-            }),
-        )
-        .route(
-            "/seed",
-            get(move |Extension(session): Extension<Session>| async move {
-                session.insert(USER_KEY, &user).await.unwrap()
-            }),
-        )
-        .layer(session_manager_layer(ExpiringMemoryStore::default(), fc.config()));
+    let app =
+        Router::new()
+            .route(
+                "/me",
+                get(|Extension(session): Extension<Session>| async move {
+                    let user: SignedInUser = session.get(USER_KEY).await.unwrap().unwrap();
+                    user.claims.family_name.unwrap()
+                }),
+            )
+            .route(
+                "/seed",
+                get(move |Extension(session): Extension<Session>| async move {
+                    session.insert(USER_KEY, &user).await.unwrap()
+                }),
+            )
+            .layer(session_manager_layer(ExpiringMemoryStore::default(), fc.config()));
     let seeded = app.clone().oneshot(request("/seed", "")).await.unwrap();
     let cookie = session_cookie(
         seeded

@@ -27,6 +27,7 @@ pub fn provider_key(kid: &str) -> (Jwk, Jwk) {
     let mut private = Jwk::generate_ec_key(EcCurve::P256).unwrap();
     private.set_key_id(kid);
     let mut public = private.to_public_key().unwrap();
+    public.set_key_id(kid);
     public.set_key_use("sig");
     public.set_algorithm("ES256");
     (private, public)
