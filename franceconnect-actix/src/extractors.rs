@@ -73,22 +73,25 @@ fn requested(req: &HttpRequest) -> String {
         .unwrap_or_else(|| "/".into())
 }
 
-fn signed_in(req: &HttpRequest) -> Result<SignedInUser, AuthRejection> {
+/// `f` applied to the signed-in user (borrowed: an extractor takes only
+/// what it needs), or the not-signed-in rejection.
+fn with_signed_in<T>(req: &HttpRequest, f: impl FnOnce(&SignedInUser) -> T) -> Result<T, AuthRejection> {
+    if let Some(user) = req.extensions().get::<SignedInUser>() {
+        return Ok(f(user));
+    }
     let ctx = context(req)?;
-    req.extensions().get::<SignedInUser>().cloned().ok_or_else(|| {
-        reject(not_signed_in_response(
-            &ctx,
-            &requested(req),
-            &convert::headers(req.headers()),
-        ))
-    })
+    Err(reject(not_signed_in_response(
+        &ctx,
+        &requested(req),
+        &convert::headers(req.headers()),
+    )))
 }
 
 impl FromRequest for User {
     type Error = AuthRejection;
     type Future = Ready<Result<Self, Self::Error>>;
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(signed_in(req).map(User))
+        ready(with_signed_in(req, |user| User(user.clone())))
     }
 }
 
@@ -96,8 +99,8 @@ impl FromRequest for PivotIdentity {
     type Error = AuthRejection;
     type Future = Ready<Result<Self, Self::Error>>;
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(signed_in(req).and_then(|user| {
-            user.pivot_identity()
+        ready(with_signed_in(req, SignedInUser::pivot_identity).and_then(|pivot| {
+            pivot
                 .map(PivotIdentity)
                 .ok_or_else(|| reject(pivot_unavailable_response(&convert::headers(req.headers()))))
         }))

@@ -8,7 +8,8 @@ use actix_web::cookie::time::Duration;
 use actix_web::cookie::{Key, SameSite};
 use franceconnect_tower::Config;
 use franceconnect_tower::web::{SessionBackend, SessionError, session_cookie_name};
-use serde_json::Value;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 /// [`SessionBackend`] over `actix_session::Session`. actix-session writes
 /// the session to its store after the handler, atomically.
@@ -16,15 +17,16 @@ use serde_json::Value;
 pub struct ActixSession(pub Session);
 
 impl SessionBackend for ActixSession {
-    async fn get_value(&self, key: &'static str) -> Result<Option<Value>, SessionError> {
-        // An unreadable value (another version, corrupt data) is treated as
-        // absent, as on the tower side: never lock the user out on it.
-        Ok(self.0.get::<Value>(key).unwrap_or_else(|_| {
+    async fn get<T: DeserializeOwned>(&self, key: &'static str) -> Result<Option<T>, SessionError> {
+        // actix-session keeps each value as a JSON string: deserialised here
+        // in one step. An unreadable value (another version, corrupt data)
+        // is treated as absent, as on the tower side.
+        Ok(self.0.get::<T>(key).unwrap_or_else(|_| {
             tracing::warn!(key, "unreadable session value ignored");
             None
         }))
     }
-    async fn insert_value(&self, key: &'static str, value: Value) -> Result<(), SessionError> {
+    async fn insert<T: Serialize + Sync>(&self, key: &'static str, value: &T) -> Result<(), SessionError> {
         self.0.insert(key, value).map_err(|e| SessionError(e.to_string()))
     }
     async fn remove_value(&self, key: &'static str) -> Result<(), SessionError> {

@@ -48,12 +48,13 @@ fn requested(parts: &Parts) -> String {
         .unwrap_or_else(|| "/".into())
 }
 
-fn signed_in(parts: &Parts) -> Result<SignedInUser, AuthRejection> {
+/// The signed-in user, borrowed (an extractor clones only what it needs),
+/// or the not-signed-in rejection.
+fn signed_in(parts: &Parts) -> Result<&SignedInUser, AuthRejection> {
     let ctx = context(parts)?;
     parts
         .extensions
         .get::<SignedInUser>()
-        .cloned()
         .ok_or_else(|| AuthRejection::new(not_signed_in_response(ctx, &requested(parts), &parts.headers)))
 }
 
@@ -65,7 +66,7 @@ fn pivot(parts: &Parts, user: &SignedInUser) -> Result<franceconnect_tower::Pivo
 impl<S: Send + Sync> FromRequestParts<S> for User {
     type Rejection = AuthRejection;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        signed_in(parts).map(User)
+        signed_in(parts).map(|user| User(user.clone()))
     }
 }
 
@@ -81,7 +82,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PivotIdentity {
     type Rejection = AuthRejection;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let user = signed_in(parts)?;
-        pivot(parts, &user).map(PivotIdentity)
+        pivot(parts, user).map(PivotIdentity)
     }
 }
 

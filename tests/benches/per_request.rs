@@ -2,8 +2,9 @@
 //! signed-in `GET /me` with the person's family name, in process (no
 //! network): our app (the FranceConnect layer or middleware, and the
 //! `PivotIdentity` extractor) against the same app with the session
-//! library alone reading the same `SignedInUser` from the session. The
-//! session of our app comes from a real login against the mock provider.
+//! library alone reading the same `SignedInUser` from the session and
+//! deriving the same pivot identity. The session of our app comes from a
+//! real login against the mock provider.
 //!
 //! `cargo bench -p franceconnect-tests --bench per_request`
 
@@ -167,7 +168,7 @@ fn actix_requests(c: &mut Criterion) {
                 "/me",
                 web::get().to(|session: actix_session::Session| async move {
                     let user: SignedInUser = session.get(USER_KEY).unwrap().unwrap();
-                    HttpResponse::Ok().body(user.claims.family_name.unwrap())
+                    HttpResponse::Ok().body(user.pivot_identity().unwrap().family_name)
                 }),
             )
             .route(

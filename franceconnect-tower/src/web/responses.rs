@@ -17,13 +17,16 @@ use crate::web::pages::error_page;
 /// login.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthContext {
-    pub(crate) prefix: String,
+    // Shared: the context is cloned into every request's extensions.
+    pub(crate) prefix: std::sync::Arc<str>,
 }
 
 impl AuthContext {
     /// A context for routes mounted under `prefix` (such as `/auth`).
     pub fn new(prefix: impl Into<String>) -> Self {
-        Self { prefix: prefix.into() }
+        Self {
+            prefix: prefix.into().into(),
+        }
     }
 
     /// The routes' prefix, such as `/auth`.

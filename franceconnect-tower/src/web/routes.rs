@@ -22,7 +22,7 @@ use crate::values::ReturnTo;
 use crate::web::cross_site::is_cross_site_request;
 use crate::web::responses::{AuthContext, error_response, redirect, refusal, session_unavailable_response};
 use crate::web::session::{
-    self, PENDING_LOGINS_KEY, PENDING_LOGOUT_KEY, SessionBackend, SessionError, USER_KEY, drop_expired, pending_logins,
+    PENDING_LOGINS_KEY, PENDING_LOGOUT_KEY, SessionBackend, SessionError, USER_KEY, drop_expired, pending_logins,
     push_pending, take_pending,
 };
 
@@ -80,7 +80,7 @@ impl AuthRoutes {
 
     /// The signed-in user of a session, if any.
     pub async fn signed_in_user(&self, session: &impl SessionBackend) -> Result<Option<SignedInUser>, SessionError> {
-        session::get(session, USER_KEY).await
+        session.get(USER_KEY).await
     }
 
     /// Answers a request whose path [`matches`](Self::matches).
@@ -167,7 +167,7 @@ impl AuthRoutes {
         let mut list = pending_logins(session).await?;
         drop_expired(&mut list, self.fc.config().pending_login_lifetime());
         push_pending(&mut list, pending);
-        session::insert(session, PENDING_LOGINS_KEY, &list).await?;
+        session.insert(PENDING_LOGINS_KEY, &list).await?;
         session.save().await?;
         Ok(redirect(url.as_str()))
     }
@@ -186,7 +186,7 @@ impl AuthRoutes {
         drop_expired(&mut list, self.fc.config().pending_login_lifetime());
         // The login is used up whatever happens next.
         if pending.is_some() {
-            session::insert(session, PENDING_LOGINS_KEY, &list).await?;
+            session.insert(PENDING_LOGINS_KEY, &list).await?;
         }
         let retry_target = pending.as_ref().and_then(|p| p.return_to.clone());
         let retry = self.ctx.login_url(
@@ -201,7 +201,7 @@ impl AuthRoutes {
             Ok(user) => {
                 let target = pending.and_then(|p| p.return_to).map(|r| r.as_str().to_owned());
                 session.cycle_id().await?;
-                session::insert(session, USER_KEY, &user).await?;
+                session.insert(USER_KEY, &user).await?;
                 session.save().await?;
                 Ok(redirect(target.as_deref().unwrap_or("/")))
             }
@@ -229,7 +229,7 @@ impl AuthRoutes {
                 headers,
             ));
         }
-        let Some(user) = session::get::<SignedInUser>(session, USER_KEY).await? else {
+        let Some(user) = session.get::<SignedInUser>(USER_KEY).await? else {
             session.discard().await?;
             return Ok(redirect("/"));
         };
@@ -237,7 +237,7 @@ impl AuthRoutes {
         session.clear().await?;
         match self.fc.logout_url(&user).await {
             Ok((url, pending)) => {
-                session::insert(session, PENDING_LOGOUT_KEY, &pending).await?;
+                session.insert(PENDING_LOGOUT_KEY, &pending).await?;
                 session.save().await?;
                 Ok(redirect(url.as_str()))
             }
@@ -257,7 +257,7 @@ impl AuthRoutes {
         let state = form_urlencoded::parse(query.as_bytes())
             .find(|(k, _)| k == "state")
             .map(|(_, v)| v.into_owned());
-        let pending: Option<PendingLogout> = session::get(session, PENDING_LOGOUT_KEY).await?;
+        let pending: Option<PendingLogout> = session.get(PENDING_LOGOUT_KEY).await?;
         if pending.is_some() {
             session.remove_value(PENDING_LOGOUT_KEY).await?;
             session.save().await?;

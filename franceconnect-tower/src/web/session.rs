@@ -8,7 +8,6 @@ use std::future::Future;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 
 use crate::login::PendingLogin;
 use crate::token_claims::age;
@@ -34,15 +33,23 @@ pub const MAX_PENDING_LOGINS: usize = 5;
 #[error("session store error: {0}")]
 pub struct SessionError(pub String);
 
-/// A user's session, as the routes need it. Values are JSON.
+/// A user's session, as the routes need it. Values are serialised with
+/// serde, as the session library stores them (JSON here).
 ///
 /// Implemented for `tower_sessions::Session` ([`TowerSession`]) here and for
 /// `actix_session::Session` in `franceconnect-actix`.
 pub trait SessionBackend {
-    /// Reads a value.
-    fn get_value(&self, key: &'static str) -> impl Future<Output = Result<Option<Value>, SessionError>>;
+    /// Reads a value. A value that does not read as `T` (written by another
+    /// version, or corrupt) reads as absent: it must never lock a user out.
+    /// Typed, so that each library deserialises from what it stores, in one
+    /// step.
+    fn get<T: DeserializeOwned>(&self, key: &'static str) -> impl Future<Output = Result<Option<T>, SessionError>>;
     /// Writes a value.
-    fn insert_value(&self, key: &'static str, value: Value) -> impl Future<Output = Result<(), SessionError>>;
+    fn insert<T: Serialize + Sync>(
+        &self,
+        key: &'static str,
+        value: &T,
+    ) -> impl Future<Output = Result<(), SessionError>>;
     /// Removes a value.
     fn remove_value(&self, key: &'static str) -> impl Future<Output = Result<(), SessionError>>;
     /// Gives the session a new id, keeping its data (at login, against
@@ -59,33 +66,9 @@ pub trait SessionBackend {
     fn save(&self) -> impl Future<Output = Result<(), SessionError>>;
 }
 
-/// Typed helpers over any [`SessionBackend`].
-pub(crate) async fn get<T: DeserializeOwned>(
-    s: &impl SessionBackend,
-    key: &'static str,
-) -> Result<Option<T>, SessionError> {
-    match s.get_value(key).await? {
-        None => Ok(None),
-        // A value from an older version or a corrupt store: treat as absent,
-        // never fail the request on it.
-        Some(v) => Ok(serde_json::from_value(v)
-            .inspect_err(|_| tracing::warn!(key, "unreadable session value ignored"))
-            .ok()),
-    }
-}
-
-pub(crate) async fn insert<T: Serialize>(
-    s: &impl SessionBackend,
-    key: &'static str,
-    value: &T,
-) -> Result<(), SessionError> {
-    let value = serde_json::to_value(value).map_err(|e| SessionError(e.to_string()))?;
-    s.insert_value(key, value).await
-}
-
 /// The pending logins of a session, expired ones included.
 pub(crate) async fn pending_logins(s: &impl SessionBackend) -> Result<Vec<PendingLogin>, SessionError> {
-    Ok(get(s, PENDING_LOGINS_KEY).await?.unwrap_or_default())
+    Ok(s.get(PENDING_LOGINS_KEY).await?.unwrap_or_default())
 }
 
 /// Drops the pending logins older than `lifetime`.
@@ -97,9 +80,9 @@ pub(crate) fn drop_expired(list: &mut Vec<PendingLogin>, lifetime: std::time::Du
 /// store that extends expiry only on writes keeps active users signed in.
 pub(crate) async fn touch(s: &impl SessionBackend) -> Result<(), SessionError> {
     let now = crate::token_claims::now();
-    let last: i64 = get(s, TOUCHED_KEY).await?.unwrap_or(0);
+    let last: i64 = s.get(TOUCHED_KEY).await?.unwrap_or(0);
     if now - last >= TOUCH_EVERY_SECS {
-        insert(s, TOUCHED_KEY, &now).await?;
+        s.insert(TOUCHED_KEY, &now).await?;
     }
     Ok(())
 }
@@ -137,11 +120,18 @@ fn store_error(e: tower_sessions::session::Error) -> SessionError {
 }
 
 impl SessionBackend for TowerSession {
-    async fn get_value(&self, key: &'static str) -> Result<Option<Value>, SessionError> {
-        self.0.get_value(key).await.map_err(store_error)
+    async fn get<T: DeserializeOwned>(&self, key: &'static str) -> Result<Option<T>, SessionError> {
+        // Not `Session::get`: it reports a value that does not deserialise as
+        // an error, and only a store failure is one here.
+        let value = self.0.get_value(key).await.map_err(store_error)?;
+        Ok(value.and_then(|v| {
+            serde_json::from_value(v)
+                .inspect_err(|_| tracing::warn!(key, "unreadable session value ignored"))
+                .ok()
+        }))
     }
-    async fn insert_value(&self, key: &'static str, value: Value) -> Result<(), SessionError> {
-        self.0.insert_value(key, value).await.map(|_| ()).map_err(store_error)
+    async fn insert<T: Serialize + Sync>(&self, key: &'static str, value: &T) -> Result<(), SessionError> {
+        self.0.insert(key, value).await.map_err(store_error)
     }
     async fn remove_value(&self, key: &'static str) -> Result<(), SessionError> {
         self.0.remove_value(key).await.map(|_| ()).map_err(store_error)
