@@ -90,12 +90,24 @@ pub(crate) struct Store {
     pub used_codes: HashMap<String, (Option<String>, Instant)>,
     /// Live access tokens.
     pub access_tokens: HashMap<String, AccessGrant>,
+    /// When expired entries were last dropped.
+    pub last_pruned: Option<Instant>,
 }
 
 impl Store {
-    /// Forgets everything expired.
+    /// Forgets everything expired, at most once a second: it walks every
+    /// entry, and the handlers check lifetimes themselves when they read
+    /// one, so pruning only bounds memory (and scanning on every request
+    /// would make a sustained load quadratic).
     pub fn prune(&mut self, code_lifetime: Duration, interaction_lifetime: Duration) {
         let now = Instant::now();
+        if self
+            .last_pruned
+            .is_some_and(|t| now.duration_since(t) < Duration::from_secs(1))
+        {
+            return;
+        }
+        self.last_pruned = Some(now);
         self.pending
             .retain(|_, p| now.duration_since(p.created) < interaction_lifetime);
         self.codes

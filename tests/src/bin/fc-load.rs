@@ -2,8 +2,9 @@
 //! mock provider) as its own process, then
 //!
 //! 1. runs `--logins` full logins through the provider's page at
-//!    `--concurrency`, each followed by a logout, twice (the second round
-//!    shows whether memory grows once sessions are gone);
+//!    `--concurrency`, each followed by a whole logout (up to the logout
+//!    callback, so that the session is gone), `--rounds` times (2): the
+//!    later rounds show whether memory grows when no session is held;
 //! 2. runs `--logins` logins that stay signed in, then `--me` signed-in
 //!    `GET /api/me` requests at `--concurrency`;
 //!
@@ -11,7 +12,7 @@
 //! resident memory (VmRSS) when idle and after each phase.
 //!
 //! ```sh
-//! cargo build --release -p axum-quickstart -p actix-quickstart -p franceconnect-tests --bin fc-load
+//! cargo build --release --bins -p axum-quickstart -p actix-quickstart -p franceconnect-tests
 //! target/release/fc-load --quickstart axum --logins 10000 --concurrency 32 --me 50000
 //! ```
 #![forbid(unsafe_code)]
@@ -29,6 +30,7 @@ struct Args {
     logins: usize,
     concurrency: usize,
     me: usize,
+    rounds: usize,
 }
 
 fn parse_args() -> Args {
@@ -37,6 +39,7 @@ fn parse_args() -> Args {
         logins: 1_000,
         concurrency: 32,
         me: 10_000,
+        rounds: 2,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -46,7 +49,10 @@ fn parse_args() -> Args {
             "--logins" => args.logins = value.parse().expect("--logins N"),
             "--concurrency" => args.concurrency = value.parse().expect("--concurrency N"),
             "--me" => args.me = value.parse().expect("--me N"),
-            other => panic!("unknown option {other} (--quickstart axum|actix, --logins, --concurrency, --me)"),
+            "--rounds" => args.rounds = value.parse().expect("--rounds N"),
+            other => {
+                panic!("unknown option {other} (--quickstart axum|actix, --logins, --concurrency, --me, --rounds)")
+            }
         }
     }
     assert!(
@@ -64,6 +70,14 @@ struct App {
 
 impl Drop for App {
     fn drop(&mut self) {
+        // SIGTERM first, so that a wrapper (a profiler) can write its report.
+        let _ = Command::new("kill").arg(self.child.id().to_string()).status();
+        for _ in 0..100 {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -75,7 +89,17 @@ impl App {
         let exe = std::env::current_exe()
             .unwrap()
             .with_file_name(format!("{name}-quickstart"));
-        let child = Command::new(&exe)
+        // FC_LOAD_WRAPPER runs the app under a tool (a heap profiler, say).
+        let mut command = match std::env::var("FC_LOAD_WRAPPER") {
+            Ok(wrapper) => {
+                let mut words = wrapper.split_whitespace();
+                let mut c = Command::new(words.next().expect("a wrapper command"));
+                c.args(words).arg(&exe);
+                c
+            }
+            Err(_) => Command::new(&exe),
+        };
+        let child = command
             .env("BIND", format!("127.0.0.1:{port}"))
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
@@ -134,8 +158,22 @@ async fn logins(base: &str, count: usize, concurrency: usize, keep: bool) -> (Ve
                 let latency = t.elapsed();
                 assert_eq!(back.status.as_u16(), 303, "login: {}", back.body);
                 if !keep {
+                    // The whole logout, so that the session is gone: back
+                    // from the provider's end-session endpoint straight to
+                    // the callback with its `state`. (Not through the mock:
+                    // it revokes every token of a person at logout, which
+                    // would fail the other virtual users signed in as the
+                    // same test person at that moment.)
                     let out = b.post_form("/auth/logout", &[], &b.origin()).await;
                     assert_eq!(out.status.as_u16(), 303, "logout");
+                    let end_session = out.location.expect("to the provider");
+                    let state = end_session
+                        .query_pairs()
+                        .find(|(k, _)| k == "state")
+                        .map(|(_, v)| v.into_owned())
+                        .expect("a logout state");
+                    let done = b.get(&format!("/auth/logout/callback?state={state}")).await;
+                    assert_eq!(done.status.as_u16(), 303, "logout callback");
                 }
                 (latency, b)
             })
@@ -163,7 +201,7 @@ async fn main() {
     );
     println!("RSS idle: {} KiB", app.rss_kib());
 
-    for round in 1..=2 {
+    for round in 1..=args.rounds {
         let (latencies, elapsed, _) = logins(&app.base, args.logins, args.concurrency, false).await;
         report(&format!("logins then logouts, round {round}"), latencies, elapsed);
         println!("RSS after round {round} (no session held): {} KiB", app.rss_kib());
