@@ -4,7 +4,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use josekit::jwe::{JweEncrypter, JweHeader};
+use josekit::jwe::JweEncrypter;
 use josekit::jwk::Jwk;
 use josekit::jwk::alg::ec::EcCurve;
 use josekit::jws::JwsHeader;
@@ -179,11 +179,13 @@ pub(crate) fn encrypt(
                     Box::new(josekit::jwe::RSA1_5.encrypter_from_jwk(key)?)
                 }
             };
-            josekit::jwe::serialize_compact(jws.as_bytes(), &header(key, "A256GCM"), &*encrypter)
+            josekit::jwe::serialize_compact(jws.as_bytes(), &tokens::jwe_header(key, "A256GCM"), &*encrypter)
         })(),
-        Tamper::DisallowedContentEncryption => tokens::encrypt_with_header(jws, alg, key, header(key, "A128CBC-HS256")),
+        Tamper::DisallowedContentEncryption => {
+            tokens::encrypt_with_header(jws, alg, key, tokens::jwe_header(key, "A128CBC-HS256"))
+        }
         Tamper::Compressed => {
-            let mut h = header(key, "A256GCM");
+            let mut h = tokens::jwe_header(key, "A256GCM");
             h.set_compression("DEF");
             tokens::encrypt_with_header(jws, alg, key, h)
         }
@@ -194,17 +196,6 @@ pub(crate) fn encrypt(
         _ => return None,
     };
     Some(result)
-}
-
-/// A JWE header with `enc`, `cty` JWT and the key's kid.
-fn header(key: &Jwk, enc: &str) -> JweHeader {
-    let mut h = JweHeader::new();
-    h.set_content_encryption(enc);
-    h.set_content_type("JWT");
-    if let Some(kid) = key.key_id() {
-        h.set_key_id(kid);
-    }
-    h
 }
 
 /// Flips the bits of the first byte of the last part of a compact JWS

@@ -78,15 +78,21 @@ pub(crate) fn encrypt(
     issuer: &str,
     audience: &str,
 ) -> Result<String, josekit::JoseError> {
+    let mut header = jwe_header(key, "A256GCM");
+    header.set_claim("iss", Some(issuer.into()))?;
+    header.set_claim("aud", Some(audience.into()))?;
+    encrypt_with_header(jws, alg, key, header)
+}
+
+/// A JWE header with `enc`, `cty` JWT and the key's kid.
+pub(crate) fn jwe_header(key: &Jwk, enc: &str) -> JweHeader {
     let mut header = JweHeader::new();
-    header.set_content_encryption("A256GCM");
+    header.set_content_encryption(enc);
     header.set_content_type("JWT");
     if let Some(kid) = key.key_id() {
         header.set_key_id(kid);
     }
-    header.set_claim("iss", Some(issuer.into()))?;
-    header.set_claim("aud", Some(audience.into()))?;
-    encrypt_with_header(jws, alg, key, header)
+    header
 }
 
 /// Encrypts a compact JWS to `key` with `alg` and the given header.

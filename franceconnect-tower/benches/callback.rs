@@ -9,6 +9,7 @@
 //!
 //! `cargo bench -p franceconnect-tower --features internals --bench callback`
 
+#[path = "../tests/support/mod.rs"]
 mod support;
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -18,7 +19,7 @@ use josekit::jwk::Jwk;
 use josekit::jwk::alg::ec::EcCurve;
 use josekit::jws::JwsVerifier;
 use serde_json::{Value, json};
-use support::{CLIENT_ID, Provider, now, provider_key, sign};
+use support::{TestProvider, now};
 
 /// One benchmarked configuration: the engine, the pending login, the two
 /// tokens, and the keys the floor needs.
@@ -64,9 +65,7 @@ fn service_key(alg: &str) -> Jwk {
 }
 
 async fn case(encryption: Option<&'static str>) -> Case {
-    let (provider_key, provider_public) = provider_key("bench:ES256");
-    let provider = Provider::start(&provider_public).await;
-    let issuer = provider.issuer.clone();
+    let tp = TestProvider::start().await;
     let platform = if encryption.is_some() {
         Platform::FranceConnectPlus
     } else {
@@ -78,11 +77,12 @@ async fn case(encryption: Option<&'static str>) -> Case {
         Eidas::Eidas1
     };
     let service = encryption.map(|alg| (service_key(alg), alg));
-    let keys = service.as_ref().map(|(key, _)| {
+    let mut config = tp.config(platform);
+    if let Some((key, _)) = &service {
         let jwks = json!({ "keys": [Value::Object(key.as_ref().clone())] }).to_string();
-        ServiceKeys::from_jwks_json(&jwks).unwrap()
-    });
-    let fc = provider.engine(platform, keys);
+        config = config.service_keys(ServiceKeys::from_jwks_json(&jwks).unwrap());
+    }
+    let fc = FranceConnect::new(config.build().unwrap());
     let pending = PendingLogin {
         state: State::random(),
         nonce: Nonce::random(),
@@ -90,22 +90,12 @@ async fn case(encryption: Option<&'static str>) -> Case {
         return_to: None,
         created_at: now(),
     };
-    let t = now();
-    let sub = "4d327dd1e427daf4d50296ab71d6f3fc82ccc40742943521d42cb2bae4df41afv1";
-    let id_claims = json!({
-        "iss": issuer, "aud": CLIENT_ID, "sub": sub, "iat": t, "exp": t + 3600, "auth_time": t,
-        "nonce": pending.nonce.secret(), "acr": eidas.as_str(), "amr": ["pwd"]
-    });
-    let info_claims = json!({
-        "iss": issuer, "aud": CLIENT_ID, "sub": sub, "iat": t, "exp": t + 3600,
-        "given_name": "Élise Marie", "given_name_array": ["Élise", "Marie"], "family_name": "D'ARTOIS",
-        "birthdate": "1962-08-24", "gender": "female", "birthplace": "2A004", "birthcountry": "99100",
-        "email": "elise.dartois@example.fr", "preferred_username": "MARTIN"
-    });
-    let (mut id_token, mut userinfo) = (
-        sign(&provider_key, "bench:ES256", &id_claims),
-        sign(&provider_key, "bench:ES256", &info_claims),
-    );
+    // Valid for an hour: a benchmark outlives the provider's usual minute.
+    let mut id_claims = tp.id_claims(pending.nonce.secret(), eidas.as_str());
+    let mut info_claims = tp.userinfo_claims();
+    id_claims["exp"] = (now() + 3600).into();
+    info_claims["exp"] = (now() + 3600).into();
+    let (mut id_token, mut userinfo) = (tp.key.sign(&id_claims), tp.key.sign(&info_claims));
     if let Some((key, alg)) = &service {
         let mut public = key.to_public_key().unwrap();
         public.set_key_id(key.key_id().unwrap());
@@ -121,7 +111,7 @@ async fn case(encryption: Option<&'static str>) -> Case {
         pending,
         id_token,
         userinfo,
-        provider_public,
+        provider_public: tp.key.public.clone(),
         service_private: service,
     }
 }

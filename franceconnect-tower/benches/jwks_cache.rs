@@ -6,27 +6,34 @@
 //!
 //! `cargo bench -p franceconnect-tower --features internals --bench jwks_cache`
 
+#[path = "../tests/support/mod.rs"]
 mod support;
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use franceconnect_tower::Platform;
-use support::{Provider, provider_key};
+use franceconnect_tower::{FranceConnect, Platform};
+use support::TestProvider;
+
+/// A provider on loopback and an engine for it that has fetched nothing.
+async fn provider_and_engine() -> (TestProvider, Arc<FranceConnect>) {
+    let tp = TestProvider::start().await;
+    let fc = FranceConnect::new(tp.config(Platform::FranceConnect).build().unwrap());
+    (tp, Arc::new(fc))
+}
 
 fn hit(c: &mut Criterion) {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let fc = rt.block_on(async {
-        let (_, public) = provider_key("bench:ES256");
-        let provider = Provider::start(&public).await;
-        let fc = provider.engine(Platform::FranceConnect, None);
-        assert_eq!(fc.provider_keys_for(Some("bench:ES256")).await.unwrap(), 1);
-        fc
+    let (tp, fc) = rt.block_on(async {
+        let (tp, fc) = provider_and_engine().await;
+        assert_eq!(fc.provider_keys_for(Some(&tp.key.kid)).await.unwrap(), 1);
+        (tp, fc)
     });
     c.bench_function("jwks_cache/hit", |b| {
         b.to_async(&rt)
-            .iter(|| async { fc.provider_keys_for(Some("bench:ES256")).await.unwrap() })
+            .iter(|| async { fc.provider_keys_for(Some(&tp.key.kid)).await.unwrap() })
     });
 }
 
@@ -34,21 +41,20 @@ fn hit(c: &mut Criterion) {
 fn cold_start() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let (_, public) = provider_key("bench:ES256");
-        let provider = Provider::start(&public).await;
-        let fc = Arc::new(provider.engine(Platform::FranceConnect, None));
+        let (tp, fc) = provider_and_engine().await;
         let started = Instant::now();
         let tasks: Vec<_> = (0..1_000)
             .map(|_| {
                 let fc = fc.clone();
-                tokio::spawn(async move { fc.provider_keys_for(Some("bench:ES256")).await.unwrap() })
+                let kid = tp.key.kid.clone();
+                tokio::spawn(async move { fc.provider_keys_for(Some(&kid)).await.unwrap() })
             })
             .collect();
         for task in tasks {
             assert_eq!(task.await.unwrap(), 1);
         }
         let elapsed = started.elapsed();
-        let fetches = provider.jwks_hits();
+        let fetches = tp.jwks_hits.load(Ordering::SeqCst);
         println!("jwks_cache/cold_start: 1000 concurrent lookups in {elapsed:?}, {fetches} JWKS fetch(es)");
         assert_eq!(fetches, 1, "exactly one fetch for a cold start");
     });
@@ -58,10 +64,8 @@ fn cold_start() {
 fn unknown_kid_flood() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let (_, public) = provider_key("bench:ES256");
-        let provider = Provider::start(&public).await;
-        let fc = Arc::new(provider.engine(Platform::FranceConnect, None));
-        fc.provider_keys_for(Some("bench:ES256")).await.unwrap();
+        let (tp, fc) = provider_and_engine().await;
+        fc.provider_keys_for(Some(&tp.key.kid)).await.unwrap();
         let started = Instant::now();
         let mut tasks = Vec::with_capacity(10_000);
         for i in 0..10_000u32 {
@@ -79,7 +83,7 @@ fn unknown_kid_flood() {
             refused += usize::from(task.await.unwrap().is_err());
         }
         let elapsed = started.elapsed();
-        let fetches = provider.jwks_hits();
+        let fetches = tp.jwks_hits.load(Ordering::SeqCst);
         println!(
             "jwks_cache/unknown_kid_flood: 10000 unknown kids in {elapsed:?}, {refused} refused, {fetches} JWKS fetches (1 initial + refetches)"
         );

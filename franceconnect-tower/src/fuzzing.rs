@@ -104,10 +104,9 @@ pub fn compact_token(data: &[u8]) {
     let Ok(alg) = header.signing_alg(&[SigningAlg::Es256]) else {
         return;
     };
-    for key in provider_jwks::candidates(&f.provider_keys, header.kid(), alg) {
-        if let Ok(claims) = jose::verify_with(&jws, key.verifier()) {
-            id_token_claims_map(&claims);
-        }
+    let keys = provider_jwks::candidates(&f.provider_keys, header.kid(), alg);
+    if let Ok(claims) = provider_jwks::verify_with_any(&jws, &keys) {
+        id_token_claims_map(&claims);
     }
 }
 

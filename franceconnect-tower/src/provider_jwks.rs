@@ -64,14 +64,7 @@ impl ProviderJwks {
         let alg = header.signing_alg(allowed)?;
         let kid = header.kid();
         let keys = self.keys_for(jwks_uri, kid, alg).await?;
-        let mut last = JoseError::BadSignature;
-        for key in keys.iter().take(MAX_CANDIDATES) {
-            match jose::verify_with(token, key.verifier()) {
-                Ok(payload) => return Ok(payload),
-                Err(e) => last = e,
-            }
-        }
-        Err(last.into())
+        Ok(verify_with_any(token, &keys)?)
     }
 
     /// The cached provider keys that may have signed a token naming `kid`
@@ -129,6 +122,22 @@ pub(crate) fn candidates(keys: &[ProviderKey], kid: Option<&str>, alg: SigningAl
         return named;
     }
     fitting.filter(|k| k.kid.is_none()).cloned().collect()
+}
+
+/// Verifies a compact JWS with the first of the candidate `keys` (at most
+/// [`MAX_CANDIDATES`]) under which its signature holds.
+pub(crate) fn verify_with_any(
+    token: &str,
+    keys: &[ProviderKey],
+) -> Result<serde_json::Map<String, serde_json::Value>, JoseError> {
+    let mut last = JoseError::BadSignature;
+    for key in keys.iter().take(MAX_CANDIDATES) {
+        match jose::verify_with(token, key.verifier()) {
+            Ok(payload) => return Ok(payload),
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
 }
 
 /// Parses a JWK set into keys ready to verify, skipping the keys josekit

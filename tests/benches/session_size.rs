@@ -8,12 +8,9 @@
 
 use std::process::Command;
 
+use franceconnect_tests::redis_scenarios::SESSION_KEY;
 use franceconnect_tests::scenarios::{Quickstart, Starter};
 use franceconnect_tests::{Browser, RedisServer};
-
-/// The session key of the actix quickstart when it uses Redis (tests only).
-const SESSION_KEY: &str =
-    "dGVzdC1vbmx5LXNlc3Npb24ta2V5LWZvci10aGUtZnJhbmNlY29ubmVjdC13b3Jrc3BhY2UtdGVzdHMtMDEyMzQ1Njc4OWFiY2RlZg==";
 
 fn redis_cli(url: &str, args: &[&str]) -> String {
     let out = Command::new("redis-cli")

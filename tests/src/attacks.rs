@@ -12,7 +12,7 @@ use url::Url;
 
 use crate::browser::{Browser, Page};
 use crate::hostile;
-use crate::scenarios::{Starter, fc, fc_plus};
+use crate::scenarios::{Starter, callback_url, fc, fc_plus, open_callback};
 
 /// A browser signed in as `identity` through the auto-approving mock, and
 /// what `/api/me` says about it.
@@ -55,19 +55,6 @@ fn assert_clean_error_page(page: &Page, case: &str) {
     assert!(page.cache_control.contains("no-store"), "{case}");
 }
 
-/// Runs a login whose callback is answered with `accept_json` or not, and
-/// returns the app's answer to the callback.
-async fn failing_login(b: &Browser, json: bool) -> Page {
-    let start = b.get("/auth/login").await;
-    let callback = b.get(start.location.expect("to the provider").as_str()).await;
-    let url = callback.location.expect("the mock redirects back");
-    if json {
-        b.get_json(url.as_str()).await
-    } else {
-        b.get(url.as_str()).await
-    }
-}
-
 /// Every hostile token of the catalogue, through the whole HTTP flow, on
 /// both platforms: refused with its code (JSON) and a clean page (HTML);
 /// the attacked browser keeps its earlier sign-in and a bystander's session
@@ -90,10 +77,10 @@ pub async fn hostile_tokens_change_no_session(starter: &impl Starter) {
                 "provider_unavailable" => StatusCode::SERVICE_UNAVAILABLE,
                 _ => StatusCode::BAD_GATEWAY,
             };
-            let api = failing_login(&target, true).await;
+            let api = open_callback(&target, true).await;
             assert_eq!(api.status, status, "{case}: {}", api.body);
             assert_eq!(api.json()["error"], code, "{case}");
-            let page = failing_login(&target, false).await;
+            let page = open_callback(&target, false).await;
             assert_eq!(page.status, status, "{case}");
             assert_clean_error_page(&page, &case);
             unchanged(&sessions, &case).await;
@@ -124,13 +111,6 @@ fn param(url: &Url, name: &str) -> String {
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.into_owned())
         .unwrap_or_else(|| panic!("{name} in {url}"))
-}
-
-/// Starts a login in `b` and returns the provider's redirect to the
-/// callback (not yet followed).
-async fn callback_url(b: &Browser) -> Url {
-    let start = b.get("/auth/login").await;
-    b.get(start.location.unwrap().as_str()).await.location.unwrap()
 }
 
 /// Forged, replayed, injected and stale callbacks: each is refused with its

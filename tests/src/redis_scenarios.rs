@@ -32,8 +32,9 @@ macro_rules! redis_suite {
 
 const CLIENT_ID: &str = "cluster";
 const CLIENT_SECRET: &str = "cluster-secret";
-/// The actix cookie key shared by the instances (base64 of 64 bytes).
-const SESSION_KEY: &str =
+/// The actix cookie key shared by the instances (base64 of 64 bytes); the
+/// benchmarks use it too.
+pub const SESSION_KEY: &str =
     "ZnJhbmNlY29ubmVjdC1jbHVzdGVyLXRlc3Qtc2Vzc2lvbi1rZXktb2YtYXQtbGVhc3Qtc2l4dHktZm91ci1ieXRlcy1sb25nISE=";
 
 /// Two instances behind one public URL (the first one's), one mock provider,

@@ -11,11 +11,12 @@ use std::time::Duration;
 use franceconnect_mock::{Endpoint, Failure, MockHandle, Tamper};
 use franceconnect_tower::{EncryptionAlg, Platform, ServiceKeys};
 use reqwest::StatusCode;
+use url::Url;
 
 pub use crate::attacks::{
     forged_callbacks_change_no_session, hostile_tokens_change_no_session, provider_outages_are_survived,
 };
-use crate::browser::Browser;
+use crate::browser::{Browser, Page};
 
 /// An app started for a scenario.
 pub struct AppUnderTest {
@@ -348,16 +349,32 @@ pub async fn cancelling_shows_a_french_page(starter: &impl Starter) {
     assert_eq!(app.mock().request_count(Endpoint::Token), 0);
 }
 
-async fn outcome(app: &AppUnderTest, json: bool) -> (StatusCode, String) {
-    let b = Browser::new(&app.base);
+/// Starts a login in `b` and returns the provider's redirect back to the
+/// callback, not followed (the mock must auto-approve or answer with an
+/// error).
+pub(crate) async fn callback_url(b: &Browser) -> Url {
     let start = b.get("/auth/login").await;
-    let callback = b.get(start.location.unwrap().as_str()).await;
-    let url = callback.location.expect("the mock redirects back");
-    let page = if json {
+    let to_provider = start.location.expect("to the provider");
+    b.get(to_provider.as_str())
+        .await
+        .location
+        .expect("the mock redirects back")
+}
+
+/// Runs a login in `b` and returns the app's answer to its callback, asked
+/// for as JSON (`json`) or as a page.
+pub(crate) async fn open_callback(b: &Browser, json: bool) -> Page {
+    let url = callback_url(b).await;
+    if json {
         b.get_json(url.as_str()).await
     } else {
         b.get(url.as_str()).await
-    };
+    }
+}
+
+async fn outcome(app: &AppUnderTest, json: bool) -> (StatusCode, String) {
+    let b = Browser::new(&app.base);
+    let page = open_callback(&b, json).await;
     let me = b.get_json("/api/me").await.status;
     assert_eq!(me, StatusCode::UNAUTHORIZED, "a failed login signs nobody in");
     (page.status, page.body)
@@ -432,8 +449,7 @@ pub async fn forged_and_replayed_callbacks_are_refused(starter: &impl Starter) {
     let app = starter.start(fc()).await;
     app.mock().auto_approve(Some("default"), None);
     let b = Browser::new(&app.base);
-    let start = b.get("/auth/login").await;
-    let callback = b.get(start.location.unwrap().as_str()).await.location.unwrap();
+    let callback = callback_url(&b).await;
     let forged = callback.as_str().replace("state=", "state=x");
     let page = b.get(&forged).await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
@@ -446,8 +462,7 @@ pub async fn forged_and_replayed_callbacks_are_refused(starter: &impl Starter) {
     let replay = b.get(callback.as_str()).await;
     assert_eq!(replay.status, StatusCode::BAD_REQUEST, "a callback is single-use");
     // Another browser cannot use this browser's callback.
-    let start = b.get("/auth/login").await;
-    let stolen = b.get(start.location.unwrap().as_str()).await.location.unwrap();
+    let stolen = callback_url(&b).await;
     let other = Browser::new(&app.base);
     assert_eq!(other.get(stolen.as_str()).await.status, StatusCode::BAD_REQUEST);
     assert_eq!(other.get_json("/api/me").await.status, StatusCode::UNAUTHORIZED);
@@ -488,8 +503,7 @@ pub async fn api_clients_get_json(starter: &impl Starter) {
     assert_eq!(api.status, StatusCode::UNAUTHORIZED);
     assert_eq!(api.json()["login_url"], "/auth/login?return_to=%2Fprofil");
     app.mock().set_callback_error(Some("access_denied"));
-    let start = b.get("/auth/login").await;
-    let callback = b.get(start.location.unwrap().as_str()).await.location.unwrap();
+    let callback = callback_url(&b).await;
     let json = b.get_json(callback.as_str()).await;
     assert_eq!(json.status, StatusCode::FORBIDDEN);
     assert!(json.content_type.starts_with("application/json"));
