@@ -29,8 +29,10 @@ echo "==> cargo fmt"
 cargo fmt --all -- --check
 echo "==> cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-# The engine's benchmarks and fuzzing entry points (feature `internals`).
-cargo clippy -p franceconnect-tower --all-targets --features internals --locked -- -D warnings
+# The engine's benchmarks and fuzzing entry points (feature `__private`),
+# and the engine without its tower side, as franceconnect-actix uses it.
+cargo clippy -p franceconnect-tower --all-targets --features __private --locked -- -D warnings
+cargo clippy -p franceconnect-tower --lib --no-default-features --locked -- -D warnings
 echo "==> tests"
 if cargo nextest --version >/dev/null 2>&1; then
     cargo nextest run --workspace --locked --no-fail-fast

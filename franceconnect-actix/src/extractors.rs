@@ -1,14 +1,16 @@
-//! `FromRequest` extractors, equivalent to the axum ones.
+//! `FromRequest` extractors, equivalent to the axum ones: thin translations
+//! of the engine's [`Guard`] to actix-web.
 
 use std::fmt;
 use std::future::{Ready, ready};
 use std::marker::PhantomData;
 
 use actix_web::dev::Payload;
+use actix_web::http::header::ACCEPT;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
-use franceconnect_tower::SignedInUser;
 use franceconnect_tower::web::level::EidasLevel;
-use franceconnect_tower::web::{AuthContext, not_signed_in_response, pivot_unavailable_response, step_up_response};
+use franceconnect_tower::web::{AuthContext, Guard, Rejection};
+use franceconnect_tower::{PivotIdentity, SignedInUser};
 
 use crate::convert;
 
@@ -18,24 +20,20 @@ use crate::convert;
 #[derive(Debug, Clone)]
 pub struct User(pub SignedInUser);
 
-/// The signed-in user's pivot identity; `403` when the scopes did not give
-/// its six claims.
+/// A citizen's pivot identity; `403` when the scopes did not give its six
+/// claims.
 #[derive(Debug, Clone)]
-pub struct PivotIdentity(pub franceconnect_tower::PivotIdentity);
+pub struct Citizen(pub PivotIdentity);
 
 /// A signed-in user at level `L` or above; others go through a new login at
 /// that level (step-up), or get `403` JSON when API clients.
 #[derive(Debug, Clone)]
 pub struct RequireEidas<L: EidasLevel>(pub SignedInUser, pub PhantomData<L>);
 
-/// The response an extractor answers with instead of running the handler.
-pub struct AuthRejection(Box<http::Response<String>>);
-
-impl fmt::Debug for AuthRejection {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "AuthRejection({})", self.0.status())
-    }
-}
+/// The response an extractor answers with instead of running the handler
+/// (the engine's [`Rejection`]). Its `Debug` shows the status only.
+#[derive(Debug)]
+pub struct AuthRejection(Rejection);
 
 impl fmt::Display for AuthRejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -49,61 +47,37 @@ impl ResponseError for AuthRejection {
             .unwrap_or(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR)
     }
     fn error_response(&self) -> HttpResponse {
-        convert::response((*self.0).clone())
+        convert::response(self.0.response().clone())
     }
 }
 
-fn reject(res: http::Response<String>) -> AuthRejection {
-    AuthRejection(Box::new(res))
-}
-
-fn context(req: &HttpRequest) -> Result<AuthContext, AuthRejection> {
-    req.extensions().get::<AuthContext>().cloned().ok_or_else(|| {
-        tracing::error!("FranceConnectMiddleware is missing");
-        let mut res = http::Response::new("FranceConnect middleware missing".to_owned());
-        *res.status_mut() = http::StatusCode::INTERNAL_SERVER_ERROR;
-        reject(res)
-    })
-}
-
-fn requested(req: &HttpRequest) -> String {
-    req.uri()
-        .path_and_query()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_else(|| "/".into())
-}
-
-/// `f` applied to the signed-in user (borrowed: an extractor takes only
-/// what it needs), or the not-signed-in rejection.
-fn with_signed_in<T>(req: &HttpRequest, f: impl FnOnce(&SignedInUser) -> T) -> Result<T, AuthRejection> {
-    if let Some(user) = req.extensions().get::<SignedInUser>() {
-        return Ok(f(user));
-    }
-    let ctx = context(req)?;
-    Err(reject(not_signed_in_response(
-        &ctx,
-        &requested(req),
-        &convert::headers(req.headers()),
-    )))
+/// `decide` applied to the request as the engine's guard sees it (the
+/// extensions are borrowed for the call: an extractor clones only what it
+/// returns).
+fn decide<T>(req: &HttpRequest, decide: impl FnOnce(Guard<'_>) -> Result<T, Rejection>) -> Result<T, AuthRejection> {
+    let extensions = req.extensions();
+    let guard = Guard::new(
+        extensions.get::<AuthContext>(),
+        extensions.get::<SignedInUser>(),
+        req.uri().path_and_query().map_or("/", |p| p.as_str()),
+        req.headers().get(ACCEPT).and_then(|v| v.to_str().ok()),
+    );
+    decide(guard).map_err(AuthRejection)
 }
 
 impl FromRequest for User {
     type Error = AuthRejection;
     type Future = Ready<Result<Self, Self::Error>>;
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(with_signed_in(req, |user| User(user.clone())))
+        ready(decide(req, |g| g.require_user().map(|u| User(u.clone()))))
     }
 }
 
-impl FromRequest for PivotIdentity {
+impl FromRequest for Citizen {
     type Error = AuthRejection;
     type Future = Ready<Result<Self, Self::Error>>;
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(with_signed_in(req, SignedInUser::pivot_identity).and_then(|pivot| {
-            pivot
-                .map(PivotIdentity)
-                .ok_or_else(|| reject(pivot_unavailable_response(&convert::headers(req.headers()))))
-        }))
+        ready(decide(req, |g| g.require_pivot().map(Citizen)))
     }
 }
 
@@ -111,16 +85,8 @@ impl<L: EidasLevel> FromRequest for RequireEidas<L> {
     type Error = AuthRejection;
     type Future = Ready<Result<Self, Self::Error>>;
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(
-            context(req).and_then(|ctx| match req.extensions().get::<SignedInUser>() {
-                Some(user) if user.acr >= L::LEVEL => Ok(RequireEidas(user.clone(), PhantomData)),
-                _ => Err(reject(step_up_response(
-                    &ctx,
-                    L::LEVEL,
-                    &requested(req),
-                    &convert::headers(req.headers()),
-                ))),
-            }),
-        )
+        ready(decide(req, |g| {
+            g.require_level(L::LEVEL).map(|u| RequireEidas(u.clone(), PhantomData))
+        }))
     }
 }

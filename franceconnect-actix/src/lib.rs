@@ -1,6 +1,9 @@
 //! FranceConnect and FranceConnect+ sign-in for
 //! [actix-web](https://docs.rs/actix-web), with the same behaviour as the
-//! tower/axum side: both run `franceconnect_tower::web::AuthRoutes`.
+//! tower/axum side: both run the engine's routes
+//! (`franceconnect_tower::web::AuthRoutes`) and its guard
+//! (`franceconnect_tower::web::Guard`). This crate uses the engine without
+//! its `tower` feature: neither `tower` nor `tower-sessions` is compiled in.
 //!
 //! ```no_run
 //! use actix_web::{App, HttpServer, web};
@@ -33,13 +36,18 @@
 //! # Ok(()) }
 //! ```
 //!
+//! | extractor | gives | without it |
+//! |---|---|---|
+//! | [`User`] | the [`SignedInUser`](franceconnect_tower::SignedInUser) | browsers go to the login, API clients get `401` |
+//! | `Option<User>` | the user, if any | — |
+//! | [`Citizen`] | the [`PivotIdentity`](franceconnect_tower::PivotIdentity) | as `User`; `403` when the scopes did not give it |
+//! | [`RequireEidas<L>`] | a user at level `L` or above | a new login at that level (step-up), `403` JSON for API clients |
+//!
 //! Sessions go through `actix-session`, so an application's existing session
 //! setup keeps working; the cookie carries only a session key, the data stay
 //! in the store ([`MemorySessionStore`] here, or actix-session's Redis
 //! store wrapped in [`StoreTimeout`]). [`SessionStoreGuard`], outermost,
 //! turns a failing store into a clear `503` page or JSON.
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 mod convert;
 mod extractors;
@@ -50,12 +58,12 @@ mod session;
 mod store_guard;
 mod store_timeout;
 
-pub use extractors::{AuthRejection, PivotIdentity, RequireEidas, User};
+pub use extractors::{AuthRejection, Citizen, RequireEidas, User};
 pub use franceconnect_tower;
 pub use franceconnect_tower::web::level;
 pub use memory_store::MemorySessionStore;
 pub use middleware::{FranceConnectMiddleware, FranceConnectMiddlewareService};
 pub use routes::configure;
-pub use session::{ActixSession, session_middleware};
+pub use session::session_middleware;
 pub use store_guard::{SessionStoreGuard, SessionStoreGuardService};
 pub use store_timeout::StoreTimeout;

@@ -10,8 +10,8 @@ use actix_web::Error;
 use actix_web::HttpMessage;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
-use actix_web::http::header::{CACHE_CONTROL, HeaderValue};
-use franceconnect_tower::web::{AuthRoutes, session_unavailable_response};
+use actix_web::http::header::{ACCEPT, CACHE_CONTROL, HeaderValue};
+use franceconnect_tower::web::{AuthRoutes, Format, SIGNED_IN_CACHE_CONTROL, session_unavailable_response};
 
 use crate::convert;
 use crate::session::ActixSession;
@@ -70,26 +70,26 @@ where
         let service = self.service.clone();
         let routes = self.routes.clone();
         Box::pin(async move {
+            let mut signed_in = false;
             if !routes.matches(req.path()) {
-                match routes.signed_in_user(&ActixSession(req.get_session())).await {
+                match routes.load_user(&ActixSession(req.get_session())).await {
                     Ok(Some(user)) => {
                         req.extensions_mut().insert(user);
+                        signed_in = true;
                     }
                     Ok(None) => {}
-                    Err(e) => {
-                        tracing::error!(error = %e, "session store failure while loading the signed-in user");
-                        let res = convert::response(session_unavailable_response(&convert::headers(req.headers())));
+                    Err(_) => {
+                        let accept = req.headers().get(ACCEPT).and_then(|v| v.to_str().ok());
+                        let res = convert::response(session_unavailable_response(Format::from_accept(accept)));
                         return Ok(req.into_response(res).map_into_right_body());
                     }
                 }
             }
-            let signed_in = req.extensions().contains::<franceconnect_tower::SignedInUser>();
             req.extensions_mut().insert(routes.context().clone());
             let mut res = service.call(req).await?;
             if signed_in && !res.headers().contains_key(CACHE_CONTROL) {
-                // Pages for a signed-in user carry personal data.
                 res.headers_mut()
-                    .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                    .insert(CACHE_CONTROL, HeaderValue::from_static(SIGNED_IN_CACHE_CONTROL));
             }
             Ok(res.map_into_left_body())
         })

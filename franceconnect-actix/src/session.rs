@@ -7,14 +7,14 @@ use actix_session::{Session, SessionMiddleware};
 use actix_web::cookie::time::Duration;
 use actix_web::cookie::{Key, SameSite};
 use franceconnect_tower::Config;
-use franceconnect_tower::web::{SessionBackend, SessionError, session_cookie_name};
+use franceconnect_tower::web::{CookiePolicy, SessionBackend, SessionError};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// [`SessionBackend`] over `actix_session::Session`. actix-session writes
 /// the session to its store after the handler, atomically.
 #[derive(Clone)]
-pub struct ActixSession(pub Session);
+pub(crate) struct ActixSession(pub(crate) Session);
 
 impl SessionBackend for ActixSession {
     async fn get<T: DeserializeOwned>(&self, key: &'static str) -> Result<Option<T>, SessionError> {
@@ -51,23 +51,31 @@ impl SessionBackend for ActixSession {
     async fn save(&self) -> Result<(), SessionError> {
         Ok(())
     }
+    async fn mark_active(&self) -> Result<(), SessionError> {
+        // The session middleware pushes the expiry back on every request
+        // (`TtlExtensionPolicy::OnEveryRequest`).
+        Ok(())
+    }
 }
 
-/// A `SessionMiddleware` over `store` with the cookie rules of the tower
-/// side: named `__Host-fc_session` (`fc_session` on loopback), `HttpOnly`, `SameSite=Lax`, `Secure` unless the
-/// service runs on a loopback `http://` URL, expiring after 30 minutes of
-/// inactivity. The cookie holds only the session key (signed and encrypted
-/// with `key`); share `key` between instances.
+/// A `SessionMiddleware` over `store` whose cookie follows the engine's
+/// [`CookiePolicy`], as on the tower side: named `__Host-fc_session`
+/// (`fc_session` on loopback), `HttpOnly`, `SameSite=Lax`, `Secure` unless
+/// the service runs on a loopback `http://` URL, expiring after 30 minutes
+/// of inactivity. The cookie holds only the session key (signed and
+/// encrypted with `key`); share `key` between instances.
 pub fn session_middleware<S: SessionStore>(store: S, config: &Config, key: Key) -> SessionMiddleware<S> {
+    let policy = CookiePolicy::from_config(config);
+    let inactivity = Duration::seconds(policy.inactivity_timeout().as_secs() as i64);
     SessionMiddleware::builder(store, key)
-        .cookie_name(session_cookie_name(config).to_owned())
-        .cookie_http_only(true)
+        .cookie_name(policy.name().to_owned())
+        .cookie_http_only(policy.http_only())
         .cookie_same_site(SameSite::Lax)
-        .cookie_secure(!config.is_loopback_http())
-        .cookie_path("/".to_owned())
+        .cookie_secure(policy.secure())
+        .cookie_path(policy.path().to_owned())
         .session_lifecycle(
             PersistentSession::default()
-                .session_ttl(Duration::minutes(30))
+                .session_ttl(inactivity)
                 .session_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
         )
         .build()

@@ -15,7 +15,8 @@ use actix_web::Error;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::error::InternalError;
-use franceconnect_tower::web::session_unavailable_response;
+use actix_web::http::header::ACCEPT;
+use franceconnect_tower::web::{Format, session_unavailable_response};
 
 use crate::convert;
 
@@ -59,15 +60,15 @@ where
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
         let service = self.service.clone();
-        // Not the request itself: a cloned request breaks actix's routing.
-        let headers = convert::headers(req.headers());
+        // Read now: the request is gone once the inner service has it.
+        let format = Format::from_accept(req.headers().get(ACCEPT).and_then(|v| v.to_str().ok()));
         Box::pin(async move {
             match service.call(req).await {
                 // The session middleware reports store failures as opaque 500 errors;
                 // answer with our page instead (actix renders an error's own response).
                 Err(e) if is_store_failure(&e) => {
                     tracing::error!(error = %e, "session store failure");
-                    let res = convert::response(session_unavailable_response(&headers));
+                    let res = convert::response(session_unavailable_response(format));
                     Err(InternalError::from_response(e.to_string(), res).into())
                 }
                 other => other,

@@ -6,7 +6,8 @@
 //!
 //! ```no_run
 //! use axum::{Router, routing::get};
-//! use franceconnect_axum::{FranceConnectRouterExt, PivotIdentity, RequireEidas, User, level::Eidas2};
+//! use franceconnect_axum::{Citizen, FranceConnectRouterExt, RequireEidas, User, level::Substantial};
+//! use franceconnect_tower::web::tower::ExpiringMemoryStore;
 //! use franceconnect_tower::{Config, FranceConnect};
 //!
 //! async fn home(user: Option<User>) -> String {
@@ -15,10 +16,10 @@
 //!         None => "<a href=\"/auth/login\">S'identifier avec FranceConnect</a>".into(),
 //!     }
 //! }
-//! async fn me(PivotIdentity(id): PivotIdentity) -> String {
+//! async fn me(Citizen(id): Citizen) -> String {
 //!     format!("{} {}", id.given_name, id.family_name)
 //! }
-//! async fn vault(RequireEidas(user, ..): RequireEidas<Eidas2>) -> String {
+//! async fn vault(RequireEidas(user, ..): RequireEidas<Substantial>) -> String {
 //!     format!("niveau {}", user.acr)
 //! }
 //!
@@ -28,22 +29,29 @@
 //!     .route("/", get(home))
 //!     .route("/me", get(me))
 //!     .route("/vault", get(vault))
-//!     .franceconnect(fc, tower_sessions::MemoryStore::default());
+//!     .franceconnect(fc, ExpiringMemoryStore::default());
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
 //! axum::serve(listener, app).await?;
 //! # Ok(()) }
 //! ```
 //!
-//! Requests that need a user and have none are redirected to the login
-//! (browsers) or answered `401` JSON (`Accept: application/json`).
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
+//! | extractor | gives | without it |
+//! |---|---|---|
+//! | [`User`] | the [`SignedInUser`](franceconnect_tower::SignedInUser) | browsers go to the login, API clients get `401` |
+//! | `Option<User>` | the user, if any | — |
+//! | [`Citizen`] | the [`PivotIdentity`](franceconnect_tower::PivotIdentity) | as `User`; `403` when the scopes did not give it |
+//! | [`RequireEidas<L>`] | a user at level `L` or above | a new login at that level (step-up), `403` JSON for API clients |
+//!
+//! Every decision is the engine's [`Guard`](franceconnect_tower::web::Guard):
+//! the actix-web adapter answers exactly alike. The layer
+//! ([`FranceConnectRouterExt::franceconnect`]) must wrap the routes that use
+//! the extractors: call it after your `.route()` calls.
 
 mod extractors;
 mod rejection;
 mod router;
 
-pub use extractors::{PivotIdentity, RequireEidas, User};
+pub use extractors::{Citizen, RequireEidas, User};
 pub use franceconnect_tower;
 pub use franceconnect_tower::web::level;
 pub use rejection::AuthRejection;

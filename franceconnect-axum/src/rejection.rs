@@ -2,40 +2,31 @@
 
 use axum_core::body::Body;
 use axum_core::response::{IntoResponse, Response};
+use franceconnect_tower::web::Rejection;
 use http::StatusCode;
 
-/// The response an extractor answers with instead of running the handler:
-/// a redirect to the login (browsers), a `401`/`403` JSON (API clients), or
-/// a `500` when the FranceConnect layer is missing.
-pub struct AuthRejection(Box<http::Response<String>>);
-
-impl std::fmt::Debug for AuthRejection {
-    /// The status only: the body may name the page the user asked for.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "AuthRejection({})", self.0.status())
-    }
-}
+/// The response an extractor answers with instead of running the handler
+/// (the engine's [`Rejection`]): a redirect to the login (browsers), a
+/// `401`/`403` JSON (API clients), or a `500` when the FranceConnect layer
+/// is missing. Its `Debug` shows the status only.
+#[derive(Debug)]
+pub struct AuthRejection(Rejection);
 
 impl AuthRejection {
-    pub(crate) fn new(response: http::Response<String>) -> Self {
-        Self(Box::new(response))
-    }
-
     /// The HTTP status of the rejection.
     pub fn status(&self) -> StatusCode {
         self.0.status()
     }
+}
 
-    pub(crate) fn layer_missing() -> Self {
-        tracing::error!("FranceConnectLayer is missing: add it with Router::franceconnect");
-        let mut res = http::Response::new("FranceConnect layer missing".to_owned());
-        *res.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
-        Self::new(res)
+impl From<Rejection> for AuthRejection {
+    fn from(rejection: Rejection) -> Self {
+        Self(rejection)
     }
 }
 
 impl IntoResponse for AuthRejection {
     fn into_response(self) -> Response {
-        (*self.0).map(Body::from)
+        self.0.into_response().map(Body::from)
     }
 }

@@ -2,8 +2,8 @@
 
 use axum::Router;
 use franceconnect_tower::FranceConnect;
-use franceconnect_tower::web::{FranceConnectLayer, session_manager_layer};
-use tower_sessions::SessionStore;
+use franceconnect_tower::web::tower::tower_sessions::SessionStore;
+use franceconnect_tower::web::tower::{FranceConnectLayer, session_manager_layer};
 
 /// Adds FranceConnect to an axum `Router`.
 pub trait FranceConnectRouterExt {

@@ -4,6 +4,10 @@
 use std::fmt;
 use std::str::FromStr;
 
+/// Path prefix of every endpoint (the issuer is the origin plus this):
+/// read by the router, the pages that post back to it, and discovery.
+pub(crate) const BASE_PATH: &str = "/api/v2";
+
 /// The platform imitated by the mock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Platform {

@@ -5,7 +5,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 /// Escapes text for use in HTML element content and quoted attributes.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -22,7 +22,7 @@ pub fn escape(text: &str) -> String {
 
 /// Wraps already-escaped `body` HTML in a complete French page titled `title`
 /// (which is escaped here).
-pub fn page(title: &str, platform_name: &str, body: &str) -> String {
+pub(crate) fn page(title: &str, platform_name: &str, body: &str) -> String {
     format!(
         r#"<!DOCTYPE html>
 <html lang="fr">
@@ -67,7 +67,7 @@ button.secondary {{ background: #fff; color: #000091; }}
 }
 
 /// A complete HTML response with the given status.
-pub fn response(status: StatusCode, html: String) -> Response {
+pub(crate) fn response(status: StatusCode, html: String) -> Response {
     (
         status,
         [
@@ -81,12 +81,17 @@ pub fn response(status: StatusCode, html: String) -> Response {
 
 /// The provider's error page: status 400, French text, the error code and
 /// its description. Never a redirect.
-pub fn error_page(platform_name: &str, error: &str, description: &str) -> Response {
+pub(crate) fn error_page(platform_name: &str, error: &str, description: &str) -> Response {
     error_page_with_status(StatusCode::BAD_REQUEST, platform_name, error, description)
 }
 
 /// The provider's error page with a chosen status.
-pub fn error_page_with_status(status: StatusCode, platform_name: &str, error: &str, description: &str) -> Response {
+pub(crate) fn error_page_with_status(
+    status: StatusCode,
+    platform_name: &str,
+    error: &str,
+    description: &str,
+) -> Response {
     let body = format!(
         r#"<h1>Une erreur est survenue</h1>
 <div class="error">

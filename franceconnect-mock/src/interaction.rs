@@ -6,10 +6,10 @@ use std::sync::Arc;
 use axum::extract::{Path, RawForm, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
+use crate::config::BASE_PATH;
 use crate::config::Eidas;
 use crate::html::{self, escape};
 use crate::params::Params;
-use crate::server::BASE_PATH;
 use crate::state::{PendingLogin, Shared, interaction_lifetime};
 
 /// Renders the login page of pending login `uid`.

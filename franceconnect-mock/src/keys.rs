@@ -33,7 +33,7 @@ pub(crate) struct SigningKeys {
 
 impl SigningKeys {
     /// Generates a new generation with fresh, unique kids.
-    pub fn generate(platform: Platform) -> Result<Self, josekit::JoseError> {
+    pub(crate) fn generate(platform: Platform) -> Result<Self, josekit::JoseError> {
         let suffix = random::hex(4);
         let mut es256 = Jwk::generate_ec_key(EcCurve::P256)?;
         es256.set_key_id(format!("pkcs11:ES256:hsm:{suffix}"));
@@ -53,7 +53,7 @@ impl SigningKeys {
     }
 
     /// The private key used for `alg`, if this generation has one.
-    pub fn for_alg(&self, alg: SigningAlg) -> Option<&Jwk> {
+    pub(crate) fn for_alg(&self, alg: SigningAlg) -> Option<&Jwk> {
         match alg {
             SigningAlg::ES256 => Some(&self.es256),
             SigningAlg::RS256 => self.rs256.as_ref(),
@@ -61,12 +61,12 @@ impl SigningKeys {
     }
 
     /// All private keys of this generation.
-    pub fn all(&self) -> impl Iterator<Item = &Jwk> {
+    pub(crate) fn all(&self) -> impl Iterator<Item = &Jwk> {
         std::iter::once(&self.es256).chain(self.rs256.as_ref())
     }
 
     /// The public JWK set published at `/jwks`.
-    pub fn public_jwks(&self) -> Value {
+    pub(crate) fn public_jwks(&self) -> Value {
         let keys: Vec<Value> = self.all().map(public_jwk).collect();
         serde_json::json!({ "keys": keys })
     }

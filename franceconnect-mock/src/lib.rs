@@ -22,8 +22,24 @@
 //! mock.shutdown().await;
 //! # Ok(()) }
 //! ```
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
+//!
+//! # Why it repeats the engine's small types
+//!
+//! [`Platform`], [`Eidas`], [`SigningAlg`] and [`EncryptionAlg`] look like
+//! `franceconnect-tower`'s, and the mock escapes its own HTML: it must not
+//! depend on the client it tests. A shared type would let a mistake in the
+//! engine's parsing or spelling pass unnoticed on both sides; here every
+//! value is written down a second time, from the platform's documentation
+//! and code.
+//!
+//! # Layout
+//!
+//! `server` routes each endpoint to its module (`discovery`, `authorize` and
+//! the `interaction` page, `token_endpoint`, `userinfo`, `logout`); `state`
+//! holds what a login leaves between requests; `issuance`, `tokens` and
+//! `keys` build what the provider signs and encrypts; `tamper` and
+//! `scenarios` switch behaviours for tests; `config`, `identities`, `scopes`
+//! describe the platform, its people and its claims.
 
 mod authorize;
 mod config;

@@ -1,7 +1,5 @@
 //! `franceconnect-mock`: runs a local FranceConnect / FranceConnect+
 //! provider with one registered client, for development.
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 use std::path::PathBuf;
 

@@ -10,7 +10,7 @@ pub(crate) struct Params(HashMap<String, String>);
 impl Params {
     /// Parses `application/x-www-form-urlencoded` text. Returns the name of
     /// the first repeated parameter as an error.
-    pub fn parse(raw: &str) -> Result<Params, String> {
+    pub(crate) fn parse(raw: &str) -> Result<Params, String> {
         let mut map = HashMap::new();
         for (name, value) in url::form_urlencoded::parse(raw.as_bytes()) {
             if map.insert(name.to_string(), value.to_string()).is_some() {
@@ -21,17 +21,17 @@ impl Params {
     }
 
     /// A non-empty parameter.
-    pub fn get(&self, name: &str) -> Option<&str> {
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.0.get(name).map(String::as_str).filter(|v| !v.is_empty())
     }
 
     /// A parameter as sent, even when empty (`None` only when absent).
-    pub fn raw(&self, name: &str) -> Option<&str> {
+    pub(crate) fn raw(&self, name: &str) -> Option<&str> {
         self.0.get(name).map(String::as_str)
     }
 
     /// The first parameter whose name is not in `allowed`, in a stable order.
-    pub fn first_unknown(&self, allowed: &[&str]) -> Option<&str> {
+    pub(crate) fn first_unknown(&self, allowed: &[&str]) -> Option<&str> {
         let mut unknown: Vec<&str> = self
             .0
             .keys()

@@ -6,12 +6,13 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use crate::MockError;
+use crate::config::BASE_PATH;
 use crate::config::{Client, Platform};
 use crate::handle::MockHandle;
 use crate::identities::Identity;
 use crate::keys::{CLIENT_JWKS_CONNECT_TIMEOUT, CLIENT_JWKS_TIMEOUT, KeyRing, SigningKeys};
 use crate::scenarios::{Counters, Scenarios};
-use crate::server::{self, BASE_PATH};
+use crate::server;
 use crate::state::{DEFAULT_CODE_LIFETIME, Shared, Store};
 
 /// Builder of a mock FranceConnect / FranceConnect+ provider.

@@ -218,12 +218,12 @@ pub(crate) struct Scenarios {
 
 impl Scenarios {
     /// The failure set on `endpoint`.
-    pub fn failure(&self, endpoint: Endpoint) -> Option<Failure> {
+    pub(crate) fn failure(&self, endpoint: Endpoint) -> Option<Failure> {
         self.failures[endpoint.index()]
     }
 
     /// Sets the failure of `endpoint`.
-    pub fn set_failure(&mut self, endpoint: Endpoint, failure: Option<Failure>) {
+    pub(crate) fn set_failure(&mut self, endpoint: Endpoint, failure: Option<Failure>) {
         self.failures[endpoint.index()] = failure;
     }
 }
@@ -234,17 +234,17 @@ pub(crate) struct Counters([AtomicUsize; 6]);
 
 impl Counters {
     /// Counts one request.
-    pub fn hit(&self, endpoint: Endpoint) {
+    pub(crate) fn hit(&self, endpoint: Endpoint) {
         self.0[endpoint.index()].fetch_add(1, Ordering::Relaxed);
     }
 
     /// Requests counted so far.
-    pub fn get(&self, endpoint: Endpoint) -> usize {
+    pub(crate) fn get(&self, endpoint: Endpoint) -> usize {
         self.0[endpoint.index()].load(Ordering::Relaxed)
     }
 
     /// Back to zero.
-    pub fn reset(&self) {
+    pub(crate) fn reset(&self) {
         for counter in &self.0 {
             counter.store(0, Ordering::Relaxed);
         }

@@ -5,11 +5,9 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::{get, post};
 
+use crate::config::BASE_PATH;
 use crate::state::Shared;
 use crate::{authorize, discovery, interaction, logout, token_endpoint, userinfo};
-
-/// Path prefix of every endpoint (the issuer is the origin plus this).
-pub(crate) const BASE_PATH: &str = "/api/v2";
 
 /// The router.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {

@@ -99,7 +99,7 @@ impl Store {
     /// entry, and the handlers check lifetimes themselves when they read
     /// one, so pruning only bounds memory (and scanning on every request
     /// would make a sustained load quadratic).
-    pub fn prune(&mut self, code_lifetime: Duration, interaction_lifetime: Duration) {
+    pub(crate) fn prune(&mut self, code_lifetime: Duration, interaction_lifetime: Duration) {
         let now = Instant::now();
         if self
             .last_pruned
@@ -144,37 +144,37 @@ pub(crate) struct Shared {
 
 impl Shared {
     /// The store, recovering from a poisoned lock.
-    pub fn store(&self) -> MutexGuard<'_, Store> {
+    pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
         self.store.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The scenarios, recovering from a poisoned lock.
-    pub fn scenarios(&self) -> MutexGuard<'_, Scenarios> {
+    pub(crate) fn scenarios(&self) -> MutexGuard<'_, Scenarios> {
         self.scenarios.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The keys, for reading.
-    pub fn keys(&self) -> RwLockReadGuard<'_, KeyRing> {
+    pub(crate) fn keys(&self) -> RwLockReadGuard<'_, KeyRing> {
         self.keys.read().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The keys, for rotation.
-    pub fn keys_mut(&self) -> RwLockWriteGuard<'_, KeyRing> {
+    pub(crate) fn keys_mut(&self) -> RwLockWriteGuard<'_, KeyRing> {
         self.keys.write().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Forgets the expired entries of `store`.
-    pub fn prune(&self, store: &mut Store) {
+    pub(crate) fn prune(&self, store: &mut Store) {
         store.prune(self.code_lifetime, interaction_lifetime(self.platform));
     }
 
     /// An identity by id.
-    pub fn identity(&self, id: &str) -> Option<&Identity> {
+    pub(crate) fn identity(&self, id: &str) -> Option<&Identity> {
         self.identities.iter().find(|i| i.id == id)
     }
 
     /// Stores a pending login and returns its interaction uid.
-    pub fn add_pending(&self, login: PendingLogin) -> String {
+    pub(crate) fn add_pending(&self, login: PendingLogin) -> String {
         let uid = random::token();
         let mut store = self.store();
         self.prune(&mut store);
@@ -184,7 +184,7 @@ impl Shared {
 
     /// Completes a login: issues a code and returns the callback URL
     /// `redirect_uri?code=…&state=…&iss=…`.
-    pub fn complete_login(&self, login: PendingLogin, identity_id: &str, acr: Eidas) -> String {
+    pub(crate) fn complete_login(&self, login: PendingLogin, identity_id: &str, acr: Eidas) -> String {
         let code = random::token();
         let url = callback_url(
             &login.redirect_uri,
@@ -205,7 +205,7 @@ impl Shared {
     }
 
     /// The callback URL carrying an error in its query.
-    pub fn error_callback(&self, redirect_uri: &str, state: &str, error: &str, description: &str) -> String {
+    pub(crate) fn error_callback(&self, redirect_uri: &str, state: &str, error: &str, description: &str) -> String {
         callback_url(
             redirect_uri,
             &[
@@ -220,7 +220,13 @@ impl Shared {
     /// The callback URL carrying an error in its fragment (the default
     /// response mode of the implicit and hybrid response types, which the
     /// platform uses to refuse them).
-    pub fn error_callback_fragment(&self, redirect_uri: &str, state: &str, error: &str, description: &str) -> String {
+    pub(crate) fn error_callback_fragment(
+        &self,
+        redirect_uri: &str,
+        state: &str,
+        error: &str,
+        description: &str,
+    ) -> String {
         let fragment: String = url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs([
                 ("error", error),

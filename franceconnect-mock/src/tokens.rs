@@ -132,7 +132,7 @@ pub(crate) struct IdTokenClaims<'a> {
 
 impl IdTokenClaims<'_> {
     /// The claim set.
-    pub fn to_map(&self) -> Map<String, Value> {
+    pub(crate) fn to_map(&self) -> Map<String, Value> {
         let mut map = Map::new();
         map.insert("iss".into(), self.iss.into());
         map.insert("aud".into(), self.aud.into());

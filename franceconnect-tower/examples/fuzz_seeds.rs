@@ -1,11 +1,10 @@
 //! Writes the seed corpus of each fuzz target under `fuzz/corpus/<target>/`
 //! (run from the workspace root:
-//! `cargo run -p franceconnect-tower --features internals --example fuzz_seeds`). The
+//! `cargo run -p franceconnect-tower --features __private --example fuzz_seeds`). The
 //! seeds carry fresh keys and times, so they are made, not committed.
-#![forbid(unsafe_code)]
 
 fn main() -> std::io::Result<()> {
-    let seeds = franceconnect_tower::fuzzing::seeds();
+    let seeds = franceconnect_tower::__private::fuzz::seeds();
     for (target, inputs) in [
         ("compact_token", &seeds.compact_token),
         ("claims", &seeds.claims),

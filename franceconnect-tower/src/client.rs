@@ -4,13 +4,13 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use crate::cached_document::CachedDocument;
 use crate::config::Config;
-use crate::discovery::{ProviderMetadata, discovery_url};
 use crate::error::{Error, JoseError};
-use crate::http_client::HttpClient;
 use crate::jose;
-use crate::provider_jwks::ProviderJwks;
+use crate::provider::cached_document::CachedDocument;
+use crate::provider::discovery::{ProviderMetadata, discovery_url};
+use crate::provider::http_client::HttpClient;
+use crate::provider::jwks::ProviderJwks;
 
 /// The FranceConnect engine: holds the configuration, the provider's cached
 /// metadata and keys, and runs the login and logout flows. Cheap to clone;
@@ -86,9 +86,13 @@ impl FranceConnect {
     ) -> Result<(String, Map<String, Value>), Error> {
         let config = &self.inner.config;
         let token = token.trim();
-        let jws = match (&config.service_keys, config.platform.encrypts(), jose::is_jwe(token)) {
+        let jws = match (
+            &config.service_keys,
+            config.platform.encrypts(),
+            jose::compact::is_jwe(token),
+        ) {
             (Some(keys), true, true) => {
-                jose::decrypt_nested(token, keys, &config.encryption_algs(), config.max_token_bytes)?
+                jose::compact::decrypt_nested(token, keys, &config.encryption_algs(), config.max_token_bytes)?
             }
             (_, true, false) => return Err(JoseError::NotEncrypted.into()),
             (_, false, true) => return Err(JoseError::UnexpectedEncryption.into()),
@@ -100,24 +104,6 @@ impl FranceConnect {
             .verify(&metadata.jwks_uri, &jws, &config.signing_algs, config.max_token_bytes)
             .await?;
         Ok((jws, payload))
-    }
-}
-
-#[cfg(feature = "internals")]
-impl FranceConnect {
-    /// The provider keys that fit an ES256 token naming `kid`, from the
-    /// JWKS cache (fetching it when cold, refetching once per cooldown for
-    /// an unknown kid). For the JWKS cache benchmarks only (feature
-    /// `internals`); not a public API.
-    #[doc(hidden)]
-    pub async fn provider_keys_for(&self, kid: Option<&str>) -> Result<usize, Error> {
-        let metadata = self.discover().await?;
-        let keys = self
-            .inner
-            .jwks
-            .keys_for(&metadata.jwks_uri, kid, crate::algorithms::SigningAlg::Es256)
-            .await?;
-        Ok(keys.len())
     }
 }
 

@@ -26,20 +26,20 @@ pub enum Error {
     /// The provider answered the login with an error (the user cancelled, the
     /// requested level is not available, the service is down, …).
     #[error("FranceConnect refused the login: {0}")]
-    Provider(ProviderError),
+    Provider(#[from] ProviderError),
     /// The callback does not match a login this browser started (CSRF,
     /// expired or replayed login, foreign issuer).
     #[error("the login response does not match a pending login: {0}")]
-    State(StateError),
+    State(#[from] StateError),
     /// The authorization code could not be exchanged for tokens.
     #[error("the code exchange failed: {0}")]
-    TokenExchange(TokenExchangeError),
+    TokenExchange(#[from] TokenExchangeError),
     /// A token failed a cryptographic check (signature, encryption, algorithm).
     #[error("a token failed its cryptographic checks: {0}")]
-    Jose(JoseError),
+    Jose(#[from] JoseError),
     /// A claim is missing, has the wrong value or the wrong format.
     #[error("invalid claim: {0}")]
-    Claims(ClaimsError),
+    Claims(#[from] ClaimsError),
     /// The provider authenticated the user at a lower eIDAS level than asked.
     #[error("eIDAS level {received} is below the requested {requested}")]
     EidasTooLow {
@@ -51,25 +51,26 @@ pub enum Error {
     /// The provider could not be reached, timed out or answered with an
     /// unusable HTTP response.
     #[error("could not talk to the provider: {0}")]
-    Network(NetworkError),
+    Network(#[from] NetworkError),
 }
 
-/// The broad category of an [`Error`], for choosing a response.
+/// The broad category of an [`Error`], for choosing a response: one kind
+/// per variant, with the variant's name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
     /// Fix the configuration: a deployment problem, not the user's.
-    Configuration,
+    Config,
     /// The provider's metadata is unusable: a provider or deployment problem.
     Discovery,
     /// The provider said no (the user cancelled, level not available, …).
-    ProviderRefused,
+    Provider,
     /// The callback does not belong to a pending login: restart the login.
     State,
     /// The code exchange failed.
     TokenExchange,
     /// A token failed its cryptographic checks.
-    Cryptography,
+    Jose,
     /// A claim is invalid.
     Claims,
     /// The user reached a lower eIDAS level than required.
@@ -82,12 +83,12 @@ impl Error {
     /// The category of this error.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::Config(_) => ErrorKind::Configuration,
+            Error::Config(_) => ErrorKind::Config,
             Error::Discovery(_) => ErrorKind::Discovery,
-            Error::Provider(_) => ErrorKind::ProviderRefused,
+            Error::Provider(_) => ErrorKind::Provider,
             Error::State(_) => ErrorKind::State,
             Error::TokenExchange(_) => ErrorKind::TokenExchange,
-            Error::Jose(_) => ErrorKind::Cryptography,
+            Error::Jose(_) => ErrorKind::Jose,
             Error::Claims(_) => ErrorKind::Claims,
             Error::EidasTooLow { .. } => ErrorKind::EidasTooLow,
             Error::Network(_) => ErrorKind::Network,
@@ -117,65 +118,6 @@ impl Error {
             ),
             Error::State(_) | Error::TokenExchange(_) => true,
             _ => false,
-        }
-    }
-
-    /// A stable machine-readable code for JSON error bodies:
-    /// `access_denied`, `invalid_state`, `login_expired`,
-    /// `insufficient_eidas`, `provider_unavailable`, …
-    pub fn code(&self) -> &str {
-        match self {
-            Error::Config(_) => "configuration_error",
-            Error::Discovery(_) => "provider_metadata_error",
-            Error::Provider(e) => e.code.as_str(),
-            Error::State(StateError::Expired) => "login_expired",
-            Error::State(_) => "invalid_state",
-            Error::TokenExchange(_) => "token_exchange_failed",
-            Error::Jose(_) => "invalid_token",
-            Error::Claims(_) => "invalid_claims",
-            Error::EidasTooLow { .. } => "insufficient_eidas",
-            Error::Network(_) => "provider_unavailable",
-        }
-    }
-
-    /// The HTTP status an adapter should answer with.
-    pub fn http_status(&self) -> u16 {
-        match self {
-            Error::Config(_) => 500,
-            Error::Discovery(_) | Error::TokenExchange(_) | Error::Jose(_) | Error::Claims(_) => 502,
-            Error::Provider(e) => match e.code {
-                ProviderErrorCode::ServerError | ProviderErrorCode::TemporarilyUnavailable => 503,
-                _ => 403,
-            },
-            Error::State(_) => 400,
-            Error::EidasTooLow { .. } => 403,
-            Error::Network(_) => 503,
-        }
-    }
-
-    /// A short explanation in French, safe to show on an error page.
-    pub fn user_message_fr(&self) -> &'static str {
-        match self {
-            Error::Config(_) | Error::Discovery(_) => {
-                "Le service est mal configuré pour FranceConnect. Réessayez plus tard."
-            }
-            Error::Provider(e) => match e.code {
-                ProviderErrorCode::AccessDenied => "Vous avez annulé la connexion.",
-                ProviderErrorCode::InvalidAcr => "Le niveau de sécurité demandé n'est pas disponible.",
-                ProviderErrorCode::ServerError | ProviderErrorCode::TemporarilyUnavailable => {
-                    "FranceConnect est momentanément indisponible. Réessayez dans quelques minutes."
-                }
-                _ => "FranceConnect a refusé la demande de connexion.",
-            },
-            Error::State(StateError::Expired) => "La demande de connexion a expiré. Recommencez la connexion.",
-            Error::State(_) => {
-                "Cette réponse ne correspond à aucune connexion en cours dans ce navigateur. Recommencez la connexion."
-            }
-            Error::EidasTooLow { .. } => "Le niveau de sécurité atteint est insuffisant pour ce service.",
-            Error::Network(_) => "FranceConnect ne répond pas. Réessayez dans quelques minutes.",
-            Error::TokenExchange(_) | Error::Jose(_) | Error::Claims(_) => {
-                "La réponse de FranceConnect n'a pas pu être vérifiée. Recommencez la connexion."
-            }
         }
     }
 }
@@ -250,7 +192,7 @@ impl fmt::Display for ProviderErrorCode {
 }
 
 /// An error the provider returned on the callback.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct ProviderError {
     /// The `error` parameter.
     pub code: ProviderErrorCode,
@@ -407,32 +349,6 @@ pub enum NetworkErrorKind {
     Other,
 }
 
-impl From<StateError> for Error {
-    fn from(e: StateError) -> Self {
-        Error::State(e)
-    }
-}
-impl From<JoseError> for Error {
-    fn from(e: JoseError) -> Self {
-        Error::Jose(e)
-    }
-}
-impl From<ClaimsError> for Error {
-    fn from(e: ClaimsError) -> Self {
-        Error::Claims(e)
-    }
-}
-impl From<TokenExchangeError> for Error {
-    fn from(e: TokenExchangeError) -> Self {
-        Error::TokenExchange(e)
-    }
-}
-impl From<NetworkError> for Error {
-    fn from(e: NetworkError) -> Self {
-        Error::Network(e)
-    }
-}
-
 /// Keeps at most `max` characters of provider text and drops control
 /// characters, so that it can be logged and displayed safely.
 pub(crate) fn sanitize(text: &str, max: usize) -> String {
@@ -465,7 +381,7 @@ mod tests {
             description: None,
         });
         assert!(cancelled.is_user_cancelled());
-        assert_eq!(cancelled.kind(), ErrorKind::ProviderRefused);
+        assert_eq!(cancelled.kind(), ErrorKind::Provider);
         let timeout = Error::Network(NetworkError {
             endpoint: "token",
             kind: NetworkErrorKind::Timeout,

@@ -5,9 +5,24 @@
 //! provider's key cache, the service's own encryption keys
 //! ([`ServiceKeys`]), JWE decryption and JWS verification with strict
 //! allow-lists, and the authorization-code flow ([`FranceConnect`]). Its
-//! [`web`] module serves the `/auth` routes for any framework, with a
-//! `tower` layer ([`web::FranceConnectLayer`]); the adapters
+//! [`web`] module serves the `/auth` routes for any framework and decides
+//! who may see a page; with the default `tower` feature, [`web::tower`]
+//! adds a `tower` layer and a `tower-sessions` session. The adapters
 //! (`franceconnect-axum`, `franceconnect-actix`) build on it.
+//!
+//! The modules, in the order a login goes through them:
+//!
+//! | module | what it holds |
+//! |---|---|
+//! | `config` | [`Config`]: platform presets, the builder, environment variables, URL rules, scopes |
+//! | `provider` | the HTTP client, cached documents, discovery ([`ProviderMetadata`]), the provider's JWKS |
+//! | `jose` | algorithm allow-lists, the service's keys ([`ServiceKeys`]), JWE decryption and JWS verification |
+//! | `flow` | [`FranceConnect::begin_login`], the code exchange, the claims checks, the logout |
+//! | `identity` | [`PivotIdentity`], [`SignedInUser`]; beside it, `eidas` ([`Eidas`], [`Amr`]) and `values` (the protocol's newtypes) |
+//! | [`web`] | the routes, the shared guard, responses and pages, the session contract; [`web::tower`] |
+//!
+//! Features: `tower` (default) for [`web::tower`]; `__private` exposes
+//! internals to the fuzz targets and benchmarks and is not a public API.
 //!
 //! Using the flow directly, without the routes:
 //!
@@ -24,46 +39,35 @@
 //! println!("signed in at {}", user.acr);
 //! # Ok(()) }
 //! ```
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
-mod algorithms;
-mod cached_document;
 mod client;
+mod clock;
 mod config;
-mod discovery;
 mod eidas;
 mod error;
-mod exchange;
-#[cfg(any(test, feature = "internals"))]
-#[doc(hidden)]
-pub mod fuzzing;
-mod http_client;
+mod flow;
 mod identity;
 mod jose;
-mod login;
-mod logout;
-mod provider_jwks;
-mod scope;
-mod service_keys;
-mod token_claims;
-mod user;
+mod provider;
 mod values;
 pub mod web;
 
-pub use algorithms::{AlgorithmNotAllowed, CONTENT_ENCRYPTION, EncryptionAlg, SigningAlg};
+#[cfg(any(test, feature = "__private"))]
+#[doc(hidden)]
+#[path = "private/mod.rs"]
+pub mod __private;
+
 pub use client::FranceConnect;
-pub use config::{Config, ConfigBuilder, Environment, Platform, Prompt};
-pub use discovery::ProviderMetadata;
+pub use config::{Config, ConfigBuilder, Environment, InvalidScope, Platform, Prompt, Scope, Scopes};
 pub use eidas::{Amr, Eidas, UnknownEidas};
 pub use error::{
     ClaimsError, ConfigError, Error, ErrorKind, JoseError, NetworkError, NetworkErrorKind, ProviderError,
     ProviderErrorCode, StateError, TokenExchangeError,
 };
-pub use identity::{BirthDate, DatePrecision, Gender, InseeCommune, InseeCountry, PivotIdentity};
-pub use login::{CallbackParams, LoginOptions, PendingLogin};
-pub use logout::PendingLogout;
-pub use scope::{InvalidScope, Scope, Scopes};
-pub use service_keys::ServiceKeys;
-pub use user::{SignedInUser, UserClaims};
-pub use values::{AccessToken, ClientId, ClientSecret, IdTokenHint, InvalidReturnTo, Nonce, ReturnTo, State};
+pub use flow::{CallbackParams, LoginOptions, PendingLogin, PendingLogout};
+pub use identity::{
+    BirthDate, DatePrecision, Gender, InseeCommune, InseeCountry, PivotIdentity, SignedInUser, UserClaims,
+};
+pub use jose::{AlgorithmNotAllowed, EncryptionAlg, ServiceKeys, SigningAlg};
+pub use provider::ProviderMetadata;
+pub use values::{ClientId, ClientSecret, IdTokenHint, InvalidReturnTo, Nonce, ReturnTo, State};

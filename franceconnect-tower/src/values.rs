@@ -32,19 +32,21 @@ impl fmt::Display for ClientId {
 }
 
 macro_rules! secret_newtype {
-    ($(#[$doc:meta])* $name:ident) => {
+    ($(#[$doc:meta])* $vis:vis $name:ident) => {
         $(#[$doc])*
-        #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+        // No `PartialEq`: comparing a secret must be constant-time
+        // (`matches`), never `==`.
+        #[derive(Clone, Serialize, Deserialize)]
         #[serde(transparent)]
-        pub struct $name(String);
+        $vis struct $name(String);
 
         impl $name {
             /// Wraps the value.
-            pub fn new(value: impl Into<String>) -> Self {
+            $vis fn new(value: impl Into<String>) -> Self {
                 Self(value.into())
             }
             /// The value itself. Never log it.
-            pub fn secret(&self) -> &str {
+            $vis fn secret(&self) -> &str {
                 &self.0
             }
         }
@@ -60,25 +62,25 @@ macro_rules! secret_newtype {
 secret_newtype!(
     /// The client secret, sent only in the token request body
     /// (`client_secret_post`).
-    ClientSecret
+    pub ClientSecret
 );
 secret_newtype!(
     /// The `state` of one login or logout: random, single-use, compared in
     /// constant time.
-    State
+    pub State
 );
 secret_newtype!(
     /// The `nonce` of one login: random, single-use, bound into the ID token.
-    Nonce
+    pub Nonce
 );
 secret_newtype!(
     /// The signed ID token (the inner JWS on FranceConnect+), kept only to be
     /// sent back as `id_token_hint` at logout.
-    IdTokenHint
+    pub IdTokenHint
 );
 secret_newtype!(
     /// An access token, used once to call userinfo and then dropped.
-    AccessToken
+    pub(crate) AccessToken
 );
 
 impl State {
@@ -182,7 +184,7 @@ mod tests {
                 .bytes()
                 .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
         );
-        assert_ne!(a, b);
+        assert_ne!(a.secret(), b.secret());
         assert!(a.matches(a.secret()));
         assert!(!a.matches(b.secret()));
         assert!(!a.matches(""));

@@ -17,10 +17,7 @@ async fn the_authorization_url_carries_exactly_the_accepted_parameters() {
     let fc =
         franceconnect_tower::FranceConnect::new(tp.config(Platform::FranceConnect).request_amr(true).build().unwrap());
     let (url, pending) = fc
-        .begin_login(LoginOptions {
-            return_to: Some(ReturnTo::parse("/account").unwrap()),
-            ..Default::default()
-        })
+        .begin_login(LoginOptions::default().return_to(ReturnTo::parse("/account").unwrap()))
         .await
         .unwrap();
     assert_eq!(
@@ -53,13 +50,13 @@ async fn the_authorization_url_carries_exactly_the_accepted_parameters() {
     assert_eq!(pending.return_to.unwrap().as_str(), "/account");
 
     let (url2, pending2) = fc.begin_login(LoginOptions::default()).await.unwrap();
-    assert_ne!(pending2.state, pending.state);
+    assert_ne!(pending2.state.secret(), pending.state.secret());
     assert!(!query(&url2).contains_key("prompt"));
     // The pending login survives a trip through a session store.
     let json = serde_json::to_string(&pending2).unwrap();
     assert_eq!(
-        serde_json::from_str::<franceconnect_tower::PendingLogin>(&json).unwrap(),
-        pending2
+        serde_json::to_string(&serde_json::from_str::<franceconnect_tower::PendingLogin>(&json).unwrap()).unwrap(),
+        json
     );
 }
 
@@ -143,20 +140,12 @@ async fn step_up_asks_for_the_higher_level_and_refuses_a_lower_answer() {
     let public = keys.public_jwks()["keys"][0].clone();
     let key = tp.key.clone();
     let info = key.sign(&tp.userinfo_claims());
-    let (pending, result) = login_with(
-        &fc,
-        &tp,
-        LoginOptions {
-            eidas: Some(Eidas::Eidas3),
-            ..Default::default()
-        },
-        |nonce| {
-            (
-                encrypt(&key.sign(&tp.id_claims(nonce, "eidas2")), &public, |_| {}),
-                encrypt(&info, &public, |_| {}),
-            )
-        },
-    )
+    let (pending, result) = login_with(&fc, &tp, LoginOptions::default().eidas(Eidas::Eidas3), |nonce| {
+        (
+            encrypt(&key.sign(&tp.id_claims(nonce, "eidas2")), &public, |_| {}),
+            encrypt(&info, &public, |_| {}),
+        )
+    })
     .await;
     assert_eq!(pending.eidas, Eidas::Eidas3);
     assert!(matches!(
@@ -167,34 +156,21 @@ async fn step_up_asks_for_the_higher_level_and_refuses_a_lower_answer() {
         }
     ));
     // A level the platform does not accept is refused before any redirect.
-    let err = fc
-        .begin_login(LoginOptions {
-            eidas: Some(Eidas::Eidas1),
-            ..Default::default()
-        })
-        .await;
+    let err = fc.begin_login(LoginOptions::default().eidas(Eidas::Eidas1)).await;
     assert!(err.is_ok(), "eidas1 is raised to the configured eidas2");
     let fc1 = franceconnect_tower::FranceConnect::new(tp.config(Platform::FranceConnect).build().unwrap());
     let err = fc1
-        .begin_login(LoginOptions {
-            eidas: Some(Eidas::Eidas2),
-            ..Default::default()
-        })
+        .begin_login(LoginOptions::default().eidas(Eidas::Eidas2))
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Configuration);
+    assert_eq!(err.kind(), ErrorKind::Config);
 }
 
 async fn callback_error(params: impl FnOnce(&mut CallbackParams, &TestProvider)) -> Error {
     let tp = TestProvider::start().await;
     let fc = franceconnect_tower::FranceConnect::new(tp.config(Platform::FranceConnect).build().unwrap());
     let (_, pending) = fc.begin_login(LoginOptions::default()).await.unwrap();
-    let mut callback = CallbackParams {
-        code: Some("the-code".into()),
-        state: Some(pending.state.secret().to_owned()),
-        iss: Some(tp.issuer.clone()),
-        ..Default::default()
-    };
+    let mut callback = callback_for("the-code", &pending, &tp.issuer);
     params(&mut callback, &tp);
     let err = fc.complete_login(&callback, &pending).await.unwrap_err();
     assert_eq!(
@@ -261,12 +237,7 @@ async fn pending_logins_expire() {
     );
     let (_, mut pending) = fc.begin_login(LoginOptions::default()).await.unwrap();
     pending.created_at -= 61;
-    let callback = CallbackParams {
-        code: Some("c".into()),
-        state: Some(pending.state.secret().into()),
-        iss: Some(tp.issuer.clone()),
-        ..Default::default()
-    };
+    let callback = callback_for("c", &pending, &tp.issuer);
     assert!(matches!(
         fc.complete_login(&callback, &pending).await.unwrap_err(),
         Error::State(StateError::Expired)
@@ -352,12 +323,7 @@ async fn userinfo_must_be_a_signed_jwt_about_the_same_user() {
                 b.id_token = Some(key.sign(&tp.id_claims(&nonce, "eidas1")));
                 b.userinfo = Some((content_type.into(), info));
             });
-            let cb = CallbackParams {
-                code: Some("c".into()),
-                state: Some(pending.state.secret().into()),
-                iss: Some(tp.issuer.clone()),
-                ..Default::default()
-            };
+            let cb = callback_for("c", &pending, &tp.issuer);
             fc.complete_login(&cb, &pending).await
         }
     };
@@ -375,7 +341,7 @@ async fn userinfo_must_be_a_signed_jwt_about_the_same_user() {
     let e = login(unsigned(&tp.userinfo_claims()), "application/jwt")
         .await
         .unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::Cryptography);
+    assert_eq!(e.kind(), ErrorKind::Jose);
     let mut other = tp.userinfo_claims();
     other["sub"] = "someone-else".into();
     let e = login(key.sign(&other), "application/jwt").await.unwrap_err();

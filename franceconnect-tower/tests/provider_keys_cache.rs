@@ -27,12 +27,7 @@ async fn scripted(
         b.id_token = Some(key.sign(&tp.id_claims(&nonce, "eidas1")));
         b.userinfo = Some(("application/jwt".into(), key.sign(&tp.userinfo_claims())));
     });
-    let callback = CallbackParams {
-        code: Some("code".into()),
-        state: Some(pending.state.secret().into()),
-        iss: Some(tp.issuer.clone()),
-        ..Default::default()
-    };
+    let callback = callback_for("code", &pending, &tp.issuer);
     (callback, pending)
 }
 

@@ -1,5 +1,5 @@
-//! Fuzz target: `franceconnect_tower::fuzzing::callback_query`.
+//! Fuzz target: `franceconnect_tower::__private::fuzz::callback_query`.
 #![no_main]
 #![forbid(unsafe_code)]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| franceconnect_tower::fuzzing::callback_query(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| franceconnect_tower::__private::fuzz::callback_query(data));

@@ -1,5 +1,5 @@
-//! Fuzz target: `franceconnect_tower::fuzzing::claims`.
+//! Fuzz target: `franceconnect_tower::__private::fuzz::claims`.
 #![no_main]
 #![forbid(unsafe_code)]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| franceconnect_tower::fuzzing::claims(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| franceconnect_tower::__private::fuzz::claims(data));

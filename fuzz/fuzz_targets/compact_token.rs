@@ -1,5 +1,5 @@
-//! Fuzz target: `franceconnect_tower::fuzzing::compact_token`.
+//! Fuzz target: `franceconnect_tower::__private::fuzz::compact_token`.
 #![no_main]
 #![forbid(unsafe_code)]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| franceconnect_tower::fuzzing::compact_token(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| franceconnect_tower::__private::fuzz::compact_token(data));

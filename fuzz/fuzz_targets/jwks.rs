@@ -1,5 +1,5 @@
-//! Fuzz target: `franceconnect_tower::fuzzing::jwks`.
+//! Fuzz target: `franceconnect_tower::__private::fuzz::jwks`.
 #![no_main]
 #![forbid(unsafe_code)]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| franceconnect_tower::fuzzing::jwks(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| franceconnect_tower::__private::fuzz::jwks(data));

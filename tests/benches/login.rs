@@ -6,6 +6,8 @@
 //! included: compare runs, not absolute values.
 //!
 //! `cargo bench -p franceconnect-tests --bench login`
+// criterion's macros generate public functions that carry no docs.
+#![allow(missing_docs)]
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use franceconnect_tests::{login, pair};

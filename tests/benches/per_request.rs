@@ -1,25 +1,27 @@
 //! What being signed in costs on every request. Each pair answers the same
 //! signed-in `GET /me` with the person's family name, in process (no
 //! network): our app (the FranceConnect layer or middleware, and the
-//! `PivotIdentity` extractor) against the same app with the session
+//! `Citizen` extractor) against the same app with the session
 //! library alone reading the same `SignedInUser` from the session and
 //! deriving the same pivot identity. The session of our app comes from a
 //! real login against the mock provider.
 //!
 //! `cargo bench -p franceconnect-tests --bench per_request`
+// criterion's macros generate public functions that carry no docs.
+#![allow(missing_docs)]
 
 use axum::Router;
 use axum::body::Body;
 use axum::routing::get;
 use criterion::{Criterion, criterion_group, criterion_main};
 use franceconnect_tests::{no_redirect_client, pair};
-use franceconnect_tower::web::{ExpiringMemoryStore, session_manager_layer};
+use franceconnect_tower::web::tower::{ExpiringMemoryStore, session_manager_layer};
 use franceconnect_tower::{FranceConnect, LoginOptions, Platform, SignedInUser};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 /// The value the bare apps store, under the same key our layer uses.
-const USER_KEY: &str = franceconnect_tower::web::USER_KEY;
+const USER_KEY: &str = franceconnect_tower::__private::USER_KEY;
 
 /// The `name=value` of the session cookie among `Set-Cookie` headers.
 fn session_cookie<'a>(set_cookies: impl Iterator<Item = &'a str>) -> Option<String> {
@@ -47,12 +49,9 @@ fn request(path: &str, cookie: &str) -> http::Request<Body> {
 /// Our axum app, signed in through a real login; returns the app and the
 /// session cookie.
 async fn axum_ours(fc: FranceConnect) -> (Router, String) {
-    use franceconnect_axum::{FranceConnectRouterExt, PivotIdentity};
+    use franceconnect_axum::{Citizen, FranceConnectRouterExt};
     let app = Router::new()
-        .route(
-            "/me",
-            get(|PivotIdentity(p): PivotIdentity| async move { p.family_name }),
-        )
+        .route("/me", get(|Citizen(p): Citizen| async move { p.family_name }))
         .franceconnect(fc, ExpiringMemoryStore::default());
     let start = app.clone().oneshot(request("/auth/login", "")).await.unwrap();
     let cookie = session_cookie(
@@ -135,9 +134,7 @@ fn axum_requests(c: &mut Criterion) {
 fn actix_requests(c: &mut Criterion) {
     use actix_web::cookie::Key;
     use actix_web::{App, HttpResponse, test, web};
-    use franceconnect_actix::{
-        FranceConnectMiddleware, MemorySessionStore, PivotIdentity, configure, session_middleware,
-    };
+    use franceconnect_actix::{Citizen, FranceConnectMiddleware, MemorySessionStore, configure, session_middleware};
     use franceconnect_tower::web::AuthRoutes;
 
     let tokio_rt = tokio::runtime::Runtime::new().unwrap();
@@ -155,7 +152,7 @@ fn actix_requests(c: &mut Criterion) {
         App::new()
             .route(
                 "/me",
-                web::get().to(|PivotIdentity(p): PivotIdentity| async move { HttpResponse::Ok().body(p.family_name) }),
+                web::get().to(|Citizen(p): Citizen| async move { HttpResponse::Ok().body(p.family_name) }),
             )
             .configure(configure(routes.clone()))
             .wrap(FranceConnectMiddleware::new(routes.clone()))

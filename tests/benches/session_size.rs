@@ -8,9 +8,7 @@
 
 use std::process::Command;
 
-use franceconnect_tests::redis_scenarios::SESSION_KEY;
-use franceconnect_tests::scenarios::{Quickstart, Starter};
-use franceconnect_tests::{Browser, RedisServer};
+use franceconnect_tests::{Browser, Quickstart, RedisServer, SESSION_KEY, Starter};
 
 fn redis_cli(url: &str, args: &[&str]) -> String {
     let out = Command::new("redis-cli")

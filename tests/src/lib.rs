@@ -1,21 +1,20 @@
-//! Shared harness for the workspace's end-to-end tests: the mock provider
-//! paired with an engine ([`pair`]), a cookie-keeping [`Browser`], and the
-//! scenario suite every web adapter must pass ([`scenarios`]).
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
+//! Shared code of the workspace's end-to-end tests, in two parts:
+//!
+//! - the [`harness`]: the app under test and its starters, a cookie-keeping
+//!   [`Browser`], headless Chromium, quickstart processes, Redis and
+//!   multi-instance clusters, the mock provider paired with an engine
+//!   ([`pair`]);
+//! - the [`scenarios`] every web adapter and quickstart must pass, which
+//!   their test files run through the suite macros ([`scenario_suite!`],
+//!   [`redis_suite!`], [`journey_suite!`], [`binary_suite!`]), each holding
+//!   the one list of its scenarios.
 
-mod attacks;
-mod browser;
-pub mod chromium;
-mod engine;
-pub mod hostile;
-pub mod journeys;
-mod process;
-pub mod redis_scenarios;
-mod redis_server;
+pub mod harness;
 pub mod scenarios;
 
-pub use browser::{Browser, Page};
-pub use engine::*;
-pub use process::*;
-pub use redis_server::RedisServer;
+pub use harness::engine::*;
+pub use harness::{
+    AppUnderTest, Browser, Chromium, Cluster, Page, Process, Quickstart, RedisServer, SESSION_KEY, Starter,
+    start_quickstart,
+};
+pub use scenarios::hostile;

@@ -1,6 +1,6 @@
 //! The shared scenario suites against the actix-web quickstart.
 
-use franceconnect_tests::scenarios::Quickstart;
+use franceconnect_tests::Quickstart;
 
 macro_rules! quickstart {
     () => {

@@ -1,6 +1,6 @@
 //! The browser journeys (headless Chromium) against the axum quickstart.
 
-use franceconnect_tests::scenarios::Quickstart;
+use franceconnect_tests::Quickstart;
 
 franceconnect_tests::journey_suite!(
     Quickstart(|settings| async move { axum_quickstart::start(&settings).await }),

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use franceconnect_mock::{Endpoint, Failure, Tamper};
 use franceconnect_tests::*;
+use franceconnect_tower::web::error_code;
 use franceconnect_tower::{
     DatePrecision, Eidas, EncryptionAlg, Error, ErrorKind, LoginOptions, NetworkErrorKind, Platform, ProviderErrorCode,
 };
@@ -98,26 +99,14 @@ async fn every_test_identity_parses() {
 async fn step_up_and_lower_acr() {
     let pair = pair(Platform::FranceConnectPlus, Some(EncryptionAlg::EcdhEs)).await;
     pair.mock.auto_approve(Some("default"), None);
-    let user = login(
-        &pair,
-        LoginOptions {
-            eidas: Some(Eidas::Eidas3),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let user = login(&pair, LoginOptions::default().eidas(Eidas::Eidas3))
+        .await
+        .unwrap();
     assert_eq!(user.acr, Eidas::Eidas3);
     pair.mock.set_acr_override(Some(franceconnect_mock::Eidas::Eidas2));
-    let e = login(
-        &pair,
-        LoginOptions {
-            eidas: Some(Eidas::Eidas3),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap_err();
+    let e = login(&pair, LoginOptions::default().eidas(Eidas::Eidas3))
+        .await
+        .unwrap_err();
     assert_eq!(
         e,
         Error::EidasTooLow {
@@ -164,7 +153,7 @@ async fn hostile_tokens_are_refused_with_their_typed_error() {
                 hostile::is_expected_refusal(tamper, &e),
                 "{platform:?} {alg:?} {tamper:?}: {e:?}"
             );
-            assert_eq!(e.code(), hostile::expected_code(tamper), "{tamper:?}");
+            assert_eq!(error_code(&e), hostile::expected_code(tamper), "{tamper:?}");
             let refetches = pair.mock.request_count(Endpoint::Jwks) - jwks_before;
             let expected = usize::from(matches!(tamper, Tamper::UnknownKid | Tamper::EmbeddedJwk));
             assert_eq!(refetches, expected, "{tamper:?}: JWKS fetches");
@@ -218,7 +207,7 @@ async fn provider_failures_are_network_errors_and_never_hang() {
                 _ => assert!(
                     matches!(
                         e.kind(),
-                        ErrorKind::Network | ErrorKind::TokenExchange | ErrorKind::Cryptography
+                        ErrorKind::Network | ErrorKind::TokenExchange | ErrorKind::Jose
                     ),
                     "{endpoint:?} {failure:?}: {e}"
                 ),
@@ -313,10 +302,7 @@ async fn cached_keys_outlive_a_jwks_outage() {
     pair.mock.set_failure(Endpoint::Jwks, Some(Failure::Unavailable));
     pair.mock.rotate_signing_key();
     let e = login(&pair, LoginOptions::default()).await.unwrap_err();
-    assert!(
-        matches!(e.kind(), ErrorKind::Network | ErrorKind::Cryptography),
-        "{e:?}"
-    );
+    assert!(matches!(e.kind(), ErrorKind::Network | ErrorKind::Jose), "{e:?}");
     pair.mock.set_failure(Endpoint::Jwks, None);
     login(&pair, LoginOptions::default()).await.unwrap();
 }

@@ -4,8 +4,6 @@
 //!
 //! Run it with `cargo run -p actix-quickstart`. The library part lets the
 //! workspace's tests start it in-process.
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 use std::future::Future;
 use std::pin::Pin;
@@ -14,7 +12,7 @@ use actix_session::storage::{RedisSessionStore, SessionStore};
 use actix_web::cookie::Key;
 use actix_web::dev::ServerHandle;
 use actix_web::{App, HttpResponse, HttpServer, web};
-use franceconnect_actix::level::Eidas3;
+use franceconnect_actix::level::High;
 use franceconnect_actix::{
     FranceConnectMiddleware, MemorySessionStore, RequireEidas, SessionStoreGuard, StoreTimeout, User, configure,
     session_middleware,
@@ -38,7 +36,7 @@ async fn profile(User(user): User) -> HttpResponse {
     html(profile_page(&user))
 }
 
-async fn high_level(RequireEidas(user, _): RequireEidas<Eidas3>) -> HttpResponse {
+async fn high_level(RequireEidas(user, _): RequireEidas<High>) -> HttpResponse {
     html(step_up_page(&user))
 }
 

@@ -1,5 +1,4 @@
 //! `cargo run -p actix-quickstart`: see the README.
-#![forbid(unsafe_code)]
 
 #[tokio::main]
 async fn main() {

@@ -3,8 +3,6 @@
 //!
 //! Run it with `cargo run -p axum-quickstart`. The library part lets the
 //! workspace's tests start it in-process.
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 use std::future::Future;
 use std::pin::Pin;
@@ -14,10 +12,10 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use franceconnect_axum::level::Eidas3;
+use franceconnect_axum::level::High;
 use franceconnect_axum::{FranceConnectRouterExt, RequireEidas, User};
 use franceconnect_tower::FranceConnect;
-use franceconnect_tower::web::ExpiringMemoryStore;
+use franceconnect_tower::web::tower::ExpiringMemoryStore;
 use quickstart_support::{
     Running, Server, Settings, api_me, home_page, not_signed_in_json, prepare, profile_page, redact_url, step_up_page,
 };
@@ -39,7 +37,7 @@ pub fn app<S: SessionStore + Clone>(fc: FranceConnect, store: S) -> Router {
         )
         .route(
             "/niveau-eleve",
-            get(|RequireEidas(user, _): RequireEidas<Eidas3>| async move { Html(step_up_page(&user)) }),
+            get(|RequireEidas(user, _): RequireEidas<High>| async move { Html(step_up_page(&user)) }),
         )
         .route("/api/me", get(me))
         .franceconnect(fc, store)

@@ -1,5 +1,4 @@
 //! `cargo run -p axum-quickstart`: see the README.
-#![forbid(unsafe_code)]
 
 #[tokio::main]
 async fn main() {

@@ -1,8 +1,6 @@
 //! What the axum and actix-web quickstarts share, so that they behave the
 //! same: the settings (environment variables), the embedded mock provider,
 //! the service's encryption keys, and the pages.
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 mod pages;
 mod places;

@@ -5,12 +5,12 @@
 
 /// The name of a département, by its code (two characters, or three
 /// overseas), as `InseeCommune::department` gives it.
-pub fn department_name(code: &str) -> Option<&'static str> {
+pub(crate) fn department_name(code: &str) -> Option<&'static str> {
     DEPARTMENTS.iter().find(|(c, _)| *c == code).map(|(_, name)| *name)
 }
 
 /// The name of a country, by its INSEE code (`99100` is France).
-pub fn country_name(code: &str) -> Option<&'static str> {
+pub(crate) fn country_name(code: &str) -> Option<&'static str> {
     COUNTRIES.iter().find(|(c, _)| *c == code).map(|(_, name)| *name)
 }
 

@@ -10,13 +10,13 @@ use josekit::jwk::alg::ec::EcCurve;
 use josekit::jwk::{Jwk, JwkSet};
 use serde_json::{Map, Value};
 
-pub const CALLBACK: &str = "http://127.0.0.1:1/callback";
-pub const LOGOUT: &str = "http://127.0.0.1:1/logged-out";
-pub const NONCE: &str = "nonce-0123456789abcdefghijklmnop";
-pub const STATE: &str = "state-0123456789abcdefghijklmnop";
+pub(crate) const CALLBACK: &str = "http://127.0.0.1:1/callback";
+pub(crate) const LOGOUT: &str = "http://127.0.0.1:1/logged-out";
+pub(crate) const NONCE: &str = "nonce-0123456789abcdefghijklmnop";
+pub(crate) const STATE: &str = "state-0123456789abcdefghijklmnop";
 
 /// An HTTP client that does not follow redirects.
-pub fn http() -> reqwest::Client {
+pub(crate) fn http() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -24,12 +24,12 @@ pub fn http() -> reqwest::Client {
 }
 
 /// A FranceConnect client.
-pub fn fc_client(id: &str) -> Client {
+pub(crate) fn fc_client(id: &str) -> Client {
     Client::new(id, format!("{id}-secret"), CALLBACK, LOGOUT)
 }
 
 /// A FranceConnect mock with clients `app` and `other`.
-pub async fn fc_mock() -> MockHandle {
+pub(crate) async fn fc_mock() -> MockHandle {
     MockProvider::new(Platform::FranceConnect)
         .client(fc_client("app"))
         .client(fc_client("other"))
@@ -39,7 +39,7 @@ pub async fn fc_mock() -> MockHandle {
 }
 
 /// A client encryption key pair for `alg` (private JWK, public JWKS).
-pub fn client_key(alg: EncryptionAlg, kid: &str) -> (Jwk, Value) {
+pub(crate) fn client_key(alg: EncryptionAlg, kid: &str) -> (Jwk, Value) {
     let mut private = match alg {
         EncryptionAlg::EcdhEs => Jwk::generate_ec_key(EcCurve::P256).unwrap(),
         _ => Jwk::generate_rsa_key(2048).unwrap(),
@@ -53,7 +53,7 @@ pub fn client_key(alg: EncryptionAlg, kid: &str) -> (Jwk, Value) {
 }
 
 /// A FranceConnect+ mock with client `app` encrypting with `alg` to `keys`.
-pub async fn fcplus_mock(alg: EncryptionAlg, keys: ClientKeys) -> MockHandle {
+pub(crate) async fn fcplus_mock(alg: EncryptionAlg, keys: ClientKeys) -> MockHandle {
     MockProvider::new(Platform::FranceConnectPlus)
         .client(fc_client("app").encryption(alg, keys))
         .start()
@@ -63,25 +63,25 @@ pub async fn fcplus_mock(alg: EncryptionAlg, keys: ClientKeys) -> MockHandle {
 
 /// A FranceConnect+ mock encrypting with ECDH-ES to an inline client key;
 /// returns the client's private key and the mock.
-pub async fn fcplus_ec_mock() -> (Jwk, MockHandle) {
+pub(crate) async fn fcplus_ec_mock() -> (Jwk, MockHandle) {
     let (private, jwks) = client_key(EncryptionAlg::EcdhEs, "k");
     let mock = fcplus_mock(EncryptionAlg::EcdhEs, ClientKeys::Inline(jwks)).await;
     (private, mock)
 }
 
 /// The `id_token` of a token response.
-pub fn id_token(tokens: &Value) -> String {
+pub(crate) fn id_token(tokens: &Value) -> String {
     tokens["id_token"].as_str().unwrap().to_owned()
 }
 
 /// The inner JWS of a FranceConnect+ token response's `id_token`, decrypted
 /// with the client's private key.
-pub fn inner_id_token(alg: EncryptionAlg, key: &Jwk, tokens: &Value) -> String {
+pub(crate) fn inner_id_token(alg: EncryptionAlg, key: &Jwk, tokens: &Value) -> String {
     decrypt(alg, key, &id_token(tokens)).unwrap().0
 }
 
 /// Serves `jwks` on a loopback port; returns its URL.
-pub async fn serve_jwks(jwks: Value) -> url::Url {
+pub(crate) async fn serve_jwks(jwks: Value) -> url::Url {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let app = axum::Router::new().route(
@@ -97,7 +97,7 @@ pub async fn serve_jwks(jwks: Value) -> url::Url {
 
 /// The authorize URL for client `app` with the usual parameters, replaced or
 /// extended by `extra` (an empty value removes the parameter).
-pub fn authorize_url(mock: &MockHandle, client_id: &str, acr: &str, extra: &[(&str, &str)]) -> String {
+pub(crate) fn authorize_url(mock: &MockHandle, client_id: &str, acr: &str, extra: &[(&str, &str)]) -> String {
     let mut params: Vec<(String, String)> = vec![
         ("response_type".into(), "code".into()),
         ("client_id".into(), client_id.into()),
@@ -120,7 +120,7 @@ pub fn authorize_url(mock: &MockHandle, client_id: &str, acr: &str, extra: &[(&s
 }
 
 /// The query parameters of a redirect response's Location.
-pub fn location_params(response: &reqwest::Response) -> (String, HashMap<String, String>) {
+pub(crate) fn location_params(response: &reqwest::Response) -> (String, HashMap<String, String>) {
     let location = response
         .headers()
         .get("location")
@@ -136,7 +136,12 @@ pub fn location_params(response: &reqwest::Response) -> (String, HashMap<String,
 }
 
 /// GET of the authorize URL built by [`authorize_url`] (redirects not followed).
-pub async fn authorize(mock: &MockHandle, client_id: &str, acr: &str, extra: &[(&str, &str)]) -> reqwest::Response {
+pub(crate) async fn authorize(
+    mock: &MockHandle,
+    client_id: &str,
+    acr: &str,
+    extra: &[(&str, &str)],
+) -> reqwest::Response {
     http()
         .get(authorize_url(mock, client_id, acr, extra))
         .send()
@@ -147,7 +152,7 @@ pub async fn authorize(mock: &MockHandle, client_id: &str, acr: &str, extra: &[(
 /// The parameters of a redirect back to the client, after checking what every
 /// such redirect carries: a 303 to [`CALLBACK`] with the request's state and
 /// the issuer. `context` is added to the messages.
-pub fn redirected_to_callback(
+pub(crate) fn redirected_to_callback(
     mock: &MockHandle,
     response: &reqwest::Response,
     context: &str,
@@ -162,7 +167,7 @@ pub fn redirected_to_callback(
 
 /// Like [`redirected_to_callback`], for an `error` sent back to the client (and no
 /// code); returns the parameters to check the description.
-pub fn error_sent_to_callback(
+pub(crate) fn error_sent_to_callback(
     mock: &MockHandle,
     response: &reqwest::Response,
     error: &str,
@@ -175,7 +180,7 @@ pub fn error_sent_to_callback(
 }
 
 /// Logs in headlessly (auto-approve must be on) and returns the code.
-pub async fn code(mock: &MockHandle, url: &str) -> String {
+pub(crate) async fn code(mock: &MockHandle, url: &str) -> String {
     let response = http().get(url).send().await.unwrap();
     assert_eq!(response.status(), 303, "{}", response.text().await.unwrap_or_default());
     let params = redirected_to_callback(mock, &response, url);
@@ -183,14 +188,14 @@ pub async fn code(mock: &MockHandle, url: &str) -> String {
 }
 
 /// The login page for client `app` at `acr` (auto-approve must be off).
-pub async fn login_page(mock: &MockHandle, acr: &str) -> String {
+pub(crate) async fn login_page(mock: &MockHandle, acr: &str) -> String {
     let response = authorize(mock, "app", acr, &[]).await;
     assert_eq!(response.status(), 200, "the login page");
     response.text().await.unwrap()
 }
 
 /// The value of the first `attribute="…"` of a page (a form's target path).
-pub fn attribute(page: &str, attribute: &str) -> String {
+pub(crate) fn attribute(page: &str, attribute: &str) -> String {
     page.split(&format!("{attribute}=\""))
         .nth(1)
         .and_then(|rest| rest.split('"').next())
@@ -199,7 +204,7 @@ pub fn attribute(page: &str, attribute: &str) -> String {
 }
 
 /// Submits the login page's form to `path` with `identity` at `acr`.
-pub async fn submit(mock: &MockHandle, path: &str, identity: &str, acr: &str) -> reqwest::Response {
+pub(crate) async fn submit(mock: &MockHandle, path: &str, identity: &str, acr: &str) -> reqwest::Response {
     http()
         .post(format!("http://{}{path}", mock.addr()))
         .form(&[("identity", identity), ("acr", acr)])
@@ -209,7 +214,7 @@ pub async fn submit(mock: &MockHandle, path: &str, identity: &str, acr: &str) ->
 }
 
 /// GET /session/end with `query`.
-pub async fn end_session(mock: &MockHandle, query: &[(&str, &str)]) -> reqwest::Response {
+pub(crate) async fn end_session(mock: &MockHandle, query: &[(&str, &str)]) -> reqwest::Response {
     http()
         .get(format!("{}/session/end", mock.issuer()))
         .query(query)
@@ -219,7 +224,7 @@ pub async fn end_session(mock: &MockHandle, query: &[(&str, &str)]) -> reqwest::
 }
 
 /// Redeems a code; returns (status, JSON body, headers).
-pub async fn redeem(
+pub(crate) async fn redeem(
     mock: &MockHandle,
     client_id: &str,
     code: &str,
@@ -245,7 +250,7 @@ pub async fn redeem(
 }
 
 /// Full headless login for client `app`; returns the token response.
-pub async fn login(mock: &MockHandle, client_id: &str, acr: &str, extra: &[(&str, &str)]) -> Value {
+pub(crate) async fn login(mock: &MockHandle, client_id: &str, acr: &str, extra: &[(&str, &str)]) -> Value {
     let code = code(mock, &authorize_url(mock, client_id, acr, extra)).await;
     let (status, body, _) = redeem(mock, client_id, &code, CALLBACK).await;
     assert_eq!(status, 200, "{body}");
@@ -253,7 +258,7 @@ pub async fn login(mock: &MockHandle, client_id: &str, acr: &str, extra: &[(&str
 }
 
 /// GET of the mock's discovery document.
-pub async fn discovery(mock: &MockHandle) -> reqwest::Response {
+pub(crate) async fn discovery(mock: &MockHandle) -> reqwest::Response {
     http()
         .get(format!("{}/.well-known/openid-configuration", mock.issuer()))
         .send()
@@ -262,7 +267,7 @@ pub async fn discovery(mock: &MockHandle) -> reqwest::Response {
 }
 
 /// The mock's JWKS, fetched over HTTP.
-pub async fn fetch_jwks(mock: &MockHandle) -> JwkSet {
+pub(crate) async fn fetch_jwks(mock: &MockHandle) -> JwkSet {
     let text = http()
         .get(format!("{}/jwks", mock.issuer()))
         .send()
@@ -275,7 +280,7 @@ pub async fn fetch_jwks(mock: &MockHandle) -> JwkSet {
 }
 
 /// Independent verification of a compact JWS with the mock's published keys.
-pub fn verify(jwks: &JwkSet, jws: &str) -> Result<Map<String, Value>, String> {
+pub(crate) fn verify(jwks: &JwkSet, jws: &str) -> Result<Map<String, Value>, String> {
     let header = josekit::jwt::decode_header(jws).map_err(|e| e.to_string())?;
     let kid = header.claim("kid").and_then(Value::as_str).ok_or("no kid")?.to_owned();
     let alg = header.claim("alg").and_then(Value::as_str).ok_or("no alg")?.to_owned();
@@ -290,7 +295,7 @@ pub fn verify(jwks: &JwkSet, jws: &str) -> Result<Map<String, Value>, String> {
 }
 
 /// Independent decryption of a compact JWE with the client's private key.
-pub fn decrypt(alg: EncryptionAlg, key: &Jwk, jwe: &str) -> Result<(String, josekit::jwe::JweHeader), String> {
+pub(crate) fn decrypt(alg: EncryptionAlg, key: &Jwk, jwe: &str) -> Result<(String, josekit::jwe::JweHeader), String> {
     let decrypter: Box<dyn josekit::jwe::JweDecrypter> = match alg {
         EncryptionAlg::EcdhEs => Box::new(
             josekit::jwe::ECDH_ES
@@ -313,7 +318,7 @@ pub fn decrypt(alg: EncryptionAlg, key: &Jwk, jwe: &str) -> Result<(String, jose
 }
 
 /// Calls userinfo; returns (status, content type, body).
-pub async fn userinfo(mock: &MockHandle, access_token: &str) -> (u16, String, String) {
+pub(crate) async fn userinfo(mock: &MockHandle, access_token: &str) -> (u16, String, String) {
     let response = http()
         .get(format!("{}/userinfo", mock.issuer()))
         .bearer_auth(access_token)
@@ -330,7 +335,7 @@ pub async fn userinfo(mock: &MockHandle, access_token: &str) -> (u16, String, St
 }
 
 /// The payload of a JWS without verifying it (to inspect tampered tokens).
-pub fn peek(jws: &str) -> Map<String, Value> {
+pub(crate) fn peek(jws: &str) -> Map<String, Value> {
     use base64::Engine;
     let payload = jws.split('.').nth(1).unwrap();
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
@@ -341,7 +346,7 @@ pub fn peek(jws: &str) -> Map<String, Value> {
 
 /// The sorted identity claim names of verified userinfo claims (without
 /// `iss`, `aud`, `sub`, `iat` and `exp`).
-pub fn names(claims: &Map<String, Value>) -> Vec<&str> {
+pub(crate) fn names(claims: &Map<String, Value>) -> Vec<&str> {
     let mut names: Vec<&str> = claims
         .keys()
         .map(String::as_str)
@@ -352,7 +357,7 @@ pub fn names(claims: &Map<String, Value>) -> Vec<&str> {
 }
 
 /// The sorted member names of a compact JWS/JWE protected header.
-pub fn header_names(jwt: &str) -> Vec<String> {
+pub(crate) fn header_names(jwt: &str) -> Vec<String> {
     use base64::Engine;
     let header = jwt.split('.').next().unwrap();
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(header).unwrap();

@@ -1,5 +1,7 @@
-//! Marker types naming an eIDAS level in a type, for the adapters'
-//! `RequireEidas<L>` extractors (`RequireEidas<level::Eidas3>`).
+//! eIDAS levels named in a type, for the adapters' `RequireEidas<L>`
+//! extractors: `RequireEidas<level::Substantial>`. The names are eIDAS's
+//! own, so that they never read as the protocol values of
+//! [`Eidas`](crate::Eidas) (`eidas1`, `eidas2`, `eidas3`).
 
 use crate::eidas::Eidas;
 
@@ -9,22 +11,22 @@ pub trait EidasLevel: Send + Sync + 'static {
     const LEVEL: Eidas;
 }
 
-/// eIDAS low (FranceConnect).
+/// eIDAS low (`eidas1`, FranceConnect).
 #[derive(Debug, Clone, Copy)]
-pub struct Eidas1;
-/// eIDAS substantial (FranceConnect+).
+pub struct Low;
+/// eIDAS substantial (`eidas2`, FranceConnect+).
 #[derive(Debug, Clone, Copy)]
-pub struct Eidas2;
-/// eIDAS high (FranceConnect+).
+pub struct Substantial;
+/// eIDAS high (`eidas3`, FranceConnect+).
 #[derive(Debug, Clone, Copy)]
-pub struct Eidas3;
+pub struct High;
 
-impl EidasLevel for Eidas1 {
+impl EidasLevel for Low {
     const LEVEL: Eidas = Eidas::Eidas1;
 }
-impl EidasLevel for Eidas2 {
+impl EidasLevel for Substantial {
     const LEVEL: Eidas = Eidas::Eidas2;
 }
-impl EidasLevel for Eidas3 {
+impl EidasLevel for High {
     const LEVEL: Eidas = Eidas::Eidas3;
 }

@@ -1,32 +1,37 @@
-//! The web side of the engine, shared by every adapter: the `/auth` routes,
-//! the responses they give (HTML pages in French for browsers, JSON for API
-//! clients), and the session they keep.
+//! The web side of the engine, shared by every adapter.
 //!
-//! [`AuthRoutes`] holds the behaviour; it reads and writes the session
-//! through the small [`SessionBackend`] trait, so the tower layer
-//! ([`FranceConnectLayer`], on `tower-sessions`) and the actix-web adapter
-//! (on `actix-session`) behave identically.
+//! | module | what it does |
+//! |---|---|
+//! | [`AuthRoutes`] | the `/auth` routes: login, callback, logout, JWKS, for any framework |
+//! | [`Guard`] | who may see a page: signed in, pivot identity, level reached or step-up |
+//! | [`SessionBackend`] | what the routes keep in the session, over any session library |
+//! | [`CookiePolicy`] | the session cookie's rules, from the [`Config`](crate::Config) |
+//! | [`MemorySessions`] | the in-memory session map under both development stores |
+//! | [`error_status`], [`error_code`], [`error_message_fr`] | how an engine error is shown |
+//! | [`level`] | eIDAS levels as types, for `RequireEidas<L>` |
+//! | [`tower`] | the `tower` layer and `tower-sessions` glue (feature `tower`) |
+//!
+//! Responses are `http::Response<String>`: an HTML page in French or a
+//! redirect for browsers, JSON for API clients ([`Format`]).
 
+mod cookie;
 mod cross_site;
-mod layer;
+mod error_view;
+mod guard;
 pub mod level;
-mod memory_store;
+mod memory;
 mod pages;
 mod responses;
 mod routes;
-mod session;
-mod session_layer;
+pub(crate) mod session;
+#[cfg(feature = "tower")]
+pub mod tower;
 
+pub use cookie::CookiePolicy;
 pub use cross_site::is_cross_site_request;
-pub use layer::{FranceConnectLayer, FranceConnectService};
-pub use memory_store::ExpiringMemoryStore;
-pub use responses::{
-    AuthContext, keep_out_of_caches, not_signed_in_response, pivot_unavailable_response, session_unavailable_response,
-    step_up_response, wants_json,
-};
+pub use error_view::{error_code, error_message_fr, error_status};
+pub use guard::{Guard, Rejection};
+pub use memory::MemorySessions;
+pub use responses::{AuthContext, Format, SIGNED_IN_CACHE_CONTROL, session_unavailable_response};
 pub use routes::AuthRoutes;
-pub use session::{
-    MAX_PENDING_LOGINS, PENDING_LOGINS_KEY, PENDING_LOGOUT_KEY, SessionBackend, SessionError, TOUCHED_KEY,
-    TowerSession, USER_KEY,
-};
-pub use session_layer::{SESSION_COOKIE, SESSION_COOKIE_SECURE, session_cookie_name, session_manager_layer};
+pub use session::{SessionBackend, SessionError};

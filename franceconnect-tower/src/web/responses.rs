@@ -10,6 +10,7 @@ use url::form_urlencoded;
 use crate::eidas::Eidas;
 use crate::error::Error;
 use crate::values::ReturnTo;
+use crate::web::error_view::{error_code, error_message_fr, error_status};
 use crate::web::pages::error_page;
 
 /// What the layer tells the rest of the application about its routes: put
@@ -53,23 +54,39 @@ impl AuthContext {
     }
 }
 
-/// True when the client asked for JSON rather than a page: `Accept`
-/// mentions `application/json` and not `text/html`.
-pub fn wants_json(headers: &HeaderMap) -> bool {
-    let accept = headers
-        .get(ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    accept.contains("application/json") && !accept.contains("text/html")
+/// How a client wants to be answered: a page (or a redirect) for browsers,
+/// JSON for API clients.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// HTML pages and redirects.
+    Html,
+    /// JSON bodies with an `error` code.
+    Json,
+}
+
+impl Format {
+    /// JSON when `Accept` mentions `application/json` and not `text/html`.
+    pub fn from_accept(accept: Option<&str>) -> Self {
+        let accept = accept.unwrap_or_default().to_ascii_lowercase();
+        if accept.contains("application/json") && !accept.contains("text/html") {
+            Format::Json
+        } else {
+            Format::Html
+        }
+    }
+
+    /// The format of a request, from its `Accept` header.
+    pub fn from_headers(headers: &HeaderMap) -> Self {
+        Self::from_accept(headers.get(ACCEPT).and_then(|v| v.to_str().ok()))
+    }
 }
 
 /// The answer to a request that needs a signed-in user: a 303 to the login
 /// (coming back to `path_and_query`) for browsers, a 401 JSON for API
 /// clients.
-pub fn not_signed_in_response(ctx: &AuthContext, path_and_query: &str, headers: &HeaderMap) -> Response<String> {
+pub(crate) fn not_signed_in_response(ctx: &AuthContext, path_and_query: &str, format: Format) -> Response<String> {
     let login = ctx.login_url(Some(path_and_query), None);
-    if wants_json(headers) {
+    if format == Format::Json {
         json_response(
             StatusCode::UNAUTHORIZED,
             json!({ "error": "not_signed_in", "message": "Vous devez vous identifier.", "login_url": login }),
@@ -82,14 +99,14 @@ pub fn not_signed_in_response(ctx: &AuthContext, path_and_query: &str, headers: 
 /// The answer to a signed-in user whose eIDAS level is below what a route
 /// requires: a new login at that level (step-up) for browsers, a 403 JSON
 /// for API clients.
-pub fn step_up_response(
+pub(crate) fn step_up_response(
     ctx: &AuthContext,
     required: Eidas,
     path_and_query: &str,
-    headers: &HeaderMap,
+    format: Format,
 ) -> Response<String> {
     let login = ctx.login_url(Some(path_and_query), Some(required));
-    if wants_json(headers) {
+    if format == Format::Json {
         json_response(
             StatusCode::FORBIDDEN,
             json!({
@@ -106,24 +123,24 @@ pub fn step_up_response(
 
 /// The answer to a signed-in user whose scopes did not give the six claims
 /// of the pivot identity: `403`, as a page or JSON.
-pub fn pivot_unavailable_response(headers: &HeaderMap) -> Response<String> {
+pub(crate) fn pivot_unavailable_response(format: Format) -> Response<String> {
     tracing::warn!("the signed-in user's scopes did not give the pivot identity");
     refusal(
         StatusCode::FORBIDDEN,
         "pivot_identity_unavailable",
         "Votre identité pivot n'est pas disponible pour ce service.",
-        headers,
+        format,
     )
 }
 
 /// The answer to a failed login or logout: the error's status, a French
 /// page offering to retry, or JSON.
-pub(crate) fn error_response(error: &Error, headers: &HeaderMap, retry_href: Option<&str>) -> Response<String> {
-    let status = StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    if wants_json(headers) {
+pub(crate) fn error_response(error: &Error, format: Format, retry_href: Option<&str>) -> Response<String> {
+    let status = error_status(error);
+    if format == Format::Json {
         return json_response(
             status,
-            json!({ "error": error.code(), "message": error.user_message_fr() }),
+            json!({ "error": error_code(error), "message": error_message_fr(error) }),
         );
     }
     let title = if error.is_user_cancelled() {
@@ -133,13 +150,13 @@ pub(crate) fn error_response(error: &Error, headers: &HeaderMap, retry_href: Opt
     };
     html_response(
         status,
-        error_page(title, error.user_message_fr(), retry_href, error.code()),
+        error_page(title, error_message_fr(error), retry_href, error_code(error)),
     )
 }
 
 /// A request the routes refuse outright (bad parameter, cross-site post).
-pub(crate) fn refusal(status: StatusCode, code: &str, message: &str, headers: &HeaderMap) -> Response<String> {
-    if wants_json(headers) {
+pub(crate) fn refusal(status: StatusCode, code: &str, message: &str, format: Format) -> Response<String> {
+    if format == Format::Json {
         json_response(status, json!({ "error": code, "message": message }))
     } else {
         html_response(status, error_page("Demande refusée", message, None, code))
@@ -147,9 +164,9 @@ pub(crate) fn refusal(status: StatusCode, code: &str, message: &str, headers: &H
 }
 
 /// The session store failed: nothing was changed, try again later (`503`).
-pub fn session_unavailable_response(headers: &HeaderMap) -> Response<String> {
+pub fn session_unavailable_response(format: Format) -> Response<String> {
     let message = "Le service est momentanément indisponible. Réessayez dans quelques instants.";
-    if wants_json(headers) {
+    if format == Format::Json {
         json_response(
             StatusCode::SERVICE_UNAVAILABLE,
             json!({ "error": "session_unavailable", "message": message }),
@@ -162,11 +179,17 @@ pub fn session_unavailable_response(headers: &HeaderMap) -> Response<String> {
     }
 }
 
-/// Pages for a signed-in user carry personal data: unless the application
-/// chose otherwise, no cache (shared or back/forward) may keep them.
-pub fn keep_out_of_caches(headers: &mut HeaderMap) {
+/// The `Cache-Control` of pages for a signed-in user, unless the
+/// application set its own: they carry personal data, and no cache (shared
+/// or back/forward) may keep them.
+pub const SIGNED_IN_CACHE_CONTROL: &str = "no-store";
+
+/// Sets [`SIGNED_IN_CACHE_CONTROL`] unless the response has a
+/// `Cache-Control` already.
+#[cfg(feature = "tower")]
+pub(crate) fn keep_out_of_caches(headers: &mut HeaderMap) {
     if !headers.contains_key(CACHE_CONTROL) {
-        headers.insert(CACHE_CONTROL, http::HeaderValue::from_static("no-store"));
+        headers.insert(CACHE_CONTROL, http::HeaderValue::from_static(SIGNED_IN_CACHE_CONTROL));
     }
 }
 
@@ -202,8 +225,8 @@ fn html_response(status: StatusCode, page: String) -> Response<String> {
 mod tests {
     use super::*;
 
-    fn accept(value: &'static str) -> HeaderMap {
-        HeaderMap::from_iter([(ACCEPT, value.parse().unwrap())])
+    fn accept(value: &'static str) -> Format {
+        Format::from_headers(&HeaderMap::from_iter([(ACCEPT, value.parse().unwrap())]))
     }
 
     #[test]
@@ -223,13 +246,13 @@ mod tests {
     #[test]
     fn browsers_are_redirected_and_api_clients_get_json() {
         let ctx = AuthContext::new("/auth");
-        let page = not_signed_in_response(&ctx, "/me", &accept("text/html,application/xhtml+xml"));
+        let page = not_signed_in_response(&ctx, "/me", accept("text/html,application/xhtml+xml"));
         assert_eq!(page.status(), StatusCode::SEE_OTHER);
         assert_eq!(page.headers()[LOCATION], "/auth/login?return_to=%2Fme");
-        let api = not_signed_in_response(&ctx, "/api/me", &accept("application/json"));
+        let api = not_signed_in_response(&ctx, "/api/me", accept("application/json"));
         assert_eq!(api.status(), StatusCode::UNAUTHORIZED);
         assert!(api.body().contains("not_signed_in"));
-        let up = step_up_response(&ctx, Eidas::Eidas3, "/vault", &HeaderMap::new());
+        let up = step_up_response(&ctx, Eidas::Eidas3, "/vault", Format::from_headers(&HeaderMap::new()));
         assert_eq!(up.headers()[LOCATION], "/auth/login?return_to=%2Fvault&acr=eidas3");
     }
 }

@@ -15,12 +15,12 @@ use url::form_urlencoded;
 use crate::client::FranceConnect;
 use crate::eidas::Eidas;
 use crate::error::{Error, ProviderError, ProviderErrorCode, StateError, sanitize};
-use crate::login::{CallbackParams, LoginOptions};
-use crate::logout::PendingLogout;
-use crate::user::SignedInUser;
+use crate::flow::{CallbackParams, LoginOptions, PendingLogout};
+use crate::identity::SignedInUser;
 use crate::values::ReturnTo;
 use crate::web::cross_site::is_cross_site_request;
-use crate::web::responses::{AuthContext, error_response, redirect, refusal, session_unavailable_response};
+use crate::web::error_view::error_code;
+use crate::web::responses::{AuthContext, Format, error_response, redirect, refusal, session_unavailable_response};
 use crate::web::session::{
     PENDING_LOGINS_KEY, PENDING_LOGOUT_KEY, SessionBackend, SessionError, USER_KEY, drop_expired, pending_logins,
     push_pending, take_pending,
@@ -78,9 +78,20 @@ impl AuthRoutes {
             .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
     }
 
-    /// The signed-in user of a session, if any.
-    pub async fn signed_in_user(&self, session: &impl SessionBackend) -> Result<Option<SignedInUser>, SessionError> {
-        session.get(USER_KEY).await
+    /// What an adapter's middleware does before the handler of any other
+    /// request: the signed-in user of `session`, if any, with the session
+    /// marked active. A store failure is logged; answer it with
+    /// [`session_unavailable_response`](crate::web::session_unavailable_response).
+    pub async fn load_user(&self, session: &impl SessionBackend) -> Result<Option<SignedInUser>, SessionError> {
+        let user = session.get::<SignedInUser>(USER_KEY).await.inspect_err(|e| {
+            tracing::error!(error = %e, "session store failure while loading the signed-in user");
+        })?;
+        if user.is_some()
+            && let Err(e) = session.mark_active().await
+        {
+            tracing::warn!(error = %e, "could not mark the session active");
+        }
+        Ok(user)
     }
 
     /// Answers a request whose path [`matches`](Self::matches).
@@ -92,12 +103,13 @@ impl AuthRoutes {
         session: &impl SessionBackend,
     ) -> Response<String> {
         let route = uri.path().strip_prefix(self.ctx.prefix()).unwrap_or_default();
+        let format = Format::from_headers(headers);
         let query = uri.query().unwrap_or_default();
         let result = match (route, method) {
-            ("/login", &Method::GET) => self.login(query, headers, session).await,
-            ("/callback", &Method::GET) => self.callback(query, headers, session).await,
-            ("/logout", &Method::POST) => self.logout(headers, session).await,
-            ("/logout/callback", &Method::GET) => self.logout_callback(query, headers, session).await,
+            ("/login", &Method::GET) => self.login(query, format, session).await,
+            ("/callback", &Method::GET) => self.callback(query, format, session).await,
+            ("/logout", &Method::POST) => self.logout(headers, format, session).await,
+            ("/logout/callback", &Method::GET) => self.logout_callback(query, format, session).await,
             ("/jwks", &Method::GET) => Ok(self.jwks()),
             ("/login" | "/callback" | "/logout/callback" | "/jwks", _) => Ok(method_not_allowed("GET")),
             ("/logout", _) => Ok(method_not_allowed("POST")),
@@ -105,19 +117,19 @@ impl AuthRoutes {
                 StatusCode::NOT_FOUND,
                 "not_found",
                 "Cette page n'existe pas.",
-                headers,
+                format,
             )),
         };
         result.unwrap_or_else(|e| {
             tracing::error!(error = %e, "session store failure in the FranceConnect routes");
-            session_unavailable_response(headers)
+            session_unavailable_response(format)
         })
     }
 
     async fn login(
         &self,
         query: &str,
-        headers: &HeaderMap,
+        format: Format,
         session: &impl SessionBackend,
     ) -> Result<Response<String>, SessionError> {
         let mut options = LoginOptions::default();
@@ -134,7 +146,7 @@ impl AuthRoutes {
                             StatusCode::BAD_REQUEST,
                             "invalid_return_to",
                             "L'adresse de retour doit être une page de ce site.",
-                            headers,
+                            format,
                         ));
                     }
                 },
@@ -147,7 +159,7 @@ impl AuthRoutes {
                             StatusCode::BAD_REQUEST,
                             "invalid_acr",
                             "Ce niveau de sécurité n'est pas proposé.",
-                            headers,
+                            format,
                         ));
                     }
                 },
@@ -160,8 +172,8 @@ impl AuthRoutes {
         let (url, pending) = match self.fc.begin_login(options).await {
             Ok(started) => started,
             Err(e) => {
-                tracing::warn!(code = e.code(), error = %e, "login could not start");
-                return Ok(error_response(&e, headers, Some(&retry)));
+                tracing::warn!(code = error_code(&e), error = %e, "login could not start");
+                return Ok(error_response(&e, format, Some(&retry)));
             }
         };
         let mut list = pending_logins(session).await?;
@@ -175,7 +187,7 @@ impl AuthRoutes {
     async fn callback(
         &self,
         query: &str,
-        headers: &HeaderMap,
+        format: Format,
         session: &impl SessionBackend,
     ) -> Result<Response<String>, SessionError> {
         let callback = CallbackParams::from_query(query);
@@ -207,10 +219,10 @@ impl AuthRoutes {
             }
             Err(e) => {
                 if pending.is_none() {
-                    tracing::warn!(code = e.code(), "callback without a matching pending login");
+                    tracing::warn!(code = error_code(&e), "callback without a matching pending login");
                 }
                 session.save().await?;
-                Ok(error_response(&e, headers, Some(&retry)))
+                Ok(error_response(&e, format, Some(&retry)))
             }
         }
     }
@@ -218,6 +230,7 @@ impl AuthRoutes {
     async fn logout(
         &self,
         headers: &HeaderMap,
+        format: Format,
         session: &impl SessionBackend,
     ) -> Result<Response<String>, SessionError> {
         if is_cross_site_request(headers, &self.app_origin) {
@@ -226,7 +239,7 @@ impl AuthRoutes {
                 StatusCode::FORBIDDEN,
                 "cross_site_request",
                 "La déconnexion doit être demandée depuis ce site.",
-                headers,
+                format,
             ));
         }
         let Some(user) = session.get::<SignedInUser>(USER_KEY).await? else {
@@ -242,7 +255,7 @@ impl AuthRoutes {
                 Ok(redirect(url.as_str()))
             }
             Err(e) => {
-                tracing::warn!(code = e.code(), error = %e, "provider logout unavailable; signed out locally");
+                tracing::warn!(code = error_code(&e), error = %e, "provider logout unavailable; signed out locally");
                 Ok(redirect("/"))
             }
         }
@@ -251,7 +264,7 @@ impl AuthRoutes {
     async fn logout_callback(
         &self,
         query: &str,
-        headers: &HeaderMap,
+        format: Format,
         session: &impl SessionBackend,
     ) -> Result<Response<String>, SessionError> {
         let state = form_urlencoded::parse(query.as_bytes())
@@ -265,8 +278,8 @@ impl AuthRoutes {
         match self.fc.check_logout_callback(state.as_deref(), pending.as_ref()) {
             Ok(()) => Ok(redirect("/")),
             Err(e) => {
-                tracing::warn!(code = e.code(), "logout callback with an unknown state");
-                Ok(error_response(&e, headers, None))
+                tracing::warn!(code = error_code(&e), "logout callback with an unknown state");
+                Ok(error_response(&e, format, None))
             }
         }
     }

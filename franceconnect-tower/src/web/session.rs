@@ -9,24 +9,24 @@ use std::future::Future;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::login::PendingLogin;
-use crate::token_claims::age;
+use crate::clock::{age, now};
+use crate::flow::PendingLogin;
 
 /// The session key of the signed-in user ([`crate::SignedInUser`]).
-pub const USER_KEY: &str = "franceconnect.user";
+pub(crate) const USER_KEY: &str = "franceconnect.user";
 /// The session key of the pending logins.
-pub const PENDING_LOGINS_KEY: &str = "franceconnect.pending_logins";
+pub(crate) const PENDING_LOGINS_KEY: &str = "franceconnect.pending_logins";
 /// The session key of the pending logout.
-pub const PENDING_LOGOUT_KEY: &str = "franceconnect.pending_logout";
+pub(crate) const PENDING_LOGOUT_KEY: &str = "franceconnect.pending_logout";
 /// When the session was last marked active (Unix seconds).
-pub const TOUCHED_KEY: &str = "franceconnect.touched_at";
+pub(crate) const TOUCHED_KEY: &str = "franceconnect.touched_at";
 /// How often a signed-in user's activity is written, to push back the
 /// session's inactivity expiry without writing on every request.
 const TOUCH_EVERY_SECS: i64 = 300;
 
 /// At most this many logins may be pending in one session; the oldest goes
 /// first.
-pub const MAX_PENDING_LOGINS: usize = 5;
+pub(crate) const MAX_PENDING_LOGINS: usize = 5;
 
 /// The session store failed (unreachable, timed out, corrupt data).
 #[derive(Debug, Clone, thiserror::Error)]
@@ -36,7 +36,7 @@ pub struct SessionError(pub String);
 /// A user's session, as the routes need it. Values are serialised with
 /// serde, as the session library stores them (JSON here).
 ///
-/// Implemented for `tower_sessions::Session` ([`TowerSession`]) here and for
+/// Implemented for `tower_sessions::Session` in [`crate::web::tower`] and for
 /// `actix_session::Session` in `franceconnect-actix`.
 pub trait SessionBackend {
     /// Reads a value. A value that does not read as `T` (written by another
@@ -64,6 +64,13 @@ pub trait SessionBackend {
     /// Writes the session to its store now, so that a store failure is seen
     /// before the response is sent (a no-op where writes are immediate).
     fn save(&self) -> impl Future<Output = Result<(), SessionError>>;
+    /// Pushes back a signed-in session's inactivity expiry. The default
+    /// writes the time of activity at most every five minutes, for session
+    /// libraries that extend expiry only when they save; a library that
+    /// extends it on every request overrides this with a no-op.
+    fn mark_active(&self) -> impl Future<Output = Result<(), SessionError>> {
+        touch(self)
+    }
 }
 
 /// The pending logins of a session, expired ones included.
@@ -78,8 +85,8 @@ pub(crate) fn drop_expired(list: &mut Vec<PendingLogin>, lifetime: std::time::Du
 
 /// Marks a signed-in session active at most every five minutes, so that a
 /// store that extends expiry only on writes keeps active users signed in.
-pub(crate) async fn touch(s: &impl SessionBackend) -> Result<(), SessionError> {
-    let now = crate::token_claims::now();
+async fn touch<S: SessionBackend + ?Sized>(s: &S) -> Result<(), SessionError> {
+    let now = now();
     let last: i64 = s.get(TOUCHED_KEY).await?.unwrap_or(0);
     if now - last >= TOUCH_EVERY_SECS {
         s.insert(TOUCHED_KEY, &now).await?;
@@ -104,61 +111,11 @@ pub(crate) fn take_pending(list: &mut Vec<PendingLogin>, state: Option<&str>) ->
     Some(list.remove(index))
 }
 
-/// [`SessionBackend`] over `tower_sessions::Session`. Its `Debug` shows
-/// nothing: the session id is the cookie's secret and the data are personal.
-#[derive(Clone)]
-pub struct TowerSession(pub tower_sessions::Session);
-
-impl std::fmt::Debug for TowerSession {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("TowerSession(..)")
-    }
-}
-
-fn store_error(e: tower_sessions::session::Error) -> SessionError {
-    SessionError(e.to_string())
-}
-
-impl SessionBackend for TowerSession {
-    async fn get<T: DeserializeOwned>(&self, key: &'static str) -> Result<Option<T>, SessionError> {
-        // Not `Session::get`: it reports a value that does not deserialise as
-        // an error, and only a store failure is one here.
-        let value = self.0.get_value(key).await.map_err(store_error)?;
-        Ok(value.and_then(|v| {
-            serde_json::from_value(v)
-                .inspect_err(|_| tracing::warn!(key, "unreadable session value ignored"))
-                .ok()
-        }))
-    }
-    async fn insert<T: Serialize + Sync>(&self, key: &'static str, value: &T) -> Result<(), SessionError> {
-        self.0.insert(key, value).await.map_err(store_error)
-    }
-    async fn remove_value(&self, key: &'static str) -> Result<(), SessionError> {
-        self.0.remove_value(key).await.map(|_| ()).map_err(store_error)
-    }
-    async fn cycle_id(&self) -> Result<(), SessionError> {
-        self.0.cycle_id().await.map_err(store_error)
-    }
-    async fn clear(&self) -> Result<(), SessionError> {
-        self.0.flush().await.map_err(store_error)
-    }
-    async fn discard(&self) -> Result<(), SessionError> {
-        // tower-sessions removes the cookie of an emptied session.
-        self.0.flush().await.map_err(store_error)
-    }
-    async fn save(&self) -> Result<(), SessionError> {
-        if self.0.is_empty().await {
-            return Ok(());
-        }
-        self.0.save().await.map_err(store_error)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clock::now;
     use crate::eidas::Eidas;
-    use crate::token_claims::now;
     use crate::values::{Nonce, State};
 
     fn pending(created_at: i64) -> PendingLogin {

@@ -29,13 +29,13 @@ use josekit::jws::JwsHeader;
 use serde_json::{Map, Value, json};
 use url::Url;
 
-pub const CLIENT_ID: &str = "test-client";
-pub const CLIENT_SECRET: &str = "test-client-secret-of-some-length";
-pub const SUB: &str = "4d327dd1e427daf4d50296ab71d6f3fc82ccc40742943521d42cb2bae4df41afv1";
+pub(crate) const CLIENT_ID: &str = "test-client";
+pub(crate) const CLIENT_SECRET: &str = "test-client-secret-of-some-length";
+pub(crate) const SUB: &str = "4d327dd1e427daf4d50296ab71d6f3fc82ccc40742943521d42cb2bae4df41afv1";
 
 /// A provider signing key.
 #[derive(Clone)]
-pub struct SigningKey {
+pub(crate) struct SigningKey {
     pub kid: String,
     pub alg: &'static str,
     pub private: Jwk,
@@ -43,11 +43,11 @@ pub struct SigningKey {
 }
 
 impl SigningKey {
-    pub fn es256(kid: &str) -> Self {
+    pub(crate) fn es256(kid: &str) -> Self {
         let pair = EcKeyPair::generate(EcCurve::P256).unwrap();
         Self::new(kid, "ES256", pair.to_jwk_key_pair(), pair.to_jwk_public_key())
     }
-    pub fn rs256(kid: &str) -> Self {
+    pub(crate) fn rs256(kid: &str) -> Self {
         let pair = RsaKeyPair::generate(2048).unwrap();
         Self::new(kid, "RS256", pair.to_jwk_key_pair(), pair.to_jwk_public_key())
     }
@@ -63,11 +63,11 @@ impl SigningKey {
             public,
         }
     }
-    pub fn public(&self) -> Value {
+    pub(crate) fn public(&self) -> Value {
         Value::Object(self.public.as_ref().clone())
     }
     /// A compact JWS of `claims` with this key.
-    pub fn sign(&self, claims: &Value) -> String {
+    pub(crate) fn sign(&self, claims: &Value) -> String {
         let mut h = JwsHeader::new();
         h.set_token_type("JWT");
         h.set_key_id(&self.kid);
@@ -89,7 +89,7 @@ impl SigningKey {
 }
 
 /// What the provider answers; tests change it between logins.
-pub struct Behaviour {
+pub(crate) struct Behaviour {
     pub published: Vec<Value>,
     pub jwks_status: u16,
     pub jwks_delay: Duration,
@@ -104,13 +104,13 @@ pub struct Behaviour {
     pub redirect_token_endpoint: bool,
 }
 
-pub struct Recorded {
+pub(crate) struct Recorded {
     pub token_form: Vec<(String, String)>,
     pub token_authorization: Option<String>,
     pub userinfo_authorization: Option<String>,
 }
 
-pub struct TestProvider {
+pub(crate) struct TestProvider {
     pub addr: SocketAddr,
     pub issuer: String,
     pub key: SigningKey,
@@ -133,12 +133,22 @@ struct Shared {
     userinfo_hits: Arc<AtomicUsize>,
 }
 
-pub fn now() -> i64 {
+/// The callback a provider would send for `pending` with `code`.
+pub(crate) fn callback_for(code: &str, pending: &PendingLogin, issuer: &str) -> CallbackParams {
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("code", code)
+        .append_pair("state", pending.state.secret())
+        .append_pair("iss", issuer)
+        .finish();
+    CallbackParams::from_query(&query)
+}
+
+pub(crate) fn now() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64
 }
 
 impl TestProvider {
-    pub async fn start() -> Self {
+    pub(crate) async fn start() -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let issuer = format!("http://{addr}/api/v2");
@@ -191,7 +201,7 @@ impl TestProvider {
         }
     }
 
-    pub fn discovery_document(issuer: &str) -> Value {
+    pub(crate) fn discovery_document(issuer: &str) -> Value {
         json!({
             "issuer": issuer,
             "authorization_endpoint": format!("{issuer}/authorize"),
@@ -209,12 +219,12 @@ impl TestProvider {
         })
     }
 
-    pub fn with<R>(&self, f: impl FnOnce(&mut Behaviour) -> R) -> R {
+    pub(crate) fn with<R>(&self, f: impl FnOnce(&mut Behaviour) -> R) -> R {
         f(&mut self.behaviour.lock().unwrap())
     }
 
     /// Default ID token claims for a login with this nonce.
-    pub fn id_claims(&self, nonce: &str, acr: &str) -> Value {
+    pub(crate) fn id_claims(&self, nonce: &str, acr: &str) -> Value {
         let now = now();
         json!({
             "iss": self.issuer, "aud": CLIENT_ID, "sub": SUB, "iat": now, "exp": now + 60,
@@ -223,7 +233,7 @@ impl TestProvider {
     }
 
     /// Default userinfo claims.
-    pub fn userinfo_claims(&self) -> Value {
+    pub(crate) fn userinfo_claims(&self) -> Value {
         let now = now();
         json!({
             "iss": self.issuer, "aud": CLIENT_ID, "sub": SUB, "iat": now, "exp": now + 60,
@@ -233,7 +243,7 @@ impl TestProvider {
         })
     }
 
-    pub fn config(&self, platform: Platform) -> franceconnect_tower::ConfigBuilder {
+    pub(crate) fn config(&self, platform: Platform) -> franceconnect_tower::ConfigBuilder {
         Config::builder(platform, Environment::Custom(Url::parse(&self.issuer).unwrap()))
             .client_id(CLIENT_ID)
             .client_secret(CLIENT_SECRET)
@@ -244,7 +254,7 @@ impl TestProvider {
 
 /// Encrypts a JWS to one of the service's public keys, as FranceConnect+
 /// does; `tweak` may alter the header.
-pub fn encrypt(jws: &str, public_key: &Value, tweak: impl FnOnce(&mut JweHeader)) -> String {
+pub(crate) fn encrypt(jws: &str, public_key: &Value, tweak: impl FnOnce(&mut JweHeader)) -> String {
     let jwk = Jwk::from_map(public_key.as_object().unwrap().clone()).unwrap();
     let mut h = JweHeader::new();
     h.set_content_encryption("A256GCM");
@@ -274,7 +284,7 @@ pub fn encrypt(jws: &str, public_key: &Value, tweak: impl FnOnce(&mut JweHeader)
 }
 
 /// An unsigned token (`alg: none`).
-pub fn unsigned(claims: &Value) -> String {
+pub(crate) fn unsigned(claims: &Value) -> String {
     let h = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
     let p = URL_SAFE_NO_PAD.encode(serde_json::to_vec(claims).unwrap());
     format!("{h}.{p}.")
@@ -282,7 +292,7 @@ pub fn unsigned(claims: &Value) -> String {
 
 /// HS256 with the client secret as key: the classic algorithm-confusion
 /// forgery.
-pub fn hs256_with_secret(claims: &Value, kid: &str) -> String {
+pub(crate) fn hs256_with_secret(claims: &Value, kid: &str) -> String {
     let mut h = JwsHeader::new();
     h.set_key_id(kid);
     let signer = josekit::jws::HS256.signer_from_bytes(CLIENT_SECRET.as_bytes()).unwrap();
@@ -290,7 +300,7 @@ pub fn hs256_with_secret(claims: &Value, kid: &str) -> String {
 }
 
 /// The query parameters of the authorization URL.
-pub fn query(url: &Url) -> Map<String, Value> {
+pub(crate) fn query(url: &Url) -> Map<String, Value> {
     url.query_pairs()
         .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
         .collect()
@@ -298,7 +308,7 @@ pub fn query(url: &Url) -> Map<String, Value> {
 
 /// Begins a login, lets `tokens` build the ID token and userinfo for its
 /// nonce, and completes it with a well-formed callback.
-pub async fn login_with(
+pub(crate) async fn login_with(
     fc: &FranceConnect,
     tp: &TestProvider,
     options: LoginOptions,
@@ -311,19 +321,14 @@ pub async fn login_with(
         b.id_token = Some(id_token);
         b.userinfo = Some(("application/jwt".into(), userinfo));
     });
-    let callback = CallbackParams {
-        code: Some("the-code".into()),
-        state: Some(pending.state.secret().to_owned()),
-        iss: Some(tp.issuer.clone()),
-        ..Default::default()
-    };
+    let callback = callback_for("the-code", &pending, &tp.issuer);
     let result = fc.complete_login(&callback, &pending).await;
     (pending, result)
 }
 
 /// A login whose tokens are signed with the provider key and, when `keys`
 /// is given, encrypted to the service's first key.
-pub async fn signed_login(
+pub(crate) async fn signed_login(
     fc: &FranceConnect,
     tp: &TestProvider,
     keys: Option<&ServiceKeys>,
@@ -343,13 +348,13 @@ pub async fn signed_login(
     login_with(fc, tp, LoginOptions::default(), build).await.1
 }
 
-pub fn service_keys(alg: EncryptionAlg) -> ServiceKeys {
+pub(crate) fn service_keys(alg: EncryptionAlg) -> ServiceKeys {
     ServiceKeys::generate(alg).unwrap()
 }
 
 /// A FranceConnect+ engine for this provider with a fresh service key for
 /// `alg`, the key set, and its public JWK (to encrypt to).
-pub fn fc_plus_engine(tp: &TestProvider, alg: EncryptionAlg) -> (FranceConnect, ServiceKeys, Value) {
+pub(crate) fn fc_plus_engine(tp: &TestProvider, alg: EncryptionAlg) -> (FranceConnect, ServiceKeys, Value) {
     let keys = service_keys(alg);
     let public = keys.public_jwks()["keys"][0].clone();
     let fc = FranceConnect::new(

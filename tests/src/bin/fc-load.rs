@@ -15,7 +15,6 @@
 //! cargo build --release --bins -p axum-quickstart -p actix-quickstart -p franceconnect-tests
 //! target/release/fc-load --quickstart axum --logins 10000 --concurrency 32 --me 50000
 //! ```
-#![forbid(unsafe_code)]
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};

@@ -1,0 +1,225 @@
+//! [`ConfigBuilder`]: every setting with its default, and the checks of
+//! [`ConfigBuilder::build`].
+
+use std::time::Duration;
+
+use super::url_rules::{check_registered_uri, check_url};
+use super::{Config, Environment, Platform, Prompt, Scopes};
+use crate::eidas::Eidas;
+use crate::error::ConfigError;
+use crate::jose::{ServiceKeys, SigningAlg};
+use crate::values::{ClientId, ClientSecret};
+
+/// Builds a [`Config`]; [`ConfigBuilder::build`] checks every combination.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct ConfigBuilder {
+    platform: Platform,
+    environment: Environment,
+    client_id: Option<String>,
+    client_secret: Option<ClientSecret>,
+    redirect_uri: Option<String>,
+    post_logout_redirect_uri: Option<String>,
+    scopes: Scopes,
+    eidas: Option<Eidas>,
+    prompt: Option<Prompt>,
+    request_amr: bool,
+    accept_rs256: bool,
+    clock_leeway: Duration,
+    http_timeout: Duration,
+    service_keys: Option<ServiceKeys>,
+    pending_login_lifetime: Duration,
+    jwks_refetch_cooldown: Duration,
+    max_token_bytes: usize,
+}
+
+impl ConfigBuilder {
+    pub(super) fn new(platform: Platform, environment: Environment) -> Self {
+        Self {
+            platform,
+            environment,
+            client_id: None,
+            client_secret: None,
+            redirect_uri: None,
+            post_logout_redirect_uri: None,
+            scopes: Scopes::default(),
+            eidas: None,
+            prompt: None,
+            request_amr: false,
+            accept_rs256: false,
+            clock_leeway: Duration::from_secs(30),
+            http_timeout: Duration::from_secs(10),
+            service_keys: None,
+            pending_login_lifetime: Duration::from_secs(600),
+            jwks_refetch_cooldown: Duration::from_secs(30),
+            max_token_bytes: 64 * 1024,
+        }
+    }
+
+    /// The client id (required).
+    pub fn client_id(mut self, id: impl Into<String>) -> Self {
+        self.client_id = Some(id.into());
+        self
+    }
+    /// The client secret (required).
+    pub fn client_secret(mut self, secret: impl Into<String>) -> Self {
+        self.client_secret = Some(ClientSecret::new(secret));
+        self
+    }
+    /// The callback URL registered with FranceConnect (required).
+    pub fn redirect_uri(mut self, uri: impl Into<String>) -> Self {
+        self.redirect_uri = Some(uri.into());
+        self
+    }
+    /// The post-logout URL registered with FranceConnect (required).
+    pub fn post_logout_redirect_uri(mut self, uri: impl Into<String>) -> Self {
+        self.post_logout_redirect_uri = Some(uri.into());
+        self
+    }
+    /// The scopes (`openid` is always added). Default:
+    /// `openid identite_pivot email`.
+    pub fn scopes(mut self, scopes: Scopes) -> Self {
+        self.scopes = scopes;
+        self
+    }
+    /// The eIDAS level to ask for. Default: `eidas1` on FranceConnect,
+    /// `eidas2` on FranceConnect+.
+    pub fn eidas(mut self, level: Eidas) -> Self {
+        self.eidas = Some(level);
+        self
+    }
+    /// The `prompt` parameter.
+    pub fn prompt(mut self, prompt: Prompt) -> Self {
+        self.prompt = Some(prompt);
+        self
+    }
+    /// Ask for `amr` in the ID token (through the `claims` parameter).
+    pub fn request_amr(mut self, yes: bool) -> Self {
+        self.request_amr = yes;
+        self
+    }
+    /// Accept RS256 signatures besides ES256. FranceConnect only, for clients
+    /// registered with RS256.
+    pub fn accept_rs256(mut self, yes: bool) -> Self {
+        self.accept_rs256 = yes;
+        self
+    }
+    /// Clock leeway for `exp`/`iat` (default 30 s, at most 5 minutes).
+    pub fn clock_leeway(mut self, leeway: Duration) -> Self {
+        self.clock_leeway = leeway;
+        self
+    }
+    /// Timeout of every request to the provider (default 10 s).
+    pub fn http_timeout(mut self, timeout: Duration) -> Self {
+        self.http_timeout = timeout;
+        self
+    }
+    /// The service's private encryption keys (required on FranceConnect+).
+    pub fn service_keys(mut self, keys: ServiceKeys) -> Self {
+        self.service_keys = Some(keys);
+        self
+    }
+    /// How long a login may stay pending (default 10 minutes).
+    pub fn pending_login_lifetime(mut self, lifetime: Duration) -> Self {
+        self.pending_login_lifetime = lifetime;
+        self
+    }
+    /// The shortest time between two JWKS re-fetches caused by an unknown
+    /// `kid` (default 30 s).
+    pub fn jwks_refetch_cooldown(mut self, cooldown: Duration) -> Self {
+        self.jwks_refetch_cooldown = cooldown;
+        self
+    }
+    /// The largest token accepted, in bytes (default 64 KiB).
+    pub fn max_token_bytes(mut self, bytes: usize) -> Self {
+        self.max_token_bytes = bytes;
+        self
+    }
+
+    /// Checks the configuration.
+    pub fn build(self) -> Result<Config, ConfigError> {
+        let platform = self.platform;
+        let issuer = self.environment.issuer(platform);
+        let issuer = check_url("issuer", issuer.as_str())?;
+        let client_id = self
+            .client_id
+            .filter(|c| !c.trim().is_empty())
+            .ok_or_else(|| ConfigError::new("client_id is required"))?;
+        let client_secret = self
+            .client_secret
+            .filter(|s| !s.secret().is_empty())
+            .ok_or_else(|| ConfigError::new("client_secret is required"))?;
+        let redirect_uri = check_registered_uri(
+            "redirect_uri",
+            &self
+                .redirect_uri
+                .ok_or_else(|| ConfigError::new("redirect_uri is required"))?,
+        )?;
+        let post_logout_redirect_uri = check_registered_uri(
+            "post_logout_redirect_uri",
+            &self
+                .post_logout_redirect_uri
+                .ok_or_else(|| ConfigError::new("post_logout_redirect_uri is required"))?,
+        )?;
+        let eidas = self.eidas.unwrap_or(platform.default_level());
+        if !platform.accepted_levels().contains(&eidas) {
+            return Err(ConfigError::new(format!(
+                "{} does not accept {eidas}: use {}",
+                platform.display_name(),
+                platform
+                    .accepted_levels()
+                    .iter()
+                    .map(|l| l.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            )));
+        }
+        if self.accept_rs256 && platform == Platform::FranceConnectPlus {
+            return Err(ConfigError::new(
+                "FranceConnect+ signs with ES256 only: RS256 cannot be accepted",
+            ));
+        }
+        if platform.encrypts() && self.service_keys.is_none() {
+            return Err(ConfigError::new(
+                "FranceConnect+ encrypts tokens: an encryption key set is required (service_keys / FC_KEYS_FILE)",
+            ));
+        }
+        if self.clock_leeway > Duration::from_secs(300) {
+            return Err(ConfigError::new("clock_leeway must not exceed 5 minutes"));
+        }
+        if self.http_timeout.is_zero() || self.http_timeout > Duration::from_secs(120) {
+            return Err(ConfigError::new("http_timeout must be between 1 ms and 2 minutes"));
+        }
+        if self.pending_login_lifetime.is_zero() || self.pending_login_lifetime > Duration::from_secs(3600) {
+            return Err(ConfigError::new(
+                "pending_login_lifetime must be between 1 ms and 1 hour",
+            ));
+        }
+        if self.max_token_bytes < 1024 {
+            return Err(ConfigError::new("max_token_bytes must be at least 1024"));
+        }
+        let mut signing_algs = vec![SigningAlg::Es256];
+        if self.accept_rs256 {
+            signing_algs.push(SigningAlg::Rs256);
+        }
+        Ok(Config {
+            platform,
+            issuer,
+            client_id: ClientId::new(client_id),
+            client_secret,
+            redirect_uri,
+            post_logout_redirect_uri,
+            scopes: self.scopes,
+            eidas,
+            prompt: self.prompt,
+            request_amr: self.request_amr,
+            clock_leeway: self.clock_leeway,
+            http_timeout: self.http_timeout,
+            signing_algs,
+            service_keys: self.service_keys,
+            pending_login_lifetime: self.pending_login_lifetime,
+            jwks_refetch_cooldown: self.jwks_refetch_cooldown,
+            max_token_bytes: self.max_token_bytes,
+        })
+    }
+}

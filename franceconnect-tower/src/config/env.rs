@@ -1,0 +1,111 @@
+//! Reading a configuration from environment variables (`FC_*`, `APP_URL`).
+
+use std::time::Duration;
+
+use url::Url;
+
+use super::{Config, ConfigBuilder, Environment, Platform, Prompt, Scopes};
+use crate::error::ConfigError;
+use crate::jose::ServiceKeys;
+
+impl Config {
+    /// Reads the configuration from environment variables.
+    ///
+    /// | variable | meaning | default |
+    /// |---|---|---|
+    /// | `FC_PLATFORM` | `fc` or `fcplus` | `fc` |
+    /// | `FC_ISSUER` | a custom issuer URL (mock, test server) | — |
+    /// | `FC_ENV` | `sandbox` or `production`, when `FC_ISSUER` is unset | `sandbox` |
+    /// | `FC_CLIENT_ID` | the client id | required |
+    /// | `FC_CLIENT_SECRET` | the client secret | required |
+    /// | `FC_REDIRECT_URI` | the callback URL | `APP_URL/auth/callback` |
+    /// | `FC_POST_LOGOUT_REDIRECT_URI` | the post-logout URL | `APP_URL/auth/logout/callback` |
+    /// | `APP_URL` | the service's public base URL | `http://localhost:3000` |
+    /// | `FC_SCOPES` | space- or comma-separated scopes | `openid identite_pivot email` |
+    /// | `FC_ACR` | `eidas1`, `eidas2` or `eidas3` | the platform's lowest |
+    /// | `FC_PROMPT` | `login`, `consent` or `login consent` | — |
+    /// | `FC_REQUEST_AMR` | `true` to ask for `amr` | `false` |
+    /// | `FC_ACCEPT_RS256` | `true` to accept RS256 signatures (FC only) | `false` |
+    /// | `FC_KEYS_FILE` | the service's private JWK set (required on FC+) | — |
+    /// | `FC_CLOCK_LEEWAY_SECS` | clock leeway for token times | `30` |
+    /// | `FC_HTTP_TIMEOUT_SECS` | timeout of each request to the provider | `10` |
+    /// | `FC_PENDING_LOGIN_SECS` | how long a started login may wait for its callback (1 to 3600) | `600` |
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// Like [`Config::from_env`], reading variables through `lookup` (for
+    /// tests, or to add a prefix).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        Self::builder_from_lookup(lookup)?.build()
+    }
+
+    /// The builder [`Config::from_lookup`] fills from the variables, to adjust
+    /// before building (keys held in memory, a custom timeout…).
+    pub fn builder_from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<ConfigBuilder, ConfigError> {
+        let platform = match lookup("FC_PLATFORM").as_deref() {
+            None | Some("fc") => Platform::FranceConnect,
+            Some("fcplus") => Platform::FranceConnectPlus,
+            Some(_) => return Err(ConfigError::new("FC_PLATFORM must be `fc` or `fcplus`")),
+        };
+        let environment = match (lookup("FC_ISSUER"), lookup("FC_ENV").as_deref()) {
+            (Some(issuer), _) => {
+                Environment::Custom(Url::parse(&issuer).map_err(|_| ConfigError::new("FC_ISSUER is not a valid URL"))?)
+            }
+            (None, None | Some("sandbox")) => Environment::Sandbox,
+            (None, Some("production")) => Environment::Production,
+            (None, Some(_)) => return Err(ConfigError::new("FC_ENV must be `sandbox` or `production`")),
+        };
+        let app_url = lookup("APP_URL").unwrap_or_else(|| "http://localhost:3000".into());
+        let app_url = app_url.trim_end_matches('/');
+        let mut b = Config::builder(platform, environment)
+            .client_id(lookup("FC_CLIENT_ID").ok_or_else(|| ConfigError::new("FC_CLIENT_ID is required"))?)
+            .client_secret(lookup("FC_CLIENT_SECRET").ok_or_else(|| ConfigError::new("FC_CLIENT_SECRET is required"))?)
+            .redirect_uri(lookup("FC_REDIRECT_URI").unwrap_or_else(|| format!("{app_url}/auth/callback")))
+            .post_logout_redirect_uri(
+                lookup("FC_POST_LOGOUT_REDIRECT_URI").unwrap_or_else(|| format!("{app_url}/auth/logout/callback")),
+            );
+        if let Some(s) = lookup("FC_SCOPES") {
+            b = b.scopes(Scopes::parse(&s).map_err(|e| ConfigError::new(format!("FC_SCOPES: {e}")))?);
+        }
+        if let Some(acr) = lookup("FC_ACR") {
+            b = b.eidas(
+                acr.parse()
+                    .map_err(|_| ConfigError::new("FC_ACR must be eidas1, eidas2 or eidas3"))?,
+            );
+        }
+        if let Some(p) = lookup("FC_PROMPT") {
+            b = b
+                .prompt(Prompt::parse(&p).ok_or_else(|| ConfigError::new("FC_PROMPT must be login, consent or both"))?);
+        }
+        b = b.request_amr(flag(&lookup, "FC_REQUEST_AMR")?);
+        b = b.accept_rs256(flag(&lookup, "FC_ACCEPT_RS256")?);
+        if let Some(path) = lookup("FC_KEYS_FILE") {
+            b = b.service_keys(ServiceKeys::from_file(path)?);
+        }
+        if let Some(s) = lookup("FC_CLOCK_LEEWAY_SECS") {
+            b = b.clock_leeway(Duration::from_secs(secs(&s, "FC_CLOCK_LEEWAY_SECS")?));
+        }
+        if let Some(s) = lookup("FC_HTTP_TIMEOUT_SECS") {
+            b = b.http_timeout(Duration::from_secs(secs(&s, "FC_HTTP_TIMEOUT_SECS")?));
+        }
+        if let Some(s) = lookup("FC_PENDING_LOGIN_SECS") {
+            b = b.pending_login_lifetime(Duration::from_secs(secs(&s, "FC_PENDING_LOGIN_SECS")?));
+        }
+        Ok(b)
+    }
+}
+
+fn flag(lookup: &impl Fn(&str) -> Option<String>, name: &str) -> Result<bool, ConfigError> {
+    match lookup(name).as_deref() {
+        None | Some("false" | "0") => Ok(false),
+        Some("true" | "1") => Ok(true),
+        Some(_) => Err(ConfigError::new(format!("{name} must be true or false"))),
+    }
+}
+
+fn secs(value: &str, name: &str) -> Result<u64, ConfigError> {
+    value
+        .parse()
+        .map_err(|_| ConfigError::new(format!("{name} must be a number of seconds")))
+}

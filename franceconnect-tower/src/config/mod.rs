@@ -1,0 +1,123 @@
+//! Configuration: platform presets, a builder, and environment variables.
+//!
+//! ```
+//! use franceconnect_tower::{Config, Environment, Platform, Scopes};
+//!
+//! let config = Config::builder(Platform::FranceConnect, Environment::Sandbox)
+//!     .client_id("my-client-id")
+//!     .client_secret("my-client-secret")
+//!     .redirect_uri("https://service.example.fr/auth/callback")
+//!     .post_logout_redirect_uri("https://service.example.fr/auth/logout/callback")
+//!     .scopes(Scopes::parse("identite_pivot email").unwrap())
+//!     .build()
+//!     .unwrap();
+//! assert_eq!(config.issuer().as_str(), "https://fcp-low.sbx.dev-franceconnect.fr/api/v2");
+//! ```
+
+mod builder;
+mod env;
+mod platform;
+mod scope;
+mod url_rules;
+
+use std::time::Duration;
+
+use url::Url;
+
+pub use builder::ConfigBuilder;
+pub use platform::{Environment, Platform, Prompt};
+pub use scope::{InvalidScope, Scope, Scopes};
+pub(crate) use url_rules::is_loopback;
+
+use crate::eidas::Eidas;
+use crate::jose::{EncryptionAlg, ServiceKeys, SigningAlg};
+use crate::values::{ClientId, ClientSecret};
+
+/// A validated configuration. Build it with [`Config::builder`] or
+/// [`Config::from_env`].
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub(crate) platform: Platform,
+    pub(crate) issuer: Url,
+    pub(crate) client_id: ClientId,
+    pub(crate) client_secret: ClientSecret,
+    pub(crate) redirect_uri: Url,
+    pub(crate) post_logout_redirect_uri: Url,
+    pub(crate) scopes: Scopes,
+    pub(crate) eidas: Eidas,
+    pub(crate) prompt: Option<Prompt>,
+    pub(crate) request_amr: bool,
+    pub(crate) clock_leeway: Duration,
+    pub(crate) http_timeout: Duration,
+    pub(crate) signing_algs: Vec<SigningAlg>,
+    pub(crate) service_keys: Option<ServiceKeys>,
+    pub(crate) pending_login_lifetime: Duration,
+    pub(crate) jwks_refetch_cooldown: Duration,
+    pub(crate) max_token_bytes: usize,
+}
+
+impl Config {
+    /// Starts a configuration for a platform and environment.
+    pub fn builder(platform: Platform, environment: Environment) -> ConfigBuilder {
+        ConfigBuilder::new(platform, environment)
+    }
+
+    /// The platform.
+    pub fn platform(&self) -> Platform {
+        self.platform
+    }
+    /// The issuer URL, as configured. The provider's discovery document must
+    /// name the same issuer (a trailing `/` aside); from then on the
+    /// provider's exact spelling is what tokens must carry.
+    pub fn issuer(&self) -> &Url {
+        &self.issuer
+    }
+    /// The client id.
+    pub fn client_id(&self) -> &ClientId {
+        &self.client_id
+    }
+    /// The redirect URI registered with FranceConnect.
+    pub fn redirect_uri(&self) -> &Url {
+        &self.redirect_uri
+    }
+    /// The post-logout redirect URI registered with FranceConnect.
+    pub fn post_logout_redirect_uri(&self) -> &Url {
+        &self.post_logout_redirect_uri
+    }
+    /// The scopes requested.
+    pub fn scopes(&self) -> &Scopes {
+        &self.scopes
+    }
+    /// The eIDAS level requested by default.
+    pub fn eidas(&self) -> Eidas {
+        self.eidas
+    }
+    /// The service's encryption keys, if any.
+    pub fn service_keys(&self) -> Option<&ServiceKeys> {
+        self.service_keys.as_ref()
+    }
+    /// How long a login may stay pending.
+    pub fn pending_login_lifetime(&self) -> Duration {
+        self.pending_login_lifetime
+    }
+    /// The clock leeway applied to token times.
+    pub fn clock_leeway(&self) -> Duration {
+        self.clock_leeway
+    }
+    /// True when the service runs on a loopback `http://` URL (development):
+    /// cookies then cannot be `Secure`.
+    pub fn is_loopback_http(&self) -> bool {
+        self.redirect_uri.scheme() == "http" && is_loopback(&self.redirect_uri)
+    }
+    /// The key-management algorithms accepted for encrypted tokens: those of
+    /// the service's keys.
+    pub(crate) fn encryption_algs(&self) -> Vec<EncryptionAlg> {
+        self.service_keys
+            .as_ref()
+            .map(ServiceKeys::algorithms)
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests;

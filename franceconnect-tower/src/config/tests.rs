@@ -1,0 +1,103 @@
+//! The configuration's presets, refusals and environment variables.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use url::Url;
+
+use super::*;
+use crate::jose::EncryptionAlg;
+
+fn base(platform: Platform) -> ConfigBuilder {
+    Config::builder(
+        platform,
+        Environment::Custom(Url::parse("http://127.0.0.1:4000/api/v2").unwrap()),
+    )
+    .client_id("id")
+    .client_secret("secret")
+    .redirect_uri("http://localhost:3000/auth/callback")
+    .post_logout_redirect_uri("http://localhost:3000/auth/logout/callback")
+}
+
+fn err(b: ConfigBuilder) -> String {
+    b.build().unwrap_err().to_string()
+}
+
+#[test]
+fn presets_name_the_right_issuers() {
+    let c = Config::builder(Platform::FranceConnectPlus, Environment::Production)
+        .client_id("id")
+        .client_secret("s")
+        .redirect_uri("https://a.fr/cb")
+        .post_logout_redirect_uri("https://a.fr/out")
+        .service_keys(ServiceKeys::generate(EncryptionAlg::EcdhEs).unwrap())
+        .build()
+        .unwrap();
+    assert_eq!(c.issuer().as_str(), "https://auth.franceconnect.gouv.fr/api/v2");
+    assert_eq!(c.eidas(), Eidas::Eidas2);
+    assert!(!c.is_loopback_http());
+}
+
+#[test]
+fn invalid_combinations_fail_with_clear_messages() {
+    assert!(err(base(Platform::FranceConnectPlus).eidas(Eidas::Eidas1)).contains("does not accept eidas1"));
+    assert!(err(base(Platform::FranceConnect).eidas(Eidas::Eidas2)).contains("does not accept eidas2"));
+    assert!(err(base(Platform::FranceConnectPlus)).contains("encryption key"));
+    assert!(err(base(Platform::FranceConnect).redirect_uri("http://service.example.fr/cb")).contains("plain http://"));
+    assert!(
+        err(base(Platform::FranceConnect).post_logout_redirect_uri("http://10.0.0.1/out")).contains("plain http://")
+    );
+    let remote = Config::builder(
+        Platform::FranceConnect,
+        Environment::Custom(Url::parse("http://fc.example/api").unwrap()),
+    )
+    .client_id("id")
+    .client_secret("s")
+    .redirect_uri("https://a.fr/cb")
+    .post_logout_redirect_uri("https://a.fr/out");
+    assert!(err(remote).contains("issuer uses plain http://"));
+    let keys = ServiceKeys::generate(EncryptionAlg::EcdhEs).unwrap();
+    assert!(err(base(Platform::FranceConnectPlus).service_keys(keys).accept_rs256(true)).contains("RS256"));
+    assert!(err(base(Platform::FranceConnect).client_secret("")).contains("client_secret"));
+    assert!(err(base(Platform::FranceConnect).redirect_uri("HTTPS://A.fr:443/cb")).contains("https://a.fr/cb"));
+    assert!(err(base(Platform::FranceConnect).clock_leeway(Duration::from_secs(3600))).contains("leeway"));
+    assert!(base(Platform::FranceConnect).build().unwrap().is_loopback_http());
+}
+
+#[test]
+fn secrets_do_not_show_in_debug() {
+    let c = base(Platform::FranceConnect)
+        .client_secret("s3cr3t-value")
+        .build()
+        .unwrap();
+    assert!(!format!("{c:?}").contains("s3cr3t-value"));
+}
+
+#[test]
+fn environment_variables() {
+    let vars: HashMap<&str, &str> = HashMap::from([
+        ("FC_PLATFORM", "fc"),
+        ("FC_ISSUER", "http://127.0.0.1:4000/api/v2"),
+        ("FC_CLIENT_ID", "cid"),
+        ("FC_CLIENT_SECRET", "cs"),
+        ("APP_URL", "http://127.0.0.1:3000/"),
+        ("FC_SCOPES", "given_name,email"),
+        ("FC_PROMPT", "consent login"),
+        ("FC_REQUEST_AMR", "true"),
+        ("FC_HTTP_TIMEOUT_SECS", "3"),
+    ]);
+    let c = Config::from_lookup(|k| vars.get(k).map(|v| v.to_string())).unwrap();
+    assert_eq!(c.redirect_uri().as_str(), "http://127.0.0.1:3000/auth/callback");
+    assert_eq!(
+        c.post_logout_redirect_uri().as_str(),
+        "http://127.0.0.1:3000/auth/logout/callback"
+    );
+    assert_eq!(c.scopes().to_string(), "openid given_name email");
+    assert_eq!(c.prompt, Some(Prompt::LoginConsent));
+    assert!(c.request_amr);
+    assert_eq!(c.http_timeout, Duration::from_secs(3));
+    let missing = Config::from_lookup(|_| None).unwrap_err();
+    assert!(missing.to_string().contains("FC_CLIENT_ID"));
+    let bad = Config::from_lookup(|k| (k == "FC_PLATFORM").then(|| "plus".to_string())).unwrap_err();
+    assert!(bad.to_string().contains("FC_PLATFORM"));
+}

@@ -1,0 +1,290 @@
+//! Checks on the payloads of the ID token and of userinfo (OpenID Connect
+//! Core §3.1.3.7 and §5.3.2, and FranceConnect's `acr` rule).
+
+use serde_json::{Map, Value};
+
+use crate::clock::now;
+use crate::config::Config;
+use crate::eidas::{Amr, Eidas};
+use crate::error::{ClaimsError, Error};
+use crate::values::Nonce;
+
+/// What the ID token establishes once checked.
+#[derive(Debug)]
+pub(crate) struct IdTokenFacts {
+    pub(crate) sub: String,
+    pub(crate) acr: Eidas,
+    pub(crate) amr: Option<Vec<Amr>>,
+    pub(crate) auth_time: Option<i64>,
+}
+
+/// Checks `iss`, `aud`/`azp`, `exp`/`iat`, `nonce`, `sub` and `acr`.
+pub(crate) fn check_id_token(
+    config: &Config,
+    issuer: &str,
+    claims: &Map<String, Value>,
+    nonce: &Nonce,
+    requested: Eidas,
+) -> Result<IdTokenFacts, Error> {
+    check_issuer_audience_times(config, issuer, claims, true)?;
+    let received_nonce = string(claims, "nonce")?.ok_or(ClaimsError::new("nonce", "missing"))?;
+    if !nonce.matches(received_nonce) {
+        return Err(ClaimsError::new("nonce", "does not match this login").into());
+    }
+    let sub = subject(claims)?;
+    let acr = string(claims, "acr")?
+        .ok_or(ClaimsError::new("acr", "missing"))?
+        .parse::<Eidas>()
+        .map_err(|_| ClaimsError::new("acr", "not an eIDAS level"))?;
+    if acr < requested {
+        return Err(Error::EidasTooLow {
+            requested,
+            received: acr,
+        });
+    }
+    let amr = match claims.get("amr") {
+        None | Some(Value::Null) => None,
+        Some(Value::Array(items)) => Some(
+            items
+                .iter()
+                .map(|v| v.as_str().map(|s| Amr::from(s.to_owned())))
+                .collect::<Option<Vec<_>>>()
+                .ok_or(ClaimsError::new("amr", "expected a list of strings"))?,
+        ),
+        Some(_) => return Err(ClaimsError::new("amr", "expected a list of strings").into()),
+    };
+    let auth_time = match claims.get("auth_time") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(numeric_date(v).ok_or(ClaimsError::new("auth_time", "expected a number of seconds"))?),
+    };
+    Ok(IdTokenFacts {
+        sub,
+        acr,
+        amr,
+        auth_time,
+    })
+}
+
+/// Checks a userinfo payload against the ID token's subject.
+pub(crate) fn check_userinfo(
+    config: &Config,
+    issuer: &str,
+    claims: &Map<String, Value>,
+    sub: &str,
+) -> Result<(), Error> {
+    check_issuer_audience_times(config, issuer, claims, false)?;
+    if subject(claims)? != sub {
+        return Err(ClaimsError::new("sub", "userinfo names another user than the ID token").into());
+    }
+    Ok(())
+}
+
+fn check_issuer_audience_times(
+    config: &Config,
+    issuer: &str,
+    claims: &Map<String, Value>,
+    id_token: bool,
+) -> Result<(), Error> {
+    // The provider's exact spelling of its issuer (OpenID Connect Core §3.1.3.7).
+    if string(claims, "iss")? != Some(issuer) {
+        return Err(ClaimsError::new("iss", "not the configured issuer").into());
+    }
+    let client_id = config.client_id.as_str();
+    let audiences: Vec<&str> = match claims.get("aud") {
+        Some(Value::String(a)) => vec![a.as_str()],
+        Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).collect(),
+        _ => return Err(ClaimsError::new("aud", "missing").into()),
+    };
+    if !audiences.contains(&client_id) {
+        return Err(ClaimsError::new("aud", "this service is not the audience").into());
+    }
+    let azp = string(claims, "azp")?;
+    if azp.is_some_and(|a| a != client_id) || (audiences.len() > 1 && azp.is_none()) {
+        return Err(ClaimsError::new("azp", "this service is not the authorized party").into());
+    }
+    let leeway = config.clock_leeway.as_secs() as i64;
+    let now = now();
+    let exp = match claims.get("exp") {
+        Some(v) => Some(numeric_date(v).ok_or(ClaimsError::new("exp", "expected a number of seconds"))?),
+        None if id_token => return Err(ClaimsError::new("exp", "missing").into()),
+        None => None,
+    };
+    if exp.is_some_and(|exp| now > exp.saturating_add(leeway)) {
+        return Err(ClaimsError::new("exp", "the token has expired").into());
+    }
+    match claims.get("iat") {
+        Some(v) => {
+            let iat = numeric_date(v).ok_or(ClaimsError::new("iat", "expected a number of seconds"))?;
+            if iat > now.saturating_add(leeway) {
+                return Err(ClaimsError::new("iat", "issued in the future").into());
+            }
+        }
+        None if id_token => return Err(ClaimsError::new("iat", "missing").into()),
+        None => {}
+    }
+    if let Some(v) = claims.get("nbf") {
+        let nbf = numeric_date(v).ok_or(ClaimsError::new("nbf", "expected a number of seconds"))?;
+        if now.saturating_add(leeway) < nbf {
+            return Err(ClaimsError::new("nbf", "the token is not valid yet").into());
+        }
+    }
+    Ok(())
+}
+
+fn subject(claims: &Map<String, Value>) -> Result<String, ClaimsError> {
+    match string(claims, "sub")? {
+        Some(s) if !s.is_empty() && s.len() <= 255 && !s.chars().any(char::is_control) => Ok(s.to_owned()),
+        Some(_) => Err(ClaimsError::new("sub", "not a valid subject identifier")),
+        None => Err(ClaimsError::new("sub", "missing")),
+    }
+}
+
+fn string<'a>(claims: &'a Map<String, Value>, field: &'static str) -> Result<Option<&'a str>, ClaimsError> {
+    match claims.get(field) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(ClaimsError::new(field, "expected a string")),
+    }
+}
+
+/// A NumericDate: seconds (a fraction is truncated), between 1970 and 9999.
+fn numeric_date(v: &Value) -> Option<i64> {
+    const MAX: i64 = 253_402_300_799; // 9999-12-31T23:59:59Z
+    let secs = v.as_i64().or_else(|| {
+        v.as_f64()
+            .filter(|f| f.is_finite() && (0.0..=MAX as f64).contains(f))
+            .map(|f| f as i64)
+    })?;
+    (0..=MAX).contains(&secs).then_some(secs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Environment, Platform};
+    use serde_json::json;
+    use url::Url;
+
+    const ISS: &str = "https://fc.example/api/v2";
+
+    fn config() -> Config {
+        Config::builder(
+            Platform::FranceConnect,
+            Environment::Custom(Url::parse("https://fc.example/api/v2").unwrap()),
+        )
+        .client_id("client")
+        .client_secret("s")
+        .redirect_uri("https://a.fr/cb")
+        .post_logout_redirect_uri("https://a.fr/out")
+        .build()
+        .unwrap()
+    }
+
+    fn good(nonce: &Nonce) -> Map<String, Value> {
+        let now = now();
+        json!({
+            "iss": "https://fc.example/api/v2", "aud": "client", "sub": format!("{}v1", "a".repeat(64)),
+            "iat": now, "exp": now + 60, "auth_time": now - 5, "nonce": nonce.secret(), "acr": "eidas1",
+            "amr": ["fc", "pwd"]
+        })
+        .as_object()
+        .unwrap()
+        .clone()
+    }
+
+    fn field_of(e: Error) -> &'static str {
+        match e {
+            Error::Claims(c) => c.field,
+            other => panic!("unexpected {other}"),
+        }
+    }
+
+    #[test]
+    fn a_good_id_token_passes() {
+        let n = Nonce::random();
+        let facts = check_id_token(&config(), ISS, &good(&n), &n, Eidas::Eidas1).unwrap();
+        assert_eq!(facts.acr, Eidas::Eidas1);
+        assert_eq!(facts.amr.unwrap(), vec![Amr::Fc, Amr::Pwd]);
+    }
+
+    #[test]
+    fn each_id_token_check_fails_on_its_own() {
+        let n = Nonce::random();
+        let now = now();
+        let cases: Vec<(&str, Value, &str)> = vec![
+            ("iss", json!("https://evil.example/api/v2"), "iss"),
+            ("aud", json!("someone-else"), "aud"),
+            ("aud", json!(["client", "other"]), "azp"),
+            ("azp", json!("other"), "azp"),
+            ("exp", json!(now - 31), "exp"),
+            ("iat", json!(now + 31), "iat"),
+            ("nonce", json!("another-nonce-value-of-enough-length"), "nonce"),
+            ("sub", json!(""), "sub"),
+            ("acr", json!("eidas9"), "acr"),
+            ("amr", json!("fc"), "amr"),
+            ("nbf", json!(now + 3600), "nbf"),
+            ("exp", json!(i64::MAX), "exp"),
+            ("exp", json!(1e300), "exp"),
+            ("exp", json!(u64::MAX), "exp"),
+            ("iat", json!(-5), "iat"),
+        ];
+        for (field, value, expected) in cases {
+            let mut c = good(&n);
+            c.insert(field.into(), value);
+            assert_eq!(
+                field_of(check_id_token(&config(), ISS, &c, &n, Eidas::Eidas1).unwrap_err()),
+                expected,
+                "{field}"
+            );
+        }
+        for missing in ["iss", "aud", "exp", "iat", "nonce", "sub", "acr"] {
+            let mut c = good(&n);
+            c.remove(missing);
+            assert_eq!(
+                field_of(check_id_token(&config(), ISS, &c, &n, Eidas::Eidas1).unwrap_err()),
+                missing
+            );
+        }
+    }
+
+    #[test]
+    fn leeway_is_applied() {
+        let n = Nonce::random();
+        let mut c = good(&n);
+        c.insert("exp".into(), json!(now() - 20));
+        c.insert("iat".into(), json!(now() + 20));
+        assert!(check_id_token(&config(), ISS, &c, &n, Eidas::Eidas1).is_ok());
+    }
+
+    #[test]
+    fn acr_below_the_request_is_refused() {
+        let n = Nonce::random();
+        let mut c = good(&n);
+        c.insert("acr".into(), json!("eidas2"));
+        let e = check_id_token(&config(), ISS, &c, &n, Eidas::Eidas3).unwrap_err();
+        assert!(matches!(
+            e,
+            Error::EidasTooLow {
+                requested: Eidas::Eidas3,
+                received: Eidas::Eidas2
+            }
+        ));
+        assert!(check_id_token(&config(), ISS, &c, &n, Eidas::Eidas2).is_ok());
+    }
+
+    #[test]
+    fn userinfo_must_name_the_same_user() {
+        let n = Nonce::random();
+        let mut c = good(&n);
+        c.remove("nonce");
+        c.remove("acr");
+        let sub = c["sub"].as_str().unwrap().to_owned();
+        assert!(check_userinfo(&config(), ISS, &c, &sub).is_ok());
+        assert_eq!(
+            field_of(check_userinfo(&config(), ISS, &c, "other").unwrap_err()),
+            "sub"
+        );
+        c.insert("aud".into(), json!("x"));
+        assert_eq!(field_of(check_userinfo(&config(), ISS, &c, &sub).unwrap_err()), "aud");
+    }
+}

@@ -1,0 +1,112 @@
+//! The two back-channel calls of a login: the code exchange at `/token`
+//! (`client_secret_post`, never HTTP Basic) and the userinfo request, whose
+//! answer is a JWT, never plain JSON.
+
+use serde::Deserialize;
+
+use crate::client::FranceConnect;
+use crate::error::{Error, NetworkError, NetworkErrorKind, TokenExchangeError, sanitize};
+use crate::provider::ProviderMetadata;
+use crate::values::{AccessToken, IdTokenHint};
+
+/// What the token endpoint gave us.
+pub(crate) struct Tokens {
+    pub(crate) access_token: AccessToken,
+    pub(crate) id_token: IdTokenHint,
+    pub(crate) scope: String,
+}
+
+#[derive(Deserialize)]
+struct TokenResponse {
+    access_token: String,
+    id_token: String,
+    token_type: String,
+    #[serde(default)]
+    scope: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct OAuthError {
+    error: String,
+}
+
+impl FranceConnect {
+    pub(crate) async fn exchange_code(&self, metadata: &ProviderMetadata, code: &str) -> Result<Tokens, Error> {
+        let config = &self.inner.config;
+        let form = [
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", config.redirect_uri.as_str()),
+            ("client_id", config.client_id.as_str()),
+            ("client_secret", config.client_secret.secret()),
+        ];
+        let resp = self
+            .inner
+            .http
+            .post_form("token", &metadata.token_endpoint, &form)
+            .await?;
+        if resp.status != 200 {
+            if let Ok(e) = serde_json::from_slice::<OAuthError>(&resp.body) {
+                return Err(TokenExchangeError::Refused {
+                    status: resp.status,
+                    code: sanitize(&e.error, 64),
+                }
+                .into());
+            }
+            return Err(NetworkError {
+                endpoint: "token",
+                kind: NetworkErrorKind::Status(resp.status),
+            }
+            .into());
+        }
+        let tokens: TokenResponse = serde_json::from_slice(&resp.body).map_err(|_| {
+            TokenExchangeError::Malformed("expected JSON with access_token, id_token and token_type".into())
+        })?;
+        if !tokens.token_type.eq_ignore_ascii_case("bearer") {
+            return Err(TokenExchangeError::Malformed("token_type is not Bearer".into()).into());
+        }
+        if tokens.access_token.is_empty() || tokens.access_token.len() > config.max_token_bytes {
+            return Err(TokenExchangeError::Malformed("unusable access_token".into()).into());
+        }
+        Ok(Tokens {
+            access_token: AccessToken::new(tokens.access_token),
+            id_token: IdTokenHint::new(tokens.id_token),
+            scope: sanitize(&tokens.scope.unwrap_or_default(), 1024),
+        })
+    }
+
+    /// Fetches userinfo and returns the raw token (a JWS, or a JWE on
+    /// FranceConnect+).
+    pub(crate) async fn fetch_userinfo(
+        &self,
+        metadata: &ProviderMetadata,
+        access_token: &AccessToken,
+    ) -> Result<String, Error> {
+        let resp = self
+            .inner
+            .http
+            .get("userinfo", &metadata.userinfo_endpoint, Some(access_token.secret()))
+            .await?;
+        if resp.status != 200 {
+            return Err(NetworkError {
+                endpoint: "userinfo",
+                kind: NetworkErrorKind::Status(resp.status),
+            }
+            .into());
+        }
+        if resp.media_type() != "application/jwt" {
+            return Err(NetworkError {
+                endpoint: "userinfo",
+                kind: NetworkErrorKind::ContentType,
+            }
+            .into());
+        }
+        String::from_utf8(resp.body).map(|s| s.trim().to_owned()).map_err(|_| {
+            NetworkError {
+                endpoint: "userinfo",
+                kind: NetworkErrorKind::ContentType,
+            }
+            .into()
+        })
+    }
+}

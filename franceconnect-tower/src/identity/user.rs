@@ -1,0 +1,250 @@
+//! The signed-in user: who they are, how they authenticated, and the claims
+//! their scopes gave.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::config::Platform;
+use crate::eidas::{Amr, Eidas};
+use crate::error::ClaimsError;
+use crate::identity::{BirthDate, Gender, InseeCommune, InseeCountry, PivotIdentity, check_email, check_name};
+use crate::values::IdTokenHint;
+
+/// A user signed in through FranceConnect or FranceConnect+.
+///
+/// Serialisable so that it can live in a session store. Its `Debug` shows the
+/// authentication facts but neither personal data nor the ID token.
+#[derive(Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SignedInUser {
+    /// The pairwise subject identifier: match users on this, never on names.
+    pub sub: String,
+    /// The eIDAS level reached (`acr`), already checked against the request.
+    pub acr: Eidas,
+    /// How the user authenticated, when `amr` was requested.
+    pub amr: Option<Vec<Amr>>,
+    /// When the user authenticated at the provider (Unix seconds); with
+    /// single sign-on it can predate this login.
+    pub auth_time: Option<i64>,
+    /// Which platform signed the user in.
+    pub platform: Platform,
+    /// The scopes the provider granted, as it wrote them.
+    pub scope: String,
+    /// The claims, typed.
+    pub claims: UserClaims,
+    /// The userinfo claims exactly as the provider sent them (without
+    /// `iss`, `aud`, `iat` and `exp`).
+    pub raw_claims: Map<String, Value>,
+    /// When this login completed (Unix seconds).
+    pub signed_in_at: i64,
+    /// The signed ID token, for `id_token_hint` at logout only.
+    pub id_token_hint: IdTokenHint,
+}
+
+impl SignedInUser {
+    /// The pivot identity, when the scopes gave all six of its claims.
+    pub fn pivot_identity(&self) -> Option<PivotIdentity> {
+        let c = &self.claims;
+        Some(PivotIdentity {
+            given_name: c.given_name.clone()?,
+            given_names: c.given_names.clone().unwrap_or_default(),
+            family_name: c.family_name.clone()?,
+            birthdate: c.birthdate.clone()?,
+            gender: c.gender?,
+            birthplace: c.birthplace.clone()?,
+            birthcountry: c.birthcountry.clone()?,
+        })
+    }
+}
+
+impl fmt::Debug for SignedInUser {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Neither `sub` (personal data, if pseudonymous) nor claim values.
+        f.debug_struct("SignedInUser")
+            .field("acr", &self.acr)
+            .field("amr", &self.amr)
+            .field("auth_time", &self.auth_time)
+            .field("platform", &self.platform)
+            .field("scope", &self.scope)
+            .field("claims", &self.raw_claims.keys().collect::<Vec<_>>())
+            .field("id_token_hint", &self.id_token_hint)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The typed claims of a user; each is present when the scopes gave it and
+/// the provider sent it. `Debug` lists which are present, not their values.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UserClaims {
+    /// `given_name`, possibly empty.
+    pub given_name: Option<String>,
+    /// `given_name_array`, or `given_name` split on spaces.
+    pub given_names: Option<Vec<String>>,
+    /// `family_name` (birth name).
+    pub family_name: Option<String>,
+    /// `birthdate`, with its precision.
+    pub birthdate: Option<BirthDate>,
+    /// `gender`.
+    pub gender: Option<Gender>,
+    /// `birthplace`: `Some(None)` when born abroad (empty string).
+    pub birthplace: Option<Option<InseeCommune>>,
+    /// `birthcountry`.
+    pub birthcountry: Option<InseeCountry>,
+    /// `email`.
+    pub email: Option<String>,
+    /// `preferred_username` (usage name), absent when empty.
+    pub preferred_username: Option<String>,
+}
+
+impl fmt::Debug for UserClaims {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let present = [
+            ("given_name", self.given_name.is_some()),
+            ("family_name", self.family_name.is_some()),
+            ("birthdate", self.birthdate.is_some()),
+            ("gender", self.gender.is_some()),
+            ("birthplace", self.birthplace.is_some()),
+            ("birthcountry", self.birthcountry.is_some()),
+            ("email", self.email.is_some()),
+            ("preferred_username", self.preferred_username.is_some()),
+        ];
+        f.debug_list()
+            .entries(present.iter().filter(|(_, p)| *p).map(|(n, _)| n))
+            .finish()
+    }
+}
+
+impl UserClaims {
+    /// Parses and validates the claims of a userinfo payload. Unknown claims
+    /// are ignored here (they stay in [`SignedInUser::raw_claims`]).
+    pub fn from_userinfo(claims: &Map<String, Value>) -> Result<Self, ClaimsError> {
+        let given_name = opt_str(claims, "given_name")?;
+        if let Some(g) = &given_name {
+            check_name("given_name", g)?;
+        }
+        let given_names = match claims.get("given_name_array") {
+            None | Some(Value::Null) => given_name
+                .as_ref()
+                .map(|g| g.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect()),
+            Some(Value::Array(items)) => {
+                let names = items
+                    .iter()
+                    .map(|v| v.as_str().map(str::to_owned))
+                    .collect::<Option<Vec<String>>>()
+                    .ok_or(ClaimsError::new("given_name_array", "expected a list of strings"))?;
+                for n in &names {
+                    check_name("given_name_array", n)?;
+                }
+                Some(names)
+            }
+            Some(_) => return Err(ClaimsError::new("given_name_array", "expected a list of strings")),
+        };
+        let family_name = opt_str(claims, "family_name")?;
+        if let Some(f) = &family_name {
+            check_name("family_name", f)?;
+        }
+        let birthdate = match opt_str(claims, "birthdate")? {
+            Some(b) => {
+                let idp = opt_str(claims, "idp_birthdate").ok().flatten();
+                Some(BirthDate::from_claims(&b, idp.as_deref())?)
+            }
+            None => None,
+        };
+        let gender = opt_str(claims, "gender")?.map(|g| Gender::parse(&g)).transpose()?;
+        let birthplace = match opt_str(claims, "birthplace")? {
+            Some(p) if p.is_empty() => Some(None),
+            Some(p) => Some(Some(InseeCommune::parse(&p)?)),
+            None => None,
+        };
+        let birthcountry = opt_str(claims, "birthcountry")?
+            .map(|c| InseeCountry::parse(&c))
+            .transpose()?;
+        let email = opt_str(claims, "email")?.filter(|e| !e.is_empty());
+        if let Some(e) = &email {
+            check_email(e)?;
+        }
+        let preferred_username = opt_str(claims, "preferred_username")?.filter(|u| !u.is_empty());
+        if let Some(u) = &preferred_username {
+            check_name("preferred_username", u)?;
+        }
+        Ok(Self {
+            given_name,
+            given_names,
+            family_name,
+            birthdate,
+            gender,
+            birthplace,
+            birthcountry,
+            email,
+            preferred_username,
+        })
+    }
+}
+
+/// A string claim, or `None` when absent or `null`. The field name must be
+/// one of the static names above, so errors can name it.
+fn opt_str(claims: &Map<String, Value>, field: &'static str) -> Result<Option<String>, ClaimsError> {
+    match claims.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(ClaimsError::new(field, "expected a string")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn map(v: Value) -> Map<String, Value> {
+        v.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn full_pivot_identity_parses() {
+        let c = UserClaims::from_userinfo(&map(json!({
+            "sub": "x", "given_name": "Angela Claire Louise", "family_name": "DUBOIS",
+            "birthdate": "1962-08-24", "gender": "female", "birthplace": "75107",
+            "birthcountry": "99100", "email": "a@example.fr", "preferred_username": ""
+        })))
+        .unwrap();
+        assert_eq!(c.given_names.as_deref().unwrap(), ["Angela", "Claire", "Louise"]);
+        assert_eq!(c.preferred_username, None);
+        assert_eq!(c.birthplace.as_ref().unwrap().as_ref().unwrap().as_str(), "75107");
+    }
+
+    #[test]
+    fn born_abroad_has_no_birthplace() {
+        let c = UserClaims::from_userinfo(&map(json!({"birthplace": "", "birthcountry": "99134"}))).unwrap();
+        assert_eq!(c.birthplace, Some(None));
+        assert!(!c.birthcountry.unwrap().is_france());
+    }
+
+    #[test]
+    fn bad_claims_name_their_field() {
+        for (claims, field) in [
+            (json!({"gender": "x"}), "gender"),
+            (json!({"birthdate": "24/08/1962"}), "birthdate"),
+            (json!({"birthplace": "ABCDE"}), "birthplace"),
+            (json!({"birthcountry": "FR"}), "birthcountry"),
+            (json!({"email": "nope"}), "email"),
+            (json!({"given_name": 42}), "given_name"),
+            (json!({"family_name": "<b>"}), "family_name"),
+            (json!({"given_name_array": [1]}), "given_name_array"),
+        ] {
+            assert_eq!(UserClaims::from_userinfo(&map(claims)).unwrap_err().field, field);
+        }
+    }
+
+    #[test]
+    fn given_name_array_wins_over_splitting() {
+        let c = UserClaims::from_userinfo(&map(json!({
+            "given_name": "Jean Pierre", "given_name_array": ["Jean Pierre"]
+        })))
+        .unwrap();
+        assert_eq!(c.given_names.unwrap(), ["Jean Pierre"]);
+    }
+}

@@ -1,0 +1,132 @@
+//! JWE decryption and JWS verification with explicit allow-lists, on top of
+//! `josekit`.
+//!
+//! The header is inspected *before* josekit sees the token, so that an
+//! algorithm outside the allow-list (`none`, `HS256`, `RSA1_5`, `dir`, …),
+//! compression, critical extensions or an oversized token are refused
+//! without touching any key.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use josekit::jws::JwsVerifier;
+use serde_json::{Map, Value};
+
+use super::algorithms::CONTENT_ENCRYPTION;
+use super::{EncryptionAlg, ServiceKeys, SigningAlg};
+use crate::error::JoseError;
+
+/// The protected header of a compact token, parsed without verifying it.
+pub(crate) struct Header(Map<String, Value>);
+
+impl Header {
+    /// Splits a compact token and parses its header; `parts` is 3 for a JWS
+    /// and 5 for a JWE.
+    pub(crate) fn parse(token: &str, parts: usize, max_len: usize) -> Result<Self, JoseError> {
+        if token.len() > max_len {
+            return Err(JoseError::TooLarge { limit: max_len });
+        }
+        if token.split('.').count() != parts {
+            return Err(JoseError::Malformed(format!("expected {parts} dot-separated parts")));
+        }
+        let first = token.split('.').next().unwrap_or_default();
+        let bytes = URL_SAFE_NO_PAD
+            .decode(first)
+            .map_err(|_| JoseError::Malformed("the header is not base64url".into()))?;
+        match serde_json::from_slice(&bytes) {
+            Ok(Value::Object(map)) => {
+                let header = Header(map);
+                if header.0.contains_key("crit") {
+                    return Err(JoseError::CriticalHeader);
+                }
+                Ok(header)
+            }
+            _ => Err(JoseError::Malformed("the header is not a JSON object".into())),
+        }
+    }
+
+    fn text(&self, name: &str) -> Option<&str> {
+        self.0.get(name).and_then(Value::as_str)
+    }
+
+    /// The `kid`, if any.
+    pub(crate) fn kid(&self) -> Option<&str> {
+        self.text("kid")
+    }
+
+    /// The `alg` if it is an allowed signature algorithm.
+    pub(crate) fn signing_alg(&self, allowed: &[SigningAlg]) -> Result<SigningAlg, JoseError> {
+        let name = self.text("alg").unwrap_or("(missing)");
+        name.parse::<SigningAlg>()
+            .ok()
+            .filter(|a| allowed.contains(a))
+            .ok_or_else(|| JoseError::SignatureAlgorithmNotAllowed(short(name)))
+    }
+}
+
+/// True when a compact token has the five parts of a JWE.
+pub(crate) fn is_jwe(token: &str) -> bool {
+    token.bytes().filter(|b| *b == b'.').count() == 4
+}
+
+/// Decrypts a FranceConnect+ JWE and returns the nested JWS it carries.
+pub(crate) fn decrypt_nested(
+    token: &str,
+    keys: &ServiceKeys,
+    allowed: &[EncryptionAlg],
+    max_len: usize,
+) -> Result<String, JoseError> {
+    let header = Header::parse(token, 5, max_len)?;
+    let alg_name = header.text("alg").unwrap_or("(missing)");
+    let alg = alg_name
+        .parse::<EncryptionAlg>()
+        .ok()
+        .filter(|a| allowed.contains(a))
+        .ok_or_else(|| JoseError::EncryptionAlgorithmNotAllowed(short(alg_name)))?;
+    match header.text("enc") {
+        Some(CONTENT_ENCRYPTION) => {}
+        other => {
+            return Err(JoseError::ContentEncryptionNotAllowed(short(
+                other.unwrap_or("(missing)"),
+            )));
+        }
+    }
+    if header.0.contains_key("zip") {
+        return Err(JoseError::Compressed);
+    }
+    // RFC 7515 §4.1.10: `JWT`, or the full media type `application/jwt`.
+    if !header
+        .text("cty")
+        .is_some_and(|c| c.eq_ignore_ascii_case("JWT") || c.eq_ignore_ascii_case("application/jwt"))
+    {
+        return Err(JoseError::NotNested);
+    }
+    let candidates = keys.candidates(header.kid(), alg);
+    if candidates.is_empty() {
+        return Err(JoseError::UnknownKey);
+    }
+    for key in candidates {
+        if let Ok((plaintext, _)) = josekit::jwe::deserialize_compact(token, key.decrypter.as_ref()) {
+            let inner = String::from_utf8(plaintext).map_err(|_| JoseError::NotNested)?;
+            let inner = inner.trim().to_owned();
+            if is_jwe(&inner) || inner.split('.').count() != 3 {
+                return Err(JoseError::NotNested);
+            }
+            return Ok(inner);
+        }
+    }
+    Err(JoseError::DecryptionFailed)
+}
+
+/// Verifies a compact JWS with one prepared verifier and returns its
+/// payload as a JSON object.
+pub(crate) fn verify_with(token: &str, verifier: &dyn JwsVerifier) -> Result<Map<String, Value>, JoseError> {
+    let (payload, _) = josekit::jws::deserialize_compact(token, verifier).map_err(|_| JoseError::BadSignature)?;
+    match serde_json::from_slice(&payload) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(JoseError::Malformed("the payload is not a JSON object".into())),
+    }
+}
+
+fn short(s: &str) -> String {
+    crate::error::sanitize(s, 32)
+}

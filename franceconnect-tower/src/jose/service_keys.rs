@@ -1,0 +1,314 @@
+//! The service's own encryption keys: FranceConnect+ encrypts the ID token
+//! and userinfo to them.
+//!
+//! Several keys can be loaded at once so that a key can be rotated: publish
+//! the new key next to the old one, wait for the provider to pick it up, then
+//! drop the old one. Decryption picks the key named by the JWE's `kid`.
+
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use josekit::jwe::JweDecrypter;
+use josekit::jwk::Jwk;
+use josekit::jwk::alg::ec::{EcCurve, EcKeyPair};
+use josekit::jwk::alg::rsa::RsaKeyPair;
+use serde_json::{Map, Value, json};
+
+use super::EncryptionAlg;
+use crate::error::ConfigError;
+use crate::values::random_token;
+
+/// One private decryption key, with its josekit decrypter prepared.
+#[derive(Clone)]
+pub(crate) struct ServiceKey {
+    pub(crate) kid: String,
+    pub(crate) alg: EncryptionAlg,
+    pub(crate) jwk: Jwk,
+    pub(crate) decrypter: Arc<dyn JweDecrypter>,
+}
+
+/// The service's private encryption keys. `Debug` shows only key ids and
+/// algorithms.
+#[derive(Clone)]
+pub struct ServiceKeys {
+    keys: Vec<ServiceKey>,
+}
+
+impl ServiceKeys {
+    /// Parses a private JWK set (`{"keys":[…]}`). Each key needs a unique
+    /// `kid` and its private part; EC keys must be P-256 (`ECDH-ES`), RSA
+    /// keys at least 2048 bits (`RSA-OAEP` or `RSA-OAEP-256`). A key without
+    /// `alg` gets `ECDH-ES` (EC) or `RSA-OAEP-256` (RSA).
+    pub fn from_jwks_json(json: &str) -> Result<Self, ConfigError> {
+        let doc: Value =
+            serde_json::from_str(json).map_err(|_| ConfigError::new("the service key set is not valid JSON"))?;
+        let keys = doc
+            .get("keys")
+            .and_then(Value::as_array)
+            .ok_or_else(|| ConfigError::new("the service key set has no `keys` array"))?;
+        let mut loaded = Vec::with_capacity(keys.len());
+        for (i, key) in keys.iter().enumerate() {
+            let key = parse_key(key).map_err(|e| ConfigError::new(format!("service key #{}: {}", i + 1, e.0)))?;
+            if loaded.iter().any(|k: &ServiceKey| k.kid == key.kid) {
+                return Err(ConfigError::new(format!(
+                    "service key #{}: duplicate kid `{}`",
+                    i + 1,
+                    key.kid
+                )));
+            }
+            loaded.push(key);
+        }
+        if loaded.is_empty() {
+            return Err(ConfigError::new("the service key set is empty"));
+        }
+        Ok(Self { keys: loaded })
+    }
+
+    /// Reads a private JWK set from a file.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Self, ConfigError> {
+        let path = path.as_ref();
+        let json = std::fs::read_to_string(path)
+            .map_err(|e| ConfigError::new(format!("cannot read the service keys at {}: {e}", path.display())))?;
+        Self::from_jwks_json(&json)
+    }
+
+    /// Generates a new key for `alg` (P-256 for ECDH-ES, RSA 3072 bits for
+    /// RSA-OAEP*), with a random `kid`. For development, or to start a
+    /// rotation; store it with [`ServiceKeys::to_private_jwks_json`].
+    pub fn generate(alg: EncryptionAlg) -> Result<Self, ConfigError> {
+        let failed = |_| ConfigError::new("key generation failed");
+        let mut jwk = match alg {
+            EncryptionAlg::EcdhEs => EcKeyPair::generate(EcCurve::P256).map_err(failed)?.to_jwk_key_pair(),
+            EncryptionAlg::RsaOaep | EncryptionAlg::RsaOaep256 => {
+                RsaKeyPair::generate(3072).map_err(failed)?.to_jwk_key_pair()
+            }
+        };
+        let kid = format!("enc-{}", &random_token()[..16]);
+        jwk.set_key_id(&kid);
+        jwk.set_key_use("enc");
+        jwk.set_algorithm(alg.as_str());
+        let decrypter = super::prepared::decrypter(alg, &jwk).map_err(|_| ConfigError::new("key generation failed"))?;
+        Ok(Self {
+            keys: vec![ServiceKey {
+                kid,
+                alg,
+                jwk,
+                decrypter,
+            }],
+        })
+    }
+
+    /// Adds the keys of `other` (e.g. a newly generated key during a
+    /// rotation). Fails on a duplicate `kid`.
+    pub fn merge(mut self, other: ServiceKeys) -> Result<Self, ConfigError> {
+        for key in other.keys {
+            if self.keys.iter().any(|k| k.kid == key.kid) {
+                return Err(ConfigError::new(format!("duplicate kid `{}`", key.kid)));
+            }
+            self.keys.push(key);
+        }
+        Ok(self)
+    }
+
+    /// The private JWK set, to be stored as a secret (e.g. `FC_KEYS_FILE`).
+    pub fn to_private_jwks_json(&self) -> String {
+        let keys: Vec<Value> = self
+            .keys
+            .iter()
+            .map(|k| Value::Object(k.jwk.as_ref().clone()))
+            .collect();
+        serde_json::to_string_pretty(&json!({ "keys": keys })).expect("a JWK set serialises")
+    }
+
+    /// The public JWK set to serve at the `jwks_uri` registered with
+    /// FranceConnect+: public members only, with `kid`, `use: enc` and `alg`.
+    pub fn public_jwks(&self) -> Value {
+        let keys: Vec<Value> = self.keys.iter().map(public_part).collect();
+        json!({ "keys": keys })
+    }
+
+    /// The key ids, in order.
+    pub fn kids(&self) -> impl Iterator<Item = &str> {
+        self.keys.iter().map(|k| k.kid.as_str())
+    }
+
+    /// The algorithms these keys can decrypt.
+    pub fn algorithms(&self) -> Vec<EncryptionAlg> {
+        let mut algs: Vec<EncryptionAlg> = Vec::new();
+        for k in &self.keys {
+            if !algs.contains(&k.alg) {
+                algs.push(k.alg);
+            }
+        }
+        algs
+    }
+
+    /// The keys that may decrypt a JWE with this `kid` and `alg`: the one
+    /// named by `kid`, or, when the JWE names none, every key of that
+    /// algorithm.
+    pub(crate) fn candidates(&self, kid: Option<&str>, alg: EncryptionAlg) -> Vec<&ServiceKey> {
+        self.keys
+            .iter()
+            .filter(|k| k.alg == alg && kid.is_none_or(|kid| kid == k.kid))
+            .collect()
+    }
+}
+
+impl fmt::Debug for ServiceKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.keys.iter().map(|k| format!("{} ({})", k.kid, k.alg)))
+            .finish()
+    }
+}
+
+fn parse_key(value: &Value) -> Result<ServiceKey, ConfigError> {
+    let map = value.as_object().ok_or_else(|| ConfigError::new("not a JSON object"))?;
+    let text = |name: &str| map.get(name).and_then(Value::as_str);
+    let kid = text("kid")
+        .filter(|k| !k.is_empty())
+        .ok_or_else(|| ConfigError::new("missing `kid`"))?;
+    if text("d").is_none() {
+        return Err(ConfigError::new("not a private key (no `d`)"));
+    }
+    let public_members: &[&str] = if text("kty") == Some("EC") {
+        &["x", "y"]
+    } else {
+        &["n", "e"]
+    };
+    if let Some(m) = public_members.iter().find(|m| text(m).is_none()) {
+        return Err(ConfigError::new(format!("missing the public member `{m}`")));
+    }
+    if let Some(u) = text("use")
+        && u != "enc"
+    {
+        return Err(ConfigError::new("`use` must be `enc`"));
+    }
+    let kty = text("kty").unwrap_or_default();
+    let alg = match (kty, text("alg")) {
+        ("EC", None) => EncryptionAlg::EcdhEs,
+        ("RSA", None) => EncryptionAlg::RsaOaep256,
+        (_, Some(a)) => a
+            .parse::<EncryptionAlg>()
+            .map_err(|_| ConfigError::new("`alg` must be ECDH-ES, RSA-OAEP or RSA-OAEP-256"))?,
+        _ => return Err(ConfigError::new("`kty` must be EC or RSA")),
+    };
+    if alg.key_type() != kty {
+        return Err(ConfigError::new(format!("{alg} needs an {} key", alg.key_type())));
+    }
+    match kty {
+        "EC" if text("crv") != Some("P-256") => return Err(ConfigError::new("EC keys must use the P-256 curve")),
+        "RSA" => {
+            let n = text("n")
+                .and_then(|n| URL_SAFE_NO_PAD.decode(n).ok())
+                .ok_or_else(|| ConfigError::new("invalid RSA modulus"))?;
+            let bits = n.iter().skip_while(|b| **b == 0).count() * 8;
+            if bits < 2048 {
+                return Err(ConfigError::new("RSA keys must have at least 2048 bits"));
+            }
+        }
+        _ => {}
+    }
+    // `alg` pins what the key does; a standards-style `key_ops` (`unwrapKey`,
+    // `deriveBits`) would otherwise make josekit refuse the key.
+    let mut map = map.clone();
+    map.remove("key_ops");
+    let mut jwk = Jwk::from_map(map).map_err(|_| ConfigError::new("not a valid JWK"))?;
+    jwk.set_algorithm(alg.as_str());
+    // Prepared now: a key josekit cannot use is refused at start, not at
+    // the first login, and no login pays for parsing it.
+    let decrypter =
+        super::prepared::decrypter(alg, &jwk).map_err(|_| ConfigError::new("the key cannot be used for decryption"))?;
+    Ok(ServiceKey {
+        kid: kid.to_owned(),
+        alg,
+        jwk,
+        decrypter,
+    })
+}
+
+/// Copies only the public members of a key, whatever else the private JWK
+/// carries.
+fn public_part(key: &ServiceKey) -> Value {
+    let mut out = Map::new();
+    let members: &[&str] = if key.alg.key_type() == "EC" {
+        &["kty", "crv", "x", "y"]
+    } else {
+        &["kty", "n", "e"]
+    };
+    for m in members {
+        if let Some(v) = key.jwk.parameter(m) {
+            out.insert((*m).to_owned(), v.clone());
+        }
+    }
+    out.insert("kid".into(), key.kid.clone().into());
+    out.insert("use".into(), "enc".into());
+    out.insert("alg".into(), key.alg.as_str().into());
+    Value::Object(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_keys_round_trip_and_publish_only_public_parts() {
+        let keys = ServiceKeys::generate(EncryptionAlg::EcdhEs)
+            .unwrap()
+            .merge(ServiceKeys::generate(EncryptionAlg::RsaOaep256).unwrap())
+            .unwrap();
+        let reloaded = ServiceKeys::from_jwks_json(&keys.to_private_jwks_json()).unwrap();
+        assert_eq!(reloaded.kids().collect::<Vec<_>>(), keys.kids().collect::<Vec<_>>());
+        let public = keys.public_jwks();
+        let published = public["keys"].as_array().unwrap();
+        assert_eq!(published.len(), 2);
+        for k in published {
+            for private in ["d", "p", "q", "dp", "dq", "qi"] {
+                assert!(k.get(private).is_none(), "{private} published");
+            }
+            assert_eq!(k["use"], "enc");
+            assert!(k["kid"].is_string() && k["alg"].is_string());
+        }
+        assert_eq!(published[0]["alg"], "ECDH-ES");
+        assert_eq!(published[1]["alg"], "RSA-OAEP-256");
+        assert!(!format!("{keys:?}").contains("\"d\""));
+    }
+
+    #[test]
+    fn weak_or_wrong_keys_are_refused() {
+        let small = RsaKeyPair::generate(1024).unwrap().to_jwk_key_pair();
+        let mut small = small.as_ref().clone();
+        small.insert("kid".into(), "k".into());
+        let err = ServiceKeys::from_jwks_json(&json!({"keys":[small]}).to_string()).unwrap_err();
+        assert!(err.0.contains("2048"), "{err}");
+
+        let p384 = EcKeyPair::generate(EcCurve::P384).unwrap().to_jwk_key_pair();
+        let mut p384 = p384.as_ref().clone();
+        p384.insert("kid".into(), "k".into());
+        assert!(
+            ServiceKeys::from_jwks_json(&json!({"keys":[p384]}).to_string())
+                .unwrap_err()
+                .0
+                .contains("P-256")
+        );
+
+        let public = ServiceKeys::generate(EncryptionAlg::EcdhEs).unwrap().public_jwks();
+        assert!(
+            ServiceKeys::from_jwks_json(&public.to_string())
+                .unwrap_err()
+                .0
+                .contains("private")
+        );
+
+        let one = ServiceKeys::generate(EncryptionAlg::EcdhEs).unwrap();
+        let twice = format!(
+            "{{\"keys\":[{k},{k}]}}",
+            k = serde_json::to_string(&Value::Object(one.keys[0].jwk.as_ref().clone())).unwrap()
+        );
+        assert!(ServiceKeys::from_jwks_json(&twice).unwrap_err().0.contains("duplicate"));
+        assert!(ServiceKeys::from_jwks_json("{\"keys\":[]}").is_err());
+    }
+}

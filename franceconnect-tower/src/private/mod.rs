@@ -1,0 +1,44 @@
+//! Not part of the public API: what the fuzz targets, the benchmarks and
+//! the test suite need from inside the engine, behind the `__private`
+//! feature. Anything here may change or disappear in any release.
+
+pub mod fuzz;
+#[cfg(test)]
+mod mutations;
+
+use crate::client::FranceConnect;
+use crate::error::Error;
+use crate::flow::PendingLogin;
+use crate::identity::SignedInUser;
+use crate::jose::SigningAlg;
+
+/// The session key of the signed-in user, for the per-request benchmark's
+/// baseline (the session library alone, reading what our login wrote).
+pub const USER_KEY: &str = crate::web::session::USER_KEY;
+
+/// The checks of a callback's tokens, as they arrive from the token and
+/// userinfo endpoints, to the typed user: what `complete_login` does after
+/// the code exchange and the userinfo request (the `callback` benchmark).
+pub async fn validate_tokens(
+    fc: &FranceConnect,
+    id_token: &str,
+    userinfo: &str,
+    pending: &PendingLogin,
+) -> Result<SignedInUser, Error> {
+    let metadata = fc.discover().await?;
+    let checked = fc.check_id_token(&metadata, id_token, pending).await?;
+    fc.signed_in_user(&metadata, checked, userinfo, String::new()).await
+}
+
+/// The provider keys that fit an ES256 token naming `kid`, from the JWKS
+/// cache (fetching it when cold, refetching once per cooldown for an
+/// unknown kid): the `jwks_cache` benchmark.
+pub async fn provider_keys_for(fc: &FranceConnect, kid: Option<&str>) -> Result<usize, Error> {
+    let metadata = fc.discover().await?;
+    let keys = fc
+        .inner
+        .jwks
+        .keys_for(&metadata.jwks_uri, kid, SigningAlg::Es256)
+        .await?;
+    Ok(keys.len())
+}

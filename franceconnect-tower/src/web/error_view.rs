@@ -1,0 +1,69 @@
+//! How an engine [`Error`] is shown: the HTTP status, the reference code
+//! (JSON `error` field, the code on the French page, the log field) and
+//! the message in French. The engine's error says what went wrong; this
+//! module says how to tell the user.
+
+use http::StatusCode;
+
+use crate::error::{Error, ProviderErrorCode, StateError};
+
+/// A stable machine-readable code for JSON error bodies, pages and logs:
+/// `access_denied`, `invalid_state`, `login_expired`,
+/// `insufficient_eidas`, `provider_unavailable`, …
+pub fn error_code(error: &Error) -> &str {
+    match error {
+        Error::Config(_) => "configuration_error",
+        Error::Discovery(_) => "provider_metadata_error",
+        Error::Provider(e) => e.code.as_str(),
+        Error::State(StateError::Expired) => "login_expired",
+        Error::State(_) => "invalid_state",
+        Error::TokenExchange(_) => "token_exchange_failed",
+        Error::Jose(_) => "invalid_token",
+        Error::Claims(_) => "invalid_claims",
+        Error::EidasTooLow { .. } => "insufficient_eidas",
+        Error::Network(_) => "provider_unavailable",
+    }
+}
+
+/// The HTTP status to answer a failed login or logout with.
+pub fn error_status(error: &Error) -> StatusCode {
+    match error {
+        Error::Config(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        Error::Discovery(_) | Error::TokenExchange(_) | Error::Jose(_) | Error::Claims(_) => StatusCode::BAD_GATEWAY,
+        Error::Provider(e) => match e.code {
+            ProviderErrorCode::ServerError | ProviderErrorCode::TemporarilyUnavailable => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            _ => StatusCode::FORBIDDEN,
+        },
+        Error::State(_) => StatusCode::BAD_REQUEST,
+        Error::EidasTooLow { .. } => StatusCode::FORBIDDEN,
+        Error::Network(_) => StatusCode::SERVICE_UNAVAILABLE,
+    }
+}
+
+/// A short explanation in French, safe to show on an error page.
+pub fn error_message_fr(error: &Error) -> &'static str {
+    match error {
+        Error::Config(_) | Error::Discovery(_) => {
+            "Le service est mal configuré pour FranceConnect. Réessayez plus tard."
+        }
+        Error::Provider(e) => match e.code {
+            ProviderErrorCode::AccessDenied => "Vous avez annulé la connexion.",
+            ProviderErrorCode::InvalidAcr => "Le niveau de sécurité demandé n'est pas disponible.",
+            ProviderErrorCode::ServerError | ProviderErrorCode::TemporarilyUnavailable => {
+                "FranceConnect est momentanément indisponible. Réessayez dans quelques minutes."
+            }
+            _ => "FranceConnect a refusé la demande de connexion.",
+        },
+        Error::State(StateError::Expired) => "La demande de connexion a expiré. Recommencez la connexion.",
+        Error::State(_) => {
+            "Cette réponse ne correspond à aucune connexion en cours dans ce navigateur. Recommencez la connexion."
+        }
+        Error::EidasTooLow { .. } => "Le niveau de sécurité atteint est insuffisant pour ce service.",
+        Error::Network(_) => "FranceConnect ne répond pas. Réessayez dans quelques minutes.",
+        Error::TokenExchange(_) | Error::Jose(_) | Error::Claims(_) => {
+            "La réponse de FranceConnect n'a pas pu être vérifiée. Recommencez la connexion."
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! Who may see a page: the one decision every adapter's extractors and
+//! route guards translate, so that axum and actix-web answer alike.
+//!
+//! An adapter describes the request with a [`Guard`] — the routes'
+//! [`AuthContext`] and the signed-in user its middleware put in the
+//! request, the path asked for, the `Accept` header — and asks for what the
+//! handler needs. It gets the value, or a ready [`Rejection`]: a redirect to
+//! the login or a step-up for browsers, `401`/`403` JSON for API clients,
+//! a `500` when the middleware is missing.
+//!
+//! ```
+//! use franceconnect_tower::Eidas;
+//! use franceconnect_tower::web::{AuthContext, Guard};
+//!
+//! let ctx = AuthContext::new("/auth");
+//! let guard = Guard::new(Some(&ctx), None, "/vault", Some("text/html"));
+//! let refusal = guard.require_level(Eidas::Eidas2).unwrap_err();
+//! assert_eq!(refusal.status(), 303);
+//! assert_eq!(
+//!     refusal.response().headers()["location"],
+//!     "/auth/login?return_to=%2Fvault&acr=eidas2"
+//! );
+//! ```
+
+use http::{Response, StatusCode};
+
+use crate::eidas::Eidas;
+use crate::identity::{PivotIdentity, SignedInUser};
+use crate::web::responses::{
+    AuthContext, Format, not_signed_in_response, pivot_unavailable_response, step_up_response,
+};
+
+/// A request, as the guard needs to see it.
+#[derive(Debug, Clone, Copy)]
+pub struct Guard<'a> {
+    context: Option<&'a AuthContext>,
+    user: Option<&'a SignedInUser>,
+    path_and_query: &'a str,
+    format: Format,
+}
+
+impl<'a> Guard<'a> {
+    /// `context` and `user` as the adapter's middleware left them in the
+    /// request (no context: the middleware did not run), the path and query
+    /// the user asked for (to come back to after the login), and the
+    /// request's `Accept` header.
+    pub fn new(
+        context: Option<&'a AuthContext>,
+        user: Option<&'a SignedInUser>,
+        path_and_query: &'a str,
+        accept: Option<&str>,
+    ) -> Self {
+        Self {
+            context,
+            user,
+            path_and_query,
+            format: Format::from_accept(accept),
+        }
+    }
+
+    fn context(&self) -> Result<&'a AuthContext, Rejection> {
+        self.context.ok_or_else(Rejection::middleware_missing)
+    }
+
+    /// The signed-in user, if any (pages that work either way).
+    pub fn user(self) -> Result<Option<&'a SignedInUser>, Rejection> {
+        self.context()?;
+        Ok(self.user)
+    }
+
+    /// The signed-in user; without one, the way to the login.
+    pub fn require_user(self) -> Result<&'a SignedInUser, Rejection> {
+        let ctx = self.context()?;
+        self.user
+            .ok_or_else(|| Rejection::new(not_signed_in_response(ctx, self.path_and_query, self.format)))
+    }
+
+    /// The signed-in user's pivot identity, if someone is signed in; `403`
+    /// when their scopes did not give its six claims.
+    pub fn pivot(self) -> Result<Option<PivotIdentity>, Rejection> {
+        match self.user()? {
+            Some(user) => self.pivot_of(user).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The signed-in user's pivot identity; without a user, the way to the
+    /// login; `403` when their scopes did not give its six claims.
+    pub fn require_pivot(self) -> Result<PivotIdentity, Rejection> {
+        let user = self.require_user()?;
+        self.pivot_of(user)
+    }
+
+    fn pivot_of(&self, user: &SignedInUser) -> Result<PivotIdentity, Rejection> {
+        user.pivot_identity()
+            .ok_or_else(|| Rejection::new(pivot_unavailable_response(self.format)))
+    }
+
+    /// A user signed in at `level` or above; anyone else (nobody included)
+    /// is sent through a new login at that level (step-up).
+    pub fn require_level(self, level: Eidas) -> Result<&'a SignedInUser, Rejection> {
+        let ctx = self.context()?;
+        match self.user {
+            Some(user) if user.acr >= level => Ok(user),
+            _ => Err(Rejection::new(step_up_response(
+                ctx,
+                level,
+                self.path_and_query,
+                self.format,
+            ))),
+        }
+    }
+}
+
+/// The answer a guard gives instead of running the handler. Its `Debug`
+/// shows the status only: the body may name the page the user asked for.
+pub struct Rejection(Box<Response<String>>);
+
+impl std::fmt::Debug for Rejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Rejection({})", self.0.status())
+    }
+}
+
+impl Rejection {
+    fn new(response: Response<String>) -> Self {
+        Self(Box::new(response))
+    }
+
+    /// The FranceConnect middleware did not run for this request: a
+    /// programming error, logged, answered `500`.
+    fn middleware_missing() -> Self {
+        Self::setup_error("the FranceConnect layer or middleware")
+    }
+
+    /// A piece of the set-up (`what`) is missing for this request: logged
+    /// with what to do, answered `500` with a body that says where to look.
+    /// The one wording of every adapter.
+    pub fn setup_error(what: &str) -> Self {
+        tracing::error!(
+            "{what} is missing for this request: see the adapter's documentation for the order of the layers"
+        );
+        let mut res = Response::new("FranceConnect is not set up for this route (see the server log)".to_owned());
+        *res.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+        Self::new(res)
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.0.status()
+    }
+
+    /// The response.
+    pub fn response(&self) -> &Response<String> {
+        &self.0
+    }
+
+    /// The response, to send.
+    pub fn into_response(self) -> Response<String> {
+        *self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_the_middleware_every_guard_answers_500() {
+        let guard = Guard::new(None, None, "/", None);
+        assert_eq!(guard.user().unwrap_err().status(), 500);
+        assert_eq!(guard.require_user().unwrap_err().status(), 500);
+        assert_eq!(guard.pivot().unwrap_err().status(), 500);
+        assert_eq!(guard.require_level(Eidas::Eidas1).unwrap_err().status(), 500);
+    }
+
+    #[test]
+    fn nobody_signed_in_is_sent_to_the_login_or_told_in_json() {
+        let ctx = AuthContext::new("/auth");
+        let page = Guard::new(Some(&ctx), None, "/me?x=1", Some("text/html"));
+        assert!(page.user().unwrap().is_none());
+        assert!(page.pivot().unwrap().is_none());
+        let refusal = page.require_pivot().unwrap_err();
+        assert_eq!(refusal.status(), 303);
+        assert_eq!(
+            refusal.response().headers()["location"],
+            "/auth/login?return_to=%2Fme%3Fx%3D1"
+        );
+        let api = Guard::new(Some(&ctx), None, "/api/me", Some("application/json"));
+        let refusal = api.require_user().unwrap_err();
+        assert_eq!(refusal.status(), 401);
+        assert!(refusal.response().body().contains("not_signed_in"));
+    }
+}

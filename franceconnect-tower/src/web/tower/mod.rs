@@ -1,0 +1,27 @@
+//! FranceConnect on `tower` (feature `tower`, on by default): a layer that
+//! serves the routes and puts the signed-in user into every other request,
+//! a `tower-sessions` manager with the engine's cookie policy, and an
+//! in-memory store with the engine's session rules.
+//!
+//! ```
+//! use franceconnect_tower::web::tower::{ExpiringMemoryStore, FranceConnectLayer, session_manager_layer};
+//! use tower::ServiceBuilder;
+//! # fn build(fc: franceconnect_tower::FranceConnect) {
+//! // The session layer goes outside: FranceConnectLayer reads the session.
+//! let layers = ServiceBuilder::new()
+//!     .layer(session_manager_layer(ExpiringMemoryStore::default(), fc.config()))
+//!     .layer(FranceConnectLayer::new(fc));
+//! # }
+//! ```
+
+mod layer;
+mod memory_store;
+mod session;
+mod session_layer;
+
+pub use layer::{FranceConnectLayer, FranceConnectService};
+pub use memory_store::ExpiringMemoryStore;
+pub use session_layer::session_manager_layer;
+/// The `tower-sessions` version these types are built on, for applications
+/// that name its store trait.
+pub use tower_sessions;

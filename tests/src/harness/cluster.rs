@@ -1,0 +1,77 @@
+//! Several instances of an app behind one public URL, sharing sessions in a
+//! real Redis ([`RedisServer`]), with one mock provider: the [`Cluster`] the
+//! multi-instance scenarios run on.
+
+use franceconnect_mock::{Client, MockHandle, MockProvider, Platform as MockPlatform};
+
+use super::app::{AppUnderTest, Starter};
+use super::redis_server::RedisServer;
+
+const CLIENT_ID: &str = "cluster";
+const CLIENT_SECRET: &str = "cluster-secret";
+/// The actix cookie key shared by the instances (base64 of 64 bytes); the
+/// benchmarks use it too.
+pub const SESSION_KEY: &str =
+    "ZnJhbmNlY29ubmVjdC1jbHVzdGVyLXRlc3Qtc2Vzc2lvbi1rZXktb2YtYXQtbGVhc3Qtc2l4dHktZm91ci1ieXRlcy1sb25nISE=";
+
+/// Two instances behind one public URL (the first one's), one mock provider,
+/// one Redis.
+pub struct Cluster {
+    /// Instance A; the public URL is its address.
+    pub a: AppUnderTest,
+    /// Instance B.
+    pub b: AppUnderTest,
+    /// The provider.
+    pub mock: MockHandle,
+    /// Redis.
+    pub redis: RedisServer,
+    /// The settings every instance starts with (a restart reuses them).
+    pub(crate) vars: Vec<(&'static str, String)>,
+}
+
+impl Cluster {
+    /// Starts Redis, the mock, and two instances.
+    pub async fn start(starter: &impl Starter) -> Self {
+        let redis = RedisServer::start();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let public = format!("http://localhost:{port}");
+        let mock = MockProvider::new(MockPlatform::FranceConnect)
+            .client(Client::new(
+                CLIENT_ID,
+                CLIENT_SECRET,
+                format!("{public}/auth/callback"),
+                format!("{public}/auth/logout/callback"),
+            ))
+            .start()
+            .await
+            .unwrap();
+        let vars = vec![
+            ("FC_ISSUER", mock.issuer()),
+            ("FC_CLIENT_ID", CLIENT_ID.into()),
+            ("FC_CLIENT_SECRET", CLIENT_SECRET.into()),
+            ("APP_URL", public),
+            ("REDIS_URL", redis.url()),
+            ("SESSION_KEY", SESSION_KEY.into()),
+        ];
+        let mut with_port = vars.clone();
+        with_port.push(("BIND", format!("127.0.0.1:{port}")));
+        let a = starter.start(with_port).await;
+        let b = starter.start(vars.clone()).await;
+        Self {
+            a,
+            b,
+            mock,
+            redis,
+            vars,
+        }
+    }
+
+    /// Another instance with the same settings (a restart, a scale-out).
+    pub async fn another(&self, starter: &impl Starter) -> AppUnderTest {
+        starter.start(self.vars.clone()).await
+    }
+}

@@ -1,0 +1,441 @@
+//! The flows of the scenario suite every web adapter must pass, over real
+//! HTTP with a cookie-keeping client against an app wired to the mock
+//! provider: login and logout, FranceConnect+ encryption, step-up, provider
+//! failures, callbacks and cookies. Each adapter's test file runs them (with
+//! the attacks of [`attacks`](crate::scenarios::attacks)) through
+//! [`scenario_suite!`](crate::scenario_suite); a difference in behaviour
+//! between adapters is a failing test.
+
+use std::time::Duration;
+
+use franceconnect_mock::{Endpoint, Failure, Tamper};
+use franceconnect_tower::{EncryptionAlg, ServiceKeys};
+use reqwest::StatusCode;
+
+use super::{callback_url, fc, fc_plus, open_callback};
+use crate::harness::{AppUnderTest, Browser, Page, Starter};
+
+/// The value of a cookie in `Set-Cookie` headers.
+fn cookie_value(set_cookies: &[String], name: &str) -> Option<String> {
+    set_cookies.iter().find_map(|c| {
+        let first = c.split(';').next()?;
+        let (k, v) = first.split_once('=')?;
+        (k.trim() == name).then(|| v.to_owned())
+    })
+}
+
+/// Login, pages, `/api/me`, session cookie and logout on FranceConnect.
+pub async fn fc_login_and_logout(starter: &impl Starter) {
+    let app = starter.start(fc()).await;
+    let b = Browser::new(&app.base);
+    // Not signed in: the protected page sends the browser to the login.
+    let page = b.get("/profil").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.location_path(), "/auth/login?return_to=%2Fprofil");
+    let me = b.get_json("/api/me").await;
+    assert_eq!(me.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(me.json()["error"], "not_signed_in");
+    let home = b.get("/").await;
+    assert!(home.body.contains("S'identifier avec FranceConnect"), "{}", home.body);
+
+    // The login page of the provider, the callback, the session.
+    let first = b.get("/auth/login?return_to=%2Fprofil").await;
+    let before = cookie_value(&first.set_cookies, "fc_session").expect("a session for the pending login");
+    let cookie = first
+        .set_cookies
+        .iter()
+        .find(|c| c.starts_with("fc_session="))
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(
+        cookie.contains("httponly") && cookie.contains("samesite=lax"),
+        "{cookie}"
+    );
+    assert!(
+        !cookie.contains("secure"),
+        "loopback http cannot use Secure cookies: {cookie}"
+    );
+    let person = app.mock().identities()[0].clone();
+    let back = b
+        .login_through_page("/auth/login?return_to=%2Fprofil", Some(&person.id), "eidas1")
+        .await;
+    assert_eq!(back.status, StatusCode::SEE_OTHER, "{}", back.body);
+    assert_eq!(back.location_path(), "/profil");
+    let after = cookie_value(&back.set_cookies, "fc_session").expect("a new session id at login");
+    assert_ne!(before, after, "the session id changes at login");
+    // Session fixation: the pre-login cookie must not be signed in.
+    let planted = Browser::with_cookies(&app.base, &[&format!("fc_session={before}")]);
+    assert_eq!(
+        planted.get_json("/api/me").await.status,
+        StatusCode::UNAUTHORIZED,
+        "the old session id is dead"
+    );
+    let profile = b.get("/profil").await;
+    assert_eq!(profile.status, StatusCode::OK);
+    let no_store = |p: &Page| p.cache_control.contains("no-store");
+    assert!(
+        no_store(&profile),
+        "a page with personal data is not cached: {:?}",
+        profile.cache_control
+    );
+    assert!(profile.body.contains(&person.family_name), "{}", profile.body);
+
+    let me = b.get_json("/api/me").await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert!(no_store(&me));
+    let me = me.json();
+    assert_eq!(me["sub"].as_str().unwrap().len(), 66);
+    assert_eq!(me["acr"], "eidas1");
+    assert_eq!(me["given_name"], person.given_name);
+    assert_eq!(me["family_name"], person.family_name);
+    assert_eq!(me["birthdate"], person.birthdate);
+    assert_eq!(me["birthcountry"], person.birthcountry);
+    for key in ["gender", "birthplace", "email", "preferred_username", "amr"] {
+        assert!(me.get(key).is_some(), "{key} is part of /api/me");
+    }
+
+    // Logout: local session cleared, provider's /session/end, back home.
+    let out = b.post_form("/auth/logout", &[], &b.origin()).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    let provider = out.location.clone().unwrap();
+    assert!(
+        provider
+            .as_str()
+            .starts_with(&format!("{}/session/end", app.mock().issuer())),
+        "{provider}"
+    );
+    assert_eq!(
+        b.get_json("/api/me").await.status,
+        StatusCode::UNAUTHORIZED,
+        "signed out locally at once"
+    );
+    let end = b.get(provider.as_str()).await;
+    assert_eq!(end.status, StatusCode::SEE_OTHER, "{}", end.body);
+    assert!(end.location_path().starts_with("/auth/logout/callback?state="));
+    let done = b.get(end.location.unwrap().as_str()).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert_eq!(done.location_path(), "/");
+    assert_eq!(app.mock().request_count(Endpoint::SessionEnd), 1);
+    // The session is gone on the server, not only from this browser.
+    let replayed = Browser::with_cookies(&app.base, &[&format!("fc_session={after}")]);
+    assert_eq!(
+        replayed.get_json("/api/me").await.status,
+        StatusCode::UNAUTHORIZED,
+        "the old session is dead"
+    );
+}
+
+/// FranceConnect+ with each encryption algorithm (the key in a file, as a
+/// real service keeps it).
+pub async fn fc_plus_login_with_each_algorithm(starter: &impl Starter) {
+    for alg in EncryptionAlg::ALL {
+        let dir = std::env::temp_dir().join(format!("fc-e2e-{}-{}", std::process::id(), alg));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("keys.json");
+        std::fs::write(&file, ServiceKeys::generate(alg).unwrap().to_private_jwks_json()).unwrap();
+        let mut vars = fc_plus();
+        vars.push(("FC_KEYS_FILE", file.display().to_string()));
+        let app = starter.start(vars).await;
+        let b = Browser::new(&app.base);
+        let back = b.login_through_page("/auth/login", Some("default"), "eidas3").await;
+        assert_eq!(back.status, StatusCode::SEE_OTHER, "{alg}: {}", back.body);
+        let me = b.get_json("/api/me").await.json();
+        assert_eq!(me["acr"], "eidas3", "{alg}");
+        assert!(me["given_name"].is_string(), "{alg}");
+        // The provider fetched the service's keys from the app (jwks_uri).
+        let out = b.post_form("/auth/logout", &[], &b.origin()).await;
+        let end = b.get(out.location.unwrap().as_str()).await;
+        assert_eq!(
+            end.status,
+            StatusCode::SEE_OTHER,
+            "{alg}: the inner JWS is a valid hint: {}",
+            end.body
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+/// Two tabs of one browser log in at the same time; each lands on its own
+/// `return_to`.
+pub async fn two_tabs_log_in_at_once(starter: &impl Starter) {
+    let app = starter.start(fc()).await;
+    app.mock().auto_approve(Some("default"), None);
+    let b = Browser::new(&app.base);
+    let tab_a = b.get("/auth/login?return_to=%2Fa").await;
+    let tab_b = b.get("/auth/login?return_to=%2Fprofil").await;
+    let callback_a = b.get(tab_a.location.unwrap().as_str()).await.location.unwrap();
+    let callback_b = b.get(tab_b.location.unwrap().as_str()).await.location.unwrap();
+    let done_b = b.get(callback_b.as_str()).await;
+    assert_eq!(done_b.location_path(), "/profil", "{}", done_b.body);
+    let done_a = b.get(callback_a.as_str()).await;
+    assert_eq!(done_a.location_path(), "/a", "{}", done_a.body);
+    assert_eq!(b.get_json("/api/me").await.status, StatusCode::OK);
+}
+
+/// Absolute and protocol-relative `return_to` are refused before any
+/// redirect.
+pub async fn return_to_must_be_relative(starter: &impl Starter) {
+    let app = starter.start(fc()).await;
+    let b = Browser::new(&app.base);
+    for bad in [
+        "https%3A%2F%2Fevil.example%2F",
+        "%2F%2Fevil.example",
+        "%2F%5Cevil.example",
+        "javascript%3Aalert(1)",
+        "%2Fauth%2Flogin%3Freturn_to%3D%2F",
+    ] {
+        let page = b.get(&format!("/auth/login?return_to={bad}")).await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert!(page.location.is_none());
+        assert!(page.body.contains("lang=\"fr\""));
+    }
+    assert_eq!(app.mock().request_count(Endpoint::Authorize), 0);
+}
+
+/// A page requiring eIDAS high sends an eidas2 user through a new login at
+/// eidas3.
+pub async fn step_up_to_a_higher_level(starter: &impl Starter) {
+    let app = starter.start(fc_plus()).await;
+    let b = Browser::new(&app.base);
+    let back = b.login_through_page("/auth/login", Some("default"), "eidas2").await;
+    assert_eq!(back.status, StatusCode::SEE_OTHER, "{}", back.body);
+    assert_eq!(
+        b.get("/auth/login?acr=eidas1").await.status,
+        StatusCode::BAD_REQUEST,
+        "eidas1 is not a FC+ level"
+    );
+    let api = b.get_json("/niveau-eleve").await;
+    assert_eq!(api.status, StatusCode::FORBIDDEN);
+    assert_eq!(api.json()["required_acr"], "eidas3");
+    let page = b.get("/niveau-eleve").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.location_path(), "/auth/login?return_to=%2Fniveau-eleve&acr=eidas3");
+    let to_provider = b.get(page.location.unwrap().as_str()).await;
+    assert!(
+        to_provider
+            .location
+            .as_ref()
+            .unwrap()
+            .as_str()
+            .contains("acr_values=eidas3")
+    );
+    let back = b
+        .login_through_page(
+            "/auth/login?return_to=%2Fniveau-eleve&acr=eidas3",
+            Some("default"),
+            "eidas3",
+        )
+        .await;
+    assert_eq!(back.location_path(), "/niveau-eleve");
+    let page = b.get("/niveau-eleve").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("eidas3"));
+    // A provider answering below the request is refused.
+    let b2 = Browser::new(&app.base);
+    let low = b2
+        .login_through_page("/auth/login?acr=eidas3", Some("default"), "eidas2")
+        .await;
+    assert_eq!(low.status, StatusCode::FORBIDDEN, "{}", low.body);
+    assert!(low.body.contains("niveau de sécurité"));
+    assert_eq!(b2.get_json("/api/me").await.status, StatusCode::UNAUTHORIZED);
+}
+
+/// Cancelling at the provider ends on a French page offering to retry.
+pub async fn cancelling_shows_a_french_page(starter: &impl Starter) {
+    let app = starter.start(fc()).await;
+    let b = Browser::new(&app.base);
+    let page = b
+        .login_through_page("/auth/login?return_to=%2Fprofil", None, "eidas1")
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert!(page.content_type.starts_with("text/html"));
+    assert!(
+        page.body.contains("Connexion annulée") && page.body.contains("annulé la connexion"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("/auth/login?return_to=%2Fprofil"),
+        "a retry link keeps return_to"
+    );
+    assert_eq!(app.mock().request_count(Endpoint::Token), 0);
+}
+
+async fn outcome(app: &AppUnderTest, json: bool) -> (StatusCode, String) {
+    let b = Browser::new(&app.base);
+    let page = open_callback(&b, json).await;
+    let me = b.get_json("/api/me").await.status;
+    assert_eq!(me, StatusCode::UNAUTHORIZED, "a failed login signs nobody in");
+    (page.status, page.body)
+}
+
+/// Each mock scenario gives the user-visible outcome it should.
+pub async fn provider_failures_have_clear_outcomes(starter: &impl Starter) {
+    let mut vars = fc();
+    vars.push(("FC_HTTP_TIMEOUT_SECS", "1".into()));
+    let app = starter.start(vars).await;
+    app.mock().auto_approve(Some("default"), None);
+    let m = app.mock();
+
+    m.set_callback_error(Some("temporarily_unavailable"));
+    let (status, body) = outcome(&app, false).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(body.contains("momentanément indisponible"), "{body}");
+    let (_, json) = outcome(&app, true).await;
+    assert!(json.contains("\"error\":\"temporarily_unavailable\""), "{json}");
+    m.set_callback_error(None);
+
+    for (endpoint, failure, expected) in [
+        (Endpoint::Token, Failure::ServerError, StatusCode::SERVICE_UNAVAILABLE),
+        (
+            Endpoint::Token,
+            Failure::Slow(Duration::from_secs(3)),
+            StatusCode::SERVICE_UNAVAILABLE,
+        ),
+        (Endpoint::Token, Failure::Garbage, StatusCode::BAD_GATEWAY),
+        (
+            Endpoint::Userinfo,
+            Failure::Unavailable,
+            StatusCode::SERVICE_UNAVAILABLE,
+        ),
+        (Endpoint::Userinfo, Failure::Garbage, StatusCode::BAD_GATEWAY),
+        (Endpoint::Userinfo, Failure::Oversized, StatusCode::SERVICE_UNAVAILABLE),
+    ] {
+        m.set_failure(endpoint, Some(failure));
+        let (status, body) = outcome(&app, false).await;
+        assert_eq!(status, expected, "{endpoint:?} {failure:?}: {body}");
+        assert!(body.contains("Réessayer"), "{endpoint:?} {failure:?}: a retry link");
+        m.set_failure(endpoint, None);
+    }
+    for tamper in [
+        Tamper::BadSignature,
+        Tamper::AlgNone,
+        Tamper::WrongIssuer,
+        Tamper::WrongAudience,
+        Tamper::WrongNonce,
+        Tamper::Expired,
+        Tamper::UserinfoSubMismatch,
+    ] {
+        m.set_tamper(Some(tamper));
+        let (status, body) = outcome(&app, true).await;
+        assert_eq!(status, StatusCode::BAD_GATEWAY, "{tamper:?}: {body}");
+        m.set_tamper(None);
+    }
+    m.rotate_signing_key();
+    let b = Browser::new(&app.base);
+    let done = b.follow(b.get("/auth/login").await).await;
+    assert_eq!(
+        done.status,
+        StatusCode::OK,
+        "a rotated provider key is followed: {}",
+        done.body
+    );
+    assert_eq!(b.get_json("/api/me").await.status, StatusCode::OK);
+}
+
+/// A callback with a forged state, or replayed, signs nobody in.
+pub async fn forged_and_replayed_callbacks_are_refused(starter: &impl Starter) {
+    let app = starter.start(fc()).await;
+    app.mock().auto_approve(Some("default"), None);
+    let b = Browser::new(&app.base);
+    let callback = callback_url(&b).await;
+    let forged = callback.as_str().replace("state=", "state=x");
+    let page = b.get(&forged).await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(page.body.contains("Recommencez la connexion"), "{}", page.body);
+    assert_eq!(
+        b.get(callback.as_str()).await.status,
+        StatusCode::SEE_OTHER,
+        "the genuine callback still works"
+    );
+    let replay = b.get(callback.as_str()).await;
+    assert_eq!(replay.status, StatusCode::BAD_REQUEST, "a callback is single-use");
+    // Another browser cannot use this browser's callback.
+    let stolen = callback_url(&b).await;
+    let other = Browser::new(&app.base);
+    assert_eq!(other.get(stolen.as_str()).await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(other.get_json("/api/me").await.status, StatusCode::UNAUTHORIZED);
+}
+
+/// A logout posted from another site is refused and signs nobody out.
+pub async fn cross_site_logout_is_refused(starter: &impl Starter) {
+    let app = starter.start(fc()).await;
+    app.mock().auto_approve(Some("default"), None);
+    let b = Browser::new(&app.base);
+    b.follow(b.get("/auth/login").await).await;
+    let page = b.post_form("/auth/logout", &[], "https://evil.example").await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert_eq!(b.get_json("/api/me").await.status, StatusCode::OK, "still signed in");
+    // A logout with nobody signed in (only a login pending) leaves no
+    // session behind.
+    let anonymous = Browser::new(&app.base);
+    anonymous.get("/auth/login").await;
+    let out = anonymous.post_form("/auth/logout", &[], &anonymous.origin()).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(out.location_path(), "/");
+    let kept = out.set_cookies.iter().any(|c| {
+        let c = c.to_ascii_lowercase();
+        c.starts_with("fc_session=") && !c.starts_with("fc_session=;") && !c.contains("max-age=0")
+    });
+    assert!(!kept, "no session cookie: {:?}", out.set_cookies);
+    let get = b.get("/auth/logout").await;
+    assert_eq!(get.status, StatusCode::METHOD_NOT_ALLOWED, "no logout by GET");
+    assert_eq!(b.get_json("/api/me").await.status, StatusCode::OK, "still signed in");
+    assert_eq!(b.get("/auth/nothing-here").await.status, StatusCode::NOT_FOUND);
+}
+
+/// API clients get JSON where browsers get redirects and pages.
+pub async fn api_clients_get_json(starter: &impl Starter) {
+    let app = starter.start(fc()).await;
+    let b = Browser::new(&app.base);
+    let api = b.get_json("/profil").await;
+    assert_eq!(api.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(api.json()["login_url"], "/auth/login?return_to=%2Fprofil");
+    app.mock().set_callback_error(Some("access_denied"));
+    let callback = callback_url(&b).await;
+    let json = b.get_json(callback.as_str()).await;
+    assert_eq!(json.status, StatusCode::FORBIDDEN);
+    assert!(json.content_type.starts_with("application/json"));
+    assert_eq!(json.json()["error"], "access_denied");
+}
+
+/// The service's public keys are published with a cache lifetime and no
+/// private part.
+pub async fn service_keys_are_published(starter: &impl Starter) {
+    let app = starter.start(fc_plus()).await;
+    let b = Browser::new(&app.base);
+    let page = b.get_json("/auth/jwks").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let keys = page.json();
+    let key = &keys["keys"][0];
+    assert_eq!(key["use"], "enc");
+    assert!(key.get("d").is_none());
+    assert!(key["kid"].is_string() && key["alg"].is_string());
+}
+
+/// Outside loopback `http://`, the session cookie is `Secure` and
+/// host-only (`__Host-` prefix).
+pub async fn secure_cookie_outside_loopback(starter: &impl Starter) {
+    let mut vars = fc();
+    vars.push(("APP_URL", "https://service.example.fr".into()));
+    let app = starter.start(vars).await;
+    let b = Browser::new(&app.local);
+    let login = b.get("/auth/login").await;
+    assert_eq!(login.status, StatusCode::SEE_OTHER);
+    let cookie = login
+        .set_cookies
+        .iter()
+        .find(|c| c.starts_with("__Host-fc_session="))
+        .unwrap_or_else(|| panic!("{:?}", login.set_cookies))
+        .to_ascii_lowercase();
+    for attribute in ["secure", "httponly", "samesite=lax", "path=/"] {
+        assert!(cookie.contains(attribute), "{attribute}: {cookie}");
+    }
+    assert!(!cookie.contains("domain="), "host-only: {cookie}");
+    let provider = login.location.unwrap();
+    assert!(
+        provider
+            .as_str()
+            .contains("redirect_uri=https%3A%2F%2Fservice.example.fr%2Fauth%2Fcallback")
+    );
+}

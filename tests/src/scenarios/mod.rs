@@ -1,0 +1,64 @@
+//! The scenarios themselves, run on the [`harness`](crate::harness):
+//!
+//! - [`flows`] and [`attacks`], the single-instance suite every web adapter
+//!   must pass, run by [`scenario_suite!`](crate::scenario_suite);
+//! - [`redis`], several instances sharing a Redis, run by
+//!   [`redis_suite!`](crate::redis_suite);
+//! - [`journeys`], a person in a real browser, run by
+//!   [`journey_suite!`](crate::journey_suite);
+//! - [`binary`], each quickstart binary as a process, run by
+//!   [`binary_suite!`](crate::binary_suite);
+//! - [`hostile`], the hostile tokens' expected refusals, which the attacks
+//!   and the engine-level tests share.
+//!
+//! Each suite macro holds the one list of its scenarios, which it also
+//! exports as a constant ([`SINGLE_INSTANCE_SCENARIOS`] and the others); a
+//! unit test fails when a scenario function of a module is missing from its
+//! suite's list, so that no scenario can be written and never run.
+
+use url::Url;
+
+use crate::harness::{Browser, Page};
+
+pub mod attacks;
+pub mod binary;
+pub mod flows;
+pub mod hostile;
+pub mod journeys;
+pub mod redis;
+mod suites;
+
+pub use suites::{BINARY_SCENARIOS, JOURNEY_SCENARIOS, REDIS_SCENARIOS, SINGLE_INSTANCE_SCENARIOS};
+
+/// Quickstart settings for FranceConnect.
+pub(crate) fn fc() -> Vec<(&'static str, String)> {
+    vec![("FC_PLATFORM", "fc".into())]
+}
+
+/// Quickstart settings for FranceConnect+.
+pub(crate) fn fc_plus() -> Vec<(&'static str, String)> {
+    vec![("FC_PLATFORM", "fcplus".into())]
+}
+
+/// Starts a login in `b` and returns the provider's redirect back to the
+/// callback, not followed (the mock must auto-approve or answer with an
+/// error).
+pub(crate) async fn callback_url(b: &Browser) -> Url {
+    let start = b.get("/auth/login").await;
+    let to_provider = start.location.expect("to the provider");
+    b.get(to_provider.as_str())
+        .await
+        .location
+        .expect("the mock redirects back")
+}
+
+/// Runs a login in `b` and returns the app's answer to its callback, asked
+/// for as JSON (`json`) or as a page.
+pub(crate) async fn open_callback(b: &Browser, json: bool) -> Page {
+    let url = callback_url(b).await;
+    if json {
+        b.get_json(url.as_str()).await
+    } else {
+        b.get(url.as_str()).await
+    }
+}

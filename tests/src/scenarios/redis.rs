@@ -1,0 +1,224 @@
+//! The multi-instance scenarios: several instances of an app behind one
+//! public URL, sharing sessions in a real Redis (a [`Cluster`]): a login may
+//! begin on one instance and end on another, an instance may restart, Redis
+//! may fail. Each adapter runs these with
+//! [`redis_suite!`](crate::redis_suite).
+
+use std::time::{Duration, Instant};
+
+use franceconnect_mock::Endpoint;
+use reqwest::StatusCode;
+
+use crate::harness::{AppUnderTest, Browser, Cluster, Page, Starter};
+
+/// The same request sent to another instance: same path and query.
+fn on(instance: &AppUnderTest, page_location: &Page) -> String {
+    format!("{}{}", instance.local, page_location.location_path())
+}
+
+/// Begins a login on `start` and returns the provider's redirect back (to
+/// the public URL), without following it.
+async fn begin(b: &Browser, start: &AppUnderTest) -> Page {
+    let login = b.get(&format!("{}/auth/login?return_to=%2Fprofil", start.local)).await;
+    assert_eq!(login.status, StatusCode::SEE_OTHER, "{}", login.body);
+    let back = b.get(login.location.unwrap().as_str()).await;
+    assert_eq!(back.status, StatusCode::SEE_OTHER, "{}", back.body);
+    back
+}
+
+async fn me(b: &Browser, instance: &AppUnderTest) -> Page {
+    b.get_json(&format!("{}/api/me", instance.local)).await
+}
+
+/// A login begun on A completes on B; both see the user; logout on B signs
+/// the user out on A.
+pub async fn login_hops_between_instances(starter: &impl Starter) {
+    let c = Cluster::start(starter).await;
+    c.mock.auto_approve(Some("default"), None);
+    let b = Browser::new(&c.a.base);
+    let back = begin(&b, &c.a).await;
+    let done = b.get(&on(&c.b, &back)).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "completed on B: {}", done.body);
+    assert_eq!(done.location_path(), "/profil");
+    let on_a = me(&b, &c.a).await;
+    let on_b = me(&b, &c.b).await;
+    assert_eq!(on_a.status, StatusCode::OK);
+    assert_eq!(on_b.status, StatusCode::OK);
+    assert_eq!(on_a.json()["sub"], on_b.json()["sub"]);
+
+    let out = b
+        .post_form(&format!("{}/auth/logout", c.b.local), &[], &b.origin())
+        .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        me(&b, &c.a).await.status,
+        StatusCode::UNAUTHORIZED,
+        "signed out on A too"
+    );
+    let end = b.get(out.location.unwrap().as_str()).await;
+    let callback = b.get(&on(&c.a, &end)).await;
+    assert_eq!(
+        callback.status,
+        StatusCode::SEE_OTHER,
+        "the logout state is found on A: {}",
+        callback.body
+    );
+    assert_eq!(callback.location_path(), "/");
+    assert_eq!(c.mock.request_count(Endpoint::SessionEnd), 1);
+}
+
+/// Pending logins and signed-in users survive an instance going down and
+/// coming back.
+pub async fn instances_restart_without_losing_sessions(starter: &impl Starter) {
+    let Cluster {
+        a,
+        b: instance_b,
+        mock,
+        redis,
+        vars,
+    } = Cluster::start(starter).await;
+    let cluster_vars = vars;
+    mock.auto_approve(Some("default"), None);
+    let browser = Browser::new(&a.base);
+    let back = begin(&browser, &a).await;
+    drop(a);
+    drop(instance_b);
+    let restarted = starter.start(cluster_vars.clone()).await;
+    let done = browser.get(&on(&restarted, &back)).await;
+    assert_eq!(
+        done.status,
+        StatusCode::SEE_OTHER,
+        "the pending login survived: {}",
+        done.body
+    );
+    drop(restarted);
+    let again = starter.start(cluster_vars).await;
+    assert_eq!(
+        me(&browser, &again).await.status,
+        StatusCode::OK,
+        "the signed-in user survived"
+    );
+    drop(redis);
+}
+
+async fn wait_until_served(b: &Browser, instance: &AppUnderTest) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while Instant::now() < deadline {
+        let status = me(b, instance).await.status;
+        if status == StatusCode::OK || status == StatusCode::UNAUTHORIZED {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the instance did not recover after Redis came back");
+}
+
+/// Redis stops during a login: a clear 503, nobody signed in, no panic;
+/// once it is back, the next login succeeds without restarting anything.
+pub async fn a_redis_outage_gives_503_and_recovers(starter: &impl Starter) {
+    let mut c = Cluster::start(starter).await;
+    c.mock.auto_approve(Some("default"), None);
+    let b = Browser::new(&c.a.base);
+    let back = begin(&b, &c.a).await;
+    c.redis.stop();
+    let page = b.get(&on(&c.b, &back)).await;
+    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE, "{}", page.body);
+    assert!(page.body.contains("indisponible"), "{}", page.body);
+    let api = me(&b, &c.a).await;
+    assert_eq!(api.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(api.json()["error"], "session_unavailable");
+    let login = b.get(&format!("{}/auth/login", c.a.local)).await;
+    assert_eq!(
+        login.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "no redirect to the provider without a stored login"
+    );
+
+    c.redis.restart();
+    wait_until_served(&b, &c.a).await;
+    wait_until_served(&b, &c.b).await;
+    let back = begin(&b, &c.a).await;
+    let done = b.get(&on(&c.b, &back)).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(me(&b, &c.a).await.status, StatusCode::OK);
+}
+
+/// A Redis that hangs (frozen process) gives a 503 within the store's time
+/// limit, not a hung request; it recovers when Redis resumes.
+pub async fn a_frozen_redis_gives_503_in_time(starter: &impl Starter) {
+    let c = Cluster::start(starter).await;
+    c.mock.auto_approve(Some("default"), None);
+    let b = Browser::new(&c.a.base);
+    let back = begin(&b, &c.a).await;
+    b.get(&on(&c.b, &back)).await;
+    assert_eq!(me(&b, &c.b).await.status, StatusCode::OK);
+    c.redis.pause();
+    let asked = Instant::now();
+    let page = me(&b, &c.a).await;
+    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        asked.elapsed() < Duration::from_secs(10),
+        "answered in {:?}",
+        asked.elapsed()
+    );
+    c.redis.resume();
+    wait_until_served(&b, &c.a).await;
+    assert_eq!(me(&b, &c.a).await.status, StatusCode::OK, "the session is still there");
+}
+
+/// How many logins run at once in [`five_hundred_logins_at_once`].
+pub const LOAD_LOGINS: usize = 500;
+
+/// 500 logins in flight at once through the provider's login page, spread
+/// over the two instances (begun on one, completed on the other): every one
+/// succeeds and every `/api/me` returns its own person.
+pub async fn five_hundred_logins_at_once(starter: &impl Starter) {
+    let c = Cluster::start(starter).await;
+    let people = c.mock.identities();
+    let instances = [c.a.local.clone(), c.b.local.clone()];
+    let public = c.a.base.clone();
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..LOAD_LOGINS {
+        let person = people[i % people.len()].clone();
+        let (first, second) = (instances[i % 2].clone(), instances[(i + 1) % 2].clone());
+        let public = public.clone();
+        tasks.spawn(async move {
+            let b = Browser::new(&public);
+            let start = format!("{first}/auth/login?return_to=%2Fprofil");
+            let back = b.through_provider_page(&start, Some(&person.id), "eidas1").await;
+            let done = b.get(&format!("{second}{}", back.location_path())).await;
+            assert_eq!(done.status, StatusCode::SEE_OTHER, "{}: {}", person.id, done.body);
+            let me = b.get_json(&format!("{first}/api/me")).await;
+            (person, me.status, me.body)
+        });
+    }
+    let mut subs = std::collections::HashMap::new();
+    let mut completed = 0;
+    while let Some(result) = tasks.join_next().await {
+        let (person, status, body) = result.expect("no task panicked");
+        assert_eq!(status, StatusCode::OK, "{}: {body}", person.id);
+        let me: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(
+            me["family_name"], person.family_name,
+            "each browser sees its own person"
+        );
+        assert_eq!(me["birthdate"], person.birthdate);
+        let sub = me["sub"].as_str().unwrap().to_owned();
+        assert_eq!(
+            subs.entry(person.id.clone()).or_insert_with(|| sub.clone()),
+            &sub,
+            "one sub per person"
+        );
+        completed += 1;
+    }
+    let elapsed = started.elapsed();
+    assert_eq!(completed, LOAD_LOGINS);
+    let distinct: std::collections::HashSet<_> = subs.values().collect();
+    assert_eq!(distinct.len(), subs.len(), "different people, different subs");
+    println!(
+        "LOAD: {LOAD_LOGINS} concurrent logins over 2 instances in {:.2} s = {:.0} logins/s",
+        elapsed.as_secs_f64(),
+        LOAD_LOGINS as f64 / elapsed.as_secs_f64()
+    );
+}
