@@ -212,6 +212,6 @@ pub struct Seeds {
     pub claims: Vec<Vec<u8>>,
     /// For [`callback_query`].
     pub callback_query: Vec<Vec<u8>>,
-    /// For [`jwks`].
+    /// For [`jwks`](fn@jwks).
     pub jwks: Vec<Vec<u8>>,
 }

@@ -1,7 +1,7 @@
 //! eIDAS levels named in a type, for the adapters' `RequireEidas<L>`
 //! extractors: `RequireEidas<level::Substantial>`. The names are eIDAS's
 //! own, so that they never read as the protocol values of
-//! [`Eidas`](crate::Eidas) (`eidas1`, `eidas2`, `eidas3`).
+//! [`Eidas`] (`eidas1`, `eidas2`, `eidas3`).
 
 use crate::eidas::Eidas;
 

@@ -58,7 +58,7 @@ pub fn is_expected_refusal(tamper: Tamper, error: &Error) -> bool {
 }
 
 /// The error code an API client receives for `tamper` (the JSON `error`
-/// field), which is what [`Error::code`] gives for the expected refusal.
+/// field), which is what [`error_code`](franceconnect_tower::web::error_code) gives for the expected refusal.
 pub fn expected_code(tamper: Tamper) -> &'static str {
     match tamper {
         Tamper::WrongIssuer
