@@ -94,6 +94,12 @@ pub enum Tamper {
     /// The ID token's `aud` lists this client and another one, without
     /// `azp`.
     ExtraAudience,
+    /// The ID token's `aud` lists this client and another one, with `azp`
+    /// naming this client (OpenID Connect Core 3.1.3.7 allows it; a service
+    /// of the platform is never one audience among several).
+    ExtraAudienceWithAzp,
+    /// The ID token's `aud` is an array holding this client and a number.
+    NonStringAudience,
     /// The ID token's `nonce` is not the one sent.
     WrongNonce,
     /// The ID token has no `nonce`.
@@ -132,6 +138,11 @@ pub enum Tamper {
     TruncatedJwe,
     /// The ID token's JWE authentication tag is altered.
     TamperedTag,
+    /// The ID token's JWE carries a 64-bit IV instead of A256GCM's 96.
+    ShortIv,
+    /// The ID token's JWE carries a 96-bit authentication tag instead of
+    /// A256GCM's 128 (a truncated tag is easier to forge).
+    ShortTag,
     // --- userinfo ---
     /// The userinfo `sub` differs from the ID token's.
     UserinfoSubMismatch,
@@ -146,7 +157,7 @@ pub enum Tamper {
 
 impl Tamper {
     /// Every tamper scenario.
-    pub const ALL: [Tamper; 30] = [
+    pub const ALL: [Tamper; 34] = [
         Tamper::BadSignature,
         Tamper::AlgNone,
         Tamper::Hs256WithPublicKey,
@@ -156,6 +167,8 @@ impl Tamper {
         Tamper::WrongIssuer,
         Tamper::WrongAudience,
         Tamper::ExtraAudience,
+        Tamper::ExtraAudienceWithAzp,
+        Tamper::NonStringAudience,
         Tamper::WrongNonce,
         Tamper::MissingNonce,
         Tamper::ReplayedNonce,
@@ -173,6 +186,8 @@ impl Tamper {
         Tamper::Compressed,
         Tamper::TruncatedJwe,
         Tamper::TamperedTag,
+        Tamper::ShortIv,
+        Tamper::ShortTag,
         Tamper::UserinfoSubMismatch,
         Tamper::UserinfoPlainJson,
         Tamper::UserinfoUnsigned,
@@ -190,6 +205,8 @@ impl Tamper {
                 | Tamper::Compressed
                 | Tamper::TruncatedJwe
                 | Tamper::TamperedTag
+                | Tamper::ShortIv
+                | Tamper::ShortTag
         )
     }
 }

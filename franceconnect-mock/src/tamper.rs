@@ -41,6 +41,18 @@ pub(crate) fn id_token_claims(
                 Value::Array(vec![ours, "un-autre-fournisseur-de-service".into()]),
             );
         }
+        Tamper::ExtraAudienceWithAzp => {
+            let ours = claims.get("aud").cloned().unwrap_or(Value::Null);
+            claims.insert("azp".into(), ours.clone());
+            claims.insert(
+                "aud".into(),
+                Value::Array(vec![ours, "un-autre-fournisseur-de-service".into()]),
+            );
+        }
+        Tamper::NonStringAudience => {
+            let ours = claims.get("aud").cloned().unwrap_or(Value::Null);
+            claims.insert("aud".into(), Value::Array(vec![ours, 42.into()]));
+        }
         Tamper::WrongNonce => {
             claims.insert("nonce".into(), random::token().into());
         }
@@ -193,6 +205,8 @@ pub(crate) fn encrypt(
             tokens::encrypt(jws, alg, key, issuer, audience).map(|jwe| jwe[..jwe.len() / 2].to_owned())
         }
         Tamper::TamperedTag => tokens::encrypt(jws, alg, key, issuer, audience).map(|jwe| corrupt_last_part(&jwe)),
+        Tamper::ShortIv => tokens::encrypt(jws, alg, key, issuer, audience).map(|jwe| resize_part(&jwe, 2, 8)),
+        Tamper::ShortTag => tokens::encrypt(jws, alg, key, issuer, audience).map(|jwe| resize_part(&jwe, 4, 12)),
         _ => return None,
     };
     Some(result)
@@ -209,6 +223,16 @@ pub(crate) fn corrupt_last_part(compact: &str) -> String {
     }
     raw[0] ^= 0xff;
     format!("{head}.{}", URL_SAFE_NO_PAD.encode(raw))
+}
+
+/// Cuts part `index` of a compact JWE (the IV is 2, the tag 4) to `len`
+/// bytes, keeping the token's five parts.
+fn resize_part(compact: &str, index: usize, len: usize) -> String {
+    let mut parts: Vec<String> = compact.split('.').map(str::to_owned).collect();
+    let mut raw = URL_SAFE_NO_PAD.decode(&parts[index]).unwrap_or_default();
+    raw.resize(len, 0);
+    parts[index] = URL_SAFE_NO_PAD.encode(raw);
+    parts.join(".")
 }
 
 #[cfg(test)]

@@ -31,6 +31,7 @@ pub struct ConfigBuilder {
     pending_login_lifetime: Duration,
     jwks_refetch_cooldown: Duration,
     max_token_bytes: usize,
+    endpoints_outside_issuer: bool,
 }
 
 impl ConfigBuilder {
@@ -53,6 +54,7 @@ impl ConfigBuilder {
             pending_login_lifetime: Duration::from_secs(600),
             jwks_refetch_cooldown: Duration::from_secs(30),
             max_token_bytes: 64 * 1024,
+            endpoints_outside_issuer: false,
         }
     }
 
@@ -136,9 +138,25 @@ impl ConfigBuilder {
         self
     }
 
+    /// Accept provider endpoints (token, userinfo, JWKS, logout) outside the
+    /// issuer's scheme, host, port and path. Default `false`: a discovery
+    /// document naming a foreign endpoint is refused, because it would send
+    /// the code and the client secret to a stranger, or make us trust a
+    /// stranger's keys. Only for a custom issuer whose endpoints really live
+    /// elsewhere; refused with a platform preset.
+    pub fn allow_endpoints_outside_issuer(mut self, yes: bool) -> Self {
+        self.endpoints_outside_issuer = yes;
+        self
+    }
+
     /// Checks the configuration.
     pub fn build(self) -> Result<Config, ConfigError> {
         let platform = self.platform;
+        if self.endpoints_outside_issuer && !matches!(self.environment, Environment::Custom(_)) {
+            return Err(ConfigError::new(
+                "allow_endpoints_outside_issuer is for custom issuers only: the platforms' endpoints all live under their issuer",
+            ));
+        }
         let issuer = self.environment.issuer(platform);
         let issuer = check_url("issuer", issuer.as_str())?;
         let client_id = self
@@ -220,6 +238,7 @@ impl ConfigBuilder {
             pending_login_lifetime: self.pending_login_lifetime,
             jwks_refetch_cooldown: self.jwks_refetch_cooldown,
             max_token_bytes: self.max_token_bytes,
+            endpoints_outside_issuer: self.endpoints_outside_issuer,
         })
     }
 }

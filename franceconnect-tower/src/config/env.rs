@@ -30,6 +30,7 @@ impl Config {
     /// | `FC_CLOCK_LEEWAY_SECS` | clock leeway for token times | `30` |
     /// | `FC_HTTP_TIMEOUT_SECS` | timeout of each request to the provider | `10` |
     /// | `FC_PENDING_LOGIN_SECS` | how long a started login may wait for its callback (1 to 3600) | `600` |
+    /// | `FC_ALLOW_ENDPOINTS_OUTSIDE_ISSUER` | `true` to accept provider endpoints outside the issuer (custom issuers only) | `false` |
     pub fn from_env() -> Result<Config, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
     }
@@ -80,6 +81,7 @@ impl Config {
         }
         b = b.request_amr(flag(&lookup, "FC_REQUEST_AMR")?);
         b = b.accept_rs256(flag(&lookup, "FC_ACCEPT_RS256")?);
+        b = b.allow_endpoints_outside_issuer(flag(&lookup, "FC_ALLOW_ENDPOINTS_OUTSIDE_ISSUER")?);
         if let Some(path) = lookup("FC_KEYS_FILE") {
             b = b.service_keys(ServiceKeys::from_file(path)?);
         }

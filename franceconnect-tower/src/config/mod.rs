@@ -54,6 +54,7 @@ pub struct Config {
     pub(crate) pending_login_lifetime: Duration,
     pub(crate) jwks_refetch_cooldown: Duration,
     pub(crate) max_token_bytes: usize,
+    pub(crate) endpoints_outside_issuer: bool,
 }
 
 impl Config {

@@ -62,6 +62,13 @@ fn invalid_combinations_fail_with_clear_messages() {
     assert!(err(base(Platform::FranceConnect).redirect_uri("HTTPS://A.fr:443/cb")).contains("https://a.fr/cb"));
     assert!(err(base(Platform::FranceConnect).clock_leeway(Duration::from_secs(3600))).contains("leeway"));
     assert!(base(Platform::FranceConnect).build().unwrap().is_loopback_http());
+    let preset = Config::builder(Platform::FranceConnect, Environment::Sandbox)
+        .client_id("id")
+        .client_secret("s")
+        .redirect_uri("https://a.fr/cb")
+        .post_logout_redirect_uri("https://a.fr/out")
+        .allow_endpoints_outside_issuer(true);
+    assert!(err(preset).contains("custom issuers only"));
 }
 
 #[test]

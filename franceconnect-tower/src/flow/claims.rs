@@ -89,17 +89,20 @@ fn check_issuer_audience_times(
     if string(claims, "iss")? != Some(issuer) {
         return Err(ClaimsError::new("iss", "not the configured issuer").into());
     }
+    // This service alone: the client id, or an array holding only it. A
+    // token also meant for another party (OpenID Connect Core §3.1.3.7
+    // allows it with `azp`) is not one the platforms issue to a service.
     let client_id = config.client_id.as_str();
-    let audiences: Vec<&str> = match claims.get("aud") {
-        Some(Value::String(a)) => vec![a.as_str()],
-        Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).collect(),
-        _ => return Err(ClaimsError::new("aud", "missing").into()),
+    let only_us = match claims.get("aud") {
+        Some(Value::String(a)) => a == client_id,
+        Some(Value::Array(list)) => matches!(list.as_slice(), [Value::String(a)] if a == client_id),
+        None => return Err(ClaimsError::new("aud", "missing").into()),
+        Some(_) => false,
     };
-    if !audiences.contains(&client_id) {
-        return Err(ClaimsError::new("aud", "this service is not the audience").into());
+    if !only_us {
+        return Err(ClaimsError::new("aud", "this service is not the only audience").into());
     }
-    let azp = string(claims, "azp")?;
-    if azp.is_some_and(|a| a != client_id) || (audiences.len() > 1 && azp.is_none()) {
+    if string(claims, "azp")?.is_some_and(|a| a != client_id) {
         return Err(ClaimsError::new("azp", "this service is not the authorized party").into());
     }
     let leeway = config.clock_leeway.as_secs() as i64;
@@ -200,6 +203,22 @@ mod tests {
     }
 
     #[test]
+    fn the_audience_is_this_service_alone() {
+        let n = Nonce::random();
+        let mut one = good(&n);
+        one.insert("aud".into(), json!(["client"]));
+        assert!(
+            check_id_token(&config(), ISS, &one, &n, Eidas::Eidas1).is_ok(),
+            "a one-element array"
+        );
+        let mut shared = good(&n);
+        shared.insert("aud".into(), json!(["client", "other"]));
+        shared.insert("azp".into(), json!("client"));
+        let e = check_id_token(&config(), ISS, &shared, &n, Eidas::Eidas1).unwrap_err();
+        assert_eq!(field_of(e), "aud", "another audience, even with azp");
+    }
+
+    #[test]
     fn a_good_id_token_passes() {
         let n = Nonce::random();
         let facts = check_id_token(&config(), ISS, &good(&n), &n, Eidas::Eidas1).unwrap();
@@ -214,7 +233,10 @@ mod tests {
         let cases: Vec<(&str, Value, &str)> = vec![
             ("iss", json!("https://evil.example/api/v2"), "iss"),
             ("aud", json!("someone-else"), "aud"),
-            ("aud", json!(["client", "other"]), "azp"),
+            ("aud", json!(["client", "other"]), "aud"),
+            ("aud", json!(["client", 42]), "aud"),
+            ("aud", json!([]), "aud"),
+            ("aud", json!(42), "aud"),
             ("azp", json!("other"), "azp"),
             ("exp", json!(now - 31), "exp"),
             ("iat", json!(now + 31), "iat"),

@@ -93,6 +93,16 @@ pub(crate) fn decrypt_nested(
     if header.0.contains_key("zip") {
         return Err(JoseError::Compressed);
     }
+    // A256GCM's IV is 96 bits and its tag 128 (RFC 7518 §5.3): anything
+    // else is refused before a key is touched (a truncated tag is easier to
+    // forge).
+    let parts: Vec<&str> = token.split('.').collect();
+    if decoded_len(parts[2]) != Some(12) {
+        return Err(JoseError::Malformed("the IV is not 96 bits".into()));
+    }
+    if decoded_len(parts[4]) != Some(16) {
+        return Err(JoseError::Malformed("the authentication tag is not 128 bits".into()));
+    }
     // RFC 7515 §4.1.10: `JWT`, or the full media type `application/jwt`.
     if !header
         .text("cty")
@@ -115,6 +125,11 @@ pub(crate) fn decrypt_nested(
         }
     }
     Err(JoseError::DecryptionFailed)
+}
+
+/// The length of a base64url part once decoded, if it decodes.
+fn decoded_len(part: &str) -> Option<usize> {
+    URL_SAFE_NO_PAD.decode(part).ok().map(|bytes| bytes.len())
 }
 
 /// Verifies a compact JWS with one prepared verifier and returns its

@@ -67,11 +67,22 @@ impl ProviderMetadata {
             // Plain http only when the issuer itself is a loopback http URL (the
             // mock, a test server): a document must not downgrade us.
             let issuer_is_local_http = config.issuer.scheme() == "http" && is_loopback(&config.issuer);
-            if url.scheme() == "https" || (url.scheme() == "http" && is_loopback(&url) && issuer_is_local_http) {
-                Ok(url)
-            } else {
-                Err(Error::Discovery(format!("`{name}` is not an https:// URL")))
+            if !(url.scheme() == "https" || (url.scheme() == "http" && is_loopback(&url) && issuer_is_local_http)) {
+                return Err(Error::Discovery(format!("`{name}` is not an https:// URL")));
             }
+            // A tampered document must not send the code and the client secret
+            // to a stranger, nor make us trust a stranger's keys.
+            if !config.endpoints_outside_issuer && !is_under(&config.issuer, &url) {
+                tracing::error!(
+                    endpoint = name,
+                    "discovery names an endpoint outside the issuer; refused"
+                );
+                return Err(Error::Discovery(format!(
+                    "`{name}` is not under the issuer {}: refused (every endpoint must share the issuer's scheme, host and port and sit under its path)",
+                    config.issuer
+                )));
+            }
+            Ok(url)
         };
         let offers = |name: &str, list: &Option<Vec<String>>, wanted: &str| -> Result<(), Error> {
             match list {
@@ -142,6 +153,20 @@ impl ProviderMetadata {
             issuer: raw.issuer,
         })
     }
+}
+
+/// True when `url` carries no credentials and has the issuer's scheme, host
+/// and port, and a path at or
+/// below the issuer's (`/api/v2/token` under `/api/v2`, not `/api/v2x`).
+/// The URL parser has already resolved `..` and lower-cased the host.
+fn is_under(issuer: &Url, url: &Url) -> bool {
+    let base = issuer.path().trim_end_matches('/');
+    url.username().is_empty()
+        && url.password().is_none()
+        && url.scheme() == issuer.scheme()
+        && url.host_str() == issuer.host_str()
+        && url.port_or_known_default() == issuer.port_or_known_default()
+        && (url.path() == base || url.path().starts_with(&format!("{base}/")))
 }
 
 /// The discovery URL of an issuer.
@@ -221,6 +246,11 @@ mod tests {
         .build()
         .unwrap();
         let mut d = doc();
+        for value in d.as_object_mut().unwrap().values_mut() {
+            if let Some(v) = value.as_str() {
+                *value = json!(v.replace("https://fc.example/api/v2", "https://op.example"));
+            }
+        }
         d["issuer"] = json!("https://op.example");
         let m = ProviderMetadata::validate(&config, d.to_string().as_bytes()).unwrap();
         assert_eq!(
@@ -250,5 +280,58 @@ mod tests {
             assert!(matches!(e, Error::Discovery(_)), "{field}: {e}");
         }
         assert!(ProviderMetadata::validate(&config(Platform::FranceConnect), b"<html>").is_err());
+    }
+
+    #[test]
+    fn every_endpoint_must_live_under_the_issuer() {
+        let foreign = [
+            "https://evil.example/api/v2/x",
+            "https://fc.example.evil.example/api/v2/x",
+            "https://fc.example:8443/api/v2/x",
+            "https://fc.example/api/v3/x",
+            "https://fc.example/api/v2x",
+            "https://fc.example/api/v2/../../x",
+            "https://user@evil.example/api/v2/x",
+            "https://user:pass@fc.example/api/v2/x",
+        ];
+        for field in [
+            "authorization_endpoint",
+            "token_endpoint",
+            "userinfo_endpoint",
+            "jwks_uri",
+            "end_session_endpoint",
+        ] {
+            for url in foreign {
+                let mut d = doc();
+                d[field] = json!(url);
+                let e = check(Platform::FranceConnect, &d).unwrap_err();
+                assert!(
+                    e.to_string().contains(field) && e.to_string().contains("not under the issuer"),
+                    "{field} = {url}: {e}"
+                );
+            }
+        }
+        let mut d = doc();
+        d["token_endpoint"] = json!("https://FC.example:443/api/v2/token");
+        assert!(
+            check(Platform::FranceConnect, &d).is_ok(),
+            "the same origin, spelt otherwise"
+        );
+
+        // The documented opt-out, for custom issuers only.
+        let lax = Config::builder(
+            Platform::FranceConnect,
+            Environment::Custom(Url::parse("https://fc.example/api/v2").unwrap()),
+        )
+        .client_id("id")
+        .client_secret("s")
+        .redirect_uri("https://a.fr/cb")
+        .post_logout_redirect_uri("https://a.fr/out")
+        .allow_endpoints_outside_issuer(true)
+        .build()
+        .unwrap();
+        let mut d = doc();
+        d["token_endpoint"] = json!("https://tokens.example/token");
+        assert!(ProviderMetadata::validate(&lax, d.to_string().as_bytes()).is_ok());
     }
 }

@@ -40,13 +40,19 @@ pub fn is_expected_refusal(tamper: Tamper, error: &Error) -> bool {
         // Cut before its fourth dot, what is left reads as a JWS.
         Tamper::TruncatedJwe => jose(&|j| matches!(j, JoseError::Malformed(_) | JoseError::NotEncrypted)),
         Tamper::TamperedTag => jose(&|j| *j == JoseError::DecryptionFailed),
+        Tamper::ShortIv => jose(&|j| matches!(j, JoseError::Malformed(m) if m.contains("IV"))),
+        Tamper::ShortTag => jose(&|j| matches!(j, JoseError::Malformed(m) if m.contains("tag"))),
         // Refused on its media type, before anything reads it.
         Tamper::UserinfoPlainJson => {
             matches!(error, Error::Network(n) if n.endpoint == "userinfo" && n.kind == NetworkErrorKind::ContentType)
         }
         Tamper::WrongIssuer => claim("iss"),
-        Tamper::WrongAudience | Tamper::UserinfoWrongAudience => claim("aud"),
-        Tamper::ExtraAudience => claim("azp"),
+        // This service must be the only audience, `azp` or not.
+        Tamper::WrongAudience
+        | Tamper::UserinfoWrongAudience
+        | Tamper::ExtraAudience
+        | Tamper::ExtraAudienceWithAzp
+        | Tamper::NonStringAudience => claim("aud"),
         Tamper::WrongNonce | Tamper::MissingNonce | Tamper::ReplayedNonce => claim("nonce"),
         Tamper::Expired | Tamper::MissingExpiry => claim("exp"),
         Tamper::NotYetValid => claim("nbf"),
@@ -65,6 +71,8 @@ pub fn expected_code(tamper: Tamper) -> &'static str {
         | Tamper::WrongAudience
         | Tamper::UserinfoWrongAudience
         | Tamper::ExtraAudience
+        | Tamper::ExtraAudienceWithAzp
+        | Tamper::NonStringAudience
         | Tamper::WrongNonce
         | Tamper::MissingNonce
         | Tamper::ReplayedNonce
