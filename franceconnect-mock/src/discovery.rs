@@ -9,6 +9,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use crate::config::BASE_PATH;
 use crate::config::Platform;
 use crate::scenarios::{self, Endpoint};
 use crate::scopes;
@@ -25,13 +26,20 @@ pub(crate) fn document(shared: &Shared) -> Value {
         Platform::FranceConnectPlus => vec!["ES256"],
     };
     let acr: Vec<&str> = shared.platform.accepted_levels().iter().map(|l| l.as_str()).collect();
+    // The back-channel endpoints, moved elsewhere when a test tampers with
+    // the document.
+    let back = shared
+        .scenarios()
+        .foreign_endpoints
+        .as_ref()
+        .map_or_else(|| issuer.clone(), |origin| format!("{origin}{BASE_PATH}"));
     let mut doc = json!({
         "issuer": issuer,
         "authorization_endpoint": format!("{issuer}/authorize"),
-        "token_endpoint": format!("{issuer}/token"),
-        "userinfo_endpoint": format!("{issuer}/userinfo"),
-        "end_session_endpoint": format!("{issuer}/session/end"),
-        "jwks_uri": format!("{issuer}/jwks"),
+        "token_endpoint": format!("{back}/token"),
+        "userinfo_endpoint": format!("{back}/userinfo"),
+        "end_session_endpoint": format!("{back}/session/end"),
+        "jwks_uri": format!("{back}/jwks"),
         "scopes_supported": scopes::supported(shared.platform),
         "claims_supported": scopes::claims_supported(shared.platform),
         "claim_types_supported": ["normal"],

@@ -155,6 +155,15 @@ impl MockHandle {
         self.with_scenarios(|s| s.clock_offset_secs = secs);
     }
 
+    /// Makes discovery name the token, userinfo, JWKS and logout endpoints
+    /// under `origin` (such as `http://127.0.0.1:9999`) instead of under the
+    /// issuer, as a tampered discovery document would: a client must refuse
+    /// it and send nothing there. `None` restores the real document.
+    pub fn set_foreign_endpoints(&self, origin: Option<&str>) {
+        let origin = origin.map(|o| o.trim_end_matches('/').to_owned());
+        self.with_scenarios(|s| s.foreign_endpoints = origin);
+    }
+
     /// Requests received by `endpoint` since start (or the last
     /// [`reset_counts`](Self::reset_counts)).
     pub fn request_count(&self, endpoint: Endpoint) -> usize {

@@ -231,6 +231,9 @@ pub(crate) struct Scenarios {
     pub clock_offset_secs: i64,
     /// The nonce of the last ID token issued (for [`Tamper::ReplayedNonce`]).
     pub last_nonce: Option<String>,
+    /// Where discovery says the back-channel endpoints are, when not under
+    /// the issuer (see `MockHandle::set_foreign_endpoints`).
+    pub foreign_endpoints: Option<String>,
 }
 
 impl Scenarios {

@@ -264,3 +264,42 @@ pub async fn provider_outages_are_survived(starter: &impl Starter) {
         assert_eq!(done.status, StatusCode::OK, "{case}: cached keys: {}", done.body);
     }
 }
+
+/// A tampered discovery document that names the token, userinfo, JWKS and
+/// logout endpoints on another host: the login is refused with a clear
+/// error naming the endpoint, nothing ever reaches the stranger, and the
+/// login works again with the real document.
+pub async fn foreign_endpoints_are_refused(starter: &impl Starter) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let stranger = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", stranger.local_addr().unwrap());
+    let contacts = Arc::new(AtomicUsize::new(0));
+    let counted = contacts.clone();
+    let listening = tokio::spawn(async move {
+        while stranger.accept().await.is_ok() {
+            counted.fetch_add(1, Ordering::SeqCst);
+        }
+    });
+    for platform in [fc(), fc_plus()] {
+        // A fresh app: it fetches discovery at its first login.
+        let app = starter.start(platform).await;
+        let mock = app.mock();
+        mock.set_foreign_endpoints(Some(&origin));
+        mock.auto_approve(Some("default"), None);
+        let b = Browser::new(&app.base);
+        let refused = b.follow(b.get("/auth/login").await).await;
+        assert_eq!(refused.status, StatusCode::BAD_GATEWAY, "{}", refused.body);
+        assert_clean_error_page(&refused, "foreign endpoints");
+        let api = b.get_json("/auth/login").await;
+        assert!(api.body.contains("provider_metadata_error"), "{}", api.body);
+        assert_eq!(b.get_json("/api/me").await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(mock.request_count(Endpoint::Token), 0, "no code exchange at all");
+        mock.set_foreign_endpoints(None);
+        let done = b.follow(b.get("/auth/login").await).await;
+        assert_eq!(done.status, StatusCode::OK, "the real document: {}", done.body);
+    }
+    assert_eq!(contacts.load(Ordering::SeqCst), 0, "nothing was sent to the stranger");
+    listening.abort();
+}

@@ -34,6 +34,7 @@ macro_rules! scenario_suite {
             attacks::hostile_tokens_change_no_session,
             attacks::forged_callbacks_change_no_session,
             attacks::provider_outages_are_survived,
+            attacks::foreign_endpoints_are_refused,
         }
     };
     (@names; $($module:ident :: $name:ident),* $(,)?) => {
