@@ -4,6 +4,7 @@
 use std::fmt;
 use std::future::{Ready, ready};
 use std::marker::PhantomData;
+use std::time::Duration;
 
 use actix_web::dev::Payload;
 use actix_web::http::header::ACCEPT;
@@ -29,6 +30,12 @@ pub struct Citizen(pub PivotIdentity);
 /// that level (step-up), or get `403` JSON when API clients.
 #[derive(Debug, Clone)]
 pub struct RequireEidas<L: EidasLevel>(pub SignedInUser, pub PhantomData<L>);
+
+/// A user who authenticated at level `L` or above within the last
+/// `MAX_AGE_MINUTES` minutes, for sensitive routes; anyone else goes through
+/// a new login at that level with `prompt=login`.
+#[derive(Debug, Clone)]
+pub struct RequireRecentEidas<L: EidasLevel, const MAX_AGE_MINUTES: u64>(pub SignedInUser, pub PhantomData<L>);
 
 /// The response an extractor answers with instead of running the handler
 /// (the engine's [`Rejection`]). Its `Debug` shows the status only.
@@ -87,6 +94,18 @@ impl<L: EidasLevel> FromRequest for RequireEidas<L> {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(decide(req, |g| {
             g.require_level(L::LEVEL).map(|u| RequireEidas(u.clone(), PhantomData))
+        }))
+    }
+}
+
+impl<L: EidasLevel, const MAX_AGE_MINUTES: u64> FromRequest for RequireRecentEidas<L, MAX_AGE_MINUTES> {
+    type Error = AuthRejection;
+    type Future = Ready<Result<Self, Self::Error>>;
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let max_age = Duration::from_secs(MAX_AGE_MINUTES * 60);
+        ready(decide(req, |g| {
+            g.require_recent_level(L::LEVEL, max_age)
+                .map(|u| RequireRecentEidas(u.clone(), PhantomData))
         }))
     }
 }

@@ -42,6 +42,7 @@
 //! | `Option<User>` | the user, if any | — |
 //! | [`Citizen`] | the [`PivotIdentity`](franceconnect_tower::PivotIdentity) | as `User`; `403` when the scopes did not give it |
 //! | [`RequireEidas<L>`] | a user at level `L` or above | a new login at that level (step-up), `403` JSON for API clients |
+//! | [`RequireRecentEidas<L, N>`] | a user at level `L` or above who authenticated within `N` minutes | a new login at that level with `prompt=login` |
 //!
 //! Sessions go through `actix-session`, so an application's existing session
 //! setup keeps working; the cookie carries only a session key, the data stay
@@ -58,7 +59,7 @@ mod session;
 mod store_guard;
 mod store_timeout;
 
-pub use extractors::{AuthRejection, Citizen, RequireEidas, User};
+pub use extractors::{AuthRejection, Citizen, RequireEidas, RequireRecentEidas, User};
 pub use franceconnect_tower;
 pub use franceconnect_tower::web::level;
 pub use memory_store::MemorySessionStore;

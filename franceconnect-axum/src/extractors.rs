@@ -2,6 +2,7 @@
 //! [`Guard`] to axum's `FromRequestParts`.
 
 use std::marker::PhantomData;
+use std::time::Duration;
 
 use axum::extract::OriginalUri;
 use axum_core::extract::{FromRequestParts, OptionalFromRequestParts};
@@ -30,6 +31,13 @@ pub struct Citizen(pub PivotIdentity);
 /// login at that level (step-up) — or gets `403` JSON when an API client.
 #[derive(Debug, Clone)]
 pub struct RequireEidas<L: EidasLevel>(pub SignedInUser, pub PhantomData<L>);
+
+/// A user who authenticated at level `L` or above within the last
+/// `MAX_AGE_MINUTES` minutes (`RequireRecentEidas<level::Substantial, 15>`),
+/// for sensitive routes. Anyone else is sent through a new login at that
+/// level with `prompt=login`, so that the provider authenticates them again.
+#[derive(Debug, Clone)]
+pub struct RequireRecentEidas<L: EidasLevel, const MAX_AGE_MINUTES: u64>(pub SignedInUser, pub PhantomData<L>);
 
 /// The request as the engine's guard sees it. The path is
 /// the one the user asked for, before any `nest` stripped it.
@@ -80,5 +88,16 @@ impl<S: Send + Sync, L: EidasLevel> FromRequestParts<S> for RequireEidas<L> {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let user = guard(parts).require_level(L::LEVEL)?;
         Ok(RequireEidas(user.clone(), PhantomData))
+    }
+}
+
+impl<S: Send + Sync, L: EidasLevel, const MAX_AGE_MINUTES: u64> FromRequestParts<S>
+    for RequireRecentEidas<L, MAX_AGE_MINUTES>
+{
+    type Rejection = AuthRejection;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let max_age = Duration::from_secs(MAX_AGE_MINUTES * 60);
+        let user = guard(parts).require_recent_level(L::LEVEL, max_age)?;
+        Ok(RequireRecentEidas(user.clone(), PhantomData))
     }
 }

@@ -41,6 +41,7 @@
 //! | `Option<User>` | the user, if any | — |
 //! | [`Citizen`] | the [`PivotIdentity`](franceconnect_tower::PivotIdentity) | as `User`; `403` when the scopes did not give it |
 //! | [`RequireEidas<L>`] | a user at level `L` or above | a new login at that level (step-up), `403` JSON for API clients |
+//! | [`RequireRecentEidas<L, N>`] | a user at level `L` or above who authenticated within `N` minutes | a new login at that level with `prompt=login` |
 //!
 //! Every decision is the engine's [`Guard`](franceconnect_tower::web::Guard):
 //! the actix-web adapter answers exactly alike. The layer
@@ -51,7 +52,7 @@ mod extractors;
 mod rejection;
 mod router;
 
-pub use extractors::{Citizen, RequireEidas, User};
+pub use extractors::{Citizen, RequireEidas, RequireRecentEidas, User};
 pub use franceconnect_tower;
 pub use franceconnect_tower::web::level;
 pub use rejection::AuthRejection;

@@ -275,6 +275,7 @@ fn validate(shared: &Shared, params: &Params) -> Result<PendingLogin, Rejection>
         scopes: scopes::granted(scope, shared.platform),
         requested_acr: Eidas::Eidas1,
         amr_requested,
+        force_login: params.raw("prompt").is_some_and(|p| p.split(' ').any(|v| v == "login")),
         created: Instant::now(),
     })
 }

@@ -164,6 +164,14 @@ impl MockHandle {
         self.with_scenarios(|s| s.foreign_endpoints = origin);
     }
 
+    /// Makes the next logins come from a single sign-on session at the
+    /// provider that authenticated the user `age` ago: their `auth_time` is
+    /// that old, unless the request forces a new authentication
+    /// (`prompt=login`). `Duration::ZERO` restores fresh logins.
+    pub fn set_sso_age(&self, age: std::time::Duration) {
+        self.with_scenarios(|s| s.sso_age_secs = age.as_secs());
+    }
+
     /// Requests received by `endpoint` since start (or the last
     /// [`reset_counts`](Self::reset_counts)).
     pub fn request_count(&self, endpoint: Endpoint) -> usize {

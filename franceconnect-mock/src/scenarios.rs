@@ -234,6 +234,9 @@ pub(crate) struct Scenarios {
     /// Where discovery says the back-channel endpoints are, when not under
     /// the issuer (see `MockHandle::set_foreign_endpoints`).
     pub foreign_endpoints: Option<String>,
+    /// How long ago the user authenticated at the provider, for logins
+    /// that do not force a new authentication.
+    pub sso_age_secs: u64,
 }
 
 impl Scenarios {

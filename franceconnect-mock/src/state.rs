@@ -46,6 +46,8 @@ pub(crate) struct PendingLogin {
     pub requested_acr: Eidas,
     /// Whether `claims` asked for `amr` in the ID token.
     pub amr_requested: bool,
+    /// Whether `prompt` asked the user to authenticate again (`login`).
+    pub force_login: bool,
     /// When the request arrived.
     pub created: Instant,
 }
@@ -182,10 +184,23 @@ impl Shared {
         uid
     }
 
+    /// When the user authenticated: now, unless a test says they came with
+    /// an older single sign-on session and the request did not force a new
+    /// authentication (`prompt=login`).
+    fn auth_time(&self, login_forced: bool) -> u64 {
+        let sso_age = self.scenarios().sso_age_secs;
+        if login_forced {
+            tokens::now()
+        } else {
+            tokens::now().saturating_sub(sso_age)
+        }
+    }
+
     /// Completes a login: issues a code and returns the callback URL
     /// `redirect_uri?code=…&state=…&iss=…`.
     pub(crate) fn complete_login(&self, login: PendingLogin, identity_id: &str, acr: Eidas) -> String {
         let code = random::token();
+        let login_forced = login.force_login;
         let url = callback_url(
             &login.redirect_uri,
             &[("code", &code), ("state", &login.state), ("iss", &self.issuer)],
@@ -195,7 +210,7 @@ impl Shared {
             login,
             identity_id: identity_id.to_owned(),
             acr,
-            auth_time: tokens::now(),
+            auth_time: self.auth_time(login_forced),
             issued: Instant::now(),
         };
         let mut store = self.store();

@@ -82,6 +82,10 @@ secret_newtype!(
     /// An access token, used once to call userinfo and then dropped.
     pub(crate) AccessToken
 );
+secret_newtype!(
+    /// A secret from which the key sealing pending-login cookies is derived.
+    pub(crate) LoginCookieSecret
+);
 
 impl State {
     /// A fresh random state (256 bits, 43 URL-safe characters).
@@ -122,16 +126,22 @@ pub(crate) fn random_token() -> String {
 #[serde(try_from = "String", into = "String")]
 pub struct ReturnTo(String);
 
-/// A `return_to` that is not a relative path on this site.
+/// A `return_to` that is not a relative path on this site, or is longer
+/// than [`ReturnTo::MAX_LEN`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("return_to must be a path on this site, such as /account")]
+#[error("return_to must be a path on this site, such as /account, of at most 512 bytes")]
 pub struct InvalidReturnTo;
 
 impl ReturnTo {
-    /// Accepts `/path?query#fragment`; refuses `https://…`, `//host`,
-    /// `/\host`, backslashes, whitespace and control characters.
+    /// The longest `return_to` accepted, in bytes: it travels in the
+    /// pending-login cookie.
+    pub const MAX_LEN: usize = 512;
+
+    /// Accepts `/path?query#fragment` of at most [`MAX_LEN`](Self::MAX_LEN)
+    /// bytes; refuses `https://…`, `//host`, `/\host`, backslashes,
+    /// whitespace and control characters.
     pub fn parse(value: &str) -> Result<Self, InvalidReturnTo> {
-        let ok = value.len() <= 2048
+        let ok = value.len() <= Self::MAX_LEN
             && value.starts_with('/')
             && !value.starts_with("//")
             && !value.contains('\\')

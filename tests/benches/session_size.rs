@@ -8,7 +8,7 @@
 
 use std::process::Command;
 
-use franceconnect_tests::{Browser, Quickstart, RedisServer, SESSION_KEY, Starter};
+use franceconnect_tests::{Browser, LOGIN_COOKIE_SECRET, Quickstart, RedisServer, SESSION_KEY, Starter};
 
 fn redis_cli(url: &str, args: &[&str]) -> String {
     let out = Command::new("redis-cli")
@@ -25,6 +25,7 @@ async fn measure(name: &str, starter: &impl Starter, redis: &RedisServer) {
         .start(vec![
             ("REDIS_URL", redis.url()),
             ("SESSION_KEY", SESSION_KEY.into()),
+            ("FC_LOGIN_COOKIE_SECRET", LOGIN_COOKIE_SECRET.into()),
             ("FC_REQUEST_AMR", "true".into()),
         ])
         .await;

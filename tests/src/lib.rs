@@ -14,7 +14,7 @@ pub mod scenarios;
 
 pub use harness::engine::*;
 pub use harness::{
-    AppUnderTest, Browser, Chromium, Cluster, Page, Process, Quickstart, RedisServer, SESSION_KEY, Starter,
-    start_quickstart,
+    AppUnderTest, Browser, Chromium, Cluster, LOGIN_COOKIE_SECRET, Page, Process, Quickstart, RedisServer, SESSION_KEY,
+    Starter, start_quickstart,
 };
 pub use scenarios::hostile;

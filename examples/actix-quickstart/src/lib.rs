@@ -12,15 +12,16 @@ use actix_session::storage::{RedisSessionStore, SessionStore};
 use actix_web::cookie::Key;
 use actix_web::dev::ServerHandle;
 use actix_web::{App, HttpResponse, HttpServer, web};
-use franceconnect_actix::level::High;
+use franceconnect_actix::level::{EidasLevel, High, Low, Substantial};
 use franceconnect_actix::{
-    FranceConnectMiddleware, MemorySessionStore, RequireEidas, SessionStoreGuard, StoreTimeout, User, configure,
-    session_middleware,
+    FranceConnectMiddleware, MemorySessionStore, RequireEidas, RequireRecentEidas, SessionStoreGuard, StoreTimeout,
+    User, configure, session_middleware,
 };
 use franceconnect_tower::Platform;
 use franceconnect_tower::web::AuthRoutes;
 use quickstart_support::{
-    Running, Server, Settings, api_me, home_page, not_signed_in_json, prepare, profile_page, redact_url, step_up_page,
+    RECENT_LOGIN_MINUTES, Running, Server, Settings, api_me, home_page, not_signed_in_json, prepare, profile_page,
+    recent_login_page, redact_url, step_up_page,
 };
 use std::time::Duration;
 
@@ -38,6 +39,13 @@ async fn profile(User(user): User) -> HttpResponse {
 
 async fn high_level(RequireEidas(user, _): RequireEidas<High>) -> HttpResponse {
     html(step_up_page(&user))
+}
+
+/// `/action-sensible` at level `L` (the platform's lowest).
+async fn recent_login<L: EidasLevel>(
+    RequireRecentEidas(user, _): RequireRecentEidas<L, RECENT_LOGIN_MINUTES>,
+) -> HttpResponse {
+    html(recent_login_page(&user))
 }
 
 /// `GET /api/me`: the signed-in user as JSON, or 401 JSON.
@@ -167,6 +175,13 @@ fn serve<S: SessionStore + Clone + Send + 'static>(
             .route("/", web::get().to(home))
             .route("/profil", web::get().to(profile))
             .route("/niveau-eleve", web::get().to(high_level))
+            .route(
+                "/action-sensible",
+                match platform {
+                    Platform::FranceConnectPlus => web::get().to(recent_login::<Substantial>),
+                    _ => web::get().to(recent_login::<Low>),
+                },
+            )
             .route("/api/me", web::get().to(me))
             .configure(configure(routes.clone()))
             .wrap(FranceConnectMiddleware::new(routes.clone()))

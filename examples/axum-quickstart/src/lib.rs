@@ -12,12 +12,13 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use franceconnect_axum::level::High;
-use franceconnect_axum::{FranceConnectRouterExt, RequireEidas, User};
-use franceconnect_tower::FranceConnect;
+use franceconnect_axum::level::{High, Low, Substantial};
+use franceconnect_axum::{FranceConnectRouterExt, RequireEidas, RequireRecentEidas, User};
 use franceconnect_tower::web::tower::ExpiringMemoryStore;
+use franceconnect_tower::{FranceConnect, Platform};
 use quickstart_support::{
-    Running, Server, Settings, api_me, home_page, not_signed_in_json, prepare, profile_page, redact_url, step_up_page,
+    RECENT_LOGIN_MINUTES, Running, Server, Settings, api_me, home_page, not_signed_in_json, prepare, profile_page,
+    recent_login_page, redact_url, step_up_page,
 };
 use tower_sessions::SessionStore;
 use tower_sessions_redis_store::RedisStore;
@@ -38,6 +39,22 @@ pub fn app<S: SessionStore + Clone>(fc: FranceConnect, store: S) -> Router {
         .route(
             "/niveau-eleve",
             get(|RequireEidas(user, _): RequireEidas<High>| async move { Html(step_up_page(&user)) }),
+        )
+        .route(
+            "/action-sensible",
+            // The platform's own lowest level, authenticated recently.
+            match platform {
+                Platform::FranceConnectPlus => get(
+                    |RequireRecentEidas(user, _): RequireRecentEidas<Substantial, RECENT_LOGIN_MINUTES>| async move {
+                        Html(recent_login_page(&user))
+                    },
+                ),
+                _ => get(
+                    |RequireRecentEidas(user, _): RequireRecentEidas<Low, RECENT_LOGIN_MINUTES>| async move {
+                        Html(recent_login_page(&user))
+                    },
+                ),
+            },
         )
         .route("/api/me", get(me))
         .franceconnect(fc, store)

@@ -298,13 +298,32 @@ pub fn profile_page(user: &SignedInUser) -> String {
 <p class="lead">Voici ce que {name} a transmis à ce service.</p>
 <dl class="identity">
 {rows}</dl>
-<p><a href="/niveau-eleve">Accéder à l'espace à haut niveau de sécurité</a></p>"#,
+<p><a href="/niveau-eleve">Accéder à l'espace à haut niveau de sécurité</a></p>
+<p><a href="/action-sensible">Effectuer une action sensible</a> (authentification de moins de 5 minutes)</p>"#,
             name = escape(user.platform.display_name()),
         ),
     )
 }
 
-/// The page that requires eIDAS high (step-up).
+/// How recent an authentication `/action-sensible` asks for, in minutes.
+pub const RECENT_LOGIN_MINUTES: u64 = 5;
+
+/// `/action-sensible`: a page that needs an authentication of the last few
+/// minutes, as a sensitive action would (a payment, a change of address).
+pub fn recent_login_page(user: &SignedInUser) -> String {
+    layout(
+        "Action sensible",
+        user.platform,
+        true,
+        &format!(
+            "<h1>Action sensible</h1>\n<p class=\"lead\">Vous vous êtes authentifié il y a moins de {RECENT_LOGIN_MINUTES} minutes, au niveau <strong>{}</strong> ({}).</p>",
+            escape(user.acr.as_str()),
+            escape(&level_label(user.acr.as_str())),
+        ),
+    )
+}
+
+/// `/niveau-eleve`: the page that needs eIDAS high.
 pub fn step_up_page(user: &SignedInUser) -> String {
     layout(
         "Espace à haut niveau de sécurité",

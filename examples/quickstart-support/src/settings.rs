@@ -22,6 +22,7 @@ use franceconnect_tower::{Config, EncryptionAlg, FranceConnect, Platform, Servic
 /// | `BIND` | listening address | `127.0.0.1:3000` |
 /// | `REDIS_URL` | sessions in Redis (`redis://127.0.0.1:6379`), for several instances | in memory |
 /// | `SESSION_KEY` | actix only: the cookie key, 64+ bytes in base64, the same on every instance | random per start |
+/// | `FC_LOGIN_COOKIE_SECRET` | the secret sealing pending logins (32+ characters); required with `REDIS_URL` | random per start |
 ///
 /// Every other `FC_*` variable of `Config::from_env` applies too.
 #[derive(Debug, Clone)]
@@ -112,6 +113,7 @@ const MOCK_CLIENT_SECRET: &str = "quickstart-secret-for-the-local-mock-only";
 /// and builds the configuration.
 pub async fn prepare(settings: &Settings, local: SocketAddr) -> Result<Prepared, String> {
     let platform = settings.platform()?;
+    check_deployment(settings)?;
     let app_url = settings
         .get("APP_URL")
         .unwrap_or_else(|| format!("http://localhost:{}", local.port()))
@@ -174,6 +176,40 @@ pub async fn prepare(settings: &Settings, local: SocketAddr) -> Result<Prepared,
         app_url,
         mock,
     })
+}
+
+/// Refuses the settings that would silently do something else than meant,
+/// and warns about the risky ones.
+fn check_deployment(settings: &Settings) -> Result<(), String> {
+    if settings.uses_mock() && settings.get("FC_CLIENT_ID").is_some() {
+        return Err(
+            "FC_CLIENT_ID is set but neither FC_ENV nor FC_ISSUER: set FC_ENV=sandbox (or production, \
+             or FC_ISSUER) to use these credentials, or unset FC_CLIENT_ID to run on the embedded mock"
+                .into(),
+        );
+    }
+    if settings.redis_url().is_some() && settings.get("FC_LOGIN_COOKIE_SECRET").is_none() {
+        return Err(
+            "REDIS_URL needs FC_LOGIN_COOKIE_SECRET (32+ random characters, the same on every \
+             instance), so that a login begun on one instance completes on another"
+                .into(),
+        );
+    }
+    let app_url = settings.get("APP_URL").unwrap_or_default();
+    let loopback = url::Url::parse(&app_url)
+        .ok()
+        .and_then(|u| {
+            u.host_str()
+                .map(|h| h == "localhost" || h == "[::1]" || h.starts_with("127."))
+        })
+        .unwrap_or(true);
+    if settings.get("FC_ENV").as_deref().is_some_and(|e| e == "sandbox") && !loopback {
+        tracing::warn!(
+            app_url = %redact_url(&app_url),
+            "FC_ENV=sandbox with a public APP_URL: the sandbox is for development, its test identities are public"
+        );
+    }
+    Ok(())
 }
 
 /// The service keys: read from `FC_KEYS_FILE`, generated and written there

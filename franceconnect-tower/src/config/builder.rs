@@ -8,7 +8,7 @@ use super::{Config, Environment, Platform, Prompt, Scopes};
 use crate::eidas::Eidas;
 use crate::error::ConfigError;
 use crate::jose::{ServiceKeys, SigningAlg};
-use crate::values::{ClientId, ClientSecret};
+use crate::values::{ClientId, ClientSecret, LoginCookieSecret};
 
 /// Builds a [`Config`]; [`ConfigBuilder::build`] checks every combination.
 #[derive(Debug, Clone)]
@@ -32,6 +32,9 @@ pub struct ConfigBuilder {
     jwks_refetch_cooldown: Duration,
     max_token_bytes: usize,
     endpoints_outside_issuer: bool,
+    login_cookie_secret: Option<LoginCookieSecret>,
+    previous_login_cookie_secret: Option<LoginCookieSecret>,
+    session_lifetime: Duration,
 }
 
 impl ConfigBuilder {
@@ -55,6 +58,9 @@ impl ConfigBuilder {
             jwks_refetch_cooldown: Duration::from_secs(30),
             max_token_bytes: 64 * 1024,
             endpoints_outside_issuer: false,
+            login_cookie_secret: None,
+            previous_login_cookie_secret: None,
+            session_lifetime: Duration::from_secs(12 * 3600),
         }
     }
 
@@ -149,6 +155,30 @@ impl ConfigBuilder {
         self
     }
 
+    /// The secret from which the key sealing pending-login cookies is
+    /// derived (at least 32 characters). Required when several instances
+    /// serve the same site, so that a login begun on one completes on
+    /// another; without it, a random secret is drawn at start and pending
+    /// logins do not survive a restart.
+    pub fn login_cookie_secret(mut self, secret: impl Into<String>) -> Self {
+        self.login_cookie_secret = Some(LoginCookieSecret::new(secret));
+        self
+    }
+    /// The secret used before the current one, still accepted to open
+    /// pending-login cookies: keep it for one pending-login lifetime after a
+    /// rotation, then remove it.
+    pub fn previous_login_cookie_secret(mut self, secret: impl Into<String>) -> Self {
+        self.previous_login_cookie_secret = Some(LoginCookieSecret::new(secret));
+        self
+    }
+    /// How long a session lasts after its sign-in, however active the user
+    /// (default 12 hours, at most 7 days); the 30-minute inactivity expiry
+    /// comes on top.
+    pub fn session_lifetime(mut self, lifetime: Duration) -> Self {
+        self.session_lifetime = lifetime;
+        self
+    }
+
     /// Checks the configuration.
     pub fn build(self) -> Result<Config, ConfigError> {
         let platform = self.platform;
@@ -213,6 +243,30 @@ impl ConfigBuilder {
                 "pending_login_lifetime must be between 1 ms and 1 hour",
             ));
         }
+        for secret in [&self.login_cookie_secret, &self.previous_login_cookie_secret]
+            .into_iter()
+            .flatten()
+        {
+            if secret.secret().chars().count() < 32 {
+                return Err(ConfigError::new(
+                    "the login cookie secret (FC_LOGIN_COOKIE_SECRET) must be at least 32 characters",
+                ));
+            }
+        }
+        if self.previous_login_cookie_secret.is_some() && self.login_cookie_secret.is_none() {
+            return Err(ConfigError::new(
+                "a previous login cookie secret needs a current one (FC_LOGIN_COOKIE_SECRET)",
+            ));
+        }
+        if self.session_lifetime < Duration::from_secs(1) || self.session_lifetime > Duration::from_secs(7 * 86_400) {
+            return Err(ConfigError::new("session_lifetime must be between 1 second and 7 days"));
+        }
+        let current = self
+            .login_cookie_secret
+            .unwrap_or_else(|| LoginCookieSecret::new(crate::values::random_token()));
+        let login_cookie_secrets = std::iter::once(current)
+            .chain(self.previous_login_cookie_secret)
+            .collect();
         if self.max_token_bytes < 1024 {
             return Err(ConfigError::new("max_token_bytes must be at least 1024"));
         }
@@ -239,6 +293,8 @@ impl ConfigBuilder {
             jwks_refetch_cooldown: self.jwks_refetch_cooldown,
             max_token_bytes: self.max_token_bytes,
             endpoints_outside_issuer: self.endpoints_outside_issuer,
+            login_cookie_secrets,
+            session_lifetime: self.session_lifetime,
         })
     }
 }

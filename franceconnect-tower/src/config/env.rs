@@ -30,6 +30,9 @@ impl Config {
     /// | `FC_CLOCK_LEEWAY_SECS` | clock leeway for token times | `30` |
     /// | `FC_HTTP_TIMEOUT_SECS` | timeout of each request to the provider | `10` |
     /// | `FC_PENDING_LOGIN_SECS` | how long a started login may wait for its callback (1 to 3600) | `600` |
+    /// | `FC_LOGIN_COOKIE_SECRET` | the secret sealing pending logins in cookies, 32+ characters (required with several instances) | random per start |
+    /// | `FC_LOGIN_COOKIE_PREVIOUS_SECRET` | the secret before the current one, accepted during a rotation | — |
+    /// | `FC_SESSION_LIFETIME_SECS` | how long a session lasts after its sign-in, however active (1 to 604800) | `43200` |
     /// | `FC_ALLOW_ENDPOINTS_OUTSIDE_ISSUER` | `true` to accept provider endpoints outside the issuer (custom issuers only) | `false` |
     pub fn from_env() -> Result<Config, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
@@ -90,6 +93,15 @@ impl Config {
         }
         if let Some(s) = lookup("FC_HTTP_TIMEOUT_SECS") {
             b = b.http_timeout(Duration::from_secs(secs(&s, "FC_HTTP_TIMEOUT_SECS")?));
+        }
+        if let Some(s) = lookup("FC_LOGIN_COOKIE_SECRET") {
+            b = b.login_cookie_secret(s);
+        }
+        if let Some(s) = lookup("FC_LOGIN_COOKIE_PREVIOUS_SECRET") {
+            b = b.previous_login_cookie_secret(s);
+        }
+        if let Some(s) = lookup("FC_SESSION_LIFETIME_SECS") {
+            b = b.session_lifetime(Duration::from_secs(secs(&s, "FC_SESSION_LIFETIME_SECS")?));
         }
         if let Some(s) = lookup("FC_PENDING_LOGIN_SECS") {
             b = b.pending_login_lifetime(Duration::from_secs(secs(&s, "FC_PENDING_LOGIN_SECS")?));

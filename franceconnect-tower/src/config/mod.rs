@@ -31,7 +31,7 @@ pub(crate) use url_rules::is_loopback;
 
 use crate::eidas::Eidas;
 use crate::jose::{EncryptionAlg, ServiceKeys, SigningAlg};
-use crate::values::{ClientId, ClientSecret};
+use crate::values::{ClientId, ClientSecret, LoginCookieSecret};
 
 /// A validated configuration. Build it with [`Config::builder`] or
 /// [`Config::from_env`].
@@ -55,6 +55,9 @@ pub struct Config {
     pub(crate) jwks_refetch_cooldown: Duration,
     pub(crate) max_token_bytes: usize,
     pub(crate) endpoints_outside_issuer: bool,
+    /// The current secret first, then the previous one (rotation).
+    pub(crate) login_cookie_secrets: Vec<LoginCookieSecret>,
+    pub(crate) session_lifetime: Duration,
 }
 
 impl Config {
@@ -100,6 +103,18 @@ impl Config {
     /// How long a login may stay pending.
     pub fn pending_login_lifetime(&self) -> Duration {
         self.pending_login_lifetime
+    }
+    /// How long a session lasts after its sign-in, however active the user
+    /// (the inactivity expiry comes on top).
+    pub fn session_lifetime(&self) -> Duration {
+        self.session_lifetime
+    }
+    /// The secrets the pending-login cookie keys derive from, current first.
+    pub(crate) fn login_cookie_secrets(&self) -> Vec<&[u8]> {
+        self.login_cookie_secrets
+            .iter()
+            .map(|s| s.secret().as_bytes())
+            .collect()
     }
     /// The clock leeway applied to token times.
     pub fn clock_leeway(&self) -> Duration {

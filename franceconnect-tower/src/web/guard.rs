@@ -22,7 +22,11 @@
 //! );
 //! ```
 
+use std::time::Duration;
+
 use http::{Response, StatusCode};
+
+use crate::clock::age;
 
 use crate::eidas::Eidas;
 use crate::identity::{PivotIdentity, SignedInUser};
@@ -105,6 +109,25 @@ impl<'a> Guard<'a> {
             _ => Err(Rejection::new(step_up_response(
                 ctx,
                 level,
+                false,
+                self.path_and_query,
+                self.format,
+            ))),
+        }
+    }
+
+    /// A user who authenticated at `level` or above within `max_age` (the
+    /// provider's `auth_time`, else the sign-in time), for sensitive
+    /// routes; anyone else is sent through a new login at that level with
+    /// `prompt=login`, so that the provider authenticates them again.
+    pub fn require_recent_level(self, level: Eidas, max_age: Duration) -> Result<&'a SignedInUser, Rejection> {
+        let ctx = self.context()?;
+        match self.user {
+            Some(user) if user.acr >= level && age(user.auth_time.unwrap_or(user.signed_in_at)) <= max_age => Ok(user),
+            _ => Err(Rejection::new(step_up_response(
+                ctx,
+                level,
+                true,
                 self.path_and_query,
                 self.format,
             ))),

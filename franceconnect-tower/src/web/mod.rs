@@ -19,6 +19,7 @@ mod cross_site;
 mod error_view;
 mod guard;
 pub mod level;
+mod login_cookie;
 mod memory;
 mod pages;
 mod responses;

@@ -38,12 +38,21 @@ impl AuthContext {
     /// The login URL, with a `return_to` (when it is a valid relative path)
     /// and an `acr` for step-up.
     pub fn login_url(&self, return_to: Option<&str>, eidas: Option<Eidas>) -> String {
+        self.login_url_with(return_to, eidas, false)
+    }
+
+    /// Like [`login_url`](Self::login_url), with `prompt=login` when `fresh`:
+    /// the provider authenticates the user again, whatever its own session.
+    pub(crate) fn login_url_with(&self, return_to: Option<&str>, eidas: Option<Eidas>, fresh: bool) -> String {
         let mut query = form_urlencoded::Serializer::new(String::new());
         if let Some(r) = return_to.and_then(|r| ReturnTo::parse(r).ok()) {
             query.append_pair("return_to", r.as_str());
         }
         if let Some(level) = eidas {
             query.append_pair("acr", level.as_str());
+        }
+        if fresh {
+            query.append_pair("prompt", "login");
         }
         let query = query.finish();
         if query.is_empty() {
@@ -102,10 +111,11 @@ pub(crate) fn not_signed_in_response(ctx: &AuthContext, path_and_query: &str, fo
 pub(crate) fn step_up_response(
     ctx: &AuthContext,
     required: Eidas,
+    fresh: bool,
     path_and_query: &str,
     format: Format,
 ) -> Response<String> {
-    let login = ctx.login_url(Some(path_and_query), Some(required));
+    let login = ctx.login_url_with(Some(path_and_query), Some(required), fresh);
     if format == Format::Json {
         json_response(
             StatusCode::FORBIDDEN,
@@ -252,7 +262,13 @@ mod tests {
         let api = not_signed_in_response(&ctx, "/api/me", accept("application/json"));
         assert_eq!(api.status(), StatusCode::UNAUTHORIZED);
         assert!(api.body().contains("not_signed_in"));
-        let up = step_up_response(&ctx, Eidas::Eidas3, "/vault", Format::from_headers(&HeaderMap::new()));
+        let up = step_up_response(
+            &ctx,
+            Eidas::Eidas3,
+            false,
+            "/vault",
+            Format::from_headers(&HeaderMap::new()),
+        );
         assert_eq!(up.headers()[LOCATION], "/auth/login?return_to=%2Fvault&acr=eidas3");
     }
 }

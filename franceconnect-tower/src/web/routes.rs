@@ -2,17 +2,21 @@
 //!
 //! | route | what it does |
 //! |---|---|
-//! | `GET /auth/login?return_to=/path&acr=eidas2` | starts a login, 303 to the provider |
+//! | `GET /auth/login?return_to=/path&acr=eidas2` | starts a login (nothing stored on the server: a sealed cookie), 303 to the provider |
 //! | `GET /auth/callback` | completes it, renews the session id, 303 to `return_to` or `/` |
 //! | `POST /auth/logout` | clears the session, 303 to the provider's logout (same-site posts only) |
 //! | `GET /auth/logout/callback` | checks the logout `state`, 303 to `/` |
 //! | `GET /auth/jwks` | the service's public encryption keys |
 
-use http::header::{ALLOW, CACHE_CONTROL, CONTENT_TYPE};
+use std::sync::Arc;
+
+use http::header::{ALLOW, CACHE_CONTROL, CONTENT_TYPE, SET_COOKIE};
 use http::{HeaderMap, Method, Response, StatusCode, Uri};
 use url::form_urlencoded;
 
 use crate::client::FranceConnect;
+use crate::clock::age;
+use crate::config::Prompt;
 use crate::eidas::Eidas;
 use crate::error::{Error, ProviderError, ProviderErrorCode, StateError, sanitize};
 use crate::flow::{CallbackParams, LoginOptions, PendingLogout};
@@ -20,11 +24,9 @@ use crate::identity::SignedInUser;
 use crate::values::ReturnTo;
 use crate::web::cross_site::is_cross_site_request;
 use crate::web::error_view::error_code;
+use crate::web::login_cookie::LoginCookies;
 use crate::web::responses::{AuthContext, Format, error_response, redirect, refusal, session_unavailable_response};
-use crate::web::session::{
-    PENDING_LOGINS_KEY, PENDING_LOGOUT_KEY, SessionBackend, SessionError, USER_KEY, drop_expired, pending_logins,
-    push_pending, take_pending,
-};
+use crate::web::session::{PENDING_LOGOUT_KEY, SessionBackend, SessionError, USER_KEY};
 
 /// The FranceConnect routes, independent of any web framework: give them the
 /// request's method, URI and headers and the user's session, get an
@@ -34,16 +36,19 @@ pub struct AuthRoutes {
     fc: FranceConnect,
     ctx: AuthContext,
     app_origin: String,
+    login_cookies: Arc<LoginCookies>,
 }
 
 impl AuthRoutes {
     /// The routes under `/auth`.
     pub fn new(fc: FranceConnect) -> Self {
         let app_origin = fc.config().redirect_uri().origin().ascii_serialization();
+        let login_cookies = Arc::new(LoginCookies::new(fc.config(), "/auth"));
         Self {
             fc,
             ctx: AuthContext::new("/auth"),
             app_origin,
+            login_cookies,
         }
     }
 
@@ -59,6 +64,7 @@ impl AuthRoutes {
             "the FranceConnect prefix must look like /auth"
         );
         self.ctx = AuthContext::new(prefix);
+        self.login_cookies = Arc::new(LoginCookies::new(self.fc.config(), prefix));
         self
     }
 
@@ -83,9 +89,18 @@ impl AuthRoutes {
     /// marked active. A store failure is logged; answer it with
     /// [`session_unavailable_response`](crate::web::session_unavailable_response).
     pub async fn load_user(&self, session: &impl SessionBackend) -> Result<Option<SignedInUser>, SessionError> {
-        let user = session.get::<SignedInUser>(USER_KEY).await.inspect_err(|e| {
+        let mut user = session.get::<SignedInUser>(USER_KEY).await.inspect_err(|e| {
             tracing::error!(error = %e, "session store failure while loading the signed-in user");
         })?;
+        // A session ends at its absolute lifetime, however active the user.
+        if user
+            .as_ref()
+            .is_some_and(|u| age(u.signed_in_at) > self.fc.config().session_lifetime())
+        {
+            tracing::info!("session past its absolute lifetime: signed out");
+            session.discard().await?;
+            user = None;
+        }
         if user.is_some()
             && let Err(e) = session.mark_active().await
         {
@@ -106,8 +121,8 @@ impl AuthRoutes {
         let format = Format::from_headers(headers);
         let query = uri.query().unwrap_or_default();
         let result = match (route, method) {
-            ("/login", &Method::GET) => self.login(query, format, session).await,
-            ("/callback", &Method::GET) => self.callback(query, format, session).await,
+            ("/login", &Method::GET) => Ok(self.login(query, format).await),
+            ("/callback", &Method::GET) => self.callback(query, headers, format, session).await,
             ("/logout", &Method::POST) => self.logout(headers, format, session).await,
             ("/logout/callback", &Method::GET) => self.logout_callback(query, format, session).await,
             ("/jwks", &Method::GET) => Ok(self.jwks()),
@@ -126,15 +141,21 @@ impl AuthRoutes {
         })
     }
 
-    async fn login(
-        &self,
-        query: &str,
-        format: Format,
-        session: &impl SessionBackend,
-    ) -> Result<Response<String>, SessionError> {
+    /// Starts a login. Nothing is stored on the server: the pending login
+    /// travels in its own sealed cookie (see `login_cookie.rs`).
+    async fn login(&self, query: &str, format: Format) -> Response<String> {
         let mut options = LoginOptions::default();
         for (k, v) in form_urlencoded::parse(query.as_bytes()) {
             match &*k {
+                "return_to" if v.len() > ReturnTo::MAX_LEN => {
+                    tracing::warn!(len = v.len(), "login refused: return_to is too long");
+                    return refusal(
+                        StatusCode::BAD_REQUEST,
+                        "invalid_return_to",
+                        "L'adresse de retour est trop longue.",
+                        format,
+                    );
+                }
                 "return_to" => match ReturnTo::parse(&v) {
                     // Coming back into the auth routes would loop.
                     Ok(r) if !self.matches(r.as_str().split(['?', '#']).next().unwrap_or_default()) => {
@@ -142,25 +163,28 @@ impl AuthRoutes {
                     }
                     _ => {
                         tracing::warn!("login refused: return_to is not a page of the site outside the auth routes");
-                        return Ok(refusal(
+                        return refusal(
                             StatusCode::BAD_REQUEST,
                             "invalid_return_to",
                             "L'adresse de retour doit être une page de ce site.",
                             format,
-                        ));
+                        );
                     }
                 },
+                // Asked by a guard that wants a recent authentication; the
+                // only value a visitor may set.
+                "prompt" if v == "login" => options.prompt = Some(Prompt::Login),
                 "acr" => match v.parse::<Eidas>() {
                     Ok(level) if self.fc.config().platform().accepted_levels().contains(&level) => {
                         options.eidas = Some(level)
                     }
                     _ => {
-                        return Ok(refusal(
+                        return refusal(
                             StatusCode::BAD_REQUEST,
                             "invalid_acr",
                             "Ce niveau de sécurité n'est pas proposé.",
                             format,
-                        ));
+                        );
                     }
                 },
                 _ => {}
@@ -169,36 +193,35 @@ impl AuthRoutes {
         let retry = self
             .ctx
             .login_url(options.return_to.as_ref().map(ReturnTo::as_str), options.eidas);
-        let (url, pending) = match self.fc.begin_login(options).await {
-            Ok(started) => started,
+        match self.fc.begin_login(options).await {
+            Ok((url, pending)) => {
+                let mut res = redirect(url.as_str());
+                set_cookie(&mut res, &self.login_cookies.seal(&pending));
+                res
+            }
             Err(e) => {
                 tracing::warn!(code = error_code(&e), error = %e, "login could not start");
-                return Ok(error_response(&e, format, Some(&retry)));
+                error_response(&e, format, Some(&retry))
             }
-        };
-        let mut list = pending_logins(session).await?;
-        drop_expired(&mut list, self.fc.config().pending_login_lifetime());
-        push_pending(&mut list, pending);
-        session.insert(PENDING_LOGINS_KEY, &list).await?;
-        session.save().await?;
-        Ok(redirect(url.as_str()))
+        }
     }
 
     async fn callback(
         &self,
         query: &str,
+        headers: &HeaderMap,
         format: Format,
         session: &impl SessionBackend,
     ) -> Result<Response<String>, SessionError> {
         let callback = CallbackParams::from_query(query);
-        let mut list = pending_logins(session).await?;
-        // Taken before the expired ones are dropped, so that a late callback
-        // is told it came too late (the engine checks the age).
-        let pending = take_pending(&mut list, callback.state.as_deref());
-        drop_expired(&mut list, self.fc.config().pending_login_lifetime());
-        // The login is used up whatever happens next.
-        if pending.is_some() {
-            session.insert(PENDING_LOGINS_KEY, &list).await?;
+        let state = callback.state.as_deref();
+        let mut pending = state.and_then(|s| self.login_cookies.open(headers, s));
+        // Used up whatever happens next; a replayed cookie finds it spent.
+        if let (Some(s), Some(_)) = (state, &pending)
+            && !self.login_cookies.consume(s).await
+        {
+            tracing::warn!("callback replayed: its login was already used");
+            pending = None;
         }
         let retry_target = pending.as_ref().and_then(|p| p.return_to.clone());
         let retry = self.ctx.login_url(
@@ -209,22 +232,41 @@ impl AuthRoutes {
             Some(p) => self.fc.complete_login(&callback, p).await,
             None => Err(unmatched_callback(&callback)),
         };
-        match result {
+        let mut res = match result {
             Ok(user) => {
                 let target = pending.and_then(|p| p.return_to).map(|r| r.as_str().to_owned());
-                session.cycle_id().await?;
-                session.insert(USER_KEY, &user).await?;
-                session.save().await?;
-                Ok(redirect(target.as_deref().unwrap_or("/")))
+                self.sign_in(session, user).await?;
+                redirect(target.as_deref().unwrap_or("/"))
             }
             Err(e) => {
                 if pending.is_none() {
                     tracing::warn!(code = error_code(&e), "callback without a matching pending login");
                 }
-                session.save().await?;
-                Ok(error_response(&e, format, Some(&retry)))
+                error_response(&e, format, Some(&retry))
             }
+        };
+        if let Some(s) = state
+            && self.login_cookies.present(headers, s)
+        {
+            set_cookie(&mut res, &self.login_cookies.clear(s));
         }
+        Ok(res)
+    }
+
+    /// Puts `user` in the session under a new id (against session
+    /// fixation). A session that belonged to someone else is emptied first:
+    /// nothing of the previous person's survives, application data
+    /// included. The same person signing in again (a step-up) keeps the
+    /// application's data.
+    async fn sign_in(&self, session: &impl SessionBackend, user: SignedInUser) -> Result<(), SessionError> {
+        let previous = session.get::<SignedInUser>(USER_KEY).await?;
+        if previous.is_some_and(|p| p.sub != user.sub) {
+            session.clear().await?;
+        } else {
+            session.cycle_id().await?;
+        }
+        session.insert(USER_KEY, &user).await?;
+        session.save().await
     }
 
     async fn logout(
@@ -304,6 +346,13 @@ fn unmatched_callback(callback: &CallbackParams) -> Error {
         }),
         (_, None) => StateError::Missing.into(),
         (_, Some(_)) => StateError::Mismatch.into(),
+    }
+}
+
+/// Adds a `Set-Cookie` header (ours are always valid header values).
+fn set_cookie(res: &mut Response<String>, value: &str) {
+    if let Ok(value) = http::HeaderValue::from_str(value) {
+        res.headers_mut().append(SET_COOKIE, value);
     }
 }
 

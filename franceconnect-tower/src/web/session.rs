@@ -1,21 +1,19 @@
 //! What the routes keep in the user's session, behind a small trait so that
 //! any session library can carry it.
 //!
-//! Three keys: the signed-in user, the pending logins (a short list keyed by
-//! `state`, so that two tabs can log in at once), and the pending logout.
+//! Two keys: the signed-in user and the pending logout. Pending logins are
+//! not here: each travels in its own sealed cookie (`login_cookie.rs`), so
+//! that an anonymous visit stores nothing.
 
 use std::future::Future;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::clock::{age, now};
-use crate::flow::PendingLogin;
+use crate::clock::now;
 
 /// The session key of the signed-in user ([`crate::SignedInUser`]).
 pub(crate) const USER_KEY: &str = "franceconnect.user";
-/// The session key of the pending logins.
-pub(crate) const PENDING_LOGINS_KEY: &str = "franceconnect.pending_logins";
 /// The session key of the pending logout.
 pub(crate) const PENDING_LOGOUT_KEY: &str = "franceconnect.pending_logout";
 /// When the session was last marked active (Unix seconds).
@@ -23,10 +21,6 @@ pub(crate) const TOUCHED_KEY: &str = "franceconnect.touched_at";
 /// How often a signed-in user's activity is written, to push back the
 /// session's inactivity expiry without writing on every request.
 const TOUCH_EVERY_SECS: i64 = 300;
-
-/// At most this many logins may be pending in one session; the oldest goes
-/// first.
-pub(crate) const MAX_PENDING_LOGINS: usize = 5;
 
 /// The session store failed (unreachable, timed out, corrupt data).
 #[derive(Debug, Clone, thiserror::Error)]
@@ -73,16 +67,6 @@ pub trait SessionBackend {
     }
 }
 
-/// The pending logins of a session, expired ones included.
-pub(crate) async fn pending_logins(s: &impl SessionBackend) -> Result<Vec<PendingLogin>, SessionError> {
-    Ok(s.get(PENDING_LOGINS_KEY).await?.unwrap_or_default())
-}
-
-/// Drops the pending logins older than `lifetime`.
-pub(crate) fn drop_expired(list: &mut Vec<PendingLogin>, lifetime: std::time::Duration) {
-    list.retain(|p| age(p.created_at) <= lifetime);
-}
-
 /// Marks a signed-in session active at most every five minutes, so that a
 /// store that extends expiry only on writes keeps active users signed in.
 async fn touch<S: SessionBackend + ?Sized>(s: &S) -> Result<(), SessionError> {
@@ -92,57 +76,4 @@ async fn touch<S: SessionBackend + ?Sized>(s: &S) -> Result<(), SessionError> {
         s.insert(TOUCHED_KEY, &now).await?;
     }
     Ok(())
-}
-
-/// Adds a pending login, dropping the oldest beyond [`MAX_PENDING_LOGINS`].
-pub(crate) fn push_pending(list: &mut Vec<PendingLogin>, pending: PendingLogin) {
-    list.push(pending);
-    if list.len() > MAX_PENDING_LOGINS {
-        let excess = list.len() - MAX_PENDING_LOGINS;
-        list.drain(..excess);
-    }
-}
-
-/// Takes the pending login whose state matches (constant-time comparison of
-/// each), if any.
-pub(crate) fn take_pending(list: &mut Vec<PendingLogin>, state: Option<&str>) -> Option<PendingLogin> {
-    let state = state?;
-    let index = list.iter().position(|p| p.state.matches(state))?;
-    Some(list.remove(index))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::clock::now;
-    use crate::eidas::Eidas;
-    use crate::values::{Nonce, State};
-
-    fn pending(created_at: i64) -> PendingLogin {
-        PendingLogin {
-            state: State::random(),
-            nonce: Nonce::random(),
-            eidas: Eidas::Eidas1,
-            return_to: None,
-            created_at,
-        }
-    }
-
-    #[test]
-    fn the_pending_list_is_bounded_and_single_use() {
-        let mut list = Vec::new();
-        let all: Vec<PendingLogin> = (0..7).map(|_| pending(now())).collect();
-        for p in &all {
-            push_pending(&mut list, p.clone());
-        }
-        assert_eq!(list.len(), MAX_PENDING_LOGINS);
-        assert!(
-            take_pending(&mut list, Some(all[0].state.secret())).is_none(),
-            "the oldest were dropped"
-        );
-        let last = all[6].state.secret();
-        assert!(take_pending(&mut list, Some(last)).is_some());
-        assert!(take_pending(&mut list, Some(last)).is_none(), "single use");
-        assert!(take_pending(&mut list, None).is_none());
-    }
 }

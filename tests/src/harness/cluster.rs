@@ -9,6 +9,8 @@ use super::redis_server::RedisServer;
 
 const CLIENT_ID: &str = "cluster";
 const CLIENT_SECRET: &str = "cluster-secret";
+/// The pending-login cookie secret shared by the instances.
+pub const LOGIN_COOKIE_SECRET: &str = "franceconnect-cluster-test-login-cookie-secret";
 /// The actix cookie key shared by the instances (base64 of 64 bytes); the
 /// benchmarks use it too.
 pub const SESSION_KEY: &str =
@@ -56,6 +58,7 @@ impl Cluster {
             ("APP_URL", public),
             ("REDIS_URL", redis.url()),
             ("SESSION_KEY", SESSION_KEY.into()),
+            ("FC_LOGIN_COOKIE_SECRET", LOGIN_COOKIE_SECRET.into()),
         ];
         let mut with_port = vars.clone();
         with_port.push(("BIND", format!("127.0.0.1:{port}")));

@@ -15,6 +15,6 @@ pub mod redis_server;
 pub use app::{AppUnderTest, Quickstart, Starter};
 pub use browser::{Browser, Page};
 pub use chromium::Chromium;
-pub use cluster::{Cluster, SESSION_KEY};
+pub use cluster::{Cluster, LOGIN_COOKIE_SECRET, SESSION_KEY};
 pub use process::{Process, start_quickstart};
 pub use redis_server::RedisServer;

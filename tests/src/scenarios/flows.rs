@@ -38,19 +38,23 @@ pub async fn fc_login_and_logout(starter: &impl Starter) {
     let home = b.get("/").await;
     assert!(home.body.contains("S'identifier avec FranceConnect"), "{}", home.body);
 
-    // The login page of the provider, the callback, the session.
+    // The login leaves nothing on the server: no session, only a sealed
+    // cookie for the callback.
     let first = b.get("/auth/login?return_to=%2Fprofil").await;
-    let before = cookie_value(&first.set_cookies, "fc_session").expect("a session for the pending login");
+    assert!(
+        cookie_value(&first.set_cookies, "fc_session").is_none(),
+        "no session for a pending login: {:?}",
+        first.set_cookies
+    );
     let cookie = first
         .set_cookies
         .iter()
-        .find(|c| c.starts_with("fc_session="))
-        .unwrap()
+        .find(|c| c.starts_with("fc_login_"))
+        .expect("a pending-login cookie")
         .to_ascii_lowercase();
-    assert!(
-        cookie.contains("httponly") && cookie.contains("samesite=lax"),
-        "{cookie}"
-    );
+    for attribute in ["httponly", "samesite=lax", "path=/auth/callback", "max-age=660"] {
+        assert!(cookie.contains(attribute), "{attribute}: {cookie}");
+    }
     assert!(
         !cookie.contains("secure"),
         "loopback http cannot use Secure cookies: {cookie}"
@@ -61,15 +65,39 @@ pub async fn fc_login_and_logout(starter: &impl Starter) {
         .await;
     assert_eq!(back.status, StatusCode::SEE_OTHER, "{}", back.body);
     assert_eq!(back.location_path(), "/profil");
-    let after = cookie_value(&back.set_cookies, "fc_session").expect("a new session id at login");
+    let before = cookie_value(&back.set_cookies, "fc_session").expect("a session at sign-in");
+    let session = back
+        .set_cookies
+        .iter()
+        .find(|c| c.starts_with("fc_session="))
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(
+        session.contains("httponly") && session.contains("samesite=lax") && !session.contains("secure"),
+        "{session}"
+    );
+    assert!(
+        back.set_cookies
+            .iter()
+            .any(|c| c.starts_with("fc_login_") && c.to_ascii_lowercase().contains("max-age=0")),
+        "the callback clears its pending-login cookie: {:?}",
+        back.set_cookies
+    );
+    // Another person signing in on this browser: a new session id, and
+    // nothing of the previous person's session survives.
+    let other = app.mock().identities()[1].clone();
+    let again = b.login_through_page("/auth/login", Some(&other.id), "eidas1").await;
+    let after = cookie_value(&again.set_cookies, "fc_session").expect("a new session id at login");
     assert_ne!(before, after, "the session id changes at login");
-    // Session fixation: the pre-login cookie must not be signed in.
     let planted = Browser::with_cookies(&app.base, &[&format!("fc_session={before}")]);
     assert_eq!(
         planted.get_json("/api/me").await.status,
         StatusCode::UNAUTHORIZED,
         "the old session id is dead"
     );
+    assert_eq!(b.get_json("/api/me").await.json()["family_name"], other.family_name);
+    let back = b.login_through_page("/auth/login", Some(&person.id), "eidas1").await;
+    let after = cookie_value(&back.set_cookies, "fc_session").expect("a new session id at login");
     let profile = b.get("/profil").await;
     assert_eq!(profile.status, StatusCode::OK);
     let no_store = |p: &Page| p.cache_control.contains("no-store");
@@ -413,29 +441,134 @@ pub async fn service_keys_are_published(starter: &impl Starter) {
     assert!(key["kid"].is_string() && key["alg"].is_string());
 }
 
-/// Outside loopback `http://`, the session cookie is `Secure` and
-/// host-only (`__Host-` prefix).
+/// Outside loopback `http://`, the pending-login cookie is `Secure`
+/// (`__Secure-`) and the session cookie `Secure` and host-only (`__Host-`).
 pub async fn secure_cookie_outside_loopback(starter: &impl Starter) {
     let mut vars = fc();
     vars.push(("APP_URL", "https://service.example.fr".into()));
     let app = starter.start(vars).await;
+    app.mock().auto_approve(Some("default"), None);
     let b = Browser::new(&app.local);
     let login = b.get("/auth/login").await;
     assert_eq!(login.status, StatusCode::SEE_OTHER);
-    let cookie = login
+    let pending = login
         .set_cookies
         .iter()
-        .find(|c| c.starts_with("__Host-fc_session="))
+        .find(|c| c.starts_with("__Secure-fc_login_"))
         .unwrap_or_else(|| panic!("{:?}", login.set_cookies))
-        .to_ascii_lowercase();
-    for attribute in ["secure", "httponly", "samesite=lax", "path=/"] {
-        assert!(cookie.contains(attribute), "{attribute}: {cookie}");
+        .clone();
+    for attribute in ["secure", "httponly", "samesite=lax", "path=/auth/callback"] {
+        assert!(
+            pending.to_ascii_lowercase().contains(attribute),
+            "{attribute}: {pending}"
+        );
     }
-    assert!(!cookie.contains("domain="), "host-only: {cookie}");
     let provider = login.location.unwrap();
     assert!(
         provider
             .as_str()
             .contains("redirect_uri=https%3A%2F%2Fservice.example.fr%2Fauth%2Fcallback")
     );
+    // The provider sends the browser to the public https URL; the test
+    // plays that browser on the app's own address, carrying the cookie a
+    // browser would send there.
+    let callback = b.get(provider.as_str()).await.location.expect("the callback");
+    let local = callback.as_str().replacen("https://service.example.fr", &app.local, 1);
+    let browser = Browser::with_cookies(&app.local, &[pending.split(';').next().unwrap()]);
+    let done = browser.get(&local).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let cookie = done
+        .set_cookies
+        .iter()
+        .find(|c| c.starts_with("__Host-fc_session="))
+        .unwrap_or_else(|| panic!("{:?}", done.set_cookies))
+        .to_ascii_lowercase();
+    for attribute in ["secure", "httponly", "samesite=lax", "path=/"] {
+        assert!(cookie.contains(attribute), "{attribute}: {cookie}");
+    }
+    assert!(!cookie.contains("domain="), "host-only: {cookie}");
+}
+
+/// An anonymous `GET /auth/login` leaves nothing on the server: no
+/// session cookie, however many; a `return_to` over 512 bytes is refused
+/// with a clear error; two logins of one browser each complete on their
+/// own cookie.
+pub async fn anonymous_logins_store_nothing(starter: &impl Starter) {
+    let app = starter.start(fc()).await;
+    let b = Browser::new(&app.base);
+    let long = format!("/{}", "a".repeat(500));
+    for _ in 0..50 {
+        let login = b.get(&format!("/auth/login?return_to={long}")).await;
+        assert_eq!(login.status, StatusCode::SEE_OTHER);
+        assert!(
+            login.set_cookies.iter().all(|c| !c.starts_with("fc_session=")),
+            "no session for an anonymous visit: {:?}",
+            login.set_cookies
+        );
+    }
+    let too_long = format!("/{}", "a".repeat(600));
+    let refused = b.get_json(&format!("/auth/login?return_to={too_long}")).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert_eq!(refused.json()["error"], "invalid_return_to");
+    let page = b.get(&format!("/auth/login?return_to={too_long}")).await;
+    assert!(page.body.contains("trop longue"), "{}", page.body);
+    // Each pending cookie stands alone: the last one still completes.
+    app.mock().auto_approve(Some("default"), None);
+    let done = b.follow(b.get("/auth/login?return_to=%2Fprofil").await).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert_eq!(b.get_json("/api/me").await.status, StatusCode::OK);
+}
+
+/// Sessions end: at their absolute lifetime however active the user, and a
+/// sensitive page asks for an authentication of the last few minutes,
+/// sending an older one through a new login with `prompt=login`.
+pub async fn sessions_end(starter: &impl Starter) {
+    let mut vars = fc();
+    vars.push(("FC_SESSION_LIFETIME_SECS", "2".into()));
+    let app = starter.start(vars).await;
+    app.mock().auto_approve(Some("default"), None);
+    let b = Browser::new(&app.base);
+    b.follow(b.get("/auth/login").await).await;
+    assert_eq!(b.get_json("/api/me").await.status, StatusCode::OK);
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert_eq!(
+        b.get_json("/api/me").await.status,
+        StatusCode::OK,
+        "active, within the lifetime"
+    );
+    tokio::time::sleep(Duration::from_millis(2000)).await;
+    assert_eq!(
+        b.get_json("/api/me").await.status,
+        StatusCode::UNAUTHORIZED,
+        "past the absolute lifetime, however active"
+    );
+
+    for platform in [fc(), fc_plus()] {
+        let app = starter.start(platform).await;
+        let mock = app.mock();
+        mock.auto_approve(Some("default"), None);
+        // Signed in through the provider's single sign-on, authenticated an
+        // hour ago.
+        mock.set_sso_age(Duration::from_secs(3600));
+        let b = Browser::new(&app.base);
+        b.follow(b.get("/auth/login").await).await;
+        assert_eq!(b.get_json("/api/me").await.status, StatusCode::OK);
+        let sensitive = b.get("/action-sensible").await;
+        assert_eq!(sensitive.status, StatusCode::SEE_OTHER);
+        let login = sensitive.location_path();
+        assert!(
+            login.starts_with("/auth/login?return_to=%2Faction-sensible") && login.ends_with("&prompt=login"),
+            "{login}"
+        );
+        let provider = b.get(&login).await.location.expect("to the provider");
+        assert!(
+            provider.query_pairs().any(|(k, v)| k == "prompt" && v == "login"),
+            "{provider}"
+        );
+        let done = b.follow(b.get(provider.as_str()).await).await;
+        assert_eq!(done.status, StatusCode::OK, "authenticated again: {}", done.body);
+        assert!(done.body.contains("Action sensible"), "{}", done.body);
+        let api = b.get_json("/action-sensible").await;
+        assert_eq!(api.status, StatusCode::OK, "fresh now");
+    }
 }

@@ -115,23 +115,32 @@ async fn wait_until_served(b: &Browser, instance: &AppUnderTest) {
 
 /// Redis stops during a login: a clear 503, nobody signed in, no panic;
 /// once it is back, the next login succeeds without restarting anything.
+/// Anonymous visits never touch Redis, so they are served throughout.
 pub async fn a_redis_outage_gives_503_and_recovers(starter: &impl Starter) {
     let mut c = Cluster::start(starter).await;
     c.mock.auto_approve(Some("default"), None);
+    let signed = Browser::new(&c.a.base);
+    let done = signed.get(&on(&c.a, &begin(&signed, &c.a).await)).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     let b = Browser::new(&c.a.base);
     let back = begin(&b, &c.a).await;
     c.redis.stop();
     let page = b.get(&on(&c.b, &back)).await;
     assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE, "{}", page.body);
     assert!(page.body.contains("indisponible"), "{}", page.body);
-    let api = me(&b, &c.a).await;
-    assert_eq!(api.status, StatusCode::SERVICE_UNAVAILABLE);
+    let api = me(&signed, &c.a).await;
+    assert_eq!(
+        api.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "a signed-in visit needs Redis"
+    );
     assert_eq!(api.json()["error"], "session_unavailable");
+    assert_eq!(me(&b, &c.a).await.status, StatusCode::UNAUTHORIZED, "nobody signed in");
     let login = b.get(&format!("{}/auth/login", c.a.local)).await;
     assert_eq!(
         login.status,
-        StatusCode::SERVICE_UNAVAILABLE,
-        "no redirect to the provider without a stored login"
+        StatusCode::SEE_OTHER,
+        "a login starts without Redis: the pending login is in its cookie"
     );
 
     c.redis.restart();

@@ -31,6 +31,8 @@ macro_rules! scenario_suite {
             flows::api_clients_get_json,
             flows::service_keys_are_published,
             flows::secure_cookie_outside_loopback,
+            flows::anonymous_logins_store_nothing,
+            flows::sessions_end,
             attacks::hostile_tokens_change_no_session,
             attacks::forged_callbacks_change_no_session,
             attacks::provider_outages_are_survived,

@@ -42,7 +42,9 @@ impl SessionBackend for TowerSession {
         self.0.cycle_id().await.map_err(store_error)
     }
     async fn clear(&self) -> Result<(), SessionError> {
-        self.0.flush().await.map_err(store_error)
+        self.0.flush().await.map_err(store_error)?;
+        // `flush` keeps the record's id for the next save: take a new one.
+        self.0.cycle_id().await.map_err(store_error)
     }
     async fn discard(&self) -> Result<(), SessionError> {
         // tower-sessions removes the cookie of an emptied session.

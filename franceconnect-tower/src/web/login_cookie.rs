@@ -1,0 +1,308 @@
+//! Pending logins kept in the browser, not on the server: each login
+//! attempt is sealed into its own short-lived cookie, so that an anonymous
+//! `GET /auth/login` leaves nothing behind on the server.
+//!
+//! - **Sealed**: AES-256-GCM (the audited `aes-gcm` crate) under a key
+//!   derived with HKDF-SHA256 from the configured secret
+//!   ([`ConfigBuilder::login_cookie_secret`](crate::ConfigBuilder::login_cookie_secret))
+//!   or from a random one drawn at start. The cookie's name is the AEAD's
+//!   associated data, so a sealed value cannot be moved to another name.
+//!   The previous secret, when configured, still opens cookies (rotation).
+//! - **One per attempt**: named after a hash of its `state`
+//!   (`fc_login_<16 characters>`), so two tabs never overwrite each other
+//!   and a callback consumes exactly its own.
+//! - **Narrow**: `HttpOnly`, `SameSite=Lax`, `Path` limited to the
+//!   callback, `Secure` and `__Secure-` off loopback, and a `Max-Age` a
+//!   minute longer than the pending-login lifetime (so that a late callback
+//!   is told "expired", which the engine decides, rather than "unknown").
+//! - **Single use**: a callback clears its cookie, and the state's hash is
+//!   remembered (bounded, for one lifetime) so that a replayed cookie is
+//!   refused by this instance; another instance would try the code
+//!   exchange, which the provider refuses (codes are single-use).
+
+use std::time::Duration;
+
+use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::{Aes256Gcm, Nonce};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use http::HeaderMap;
+use http::header::COOKIE;
+use moka::future::Cache;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::config::Config;
+use crate::flow::PendingLogin;
+
+/// How long a cookie outlives its pending login, so that a late callback
+/// still finds it and is told it came too late.
+const GRACE: Duration = Duration::from_secs(60);
+/// At most this many consumed states are remembered (per instance).
+const CONSUMED_CAPACITY: u64 = 100_000;
+/// HKDF's `info`: the key is for this purpose only.
+const KEY_INFO: &[u8] = b"franceconnect-rs pending login cookie v1";
+
+/// What a cookie carries: the pending login and the issuer it belongs to.
+#[derive(Serialize, Deserialize)]
+struct Sealed {
+    iss: String,
+    login: PendingLogin,
+}
+
+/// The sealing keys and the cookies' attributes, shared by every request.
+pub(crate) struct LoginCookies {
+    /// The current key first, then the previous one.
+    keys: Vec<Aes256Gcm>,
+    issuer: String,
+    secure: bool,
+    path: String,
+    max_age: Duration,
+    consumed: Cache<[u8; 32], ()>,
+}
+
+impl std::fmt::Debug for LoginCookies {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginCookies")
+            .field("path", &self.path)
+            .field("secure", &self.secure)
+            .finish_non_exhaustive()
+    }
+}
+
+fn derive_key(secret: &[u8]) -> Aes256Gcm {
+    let mut key = [0u8; 32];
+    hkdf::Hkdf::<Sha256>::new(None, secret)
+        .expand(KEY_INFO, &mut key)
+        .expect("32 bytes is a valid HKDF-SHA256 output length");
+    Aes256Gcm::new(&key.into())
+}
+
+fn state_hash(state: &str) -> [u8; 32] {
+    Sha256::digest(state.as_bytes()).into()
+}
+
+impl LoginCookies {
+    /// The cookies of the routes mounted under `prefix`.
+    pub(crate) fn new(config: &Config, prefix: &str) -> Self {
+        let lifetime = config.pending_login_lifetime() + GRACE;
+        Self {
+            keys: config.login_cookie_secrets().into_iter().map(derive_key).collect(),
+            issuer: config.issuer().as_str().to_owned(),
+            secure: !config.is_loopback_http(),
+            path: format!("{prefix}/callback"),
+            max_age: lifetime,
+            consumed: Cache::builder()
+                .max_capacity(CONSUMED_CAPACITY)
+                .time_to_live(lifetime)
+                .build(),
+        }
+    }
+
+    /// The cookie's name for a login's `state`.
+    fn name(&self, state: &str) -> String {
+        let id = URL_SAFE_NO_PAD.encode(&state_hash(state)[..12]);
+        if self.secure {
+            format!("__Secure-fc_login_{id}")
+        } else {
+            format!("fc_login_{id}")
+        }
+    }
+
+    fn attributes(&self, max_age: u64) -> String {
+        let secure = if self.secure { "; Secure" } else { "" };
+        format!("Path={}; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}", self.path)
+    }
+
+    /// The `Set-Cookie` value that keeps `pending` in the browser.
+    pub(crate) fn seal(&self, pending: &PendingLogin) -> String {
+        let name = self.name(pending.state.secret());
+        let plaintext = serde_json::to_vec(&Sealed {
+            iss: self.issuer.clone(),
+            login: pending.clone(),
+        })
+        .expect("a pending login serialises");
+        let mut nonce = [0u8; 12];
+        getrandom::fill(&mut nonce).expect("the operating system's random generator is unavailable");
+        let sealed = self.keys[0]
+            .encrypt(
+                Nonce::from_slice(&nonce),
+                Payload {
+                    msg: &plaintext,
+                    aad: name.as_bytes(),
+                },
+            )
+            .expect("AES-GCM encrypts any message of this size");
+        let mut value = nonce.to_vec();
+        value.extend_from_slice(&sealed);
+        format!(
+            "{name}={}; {}",
+            URL_SAFE_NO_PAD.encode(value),
+            self.attributes(self.max_age.as_secs())
+        )
+    }
+
+    /// The pending login the request's cookies hold for `state`, if one
+    /// opens with our keys, belongs to this issuer and names this state.
+    pub(crate) fn open(&self, headers: &HeaderMap, state: &str) -> Option<PendingLogin> {
+        let name = self.name(state);
+        let value = cookie_value(headers, &name)?;
+        let raw = URL_SAFE_NO_PAD.decode(value).ok()?;
+        if raw.len() < 12 + 16 {
+            return None;
+        }
+        let (nonce, sealed) = raw.split_at(12);
+        let plaintext = self.keys.iter().find_map(|key| {
+            key.decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: sealed,
+                    aad: name.as_bytes(),
+                },
+            )
+            .ok()
+        })?;
+        let Sealed { iss, login } = serde_json::from_slice(&plaintext).ok()?;
+        (iss == self.issuer && login.state.matches(state)).then_some(login)
+    }
+
+    /// True when the request carries a cookie for `state` (valid or not).
+    pub(crate) fn present(&self, headers: &HeaderMap, state: &str) -> bool {
+        cookie_value(headers, &self.name(state)).is_some()
+    }
+
+    /// The `Set-Cookie` value that removes the cookie of `state`.
+    pub(crate) fn clear(&self, state: &str) -> String {
+        format!("{}=; {}", self.name(state), self.attributes(0))
+    }
+
+    /// Marks `state` used; false when it was already (a replay).
+    pub(crate) async fn consume(&self, state: &str) -> bool {
+        self.consumed.entry(state_hash(state)).or_insert(()).await.is_fresh()
+    }
+}
+
+/// The value of the cookie `name` in the request's `Cookie` headers.
+fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|h| h.to_str().ok())
+        .flat_map(|h| h.split(';'))
+        .find_map(|pair| {
+            let (k, v) = pair.trim().split_once('=')?;
+            (k == name).then_some(v)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Environment, Platform};
+    use crate::eidas::Eidas;
+    use crate::values::{Nonce as LoginNonce, State};
+    use url::Url;
+
+    fn config(secret: &str, previous: Option<&str>) -> Config {
+        let mut b = Config::builder(
+            Platform::FranceConnect,
+            Environment::Custom(Url::parse("http://127.0.0.1:4000/api/v2").unwrap()),
+        )
+        .client_id("id")
+        .client_secret("s")
+        .redirect_uri("http://localhost:3000/auth/callback")
+        .post_logout_redirect_uri("http://localhost:3000/auth/logout/callback")
+        .login_cookie_secret(secret);
+        if let Some(p) = previous {
+            b = b.previous_login_cookie_secret(p);
+        }
+        b.build().unwrap()
+    }
+
+    fn pending() -> PendingLogin {
+        PendingLogin {
+            state: State::random(),
+            nonce: LoginNonce::random(),
+            eidas: Eidas::Eidas1,
+            return_to: None,
+            created_at: crate::clock::now(),
+        }
+    }
+
+    /// The request headers a browser sends back for a `Set-Cookie`.
+    fn sent(set_cookie: &str) -> HeaderMap {
+        let pair = set_cookie.split(';').next().unwrap();
+        HeaderMap::from_iter([(COOKIE, pair.parse().unwrap())])
+    }
+
+    const SECRET: &str = "a-secret-of-at-least-thirty-two-characters";
+    const NEXT: &str = "the-next-secret-of-at-least-thirty-two-chars";
+
+    #[test]
+    fn a_sealed_login_opens_for_its_state_only() {
+        let cookies = LoginCookies::new(&config(SECRET, None), "/auth");
+        let p = pending();
+        let set = cookies.seal(&p);
+        assert!(set.contains("Path=/auth/callback") && set.contains("HttpOnly") && set.contains("SameSite=Lax"));
+        assert!(set.contains("Max-Age=660") && !set.contains("Secure"), "{set}");
+        assert!(
+            !set.contains(p.state.secret()) && !set.contains(p.nonce.secret()),
+            "sealed, not readable"
+        );
+        let opened = cookies.open(&sent(&set), p.state.secret()).unwrap();
+        assert_eq!(opened.nonce.secret(), p.nonce.secret());
+        assert!(
+            cookies.open(&sent(&set), State::random().secret()).is_none(),
+            "another state"
+        );
+        assert!(cookies.clear(p.state.secret()).contains("Max-Age=0"));
+    }
+
+    #[test]
+    fn a_tampered_moved_or_foreign_cookie_does_not_open() {
+        let cookies = LoginCookies::new(&config(SECRET, None), "/auth");
+        let p = pending();
+        let set = cookies.seal(&p);
+        let (pair, _) = set.split_once(';').unwrap();
+        let (name, value) = pair.split_once('=').unwrap();
+        let mut raw = URL_SAFE_NO_PAD.decode(value).unwrap();
+        raw[20] ^= 1;
+        let tampered = format!("{name}={}", URL_SAFE_NO_PAD.encode(&raw));
+        assert!(cookies.open(&sent(&tampered), p.state.secret()).is_none(), "tampered");
+        let other = pending();
+        let moved = format!("{}={value}", cookies.name(other.state.secret()));
+        assert!(
+            cookies.open(&sent(&moved), other.state.secret()).is_none(),
+            "moved to another name"
+        );
+        let stranger = LoginCookies::new(&config(NEXT, None), "/auth");
+        assert!(stranger.open(&sent(&set), p.state.secret()).is_none(), "another key");
+        assert!(
+            cookies
+                .open(&sent(&format!("{name}=garbage")), p.state.secret())
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn the_previous_secret_still_opens_after_a_rotation() {
+        let before = LoginCookies::new(&config(SECRET, None), "/auth");
+        let p = pending();
+        let set = before.seal(&p);
+        let after = LoginCookies::new(&config(NEXT, Some(SECRET)), "/auth");
+        assert!(after.open(&sent(&set), p.state.secret()).is_some());
+        let later = LoginCookies::new(&config(NEXT, None), "/auth");
+        assert!(
+            later.open(&sent(&set), p.state.secret()).is_none(),
+            "once the old secret is dropped"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_state_is_consumed_once() {
+        let cookies = LoginCookies::new(&config(SECRET, None), "/auth");
+        assert!(cookies.consume("s").await);
+        assert!(!cookies.consume("s").await, "a replay");
+        assert!(cookies.consume("t").await);
+    }
+}
