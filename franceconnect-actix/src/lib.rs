@@ -47,13 +47,14 @@
 //! Sessions go through `actix-session`, so an application's existing session
 //! setup keeps working; the cookie carries only a session key, the data stay
 //! in the store ([`MemorySessionStore`] here, or actix-session's Redis
-//! store wrapped in [`StoreTimeout`]). [`SessionStoreGuard`], outermost,
+//! store wrapped in [`NoResurrection`] and [`StoreTimeout`]). [`SessionStoreGuard`], outermost,
 //! turns a failing store into a clear `503` page or JSON.
 
 mod convert;
 mod extractors;
 mod memory_store;
 mod middleware;
+mod no_resurrection;
 mod routes;
 mod session;
 mod store_guard;
@@ -64,6 +65,7 @@ pub use franceconnect_tower;
 pub use franceconnect_tower::web::level;
 pub use memory_store::MemorySessionStore;
 pub use middleware::{FranceConnectMiddleware, FranceConnectMiddlewareService};
+pub use no_resurrection::NoResurrection;
 pub use routes::configure;
 pub use session::session_middleware;
 pub use store_guard::{SessionStoreGuard, SessionStoreGuardService};

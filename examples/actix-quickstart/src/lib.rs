@@ -14,8 +14,8 @@ use actix_web::dev::ServerHandle;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use franceconnect_actix::level::{EidasLevel, High, Low, Substantial};
 use franceconnect_actix::{
-    FranceConnectMiddleware, MemorySessionStore, RequireEidas, RequireRecentEidas, SessionStoreGuard, StoreTimeout,
-    User, configure, session_middleware,
+    FranceConnectMiddleware, MemorySessionStore, NoResurrection, RequireEidas, RequireRecentEidas, SessionStoreGuard,
+    StoreTimeout, User, configure, session_middleware,
 };
 use franceconnect_tower::Platform;
 use franceconnect_tower::web::AuthRoutes;
@@ -137,8 +137,9 @@ pub async fn start(settings: &Settings) -> Result<Running, String> {
 
 /// Sessions in Redis through a connection pool (a broken connection is
 /// replaced by a new one, so the app recovers by itself when Redis comes
-/// back), with a 2-second limit on every operation.
-pub async fn redis_store(url: &str) -> Result<StoreTimeout<RedisSessionStore>, String> {
+/// back), with a 2-second limit on every operation, and never bringing back
+/// a session deleted meanwhile (a request racing with a logout).
+pub async fn redis_store(url: &str) -> Result<NoResurrection<StoreTimeout<RedisSessionStore>>, String> {
     let limit = Duration::from_secs(2);
     let mut config = deadpool_redis::Config::from_url(url);
     let mut pool = deadpool_redis::PoolConfig::new(16);
@@ -158,7 +159,7 @@ pub async fn redis_store(url: &str) -> Result<StoreTimeout<RedisSessionStore>, S
     let store = RedisSessionStore::new_pooled(pool)
         .await
         .map_err(|e| format!("REDIS_URL: {e}"))?;
-    Ok(StoreTimeout::new(store, limit))
+    Ok(NoResurrection::new(StoreTimeout::new(store, limit)))
 }
 
 /// The app on `listener`, with sessions in `store`.

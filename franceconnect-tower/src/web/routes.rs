@@ -363,3 +363,124 @@ fn method_not_allowed(allow: &'static str) -> Response<String> {
         .body(String::new())
         .expect("a valid response")
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+
+    use serde::Serialize;
+    use serde::de::DeserializeOwned;
+    use url::Url;
+
+    use super::*;
+    use crate::config::{Config, Environment, Platform};
+    use crate::values::IdTokenHint;
+
+    /// A session in a map, with the id a store would give it.
+    #[derive(Default)]
+    struct MapSession {
+        id: Mutex<u32>,
+        data: Mutex<HashMap<&'static str, serde_json::Value>>,
+    }
+
+    impl SessionBackend for MapSession {
+        async fn get<T: DeserializeOwned>(&self, key: &'static str) -> Result<Option<T>, SessionError> {
+            let data = self.data.lock().unwrap();
+            Ok(data.get(key).and_then(|v| serde_json::from_value(v.clone()).ok()))
+        }
+        async fn insert<T: Serialize + Sync>(&self, key: &'static str, value: &T) -> Result<(), SessionError> {
+            let value = serde_json::to_value(value).unwrap();
+            self.data.lock().unwrap().insert(key, value);
+            Ok(())
+        }
+        async fn remove_value(&self, key: &'static str) -> Result<(), SessionError> {
+            self.data.lock().unwrap().remove(key);
+            Ok(())
+        }
+        async fn cycle_id(&self) -> Result<(), SessionError> {
+            *self.id.lock().unwrap() += 1;
+            Ok(())
+        }
+        async fn clear(&self) -> Result<(), SessionError> {
+            self.data.lock().unwrap().clear();
+            self.cycle_id().await
+        }
+        async fn discard(&self) -> Result<(), SessionError> {
+            self.clear().await
+        }
+        async fn save(&self) -> Result<(), SessionError> {
+            Ok(())
+        }
+    }
+
+    fn routes() -> AuthRoutes {
+        let config = Config::builder(
+            Platform::FranceConnect,
+            Environment::Custom(Url::parse("http://127.0.0.1:4000/api/v2").unwrap()),
+        )
+        .client_id("id")
+        .client_secret("s")
+        .redirect_uri("http://localhost:3000/auth/callback")
+        .post_logout_redirect_uri("http://localhost:3000/auth/logout/callback")
+        .build()
+        .unwrap();
+        AuthRoutes::new(FranceConnect::new(config))
+    }
+
+    fn user(sub: &str) -> SignedInUser {
+        SignedInUser {
+            sub: sub.into(),
+            acr: Eidas::Eidas1,
+            amr: None,
+            auth_time: None,
+            platform: Platform::FranceConnect,
+            scope: String::new(),
+            claims: Default::default(),
+            raw_claims: Default::default(),
+            signed_in_at: crate::clock::now(),
+            id_token_hint: IdTokenHint::new("h"),
+        }
+    }
+
+    #[tokio::test]
+    async fn signing_in_renews_the_id_and_drops_another_persons_data() {
+        let routes = routes();
+        let session = MapSession::default();
+        session.insert("app.cart", &"before anyone").await.unwrap();
+        routes.sign_in(&session, user("alice")).await.unwrap();
+        assert_eq!(*session.id.lock().unwrap(), 1, "a new id at sign-in");
+        assert!(
+            session.get::<String>("app.cart").await.unwrap().is_some(),
+            "an anonymous visit's data stay"
+        );
+        session.insert("app.cart", &"alice's").await.unwrap();
+        routes.sign_in(&session, user("alice")).await.unwrap();
+        assert_eq!(
+            session.get::<String>("app.cart").await.unwrap().as_deref(),
+            Some("alice's"),
+            "the same person (a step-up) keeps the application's data"
+        );
+        routes.sign_in(&session, user("bob")).await.unwrap();
+        assert_eq!(*session.id.lock().unwrap(), 3);
+        assert!(
+            session.get::<String>("app.cart").await.unwrap().is_none(),
+            "nothing of the previous person survives"
+        );
+        assert_eq!(session.get::<SignedInUser>(USER_KEY).await.unwrap().unwrap().sub, "bob");
+    }
+
+    #[tokio::test]
+    async fn a_session_ends_at_its_absolute_lifetime() {
+        let routes = routes();
+        let session = MapSession::default();
+        let mut old = user("alice");
+        old.signed_in_at -= 13 * 3600;
+        session.insert(USER_KEY, &old).await.unwrap();
+        session.insert("app.cart", &"alice's").await.unwrap();
+        assert!(routes.load_user(&session).await.unwrap().is_none());
+        assert!(session.data.lock().unwrap().is_empty(), "the whole session is gone");
+        session.insert(USER_KEY, &user("alice")).await.unwrap();
+        assert!(routes.load_user(&session).await.unwrap().is_some());
+    }
+}

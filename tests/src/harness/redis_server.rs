@@ -77,6 +77,18 @@ impl RedisServer {
         format!("redis://127.0.0.1:{}", self.port)
     }
 
+    /// The number of keys Redis holds (`DBSIZE`, through `redis-cli`).
+    pub fn key_count(&self) -> usize {
+        let out = std::process::Command::new("redis-cli")
+            .args(["-u", &self.url(), "DBSIZE"])
+            .output()
+            .expect("redis-cli runs");
+        String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("DBSIZE answered {:?}", String::from_utf8_lossy(&out.stdout)))
+    }
+
     /// Stops the server (connections are closed; data are lost).
     pub fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {

@@ -231,3 +231,23 @@ pub async fn five_hundred_logins_at_once(starter: &impl Starter) {
         LOAD_LOGINS as f64 / elapsed.as_secs_f64()
     );
 }
+
+/// Anonymous logins, on either instance, create no Redis key: only a
+/// completed sign-in does.
+pub async fn anonymous_logins_create_no_redis_key(starter: &impl Starter) {
+    let c = Cluster::start(starter).await;
+    c.mock.auto_approve(Some("default"), None);
+    let b = Browser::new(&c.a.base);
+    for i in 0..200 {
+        let instance = if i % 2 == 0 { &c.a } else { &c.b };
+        let login = b
+            .get(&format!("{}/auth/login?return_to=%2Fprofil", instance.local))
+            .await;
+        assert_eq!(login.status, StatusCode::SEE_OTHER, "{}", login.body);
+    }
+    assert_eq!(c.redis.key_count(), 0, "200 anonymous logins stored nothing");
+    let back = begin(&b, &c.a).await;
+    let done = b.get(&on(&c.b, &back)).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(c.redis.key_count(), 1, "one signed-in session");
+}

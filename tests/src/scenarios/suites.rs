@@ -69,6 +69,7 @@ macro_rules! redis_suite {
             redis::a_redis_outage_gives_503_and_recovers,
             redis::a_frozen_redis_gives_503_in_time,
             redis::five_hundred_logins_at_once,
+            redis::anonymous_logins_create_no_redis_key,
         }
     };
     (@names; $($module:ident :: $name:ident),* $(,)?) => {
