@@ -6,6 +6,7 @@ mod support;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use franceconnect_tower::__private::PROVIDER_FAILURE_BACKOFF;
 use franceconnect_tower::{
     CallbackParams, Error, FranceConnect, JoseError, LoginOptions, NetworkErrorKind, Platform, SignedInUser,
 };
@@ -140,6 +141,13 @@ async fn discovery_recovers_after_a_failure_and_is_cached() {
         matches!(e, Error::Network(ref n) if n.kind == NetworkErrorKind::Status(503)),
         "{e}"
     );
+    // The failure is remembered for a moment: a provider that is down is
+    // not asked again by every visitor.
+    for _ in 0..20 {
+        fc.begin_login(LoginOptions::default()).await.unwrap_err();
+    }
+    assert_eq!(hits(&tp.discovery_hits), 1, "one request while the failure stands");
+    tokio::time::sleep(PROVIDER_FAILURE_BACKOFF + Duration::from_millis(100)).await;
     fc.begin_login(LoginOptions::default()).await.unwrap();
     fc.begin_login(LoginOptions::default()).await.unwrap();
     assert_eq!(hits(&tp.discovery_hits), 2);

@@ -16,6 +16,10 @@ use crate::jose::SigningAlg;
 /// baseline (the session library alone, reading what our login wrote).
 pub const USER_KEY: &str = crate::web::session::USER_KEY;
 
+/// How long a failed fetch with no good copy is remembered before the
+/// provider is asked again: tests that bring a provider back wait this long.
+pub const PROVIDER_FAILURE_BACKOFF: std::time::Duration = crate::provider::cached_document::FAILURE_BACKOFF;
+
 /// The checks of a callback's tokens, as they arrive from the token and
 /// userinfo endpoints, to the typed user: what `complete_login` does after
 /// the code exchange and the userinfo request (the `callback` benchmark).

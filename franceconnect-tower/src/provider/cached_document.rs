@@ -4,7 +4,11 @@
 //! Concurrent misses are served by one HTTP request (moka's `try_get_with`
 //! coalesces them). When a fetch fails, the last good document is served
 //! and kept for a short while before the next attempt, so an outage neither
-//! breaks logins nor makes us hammer the provider.
+//! breaks logins nor makes us hammer the provider. When there is no good
+//! document yet, the failure itself is remembered for a few seconds: a
+//! provider that is down is not asked again by every anonymous visit. The
+//! provider's `max-age` is honoured up to an hour, so that a rotated key or
+//! a corrected document is seen within the hour whatever the header says.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -20,10 +24,13 @@ use crate::provider::http_client::HttpClient;
 pub(crate) const DEFAULT_TTL: Duration = Duration::from_secs(600);
 /// Bounds on the provider's `max-age`.
 const MIN_TTL: Duration = Duration::from_secs(1);
-const MAX_TTL: Duration = Duration::from_secs(24 * 3600);
+const MAX_TTL: Duration = Duration::from_secs(3600);
 /// How long a stale document is served after a failed fetch before trying
 /// again.
 const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(30);
+/// How long a failed fetch with no good copy to fall back on is answered
+/// from memory before the provider is asked again.
+pub(crate) const FAILURE_BACKOFF: Duration = Duration::from_secs(2);
 
 type Parser<T> = Box<dyn Fn(&[u8]) -> Result<T, Error> + Send + Sync>;
 
@@ -56,6 +63,9 @@ pub(crate) struct CachedDocument<T> {
     parse: Parser<T>,
     cache: Cache<String, Entry<T>>,
     last_good: Mutex<Option<(String, Arc<T>)>>,
+    /// The last failure with no good copy: its URL, until when it stands,
+    /// and the error.
+    last_failure: Mutex<Option<(String, Instant, Error)>>,
 }
 
 impl<T: Send + Sync + 'static> CachedDocument<T> {
@@ -66,6 +76,7 @@ impl<T: Send + Sync + 'static> CachedDocument<T> {
             parse,
             cache: Cache::builder().max_capacity(4).expire_after(TtlFromEntry).build(),
             last_good: Mutex::new(None),
+            last_failure: Mutex::new(None),
         }
     }
 
@@ -73,6 +84,12 @@ impl<T: Send + Sync + 'static> CachedDocument<T> {
     /// concurrent callers.
     pub(crate) async fn get(&self, url: &Url) -> Result<Arc<T>, Error> {
         let key = url.as_str().to_owned();
+        if let Some((failed_url, until, error)) = &*self.last_failure.lock().expect("not poisoned")
+            && *failed_url == key
+            && Instant::now() < *until
+        {
+            return Err(error.clone());
+        }
         match self.cache.try_get_with(key.clone(), self.fetch(url)).await {
             Ok(entry) => Ok(entry.value),
             Err(error) => {
@@ -87,7 +104,11 @@ impl<T: Send + Sync + 'static> CachedDocument<T> {
                         self.cache.insert(key, entry).await;
                         Ok(value)
                     }
-                    _ => Err((*error).clone()),
+                    _ => {
+                        let until = Instant::now() + FAILURE_BACKOFF;
+                        *self.last_failure.lock().expect("not poisoned") = Some((key, until, (*error).clone()));
+                        Err((*error).clone())
+                    }
                 }
             }
         }
@@ -116,10 +137,29 @@ impl<T: Send + Sync + 'static> CachedDocument<T> {
         let value = (self.parse)(&resp.body).inspect_err(|e| {
             tracing::warn!(document = self.name, error = %e, "unusable document");
         })?;
-        let ttl = resp.max_age().unwrap_or(DEFAULT_TTL).clamp(MIN_TTL, MAX_TTL);
+        let ttl = ttl_for(resp.max_age());
         let value = Arc::new(value);
         *self.last_good.lock().expect("not poisoned") = Some((url.as_str().to_owned(), value.clone()));
+        *self.last_failure.lock().expect("not poisoned") = None;
         tracing::debug!(document = self.name, ttl_secs = ttl.as_secs(), "fetched");
         Ok(Entry { value, ttl })
+    }
+}
+
+/// How long to keep a document the provider sent with this `max-age`.
+fn ttl_for(max_age: Option<Duration>) -> Duration {
+    max_age.unwrap_or(DEFAULT_TTL).clamp(MIN_TTL, MAX_TTL)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_providers_max_age_is_honoured_up_to_an_hour() {
+        assert_eq!(ttl_for(Some(Duration::from_secs(600))), Duration::from_secs(600));
+        assert_eq!(ttl_for(Some(Duration::from_secs(86_400 * 365))), Duration::from_secs(3600));
+        assert_eq!(ttl_for(Some(Duration::ZERO)), Duration::from_secs(1));
+        assert_eq!(ttl_for(None), DEFAULT_TTL);
     }
 }

@@ -9,6 +9,7 @@
 use std::time::Duration;
 
 use franceconnect_mock::{Endpoint, Failure};
+use franceconnect_tower::__private::PROVIDER_FAILURE_BACKOFF;
 use reqwest::StatusCode;
 use url::Url;
 
@@ -253,6 +254,8 @@ pub async fn provider_outages_are_survived(starter: &impl Starter) {
         assert_clean_error_page(&failed, &case);
         assert_eq!(b.get_json("/api/me").await.status, StatusCode::UNAUTHORIZED, "{case}");
         mock.set_failure(endpoint, None);
+        // The engine remembers a failure for a moment before asking again.
+        tokio::time::sleep(PROVIDER_FAILURE_BACKOFF + Duration::from_millis(100)).await;
         let done = b.follow(b.get("/auth/login").await).await;
         assert_eq!(done.status, StatusCode::OK, "{case}: recovered: {}", done.body);
         assert_eq!(b.get_json("/api/me").await.status, StatusCode::OK, "{case}");
@@ -297,6 +300,7 @@ pub async fn foreign_endpoints_are_refused(starter: &impl Starter) {
         assert_eq!(b.get_json("/api/me").await.status, StatusCode::UNAUTHORIZED);
         assert_eq!(mock.request_count(Endpoint::Token), 0, "no code exchange at all");
         mock.set_foreign_endpoints(None);
+        tokio::time::sleep(PROVIDER_FAILURE_BACKOFF + Duration::from_millis(100)).await;
         let done = b.follow(b.get("/auth/login").await).await;
         assert_eq!(done.status, StatusCode::OK, "the real document: {}", done.body);
     }
