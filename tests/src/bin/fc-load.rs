@@ -1,6 +1,10 @@
 //! The load command: starts a quickstart binary (release build, embedded
 //! mock provider) as its own process, then
 //!
+//! 0. with `--anonymous N`, sends N anonymous `GET /auth/login` (a bot that
+//!    keeps no cookie, `return_to` of `--return-to-bytes`, 500 by default)
+//!    and prints the RSS after them: what an anonymous visit costs the
+//!    server;
 //! 1. runs `--logins` full logins through the provider's page at
 //!    `--concurrency`, each followed by a whole logout (up to the logout
 //!    callback, so that the session is gone), `--rounds` times (2): the
@@ -14,7 +18,10 @@
 //! ```sh
 //! cargo build --release --bins -p axum-quickstart -p actix-quickstart -p franceconnect-tests
 //! target/release/fc-load --quickstart axum --logins 10000 --concurrency 32 --me 50000
+//! target/release/fc-load --quickstart axum --anonymous 50000 --logins 0
 //! ```
+//!
+//! `--logins 0` skips phases 1 and 2.
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
@@ -30,6 +37,8 @@ struct Args {
     concurrency: usize,
     me: usize,
     rounds: usize,
+    anonymous: usize,
+    return_to_bytes: usize,
 }
 
 fn parse_args() -> Args {
@@ -39,6 +48,8 @@ fn parse_args() -> Args {
         concurrency: 32,
         me: 10_000,
         rounds: 2,
+        anonymous: 0,
+        return_to_bytes: 500,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -49,9 +60,12 @@ fn parse_args() -> Args {
             "--concurrency" => args.concurrency = value.parse().expect("--concurrency N"),
             "--me" => args.me = value.parse().expect("--me N"),
             "--rounds" => args.rounds = value.parse().expect("--rounds N"),
-            other => {
-                panic!("unknown option {other} (--quickstart axum|actix, --logins, --concurrency, --me, --rounds)")
-            }
+            "--anonymous" => args.anonymous = value.parse().expect("--anonymous N"),
+            "--return-to-bytes" => args.return_to_bytes = value.parse().expect("--return-to-bytes N"),
+            other => panic!(
+                "unknown option {other} (--quickstart axum|actix, --logins, --concurrency, --me, --rounds, \
+                 --anonymous, --return-to-bytes)"
+            ),
         }
     }
     assert!(
@@ -190,6 +204,45 @@ async fn logins(base: &str, count: usize, concurrency: usize, keep: bool) -> (Ve
     (latencies, started.elapsed(), browsers)
 }
 
+/// `count` anonymous `GET /auth/login` at `concurrency`, by a client that
+/// keeps no cookie (as a bot would), each with a `return_to` of
+/// `return_to_bytes`.
+async fn anonymous_logins(base: &str, count: usize, concurrency: usize, return_to_bytes: usize) {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let url = format!(
+        "{base}/auth/login?return_to=/{}",
+        "a".repeat(return_to_bytes.saturating_sub(1))
+    );
+    let permits = Arc::new(Semaphore::new(concurrency));
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..count)
+        .map(|_| {
+            let (permits, client, url) = (permits.clone(), client.clone(), url.clone());
+            tokio::spawn(async move {
+                let _permit = permits.acquire_owned().await.unwrap();
+                let t = Instant::now();
+                let res = client.get(&url).send().await.expect("the app answers");
+                (t.elapsed(), res.status().as_u16())
+            })
+        })
+        .collect();
+    let mut latencies = Vec::with_capacity(count);
+    let mut statuses = std::collections::BTreeMap::new();
+    for task in tasks {
+        let (latency, status) = task.await.unwrap();
+        latencies.push(latency);
+        *statuses.entry(status).or_insert(0) += 1;
+    }
+    report(
+        &format!("anonymous GET /auth/login (return_to {return_to_bytes} B, statuses {statuses:?})"),
+        latencies,
+        started.elapsed(),
+    );
+}
+
 #[tokio::main]
 async fn main() {
     let args = parse_args();
@@ -199,6 +252,14 @@ async fn main() {
         args.quickstart, args.logins, args.concurrency
     );
     println!("RSS idle: {} KiB", app.rss_kib());
+
+    if args.anonymous > 0 {
+        anonymous_logins(&app.base, args.anonymous, args.concurrency, args.return_to_bytes).await;
+        println!("RSS after {} anonymous logins: {} KiB", args.anonymous, app.rss_kib());
+    }
+    if args.logins == 0 {
+        return;
+    }
 
     for round in 1..=args.rounds {
         let (latencies, elapsed, _) = logins(&app.base, args.logins, args.concurrency, false).await;
