@@ -158,7 +158,10 @@ mod tests {
     #[test]
     fn the_providers_max_age_is_honoured_up_to_an_hour() {
         assert_eq!(ttl_for(Some(Duration::from_secs(600))), Duration::from_secs(600));
-        assert_eq!(ttl_for(Some(Duration::from_secs(86_400 * 365))), Duration::from_secs(3600));
+        assert_eq!(
+            ttl_for(Some(Duration::from_secs(86_400 * 365))),
+            Duration::from_secs(3600)
+        );
         assert_eq!(ttl_for(Some(Duration::ZERO)), Duration::from_secs(1));
         assert_eq!(ttl_for(None), DEFAULT_TTL);
     }

@@ -55,16 +55,75 @@ pub async fn binary_runs_fc_plus_with_a_generated_key_file(binary: &str) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// A misconfiguration stops the binary with a clear message.
+/// Each misconfiguration stops the binary with a message that says what to
+/// change, before anything is served.
 pub fn binary_refuses_a_misconfiguration(binary: &str) {
-    let output = Command::new(binary)
+    let cases: [(&[(&str, &str)], &str); 5] = [
+        (
+            &[("FC_PLATFORM", "fcplus"), ("FC_ACR", "eidas1")],
+            "does not accept eidas1",
+        ),
+        // Credentials without a provider would silently run on the mock.
+        (
+            &[("FC_CLIENT_ID", "my-client"), ("FC_CLIENT_SECRET", "s")],
+            "neither FC_ENV nor FC_ISSUER",
+        ),
+        // Several instances need one secret for the pending-login cookies.
+        (
+            &[("REDIS_URL", "redis://127.0.0.1:1"), ("SESSION_KEY", "x")],
+            "REDIS_URL needs FC_LOGIN_COOKIE_SECRET",
+        ),
+        (&[("FC_LOGIN_COOKIE_SECRET", "short")], "at least 32 characters"),
+        (
+            &[("FC_PENDING_LOGIN_SECS", "0")],
+            "pending_login_lifetime must be between",
+        ),
+    ];
+    for (vars, message) in cases {
+        let output = Command::new(binary)
+            .env_clear()
+            .env("BIND", "127.0.0.1:0")
+            .envs(vars.iter().copied())
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "{vars:?} must not start");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(message), "{vars:?}: {stderr}");
+    }
+}
+
+/// The public sandbox with a public `APP_URL` starts, with a warning: its
+/// test identities are public, it is for development.
+pub async fn binary_warns_about_a_public_sandbox_app(binary: &str) {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let mut child = Command::new(binary)
         .env_clear()
         .env("BIND", "127.0.0.1:0")
-        .env("FC_PLATFORM", "fcplus")
-        .env("FC_ACR", "eidas1")
-        .output()
+        .envs([
+            ("FC_ENV", "sandbox"),
+            ("FC_CLIENT_ID", "my-client"),
+            ("FC_CLIENT_SECRET", "my-secret"),
+            ("APP_URL", "https://demarches.example.fr"),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap();
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("does not accept eidas1"), "{stderr}");
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let warned = tokio::task::spawn_blocking(move || {
+        stderr
+            .lines()
+            .map_while(Result::ok)
+            .take(50)
+            .any(|line| line.contains("FC_ENV=sandbox with a public APP_URL"))
+    });
+    let warned = tokio::time::timeout(std::time::Duration::from_secs(20), warned).await;
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        matches!(warned, Ok(Ok(true))),
+        "no warning about the public sandbox app"
+    );
 }

@@ -133,6 +133,8 @@ macro_rules! binary_suite {
                 binary::binary_runs_fc_plus_with_a_generated_key_file,
             sync a_misconfiguration_stops_the_binary_with_a_clear_message =
                 binary::binary_refuses_a_misconfiguration,
+            async a_public_sandbox_app_starts_with_a_warning =
+                binary::binary_warns_about_a_public_sandbox_app,
         }
     };
     (@names; $($kind:tt $test:ident = $module:ident :: $name:ident),* $(,)?) => {
