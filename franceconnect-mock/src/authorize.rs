@@ -141,7 +141,7 @@ async fn handle(shared: &Shared, raw: &str) -> Response {
     if let Some((identity_id, level)) = auto_approve {
         let identity_id = match identity_id {
             Some(id) => id,
-            None => shared.identities[0].id.clone(),
+            None => shared.identities()[0].id.clone(),
         };
         if shared.identity(&identity_id).is_none() {
             return html::error_page_with_status(

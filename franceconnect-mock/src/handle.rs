@@ -83,7 +83,7 @@ impl MockHandle {
 
     /// The identities that can log in.
     pub fn identities(&self) -> Vec<Identity> {
-        self.shared().identities.clone()
+        self.shared().identities().clone()
     }
 
     /// The provider's current public signing JWKS.
@@ -170,6 +170,17 @@ impl MockHandle {
     /// (`prompt=login`). `Duration::ZERO` restores fresh logins.
     pub fn set_sso_age(&self, age: std::time::Duration) {
         self.with_scenarios(|s| s.sso_age_secs = age.as_secs());
+    }
+
+    /// Replaces the people who can sign in, while running (a test that
+    /// tries a particular identity, well-formed or not). The first one is
+    /// the default person. An empty list is ignored.
+    pub fn set_identities(&self, identities: Vec<Identity>) {
+        if identities.is_empty() {
+            tracing::warn!("set_identities: an empty list is ignored");
+            return;
+        }
+        *self.shared().identities.write().unwrap_or_else(|e| e.into_inner()) = identities;
     }
 
     /// Requests received by `endpoint` since start (or the last

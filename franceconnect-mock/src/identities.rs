@@ -29,7 +29,7 @@ pub struct Identity {
     /// (FranceConnect's `idp_birthdate`); `birthdate` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idp_birthdate: Option<String>,
-    /// `male` or `female`.
+    /// `male`, `female` or `unspecified`, as the national register holds it.
     pub gender: String,
     /// INSEE code of the commune of birth; empty when born abroad.
     pub birthplace: String,
@@ -118,8 +118,13 @@ mod tests {
         assert!(all.iter().any(|i| i.birthplace.is_empty() && i.birthcountry != "99100"));
         assert!(all.iter().any(|i| i.idp_birthdate() == "1955-00-00"));
         assert!(all.iter().any(|i| i.birthdate.starts_with("2012")));
+        assert!(all.iter().any(|i| i.gender == "unspecified"));
         for i in &all {
-            assert!(i.gender == "male" || i.gender == "female", "{}", i.id);
+            assert!(
+                ["male", "female", "unspecified"].contains(&i.gender.as_str()),
+                "{}",
+                i.id
+            );
             assert!(i.birthplace.is_empty() || i.birthplace.len() == 5, "{}", i.id);
             assert!(i.birthcountry.len() == 5 && i.birthcountry.starts_with("99"));
             assert_eq!(i.birthplace.is_empty(), i.birthcountry != "99100", "{}", i.id);

@@ -16,7 +16,7 @@ use crate::state::{PendingLogin, Shared, interaction_lifetime};
 pub(crate) fn render(shared: &Shared, uid: &str, login: &PendingLogin) -> Response {
     let platform = shared.platform.display_name();
     let mut identities = String::new();
-    for (index, identity) in shared.identities.iter().enumerate() {
+    for (index, identity) in shared.identities().iter().enumerate() {
         identities.push_str(&format!(
             r#"<label class="identity"><input type="radio" name="identity" value="{id}"{checked} required> <strong>{name}</strong> <code>{id}</code><small>{description}</small></label>
 "#,

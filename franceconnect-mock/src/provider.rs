@@ -140,7 +140,7 @@ impl MockProvider {
             platform,
             issuer: format!("{origin}{BASE_PATH}"),
             clients,
-            identities: self.identities,
+            identities: std::sync::RwLock::new(self.identities),
             keys: RwLock::new(KeyRing {
                 current: keys,
                 retired: Vec::new(),

@@ -128,8 +128,8 @@ pub(crate) struct Shared {
     pub issuer: String,
     /// Registered clients by id.
     pub clients: HashMap<String, Client>,
-    /// The people who can log in.
-    pub identities: Vec<Identity>,
+    /// The people who can log in (replaceable while running).
+    pub identities: RwLock<Vec<Identity>>,
     /// Signing keys.
     pub keys: RwLock<KeyRing>,
     /// Pending logins, codes, tokens.
@@ -170,9 +170,14 @@ impl Shared {
         store.prune(self.code_lifetime, interaction_lifetime(self.platform));
     }
 
+    /// The people who can log in.
+    pub(crate) fn identities(&self) -> RwLockReadGuard<'_, Vec<Identity>> {
+        self.identities.read().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// An identity by id.
-    pub(crate) fn identity(&self, id: &str) -> Option<&Identity> {
-        self.identities.iter().find(|i| i.id == id)
+    pub(crate) fn identity(&self, id: &str) -> Option<Identity> {
+        self.identities().iter().find(|i| i.id == id).cloned()
     }
 
     /// Stores a pending login and returns its interaction uid.

@@ -88,7 +88,7 @@ pub(crate) async fn userinfo(State(shared): State<Arc<Shared>>, headers: HeaderM
     claims.insert("sub".into(), sub.into());
     claims.insert("iat".into(), iat.into());
     claims.insert("exp".into(), (iat + tokens::TOKEN_LIFETIME_SECS).into());
-    claims.extend(tokens::identity_claims(identity, &grant.scopes, shared.platform));
+    claims.extend(tokens::identity_claims(&identity, &grant.scopes, shared.platform));
     tamper::shift_clock(&mut claims, clock_offset);
     if tamper == Some(Tamper::UserinfoPlainJson) {
         return (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], Json(claims)).into_response();

@@ -25,9 +25,15 @@ const USER_KEY: &str = franceconnect_tower::__private::USER_KEY;
 
 /// The `name=value` of the session cookie among `Set-Cookie` headers.
 fn session_cookie<'a>(set_cookies: impl Iterator<Item = &'a str>) -> Option<String> {
+    cookie_named(set_cookies, "fc_session=")
+}
+
+/// The `name=value` of the first cookie whose name starts with `prefix`
+/// (`fc_login_` for the pending login).
+fn cookie_named<'a>(set_cookies: impl Iterator<Item = &'a str>, prefix: &str) -> Option<String> {
     set_cookies
         .filter_map(|c| c.split(';').next())
-        .find(|c| c.starts_with("fc_session=") && c.len() > "fc_session=".len())
+        .find(|c| c.starts_with(prefix) && !c.ends_with('='))
         .map(str::to_owned)
 }
 
@@ -54,12 +60,13 @@ async fn axum_ours(fc: FranceConnect) -> (Router, String) {
         .route("/me", get(|Citizen(p): Citizen| async move { p.family_name }))
         .franceconnect(fc, ExpiringMemoryStore::default());
     let start = app.clone().oneshot(request("/auth/login", "")).await.unwrap();
-    let cookie = session_cookie(
+    let cookie = cookie_named(
         start
             .headers()
             .get_all("set-cookie")
             .iter()
             .map(|v| v.to_str().unwrap()),
+        "fc_login_",
     )
     .unwrap();
     let callback = through_provider(start.headers()["location"].to_str().unwrap()).await;
@@ -188,7 +195,11 @@ fn actix_requests(c: &mut Criterion) {
     };
     // Our app: a real login (the provider hop on the tokio runtime).
     let start = system.block_on(test::call_service(&ours, get("/auth/login", "")));
-    let cookie = actix_cookie(&start);
+    let cookie = cookie_named(
+        start.headers().get_all("set-cookie").map(|v| v.to_str().unwrap()),
+        "fc_login_",
+    )
+    .unwrap();
     let location = start.headers().get("location").unwrap().to_str().unwrap().to_owned();
     let callback = tokio_rt.block_on(through_provider(&location));
     let done = system.block_on(test::call_service(&ours, get(&callback, &cookie)));

@@ -333,3 +333,61 @@ async fn a_code_is_single_use() {
     let e = pair.fc.complete_login(&callback, &pending).await.unwrap_err();
     assert!(matches!(e, Error::TokenExchange(_)), "{e}");
 }
+
+#[tokio::test]
+async fn every_person_the_platforms_may_send_signs_in_and_malformed_claims_are_named() {
+    use franceconnect_tests::scenarios::people::{Outcome, cases, expected_claims};
+    // FranceConnect with `idp_birthdate`; FranceConnect+ with the register's
+    // own version of each claim (`rnipp_*`), which must not disturb anything.
+    for (platform, alg, scopes) in [
+        (
+            Platform::FranceConnect,
+            None,
+            "identite_pivot email preferred_username idp_birthdate",
+        ),
+        (
+            Platform::FranceConnectPlus,
+            Some(EncryptionAlg::EcdhEs),
+            "identite_pivot email preferred_username rnipp_identite_pivot",
+        ),
+    ] {
+        let scopes = franceconnect_tower::Scopes::parse(scopes).unwrap();
+        let pair = pair_with(platform, alg, |b| b.scopes(scopes)).await;
+        let table = cases();
+        pair.mock
+            .set_identities(table.iter().map(|c| c.identity.clone()).collect());
+        for case in &table {
+            pair.mock.auto_approve(Some(&case.identity.id), None);
+            let result = login(&pair, LoginOptions::default()).await;
+            match (case.outcome, result) {
+                (Outcome::SignsIn, Ok(user)) => {
+                    for (claim, value) in expected_claims(&case.identity) {
+                        assert_eq!(
+                            user.raw_claims.get(claim).and_then(|v| v.as_str()).map(str::to_owned),
+                            value,
+                            "{platform:?} {}: {claim} comes back unchanged",
+                            case.what
+                        );
+                    }
+                    let pivot = user.pivot_identity().expect("the pivot identity");
+                    assert_eq!(pivot.gender.as_str(), case.identity.gender, "{}", case.what);
+                    assert_eq!(pivot.family_name, case.identity.family_name, "{}", case.what);
+                    assert_eq!(
+                        user.claims.preferred_username,
+                        case.identity.preferred_username.clone().filter(|u| !u.is_empty()),
+                        "{}",
+                        case.what
+                    );
+                    if platform == Platform::FranceConnectPlus {
+                        assert!(user.raw_claims.contains_key("rnipp_gender"), "{}", case.what);
+                    }
+                }
+                (Outcome::RefusedOn(field), Err(Error::Claims(e))) => {
+                    assert_eq!(e.field, field, "{platform:?} {}: {e}", case.what);
+                    assert!(e.to_string().contains(field), "the message names the claim: {e}");
+                }
+                (expected, got) => panic!("{platform:?} {}: expected {expected:?}, got {got:?}", case.what),
+            }
+        }
+    }
+}

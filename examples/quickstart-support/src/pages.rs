@@ -247,6 +247,7 @@ pub fn profile_page(user: &SignedInUser) -> String {
     let gender = match c.gender {
         Some(Gender::Female) => "Féminin",
         Some(Gender::Male) => "Masculin",
+        Some(Gender::Unspecified) => "Non précisé",
         _ => missing,
     };
     row("Sexe", gender, None);

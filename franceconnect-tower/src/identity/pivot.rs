@@ -43,14 +43,18 @@ impl std::fmt::Debug for PivotIdentity {
     }
 }
 
-/// `male` or `female`.
+/// `gender` as the national register holds it: `male`, `female` or
+/// `unspecified`. Every person signs in, whichever they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Gender {
     /// `male`.
     Male,
     /// `female`.
     Female,
+    /// `unspecified`: the register records neither.
+    Unspecified,
 }
 
 impl Gender {
@@ -58,15 +62,17 @@ impl Gender {
         match value {
             "male" => Ok(Gender::Male),
             "female" => Ok(Gender::Female),
-            _ => Err(ClaimsError::new("gender", "expected `male` or `female`")),
+            "unspecified" => Ok(Gender::Unspecified),
+            _ => Err(ClaimsError::new("gender", "expected `male`, `female` or `unspecified`")),
         }
     }
 
-    /// `male` or `female`.
+    /// `male`, `female` or `unspecified`, as the protocol spells it.
     pub fn as_str(self) -> &'static str {
         match self {
             Gender::Male => "male",
             Gender::Female => "female",
+            Gender::Unspecified => "unspecified",
         }
     }
 }
@@ -289,18 +295,26 @@ impl From<InseeCountry> for String {
     }
 }
 
-/// Checks a name claim: letters (accents included), spaces, hyphens and
-/// apostrophes; at most 256 characters. Empty is allowed (no first name).
+/// Checks a name claim: letters of any script, with their accents either
+/// precomposed (`é`) or as combining marks (`e` + U+0301, as an identity
+/// provider may send in decomposed form), spaces, hyphens, apostrophes and
+/// periods (`St.`); at most 256 characters. Empty is allowed (no first
+/// name). Digits, symbols and control characters are refused.
 pub(crate) fn check_name(field: &'static str, value: &str) -> Result<(), ClaimsError> {
     let ok = value.chars().count() <= 256
         && value
             .chars()
-            .all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '\u{2019}'));
+            .all(|c| c.is_alphabetic() || is_combining_mark(c) || matches!(c, ' ' | '-' | '\'' | '\u{2019}' | '.'));
     if ok {
         Ok(())
     } else {
         Err(ClaimsError::new(field, "contains characters a name cannot have"))
     }
+}
+
+/// The Unicode blocks of combining diacritical marks.
+fn is_combining_mark(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
 }
 
 /// Checks an e-mail address: one `@`, non-empty parts, no spaces or control
@@ -381,6 +395,9 @@ mod tests {
 
     #[test]
     fn names_and_emails() {
+        assert_eq!(Gender::parse("unspecified").unwrap(), Gender::Unspecified);
+        assert_eq!(Gender::Unspecified.as_str(), "unspecified");
+        assert_eq!(Gender::parse("other").unwrap_err().field, "gender");
         for ok in [
             "",
             "Angela Claire",
@@ -389,10 +406,19 @@ mod tests {
             "Éléonore",
             "Loïc",
             "O\u{2019}Neil",
+            "E\u{0301}le\u{0301}onore",
+            "ST. JOHN",
+            "Ærøskøbing",
+            "Ζωή",
+            "Мария",
         ] {
             assert!(check_name("given_name", ok).is_ok(), "{ok}");
+            assert!(
+                check_name("given_name", &ok.repeat(256 / ok.chars().count().max(1))).is_ok(),
+                "{ok}, long"
+            );
         }
-        for bad in ["<script>", "Bob1", "a\u{0}b"] {
+        for bad in ["<script>", "Bob1", "a\u{0}b", "a\nb", "x@y"] {
             assert_eq!(check_name("family_name", bad).unwrap_err().field, "family_name");
         }
         assert!(check_email("a.b@example.fr").is_ok());

@@ -572,3 +572,51 @@ pub async fn sessions_end(starter: &impl Starter) {
         assert_eq!(api.status, StatusCode::OK, "fresh now");
     }
 }
+
+/// Every person the platforms may send signs in and sees their claims come
+/// back unchanged in `/api/me` and on the profile (a gender `unspecified`
+/// reads "Non précisé"); what is truly malformed is refused with a clean
+/// page and a JSON error, and signs nobody in.
+pub async fn every_person_signs_in(starter: &impl Starter) {
+    use super::people::{Outcome, cases, expected_claims};
+    let app = starter.start(fc()).await;
+    let mock = app.mock();
+    let table = cases();
+    mock.set_identities(table.iter().map(|c| c.identity.clone()).collect());
+    for case in &table {
+        mock.auto_approve(Some(&case.identity.id), None);
+        let b = Browser::new(&app.base);
+        let callback = callback_url(&b).await;
+        match case.outcome {
+            Outcome::SignsIn => {
+                let done = b.follow(b.get(callback.as_str()).await).await;
+                assert_eq!(done.status, StatusCode::OK, "{}: {}", case.what, done.body);
+                let me = b.get_json("/api/me").await.json();
+                for (claim, value) in expected_claims(&case.identity) {
+                    assert_eq!(
+                        me[claim].as_str().map(str::to_owned),
+                        value,
+                        "{}: {claim} comes back unchanged",
+                        case.what
+                    );
+                }
+                let profile = b.get("/profil").await;
+                assert_eq!(profile.status, StatusCode::OK, "{}", case.what);
+                if case.identity.gender == "unspecified" {
+                    assert!(profile.body.contains("Non précisé"), "{}", profile.body);
+                }
+            }
+            Outcome::RefusedOn(_) => {
+                let json = b.get_json(callback.as_str()).await;
+                assert_eq!(json.status, StatusCode::BAD_GATEWAY, "{}: {}", case.what, json.body);
+                assert_eq!(json.json()["error"], "invalid_claims", "{}", case.what);
+                assert_eq!(
+                    b.get_json("/api/me").await.status,
+                    StatusCode::UNAUTHORIZED,
+                    "{}",
+                    case.what
+                );
+            }
+        }
+    }
+}

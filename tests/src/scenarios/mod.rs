@@ -8,8 +8,9 @@
 //!   [`journey_suite!`](crate::journey_suite);
 //! - [`binary`], each quickstart binary as a process, run by
 //!   [`binary_suite!`](crate::binary_suite);
-//! - [`hostile`], the hostile tokens' expected refusals, which the attacks
-//!   and the engine-level tests share.
+//! - [`hostile`], the hostile tokens' expected refusals, and [`people`], the
+//!   identities the platforms may send and what each must give, which the
+//!   adapters' scenarios and the engine-level tests share.
 //!
 //! Each suite macro holds the one list of its scenarios, which it also
 //! exports as a constant ([`SINGLE_INSTANCE_SCENARIOS`] and the others); a
@@ -25,6 +26,7 @@ pub mod binary;
 pub mod flows;
 pub mod hostile;
 pub mod journeys;
+pub mod people;
 pub mod redis;
 mod suites;
 

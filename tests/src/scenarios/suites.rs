@@ -33,6 +33,7 @@ macro_rules! scenario_suite {
             flows::secure_cookie_outside_loopback,
             flows::anonymous_logins_store_nothing,
             flows::sessions_end,
+            flows::every_person_signs_in,
             attacks::hostile_tokens_change_no_session,
             attacks::forged_callbacks_change_no_session,
             attacks::provider_outages_are_survived,
@@ -197,7 +198,7 @@ mod tests {
     ];
 
     /// The modules of `scenarios` that hold no scenario.
-    const OTHER_MODULES: [&str; 2] = ["hostile", "suites"];
+    const OTHER_MODULES: [&str; 3] = ["hostile", "people", "suites"];
 
     /// The names of the functions of `source` (Rust source) whose first
     /// parameter is `first`, whitespace aside, in their order.
@@ -322,7 +323,11 @@ mod tests {
         );
         // No scenario hides outside the scenario modules (this file aside,
         // whose tests quote signatures).
-        let elsewhere = [("mod", mod_rs), ("hostile", include_str!("hostile.rs"))];
+        let elsewhere = [
+            ("mod", mod_rs),
+            ("hostile", include_str!("hostile.rs")),
+            ("people", include_str!("people.rs")),
+        ];
         for (name, source) in elsewhere {
             for first in [STARTER, BINARY] {
                 let hidden = functions_taking(source, first);
