@@ -12,7 +12,8 @@
 //!   (`fc_login_<16 characters>`), so two tabs never overwrite each other
 //!   and a callback consumes exactly its own.
 //! - **Narrow**: `HttpOnly`, `SameSite=Lax`, `Path` limited to the
-//!   callback, `Secure` and `__Secure-` off loopback, and a `Max-Age` a
+//!   callback (the path of the registered redirect URI, which is what the
+//!   browser asks for even when the app is nested under a prefix), `Secure` and `__Secure-` off loopback, and a `Max-Age` a
 //!   minute longer than the pending-login lifetime (so that a late callback
 //!   is told "expired", which the engine decides, rather than "unknown").
 //! - **Single use**: a callback clears its cookie, and the state's hash is
@@ -83,14 +84,14 @@ fn state_hash(state: &str) -> [u8; 32] {
 }
 
 impl LoginCookies {
-    /// The cookies of the routes mounted under `prefix`.
-    pub(crate) fn new(config: &Config, prefix: &str) -> Self {
+    /// The cookies of a service configured with `config`.
+    pub(crate) fn new(config: &Config) -> Self {
         let lifetime = config.pending_login_lifetime() + GRACE;
         Self {
             keys: config.login_cookie_secrets().into_iter().map(derive_key).collect(),
             issuer: config.issuer().as_str().to_owned(),
             secure: !config.is_loopback_http(),
-            path: format!("{prefix}/callback"),
+            path: config.redirect_uri().path().to_owned(),
             max_age: lifetime,
             consumed: Cache::builder()
                 .max_capacity(CONSUMED_CAPACITY)
@@ -240,7 +241,7 @@ mod tests {
 
     #[test]
     fn a_sealed_login_opens_for_its_state_only() {
-        let cookies = LoginCookies::new(&config(SECRET, None), "/auth");
+        let cookies = LoginCookies::new(&config(SECRET, None));
         let p = pending();
         let set = cookies.seal(&p);
         assert!(set.contains("Path=/auth/callback") && set.contains("HttpOnly") && set.contains("SameSite=Lax"));
@@ -256,11 +257,24 @@ mod tests {
             "another state"
         );
         assert!(cookies.clear(p.state.secret()).contains("Max-Age=0"));
+        // Nested under a prefix, the browser asks for the registered URI's
+        // path: the cookie must follow it.
+        let nested = Config::builder(
+            Platform::FranceConnect,
+            Environment::Custom(Url::parse("http://127.0.0.1:4000/api/v2").unwrap()),
+        )
+        .client_id("id")
+        .client_secret("s")
+        .redirect_uri("http://localhost:3000/app/auth/callback")
+        .post_logout_redirect_uri("http://localhost:3000/app/auth/logout/callback")
+        .build()
+        .unwrap();
+        assert!(LoginCookies::new(&nested).seal(&p).contains("Path=/app/auth/callback;"));
     }
 
     #[test]
     fn a_tampered_moved_or_foreign_cookie_does_not_open() {
-        let cookies = LoginCookies::new(&config(SECRET, None), "/auth");
+        let cookies = LoginCookies::new(&config(SECRET, None));
         let p = pending();
         let set = cookies.seal(&p);
         let (pair, _) = set.split_once(';').unwrap();
@@ -275,7 +289,7 @@ mod tests {
             cookies.open(&sent(&moved), other.state.secret()).is_none(),
             "moved to another name"
         );
-        let stranger = LoginCookies::new(&config(NEXT, None), "/auth");
+        let stranger = LoginCookies::new(&config(NEXT, None));
         assert!(stranger.open(&sent(&set), p.state.secret()).is_none(), "another key");
         assert!(
             cookies
@@ -286,12 +300,12 @@ mod tests {
 
     #[test]
     fn the_previous_secret_still_opens_after_a_rotation() {
-        let before = LoginCookies::new(&config(SECRET, None), "/auth");
+        let before = LoginCookies::new(&config(SECRET, None));
         let p = pending();
         let set = before.seal(&p);
-        let after = LoginCookies::new(&config(NEXT, Some(SECRET)), "/auth");
+        let after = LoginCookies::new(&config(NEXT, Some(SECRET)));
         assert!(after.open(&sent(&set), p.state.secret()).is_some());
-        let later = LoginCookies::new(&config(NEXT, None), "/auth");
+        let later = LoginCookies::new(&config(NEXT, None));
         assert!(
             later.open(&sent(&set), p.state.secret()).is_none(),
             "once the old secret is dropped"
@@ -300,7 +314,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_state_is_consumed_once() {
-        let cookies = LoginCookies::new(&config(SECRET, None), "/auth");
+        let cookies = LoginCookies::new(&config(SECRET, None));
         assert!(cookies.consume("s").await);
         assert!(!cookies.consume("s").await, "a replay");
         assert!(cookies.consume("t").await);

@@ -43,7 +43,7 @@ impl AuthRoutes {
     /// The routes under `/auth`.
     pub fn new(fc: FranceConnect) -> Self {
         let app_origin = fc.config().redirect_uri().origin().ascii_serialization();
-        let login_cookies = Arc::new(LoginCookies::new(fc.config(), "/auth"));
+        let login_cookies = Arc::new(LoginCookies::new(fc.config()));
         Self {
             fc,
             ctx: AuthContext::new("/auth"),
@@ -64,7 +64,6 @@ impl AuthRoutes {
             "the FranceConnect prefix must look like /auth"
         );
         self.ctx = AuthContext::new(prefix);
-        self.login_cookies = Arc::new(LoginCookies::new(self.fc.config(), prefix));
         self
     }
 
