@@ -123,6 +123,20 @@ async fn handle(shared: &Shared, raw: &str) -> Response {
         requested_acr: requested,
         ..login
     };
+    // `idp_hint` must name an identity provider of the platform's allow-list
+    // (Y030032 otherwise).
+    if let Some(hint) = params.raw("idp_hint")
+        && !IDENTITY_PROVIDERS.iter().any(|(id, _)| *id == hint)
+    {
+        tracing::warn!("authorize: invalid_idp_hint");
+        let url = shared.error_callback(
+            &login.redirect_uri,
+            &login.state,
+            "invalid_idp_hint",
+            &callback_error_description("invalid_idp_hint"),
+        );
+        return redirect(&url);
+    }
 
     let (callback_error, auto_approve) = {
         let scenarios = shared.scenarios();
@@ -301,6 +315,15 @@ fn amr_requested(claims: &str) -> Option<bool> {
     )
 }
 
+/// The identity providers the mock's platform offers, as `(idp_hint, name)`:
+/// an `idp_hint` outside this list gets `invalid_idp_hint` on the callback.
+pub const IDENTITY_PROVIDERS: [(&str, &str); 4] = [
+    ("b61f31b8-c131-40d0-9eca-109219249db6", "impots.gouv.fr"),
+    ("fcb9c3c4-2a1b-4b2e-9a8b-3c2d1e0f9a8b", "ameli.fr"),
+    ("0e2b8a38-6a4c-4f5e-8d7e-6b5a4c3d2e1f", "L'Identité Numérique La Poste"),
+    ("7d3c2b1a-0f9e-4d8c-b7a6-5e4f3d2c1b0a", "MSA"),
+];
+
 /// A French description for a forced callback error.
 fn callback_error_description(error: &str) -> String {
     match error {
@@ -309,7 +332,7 @@ fn callback_error_description(error: &str) -> String {
         "temporarily_unavailable" => {
             "Le service est temporairement indisponible (registre national injoignable).".into()
         }
-        "invalid_idp_hint" => "Le fournisseur d'identité demandé n'est pas disponible.".into(),
+        "invalid_idp_hint" => "Y030032 : le fournisseur d'identité demandé n'est pas disponible.".into(),
         other => format!("Erreur simulée : {other}."),
     }
 }

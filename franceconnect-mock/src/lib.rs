@@ -63,6 +63,7 @@ mod token_endpoint;
 mod tokens;
 mod userinfo;
 
+pub use authorize::IDENTITY_PROVIDERS;
 pub use config::{Client, ClientKeys, Eidas, EncryptionAlg, Platform, SigningAlg};
 pub use handle::MockHandle;
 pub use identities::Identity;

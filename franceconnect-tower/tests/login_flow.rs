@@ -164,6 +164,23 @@ async fn step_up_asks_for_the_higher_level_and_refuses_a_lower_answer() {
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Config);
+    // An idp_hint outside the allow-list never leaves the service.
+    let err = fc1
+        .begin_login(LoginOptions::default().idp_hint("not-listed"))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("allow-list"), "{err}");
+    let listed = franceconnect_tower::FranceConnect::new(
+        tp.config(Platform::FranceConnect)
+            .allowed_idp_hints(["idp-1"])
+            .build()
+            .unwrap(),
+    );
+    let (url, _) = listed
+        .begin_login(LoginOptions::default().idp_hint("idp-1"))
+        .await
+        .unwrap();
+    assert_eq!(query(&url)["idp_hint"], "idp-1");
 }
 
 async fn callback_error(params: impl FnOnce(&mut CallbackParams, &TestProvider)) -> Error {

@@ -35,6 +35,7 @@ pub struct ConfigBuilder {
     login_cookie_secret: Option<LoginCookieSecret>,
     previous_login_cookie_secret: Option<LoginCookieSecret>,
     session_lifetime: Duration,
+    idp_hints: Vec<String>,
 }
 
 impl ConfigBuilder {
@@ -61,6 +62,7 @@ impl ConfigBuilder {
             login_cookie_secret: None,
             previous_login_cookie_secret: None,
             session_lifetime: Duration::from_secs(12 * 3600),
+            idp_hints: Vec::new(),
         }
     }
 
@@ -179,6 +181,14 @@ impl ConfigBuilder {
         self
     }
 
+    /// The identity providers a login may name in `idp_hint` (their ids at
+    /// the platform). Default: none, and `/auth/login?idp_hint=…` is
+    /// refused, so that a visitor cannot inject arbitrary values.
+    pub fn allowed_idp_hints<I: IntoIterator<Item = S>, S: Into<String>>(mut self, hints: I) -> Self {
+        self.idp_hints = hints.into_iter().map(Into::into).collect();
+        self
+    }
+
     /// Checks the configuration.
     pub fn build(self) -> Result<Config, ConfigError> {
         let platform = self.platform;
@@ -267,6 +277,15 @@ impl ConfigBuilder {
         let login_cookie_secrets = std::iter::once(current)
             .chain(self.previous_login_cookie_secret)
             .collect();
+        if self
+            .idp_hints
+            .iter()
+            .any(|h| h.is_empty() || h.len() > 128 || h.chars().any(|c| c.is_control() || c.is_whitespace()))
+        {
+            return Err(ConfigError::new(
+                "an idp_hint must be 1 to 128 characters, without spaces",
+            ));
+        }
         if self.max_token_bytes < 1024 {
             return Err(ConfigError::new("max_token_bytes must be at least 1024"));
         }
@@ -295,6 +314,7 @@ impl ConfigBuilder {
             endpoints_outside_issuer: self.endpoints_outside_issuer,
             login_cookie_secrets,
             session_lifetime: self.session_lifetime,
+            idp_hints: self.idp_hints,
         })
     }
 }

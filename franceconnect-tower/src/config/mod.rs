@@ -58,6 +58,7 @@ pub struct Config {
     /// The current secret first, then the previous one (rotation).
     pub(crate) login_cookie_secrets: Vec<LoginCookieSecret>,
     pub(crate) session_lifetime: Duration,
+    pub(crate) idp_hints: Vec<String>,
 }
 
 impl Config {
@@ -115,6 +116,10 @@ impl Config {
             .iter()
             .map(|s| s.secret().as_bytes())
             .collect()
+    }
+    /// True when `hint` is on the `idp_hint` allow-list.
+    pub fn is_allowed_idp_hint(&self, hint: &str) -> bool {
+        self.idp_hints.iter().any(|h| h == hint)
     }
     /// The clock leeway applied to token times.
     pub fn clock_leeway(&self) -> Duration {

@@ -37,6 +37,10 @@ pub struct LoginOptions {
     pub eidas: Option<Eidas>,
     /// Overrides the configured `prompt` for this login.
     pub prompt: Option<Prompt>,
+    /// The identity provider to go to directly (`idp_hint`, its id at the
+    /// platform); it must be on the configured allow-list
+    /// ([`ConfigBuilder::allowed_idp_hints`](crate::ConfigBuilder::allowed_idp_hints)).
+    pub idp_hint: Option<String>,
 }
 
 /// A login in progress, to keep server-side (in the session) until the
@@ -91,6 +95,12 @@ impl LoginOptions {
         self.prompt = Some(prompt);
         self
     }
+
+    /// Sends the user directly to this identity provider (`idp_hint`).
+    pub fn idp_hint(mut self, idp: impl Into<String>) -> Self {
+        self.idp_hint = Some(idp.into());
+        self
+    }
 }
 
 impl CallbackParams {
@@ -118,12 +128,20 @@ impl FranceConnect {
     /// (303) and the pending login to store in the session.
     ///
     /// Only the parameters FranceConnect accepts are sent: no PKCE, no
-    /// `response_mode`, no `login_hint`.
+    /// `response_mode`, no `login_hint`. An `idp_hint` outside the
+    /// configured allow-list is refused before anything is sent.
     pub async fn begin_login(&self, options: LoginOptions) -> Result<(Url, PendingLogin), Error> {
         let config = &self.inner.config;
         let eidas = options.eidas.unwrap_or(config.eidas).max(config.eidas);
         if !config.platform.accepted_levels().contains(&eidas) {
             return Err(ConfigError::new(format!("this platform does not accept {eidas}")).into());
+        }
+        if let Some(hint) = &options.idp_hint
+            && !config.is_allowed_idp_hint(hint)
+        {
+            return Err(
+                ConfigError::new("this idp_hint is not on the allow-list (allowed_idp_hints / FC_IDP_HINTS)").into(),
+            );
         }
         let metadata = self.discover().await?;
         let pending = PendingLogin {
@@ -145,6 +163,9 @@ impl FranceConnect {
                 .append_pair("state", pending.state.secret());
             if let Some(prompt) = options.prompt.or(config.prompt) {
                 q.append_pair("prompt", prompt.as_str());
+            }
+            if let Some(hint) = &options.idp_hint {
+                q.append_pair("idp_hint", hint);
             }
             if config.request_amr {
                 q.append_pair("claims", r#"{"id_token":{"amr":{"essential":true}}}"#);

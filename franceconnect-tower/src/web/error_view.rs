@@ -51,6 +51,9 @@ pub fn error_message_fr(error: &Error) -> &'static str {
         Error::Provider(e) => match e.code {
             ProviderErrorCode::AccessDenied => "Vous avez annulé la connexion.",
             ProviderErrorCode::InvalidAcr => "Le niveau de sécurité demandé n'est pas disponible.",
+            ProviderErrorCode::InvalidIdpHint => {
+                "Le fournisseur d'identité choisi n'est pas disponible. Recommencez en choisissant un autre moyen de connexion."
+            }
             ProviderErrorCode::ServerError | ProviderErrorCode::TemporarilyUnavailable => {
                 "FranceConnect est momentanément indisponible. Réessayez dans quelques minutes."
             }

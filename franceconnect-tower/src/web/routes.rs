@@ -173,6 +173,16 @@ impl AuthRoutes {
                 // Asked by a guard that wants a recent authentication; the
                 // only value a visitor may set.
                 "prompt" if v == "login" => options.prompt = Some(Prompt::Login),
+                "idp_hint" if self.fc.config().is_allowed_idp_hint(&v) => options.idp_hint = Some(v.into_owned()),
+                "idp_hint" => {
+                    tracing::warn!("login refused: idp_hint is not on the allow-list");
+                    return refusal(
+                        StatusCode::BAD_REQUEST,
+                        "invalid_idp_hint",
+                        "Ce fournisseur d'identité n'est pas proposé.",
+                        format,
+                    );
+                }
                 "acr" => match v.parse::<Eidas>() {
                     Ok(level) if self.fc.config().platform().accepted_levels().contains(&level) => {
                         options.eidas = Some(level)
@@ -240,6 +250,11 @@ impl AuthRoutes {
             Err(e) => {
                 if pending.is_none() {
                     tracing::warn!(code = error_code(&e), "callback without a matching pending login");
+                } else if matches!(&e, Error::Provider(p) if p.code == ProviderErrorCode::InvalidIdpHint) {
+                    tracing::warn!(
+                        "invalid_idp_hint: the platform does not offer this identity provider to this service; \
+                         check FC_IDP_HINTS against the providers your registration allows"
+                    );
                 }
                 error_response(&e, format, Some(&retry))
             }

@@ -620,3 +620,47 @@ pub async fn every_person_signs_in(starter: &impl Starter) {
         }
     }
 }
+
+/// `idp_hint`: only the configured identity providers may be named; the
+/// hint reaches the provider; one the platform does not offer comes back as
+/// `invalid_idp_hint`, a typed error with a clear page whose retry drops the
+/// hint.
+pub async fn idp_hints_are_checked(starter: &impl Starter) {
+    let (offered, _) = franceconnect_mock::IDENTITY_PROVIDERS[0];
+    let mut vars = fc();
+    vars.push(("FC_IDP_HINTS", format!("{offered},not-offered-by-the-platform")));
+    let app = starter.start(vars).await;
+    app.mock().auto_approve(Some("default"), None);
+    let b = Browser::new(&app.base);
+
+    let refused = b.get_json("/auth/login?idp_hint=anything-a-visitor-types").await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert_eq!(refused.json()["error"], "invalid_idp_hint");
+
+    let start = b.get(&format!("/auth/login?idp_hint={offered}")).await;
+    let provider = start.location.expect("to the provider");
+    assert!(
+        provider.query_pairs().any(|(k, v)| k == "idp_hint" && v == offered),
+        "{provider}"
+    );
+    let done = b.follow(b.get(provider.as_str()).await).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert_eq!(b.get_json("/api/me").await.status, StatusCode::OK);
+
+    let other = Browser::new(&app.base);
+    let start = other.get("/auth/login?idp_hint=not-offered-by-the-platform").await;
+    let back = other.get(start.location.expect("to the provider").as_str()).await;
+    let callback = back.location.expect("back to the callback");
+    let json = other.get_json(callback.as_str()).await;
+    assert_eq!(json.status, StatusCode::FORBIDDEN, "{}", json.body);
+    assert_eq!(json.json()["error"], "invalid_idp_hint");
+    let start = other.get("/auth/login?idp_hint=not-offered-by-the-platform").await;
+    let back = other.get(start.location.expect("to the provider").as_str()).await;
+    let page = other.get(back.location.expect("back").as_str()).await;
+    assert!(page.body.contains("fournisseur d&#39;identité"), "{}", page.body);
+    assert!(
+        page.body.contains("Réessayer") && !page.body.contains("idp_hint="),
+        "the retry drops the hint: {}",
+        page.body
+    );
+}

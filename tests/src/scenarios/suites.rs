@@ -34,6 +34,7 @@ macro_rules! scenario_suite {
             flows::anonymous_logins_store_nothing,
             flows::sessions_end,
             flows::every_person_signs_in,
+            flows::idp_hints_are_checked,
             attacks::hostile_tokens_change_no_session,
             attacks::forged_callbacks_change_no_session,
             attacks::provider_outages_are_survived,
