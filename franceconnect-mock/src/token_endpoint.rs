@@ -28,7 +28,8 @@ pub(crate) const ERROR_URI: &str =
 const AMR_FC: &[&str] = &["fc", "pwd"];
 const AMR_FC_PLUS: &[&str] = &["fc", "pop", "mfa", "pin"];
 
-/// An OAuth error response `{error, error_description, error_uri}`.
+/// An OAuth error response `{error, error_description, error_uri}`, its
+/// `error_uri` ending with the platform's code (`?code=Y…&id=…`).
 pub(crate) fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
     tracing::warn!(%status, error, description, "token: refused");
     (
@@ -37,10 +38,28 @@ pub(crate) fn oauth_error(status: StatusCode, error: &str, description: &str) ->
         Json(serde_json::json!({
             "error": error,
             "error_description": description,
-            "error_uri": ERROR_URI,
+            "error_uri": error_uri(platform_code(error, description)),
         })),
     )
         .into_response()
+}
+
+/// The platform's error code for a token or userinfo refusal (FCS
+/// back/_doc/erreurs-oidc-provider.md).
+pub(crate) fn platform_code(error: &str, description: &str) -> &'static str {
+    match error {
+        "invalid_client" => "Y0434A7B",
+        "invalid_grant" if description.contains("expired") => "Y043F0A8",
+        "invalid_grant" => "Y049E20B",
+        "invalid_token" => "Y04146A2",
+        _ => "Y040001",
+    }
+}
+
+/// `error_uri` as the platform writes it: its documentation page, the code
+/// and an incident id.
+pub(crate) fn error_uri(code: &str) -> String {
+    format!("{ERROR_URI}?code={code}&id={}", crate::random::token())
 }
 
 /// Constant-time-ish comparison through digests.

@@ -14,7 +14,7 @@ use crate::issuance;
 use crate::scenarios::{self, Endpoint, Tamper};
 use crate::state::Shared;
 use crate::tamper;
-use crate::token_endpoint::ERROR_URI;
+use crate::token_endpoint::{error_uri, platform_code};
 use crate::tokens;
 
 /// 401 with `WWW-Authenticate: Bearer error="invalid_token"` and the
@@ -30,7 +30,7 @@ fn invalid_token(description: &str) -> Response {
         Json(serde_json::json!({
             "error": "invalid_token",
             "error_description": description,
-            "error_uri": ERROR_URI,
+            "error_uri": error_uri(platform_code("invalid_token", description)),
         })),
     )
         .into_response()
@@ -114,7 +114,7 @@ pub(crate) async fn userinfo(State(shared): State<Arc<Shared>>, headers: HeaderM
                 Json(serde_json::json!({
                     "error": "server_error",
                     "error_description": error,
-                    "error_uri": ERROR_URI,
+                    "error_uri": error_uri("Y040001"),
                 })),
             )
                 .into_response()

@@ -193,19 +193,39 @@ impl fmt::Display for ProviderErrorCode {
 
 /// An error the provider returned on the callback.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub struct ProviderError {
     /// The `error` parameter.
     pub code: ProviderErrorCode,
     /// The `error_description` parameter, shortened and stripped of control
     /// characters. Provider text: escape it before putting it in HTML.
     pub description: Option<String>,
+    /// The platform's own code (`Y030030`…), from `error_uri` or the
+    /// description, when it gave one (see [`crate::lookup_platform_code`]).
+    pub platform_code: Option<String>,
+}
+
+impl ProviderError {
+    /// The error of a callback's `error`, `error_description` and
+    /// `error_uri` parameters.
+    pub(crate) fn from_callback(error: &str, description: Option<&str>, error_uri: Option<&str>) -> Self {
+        Self {
+            code: ProviderErrorCode::parse(error),
+            description: description.map(|d| sanitize(d, 200)),
+            platform_code: crate::platform_codes::find_code(error_uri.into_iter().chain(description)),
+        }
+    }
 }
 
 impl fmt::Display for ProviderError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.code)?;
+        if let Some(code) = &self.platform_code {
+            write!(f, " [{code}]")?;
+        }
         match &self.description {
-            Some(d) => write!(f, "{} ({d})", self.code),
-            None => write!(f, "{}", self.code),
+            Some(d) => write!(f, " ({d})"),
+            None => Ok(()),
         }
     }
 }
@@ -238,12 +258,15 @@ pub enum StateError {
 pub enum TokenExchangeError {
     /// The token endpoint answered with an OAuth error (`invalid_grant`,
     /// `invalid_client`, …).
-    #[error("the token endpoint answered `{code}` (HTTP {status})")]
+    #[non_exhaustive]
+    #[error("the token endpoint answered `{code}` (HTTP {status}){}", platform_code.as_deref().map(|c| format!(" [{c}]")).unwrap_or_default())]
     Refused {
         /// The HTTP status.
         status: u16,
         /// The `error` field, shortened.
         code: String,
+        /// The platform's own code, from `error_uri` (`Y0434A7B`…).
+        platform_code: Option<String>,
     },
     /// The token response is not the expected JSON document.
     #[error("malformed token response: {0}")]
@@ -376,10 +399,7 @@ mod tests {
 
     #[test]
     fn predicates_follow_the_kind() {
-        let cancelled = Error::Provider(ProviderError {
-            code: ProviderErrorCode::AccessDenied,
-            description: None,
-        });
+        let cancelled = Error::Provider(ProviderError::from_callback("access_denied", None, None));
         assert!(cancelled.is_user_cancelled());
         assert_eq!(cancelled.kind(), ErrorKind::Provider);
         let timeout = Error::Network(NetworkError {

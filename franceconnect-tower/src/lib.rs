@@ -48,6 +48,7 @@ mod error;
 mod flow;
 mod identity;
 mod jose;
+mod platform_codes;
 mod provider;
 mod values;
 pub mod web;
@@ -69,5 +70,6 @@ pub use identity::{
     BirthDate, DatePrecision, Gender, InseeCommune, InseeCountry, PivotIdentity, SignedInUser, UserClaims,
 };
 pub use jose::{AlgorithmNotAllowed, EncryptionAlg, ServiceKeys, SigningAlg};
+pub use platform_codes::{PLATFORM_CODES, PlatformCode, UserAction, lookup as lookup_platform_code};
 pub use provider::ProviderMetadata;
 pub use values::{ClientId, ClientSecret, IdTokenHint, InvalidReturnTo, Nonce, ReturnTo, State};

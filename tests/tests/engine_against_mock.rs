@@ -332,6 +332,23 @@ async fn a_code_is_single_use() {
     pair.fc.complete_login(&callback, &pending).await.unwrap();
     let e = pair.fc.complete_login(&callback, &pending).await.unwrap_err();
     assert!(matches!(e, Error::TokenExchange(_)), "{e}");
+    // The platform's own code, read from `error_uri`, says why and what to do.
+    let known = franceconnect_tower::web::platform_code_of(&e).expect("a known platform code");
+    assert_eq!(known.code, "Y049E20B", "{e}");
+    assert_eq!(known.user_action, franceconnect_tower::UserAction::Retry);
+    assert!(e.to_string().contains("[Y049E20B]"), "{e}");
+}
+
+#[tokio::test]
+async fn the_platforms_codes_reach_the_typed_error() {
+    let pair = pair(Platform::FranceConnect, None).await;
+    pair.mock.set_callback_error(Some("invalid_idp_hint"));
+    let e = login(&pair, LoginOptions::default()).await.unwrap_err();
+    let Error::Provider(p) = &e else { panic!("{e}") };
+    assert_eq!(p.code, ProviderErrorCode::InvalidIdpHint);
+    assert_eq!(p.platform_code.as_deref(), Some("Y030032"));
+    let page = franceconnect_tower::web::error_message_fr(&e);
+    assert!(page.contains("autre compte"), "the person is told what to do: {page}");
 }
 
 #[tokio::test]

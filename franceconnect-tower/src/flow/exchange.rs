@@ -28,6 +28,8 @@ struct TokenResponse {
 #[derive(Deserialize)]
 struct OAuthError {
     error: String,
+    error_description: Option<String>,
+    error_uri: Option<String>,
 }
 
 impl FranceConnect {
@@ -50,6 +52,9 @@ impl FranceConnect {
                 return Err(TokenExchangeError::Refused {
                     status: resp.status,
                     code: sanitize(&e.error, 64),
+                    platform_code: crate::platform_codes::find_code(
+                        e.error_uri.as_deref().into_iter().chain(e.error_description.as_deref()),
+                    ),
                 }
                 .into());
             }

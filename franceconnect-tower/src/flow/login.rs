@@ -10,7 +10,7 @@ use crate::client::FranceConnect;
 use crate::clock::{age, now};
 use crate::config::Prompt;
 use crate::eidas::Eidas;
-use crate::error::{ConfigError, Error, ProviderError, ProviderErrorCode, StateError, sanitize};
+use crate::error::{ConfigError, Error, ProviderError, StateError};
 use crate::flow::claims::{IdTokenFacts, check_id_token, check_userinfo};
 use crate::identity::{SignedInUser, UserClaims};
 use crate::provider::ProviderMetadata;
@@ -75,6 +75,8 @@ pub struct CallbackParams {
     pub error: Option<String>,
     /// `error_description`, on failure.
     pub error_description: Option<String>,
+    /// `error_uri`, on failure (FranceConnect puts its own code there).
+    pub error_uri: Option<String>,
 }
 
 impl LoginOptions {
@@ -114,6 +116,7 @@ impl CallbackParams {
                 "iss" => &mut p.iss,
                 "error" => &mut p.error,
                 "error_description" => &mut p.error_description,
+                "error_uri" => &mut p.error_uri,
                 _ => continue,
             };
             // A repeated parameter is suspicious: keep the first one only.
@@ -213,10 +216,11 @@ impl FranceConnect {
             None => {}
         }
         if let Some(code) = &callback.error {
-            return Err(Error::Provider(ProviderError {
-                code: ProviderErrorCode::parse(code),
-                description: callback.error_description.as_deref().map(|d| sanitize(d, 200)),
-            }));
+            return Err(Error::Provider(ProviderError::from_callback(
+                code,
+                callback.error_description.as_deref(),
+                callback.error_uri.as_deref(),
+            )));
         }
         if age(pending.created_at) > config.pending_login_lifetime || pending.created_at > now() + 60 {
             return Err(StateError::Expired.into());

@@ -5,7 +5,19 @@
 
 use http::StatusCode;
 
-use crate::error::{Error, ProviderErrorCode, StateError};
+use crate::error::{Error, ProviderErrorCode, StateError, TokenExchangeError};
+use crate::platform_codes::{PlatformCode, UserAction, lookup};
+
+/// What the platform's own code of `error` (`Y…`) says, when it gave one
+/// that the table knows.
+pub fn platform_code_of(error: &Error) -> Option<&'static PlatformCode> {
+    let code = match error {
+        Error::Provider(p) => p.platform_code.as_deref(),
+        Error::TokenExchange(TokenExchangeError::Refused { platform_code, .. }) => platform_code.as_deref(),
+        _ => None,
+    }?;
+    lookup(code)
+}
 
 /// A stable machine-readable code for JSON error bodies, pages and logs:
 /// `access_denied`, `invalid_state`, `login_expired`,
@@ -42,8 +54,22 @@ pub fn error_status(error: &Error) -> StatusCode {
     }
 }
 
-/// A short explanation in French, safe to show on an error page.
+/// A short explanation in French, safe to show on an error page. When the
+/// platform's code says what the person can do (come back later, contact
+/// FranceConnect, choose another account), the page says that.
 pub fn error_message_fr(error: &Error) -> &'static str {
+    match platform_code_of(error).map(|c| c.user_action) {
+        Some(UserAction::Later) => {
+            return "Un service dont FranceConnect a besoin est momentanément indisponible. Réessayez plus tard.";
+        }
+        Some(UserAction::ContactFranceConnect) => {
+            return "FranceConnect ne peut pas confirmer votre identité. Contactez l'assistance de FranceConnect (franceconnect.gouv.fr/aide).";
+        }
+        Some(UserAction::OtherAccount) => {
+            return "Ce moyen de connexion n'est pas disponible. Recommencez en choisissant un autre compte ou un autre fournisseur d'identité.";
+        }
+        _ => {}
+    }
     match error {
         Error::Config(_) | Error::Discovery(_) => {
             "Le service est mal configuré pour FranceConnect. Réessayez plus tard."

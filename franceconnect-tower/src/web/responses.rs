@@ -10,7 +10,7 @@ use url::form_urlencoded;
 use crate::eidas::Eidas;
 use crate::error::Error;
 use crate::values::ReturnTo;
-use crate::web::error_view::{error_code, error_message_fr, error_status};
+use crate::web::error_view::{error_code, error_message_fr, error_status, platform_code_of};
 use crate::web::pages::error_page;
 
 /// What the layer tells the rest of the application about its routes: put
@@ -148,10 +148,11 @@ pub(crate) fn pivot_unavailable_response(format: Format) -> Response<String> {
 pub(crate) fn error_response(error: &Error, format: Format, retry_href: Option<&str>) -> Response<String> {
     let status = error_status(error);
     if format == Format::Json {
-        return json_response(
-            status,
-            json!({ "error": error_code(error), "message": error_message_fr(error) }),
-        );
+        let mut body = json!({ "error": error_code(error), "message": error_message_fr(error) });
+        if let Some(c) = platform_code_of(error) {
+            body["platform_code"] = c.code.into();
+        }
+        return json_response(status, body);
     }
     let title = if error.is_user_cancelled() {
         "Connexion annulée"

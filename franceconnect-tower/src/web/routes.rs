@@ -18,12 +18,12 @@ use crate::client::FranceConnect;
 use crate::clock::age;
 use crate::config::Prompt;
 use crate::eidas::Eidas;
-use crate::error::{Error, ProviderError, ProviderErrorCode, StateError, sanitize};
+use crate::error::{Error, ProviderError, ProviderErrorCode, StateError};
 use crate::flow::{CallbackParams, LoginOptions, PendingLogout};
 use crate::identity::SignedInUser;
 use crate::values::ReturnTo;
 use crate::web::cross_site::is_cross_site_request;
-use crate::web::error_view::error_code;
+use crate::web::error_view::{error_code, platform_code_of};
 use crate::web::login_cookie::LoginCookies;
 use crate::web::responses::{AuthContext, Format, error_response, redirect, refusal, session_unavailable_response};
 use crate::web::session::{PENDING_LOGOUT_KEY, SessionBackend, SessionError, USER_KEY};
@@ -248,6 +248,14 @@ impl AuthRoutes {
                 redirect(target.as_deref().unwrap_or("/"))
             }
             Err(e) => {
+                if let Some(c) = platform_code_of(&e) {
+                    tracing::warn!(
+                        platform_code = c.code,
+                        cause = c.cause,
+                        fix = c.fix,
+                        "FranceConnect refused the login"
+                    );
+                }
                 if pending.is_none() {
                     tracing::warn!(code = error_code(&e), "callback without a matching pending login");
                 } else if matches!(&e, Error::Provider(p) if p.code == ProviderErrorCode::InvalidIdpHint) {
@@ -354,10 +362,11 @@ impl AuthRoutes {
 /// own error when it sent one without `state`, otherwise a state error.
 fn unmatched_callback(callback: &CallbackParams) -> Error {
     match (&callback.error, &callback.state) {
-        (Some(code), None) => Error::Provider(ProviderError {
-            code: ProviderErrorCode::parse(code),
-            description: callback.error_description.as_deref().map(|d| sanitize(d, 200)),
-        }),
+        (Some(code), None) => Error::Provider(ProviderError::from_callback(
+            code,
+            callback.error_description.as_deref(),
+            callback.error_uri.as_deref(),
+        )),
         (_, None) => StateError::Missing.into(),
         (_, Some(_)) => StateError::Mismatch.into(),
     }
