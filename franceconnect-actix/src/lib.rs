@@ -44,6 +44,11 @@
 //! | [`RequireEidas<L>`] | a user at level `L` or above | a new login at that level (step-up), `403` JSON for API clients |
 //! | [`RequireRecentEidas<L, N>`] | a user at level `L` or above who authenticated within `N` minutes | a new login at that level with `prompt=login` |
 //!
+//! `Option<User>` and `Option<Citizen>` are actix-web's own: any refusal
+//! becomes `None`, a missing middleware or missing pivot claims included
+//! (axum's answer a `500` or a `403` there). Use them on pages that work
+//! either way, and the plain extractors where a user is required.
+//!
 //! Sessions go through `actix-session`, so an application's existing session
 //! setup keeps working; the cookie carries only a session key, the data stay
 //! in the store ([`MemorySessionStore`] here, or actix-session's Redis

@@ -410,3 +410,44 @@ async fn logout_url_and_callback() {
     assert!(fc.check_logout_callback(Some("forged"), Some(&pending)).is_err());
     assert!(fc.check_logout_callback(Some("forged"), None).is_err());
 }
+
+#[tokio::test]
+async fn a_forced_reauthentication_must_be_a_new_one() {
+    let tp = TestProvider::start().await;
+    let fc = franceconnect_tower::FranceConnect::new(tp.config(Platform::FranceConnect).build().unwrap());
+    let key = tp.key.clone();
+    let info = key.sign(&tp.userinfo_claims());
+    let with_auth_time = |age: i64| {
+        let (key, info, tp) = (key.clone(), info.clone(), &tp);
+        move |nonce: &str| {
+            let mut claims = tp.id_claims(nonce, "eidas1");
+            claims["auth_time"] = (now() - age).into();
+            (key.sign(&claims), info)
+        }
+    };
+    // prompt=login answered with the provider's old session: refused, so
+    // that a guard asking for a recent authentication cannot loop.
+    let (pending, result) = login_with(
+        &fc,
+        &tp,
+        LoginOptions::default().prompt(franceconnect_tower::Prompt::Login),
+        with_auth_time(3600),
+    )
+    .await;
+    assert!(pending.reauthenticate);
+    assert!(
+        matches!(result, Err(Error::Claims(ref c)) if c.field == "auth_time"),
+        "{result:?}"
+    );
+    let (_, result) = login_with(
+        &fc,
+        &tp,
+        LoginOptions::default().prompt(franceconnect_tower::Prompt::Login),
+        with_auth_time(1),
+    )
+    .await;
+    assert!(result.is_ok(), "a fresh authentication: {result:?}");
+    // Without prompt=login, an old single sign-on is fine.
+    let (_, result) = login_with(&fc, &tp, LoginOptions::default(), with_auth_time(3600)).await;
+    assert!(result.is_ok(), "{result:?}");
+}

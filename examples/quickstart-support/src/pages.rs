@@ -300,7 +300,7 @@ pub fn profile_page(user: &SignedInUser) -> String {
 <dl class="identity">
 {rows}</dl>
 <p><a href="/niveau-eleve">Accéder à l'espace à haut niveau de sécurité</a></p>
-<p><a href="/action-sensible">Effectuer une action sensible</a> (authentification de moins de 5 minutes)</p>"#,
+<p><a href="/action-sensible">Effectuer une action sensible</a> (authentification de moins de {RECENT_LOGIN_MINUTES} minutes)</p>"#,
             name = escape(user.platform.display_name()),
         ),
     )

@@ -21,7 +21,7 @@ use franceconnect_tower::{Config, EncryptionAlg, FranceConnect, Platform, Servic
 /// | `FC_ACR` | eIDAS level asked for | the platform's lowest |
 /// | `BIND` | listening address | `127.0.0.1:3000` |
 /// | `REDIS_URL` | sessions in Redis (`redis://127.0.0.1:6379`), for several instances | in memory |
-/// | `SESSION_KEY` | actix only: the cookie key, 64+ bytes in base64, the same on every instance | random per start |
+/// | `SESSION_KEY` | actix only, required with `REDIS_URL`: the cookie key, 64+ bytes in base64, the same on every instance | random per start |
 /// | `FC_LOGIN_COOKIE_SECRET` | the secret sealing pending logins (32+ characters); required with `REDIS_URL` | random per start |
 ///
 /// Every other `FC_*` variable of `Config::from_env` applies too.
@@ -196,13 +196,15 @@ fn check_deployment(settings: &Settings) -> Result<(), String> {
         );
     }
     let app_url = settings.get("APP_URL").unwrap_or_default();
-    let loopback = url::Url::parse(&app_url)
+    let loopback = match url::Url::parse(&app_url)
         .ok()
-        .and_then(|u| {
-            u.host_str()
-                .map(|h| h == "localhost" || h == "[::1]" || h.starts_with("127."))
-        })
-        .unwrap_or(true);
+        .and_then(|u| u.host().map(|h| h.to_owned()))
+    {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => true,
+    };
     if settings.get("FC_ENV").as_deref().is_some_and(|e| e == "sandbox") && !loopback {
         tracing::warn!(
             app_url = %redact_url(&app_url),

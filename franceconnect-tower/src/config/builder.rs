@@ -271,9 +271,12 @@ impl ConfigBuilder {
         if self.session_lifetime < Duration::from_secs(1) || self.session_lifetime > Duration::from_secs(7 * 86_400) {
             return Err(ConfigError::new("session_lifetime must be between 1 second and 7 days"));
         }
+        // Without a configured secret, one drawn once per process: every
+        // Config built here (an actix worker each, say) seals alike.
+        static RANDOM_SECRET: std::sync::OnceLock<String> = std::sync::OnceLock::new();
         let current = self
             .login_cookie_secret
-            .unwrap_or_else(|| LoginCookieSecret::new(crate::values::random_token()));
+            .unwrap_or_else(|| LoginCookieSecret::new(RANDOM_SECRET.get_or_init(crate::values::random_token).clone()));
         let login_cookie_secrets = std::iter::once(current)
             .chain(self.previous_login_cookie_secret)
             .collect();

@@ -92,6 +92,20 @@ impl Prompt {
         }
     }
 
+    /// True when the provider must authenticate the person again.
+    pub fn forces_login(self) -> bool {
+        matches!(self, Prompt::Login | Prompt::LoginConsent)
+    }
+
+    /// This prompt and `other` together.
+    pub(crate) fn with(self, other: Prompt) -> Prompt {
+        match (self, other) {
+            (Prompt::Login, Prompt::Login) => Prompt::Login,
+            (Prompt::Consent, Prompt::Consent) => Prompt::Consent,
+            _ => Prompt::LoginConsent,
+        }
+    }
+
     pub(crate) fn parse(s: &str) -> Option<Self> {
         let mut words: Vec<&str> = s.split([' ', ',']).filter(|w| !w.is_empty()).collect();
         words.sort_unstable();

@@ -75,9 +75,14 @@ fn invalid_combinations_fail_with_clear_messages() {
 fn secrets_do_not_show_in_debug() {
     let c = base(Platform::FranceConnect)
         .client_secret("s3cr3t-value")
+        .login_cookie_secret("a-login-cookie-secret-of-32-characters-or-more")
+        .previous_login_cookie_secret("the-previous-login-cookie-secret-of-32-chars")
         .build()
         .unwrap();
-    assert!(!format!("{c:?}").contains("s3cr3t-value"));
+    let debug = format!("{c:?}");
+    for secret in ["s3cr3t-value", "a-login-cookie-secret", "the-previous-login-cookie"] {
+        assert!(!debug.contains(secret), "{secret} in {debug}");
+    }
 }
 
 #[test]

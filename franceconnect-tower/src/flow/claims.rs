@@ -57,6 +57,10 @@ pub(crate) fn check_id_token(
         None | Some(Value::Null) => None,
         Some(v) => Some(numeric_date(v).ok_or(ClaimsError::new("auth_time", "expected a number of seconds"))?),
     };
+    // An authentication in the future would count as recent for ever.
+    if auth_time.is_some_and(|t| t > now() + config.clock_leeway.as_secs() as i64) {
+        return Err(ClaimsError::new("auth_time", "in the future").into());
+    }
     Ok(IdTokenFacts {
         sub,
         acr,
@@ -245,6 +249,7 @@ mod tests {
             ("acr", json!("eidas9"), "acr"),
             ("amr", json!("fc"), "amr"),
             ("nbf", json!(now + 3600), "nbf"),
+            ("auth_time", json!(now + 3600), "auth_time"),
             ("exp", json!(i64::MAX), "exp"),
             ("exp", json!(1e300), "exp"),
             ("exp", json!(u64::MAX), "exp"),

@@ -10,7 +10,7 @@ use crate::client::FranceConnect;
 use crate::clock::{age, now};
 use crate::config::Prompt;
 use crate::eidas::Eidas;
-use crate::error::{ConfigError, Error, ProviderError, StateError};
+use crate::error::{ClaimsError, ConfigError, Error, ProviderError, StateError};
 use crate::flow::claims::{IdTokenFacts, check_id_token, check_userinfo};
 use crate::identity::{SignedInUser, UserClaims};
 use crate::provider::ProviderMetadata;
@@ -43,8 +43,9 @@ pub struct LoginOptions {
     pub idp_hint: Option<String>,
 }
 
-/// A login in progress, to keep server-side (in the session) until the
-/// callback. Single-use: remove it from the session before completing.
+/// A login in progress, kept until the callback: in a server-side session,
+/// or sealed in a single-use cookie as [`AuthRoutes`](crate::web::AuthRoutes)
+/// does. Single-use: take it out (or mark it used) before completing.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PendingLogin {
@@ -58,6 +59,12 @@ pub struct PendingLogin {
     pub return_to: Option<ReturnTo>,
     /// When the login began (Unix seconds).
     pub created_at: i64,
+    /// Whether this login asked the provider to authenticate the person
+    /// again (`prompt=login`): the ID token's `auth_time` must then be
+    /// this login's, or the login is refused (rather than sending the
+    /// person round again).
+    #[serde(default)]
+    pub reauthenticate: bool,
 }
 
 /// The query parameters of the callback: [`CallbackParams::from_query`],
@@ -147,12 +154,19 @@ impl FranceConnect {
             );
         }
         let metadata = self.discover().await?;
+        // The login's own prompt adds to the configured one (a step-up's
+        // `login` keeps a configured `consent`).
+        let prompt = match (options.prompt, config.prompt) {
+            (Some(asked), Some(configured)) => Some(asked.with(configured)),
+            (asked, configured) => asked.or(configured),
+        };
         let pending = PendingLogin {
             state: State::random(),
             nonce: Nonce::random(),
             eidas,
             return_to: options.return_to,
             created_at: now(),
+            reauthenticate: prompt.is_some_and(Prompt::forces_login),
         };
         let mut url = metadata.authorization_endpoint.clone();
         {
@@ -164,7 +178,7 @@ impl FranceConnect {
                 .append_pair("acr_values", eidas.as_str())
                 .append_pair("nonce", pending.nonce.secret())
                 .append_pair("state", pending.state.secret());
-            if let Some(prompt) = options.prompt.or(config.prompt) {
+            if let Some(prompt) = prompt {
                 q.append_pair("prompt", prompt.as_str());
             }
             if let Some(hint) = &options.idp_hint {
@@ -251,6 +265,10 @@ impl FranceConnect {
         let config = &self.inner.config;
         let (jws, claims) = self.open_token(metadata, id_token).await?;
         let facts = check_id_token(config, &metadata.issuer, &claims, &pending.nonce, pending.eidas)?;
+        let leeway = config.clock_leeway.as_secs() as i64;
+        if pending.reauthenticate && facts.auth_time.is_none_or(|t| t < pending.created_at - leeway) {
+            return Err(ClaimsError::new("auth_time", "the provider did not authenticate the person again").into());
+        }
         Ok(CheckedIdToken { jws, facts })
     }
 

@@ -35,7 +35,7 @@ pub struct SignedInUser {
     /// The claims, typed.
     pub claims: UserClaims,
     /// The userinfo claims exactly as the provider sent them (without
-    /// `iss`, `aud`, `iat` and `exp`).
+    /// `iss`, `aud`, `iat`, `exp`, `nbf` and `jti`).
     pub raw_claims: Map<String, Value>,
     /// When this login completed (Unix seconds).
     pub signed_in_at: i64,

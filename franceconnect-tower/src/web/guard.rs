@@ -124,9 +124,10 @@ impl<'a> Guard<'a> {
         let ctx = self.context()?;
         match self.user {
             Some(user) if user.acr >= level && age(user.auth_time.unwrap_or(user.signed_in_at)) <= max_age => Ok(user),
-            _ => Err(Rejection::new(step_up_response(
+            // Authenticate again at the level already reached, if higher.
+            user => Err(Rejection::new(step_up_response(
                 ctx,
-                level,
+                user.map_or(level, |u| u.acr.max(level)),
                 true,
                 self.path_and_query,
                 self.format,

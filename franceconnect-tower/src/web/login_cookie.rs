@@ -11,13 +11,18 @@
 //! - **One per attempt**: named after a hash of its `state`
 //!   (`fc_login_<16 characters>`), so two tabs never overwrite each other
 //!   and a callback consumes exactly its own.
-//! - **Narrow**: `HttpOnly`, `SameSite=Lax`, `Path` limited to the
-//!   callback (the path of the registered redirect URI, which is what the
-//!   browser asks for even when the app is nested under a prefix), `Secure` and `__Secure-` off loopback, and a `Max-Age` a
-//!   minute longer than the pending-login lifetime (so that a late callback
-//!   is told "expired", which the engine decides, rather than "unknown").
+//! - **Host-only**: `__Host-` off loopback (browsers then refuse it unless
+//!   `Secure`, without `Domain` and with `Path=/`), so that a sibling
+//!   subdomain cannot plant its own pending login in a victim's browser and
+//!   sign them in as someone else; `HttpOnly`, `SameSite=Lax`, and a
+//!   `Max-Age` a minute longer than the pending-login lifetime (so that a
+//!   late callback is told "expired", which the engine decides, rather than
+//!   "unknown"). The associated data also binds the client id and the
+//!   redirect URI.
+//! - **Bounded**: a new login keeps at most [`MAX_PENDING`] older ones; the
+//!   oldest beyond are cleared.
 //! - **Single use**: a callback clears its cookie, and the state's hash is
-//!   remembered (bounded, for one lifetime) so that a replayed cookie is
+//!   remembered (LRU-bounded, for the cookie's lifetime) so that a replayed cookie is
 //!   refused by this instance; another instance would try the code
 //!   exchange, which the provider refuses (codes are single-use).
 
@@ -33,14 +38,21 @@ use moka::future::Cache;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use moka::policy::EvictionPolicy;
+
 use crate::config::Config;
 use crate::flow::PendingLogin;
+use crate::web::CookiePolicy;
 
 /// How long a cookie outlives its pending login, so that a late callback
 /// still finds it and is told it came too late.
 const GRACE: Duration = Duration::from_secs(60);
 /// At most this many consumed states are remembered (per instance).
 const CONSUMED_CAPACITY: u64 = 100_000;
+/// At most this many older pending logins are kept when a new one starts.
+pub(crate) const MAX_PENDING: usize = 4;
+/// The cookie names' stem (after the `__Host-` prefix off loopback).
+const STEM: &str = "fc_login_";
 /// HKDF's `info`: the key is for this purpose only.
 const KEY_INFO: &[u8] = b"franceconnect-rs pending login cookie v1";
 
@@ -56,8 +68,9 @@ pub(crate) struct LoginCookies {
     /// The current key first, then the previous one.
     keys: Vec<Aes256Gcm>,
     issuer: String,
+    /// What the associated data binds besides the cookie's name.
+    binding: String,
     secure: bool,
-    path: String,
     max_age: Duration,
     consumed: Cache<[u8; 32], ()>,
 }
@@ -65,7 +78,6 @@ pub(crate) struct LoginCookies {
 impl std::fmt::Debug for LoginCookies {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LoginCookies")
-            .field("path", &self.path)
             .field("secure", &self.secure)
             .finish_non_exhaustive()
     }
@@ -90,29 +102,37 @@ impl LoginCookies {
         Self {
             keys: config.login_cookie_secrets().into_iter().map(derive_key).collect(),
             issuer: config.issuer().as_str().to_owned(),
-            secure: !config.is_loopback_http(),
-            path: config.redirect_uri().path().to_owned(),
+            binding: format!("{} {}", config.client_id().as_str(), config.redirect_uri()),
+            secure: CookiePolicy::from_config(config).secure(),
             max_age: lifetime,
+            // LRU, not moka's default TinyLFU: every state is seen once, and
+            // TinyLFU would refuse new ones once full, reopening replays.
             consumed: Cache::builder()
                 .max_capacity(CONSUMED_CAPACITY)
+                .eviction_policy(EvictionPolicy::lru())
                 .time_to_live(lifetime)
                 .build(),
         }
     }
 
+    /// The names' prefix: `__Host-fc_login_` off loopback.
+    fn prefix(&self) -> &'static str {
+        if self.secure { "__Host-fc_login_" } else { STEM }
+    }
+
     /// The cookie's name for a login's `state`.
     fn name(&self, state: &str) -> String {
-        let id = URL_SAFE_NO_PAD.encode(&state_hash(state)[..12]);
-        if self.secure {
-            format!("__Secure-fc_login_{id}")
-        } else {
-            format!("fc_login_{id}")
-        }
+        format!("{}{}", self.prefix(), URL_SAFE_NO_PAD.encode(&state_hash(state)[..12]))
     }
 
     fn attributes(&self, max_age: u64) -> String {
         let secure = if self.secure { "; Secure" } else { "" };
-        format!("Path={}; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}", self.path)
+        format!("Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}")
+    }
+
+    /// The associated data of a cookie: its name and what it is bound to.
+    fn aad(&self, name: &str) -> String {
+        format!("{name} {}", self.binding)
     }
 
     /// The `Set-Cookie` value that keeps `pending` in the browser.
@@ -125,12 +145,13 @@ impl LoginCookies {
         .expect("a pending login serialises");
         let mut nonce = [0u8; 12];
         getrandom::fill(&mut nonce).expect("the operating system's random generator is unavailable");
+        let aad = self.aad(&name);
         let sealed = self.keys[0]
             .encrypt(
                 Nonce::from_slice(&nonce),
                 Payload {
                     msg: &plaintext,
-                    aad: name.as_bytes(),
+                    aad: aad.as_bytes(),
                 },
             )
             .expect("AES-GCM encrypts any message of this size");
@@ -147,24 +168,53 @@ impl LoginCookies {
     /// opens with our keys, belongs to this issuer and names this state.
     pub(crate) fn open(&self, headers: &HeaderMap, state: &str) -> Option<PendingLogin> {
         let name = self.name(state);
-        let value = cookie_value(headers, &name)?;
+        let login = self.open_named(&name, cookie_value(headers, &name)?)?;
+        login.state.matches(state).then_some(login)
+    }
+
+    /// The pending login a cookie holds, if it opens with our keys and
+    /// belongs to this issuer.
+    fn open_named(&self, name: &str, value: &str) -> Option<PendingLogin> {
         let raw = URL_SAFE_NO_PAD.decode(value).ok()?;
         if raw.len() < 12 + 16 {
             return None;
         }
         let (nonce, sealed) = raw.split_at(12);
+        let aad = self.aad(name);
         let plaintext = self.keys.iter().find_map(|key| {
             key.decrypt(
                 Nonce::from_slice(nonce),
                 Payload {
                     msg: sealed,
-                    aad: name.as_bytes(),
+                    aad: aad.as_bytes(),
                 },
             )
             .ok()
         })?;
         let Sealed { iss, login } = serde_json::from_slice(&plaintext).ok()?;
-        (iss == self.issuer && login.state.matches(state)).then_some(login)
+        (iss == self.issuer).then_some(login)
+    }
+
+    /// The `Set-Cookie` values that clear the request's pending logins
+    /// beyond the [`MAX_PENDING`] newest (unreadable ones first), so that
+    /// abandoned attempts cannot pile up in the browser.
+    pub(crate) fn evict_old(&self, headers: &HeaderMap) -> Vec<String> {
+        let mut pending: Vec<(i64, &str)> = cookies(headers)
+            .filter(|(name, _)| name.starts_with(self.prefix()))
+            .map(|(name, value)| {
+                let created = self.open_named(name, value).map_or(i64::MIN, |p| p.created_at);
+                (created, name)
+            })
+            .collect();
+        if pending.len() <= MAX_PENDING {
+            return Vec::new();
+        }
+        pending.sort();
+        let excess = pending.len() - MAX_PENDING;
+        pending[..excess]
+            .iter()
+            .map(|(_, name)| format!("{name}=; {}", self.attributes(0)))
+            .collect()
     }
 
     /// True when the request carries a cookie for `state` (valid or not).
@@ -183,17 +233,19 @@ impl LoginCookies {
     }
 }
 
-/// The value of the cookie `name` in the request's `Cookie` headers.
-fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+/// The request's cookies, as `(name, value)`.
+fn cookies(headers: &HeaderMap) -> impl Iterator<Item = (&str, &str)> {
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|h| h.to_str().ok())
         .flat_map(|h| h.split(';'))
-        .find_map(|pair| {
-            let (k, v) = pair.trim().split_once('=')?;
-            (k == name).then_some(v)
-        })
+        .filter_map(|pair| pair.trim().split_once('='))
+}
+
+/// The value of the cookie `name` in the request's `Cookie` headers.
+fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    cookies(headers).find_map(|(k, v)| (k == name).then_some(v))
 }
 
 #[cfg(test)]
@@ -227,6 +279,7 @@ mod tests {
             eidas: Eidas::Eidas1,
             return_to: None,
             created_at: crate::clock::now(),
+            reauthenticate: false,
         }
     }
 
@@ -244,7 +297,7 @@ mod tests {
         let cookies = LoginCookies::new(&config(SECRET, None));
         let p = pending();
         let set = cookies.seal(&p);
-        assert!(set.contains("Path=/auth/callback") && set.contains("HttpOnly") && set.contains("SameSite=Lax"));
+        assert!(set.contains("Path=/;") && set.contains("HttpOnly") && set.contains("SameSite=Lax"));
         assert!(set.contains("Max-Age=660") && !set.contains("Secure"), "{set}");
         assert!(
             !set.contains(p.state.secret()) && !set.contains(p.nonce.secret()),
@@ -257,8 +310,8 @@ mod tests {
             "another state"
         );
         assert!(cookies.clear(p.state.secret()).contains("Max-Age=0"));
-        // Nested under a prefix, the browser asks for the registered URI's
-        // path: the cookie must follow it.
+        // Bound to the registered redirect URI: another service's (or a
+        // reconfigured one's) cookie does not open.
         let nested = Config::builder(
             Platform::FranceConnect,
             Environment::Custom(Url::parse("http://127.0.0.1:4000/api/v2").unwrap()),
@@ -267,9 +320,10 @@ mod tests {
         .client_secret("s")
         .redirect_uri("http://localhost:3000/app/auth/callback")
         .post_logout_redirect_uri("http://localhost:3000/app/auth/logout/callback")
+        .login_cookie_secret(SECRET)
         .build()
         .unwrap();
-        assert!(LoginCookies::new(&nested).seal(&p).contains("Path=/app/auth/callback;"));
+        assert!(LoginCookies::new(&nested).open(&sent(&set), p.state.secret()).is_none());
     }
 
     #[test]
@@ -310,6 +364,57 @@ mod tests {
             later.open(&sent(&set), p.state.secret()).is_none(),
             "once the old secret is dropped"
         );
+    }
+
+    #[test]
+    fn off_loopback_only_a_host_only_cookie_opens() {
+        let config = Config::builder(
+            Platform::FranceConnect,
+            Environment::Custom(Url::parse("https://fc.example/api/v2").unwrap()),
+        )
+        .client_id("id")
+        .client_secret("s")
+        .redirect_uri("https://service.example.fr/auth/callback")
+        .post_logout_redirect_uri("https://service.example.fr/auth/logout/callback")
+        .login_cookie_secret(SECRET)
+        .build()
+        .unwrap();
+        let cookies = LoginCookies::new(&config);
+        let p = pending();
+        let set = cookies.seal(&p);
+        assert!(set.starts_with("__Host-fc_login_") && set.contains("; Secure"), "{set}");
+        assert!(cookies.open(&sent(&set), p.state.secret()).is_some());
+        // A sibling subdomain can plant `fc_login_…` (with `Domain=`), never
+        // a `__Host-` cookie: the unprefixed name is not read.
+        let tossed = set.strip_prefix("__Host-").unwrap();
+        assert!(cookies.open(&sent(tossed), p.state.secret()).is_none());
+    }
+
+    #[test]
+    fn only_the_newest_pending_logins_are_kept() {
+        let cookies = LoginCookies::new(&config(SECRET, None));
+        let mut logins: Vec<PendingLogin> = (0..7).map(|_| pending()).collect();
+        for (age, p) in logins.iter_mut().enumerate() {
+            p.created_at -= age as i64;
+        }
+        let header = logins
+            .iter()
+            .map(|p| cookies.seal(p).split(';').next().unwrap().to_owned())
+            .chain(["fc_login_garbage=xyz".to_owned(), "other=1".to_owned()])
+            .collect::<Vec<_>>()
+            .join("; ");
+        let headers = HeaderMap::from_iter([(COOKIE, header.parse().unwrap())]);
+        let cleared = cookies.evict_old(&headers);
+        assert_eq!(cleared.len(), 8 - MAX_PENDING, "{cleared:?}");
+        assert!(cleared[0].starts_with("fc_login_garbage=;"), "unreadable first");
+        for old in &logins[MAX_PENDING..] {
+            assert!(
+                cleared
+                    .iter()
+                    .any(|c| c.starts_with(&format!("{}=;", cookies.name(old.state.secret()))))
+            );
+        }
+        assert!(cleared.iter().all(|c| c.contains("Max-Age=0")));
     }
 
     #[tokio::test]

@@ -98,7 +98,9 @@ impl<K: Eq + Hash, D: Clone> MemorySessions<K, D> {
     where
         K: Borrow<Q>,
     {
-        if let Some(entry) = self.entries().get_mut(id) {
+        if let Some(entry) = self.entries().get_mut(id)
+            && entry.1 > Instant::now()
+        {
             entry.1 = expires_at;
         }
     }
@@ -148,6 +150,8 @@ mod tests {
         let old = sessions.create(past, &mut new_id, |_| "old");
         assert_eq!(sessions.load(&old), None);
         assert!(!sessions.update(&old, "old", soon), "an expired session is not revived");
+        sessions.extend(&old, soon);
+        assert_eq!(sessions.load(&old), None, "nor by pushing its expiry back");
         for _ in 0..300 {
             sessions.create(past, &mut new_id, |_| "old");
         }

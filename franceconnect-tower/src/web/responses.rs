@@ -117,11 +117,22 @@ pub(crate) fn step_up_response(
 ) -> Response<String> {
     let login = ctx.login_url_with(Some(path_and_query), Some(required), fresh);
     if format == Format::Json {
+        let (error, message) = if fresh {
+            (
+                "reauthentication_required",
+                "Cette page demande de vous authentifier à nouveau.",
+            )
+        } else {
+            (
+                "insufficient_eidas",
+                "Cette page demande un niveau de sécurité plus élevé.",
+            )
+        };
         json_response(
             StatusCode::FORBIDDEN,
             json!({
-                "error": "insufficient_eidas",
-                "message": "Cette page demande un niveau de sécurité plus élevé.",
+                "error": error,
+                "message": message,
                 "required_acr": required.as_str(),
                 "login_url": login,
             }),

@@ -120,7 +120,7 @@ impl AuthRoutes {
         let format = Format::from_headers(headers);
         let query = uri.query().unwrap_or_default();
         let result = match (route, method) {
-            ("/login", &Method::GET) => Ok(self.login(query, format).await),
+            ("/login", &Method::GET) => Ok(self.login(query, headers, format).await),
             ("/callback", &Method::GET) => self.callback(query, headers, format, session).await,
             ("/logout", &Method::POST) => self.logout(headers, format, session).await,
             ("/logout/callback", &Method::GET) => self.logout_callback(query, format, session).await,
@@ -142,7 +142,7 @@ impl AuthRoutes {
 
     /// Starts a login. Nothing is stored on the server: the pending login
     /// travels in its own sealed cookie (see `login_cookie.rs`).
-    async fn login(&self, query: &str, format: Format) -> Response<String> {
+    async fn login(&self, query: &str, headers: &HeaderMap, format: Format) -> Response<String> {
         let mut options = LoginOptions::default();
         for (k, v) in form_urlencoded::parse(query.as_bytes()) {
             match &*k {
@@ -205,6 +205,9 @@ impl AuthRoutes {
         match self.fc.begin_login(options).await {
             Ok((url, pending)) => {
                 let mut res = redirect(url.as_str());
+                for stale in self.login_cookies.evict_old(headers) {
+                    set_cookie(&mut res, &stale);
+                }
                 set_cookie(&mut res, &self.login_cookies.seal(&pending));
                 res
             }
@@ -225,8 +228,9 @@ impl AuthRoutes {
         let callback = CallbackParams::from_query(query);
         let state = callback.state.as_deref();
         let mut pending = state.and_then(|s| self.login_cookies.open(headers, s));
-        // Used up whatever happens next; a replayed cookie finds it spent.
-        if let (Some(s), Some(_)) = (state, &pending)
+        // Used up whatever happens next (when it carries a code to exchange);
+        // a replayed cookie finds it spent.
+        if let (Some(s), Some(_), Some(_)) = (state, &pending, &callback.code)
             && !self.login_cookies.consume(s).await
         {
             tracing::warn!("callback replayed: its login was already used");

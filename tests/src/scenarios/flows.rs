@@ -52,7 +52,7 @@ pub async fn fc_login_and_logout(starter: &impl Starter) {
         .find(|c| c.starts_with("fc_login_"))
         .expect("a pending-login cookie")
         .to_ascii_lowercase();
-    for attribute in ["httponly", "samesite=lax", "path=/auth/callback", "max-age=660"] {
+    for attribute in ["httponly", "samesite=lax", "path=/;", "max-age=660"] {
         assert!(cookie.contains(attribute), "{attribute}: {cookie}");
     }
     assert!(
@@ -441,8 +441,9 @@ pub async fn service_keys_are_published(starter: &impl Starter) {
     assert!(key["kid"].is_string() && key["alg"].is_string());
 }
 
-/// Outside loopback `http://`, the pending-login cookie is `Secure`
-/// (`__Secure-`) and the session cookie `Secure` and host-only (`__Host-`).
+/// Outside loopback `http://`, the pending-login cookie and the session
+/// cookie are `Secure` and host-only (`__Host-`: no sibling subdomain can
+/// plant one).
 pub async fn secure_cookie_outside_loopback(starter: &impl Starter) {
     let mut vars = fc();
     vars.push(("APP_URL", "https://service.example.fr".into()));
@@ -454,15 +455,19 @@ pub async fn secure_cookie_outside_loopback(starter: &impl Starter) {
     let pending = login
         .set_cookies
         .iter()
-        .find(|c| c.starts_with("__Secure-fc_login_"))
+        .find(|c| c.starts_with("__Host-fc_login_"))
         .unwrap_or_else(|| panic!("{:?}", login.set_cookies))
         .clone();
-    for attribute in ["secure", "httponly", "samesite=lax", "path=/auth/callback"] {
+    for attribute in ["secure", "httponly", "samesite=lax", "path=/;"] {
         assert!(
             pending.to_ascii_lowercase().contains(attribute),
             "{attribute}: {pending}"
         );
     }
+    assert!(
+        !pending.to_ascii_lowercase().contains("domain="),
+        "host-only: {pending}"
+    );
     let provider = login.location.unwrap();
     assert!(
         provider

@@ -47,8 +47,10 @@ impl SessionBackend for TowerSession {
         self.0.cycle_id().await.map_err(store_error)
     }
     async fn discard(&self) -> Result<(), SessionError> {
-        // tower-sessions removes the cookie of an emptied session.
-        self.0.flush().await.map_err(store_error)
+        // tower-sessions removes the cookie of an emptied session; the new id
+        // makes sure a later write in this request cannot revive the old one.
+        self.0.flush().await.map_err(store_error)?;
+        self.0.cycle_id().await.map_err(store_error)
     }
     async fn save(&self) -> Result<(), SessionError> {
         if self.0.is_empty().await {
