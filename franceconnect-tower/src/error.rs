@@ -287,7 +287,7 @@ pub enum JoseError {
         limit: usize,
     },
     /// The signature algorithm is not on the allow-list.
-    #[error("signature algorithm `{0}` is not allowed")]
+    #[error("signature algorithm `{0}` is not allowed{hint}", hint = if .0.starts_with("HS") { HS_HINT } else { "" })]
     SignatureAlgorithmNotAllowed(String),
     /// The key-management algorithm is not on the allow-list.
     #[error("encryption algorithm `{0}` is not allowed")]
@@ -371,6 +371,10 @@ pub enum NetworkErrorKind {
     #[error("transport error")]
     Other,
 }
+
+/// What to change when the provider signs with a shared secret.
+const HS_HINT: &str = " (FranceConnect's default registration is HS256: register ES256 or RS256 for the ID token and \
+     userinfo in the partner space)";
 
 /// Keeps at most `max` characters of provider text and drops control
 /// characters, so that it can be logged and displayed safely.

@@ -48,7 +48,12 @@ async fn fc_signatures_are_checked_against_the_allow_list_and_the_keys() {
         hs256_with_secret(&tp.id_claims(n, "eidas1"), &tp.key.kid)
     })
     .await;
-    assert_eq!(jose(e), JoseError::SignatureAlgorithmNotAllowed("HS256".into()));
+    let e = jose(e);
+    assert_eq!(e, JoseError::SignatureAlgorithmNotAllowed("HS256".into()));
+    assert!(
+        e.to_string().contains("register ES256 or RS256"),
+        "the error says what to change: {e}"
+    );
 
     // RS256 is refused unless the client accepts it (FC only).
     let e = id_token_error(&fc, &tp, None, |n| rsa.sign(&tp.id_claims(n, "eidas1"))).await;

@@ -6,7 +6,6 @@ mod support;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use franceconnect_tower::__private::PROVIDER_FAILURE_BACKOFF;
 use franceconnect_tower::{
     CallbackParams, Error, FranceConnect, JoseError, LoginOptions, NetworkErrorKind, Platform, SignedInUser,
 };
@@ -147,7 +146,8 @@ async fn discovery_recovers_after_a_failure_and_is_cached() {
         fc.begin_login(LoginOptions::default()).await.unwrap_err();
     }
     assert_eq!(hits(&tp.discovery_hits), 1, "one request while the failure stands");
-    tokio::time::sleep(PROVIDER_FAILURE_BACKOFF + Duration::from_millis(100)).await;
+    // The engine's failure backoff (2 s), and a margin.
+    tokio::time::sleep(Duration::from_millis(2_100)).await;
     fc.begin_login(LoginOptions::default()).await.unwrap();
     fc.begin_login(LoginOptions::default()).await.unwrap();
     assert_eq!(hits(&tp.discovery_hits), 2);
