@@ -36,6 +36,7 @@ pub struct ConfigBuilder {
     previous_login_cookie_secret: Option<LoginCookieSecret>,
     session_lifetime: Duration,
     idp_hints: Vec<String>,
+    sector_redirect_uris: Vec<String>,
 }
 
 impl ConfigBuilder {
@@ -63,6 +64,7 @@ impl ConfigBuilder {
             previous_login_cookie_secret: None,
             session_lifetime: Duration::from_secs(12 * 3600),
             idp_hints: Vec::new(),
+            sector_redirect_uris: Vec::new(),
         }
     }
 
@@ -189,6 +191,16 @@ impl ConfigBuilder {
         self
     }
 
+    /// Serves `uris` at `/auth/sector-identifier`, the document FranceConnect
+    /// fetches at a service's registered `sector_identifier_uri` when its
+    /// redirect URIs span several hosts. Each must be an `https://` URI
+    /// (loopback `http://` aside) written exactly as registered; the
+    /// service's own redirect URI must be among them.
+    pub fn sector_redirect_uris<I: IntoIterator<Item = S>, S: Into<String>>(mut self, uris: I) -> Self {
+        self.sector_redirect_uris = uris.into_iter().map(Into::into).collect();
+        self
+    }
+
     /// Checks the configuration.
     pub fn build(self) -> Result<Config, ConfigError> {
         let platform = self.platform;
@@ -289,6 +301,16 @@ impl ConfigBuilder {
                 "an idp_hint must be 1 to 128 characters, without spaces",
             ));
         }
+        let sector_redirect_uris = self
+            .sector_redirect_uris
+            .iter()
+            .map(|u| check_registered_uri("sector redirect URI", u))
+            .collect::<Result<Vec<_>, _>>()?;
+        if !sector_redirect_uris.is_empty() && !sector_redirect_uris.contains(&redirect_uri) {
+            return Err(ConfigError::new(
+                "the sector redirect URIs (FC_SECTOR_REDIRECT_URIS) must include redirect_uri",
+            ));
+        }
         if self.max_token_bytes < 1024 {
             return Err(ConfigError::new("max_token_bytes must be at least 1024"));
         }
@@ -318,6 +340,7 @@ impl ConfigBuilder {
             login_cookie_secrets,
             session_lifetime: self.session_lifetime,
             idp_hints: self.idp_hints,
+            sector_redirect_uris,
         })
     }
 }

@@ -34,6 +34,7 @@ impl Config {
     /// | `FC_LOGIN_COOKIE_PREVIOUS_SECRET` | the secret before the current one, accepted during a rotation | — |
     /// | `FC_SESSION_LIFETIME_SECS` | how long a session lasts after its sign-in, however active (1 to 604800) | `43200` |
     /// | `FC_IDP_HINTS` | the identity providers a login may name (`idp_hint`), space- or comma-separated | none |
+    /// | `FC_SECTOR_REDIRECT_URIS` | every redirect URI of the service's sector, space-separated, served at `/auth/sector-identifier` | — |
     /// | `FC_ALLOW_ENDPOINTS_OUTSIDE_ISSUER` | `true` to accept provider endpoints outside the issuer (custom issuers only) | `false` |
     pub fn from_env() -> Result<Config, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
@@ -97,6 +98,9 @@ impl Config {
         }
         if let Some(s) = lookup("FC_IDP_HINTS") {
             b = b.allowed_idp_hints(s.split([' ', ',']).filter(|h| !h.is_empty()));
+        }
+        if let Some(s) = lookup("FC_SECTOR_REDIRECT_URIS") {
+            b = b.sector_redirect_uris(s.split([' ', ',']).filter(|u| !u.is_empty()));
         }
         if let Some(s) = lookup("FC_LOGIN_COOKIE_SECRET") {
             b = b.login_cookie_secret(s);

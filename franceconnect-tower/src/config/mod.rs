@@ -59,6 +59,7 @@ pub struct Config {
     pub(crate) login_cookie_secrets: Vec<LoginCookieSecret>,
     pub(crate) session_lifetime: Duration,
     pub(crate) idp_hints: Vec<String>,
+    pub(crate) sector_redirect_uris: Vec<Url>,
 }
 
 impl Config {
@@ -116,6 +117,11 @@ impl Config {
             .iter()
             .map(|s| s.secret().as_bytes())
             .collect()
+    }
+    /// The redirect URIs served as the `sector_identifier_uri` document
+    /// (`/auth/sector-identifier`); empty when not configured.
+    pub fn sector_redirect_uris(&self) -> &[Url] {
+        &self.sector_redirect_uris
     }
     /// True when `hint` is on the `idp_hint` allow-list.
     pub fn is_allowed_idp_hint(&self, hint: &str) -> bool {

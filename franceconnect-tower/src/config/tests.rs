@@ -69,6 +69,16 @@ fn invalid_combinations_fail_with_clear_messages() {
         .post_logout_redirect_uri("https://a.fr/out")
         .allow_endpoints_outside_issuer(true);
     assert!(err(preset).contains("custom issuers only"));
+    let elsewhere = base(Platform::FranceConnect).sector_redirect_uris(["https://other.example.fr/cb"]);
+    assert!(err(elsewhere).contains("must include redirect_uri"));
+    let sector = base(Platform::FranceConnect)
+        .sector_redirect_uris(["http://localhost:3000/auth/callback", "https://other.example.fr/cb"])
+        .build()
+        .unwrap();
+    assert_eq!(sector.sector_redirect_uris().len(), 2);
+    let sloppy = base(Platform::FranceConnect)
+        .sector_redirect_uris(["http://localhost:3000/auth/callback", "HTTPS://Other.example.fr/cb"]);
+    assert!(err(sloppy).contains("exactly"));
 }
 
 #[test]

@@ -7,6 +7,7 @@
 //! | `POST /auth/logout` | clears the session, 303 to the provider's logout (same-site posts only) |
 //! | `GET /auth/logout/callback` | checks the logout `state`, 303 to `/` |
 //! | `GET /auth/jwks` | the service's public encryption keys |
+//! | `GET /auth/sector-identifier` | the redirect URIs, as the `sector_identifier_uri` document (when configured) |
 
 use std::sync::Arc;
 
@@ -125,7 +126,10 @@ impl AuthRoutes {
             ("/logout", &Method::POST) => self.logout(headers, format, session).await,
             ("/logout/callback", &Method::GET) => self.logout_callback(query, format, session).await,
             ("/jwks", &Method::GET) => Ok(self.jwks()),
-            ("/login" | "/callback" | "/logout/callback" | "/jwks", _) => Ok(method_not_allowed("GET")),
+            ("/sector-identifier", &Method::GET) => Ok(self.sector_identifier(format)),
+            ("/login" | "/callback" | "/logout/callback" | "/jwks" | "/sector-identifier", _) => {
+                Ok(method_not_allowed("GET"))
+            }
             ("/logout", _) => Ok(method_not_allowed("POST")),
             _ => Ok(refusal(
                 StatusCode::NOT_FOUND,
@@ -350,6 +354,23 @@ impl AuthRoutes {
                 Ok(error_response(&e, format, None))
             }
         }
+    }
+
+    /// The JSON array of redirect URIs FranceConnect fetches at a
+    /// service's `sector_identifier_uri`, when its redirect URIs span
+    /// several hosts; `404` when none is configured.
+    fn sector_identifier(&self, format: Format) -> Response<String> {
+        let uris = self.fc.config().sector_redirect_uris();
+        if uris.is_empty() {
+            return refusal(StatusCode::NOT_FOUND, "not_found", "Cette page n'existe pas.", format);
+        }
+        let body = serde_json::Value::from(uris.iter().map(|u| u.as_str()).collect::<Vec<_>>());
+        Response::builder()
+            .status(StatusCode::OK)
+            .header(CONTENT_TYPE, "application/json")
+            .header(CACHE_CONTROL, "public, max-age=300")
+            .body(body.to_string())
+            .expect("a valid response")
     }
 
     fn jwks(&self) -> Response<String> {

@@ -669,3 +669,29 @@ pub async fn idp_hints_are_checked(starter: &impl Starter) {
         page.body
     );
 }
+
+/// A service whose redirect URIs span several hosts serves the
+/// `sector_identifier_uri` document FranceConnect fetches: the JSON array of
+/// those URIs, exactly as configured; without the setting, nothing.
+pub async fn the_sector_identifier_is_served(starter: &impl Starter) {
+    let app = starter.start(fc()).await;
+    let b = Browser::new(&app.base);
+    assert_eq!(
+        b.get_json("/auth/sector-identifier").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    let uris = [
+        "https://service.example.fr/auth/callback",
+        "https://demarches.example.fr/connexion/callback",
+    ];
+    let mut vars = fc();
+    vars.push(("APP_URL", "https://service.example.fr".into()));
+    vars.push(("FC_SECTOR_REDIRECT_URIS", uris.join(" ")));
+    let app = starter.start(vars).await;
+    let b = Browser::new(&app.local);
+    let page = b.get("/auth/sector-identifier").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.content_type.starts_with("application/json"));
+    assert_eq!(page.json(), serde_json::json!(uris));
+}

@@ -35,6 +35,7 @@ macro_rules! scenario_suite {
             flows::sessions_end,
             flows::every_person_signs_in,
             flows::idp_hints_are_checked,
+            flows::the_sector_identifier_is_served,
             attacks::hostile_tokens_change_no_session,
             attacks::forged_callbacks_change_no_session,
             attacks::provider_outages_are_survived,
