@@ -146,5 +146,20 @@ impl Config {
     }
 }
 
+/// A builder for the engine's unit tests: `platform` on the custom
+/// `issuer`, client `id` with secret `s`, its URIs under `app`
+/// (`{app}/auth/callback`, `{app}/auth/logout/callback`).
+#[cfg(test)]
+pub(crate) fn test_builder(platform: Platform, issuer: &str, app: &str) -> ConfigBuilder {
+    Config::builder(
+        platform,
+        Environment::Custom(Url::parse(issuer).expect("a test issuer")),
+    )
+    .client_id("id")
+    .client_secret("s")
+    .redirect_uri(format!("{app}/auth/callback"))
+    .post_logout_redirect_uri(format!("{app}/auth/logout/callback"))
+}
+
 #[cfg(test)]
 mod tests;

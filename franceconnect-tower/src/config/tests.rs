@@ -3,20 +3,11 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use url::Url;
-
 use super::*;
 use crate::jose::EncryptionAlg;
 
 fn base(platform: Platform) -> ConfigBuilder {
-    Config::builder(
-        platform,
-        Environment::Custom(Url::parse("http://127.0.0.1:4000/api/v2").unwrap()),
-    )
-    .client_id("id")
-    .client_secret("secret")
-    .redirect_uri("http://localhost:3000/auth/callback")
-    .post_logout_redirect_uri("http://localhost:3000/auth/logout/callback")
+    test_builder(platform, "http://127.0.0.1:4000/api/v2", "http://localhost:3000")
 }
 
 fn err(b: ConfigBuilder) -> String {
@@ -47,14 +38,7 @@ fn invalid_combinations_fail_with_clear_messages() {
     assert!(
         err(base(Platform::FranceConnect).post_logout_redirect_uri("http://10.0.0.1/out")).contains("plain http://")
     );
-    let remote = Config::builder(
-        Platform::FranceConnect,
-        Environment::Custom(Url::parse("http://fc.example/api").unwrap()),
-    )
-    .client_id("id")
-    .client_secret("s")
-    .redirect_uri("https://a.fr/cb")
-    .post_logout_redirect_uri("https://a.fr/out");
+    let remote = test_builder(Platform::FranceConnect, "http://fc.example/api", "https://a.fr");
     assert!(err(remote).contains("issuer uses plain http://"));
     let keys = ServiceKeys::generate(EncryptionAlg::EcdhEs).unwrap();
     assert!(err(base(Platform::FranceConnectPlus).service_keys(keys).accept_rs256(true)).contains("RS256"));

@@ -168,23 +168,16 @@ fn numeric_date(v: &Value) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Environment, Platform};
+    use crate::config::{Platform, test_builder};
     use serde_json::json;
-    use url::Url;
 
     const ISS: &str = "https://fc.example/api/v2";
 
     fn config() -> Config {
-        Config::builder(
-            Platform::FranceConnect,
-            Environment::Custom(Url::parse("https://fc.example/api/v2").unwrap()),
-        )
-        .client_id("client")
-        .client_secret("s")
-        .redirect_uri("https://a.fr/cb")
-        .post_logout_redirect_uri("https://a.fr/out")
-        .build()
-        .unwrap()
+        test_builder(Platform::FranceConnect, ISS, "https://a.fr")
+            .client_id("client")
+            .build()
+            .unwrap()
     }
 
     fn good(nonce: &Nonce) -> Map<String, Value> {

@@ -181,19 +181,12 @@ pub(crate) fn discovery_url(issuer: &Url) -> Url {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Environment, Platform};
+    use crate::config::{Platform, test_builder};
     use crate::jose::{EncryptionAlg, ServiceKeys};
     use serde_json::{Value, json};
 
     fn config(platform: Platform) -> Config {
-        let mut b = Config::builder(
-            platform,
-            Environment::Custom(Url::parse("https://fc.example/api/v2").unwrap()),
-        )
-        .client_id("id")
-        .client_secret("s")
-        .redirect_uri("https://a.fr/cb")
-        .post_logout_redirect_uri("https://a.fr/out");
+        let mut b = test_builder(platform, "https://fc.example/api/v2", "https://a.fr");
         if platform == Platform::FranceConnectPlus {
             b = b.service_keys(ServiceKeys::generate(EncryptionAlg::EcdhEs).unwrap());
         }
@@ -235,16 +228,9 @@ mod tests {
 
     #[test]
     fn a_host_only_issuer_matches_without_its_trailing_slash() {
-        let config = Config::builder(
-            Platform::FranceConnect,
-            Environment::Custom(Url::parse("https://op.example").unwrap()),
-        )
-        .client_id("id")
-        .client_secret("s")
-        .redirect_uri("https://a.fr/cb")
-        .post_logout_redirect_uri("https://a.fr/out")
-        .build()
-        .unwrap();
+        let config = test_builder(Platform::FranceConnect, "https://op.example", "https://a.fr")
+            .build()
+            .unwrap();
         let mut d = doc();
         for value in d.as_object_mut().unwrap().values_mut() {
             if let Some(v) = value.as_str() {
@@ -319,17 +305,10 @@ mod tests {
         );
 
         // The documented opt-out, for custom issuers only.
-        let lax = Config::builder(
-            Platform::FranceConnect,
-            Environment::Custom(Url::parse("https://fc.example/api/v2").unwrap()),
-        )
-        .client_id("id")
-        .client_secret("s")
-        .redirect_uri("https://a.fr/cb")
-        .post_logout_redirect_uri("https://a.fr/out")
-        .allow_endpoints_outside_issuer(true)
-        .build()
-        .unwrap();
+        let lax = test_builder(Platform::FranceConnect, "https://fc.example/api/v2", "https://a.fr")
+            .allow_endpoints_outside_issuer(true)
+            .build()
+            .unwrap();
         let mut d = doc();
         d["token_endpoint"] = json!("https://tokens.example/token");
         assert!(ProviderMetadata::validate(&lax, d.to_string().as_bytes()).is_ok());

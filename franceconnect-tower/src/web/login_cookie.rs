@@ -251,21 +251,13 @@ fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Environment, Platform};
+    use crate::config::{Platform, test_builder};
     use crate::eidas::Eidas;
     use crate::values::{Nonce as LoginNonce, State};
-    use url::Url;
 
     fn config(secret: &str, previous: Option<&str>) -> Config {
-        let mut b = Config::builder(
-            Platform::FranceConnect,
-            Environment::Custom(Url::parse("http://127.0.0.1:4000/api/v2").unwrap()),
-        )
-        .client_id("id")
-        .client_secret("s")
-        .redirect_uri("http://localhost:3000/auth/callback")
-        .post_logout_redirect_uri("http://localhost:3000/auth/logout/callback")
-        .login_cookie_secret(secret);
+        let mut b =
+            test_builder(Platform::FranceConnect, LOOPBACK_ISSUER, "http://localhost:3000").login_cookie_secret(secret);
         if let Some(p) = previous {
             b = b.previous_login_cookie_secret(p);
         }
@@ -289,6 +281,7 @@ mod tests {
         HeaderMap::from_iter([(COOKIE, pair.parse().unwrap())])
     }
 
+    const LOOPBACK_ISSUER: &str = "http://127.0.0.1:4000/api/v2";
     const SECRET: &str = "a-secret-of-at-least-thirty-two-characters";
     const NEXT: &str = "the-next-secret-of-at-least-thirty-two-chars";
 
@@ -312,17 +305,10 @@ mod tests {
         assert!(cookies.clear(p.state.secret()).contains("Max-Age=0"));
         // Bound to the registered redirect URI: another service's (or a
         // reconfigured one's) cookie does not open.
-        let nested = Config::builder(
-            Platform::FranceConnect,
-            Environment::Custom(Url::parse("http://127.0.0.1:4000/api/v2").unwrap()),
-        )
-        .client_id("id")
-        .client_secret("s")
-        .redirect_uri("http://localhost:3000/app/auth/callback")
-        .post_logout_redirect_uri("http://localhost:3000/app/auth/logout/callback")
-        .login_cookie_secret(SECRET)
-        .build()
-        .unwrap();
+        let nested = test_builder(Platform::FranceConnect, LOOPBACK_ISSUER, "http://localhost:3000/app")
+            .login_cookie_secret(SECRET)
+            .build()
+            .unwrap();
         assert!(LoginCookies::new(&nested).open(&sent(&set), p.state.secret()).is_none());
     }
 
@@ -368,14 +354,11 @@ mod tests {
 
     #[test]
     fn off_loopback_only_a_host_only_cookie_opens() {
-        let config = Config::builder(
+        let config = test_builder(
             Platform::FranceConnect,
-            Environment::Custom(Url::parse("https://fc.example/api/v2").unwrap()),
+            "https://fc.example/api/v2",
+            "https://service.example.fr",
         )
-        .client_id("id")
-        .client_secret("s")
-        .redirect_uri("https://service.example.fr/auth/callback")
-        .post_logout_redirect_uri("https://service.example.fr/auth/logout/callback")
         .login_cookie_secret(SECRET)
         .build()
         .unwrap();

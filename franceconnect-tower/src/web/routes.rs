@@ -419,10 +419,9 @@ mod tests {
 
     use serde::Serialize;
     use serde::de::DeserializeOwned;
-    use url::Url;
 
     use super::*;
-    use crate::config::{Config, Environment, Platform};
+    use crate::config::{Platform, test_builder};
     use crate::values::IdTokenHint;
 
     /// A session in a map, with the id a store would give it.
@@ -463,14 +462,11 @@ mod tests {
     }
 
     fn routes() -> AuthRoutes {
-        let config = Config::builder(
+        let config = test_builder(
             Platform::FranceConnect,
-            Environment::Custom(Url::parse("http://127.0.0.1:4000/api/v2").unwrap()),
+            "http://127.0.0.1:4000/api/v2",
+            "http://localhost:3000",
         )
-        .client_id("id")
-        .client_secret("s")
-        .redirect_uri("http://localhost:3000/auth/callback")
-        .post_logout_redirect_uri("http://localhost:3000/auth/logout/callback")
         .build()
         .unwrap();
         AuthRoutes::new(FranceConnect::new(config))
