@@ -364,23 +364,25 @@ impl AuthRoutes {
         if uris.is_empty() {
             return refusal(StatusCode::NOT_FOUND, "not_found", "Cette page n'existe pas.", format);
         }
-        let body = serde_json::Value::from(uris.iter().map(|u| u.as_str()).collect::<Vec<_>>());
-        Response::builder()
-            .status(StatusCode::OK)
-            .header(CONTENT_TYPE, "application/json")
-            .header(CACHE_CONTROL, "public, max-age=300")
-            .body(body.to_string())
-            .expect("a valid response")
+        public_json(serde_json::Value::from(
+            uris.iter().map(|u| u.as_str()).collect::<Vec<_>>(),
+        ))
     }
 
     fn jwks(&self) -> Response<String> {
-        Response::builder()
-            .status(StatusCode::OK)
-            .header(CONTENT_TYPE, "application/json")
-            .header(CACHE_CONTROL, "public, max-age=300")
-            .body(self.fc.public_jwks().to_string())
-            .expect("a valid response")
+        public_json(self.fc.public_jwks())
     }
+}
+
+/// A public document the provider fetches (JWKS, sector identifier):
+/// JSON, cacheable for five minutes.
+fn public_json(body: serde_json::Value) -> Response<String> {
+    Response::builder()
+        .status(StatusCode::OK)
+        .header(CONTENT_TYPE, "application/json")
+        .header(CACHE_CONTROL, "public, max-age=300")
+        .body(body.to_string())
+        .expect("a valid response")
 }
 
 /// The error for a callback that matches no pending login: the provider's

@@ -12,7 +12,7 @@ use franceconnect_mock::{Endpoint, Failure, Tamper};
 use franceconnect_tower::{EncryptionAlg, ServiceKeys};
 use reqwest::StatusCode;
 
-use super::{callback_url, fc, fc_plus, open_callback};
+use super::{callback_url, callback_url_from, fc, fc_plus, open_callback};
 use crate::harness::{AppUnderTest, Browser, Page, Starter};
 
 /// The value of a cookie in `Set-Cookie` headers.
@@ -653,15 +653,11 @@ pub async fn idp_hints_are_checked(starter: &impl Starter) {
     assert_eq!(b.get_json("/api/me").await.status, StatusCode::OK);
 
     let other = Browser::new(&app.base);
-    let start = other.get("/auth/login?idp_hint=not-offered-by-the-platform").await;
-    let back = other.get(start.location.expect("to the provider").as_str()).await;
-    let callback = back.location.expect("back to the callback");
-    let json = other.get_json(callback.as_str()).await;
+    let unknown = "/auth/login?idp_hint=not-offered-by-the-platform";
+    let json = other.get_json(callback_url_from(&other, unknown).await.as_str()).await;
     assert_eq!(json.status, StatusCode::FORBIDDEN, "{}", json.body);
     assert_eq!(json.json()["error"], "invalid_idp_hint");
-    let start = other.get("/auth/login?idp_hint=not-offered-by-the-platform").await;
-    let back = other.get(start.location.expect("to the provider").as_str()).await;
-    let page = other.get(back.location.expect("back").as_str()).await;
+    let page = other.get(callback_url_from(&other, unknown).await.as_str()).await;
     assert!(page.body.contains("fournisseur d&#39;identité"), "{}", page.body);
     assert!(
         page.body.contains("Réessayer") && !page.body.contains("idp_hint="),

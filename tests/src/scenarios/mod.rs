@@ -46,7 +46,12 @@ pub(crate) fn fc_plus() -> Vec<(&'static str, String)> {
 /// callback, not followed (the mock must auto-approve or answer with an
 /// error).
 pub(crate) async fn callback_url(b: &Browser) -> Url {
-    let start = b.get("/auth/login").await;
+    callback_url_from(b, "/auth/login").await
+}
+
+/// Like [`callback_url`], starting at `login` (a login URL with its query).
+pub(crate) async fn callback_url_from(b: &Browser, login: &str) -> Url {
+    let start = b.get(login).await;
     let to_provider = start.location.expect("to the provider");
     b.get(to_provider.as_str())
         .await
