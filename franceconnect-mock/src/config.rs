@@ -161,8 +161,8 @@ impl FromStr for SigningAlg {
     }
 }
 
-/// Key management algorithm of the JWE wrapping FranceConnect+ tokens
-/// (content encryption is always `A256GCM`).
+/// Key management algorithm of the JWE wrapping encrypted tokens (content
+/// encryption is always `A256GCM`; `RSA-OAEP-256` on FranceConnect+ only).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EncryptionAlg {
     /// `ECDH-ES` (client key: EC P-256).
@@ -229,8 +229,9 @@ pub struct Client {
     pub post_logout_redirect_uris: Vec<String>,
     /// Signature algorithm of its ID tokens and userinfo responses.
     pub signing_alg: SigningAlg,
-    /// Encryption of its tokens: required on FranceConnect+, absent on
-    /// FranceConnect.
+    /// Encryption of its tokens: required on FranceConnect+; on
+    /// FranceConnect, present when the service registered encryption
+    /// (`ECDH-ES` or `RSA-OAEP`), absent otherwise (the default).
     pub encryption: Option<(EncryptionAlg, ClientKeys)>,
 }
 
@@ -259,7 +260,8 @@ impl Client {
         self
     }
 
-    /// Sets the token encryption (FranceConnect+).
+    /// Sets the token encryption (always on FranceConnect+; on FranceConnect
+    /// for a service registered with it).
     pub fn encryption(mut self, alg: EncryptionAlg, keys: ClientKeys) -> Self {
         self.encryption = Some((alg, keys));
         self
@@ -299,8 +301,8 @@ impl Client {
             (Platform::FranceConnectPlus, _, None) => Err(format!(
                 "client `{id}`: FranceConnect+ always encrypts tokens, an encryption key is required"
             )),
-            (Platform::FranceConnect, _, Some(_)) => Err(format!(
-                "client `{id}`: FranceConnect does not encrypt tokens, remove the encryption setting"
+            (Platform::FranceConnect, _, Some((EncryptionAlg::RsaOaep256, _))) => Err(format!(
+                "client `{id}`: FranceConnect encrypts with ECDH-ES or RSA-OAEP only (RSA-OAEP-256 is FranceConnect+'s)"
             )),
             (_, _, Some((_, ClientKeys::Inline(jwks)))) if !jwks["keys"].is_array() => Err(format!(
                 "client `{id}`: the inline JWKS must be an object with a `keys` array"

@@ -57,12 +57,20 @@ pub(crate) fn document(shared: &Shared) -> Value {
         "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt"],
         "authorization_response_iss_parameter_supported": true,
     });
-    if shared.platform == Platform::FranceConnectPlus {
+    // FranceConnect+ always encrypts. FranceConnect encrypts only behind a
+    // platform switch, on for a deployment where a service registered
+    // encryption (here: when a client is registered with it), and without
+    // RSA-OAEP-256.
+    let encryption: &[&str] = match shared.platform {
+        Platform::FranceConnectPlus => &["ECDH-ES", "RSA-OAEP", "RSA-OAEP-256"],
+        Platform::FranceConnect if shared.clients.values().any(|c| c.encryption.is_some()) => &["ECDH-ES", "RSA-OAEP"],
+        Platform::FranceConnect => &[],
+    };
+    if !encryption.is_empty() {
         let object = doc.as_object_mut().expect("an object");
-        let algs = json!(["ECDH-ES", "RSA-OAEP", "RSA-OAEP-256"]);
-        object.insert("id_token_encryption_alg_values_supported".into(), algs.clone());
+        object.insert("id_token_encryption_alg_values_supported".into(), json!(encryption));
         object.insert("id_token_encryption_enc_values_supported".into(), json!(["A256GCM"]));
-        object.insert("userinfo_encryption_alg_values_supported".into(), algs);
+        object.insert("userinfo_encryption_alg_values_supported".into(), json!(encryption));
         object.insert("userinfo_encryption_enc_values_supported".into(), json!(["A256GCM"]));
     }
     doc

@@ -57,17 +57,19 @@ struct Args {
     )]
     post_logout_redirect_uris: Vec<String>,
 
-    /// URL of the client's public encryption JWKS (FranceConnect+).
+    /// URL of the client's public encryption JWKS: required on
+    /// FranceConnect+; on FranceConnect, turns token encryption on (a
+    /// service registered for it).
     #[arg(long, env = "MOCK_CLIENT_JWKS_URI")]
     client_jwks_uri: Option<url::Url>,
 
-    /// File holding the client's public encryption JWKS (FranceConnect+),
-    /// instead of --client-jwks-uri.
+    /// File holding the client's public encryption JWKS, instead of
+    /// --client-jwks-uri.
     #[arg(long, env = "MOCK_CLIENT_JWKS_FILE", conflicts_with = "client_jwks_uri")]
     client_jwks_file: Option<PathBuf>,
 
-    /// JWE key management algorithm (FranceConnect+): ECDH-ES, RSA-OAEP or
-    /// RSA-OAEP-256.
+    /// JWE key management algorithm of encrypted tokens: ECDH-ES, RSA-OAEP,
+    /// or RSA-OAEP-256 (FranceConnect+ only).
     #[arg(long, env = "MOCK_ENCRYPTION_ALG", default_value = "ECDH-ES")]
     encryption_alg: EncryptionAlg,
 
@@ -123,7 +125,7 @@ async fn run(args: Args) -> Result<(), MockError> {
         (None, None) => None,
     };
     match (args.platform, keys) {
-        (Platform::FranceConnectPlus, Some(keys)) => {
+        (_, Some(keys)) => {
             client = client.encryption(args.encryption_alg, keys);
         }
         (Platform::FranceConnectPlus, None) => {
@@ -131,14 +133,10 @@ async fn run(args: Args) -> Result<(), MockError> {
                 "FranceConnect+ encrypts tokens: give --client-jwks-uri or --client-jwks-file".into(),
             ));
         }
-        (Platform::FranceConnect, Some(_)) => {
-            return Err(MockError::Config(
-                "FranceConnect does not encrypt tokens: drop --client-jwks-uri/--client-jwks-file".into(),
-            ));
-        }
         (Platform::FranceConnect, None) => {}
     }
 
+    let client_encryption = client.encryption.clone();
     let mut provider = MockProvider::new(args.platform).client(client).bind(args.bind);
     if let Some(path) = &args.identities_file {
         provider = provider.identities_file(path)?;
@@ -171,8 +169,8 @@ async fn run(args: Args) -> Result<(), MockError> {
     };
     println!("  client:    {} (client_secret_post, {secret_note})", args.client_id);
     println!("    signing:          {}", args.signing_alg.as_str());
-    if args.platform == Platform::FranceConnectPlus {
-        println!("    encryption:       {} + A256GCM", args.encryption_alg.as_str());
+    if let Some((alg, _)) = &client_encryption {
+        println!("    encryption:       {} + A256GCM", alg.as_str());
     }
     for uri in &args.redirect_uris {
         println!("    redirect_uri:     {uri}");

@@ -48,6 +48,31 @@ async fn discovery_matches_the_platform() {
     }
 }
 
+/// With a service registered for encryption, FranceConnect's discovery
+/// announces its two algorithms (not FranceConnect+'s RSA-OAEP-256).
+#[tokio::test]
+async fn discovery_announces_encryption_when_a_service_registered_it() {
+    let mock = MockProvider::new(Platform::FranceConnect)
+        .client(fc_client("app").encryption(
+            franceconnect_mock::EncryptionAlg::EcdhEs,
+            franceconnect_mock::ClientKeys::Inline(serde_json::json!({"keys": []})),
+        ))
+        .start()
+        .await
+        .unwrap();
+    let doc: Value = serde_json::from_str(&discovery(&mock).await.text().await.unwrap()).unwrap();
+    for name in ["id_token", "userinfo"] {
+        assert_eq!(
+            doc[format!("{name}_encryption_alg_values_supported")],
+            serde_json::json!(["ECDH-ES", "RSA-OAEP"])
+        );
+        assert_eq!(
+            doc[format!("{name}_encryption_enc_values_supported")],
+            serde_json::json!(["A256GCM"])
+        );
+    }
+}
+
 #[tokio::test]
 async fn jwks_is_public_and_cacheable() {
     let mock = fc_mock().await;
@@ -176,7 +201,7 @@ async fn rs256_client_is_signed_with_the_rsa_key() {
 }
 
 #[tokio::test]
-async fn rs256_is_refused_on_fcplus_and_encryption_on_fc() {
+async fn rs256_is_refused_on_fcplus_and_rsa_oaep_256_on_fc() {
     let error = MockProvider::new(Platform::FranceConnectPlus)
         .client(fc_client("app").signing_alg(SigningAlg::RS256))
         .start()
@@ -185,13 +210,13 @@ async fn rs256_is_refused_on_fcplus_and_encryption_on_fc() {
     assert!(error.to_string().contains("ES256"), "{error}");
     let error = MockProvider::new(Platform::FranceConnect)
         .client(fc_client("app").encryption(
-            franceconnect_mock::EncryptionAlg::EcdhEs,
+            franceconnect_mock::EncryptionAlg::RsaOaep256,
             franceconnect_mock::ClientKeys::Inline(serde_json::json!({"keys": []})),
         ))
         .start()
         .await
         .unwrap_err();
-    assert!(error.to_string().contains("encrypt"), "{error}");
+    assert!(error.to_string().contains("ECDH-ES or RSA-OAEP only"), "{error}");
 }
 
 /// Userinfo for `scope` as identity `identity`: the verified claims.

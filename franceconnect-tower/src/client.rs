@@ -67,7 +67,8 @@ impl FranceConnect {
     }
 
     /// The service's public encryption keys as a JWK set, to serve at the
-    /// `jwks_uri` registered with FranceConnect+ (an empty set when the
+    /// `jwks_uri` registered with FranceConnect+, or with FranceConnect
+    /// when it encrypts the service's tokens (an empty set when the
     /// service has no keys).
     pub fn public_jwks(&self) -> Value {
         match &self.inner.config.service_keys {
@@ -76,8 +77,9 @@ impl FranceConnect {
         }
     }
 
-    /// Opens a token as the platform sends it: on FranceConnect+ decrypts
-    /// the JWE (which must be there), then verifies the signature. Returns
+    /// Opens a token as the platform sends it: when tokens are encrypted
+    /// (FranceConnect+, or FranceConnect so registered) decrypts the JWE
+    /// (which must be there), then verifies the signature. Returns
     /// the inner JWS and its payload.
     pub(crate) async fn open_token(
         &self,
@@ -88,7 +90,7 @@ impl FranceConnect {
         let token = token.trim();
         let jws = match (
             &config.service_keys,
-            config.platform.encrypts(),
+            config.encrypted_tokens,
             jose::compact::is_jwe(token),
         ) {
             (Some(keys), true, true) => {

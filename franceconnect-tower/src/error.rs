@@ -304,11 +304,12 @@ pub enum JoseError {
     /// The JWE does not declare a nested JWT (`cty: JWT`).
     #[error("the encrypted token does not contain a JWT")]
     NotNested,
-    /// The platform always encrypts, but this token is not encrypted.
-    #[error("the token should be encrypted")]
+    /// Tokens are encrypted (FranceConnect+, or FranceConnect so
+    /// configured), but this one is not.
+    #[error("the token should be encrypted (FranceConnect+, or FC_ENCRYPTED_TOKENS)")]
     NotEncrypted,
-    /// The platform never encrypts, but this token is encrypted.
-    #[error("the token should not be encrypted")]
+    /// Tokens are not expected encrypted, but this one is.
+    #[error("the token should not be encrypted (set FC_ENCRYPTED_TOKENS if the service registered encryption)")]
     UnexpectedEncryption,
     /// No key matches the token's `kid`.
     #[error("no key matches the token's key id")]

@@ -132,12 +132,15 @@ async fn callback_errors_become_provider_errors() {
 }
 
 /// Every hostile token of the catalogue is refused with its typed error, on
-/// FranceConnect and on FranceConnect+ with each encryption algorithm; an
+/// FranceConnect (plain, and encrypted as a service may register it) and on
+/// FranceConnect+ with each encryption algorithm; an
 /// unknown kid costs exactly one JWKS refetch; a correct login follows.
 #[tokio::test]
 async fn hostile_tokens_are_refused_with_their_typed_error() {
     for (platform, alg) in [
         (Platform::FranceConnect, None),
+        (Platform::FranceConnect, Some(EncryptionAlg::EcdhEs)),
+        (Platform::FranceConnect, Some(EncryptionAlg::RsaOaep)),
         (Platform::FranceConnectPlus, Some(EncryptionAlg::EcdhEs)),
         (Platform::FranceConnectPlus, Some(EncryptionAlg::RsaOaep)),
         (Platform::FranceConnectPlus, Some(EncryptionAlg::RsaOaep256)),
@@ -145,7 +148,7 @@ async fn hostile_tokens_are_refused_with_their_typed_error() {
         let pair = pair_with(platform, alg, |b| b.jwks_refetch_cooldown(Duration::ZERO)).await;
         pair.mock.auto_approve(Some("default"), None);
         login(&pair, LoginOptions::default()).await.unwrap();
-        for tamper in hostile::scenarios(platform) {
+        for tamper in hostile::scenarios(alg.is_some()) {
             pair.mock.set_tamper(Some(tamper));
             let jwks_before = pair.mock.request_count(Endpoint::Jwks);
             let e = login(&pair, LoginOptions::default()).await.unwrap_err();

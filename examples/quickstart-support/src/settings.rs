@@ -17,6 +17,7 @@ use franceconnect_tower::{Config, EncryptionAlg, FranceConnect, Platform, Servic
 /// | `FC_CLIENT_ID`, `FC_CLIENT_SECRET` | the client registered with that provider | the mock's |
 /// | `APP_URL` | the public base URL of the app | `http://localhost:{port}` |
 /// | `FC_KEYS_FILE` | the service's private JWK set; generated and written there when absent | in memory |
+/// | `FC_ENCRYPTED_TOKENS` | `true`: FranceConnect encrypts the tokens (the embedded mock too) | `false` |
 /// | `FC_SCOPES` | scopes | `openid identite_pivot email` |
 /// | `FC_ACR` | eIDAS level asked for | the platform's lowest |
 /// | `BIND` | listening address | `127.0.0.1:3000` |
@@ -89,6 +90,14 @@ impl Settings {
         }
     }
 
+    /// True when tokens arrive encrypted: always on FranceConnect+, on
+    /// FranceConnect with `FC_ENCRYPTED_TOKENS=true` (the engine checks the
+    /// value's spelling).
+    fn encrypts_tokens(&self, platform: Platform) -> bool {
+        platform == Platform::FranceConnectPlus
+            || matches!(self.get("FC_ENCRYPTED_TOKENS").as_deref(), Some("true" | "1"))
+    }
+
     fn uses_mock(&self) -> bool {
         self.get("FC_ISSUER").is_none() && self.get("FC_ENV").is_none()
     }
@@ -119,12 +128,13 @@ pub async fn prepare(settings: &Settings, local: SocketAddr) -> Result<Prepared,
         .unwrap_or_else(|| format!("http://localhost:{}", local.port()))
         .trim_end_matches('/')
         .to_owned();
-    let keys = service_keys(settings, platform)?;
+    let encrypts = settings.encrypts_tokens(platform);
+    let keys = service_keys(settings, encrypts)?;
     let mut vars = settings.vars.clone();
     vars.push(("APP_URL".into(), app_url.clone()));
     let mock = if settings.uses_mock() {
         // The mock fetches the service's public keys from the app itself, as
-        // FranceConnect+ does, through the loopback address it listens on.
+        // the platforms do, through the loopback address it listens on.
         let jwks_uri = format!("http://127.0.0.1:{}/auth/jwks", local.port());
         let mut client = Client::new(
             MOCK_CLIENT_ID,
@@ -132,7 +142,7 @@ pub async fn prepare(settings: &Settings, local: SocketAddr) -> Result<Prepared,
             format!("{app_url}/auth/callback"),
             format!("{app_url}/auth/logout/callback"),
         );
-        if platform == Platform::FranceConnectPlus {
+        if encrypts {
             let alg = match keys.as_ref().and_then(|k| k.algorithms().first().copied()) {
                 Some(EncryptionAlg::RsaOaep) => franceconnect_mock::EncryptionAlg::RsaOaep,
                 Some(EncryptionAlg::RsaOaep256) => franceconnect_mock::EncryptionAlg::RsaOaep256,
@@ -215,9 +225,9 @@ fn check_deployment(settings: &Settings) -> Result<(), String> {
 }
 
 /// The service keys: read from `FC_KEYS_FILE`, generated and written there
-/// when the file is absent, generated in memory on FranceConnect+ when no
+/// when the file is absent, generated in memory for encrypted tokens when no
 /// file is named.
-fn service_keys(settings: &Settings, platform: Platform) -> Result<Option<ServiceKeys>, String> {
+fn service_keys(settings: &Settings, encrypts: bool) -> Result<Option<ServiceKeys>, String> {
     match settings.get("FC_KEYS_FILE").map(PathBuf::from) {
         Some(path) if path.exists() => ServiceKeys::from_file(&path).map(Some).map_err(|e| e.to_string()),
         Some(path) => {
@@ -226,7 +236,7 @@ fn service_keys(settings: &Settings, platform: Platform) -> Result<Option<Servic
             tracing::info!(path = %path.display(), "generated the service's encryption key");
             Ok(Some(keys))
         }
-        None if platform == Platform::FranceConnectPlus => {
+        None if encrypts => {
             tracing::info!("no FC_KEYS_FILE: using an encryption key generated for this run only");
             ServiceKeys::generate(EncryptionAlg::EcdhEs)
                 .map(Some)

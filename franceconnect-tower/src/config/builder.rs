@@ -28,6 +28,7 @@ pub struct ConfigBuilder {
     clock_leeway: Duration,
     http_timeout: Duration,
     service_keys: Option<ServiceKeys>,
+    encrypted_tokens: bool,
     pending_login_lifetime: Duration,
     jwks_refetch_cooldown: Duration,
     max_token_bytes: usize,
@@ -56,6 +57,7 @@ impl ConfigBuilder {
             clock_leeway: Duration::from_secs(30),
             http_timeout: Duration::from_secs(10),
             service_keys: None,
+            encrypted_tokens: false,
             pending_login_lifetime: Duration::from_secs(600),
             jwks_refetch_cooldown: Duration::from_secs(30),
             max_token_bytes: 64 * 1024,
@@ -126,9 +128,22 @@ impl ConfigBuilder {
         self.http_timeout = timeout;
         self
     }
-    /// The service's private encryption keys (required on FranceConnect+).
+    /// The service's private encryption keys (required on FranceConnect+,
+    /// and with [`ConfigBuilder::encrypted_tokens`]).
     pub fn service_keys(mut self, keys: ServiceKeys) -> Self {
         self.service_keys = Some(keys);
+        self
+    }
+    /// Expect FranceConnect to encrypt the ID token and userinfo to the
+    /// service's keys (default `false`). Turn it on only when the service
+    /// registered encryption with FranceConnect (`ECDH-ES` or `RSA-OAEP`,
+    /// `A256GCM`); an unencrypted token is then refused, as on
+    /// FranceConnect+, and the service's public keys are served at
+    /// `/auth/jwks` for the provider to fetch. Needs
+    /// [`ConfigBuilder::service_keys`]. FranceConnect+ always encrypts,
+    /// whatever this says.
+    pub fn encrypted_tokens(mut self, yes: bool) -> Self {
+        self.encrypted_tokens = yes;
         self
     }
     /// How long a login may stay pending (default 10 minutes).
@@ -249,10 +264,13 @@ impl ConfigBuilder {
                 "FranceConnect+ signs with ES256 only: RS256 cannot be accepted",
             ));
         }
-        if platform.encrypts() && self.service_keys.is_none() {
-            return Err(ConfigError::new(
-                "FranceConnect+ encrypts tokens: an encryption key set is required (service_keys / FC_KEYS_FILE)",
-            ));
+        let encrypted_tokens = platform.encrypts() || self.encrypted_tokens;
+        if encrypted_tokens && self.service_keys.is_none() {
+            return Err(ConfigError::new(if platform.encrypts() {
+                "FranceConnect+ encrypts tokens: an encryption key set is required (service_keys / FC_KEYS_FILE)"
+            } else {
+                "encrypted tokens (FC_ENCRYPTED_TOKENS) need the service's encryption key set (service_keys / FC_KEYS_FILE)"
+            }));
         }
         if self.clock_leeway > Duration::from_secs(300) {
             return Err(ConfigError::new("clock_leeway must not exceed 5 minutes"));
@@ -333,6 +351,7 @@ impl ConfigBuilder {
             http_timeout: self.http_timeout,
             signing_algs,
             service_keys: self.service_keys,
+            encrypted_tokens,
             pending_login_lifetime: self.pending_login_lifetime,
             jwks_refetch_cooldown: self.jwks_refetch_cooldown,
             max_token_bytes: self.max_token_bytes,

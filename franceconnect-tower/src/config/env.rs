@@ -26,7 +26,8 @@ impl Config {
     /// | `FC_PROMPT` | `login`, `consent` or `login consent` | — |
     /// | `FC_REQUEST_AMR` | `true` to ask for `amr` | `false` |
     /// | `FC_ACCEPT_RS256` | `true` to accept RS256 signatures (FC only) | `false` |
-    /// | `FC_KEYS_FILE` | the service's private JWK set (required on FC+) | — |
+    /// | `FC_KEYS_FILE` | the service's private JWK set (required on FC+, and with `FC_ENCRYPTED_TOKENS`) | — |
+    /// | `FC_ENCRYPTED_TOKENS` | `true` when the service registered token encryption on FC (always on for FC+) | `false` |
     /// | `FC_CLOCK_LEEWAY_SECS` | clock leeway for token times | `30` |
     /// | `FC_HTTP_TIMEOUT_SECS` | timeout of each request to the provider | `10` |
     /// | `FC_PENDING_LOGIN_SECS` | how long a started login may wait for its callback (1 to 3600) | `600` |
@@ -86,6 +87,7 @@ impl Config {
         }
         b = b.request_amr(flag(&lookup, "FC_REQUEST_AMR")?);
         b = b.accept_rs256(flag(&lookup, "FC_ACCEPT_RS256")?);
+        b = b.encrypted_tokens(flag(&lookup, "FC_ENCRYPTED_TOKENS")?);
         b = b.allow_endpoints_outside_issuer(flag(&lookup, "FC_ALLOW_ENDPOINTS_OUTSIDE_ISSUER")?);
         if let Some(path) = lookup("FC_KEYS_FILE") {
             b = b.service_keys(ServiceKeys::from_file(path)?);

@@ -51,6 +51,7 @@ pub struct Config {
     pub(crate) http_timeout: Duration,
     pub(crate) signing_algs: Vec<SigningAlg>,
     pub(crate) service_keys: Option<ServiceKeys>,
+    pub(crate) encrypted_tokens: bool,
     pub(crate) pending_login_lifetime: Duration,
     pub(crate) jwks_refetch_cooldown: Duration,
     pub(crate) max_token_bytes: usize,
@@ -101,6 +102,13 @@ impl Config {
     /// The service's encryption keys, if any.
     pub fn service_keys(&self) -> Option<&ServiceKeys> {
         self.service_keys.as_ref()
+    }
+    /// True when the ID token and userinfo arrive encrypted (JWE): always on
+    /// FranceConnect+, on FranceConnect when
+    /// [`ConfigBuilder::encrypted_tokens`] says so. An unencrypted token is
+    /// then refused; otherwise an encrypted one is.
+    pub fn encrypts_tokens(&self) -> bool {
+        self.encrypted_tokens
     }
     /// How long a login may stay pending.
     pub fn pending_login_lifetime(&self) -> Duration {

@@ -107,3 +107,22 @@ fn environment_variables() {
     let bad = Config::from_lookup(|k| (k == "FC_PLATFORM").then(|| "plus".to_string())).unwrap_err();
     assert!(bad.to_string().contains("FC_PLATFORM"));
 }
+
+#[test]
+fn token_encryption_is_always_on_for_fc_plus_and_opt_in_on_fc() {
+    let keys = ServiceKeys::generate(EncryptionAlg::RsaOaep).unwrap();
+    assert!(!base(Platform::FranceConnect).build().unwrap().encrypts_tokens());
+    let plus = base(Platform::FranceConnectPlus).service_keys(keys.clone());
+    assert!(plus.encrypted_tokens(false).build().unwrap().encrypts_tokens());
+    assert!(err(base(Platform::FranceConnect).encrypted_tokens(true)).contains("FC_ENCRYPTED_TOKENS"));
+    let fc = base(Platform::FranceConnect).encrypted_tokens(true).service_keys(keys);
+    assert!(fc.build().unwrap().encrypts_tokens());
+    let vars = HashMap::from([
+        ("FC_CLIENT_ID", "id"),
+        ("FC_CLIENT_SECRET", "s"),
+        ("FC_ISSUER", "http://127.0.0.1:4000/api/v2"),
+        ("FC_ENCRYPTED_TOKENS", "yes"),
+    ]);
+    let e = Config::from_lookup(|n| vars.get(n).map(|v| v.to_string())).unwrap_err();
+    assert!(e.to_string().contains("FC_ENCRYPTED_TOKENS must be true or false"), "{e}");
+}

@@ -28,7 +28,8 @@ impl SigningAlg {
     }
 }
 
-/// A key-management algorithm for FranceConnect+'s encrypted tokens. The
+/// A key-management algorithm for encrypted tokens (always on
+/// FranceConnect+; on FranceConnect only `ECDH-ES` and `RSA-OAEP`). The
 /// content encryption is always `A256GCM`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum EncryptionAlg {

@@ -3,7 +3,7 @@
 //!
 //! Read it bottom-up: `algorithms` names what may be used, `prepared`
 //! turns a JWK into a josekit verifier or decrypter once, [`ServiceKeys`]
-//! holds the service's private keys (FranceConnect+ encrypts to them), and
+//! holds the service's private keys (the providers encrypt to them), and
 //! `compact` checks a token's header against the allow-lists before any key
 //! touches it.
 

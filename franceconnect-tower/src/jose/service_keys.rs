@@ -1,5 +1,6 @@
-//! The service's own encryption keys: FranceConnect+ encrypts the ID token
-//! and userinfo to them.
+//! The service's own encryption keys: FranceConnect+ (and FranceConnect,
+//! when the service registered encryption) encrypts the ID token and
+//! userinfo to them.
 //!
 //! Several keys can be loaded at once so that a key can be rotated: publish
 //! the new key next to the old one, wait for the provider to pick it up, then

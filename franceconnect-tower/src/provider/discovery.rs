@@ -108,7 +108,7 @@ impl ProviderMetadata {
                 "the provider offers none of the accepted signature algorithms".into(),
             ));
         }
-        if config.platform.encrypts() {
+        if config.encrypted_tokens {
             let enc_algs = config.encryption_algs();
             for (name, list) in [
                 (

@@ -22,12 +22,13 @@ pub struct Pair {
     pub mock: MockHandle,
     /// The engine.
     pub fc: FranceConnect,
-    /// The service keys (FranceConnect+ only).
+    /// The service keys (when tokens are encrypted).
     pub keys: Option<ServiceKeys>,
 }
 
-/// Starts the mock for `platform` (encrypting with `alg` on FranceConnect+,
-/// to an inline copy of the service's public keys) and an engine for it.
+/// Starts the mock for `platform` (encrypting with `alg` when given — on
+/// FranceConnect too, as for a service registered with encryption — to an
+/// inline copy of the service's public keys) and an engine for it.
 pub async fn pair(platform: Platform, alg: Option<EncryptionAlg>) -> Pair {
     pair_with(platform, alg, |b| b).await
 }
@@ -58,7 +59,7 @@ pub async fn pair_with(
         .redirect_uri(REDIRECT_URI)
         .post_logout_redirect_uri(POST_LOGOUT_URI);
     if let Some(k) = &keys {
-        builder = builder.service_keys(k.clone());
+        builder = builder.service_keys(k.clone()).encrypted_tokens(true);
     }
     let fc = FranceConnect::new(adjust(builder).build().expect("a valid configuration"));
     Pair { mock, fc, keys }

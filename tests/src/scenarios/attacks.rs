@@ -13,7 +13,7 @@ use franceconnect_tower::__private::PROVIDER_FAILURE_BACKOFF;
 use reqwest::StatusCode;
 use url::Url;
 
-use super::{callback_url, fc, fc_plus, hostile, open_callback};
+use super::{callback_url, fc, fc_encrypted, fc_plus, hostile, open_callback};
 use crate::harness::{Browser, Page, Starter};
 
 /// A browser signed in as `identity` through the auto-approving mock, and
@@ -62,15 +62,16 @@ fn assert_clean_error_page(page: &Page, case: &str) {
 /// the attacked browser keeps its earlier sign-in and a bystander's session
 /// is untouched.
 pub async fn hostile_tokens_change_no_session(starter: &impl Starter) {
-    for vars in [fc(), fc_plus()] {
+    for vars in [fc(), fc_encrypted(), fc_plus()] {
+        let encrypted = vars.iter().any(|(k, v)| *k == "FC_ENCRYPTED_TOKENS" || v == "fcplus");
         let app = starter.start(vars).await;
         let mock = app.mock();
         let (bystander, bystander_me) = signed_in(&app.base, mock, "usage").await;
         let (target, target_me) = signed_in(&app.base, mock, "accents").await;
         let sessions = [(&bystander, bystander_me.as_str()), (&target, target_me.as_str())];
         mock.auto_approve(Some("default"), None);
-        for tamper in hostile::scenarios(app.platform) {
-            let case = format!("{:?} {tamper:?}", app.platform);
+        for tamper in hostile::scenarios(encrypted) {
+            let case = format!("{:?} (encrypted: {encrypted}) {tamper:?}", app.platform);
             mock.set_tamper(Some(tamper));
             let code = hostile::expected_code(tamper);
             // A response refused on its media type counts as a provider

@@ -12,7 +12,7 @@ use franceconnect_mock::{Endpoint, Failure, Tamper};
 use franceconnect_tower::{EncryptionAlg, ServiceKeys};
 use reqwest::StatusCode;
 
-use super::{callback_url, callback_url_from, fc, fc_plus, open_callback};
+use super::{callback_url, callback_url_from, fc, fc_encrypted, fc_plus, open_callback};
 use crate::harness::{AppUnderTest, Browser, Page, Starter};
 
 /// The value of a cookie in `Set-Cookie` headers.
@@ -157,30 +157,56 @@ pub async fn fc_login_and_logout(starter: &impl Starter) {
 /// real service keeps it).
 pub async fn fc_plus_login_with_each_algorithm(starter: &impl Starter) {
     for alg in EncryptionAlg::ALL {
-        let dir = std::env::temp_dir().join(format!("fc-e2e-{}-{}", std::process::id(), alg));
-        std::fs::create_dir_all(&dir).unwrap();
-        let file = dir.join("keys.json");
-        std::fs::write(&file, ServiceKeys::generate(alg).unwrap().to_private_jwks_json()).unwrap();
-        let mut vars = fc_plus();
-        vars.push(("FC_KEYS_FILE", file.display().to_string()));
-        let app = starter.start(vars).await;
-        let b = Browser::new(&app.base);
-        let back = b.login_through_page("/auth/login", Some("default"), "eidas3").await;
-        assert_eq!(back.status, StatusCode::SEE_OTHER, "{alg}: {}", back.body);
-        let me = b.get_json("/api/me").await.json();
-        assert_eq!(me["acr"], "eidas3", "{alg}");
-        assert!(me["given_name"].is_string(), "{alg}");
-        // The provider fetched the service's keys from the app (jwks_uri).
-        let out = b.post_form("/auth/logout", &[], &b.origin()).await;
-        let end = b.get(out.location.unwrap().as_str()).await;
-        assert_eq!(
-            end.status,
-            StatusCode::SEE_OTHER,
-            "{alg}: the inner JWS is a valid hint: {}",
-            end.body
-        );
-        let _ = std::fs::remove_dir_all(&dir);
+        login_with_encryption(fc_plus(), alg, "eidas3", starter).await;
     }
+}
+
+/// FranceConnect with encrypted tokens (`FC_ENCRYPTED_TOKENS`, a service
+/// registered for it): a login with each of FranceConnect's two algorithms,
+/// the keys published, the logout accepted.
+pub async fn fc_login_with_encrypted_tokens(starter: &impl Starter) {
+    for alg in [EncryptionAlg::EcdhEs, EncryptionAlg::RsaOaep] {
+        login_with_encryption(fc_encrypted(), alg, "eidas1", starter).await;
+    }
+}
+
+/// Starts an app (through `starter`, last so that this helper is not taken
+/// for a scenario) with `vars` and a fresh key for `alg` in `FC_KEYS_FILE`,
+/// signs in at `level` through the provider's page, checks that the key is
+/// published and that the logout's `id_token_hint` (the inner JWS) is
+/// accepted.
+async fn login_with_encryption(
+    mut vars: Vec<(&'static str, String)>,
+    alg: EncryptionAlg,
+    level: &str,
+    starter: &impl Starter,
+) {
+    let dir = std::env::temp_dir().join(format!("fc-e2e-{}-{}-{level}", std::process::id(), alg));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("keys.json");
+    let keys = ServiceKeys::generate(alg).unwrap();
+    std::fs::write(&file, keys.to_private_jwks_json()).unwrap();
+    vars.push(("FC_KEYS_FILE", file.display().to_string()));
+    let app = starter.start(vars).await;
+    let b = Browser::new(&app.base);
+    let published = b.get_json("/auth/jwks").await.json();
+    assert_eq!(published, keys.public_jwks(), "{alg}: the key the provider encrypts to");
+    let back = b.login_through_page("/auth/login", Some("default"), level).await;
+    assert_eq!(back.status, StatusCode::SEE_OTHER, "{alg}: {}", back.body);
+    let me = b.get_json("/api/me").await.json();
+    assert_eq!(me["acr"], level, "{alg}");
+    // Tokens were encrypted (a bare JWS is refused with these settings),
+    // to the key the provider fetched from the app's jwks_uri.
+    assert!(me["given_name"].is_string(), "{alg}");
+    let out = b.post_form("/auth/logout", &[], &b.origin()).await;
+    let end = b.get(out.location.unwrap().as_str()).await;
+    assert_eq!(
+        end.status,
+        StatusCode::SEE_OTHER,
+        "{alg}: the inner JWS is a valid hint: {}",
+        end.body
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Two tabs of one browser log in at the same time; each lands on its own

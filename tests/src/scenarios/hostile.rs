@@ -5,14 +5,13 @@
 //! forgotten in the other.
 
 use franceconnect_mock::Tamper;
-use franceconnect_tower::{Error, JoseError, NetworkErrorKind, Platform};
+use franceconnect_tower::{Error, JoseError, NetworkErrorKind};
 
-/// The scenarios that apply on `platform`: FranceConnect does not encrypt,
-/// so the encryption scenarios leave its tokens intact.
-pub fn scenarios(platform: Platform) -> impl Iterator<Item = Tamper> {
-    Tamper::ALL
-        .into_iter()
-        .filter(move |t| platform.encrypts() || !t.is_encryption())
+/// The scenarios that apply to a service whose tokens are encrypted (`true`
+/// on FranceConnect+, and on FranceConnect when registered so) or not: the
+/// encryption scenarios leave unencrypted tokens intact.
+pub fn scenarios(encrypted: bool) -> impl Iterator<Item = Tamper> {
+    Tamper::ALL.into_iter().filter(move |t| encrypted || !t.is_encryption())
 }
 
 /// True when `error` is the refusal `tamper` calls for.

@@ -37,6 +37,12 @@ pub(crate) fn fc() -> Vec<(&'static str, String)> {
     vec![("FC_PLATFORM", "fc".into())]
 }
 
+/// Quickstart settings for FranceConnect with encrypted tokens (a service
+/// registered for encryption).
+pub(crate) fn fc_encrypted() -> Vec<(&'static str, String)> {
+    vec![("FC_PLATFORM", "fc".into()), ("FC_ENCRYPTED_TOKENS", "true".into())]
+}
+
 /// Quickstart settings for FranceConnect+.
 pub(crate) fn fc_plus() -> Vec<(&'static str, String)> {
     vec![("FC_PLATFORM", "fcplus".into())]

@@ -21,6 +21,7 @@ macro_rules! scenario_suite {
         $crate::scenario_suite! { $($then)*;
             flows::fc_login_and_logout,
             flows::fc_plus_login_with_each_algorithm,
+            flows::fc_login_with_encrypted_tokens,
             flows::two_tabs_log_in_at_once,
             flows::return_to_must_be_relative,
             flows::step_up_to_a_higher_level,
