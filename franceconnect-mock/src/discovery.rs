@@ -39,6 +39,7 @@ pub(crate) fn document(shared: &Shared) -> Value {
         "token_endpoint": format!("{back}/token"),
         "userinfo_endpoint": format!("{back}/userinfo"),
         "end_session_endpoint": format!("{back}/session/end"),
+        "revocation_endpoint": format!("{back}/token/revocation"),
         "jwks_uri": format!("{back}/jwks"),
         "scopes_supported": scopes::supported(shared.platform),
         "claims_supported": scopes::claims_supported(shared.platform),

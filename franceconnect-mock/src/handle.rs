@@ -114,12 +114,13 @@ impl MockHandle {
     }
 
     /// Injects (or with `None` removes) a failure on an endpoint
-    /// (`Token`, `Userinfo`, `Jwks` or `Discovery`; ignored on the others).
+    /// (`Token`, `Userinfo`, `Jwks`, `Discovery` or `Revocation`; ignored
+    /// on the others).
     pub fn set_failure(&self, endpoint: Endpoint, failure: Option<Failure>) {
         if matches!(endpoint, Endpoint::Authorize | Endpoint::SessionEnd) {
             tracing::warn!(
                 ?endpoint,
-                "set_failure: only Token, Userinfo, Jwks and Discovery can fail"
+                "set_failure: only Token, Userinfo, Jwks, Discovery and Revocation can fail"
             );
             return;
         }
@@ -187,6 +188,18 @@ impl MockHandle {
     /// [`reset_counts`](Self::reset_counts)).
     pub fn request_count(&self, endpoint: Endpoint) -> usize {
         self.shared().counters.get(endpoint)
+    }
+
+    /// The access tokens still valid (issued, neither expired, revoked nor
+    /// ended by a logout), for all clients.
+    pub fn live_access_tokens(&self) -> usize {
+        let now = std::time::Instant::now();
+        self.shared()
+            .store()
+            .access_tokens
+            .values()
+            .filter(|g| g.expires > now)
+            .count()
     }
 
     /// Sets all request counters back to zero.

@@ -5,8 +5,9 @@
 //! only, exact redirect URIs, unknown authorize parameters refused on an
 //! error page, `client_secret_post` only, single-use 30-second codes,
 //! 60-second tokens, pairwise `sub`, signed userinfo (`application/jwt`),
-//! and on FranceConnect+ ID tokens and userinfo encrypted to the client's
-//! key. Switchable scenarios (failures, tampered tokens, key rotation,
+//! revocation with exactly the platform's three fields, and on
+//! FranceConnect+ (or for a FranceConnect client registered for it) ID
+//! tokens and userinfo encrypted to the client's key. Switchable scenarios (failures, tampered tokens, key rotation,
 //! forced errors, automatic approval) let tests exercise a client's
 //! defences.
 //!
@@ -35,7 +36,8 @@
 //! # Layout
 //!
 //! `server` routes each endpoint to its module (`discovery`, `authorize` and
-//! the `interaction` page, `token_endpoint`, `userinfo`, `logout`); `state`
+//! the `interaction` page, `token_endpoint`, `userinfo`, `revocation`,
+//! `logout`); `state`
 //! holds what a login leaves between requests; `issuance`, `tokens` and
 //! `keys` build what the provider signs and encrypts; `tamper` and
 //! `scenarios` switch behaviours for tests; `config`, `identities`, `scopes`
@@ -54,6 +56,7 @@ mod logout;
 mod params;
 mod provider;
 mod random;
+mod revocation;
 mod scenarios;
 mod scopes;
 mod server;

@@ -25,17 +25,20 @@ pub enum Endpoint {
     Discovery,
     /// `GET /session/end`.
     SessionEnd,
+    /// `POST /token/revocation`.
+    Revocation,
 }
 
 impl Endpoint {
     /// All endpoints.
-    pub const ALL: [Endpoint; 6] = [
+    pub const ALL: [Endpoint; 7] = [
         Endpoint::Authorize,
         Endpoint::Token,
         Endpoint::Userinfo,
         Endpoint::Jwks,
         Endpoint::Discovery,
         Endpoint::SessionEnd,
+        Endpoint::Revocation,
     ];
 
     /// Index in counter and failure tables.
@@ -222,7 +225,7 @@ pub(crate) struct Scenarios {
     /// Answer logins with this error on the callback.
     pub callback_error: Option<String>,
     /// Failures per endpoint, indexed by [`Endpoint::index`].
-    pub failures: [Option<Failure>; 6],
+    pub failures: [Option<Failure>; Endpoint::ALL.len()],
     /// Force the `acr` of tokens.
     pub acr_override: Option<Eidas>,
     /// Tamper with issued tokens.
@@ -253,7 +256,7 @@ impl Scenarios {
 
 /// Request counters, one per endpoint.
 #[derive(Debug, Default)]
-pub(crate) struct Counters([AtomicUsize; 6]);
+pub(crate) struct Counters([AtomicUsize; Endpoint::ALL.len()]);
 
 impl Counters {
     /// Counts one request.

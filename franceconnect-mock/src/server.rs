@@ -7,7 +7,7 @@ use axum::routing::{get, post};
 
 use crate::config::BASE_PATH;
 use crate::state::Shared;
-use crate::{authorize, discovery, interaction, logout, token_endpoint, userinfo};
+use crate::{authorize, discovery, interaction, logout, revocation, token_endpoint, userinfo};
 
 /// The router.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
@@ -19,6 +19,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/jwks", get(discovery::jwks))
         .route("/authorize", get(authorize::authorize).post(authorize::authorize_post))
         .route("/token", post(token_endpoint::token))
+        .route("/token/revocation", post(revocation::revoke))
         .route("/userinfo", get(userinfo::userinfo))
         .route("/session/end", get(logout::end_session))
         .route("/interaction/{uid}", get(interaction::show))

@@ -63,7 +63,7 @@ pub(crate) fn error_uri(code: &str) -> String {
 }
 
 /// Constant-time-ish comparison through digests.
-fn same_secret(a: &str, b: &str) -> bool {
+pub(crate) fn same_secret(a: &str, b: &str) -> bool {
     Sha256::digest(a.as_bytes()) == Sha256::digest(b.as_bytes())
 }
 

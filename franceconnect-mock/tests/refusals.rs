@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use common::*;
 use franceconnect_mock::{Endpoint, MockProvider, Platform};
+use serde_json::Value;
 
 /// GET /authorize must end on the HTML error page (400, no redirect) with
 /// `error` shown.
@@ -453,4 +454,90 @@ async fn logout_refusals() {
         assert!(response.text().await.unwrap().contains("Une erreur est survenue"));
     }
     assert_eq!(mock.request_count(Endpoint::SessionEnd), 5);
+}
+
+/// `POST /token/revocation` takes exactly `token`, `client_id` and
+/// `client_secret`: any other field, a missing one, HTTP Basic, a wrong
+/// secret or another client's token is refused and revokes nothing; the
+/// exact form revokes the token, which then fails at userinfo, and a second
+/// revocation of it still answers 200 (RFC 7009).
+#[tokio::test]
+async fn revocation_takes_exactly_three_fields() {
+    let mock = fc_mock().await;
+    mock.auto_approve(Some("default"), None);
+    let tokens = login(&mock, "app", "eidas1", &[]).await;
+    let token = tokens["access_token"].as_str().unwrap().to_owned();
+    let url = format!("{}/token/revocation", mock.issuer());
+    let discovered: Value = serde_json::from_str(&discovery(&mock).await.text().await.unwrap()).unwrap();
+    assert_eq!(discovered["revocation_endpoint"], url.as_str());
+    let revoke = |form: Vec<(&'static str, String)>, basic: bool| {
+        let mut request = http().post(&url).form(&form);
+        if basic {
+            request = request.basic_auth("app", Some("app-secret"));
+        }
+        async move {
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            let body: Value = serde_json::from_str(&response.text().await.unwrap()).unwrap_or(Value::Null);
+            (status, body["error"].as_str().unwrap_or_default().to_owned())
+        }
+    };
+    let exact = || {
+        vec![
+            ("token", token.clone()),
+            ("client_id", "app".to_owned()),
+            ("client_secret", "app-secret".to_owned()),
+        ]
+    };
+    let with_hint = {
+        let mut form = exact();
+        form.push(("token_type_hint", "access_token".into()));
+        form
+    };
+    let refused = [
+        (with_hint, false, 400, "invalid_request"),
+        (exact()[..2].to_vec(), false, 400, "invalid_request"),
+        (exact()[..1].to_vec(), true, 401, "invalid_client"),
+        (
+            vec![
+                exact()[0].clone(),
+                exact()[1].clone(),
+                ("client_secret", "wrong".into()),
+            ],
+            false,
+            401,
+            "invalid_client",
+        ),
+        (
+            vec![
+                exact()[0].clone(),
+                ("client_id", "other".into()),
+                ("client_secret", "other-secret".into()),
+            ],
+            false,
+            400,
+            "invalid_request",
+        ),
+        (
+            vec![("token", "short".into()), exact()[1].clone(), exact()[2].clone()],
+            false,
+            400,
+            "invalid_request",
+        ),
+    ];
+    for (form, basic, status, error) in refused {
+        let names: Vec<&str> = form.iter().map(|(k, _)| *k).collect();
+        assert_eq!(
+            revoke(form, basic).await,
+            (status, error.to_owned()),
+            "{names:?} basic={basic}"
+        );
+        assert_eq!(mock.live_access_tokens(), 1, "{names:?}: nothing revoked");
+    }
+    assert_eq!(revoke(exact(), false).await, (200, String::new()));
+    assert_eq!(mock.live_access_tokens(), 0);
+    let (status, _, _) = userinfo(&mock, &token).await;
+    assert_eq!(status, 401, "a revoked token no longer opens userinfo");
+    assert_eq!(revoke(exact(), false).await, (200, String::new()), "already revoked");
+    assert_eq!(mock.request_count(Endpoint::Revocation), 8);
 }

@@ -65,7 +65,7 @@ pub use error::{
     ClaimsError, ConfigError, Error, ErrorKind, JoseError, NetworkError, NetworkErrorKind, ProviderError,
     ProviderErrorCode, StateError, TokenExchangeError,
 };
-pub use flow::{CallbackParams, LoginOptions, PendingLogin, PendingLogout};
+pub use flow::{CallbackParams, LoginOptions, PendingLogin, PendingLogout, Revocation};
 pub use identity::{
     BirthDate, DatePrecision, Gender, InseeCommune, InseeCountry, PivotIdentity, SignedInUser, UserClaims,
 };

@@ -79,9 +79,18 @@ secret_newtype!(
     pub IdTokenHint
 );
 secret_newtype!(
-    /// An access token, used once to call userinfo and then dropped.
+    /// An access token: used once to call userinfo, then kept only so that
+    /// the logout can revoke it.
     pub(crate) AccessToken
 );
+
+/// The access token of a login and when it expires (Unix seconds), kept in
+/// the session for the logout to revoke it while it is still valid.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct IssuedAccessToken {
+    pub(crate) token: AccessToken,
+    pub(crate) expires_at: i64,
+}
 secret_newtype!(
     /// A secret from which the key sealing pending-login cookies is derived.
     pub(crate) LoginCookieSecret

@@ -124,5 +124,8 @@ fn token_encryption_is_always_on_for_fc_plus_and_opt_in_on_fc() {
         ("FC_ENCRYPTED_TOKENS", "yes"),
     ]);
     let e = Config::from_lookup(|n| vars.get(n).map(|v| v.to_string())).unwrap_err();
-    assert!(e.to_string().contains("FC_ENCRYPTED_TOKENS must be true or false"), "{e}");
+    assert!(
+        e.to_string().contains("FC_ENCRYPTED_TOKENS must be true or false"),
+        "{e}"
+    );
 }

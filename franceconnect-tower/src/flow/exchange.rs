@@ -7,11 +7,16 @@ use serde::Deserialize;
 use crate::client::FranceConnect;
 use crate::error::{Error, NetworkError, NetworkErrorKind, TokenExchangeError, sanitize};
 use crate::provider::ProviderMetadata;
-use crate::values::{AccessToken, IdTokenHint};
+use crate::values::{AccessToken, IdTokenHint, IssuedAccessToken};
+
+/// When the token response says nothing of the access token's lifetime, it
+/// is kept (for revocation) this long: ProConnect's, the longest the
+/// platforms give.
+const DEFAULT_ACCESS_TOKEN_LIFETIME_SECS: i64 = 3600;
 
 /// What the token endpoint gave us.
 pub(crate) struct Tokens {
-    pub(crate) access_token: AccessToken,
+    pub(crate) access_token: IssuedAccessToken,
     pub(crate) id_token: IdTokenHint,
     pub(crate) scope: String,
 }
@@ -23,6 +28,8 @@ struct TokenResponse {
     token_type: String,
     #[serde(default)]
     scope: Option<String>,
+    #[serde(default)]
+    expires_in: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -73,8 +80,20 @@ impl FranceConnect {
         if tokens.access_token.is_empty() || tokens.access_token.len() > config.max_token_bytes {
             return Err(TokenExchangeError::Malformed("unusable access_token".into()).into());
         }
+        // Tolerant: a number or a numeric string, anything else the default.
+        let lifetime = match &tokens.expires_in {
+            Some(serde_json::Value::Number(n)) => n.as_i64(),
+            Some(serde_json::Value::String(s)) => s.parse().ok(),
+            _ => None,
+        }
+        .filter(|secs| *secs > 0)
+        .unwrap_or(DEFAULT_ACCESS_TOKEN_LIFETIME_SECS)
+        .min(DEFAULT_ACCESS_TOKEN_LIFETIME_SECS * 24);
         Ok(Tokens {
-            access_token: AccessToken::new(tokens.access_token),
+            access_token: IssuedAccessToken {
+                token: AccessToken::new(tokens.access_token),
+                expires_at: crate::clock::now() + lifetime,
+            },
             id_token: IdTokenHint::new(tokens.id_token),
             scope: sanitize(&tokens.scope.unwrap_or_default(), 1024),
         })

@@ -250,8 +250,12 @@ impl FranceConnect {
         let id_token = self
             .check_id_token(&metadata, tokens.id_token.secret(), pending)
             .await?;
-        let userinfo = self.fetch_userinfo(&metadata, &tokens.access_token).await?;
-        self.signed_in_user(&metadata, id_token, &userinfo, tokens.scope).await
+        let userinfo = self.fetch_userinfo(&metadata, &tokens.access_token.token).await?;
+        let mut user = self
+            .signed_in_user(&metadata, id_token, &userinfo, tokens.scope)
+            .await?;
+        user.access_token = Some(tokens.access_token);
+        Ok(user)
     }
 
     /// Opens the ID token (decrypting it on FranceConnect+) and checks its
@@ -300,6 +304,7 @@ impl FranceConnect {
             raw_claims: info,
             signed_in_at: now(),
             id_token_hint: crate::values::IdTokenHint::new(jws),
+            access_token: None,
         })
     }
 }

@@ -10,7 +10,7 @@ use crate::config::Platform;
 use crate::eidas::{Amr, Eidas};
 use crate::error::ClaimsError;
 use crate::identity::{BirthDate, Gender, InseeCommune, InseeCountry, PivotIdentity, check_email, check_name};
-use crate::values::IdTokenHint;
+use crate::values::{IdTokenHint, IssuedAccessToken};
 
 /// A user signed in through FranceConnect or FranceConnect+.
 ///
@@ -41,6 +41,10 @@ pub struct SignedInUser {
     pub signed_in_at: i64,
     /// The signed ID token, for `id_token_hint` at logout only.
     pub id_token_hint: IdTokenHint,
+    /// The access token, until it expires, for the logout to revoke it
+    /// (absent from sessions written before revocation existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) access_token: Option<IssuedAccessToken>,
 }
 
 impl SignedInUser {

@@ -24,6 +24,9 @@ pub struct ProviderMetadata {
     /// `/session/end`, when the provider has one (FranceConnect always
     /// does); logout fails without it.
     pub end_session_endpoint: Option<Url>,
+    /// `/token/revocation`, when the provider announces it: the logout
+    /// revokes the access token there.
+    pub revocation_endpoint: Option<Url>,
     /// Whether the provider promises an `iss` parameter on the callback
     /// (RFC 9207); when it does, a callback without one is refused.
     pub iss_parameter_supported: bool,
@@ -37,6 +40,7 @@ struct RawMetadata {
     userinfo_endpoint: Option<String>,
     jwks_uri: Option<String>,
     end_session_endpoint: Option<String>,
+    revocation_endpoint: Option<String>,
     response_types_supported: Option<Vec<String>>,
     id_token_signing_alg_values_supported: Option<Vec<String>>,
     userinfo_signing_alg_values_supported: Option<Vec<String>>,
@@ -148,6 +152,10 @@ impl ProviderMetadata {
             end_session_endpoint: raw
                 .end_session_endpoint
                 .map(|e| endpoint("end_session_endpoint", Some(e)))
+                .transpose()?,
+            revocation_endpoint: raw
+                .revocation_endpoint
+                .map(|e| endpoint("revocation_endpoint", Some(e)))
                 .transpose()?,
             iss_parameter_supported: raw.authorization_response_iss_parameter_supported.unwrap_or(false),
             issuer: raw.issuer,

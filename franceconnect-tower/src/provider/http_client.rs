@@ -85,6 +85,19 @@ impl HttpClient {
         self.send(endpoint, self.inner.post(url.clone()).form(form)).await
     }
 
+    /// Like [`HttpClient::post_form`], within `timeout` when it is shorter
+    /// than the client's own.
+    pub(crate) async fn post_form_within(
+        &self,
+        endpoint: &'static str,
+        url: &Url,
+        form: &[(&str, &str)],
+        timeout: Duration,
+    ) -> Result<HttpResponse, NetworkError> {
+        self.send(endpoint, self.inner.post(url.clone()).form(form).timeout(timeout))
+            .await
+    }
+
     async fn send(&self, endpoint: &'static str, req: reqwest::RequestBuilder) -> Result<HttpResponse, NetworkError> {
         let fail = |kind| NetworkError { endpoint, kind };
         let mut resp = req.send().await.map_err(|e| fail(classify(&e)))?;

@@ -4,7 +4,7 @@
 //! |---|---|
 //! | `GET /auth/login?return_to=/path&acr=eidas2` | starts a login (nothing stored on the server: a sealed cookie), 303 to the provider |
 //! | `GET /auth/callback` | completes it, renews the session id, 303 to `return_to` or `/` |
-//! | `POST /auth/logout` | clears the session, 303 to the provider's logout (same-site posts only) |
+//! | `POST /auth/logout` | clears the session, revokes the access token, 303 to the provider's logout (same-site posts only) |
 //! | `GET /auth/logout/callback` | checks the logout `state`, 303 to `/` |
 //! | `GET /auth/jwks` | the service's public encryption keys |
 //! | `GET /auth/sector-identifier` | the redirect URIs, as the `sector_identifier_uri` document (when configured) |
@@ -320,6 +320,11 @@ impl AuthRoutes {
         };
         // Clear the local session first: the provider's logout may fail.
         session.clear().await?;
+        // Revocation is best effort: a refusal or an outage is logged and
+        // the logout goes on.
+        if let Err(e) = self.fc.revoke_access_token(&user).await {
+            tracing::warn!(code = error_code(&e), error = %e, "access token not revoked; logout goes on");
+        }
         match self.fc.logout_url(&user).await {
             Ok((url, pending)) => {
                 session.insert(PENDING_LOGOUT_KEY, &pending).await?;
@@ -486,6 +491,7 @@ mod tests {
             raw_claims: Default::default(),
             signed_in_at: crate::clock::now(),
             id_token_hint: IdTokenHint::new("h"),
+            access_token: None,
         }
     }
 

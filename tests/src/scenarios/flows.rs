@@ -153,6 +153,55 @@ pub async fn fc_login_and_logout(starter: &impl Starter) {
     );
 }
 
+/// The logout revokes the access token at the provider (the mock accepts
+/// exactly the platform's three fields) before sending the browser to
+/// `/session/end`; a revocation endpoint that fails or hangs is logged and
+/// the logout goes on, within the revocation's 3-second bound.
+pub async fn logout_revokes_the_access_token(starter: &impl Starter) {
+    let app = starter.start(fc()).await;
+    let mock = app.mock();
+    mock.auto_approve(Some("default"), None);
+    for failure in [
+        None,
+        Some(Failure::Unavailable),
+        Some(Failure::Slow(Duration::from_secs(30))),
+    ] {
+        let b = Browser::new(&app.base);
+        let done = b.follow(b.get("/auth/login").await).await;
+        assert_eq!(done.status, StatusCode::OK, "{failure:?}: {}", done.body);
+        assert_eq!(mock.live_access_tokens(), 1, "{failure:?}: one login, one token");
+        mock.set_failure(Endpoint::Revocation, failure);
+        let revocations = mock.request_count(Endpoint::Revocation);
+        let started = std::time::Instant::now();
+        let out = b.post_form("/auth/logout", &[], &b.origin()).await;
+        let waited = started.elapsed();
+        assert_eq!(out.status, StatusCode::SEE_OTHER, "{failure:?}");
+        let provider = out.location.clone().unwrap();
+        assert!(provider.path().ends_with("/session/end"), "{failure:?}: {provider}");
+        assert_eq!(mock.request_count(Endpoint::Revocation), revocations + 1, "{failure:?}");
+        assert_eq!(
+            b.get_json("/api/me").await.status,
+            StatusCode::UNAUTHORIZED,
+            "{failure:?}: signed out locally whatever the revocation did"
+        );
+        match failure {
+            None => assert_eq!(mock.live_access_tokens(), 0, "revoked before /session/end"),
+            Some(_) => {
+                assert_eq!(mock.live_access_tokens(), 1, "{failure:?}: not revoked");
+                assert!(
+                    waited < Duration::from_secs(8),
+                    "{failure:?}: the logout waited {waited:?}"
+                );
+            }
+        }
+        mock.set_failure(Endpoint::Revocation, None);
+        // /session/end ends what is left at the provider.
+        let end = b.get(provider.as_str()).await;
+        assert_eq!(end.status, StatusCode::SEE_OTHER, "{failure:?}: {}", end.body);
+        assert_eq!(mock.live_access_tokens(), 0, "{failure:?}");
+    }
+}
+
 /// FranceConnect+ with each encryption algorithm (the key in a file, as a
 /// real service keeps it).
 pub async fn fc_plus_login_with_each_algorithm(starter: &impl Starter) {

@@ -20,6 +20,7 @@ macro_rules! scenario_suite {
     (@list $($then:tt)*) => {
         $crate::scenario_suite! { $($then)*;
             flows::fc_login_and_logout,
+            flows::logout_revokes_the_access_token,
             flows::fc_plus_login_with_each_algorithm,
             flows::fc_login_with_encrypted_tokens,
             flows::two_tabs_log_in_at_once,

@@ -1,0 +1,85 @@
+//! `POST /token/revocation`: the platform's revocation endpoint (RFC 7009).
+//! Its form holds exactly `token`, `client_id` and `client_secret`: any
+//! other field (`token_type_hint` included) is refused, as FranceConnect's
+//! request validation does. An unknown or expired token is "revoked"
+//! without error, as the RFC says; another client's token is refused.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::params::Params;
+use crate::scenarios::{self, Endpoint};
+use crate::state::Shared;
+use crate::token_endpoint::{oauth_error, same_secret};
+
+/// The only fields the platform accepts.
+const FIELDS: [&str; 3] = ["token", "client_id", "client_secret"];
+
+/// The shortest token the platform's validation accepts.
+const MIN_TOKEN_LEN: usize = 43;
+
+/// The handler.
+pub(crate) async fn revoke(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
+    shared.counters.hit(Endpoint::Revocation);
+    let failure = shared.scenarios().failure(Endpoint::Revocation);
+    if let Some(response) = scenarios::apply_failure(failure, Endpoint::Revocation, "application/json").await {
+        return response;
+    }
+    let bad_request = |description: &str| oauth_error(StatusCode::BAD_REQUEST, "invalid_request", description);
+    if headers.contains_key(header::AUTHORIZATION) {
+        return oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "client authentication by HTTP Basic is not supported: send client_id and client_secret in the form",
+        );
+    }
+    let params = match Params::parse(&String::from_utf8_lossy(&body)) {
+        Ok(params) => params,
+        Err(name) => return bad_request(&format!("parameter {name} is repeated")),
+    };
+    if let Some(extra) = params.first_unknown(&FIELDS) {
+        return bad_request(&format!(
+            "unexpected parameter '{extra}': send exactly token, client_id and client_secret"
+        ));
+    }
+    let (Some(token), Some(client_id), Some(secret)) = (
+        params.get("token"),
+        params.get("client_id"),
+        params.get("client_secret"),
+    ) else {
+        return bad_request("token, client_id and client_secret are required");
+    };
+    if token.len() < MIN_TOKEN_LEN {
+        return bad_request("token is too short");
+    }
+    let Some(client) = shared.clients.get(client_id) else {
+        return oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "client authentication failed (client not found)",
+        );
+    };
+    if !same_secret(&client.client_secret, secret) {
+        return oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "client authentication failed (invalid secret provided)",
+        );
+    }
+    let mut store = shared.store();
+    match store.access_tokens.get(token) {
+        Some(grant) if grant.client_id != client.client_id => {
+            return bad_request("client is not authorized to revoke the presented token");
+        }
+        Some(_) => {
+            store.access_tokens.remove(token);
+            tracing::info!(client_id = %client.client_id, "token/revocation: access token revoked");
+        }
+        None => tracing::info!(client_id = %client.client_id, "token/revocation: unknown or expired token"),
+    }
+    (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")]).into_response()
+}

@@ -1,0 +1,136 @@
+//! Revoking the access token at logout (RFC 7009), where the provider
+//! announces a `revocation_endpoint`. The platforms' form holds exactly
+//! `token`, `client_id` and `client_secret`: they refuse any other field,
+//! `token_type_hint` included, so none is sent.
+
+use std::time::Duration;
+
+use crate::client::FranceConnect;
+use crate::error::{Error, NetworkError, NetworkErrorKind, sanitize};
+use crate::identity::SignedInUser;
+
+/// The longest a logout waits for the revocation: it is best effort, and
+/// the person is waiting to leave.
+const REVOCATION_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// What [`FranceConnect::revoke_access_token`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Revocation {
+    /// The provider accepted the revocation.
+    Revoked,
+    /// Nothing was sent: the access token has expired, the provider
+    /// announces no revocation endpoint, or the session predates
+    /// revocation and holds no token.
+    NotNeeded,
+}
+
+impl FranceConnect {
+    /// Revokes the user's access token at the provider's
+    /// `revocation_endpoint`, if it is still valid. Waits at most 3 seconds
+    /// (or the configured HTTP timeout, when shorter).
+    ///
+    /// The routes call it at logout and only log a failure: a provider that
+    /// refuses or does not answer must not keep anyone signed in.
+    pub async fn revoke_access_token(&self, user: &SignedInUser) -> Result<Revocation, Error> {
+        let Some(issued) = user
+            .access_token
+            .as_ref()
+            .filter(|t| t.expires_at > crate::clock::now())
+        else {
+            return Ok(Revocation::NotNeeded);
+        };
+        let metadata = self.discover().await?;
+        let Some(endpoint) = &metadata.revocation_endpoint else {
+            return Ok(Revocation::NotNeeded);
+        };
+        let config = &self.inner.config;
+        let form = [
+            ("token", issued.token.secret()),
+            ("client_id", config.client_id.as_str()),
+            ("client_secret", config.client_secret.secret()),
+        ];
+        let timeout = REVOCATION_TIMEOUT.min(config.http_timeout);
+        let resp = self
+            .inner
+            .http
+            .post_form_within("revocation", endpoint, &form, timeout)
+            .await?;
+        if resp.status != 200 {
+            let code = serde_json::from_slice::<serde_json::Value>(&resp.body)
+                .ok()
+                .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(|e| sanitize(e, 64)));
+            tracing::warn!(
+                status = resp.status,
+                code = code.as_deref(),
+                "the provider refused the revocation"
+            );
+            return Err(NetworkError {
+                endpoint: "revocation",
+                kind: NetworkErrorKind::Status(resp.status),
+            }
+            .into());
+        }
+        tracing::debug!("access token revoked");
+        Ok(Revocation::Revoked)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Platform, test_builder};
+    use crate::values::{AccessToken, IdTokenHint, IssuedAccessToken};
+
+    fn user(access_token: Option<IssuedAccessToken>) -> SignedInUser {
+        SignedInUser {
+            sub: "s".into(),
+            acr: crate::Eidas::Eidas1,
+            amr: None,
+            auth_time: None,
+            platform: Platform::FranceConnect,
+            scope: String::new(),
+            claims: Default::default(),
+            raw_claims: Default::default(),
+            signed_in_at: crate::clock::now(),
+            id_token_hint: IdTokenHint::new("h"),
+            access_token,
+        }
+    }
+
+    /// An expired token, or none, costs no request: the issuer here
+    /// listens nowhere, so any request would fail.
+    #[tokio::test]
+    async fn nothing_is_sent_without_a_valid_token() {
+        let config = test_builder(Platform::FranceConnect, "http://127.0.0.1:9/api/v2", "http://localhost:3000");
+        let fc = FranceConnect::new(config.build().unwrap());
+        let expired = IssuedAccessToken {
+            token: AccessToken::new("t".repeat(43)),
+            expires_at: crate::clock::now() - 1,
+        };
+        assert_eq!(fc.revoke_access_token(&user(None)).await, Ok(Revocation::NotNeeded));
+        assert_eq!(fc.revoke_access_token(&user(Some(expired))).await, Ok(Revocation::NotNeeded));
+        let valid = IssuedAccessToken {
+            token: AccessToken::new("t".repeat(43)),
+            expires_at: crate::clock::now() + 60,
+        };
+        let e = fc.revoke_access_token(&user(Some(valid))).await.unwrap_err();
+        assert!(matches!(e, Error::Network(ref n) if n.kind == NetworkErrorKind::Connect), "{e:?}");
+    }
+
+    /// Sessions written before revocation existed still load, and the token
+    /// is never written in the clear through `Debug`.
+    #[test]
+    fn old_sessions_load_and_the_token_stays_secret() {
+        let mut json = serde_json::to_value(user(None)).unwrap();
+        assert!(json.get("access_token").is_none());
+        json.as_object_mut().unwrap().remove("access_token");
+        let old: SignedInUser = serde_json::from_value(json).unwrap();
+        assert!(old.access_token.is_none());
+        let issued = IssuedAccessToken {
+            token: AccessToken::new("secret-access-token"),
+            expires_at: 0,
+        };
+        assert!(!format!("{:?}", user(Some(issued))).contains("secret-access-token"));
+    }
+}
