@@ -59,7 +59,9 @@ pub mod web;
 pub mod __private;
 
 pub use client::FranceConnect;
-pub use config::{Config, ConfigBuilder, Environment, InvalidScope, Platform, Prompt, Scope, Scopes};
+pub use config::{
+    Config, ConfigBuilder, Environment, InvalidScope, Platform, Prompt, Scope, Scopes, TokenEndpointAuth,
+};
 pub use eidas::{Amr, Eidas, UnknownEidas};
 pub use error::{
     ClaimsError, ConfigError, Error, ErrorKind, JoseError, NetworkError, NetworkErrorKind, ProviderError,

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use super::url_rules::{check_registered_uri, check_url};
-use super::{Config, Environment, Platform, Prompt, Scopes};
+use super::{Config, Environment, Platform, Prompt, Scopes, TokenEndpointAuth};
 use crate::eidas::Eidas;
 use crate::error::ConfigError;
 use crate::jose::{ServiceKeys, SigningAlg};
@@ -29,6 +29,7 @@ pub struct ConfigBuilder {
     http_timeout: Duration,
     service_keys: Option<ServiceKeys>,
     encrypted_tokens: bool,
+    token_endpoint_auth: TokenEndpointAuth,
     pending_login_lifetime: Duration,
     jwks_refetch_cooldown: Duration,
     max_token_bytes: usize,
@@ -58,6 +59,7 @@ impl ConfigBuilder {
             http_timeout: Duration::from_secs(10),
             service_keys: None,
             encrypted_tokens: false,
+            token_endpoint_auth: TokenEndpointAuth::ClientSecretPost,
             pending_login_lifetime: Duration::from_secs(600),
             jwks_refetch_cooldown: Duration::from_secs(30),
             max_token_bytes: 64 * 1024,
@@ -144,6 +146,16 @@ impl ConfigBuilder {
     /// whatever this says.
     pub fn encrypted_tokens(mut self, yes: bool) -> Self {
         self.encrypted_tokens = yes;
+        self
+    }
+    /// How the service authenticates at the token endpoint (default
+    /// `client_secret_post`). [`TokenEndpointAuth::PrivateKeyJwt`] needs a
+    /// signing key in [`ConfigBuilder::service_keys`] (ES256, or RS256 on
+    /// FranceConnect; see [`ServiceKeys::generate_signing`]); use it only
+    /// if your registration says so. The client secret stays required: the
+    /// platforms' revocation endpoint takes it whatever the method.
+    pub fn token_endpoint_auth(mut self, method: TokenEndpointAuth) -> Self {
+        self.token_endpoint_auth = method;
         self
     }
     /// How long a login may stay pending (default 10 minutes).
@@ -272,6 +284,27 @@ impl ConfigBuilder {
                 "encrypted tokens (FC_ENCRYPTED_TOKENS) need the service's encryption key set (service_keys / FC_KEYS_FILE)"
             }));
         }
+        if encrypted_tokens && self.service_keys.as_ref().is_some_and(|k| k.algorithms().is_empty()) {
+            return Err(ConfigError::new(
+                "the service keys (FC_KEYS_FILE) hold no encryption key (`use: enc`), and tokens are encrypted",
+            ));
+        }
+        if self.token_endpoint_auth == TokenEndpointAuth::PrivateKeyJwt {
+            let allowed = match platform {
+                Platform::FranceConnect => "ES256 or RS256",
+                Platform::FranceConnectPlus => "ES256",
+            };
+            let has_key = self.service_keys.as_ref().is_some_and(|k| {
+                k.signing_algorithms()
+                    .iter()
+                    .any(|a| platform == Platform::FranceConnect || *a == SigningAlg::Es256)
+            });
+            if !has_key {
+                return Err(ConfigError::new(format!(
+                    "private_key_jwt (FC_TOKEN_ENDPOINT_AUTH) needs a signing key (`use: sig`, {allowed}) in the service keys (FC_KEYS_FILE)"
+                )));
+            }
+        }
         if self.clock_leeway > Duration::from_secs(300) {
             return Err(ConfigError::new("clock_leeway must not exceed 5 minutes"));
         }
@@ -352,6 +385,7 @@ impl ConfigBuilder {
             signing_algs,
             service_keys: self.service_keys,
             encrypted_tokens,
+            token_endpoint_auth: self.token_endpoint_auth,
             pending_login_lifetime: self.pending_login_lifetime,
             jwks_refetch_cooldown: self.jwks_refetch_cooldown,
             max_token_bytes: self.max_token_bytes,

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use url::Url;
 
-use super::{Config, ConfigBuilder, Environment, Platform, Prompt, Scopes};
+use super::{Config, ConfigBuilder, Environment, Platform, Prompt, Scopes, TokenEndpointAuth};
 use crate::error::ConfigError;
 use crate::jose::ServiceKeys;
 
@@ -28,6 +28,7 @@ impl Config {
     /// | `FC_ACCEPT_RS256` | `true` to accept RS256 signatures (FC only) | `false` |
     /// | `FC_KEYS_FILE` | the service's private JWK set (required on FC+, and with `FC_ENCRYPTED_TOKENS`) | — |
     /// | `FC_ENCRYPTED_TOKENS` | `true` when the service registered token encryption on FC (always on for FC+) | `false` |
+    /// | `FC_TOKEN_ENDPOINT_AUTH` | `client_secret_post`, or `private_key_jwt` (only if the registration says so; needs a signing key in `FC_KEYS_FILE`) | `client_secret_post` |
     /// | `FC_CLOCK_LEEWAY_SECS` | clock leeway for token times | `30` |
     /// | `FC_HTTP_TIMEOUT_SECS` | timeout of each request to the provider | `10` |
     /// | `FC_PENDING_LOGIN_SECS` | how long a started login may wait for its callback (1 to 3600) | `600` |
@@ -91,6 +92,11 @@ impl Config {
         b = b.allow_endpoints_outside_issuer(flag(&lookup, "FC_ALLOW_ENDPOINTS_OUTSIDE_ISSUER")?);
         if let Some(path) = lookup("FC_KEYS_FILE") {
             b = b.service_keys(ServiceKeys::from_file(path)?);
+        }
+        if let Some(s) = lookup("FC_TOKEN_ENDPOINT_AUTH") {
+            b = b.token_endpoint_auth(TokenEndpointAuth::parse(&s).ok_or_else(|| {
+                ConfigError::new("FC_TOKEN_ENDPOINT_AUTH must be client_secret_post or private_key_jwt")
+            })?);
         }
         if let Some(s) = lookup("FC_CLOCK_LEEWAY_SECS") {
             b = b.clock_leeway(Duration::from_secs(secs(&s, "FC_CLOCK_LEEWAY_SECS")?));

@@ -15,6 +15,7 @@
 //! ```
 
 mod builder;
+mod client_auth;
 mod env;
 mod platform;
 mod scope;
@@ -25,6 +26,7 @@ use std::time::Duration;
 use url::Url;
 
 pub use builder::ConfigBuilder;
+pub use client_auth::TokenEndpointAuth;
 pub use platform::{Environment, Platform, Prompt};
 pub use scope::{InvalidScope, Scope, Scopes};
 pub(crate) use url_rules::is_loopback;
@@ -52,6 +54,7 @@ pub struct Config {
     pub(crate) signing_algs: Vec<SigningAlg>,
     pub(crate) service_keys: Option<ServiceKeys>,
     pub(crate) encrypted_tokens: bool,
+    pub(crate) token_endpoint_auth: TokenEndpointAuth,
     pub(crate) pending_login_lifetime: Duration,
     pub(crate) jwks_refetch_cooldown: Duration,
     pub(crate) max_token_bytes: usize,
@@ -109,6 +112,18 @@ impl Config {
     /// then refused; otherwise an encrypted one is.
     pub fn encrypts_tokens(&self) -> bool {
         self.encrypted_tokens
+    }
+    /// How the service authenticates at the token endpoint.
+    pub fn token_endpoint_auth(&self) -> TokenEndpointAuth {
+        self.token_endpoint_auth
+    }
+    /// The signature algorithms the platform accepts for client assertions:
+    /// ES256 on FranceConnect+, ES256 or RS256 on FranceConnect.
+    pub(crate) fn assertion_algs(&self) -> &'static [SigningAlg] {
+        match self.platform {
+            Platform::FranceConnect => &[SigningAlg::Es256, SigningAlg::Rs256],
+            Platform::FranceConnectPlus => &[SigningAlg::Es256],
+        }
     }
     /// How long a login may stay pending.
     pub fn pending_login_lifetime(&self) -> Duration {

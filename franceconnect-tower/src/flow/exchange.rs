@@ -1,10 +1,12 @@
 //! The two back-channel calls of a login: the code exchange at `/token`
-//! (`client_secret_post`, never HTTP Basic) and the userinfo request, whose
-//! answer is a JWT, never plain JSON.
+//! (`client_secret_post` or `private_key_jwt`, never HTTP Basic) and the
+//! userinfo request, whose answer is a JWT, never plain JSON.
 
 use serde::Deserialize;
 
+use super::client_assertion::{JWT_BEARER, client_assertion};
 use crate::client::FranceConnect;
+use crate::config::TokenEndpointAuth;
 use crate::error::{Error, NetworkError, NetworkErrorKind, TokenExchangeError, sanitize};
 use crate::provider::ProviderMetadata;
 use crate::values::{AccessToken, IdTokenHint, IssuedAccessToken};
@@ -42,13 +44,22 @@ struct OAuthError {
 impl FranceConnect {
     pub(crate) async fn exchange_code(&self, metadata: &ProviderMetadata, code: &str) -> Result<Tokens, Error> {
         let config = &self.inner.config;
-        let form = [
+        let assertion;
+        let mut form = vec![
             ("grant_type", "authorization_code"),
             ("code", code),
             ("redirect_uri", config.redirect_uri.as_str()),
             ("client_id", config.client_id.as_str()),
-            ("client_secret", config.client_secret.secret()),
         ];
+        // One authentication method, never both (the platforms refuse it).
+        match config.token_endpoint_auth {
+            TokenEndpointAuth::PrivateKeyJwt => {
+                assertion = client_assertion(config, &metadata.token_endpoint)?;
+                form.push(("client_assertion_type", JWT_BEARER));
+                form.push(("client_assertion", &assertion));
+            }
+            _ => form.push(("client_secret", config.client_secret.secret())),
+        }
         let resp = self
             .inner
             .http

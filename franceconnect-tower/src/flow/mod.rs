@@ -1,10 +1,12 @@
 //! The authorization-code flow, in the order a login runs: `login` builds
 //! the authorization URL and checks the callback, `exchange` makes the two
-//! back-channel calls (token, userinfo), `claims` checks what the tokens
+//! back-channel calls (token, authenticated by the secret or by
+//! `client_assertion`; userinfo), `claims` checks what the tokens
 //! say, and `logout` ends the session at the provider, after `revocation`
 //! has revoked the access token.
 
 pub(crate) mod claims;
+mod client_assertion;
 mod exchange;
 mod login;
 mod logout;

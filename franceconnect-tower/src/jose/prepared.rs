@@ -1,6 +1,6 @@
-//! josekit verifiers and decrypters, prepared once from a JWK (parsing a
-//! key costs as much as using it), and the rule for which provider keys can
-//! carry which signature.
+//! josekit verifiers, decrypters and signers, prepared once from a JWK
+//! (parsing a key costs as much as using it), and the rule for which
+//! provider keys can carry which signature.
 
 use std::sync::Arc;
 
@@ -8,7 +8,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use josekit::jwe::JweDecrypter;
 use josekit::jwk::Jwk;
-use josekit::jws::JwsVerifier;
+use josekit::jws::{JwsSigner, JwsVerifier};
 use serde_json::Value;
 
 use super::{EncryptionAlg, SigningAlg};
@@ -42,6 +42,18 @@ pub(crate) fn verifier(alg: SigningAlg, jwk: &Jwk) -> Result<Arc<dyn JwsVerifier
         SigningAlg::Rs256 => josekit::jws::RS256.verifier_from_jwk(&jwk).map(|v| Arc::new(v) as _),
     };
     v.map_err(|_| JoseError::UnknownKey)
+}
+
+/// A josekit signer for one of our private signing keys (client
+/// assertions), prepared once when the key is loaded; without `kid`, which
+/// the header we build carries.
+pub(crate) fn signer(alg: SigningAlg, jwk: &Jwk) -> Result<Arc<dyn JwsSigner>, JoseError> {
+    let jwk = without_kid(jwk);
+    let s: Result<Arc<dyn JwsSigner>, _> = match alg {
+        SigningAlg::Es256 => josekit::jws::ES256.signer_from_jwk(&jwk).map(|s| Arc::new(s) as _),
+        SigningAlg::Rs256 => josekit::jws::RS256.signer_from_jwk(&jwk).map(|s| Arc::new(s) as _),
+    };
+    s.map_err(|_| JoseError::UnknownKey)
 }
 
 fn without_kid(jwk: &Jwk) -> Jwk {

@@ -1,6 +1,7 @@
-//! The service's own encryption keys: FranceConnect+ (and FranceConnect,
-//! when the service registered encryption) encrypts the ID token and
-//! userinfo to them.
+//! The service's own keys: encryption keys, to which FranceConnect+ (and
+//! FranceConnect, when the service registered encryption) encrypts the ID
+//! token and userinfo; and signing keys, for the client assertions of
+//! `private_key_jwt`.
 //!
 //! Several keys can be loaded at once so that a key can be rotated: publish
 //! the new key next to the old one, wait for the provider to pick it up, then
@@ -14,11 +15,13 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use josekit::jwe::JweDecrypter;
 use josekit::jwk::Jwk;
+use josekit::jws::{JwsHeader, JwsSigner};
+use josekit::jwt::JwtPayload;
 use josekit::jwk::alg::ec::{EcCurve, EcKeyPair};
 use josekit::jwk::alg::rsa::RsaKeyPair;
 use serde_json::{Map, Value, json};
 
-use super::EncryptionAlg;
+use super::{EncryptionAlg, SigningAlg};
 use crate::error::ConfigError;
 use crate::values::random_token;
 
@@ -31,18 +34,43 @@ pub(crate) struct ServiceKey {
     pub(crate) decrypter: Arc<dyn JweDecrypter>,
 }
 
-/// The service's private encryption keys. `Debug` shows only key ids and
-/// algorithms.
+/// One private signing key (`use: sig`), with its josekit signer prepared.
+#[derive(Clone)]
+pub(crate) struct ServiceSigningKey {
+    pub(crate) kid: String,
+    pub(crate) alg: SigningAlg,
+    jwk: Jwk,
+    signer: Arc<dyn JwsSigner>,
+}
+
+impl ServiceSigningKey {
+    /// Signs `claims` as a compact JWS (`typ: JWT`, this key's `kid`).
+    pub(crate) fn sign(&self, claims: Map<String, Value>) -> Result<String, ConfigError> {
+        let mut header = JwsHeader::new();
+        header.set_token_type("JWT");
+        header.set_key_id(&self.kid);
+        let payload = JwtPayload::from_map(claims).map_err(|_| ConfigError::new("unsignable claims"))?;
+        josekit::jwt::encode_with_signer(&payload, &header, self.signer.as_ref())
+            .map_err(|_| ConfigError::new(format!("signing with key `{}` failed", self.kid)))
+    }
+}
+
+/// The service's private keys: encryption keys (`use: enc`) and, for
+/// `private_key_jwt`, signing keys (`use: sig`). `Debug` shows only key
+/// ids and algorithms.
 #[derive(Clone)]
 pub struct ServiceKeys {
     keys: Vec<ServiceKey>,
+    signing: Vec<ServiceSigningKey>,
 }
 
 impl ServiceKeys {
     /// Parses a private JWK set (`{"keys":[…]}`). Each key needs a unique
-    /// `kid` and its private part; EC keys must be P-256 (`ECDH-ES`), RSA
-    /// keys at least 2048 bits (`RSA-OAEP` or `RSA-OAEP-256`). A key without
-    /// `alg` gets `ECDH-ES` (EC) or `RSA-OAEP-256` (RSA).
+    /// `kid` and its private part; EC keys must be P-256, RSA keys at least
+    /// 2048 bits. A key with `use: sig`, or `alg` `ES256` or `RS256`, is a
+    /// signing key (for `private_key_jwt`); any other is an encryption key
+    /// (`ECDH-ES`, `RSA-OAEP` or `RSA-OAEP-256`), and without `alg` gets
+    /// `ECDH-ES` (EC) or `RSA-OAEP-256` (RSA).
     pub fn from_jwks_json(json: &str) -> Result<Self, ConfigError> {
         let doc: Value =
             serde_json::from_str(json).map_err(|_| ConfigError::new("the service key set is not valid JSON"))?;
@@ -50,22 +78,19 @@ impl ServiceKeys {
             .get("keys")
             .and_then(Value::as_array)
             .ok_or_else(|| ConfigError::new("the service key set has no `keys` array"))?;
-        let mut loaded = Vec::with_capacity(keys.len());
+        let mut loaded = Self {
+            keys: Vec::new(),
+            signing: Vec::new(),
+        };
         for (i, key) in keys.iter().enumerate() {
-            let key = parse_key(key).map_err(|e| ConfigError::new(format!("service key #{}: {}", i + 1, e.0)))?;
-            if loaded.iter().any(|k: &ServiceKey| k.kid == key.kid) {
-                return Err(ConfigError::new(format!(
-                    "service key #{}: duplicate kid `{}`",
-                    i + 1,
-                    key.kid
-                )));
-            }
-            loaded.push(key);
+            let at = |e: ConfigError| ConfigError::new(format!("service key #{}: {}", i + 1, e.0));
+            let key = parse_any_key(key).map_err(at)?;
+            loaded = loaded.merge(key).map_err(at)?;
         }
-        if loaded.is_empty() {
+        if loaded.keys.is_empty() && loaded.signing.is_empty() {
             return Err(ConfigError::new("the service key set is empty"));
         }
-        Ok(Self { keys: loaded })
+        Ok(loaded)
     }
 
     /// Reads a private JWK set from a file.
@@ -99,18 +124,39 @@ impl ServiceKeys {
                 jwk,
                 decrypter,
             }],
+            signing: Vec::new(),
+        })
+    }
+
+    /// Generates a new signing key for `alg` (P-256 for ES256, RSA 3072 bits
+    /// for RS256), with a random `kid`, for `private_key_jwt`; merge it
+    /// with the encryption keys ([`ServiceKeys::merge`]).
+    pub fn generate_signing(alg: SigningAlg) -> Result<Self, ConfigError> {
+        let failed = |_| ConfigError::new("key generation failed");
+        let mut jwk = match alg {
+            SigningAlg::Es256 => EcKeyPair::generate(EcCurve::P256).map_err(failed)?.to_jwk_key_pair(),
+            SigningAlg::Rs256 => RsaKeyPair::generate(3072).map_err(failed)?.to_jwk_key_pair(),
+        };
+        let kid = format!("sig-{}", &random_token()[..16]);
+        jwk.set_key_id(&kid);
+        jwk.set_key_use("sig");
+        jwk.set_algorithm(alg.as_str());
+        let key = parse_signing_key(jwk.as_ref(), &kid, alg)?;
+        Ok(Self {
+            keys: Vec::new(),
+            signing: vec![key],
         })
     }
 
     /// Adds the keys of `other` (e.g. a newly generated key during a
     /// rotation). Fails on a duplicate `kid`.
     pub fn merge(mut self, other: ServiceKeys) -> Result<Self, ConfigError> {
-        for key in other.keys {
-            if self.keys.iter().any(|k| k.kid == key.kid) {
-                return Err(ConfigError::new(format!("duplicate kid `{}`", key.kid)));
-            }
-            self.keys.push(key);
+        let taken: Vec<String> = self.kids().map(str::to_owned).collect();
+        if let Some(kid) = other.kids().find(|kid| taken.iter().any(|t| t == kid)) {
+            return Err(ConfigError::new(format!("duplicate kid `{kid}`")));
         }
+        self.keys.extend(other.keys);
+        self.signing.extend(other.signing);
         Ok(self)
     }
 
@@ -119,21 +165,49 @@ impl ServiceKeys {
         let keys: Vec<Value> = self
             .keys
             .iter()
-            .map(|k| Value::Object(k.jwk.as_ref().clone()))
+            .map(|k| &k.jwk)
+            .chain(self.signing.iter().map(|k| &k.jwk))
+            .map(|jwk| Value::Object(jwk.as_ref().clone()))
             .collect();
         serde_json::to_string_pretty(&json!({ "keys": keys })).expect("a JWK set serialises")
     }
 
-    /// The public JWK set to serve at the `jwks_uri` registered with
-    /// FranceConnect+: public members only, with `kid`, `use: enc` and `alg`.
+    /// The public JWK set to serve at the `jwks_uri` registered with the
+    /// platform: public members only, with `kid`, `use` (`enc`, then `sig`)
+    /// and `alg`.
     pub fn public_jwks(&self) -> Value {
-        let keys: Vec<Value> = self.keys.iter().map(public_part).collect();
+        let keys: Vec<Value> = self
+            .keys
+            .iter()
+            .map(|k| public_part(&k.jwk, &k.kid, "enc", k.alg.as_str()))
+            .chain(self.signing.iter().map(|k| public_part(&k.jwk, &k.kid, "sig", k.alg.as_str())))
+            .collect();
         json!({ "keys": keys })
     }
 
-    /// The key ids, in order.
+    /// The key ids, encryption keys first, in order.
     pub fn kids(&self) -> impl Iterator<Item = &str> {
-        self.keys.iter().map(|k| k.kid.as_str())
+        self.keys
+            .iter()
+            .map(|k| k.kid.as_str())
+            .chain(self.signing.iter().map(|k| k.kid.as_str()))
+    }
+
+    /// The algorithms of the signing keys, in order.
+    pub fn signing_algorithms(&self) -> Vec<SigningAlg> {
+        let mut algs: Vec<SigningAlg> = Vec::new();
+        for k in &self.signing {
+            if !algs.contains(&k.alg) {
+                algs.push(k.alg);
+            }
+        }
+        algs
+    }
+
+    /// The first signing key whose algorithm is in `allowed` (the current
+    /// one: a key added for a rotation goes after it).
+    pub(crate) fn signing_key(&self, allowed: &[SigningAlg]) -> Option<&ServiceSigningKey> {
+        self.signing.iter().find(|k| allowed.contains(&k.alg))
     }
 
     /// The algorithms these keys can decrypt.
@@ -162,11 +236,13 @@ impl fmt::Debug for ServiceKeys {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list()
             .entries(self.keys.iter().map(|k| format!("{} ({})", k.kid, k.alg)))
+            .entries(self.signing.iter().map(|k| format!("{} ({})", k.kid, k.alg.as_str())))
             .finish()
     }
 }
 
-fn parse_key(value: &Value) -> Result<ServiceKey, ConfigError> {
+/// Parses one private key of either kind, as a one-key set.
+fn parse_any_key(value: &Value) -> Result<ServiceKeys, ConfigError> {
     let map = value.as_object().ok_or_else(|| ConfigError::new("not a JSON object"))?;
     let text = |name: &str| map.get(name).and_then(Value::as_str);
     let kid = text("kid")
@@ -183,11 +259,71 @@ fn parse_key(value: &Value) -> Result<ServiceKey, ConfigError> {
     if let Some(m) = public_members.iter().find(|m| text(m).is_none()) {
         return Err(ConfigError::new(format!("missing the public member `{m}`")));
     }
-    if let Some(u) = text("use")
-        && u != "enc"
-    {
-        return Err(ConfigError::new("`use` must be `enc`"));
+    check_strength(map)?;
+    let signing_alg = text("alg").and_then(|a| a.parse::<SigningAlg>().ok());
+    match (text("use"), signing_alg) {
+        (Some("sig"), Some(alg)) | (None, Some(alg)) => Ok(ServiceKeys {
+            keys: Vec::new(),
+            signing: vec![parse_signing_key(map, kid, alg)?],
+        }),
+        (Some("sig"), None) => Err(ConfigError::new("a signing key (`use: sig`) needs `alg` ES256 or RS256")),
+        (Some("enc") | None, None) => Ok(ServiceKeys {
+            keys: vec![parse_encryption_key(map, kid)?],
+            signing: Vec::new(),
+        }),
+        (Some("enc"), Some(alg)) => Err(ConfigError::new(format!(
+            "`use: enc` with the signature algorithm {}",
+            alg.as_str()
+        ))),
+        (Some(_), _) => Err(ConfigError::new("`use` must be `enc` or `sig`")),
     }
+}
+
+/// P-256 for EC keys, at least 2048 bits for RSA keys.
+fn check_strength(map: &Map<String, Value>) -> Result<(), ConfigError> {
+    let text = |name: &str| map.get(name).and_then(Value::as_str);
+    match text("kty") {
+        Some("EC") if text("crv") != Some("P-256") => Err(ConfigError::new("EC keys must use the P-256 curve")),
+        Some("RSA") => {
+            let n = text("n")
+                .and_then(|n| URL_SAFE_NO_PAD.decode(n).ok())
+                .ok_or_else(|| ConfigError::new("invalid RSA modulus"))?;
+            let bits = n.iter().skip_while(|b| **b == 0).count() * 8;
+            if bits < 2048 {
+                return Err(ConfigError::new("RSA keys must have at least 2048 bits"));
+            }
+            Ok(())
+        }
+        Some("EC") => Ok(()),
+        _ => Err(ConfigError::new("`kty` must be EC or RSA")),
+    }
+}
+
+/// A signing key for `alg`, its signer prepared.
+fn parse_signing_key(map: &Map<String, Value>, kid: &str, alg: SigningAlg) -> Result<ServiceSigningKey, ConfigError> {
+    let kty = map.get("kty").and_then(Value::as_str).unwrap_or_default();
+    let wanted = match alg {
+        SigningAlg::Es256 => "EC",
+        SigningAlg::Rs256 => "RSA",
+    };
+    if kty != wanted {
+        return Err(ConfigError::new(format!("{} needs an {wanted} key", alg.as_str())));
+    }
+    let mut map = map.clone();
+    map.remove("key_ops");
+    let jwk = Jwk::from_map(map).map_err(|_| ConfigError::new("not a valid JWK"))?;
+    let signer = super::prepared::signer(alg, &jwk).map_err(|_| ConfigError::new("the key cannot sign"))?;
+    Ok(ServiceSigningKey {
+        kid: kid.to_owned(),
+        alg,
+        jwk,
+        signer,
+    })
+}
+
+/// An encryption key, its decrypter prepared.
+fn parse_encryption_key(map: &Map<String, Value>, kid: &str) -> Result<ServiceKey, ConfigError> {
+    let text = |name: &str| map.get(name).and_then(Value::as_str);
     let kty = text("kty").unwrap_or_default();
     let alg = match (kty, text("alg")) {
         ("EC", None) => EncryptionAlg::EcdhEs,
@@ -199,19 +335,6 @@ fn parse_key(value: &Value) -> Result<ServiceKey, ConfigError> {
     };
     if alg.key_type() != kty {
         return Err(ConfigError::new(format!("{alg} needs an {} key", alg.key_type())));
-    }
-    match kty {
-        "EC" if text("crv") != Some("P-256") => return Err(ConfigError::new("EC keys must use the P-256 curve")),
-        "RSA" => {
-            let n = text("n")
-                .and_then(|n| URL_SAFE_NO_PAD.decode(n).ok())
-                .ok_or_else(|| ConfigError::new("invalid RSA modulus"))?;
-            let bits = n.iter().skip_while(|b| **b == 0).count() * 8;
-            if bits < 2048 {
-                return Err(ConfigError::new("RSA keys must have at least 2048 bits"));
-            }
-        }
-        _ => {}
     }
     // `alg` pins what the key does; a standards-style `key_ops` (`unwrapKey`,
     // `deriveBits`) would otherwise make josekit refuse the key.
@@ -232,22 +355,22 @@ fn parse_key(value: &Value) -> Result<ServiceKey, ConfigError> {
 }
 
 /// Copies only the public members of a key, whatever else the private JWK
-/// carries.
-fn public_part(key: &ServiceKey) -> Value {
+/// carries, with its `kid`, `use` and `alg`.
+fn public_part(jwk: &Jwk, kid: &str, key_use: &str, alg: &str) -> Value {
     let mut out = Map::new();
-    let members: &[&str] = if key.alg.key_type() == "EC" {
+    let members: &[&str] = if jwk.key_type() == "EC" {
         &["kty", "crv", "x", "y"]
     } else {
         &["kty", "n", "e"]
     };
     for m in members {
-        if let Some(v) = key.jwk.parameter(m) {
+        if let Some(v) = jwk.parameter(m) {
             out.insert((*m).to_owned(), v.clone());
         }
     }
-    out.insert("kid".into(), key.kid.clone().into());
-    out.insert("use".into(), "enc".into());
-    out.insert("alg".into(), key.alg.as_str().into());
+    out.insert("kid".into(), kid.into());
+    out.insert("use".into(), key_use.into());
+    out.insert("alg".into(), alg.into());
     Value::Object(out)
 }
 

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use url::Url;
 
-use crate::config::{Config, is_loopback};
+use crate::config::{Config, TokenEndpointAuth, is_loopback};
 use crate::error::Error;
 
 /// What we use of the provider's metadata, validated.
@@ -49,6 +49,7 @@ struct RawMetadata {
     userinfo_encryption_alg_values_supported: Option<Vec<String>>,
     userinfo_encryption_enc_values_supported: Option<Vec<String>>,
     token_endpoint_auth_methods_supported: Option<Vec<String>>,
+    token_endpoint_auth_signing_alg_values_supported: Option<Vec<String>>,
     acr_values_supported: Option<Vec<String>>,
     authorization_response_iss_parameter_supported: Option<bool>,
 }
@@ -100,8 +101,21 @@ impl ProviderMetadata {
         offers(
             "token_endpoint_auth_methods_supported",
             &raw.token_endpoint_auth_methods_supported,
-            "client_secret_post",
+            config.token_endpoint_auth.as_str(),
         )?;
+        if config.token_endpoint_auth == TokenEndpointAuth::PrivateKeyJwt
+            && let (Some(offered), Some(keys)) = (
+                &raw.token_endpoint_auth_signing_alg_values_supported,
+                &config.service_keys,
+            )
+            && keys
+                .signing_key(config.assertion_algs())
+                .is_none_or(|k| !offered.iter().any(|a| a == k.alg.as_str()))
+        {
+            return Err(Error::Discovery(
+                "`token_endpoint_auth_signing_alg_values_supported` offers none of our signing keys' algorithms".into(),
+            ));
+        }
         offers("acr_values_supported", &raw.acr_values_supported, config.eidas.as_str())?;
         let sig = |list: &Option<Vec<String>>| {
             list.as_ref()
