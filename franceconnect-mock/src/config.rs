@@ -216,6 +216,18 @@ pub enum ClientKeys {
     Inline(serde_json::Value),
 }
 
+/// How a client authenticates at the token endpoint.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum TokenAuth {
+    /// `client_secret_post`: `client_id` and `client_secret` in the form
+    /// (the platforms' default).
+    #[default]
+    ClientSecretPost,
+    /// `private_key_jwt`: a client assertion signed with one of the keys of
+    /// this JWK set (`use: sig` or none); a secret is then refused.
+    PrivateKeyJwt(ClientKeys),
+}
+
 /// A registered service provider.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Client {
@@ -233,6 +245,8 @@ pub struct Client {
     /// FranceConnect, present when the service registered encryption
     /// (`ECDH-ES` or `RSA-OAEP`), absent otherwise (the default).
     pub encryption: Option<(EncryptionAlg, ClientKeys)>,
+    /// How it authenticates at the token endpoint.
+    pub token_auth: TokenAuth,
 }
 
 impl Client {
@@ -251,6 +265,7 @@ impl Client {
             post_logout_redirect_uris: vec![post_logout_redirect_uri.into()],
             signing_alg: SigningAlg::ES256,
             encryption: None,
+            token_auth: TokenAuth::ClientSecretPost,
         }
     }
 
@@ -264,6 +279,15 @@ impl Client {
     /// for a service registered with it).
     pub fn encryption(mut self, alg: EncryptionAlg, keys: ClientKeys) -> Self {
         self.encryption = Some((alg, keys));
+        self
+    }
+
+    /// Registers the client for `private_key_jwt`: its token requests must
+    /// carry a client assertion signed with a key of `keys`, and a secret
+    /// is refused. (The revocation endpoint still takes the secret, as the
+    /// platform's does.)
+    pub fn private_key_jwt(mut self, keys: ClientKeys) -> Self {
+        self.token_auth = TokenAuth::PrivateKeyJwt(keys);
         self
     }
 
@@ -307,6 +331,11 @@ impl Client {
             (_, _, Some((_, ClientKeys::Inline(jwks)))) if !jwks["keys"].is_array() => Err(format!(
                 "client `{id}`: the inline JWKS must be an object with a `keys` array"
             )),
+            _ if matches!(&self.token_auth, TokenAuth::PrivateKeyJwt(ClientKeys::Inline(jwks)) if !jwks["keys"].is_array()) => {
+                Err(format!(
+                    "client `{id}`: the inline JWKS of private_key_jwt must be an object with a `keys` array"
+                ))
+            }
             _ => Ok(()),
         }
     }

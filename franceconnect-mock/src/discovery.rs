@@ -56,6 +56,7 @@ pub(crate) fn document(shared: &Shared) -> Value {
         "id_token_signing_alg_values_supported": signing,
         "userinfo_signing_alg_values_supported": signing,
         "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt"],
+        "token_endpoint_auth_signing_alg_values_supported": signing,
         "authorization_response_iss_parameter_supported": true,
     });
     // FranceConnect+ always encrypts. FranceConnect encrypts only behind a

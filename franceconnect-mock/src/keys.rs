@@ -1,5 +1,7 @@
 //! Keys: the provider's signing keys (generated at start, rotatable) and the
-//! resolution of a client's public encryption key from its JWKS.
+//! resolution of a client's public keys from its JWKS: the encryption key
+//! tokens are encrypted to, and the keys its client assertions are signed
+//! with.
 
 use std::time::Duration;
 
@@ -96,7 +98,7 @@ pub(crate) struct KeyRing {
     pub retired: Vec<SigningKeys>,
 }
 
-/// Why a client's encryption key could not be obtained.
+/// Why a client's key could not be obtained.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum ClientKeyError {
     /// Fetching the `jwks_uri` failed.
@@ -118,7 +120,13 @@ pub(crate) async fn resolve_client_key(
     alg: EncryptionAlg,
     keys: &ClientKeys,
 ) -> Result<Jwk, ClientKeyError> {
-    let jwks = match keys {
+    select_key(&client_jwks(http, keys).await?, alg)
+}
+
+/// The client's public JWK set: given inline, or fetched from its
+/// `jwks_uri` (within a timeout and a size limit).
+pub(crate) async fn client_jwks(http: &reqwest::Client, keys: &ClientKeys) -> Result<Value, ClientKeyError> {
+    Ok(match keys {
         ClientKeys::Inline(jwks) => jwks.clone(),
         ClientKeys::JwksUri(url) => {
             let fetch_error = |e: reqwest::Error| ClientKeyError::Fetch(url.to_string(), e.to_string());
@@ -146,8 +154,35 @@ pub(crate) async fn resolve_client_key(
             }
             serde_json::from_slice(&body).map_err(|e| ClientKeyError::Invalid(e.to_string()))?
         }
+    })
+}
+
+/// Picks the key that verifies a client assertion signed with `alg`: the
+/// one named by `kid` (or, without `kid`, the first that fits), of the
+/// right type, with `use` `sig` or absent and `alg` absent or equal.
+pub(crate) fn select_signing_key(jwks: &Value, alg: SigningAlg, kid: Option<&str>) -> Result<Jwk, ClientKeyError> {
+    let keys = jwks
+        .get("keys")
+        .and_then(Value::as_array)
+        .ok_or_else(|| ClientKeyError::Invalid("no `keys` array".into()))?;
+    let kty = match alg {
+        SigningAlg::ES256 => "EC",
+        SigningAlg::RS256 => "RSA",
     };
-    select_key(&jwks, alg)
+    for key in keys {
+        let Some(map) = key.as_object() else { continue };
+        let str_of = |name: &str| map.get(name).and_then(Value::as_str);
+        let fits = str_of("kty") == Some(kty)
+            && matches!(str_of("use"), None | Some("sig"))
+            && str_of("alg").is_none_or(|a| a == alg.as_str())
+            && kid.is_none_or(|kid| str_of("kid") == Some(kid))
+            && (alg == SigningAlg::RS256 || str_of("crv") == Some("P-256"))
+            && !map.contains_key("d");
+        if fits && let Ok(jwk) = Jwk::from_map(map.clone()) {
+            return Ok(jwk);
+        }
+    }
+    Err(ClientKeyError::NoKey(alg.as_str()))
 }
 
 /// Picks the encryption key for `alg` in a JWK set.

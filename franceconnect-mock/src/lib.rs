@@ -36,7 +36,8 @@
 //! # Layout
 //!
 //! `server` routes each endpoint to its module (`discovery`, `authorize` and
-//! the `interaction` page, `token_endpoint`, `userinfo`, `revocation`,
+//! the `interaction` page, `token_endpoint` with `client_auth`, `userinfo`,
+//! `revocation`,
 //! `logout`); `state`
 //! holds what a login leaves between requests; `issuance`, `tokens` and
 //! `keys` build what the provider signs and encrypts; `tamper` and
@@ -44,6 +45,7 @@
 //! describe the platform, its people and its claims.
 
 mod authorize;
+mod client_auth;
 mod config;
 mod discovery;
 mod handle;
@@ -67,7 +69,7 @@ mod tokens;
 mod userinfo;
 
 pub use authorize::IDENTITY_PROVIDERS;
-pub use config::{Client, ClientKeys, Eidas, EncryptionAlg, Platform, SigningAlg};
+pub use config::{Client, ClientKeys, Eidas, EncryptionAlg, Platform, SigningAlg, TokenAuth};
 pub use handle::MockHandle;
 pub use identities::Identity;
 pub use provider::MockProvider;

@@ -57,9 +57,9 @@ struct Args {
     )]
     post_logout_redirect_uris: Vec<String>,
 
-    /// URL of the client's public encryption JWKS: required on
-    /// FranceConnect+; on FranceConnect, turns token encryption on (a
-    /// service registered for it).
+    /// URL of the client's public JWKS (its encryption keys, and its
+    /// signing keys for --token-endpoint-auth private_key_jwt): required on
+    /// FranceConnect+ and with private_key_jwt.
     #[arg(long, env = "MOCK_CLIENT_JWKS_URI")]
     client_jwks_uri: Option<url::Url>,
 
@@ -69,9 +69,17 @@ struct Args {
     client_jwks_file: Option<PathBuf>,
 
     /// JWE key management algorithm of encrypted tokens: ECDH-ES, RSA-OAEP,
-    /// or RSA-OAEP-256 (FranceConnect+ only).
-    #[arg(long, env = "MOCK_ENCRYPTION_ALG", default_value = "ECDH-ES")]
-    encryption_alg: EncryptionAlg,
+    /// or RSA-OAEP-256 (FranceConnect+ only). FranceConnect+ defaults to
+    /// ECDH-ES; on FranceConnect, giving it turns token encryption on (a
+    /// service registered for it).
+    #[arg(long, env = "MOCK_ENCRYPTION_ALG")]
+    encryption_alg: Option<EncryptionAlg>,
+
+    /// How the client authenticates at the token endpoint:
+    /// `client_secret_post`, or `private_key_jwt` (client assertions signed
+    /// with a key of its JWKS).
+    #[arg(long, env = "MOCK_TOKEN_ENDPOINT_AUTH", default_value = "client_secret_post")]
+    token_endpoint_auth: String,
 
     /// Signature algorithm: ES256, or RS256 (FranceConnect only).
     #[arg(long, env = "MOCK_SIGNING_ALG", default_value = "ES256")]
@@ -124,16 +132,31 @@ async fn run(args: Args) -> Result<(), MockError> {
         }
         (None, None) => None,
     };
-    match (args.platform, keys) {
-        (_, Some(keys)) => {
-            client = client.encryption(args.encryption_alg, keys);
+    let encryption = match (args.platform, args.encryption_alg) {
+        (Platform::FranceConnectPlus, alg) => Some(alg.unwrap_or(EncryptionAlg::EcdhEs)),
+        (Platform::FranceConnect, alg) => alg,
+    };
+    let assertions = match args.token_endpoint_auth.as_str() {
+        "client_secret_post" => false,
+        "private_key_jwt" => true,
+        other => {
+            return Err(MockError::Config(format!(
+                "--token-endpoint-auth: unknown method `{other}` (expected client_secret_post or private_key_jwt)"
+            )));
         }
-        (Platform::FranceConnectPlus, None) => {
-            return Err(MockError::Config(
-                "FranceConnect+ encrypts tokens: give --client-jwks-uri or --client-jwks-file".into(),
-            ));
-        }
-        (Platform::FranceConnect, None) => {}
+    };
+    if (encryption.is_some() || assertions) && keys.is_none() {
+        return Err(MockError::Config(
+            "encrypted tokens (FranceConnect+, --encryption-alg) and private_key_jwt need the client's keys: \
+             give --client-jwks-uri or --client-jwks-file"
+                .into(),
+        ));
+    }
+    if let (Some(alg), Some(keys)) = (encryption, &keys) {
+        client = client.encryption(alg, keys.clone());
+    }
+    if let (true, Some(keys)) = (assertions, keys) {
+        client = client.private_key_jwt(keys);
     }
 
     let client_encryption = client.encryption.clone();
@@ -167,7 +190,10 @@ async fn run(args: Args) -> Result<(), MockError> {
     } else {
         "secret from --client-secret / MOCK_CLIENT_SECRET".to_owned()
     };
-    println!("  client:    {} (client_secret_post, {secret_note})", args.client_id);
+    println!(
+        "  client:    {} ({}, {secret_note})",
+        args.client_id, args.token_endpoint_auth
+    );
     println!("    signing:          {}", args.signing_alg.as_str());
     if let Some((alg, _)) = &client_encryption {
         println!("    encryption:       {} + A256GCM", alg.as_str());

@@ -26,6 +26,10 @@ pub(crate) fn interaction_lifetime(platform: Platform) -> Duration {
 /// Default lifetime of an authorization code.
 pub(crate) const DEFAULT_CODE_LIFETIME: Duration = Duration::from_secs(30);
 
+/// The clock leeway on a client assertion's `exp`; an assertion's `jti`
+/// is remembered until its `exp` plus this.
+pub(crate) const ASSERTION_LEEWAY_SECS: i64 = 30;
+
 /// Lifetime of an access token.
 pub(crate) const ACCESS_TOKEN_LIFETIME: Duration = Duration::from_secs(tokens::TOKEN_LIFETIME_SECS);
 
@@ -92,6 +96,9 @@ pub(crate) struct Store {
     pub used_codes: HashMap<String, (Option<String>, Instant)>,
     /// Live access tokens.
     pub access_tokens: HashMap<String, AccessGrant>,
+    /// The `jti` of each client assertion accepted (`client_id` and `jti`),
+    /// with its expiry (Unix seconds), refused when seen again.
+    pub used_assertions: HashMap<(String, String), i64>,
     /// When expired entries were last dropped.
     pub last_pruned: Option<Instant>,
 }
@@ -117,6 +124,9 @@ impl Store {
         self.used_codes
             .retain(|_, (_, at)| now.duration_since(*at) < Duration::from_secs(600));
         self.access_tokens.retain(|_, t| t.expires > now);
+        let unix_now = crate::tokens::now() as i64;
+        self.used_assertions
+            .retain(|_, exp| *exp >= unix_now - ASSERTION_LEEWAY_SECS);
     }
 }
 

@@ -1,6 +1,6 @@
-//! `POST /token`: `client_secret_post` authentication (HTTP Basic is
-//! refused), single-use 30-second codes bound to their redirect URI, and the
-//! exact response of the platform.
+//! `POST /token`: `client_secret_post` or `private_key_jwt` authentication
+//! (see `client_auth`; HTTP Basic is refused), single-use 30-second codes
+//! bound to their redirect URI, and the exact response of the platform.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -18,7 +18,7 @@ use crate::random;
 use crate::scenarios::{self, Endpoint};
 use crate::state::{ACCESS_TOKEN_LIFETIME, AccessGrant, Shared};
 use crate::tokens::{self, IdTokenClaims};
-use crate::{issuance, tamper};
+use crate::{client_auth, issuance, tamper};
 
 /// Documentation page given as `error_uri`.
 pub(crate) const ERROR_URI: &str =
@@ -95,17 +95,10 @@ pub(crate) async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap,
             &format!("unsupported grant_type requested ({grant_type})"),
         );
     }
-    let (Some(client_id), Some(secret)) = (params.get("client_id"), params.get("client_secret")) else {
-        return invalid_client(
-            "no client authentication mechanism provided (client_id and client_secret are required)",
-        );
+    let client = match client_auth::authenticate(&shared, &params).await {
+        Ok(client) => client,
+        Err(refusal) => return refusal,
     };
-    let Some(client) = shared.clients.get(client_id) else {
-        return invalid_client("client authentication failed (client not found)");
-    };
-    if !same_secret(&client.client_secret, secret) {
-        return invalid_client("client authentication failed (invalid secret provided)");
-    }
     let Some(code) = params.get("code") else {
         return bad_request("invalid_request", "missing required parameter 'code'");
     };

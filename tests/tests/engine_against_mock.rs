@@ -9,6 +9,7 @@ use franceconnect_tests::*;
 use franceconnect_tower::web::error_code;
 use franceconnect_tower::{
     DatePrecision, Eidas, EncryptionAlg, Error, ErrorKind, LoginOptions, NetworkErrorKind, Platform, ProviderErrorCode,
+    ServiceKeys, SigningAlg, TokenEndpointAuth, TokenExchangeError,
 };
 
 async fn logout(pair: &Pair, user: &franceconnect_tower::SignedInUser) {
@@ -410,4 +411,27 @@ async fn every_person_the_platforms_may_send_signs_in_and_malformed_claims_are_n
             }
         }
     }
+}
+
+/// An engine set for `private_key_jwt` facing a client the provider knows
+/// for `client_secret_post` (what the platforms' records hold today): the
+/// token request is refused `invalid_client`, with the platform's code.
+#[tokio::test]
+async fn private_key_jwt_against_a_secret_registration_is_refused() {
+    let signing = ServiceKeys::generate_signing(SigningAlg::Es256).unwrap();
+    let pair = pair_with(Platform::FranceConnect, None, |b| {
+        b.service_keys(signing)
+            .token_endpoint_auth(TokenEndpointAuth::PrivateKeyJwt)
+    })
+    .await;
+    pair.mock.auto_approve(Some("default"), None);
+    let e = login(&pair, LoginOptions::default()).await.unwrap_err();
+    assert!(
+        matches!(
+            &e,
+            Error::TokenExchange(TokenExchangeError::Refused { status: 401, code, platform_code, .. })
+                if code == "invalid_client" && platform_code.as_deref() == Some("Y0434A7B")
+        ),
+        "{e:?}"
+    );
 }

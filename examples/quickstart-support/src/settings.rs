@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use franceconnect_mock::{Client, ClientKeys, MockHandle, MockProvider};
-use franceconnect_tower::{Config, EncryptionAlg, FranceConnect, Platform, ServiceKeys};
+use franceconnect_tower::{Config, EncryptionAlg, FranceConnect, Platform, ServiceKeys, SigningAlg};
 
 /// The quickstart's settings.
 ///
@@ -18,6 +18,7 @@ use franceconnect_tower::{Config, EncryptionAlg, FranceConnect, Platform, Servic
 /// | `APP_URL` | the public base URL of the app | `http://localhost:{port}` |
 /// | `FC_KEYS_FILE` | the service's private JWK set; generated and written there when absent | in memory |
 /// | `FC_ENCRYPTED_TOKENS` | `true`: FranceConnect encrypts the tokens (the embedded mock too) | `false` |
+/// | `FC_TOKEN_ENDPOINT_AUTH` | `private_key_jwt`: signed client assertions (a signing key is generated with the others; the embedded mock registers it) | `client_secret_post` |
 /// | `FC_SCOPES` | scopes | `openid identite_pivot email` |
 /// | `FC_ACR` | eIDAS level asked for | the platform's lowest |
 /// | `BIND` | listening address | `127.0.0.1:3000` |
@@ -98,6 +99,12 @@ impl Settings {
             || matches!(self.get("FC_ENCRYPTED_TOKENS").as_deref(), Some("true" | "1"))
     }
 
+    /// True with `FC_TOKEN_ENDPOINT_AUTH=private_key_jwt` (the engine
+    /// checks the value's spelling).
+    fn signs_client_assertions(&self) -> bool {
+        self.get("FC_TOKEN_ENDPOINT_AUTH").as_deref() == Some("private_key_jwt")
+    }
+
     fn uses_mock(&self) -> bool {
         self.get("FC_ISSUER").is_none() && self.get("FC_ENV").is_none()
     }
@@ -129,7 +136,8 @@ pub async fn prepare(settings: &Settings, local: SocketAddr) -> Result<Prepared,
         .trim_end_matches('/')
         .to_owned();
     let encrypts = settings.encrypts_tokens(platform);
-    let keys = service_keys(settings, encrypts)?;
+    let signs = settings.signs_client_assertions();
+    let keys = service_keys(settings, encrypts, signs)?;
     let mut vars = settings.vars.clone();
     vars.push(("APP_URL".into(), app_url.clone()));
     let mock = if settings.uses_mock() {
@@ -152,6 +160,9 @@ pub async fn prepare(settings: &Settings, local: SocketAddr) -> Result<Prepared,
                 alg,
                 ClientKeys::JwksUri(jwks_uri.parse().map_err(|_| "invalid JWKS URL")?),
             );
+        }
+        if signs {
+            client = client.private_key_jwt(ClientKeys::JwksUri(jwks_uri.parse().map_err(|_| "invalid JWKS URL")?));
         }
         let mock_platform = match platform {
             Platform::FranceConnect => franceconnect_mock::Platform::FranceConnect,
@@ -225,24 +236,42 @@ fn check_deployment(settings: &Settings) -> Result<(), String> {
 }
 
 /// The service keys: read from `FC_KEYS_FILE`, generated and written there
-/// when the file is absent, generated in memory for encrypted tokens when no
-/// file is named.
-fn service_keys(settings: &Settings, encrypts: bool) -> Result<Option<ServiceKeys>, String> {
+/// when the file is absent, generated in memory when no file is named;
+/// generated keys are what the settings need: an encryption key for
+/// encrypted tokens, a signing key for `private_key_jwt`.
+fn service_keys(settings: &Settings, encrypts: bool, signs: bool) -> Result<Option<ServiceKeys>, String> {
+    let generate = || -> Result<Option<ServiceKeys>, String> {
+        let mut keys = None;
+        if encrypts {
+            keys = Some(ServiceKeys::generate(EncryptionAlg::EcdhEs).map_err(|e| e.to_string())?);
+        }
+        if signs {
+            let signing = ServiceKeys::generate_signing(SigningAlg::Es256).map_err(|e| e.to_string())?;
+            keys = Some(match keys {
+                Some(k) => k.merge(signing).map_err(|e| e.to_string())?,
+                None => signing,
+            });
+        }
+        Ok(keys)
+    };
     match settings.get("FC_KEYS_FILE").map(PathBuf::from) {
         Some(path) if path.exists() => ServiceKeys::from_file(&path).map(Some).map_err(|e| e.to_string()),
         Some(path) => {
-            let keys = ServiceKeys::generate(EncryptionAlg::EcdhEs).map_err(|e| e.to_string())?;
+            let keys = match generate()? {
+                Some(keys) => keys,
+                None => ServiceKeys::generate(EncryptionAlg::EcdhEs).map_err(|e| e.to_string())?,
+            };
             write_private(&path, &keys.to_private_jwks_json())?;
-            tracing::info!(path = %path.display(), "generated the service's encryption key");
+            tracing::info!(path = %path.display(), "generated the service's keys");
             Ok(Some(keys))
         }
-        None if encrypts => {
-            tracing::info!("no FC_KEYS_FILE: using an encryption key generated for this run only");
-            ServiceKeys::generate(EncryptionAlg::EcdhEs)
-                .map(Some)
-                .map_err(|e| e.to_string())
+        None => {
+            let keys = generate()?;
+            if keys.is_some() {
+                tracing::info!("no FC_KEYS_FILE: using keys generated for this run only");
+            }
+            Ok(keys)
         }
-        None => Ok(None),
     }
 }
 

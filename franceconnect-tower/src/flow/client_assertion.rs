@@ -48,15 +48,20 @@ mod tests {
     fn assertions_are_signed_fresh_and_say_who_we_are() {
         for alg in [SigningAlg::Es256, SigningAlg::Rs256] {
             let keys = ServiceKeys::generate_signing(alg).unwrap();
-            let config = test_builder(Platform::FranceConnect, "http://127.0.0.1:4000/api/v2", "http://localhost:3000")
-                .service_keys(keys.clone())
-                .token_endpoint_auth(TokenEndpointAuth::PrivateKeyJwt)
-                .build()
-                .unwrap();
+            let config = test_builder(
+                Platform::FranceConnect,
+                "http://127.0.0.1:4000/api/v2",
+                "http://localhost:3000",
+            )
+            .service_keys(keys.clone())
+            .token_endpoint_auth(TokenEndpointAuth::PrivateKeyJwt)
+            .build()
+            .unwrap();
             let token_endpoint = Url::parse("http://127.0.0.1:4000/api/v2/token").unwrap();
             let first = client_assertion(&config, &token_endpoint).unwrap();
             let second = client_assertion(&config, &token_endpoint).unwrap();
-            let public = josekit::jwk::Jwk::from_map(keys.public_jwks()["keys"][0].as_object().unwrap().clone()).unwrap();
+            let public =
+                josekit::jwk::Jwk::from_map(keys.public_jwks()["keys"][0].as_object().unwrap().clone()).unwrap();
             let verifier: Box<dyn josekit::jws::JwsVerifier> = match alg {
                 SigningAlg::Es256 => Box::new(josekit::jws::ES256.verifier_from_jwk(&public).unwrap()),
                 SigningAlg::Rs256 => Box::new(josekit::jws::RS256.verifier_from_jwk(&public).unwrap()),
@@ -86,12 +91,22 @@ mod tests {
                 .build()
         };
         let enc = ServiceKeys::generate(crate::EncryptionAlg::EcdhEs).unwrap();
-        let rs = enc.clone().merge(ServiceKeys::generate_signing(SigningAlg::Rs256).unwrap()).unwrap();
+        let rs = enc
+            .clone()
+            .merge(ServiceKeys::generate_signing(SigningAlg::Rs256).unwrap())
+            .unwrap();
         let e = build(Platform::FranceConnectPlus, rs.clone()).unwrap_err();
         assert!(e.to_string().contains("`use: sig`, ES256"), "{e}");
-        assert!(build(Platform::FranceConnect, enc.clone()).unwrap_err().to_string().contains("FC_TOKEN_ENDPOINT_AUTH"));
+        assert!(
+            build(Platform::FranceConnect, enc.clone())
+                .unwrap_err()
+                .to_string()
+                .contains("FC_TOKEN_ENDPOINT_AUTH")
+        );
         assert!(build(Platform::FranceConnect, rs).is_ok());
-        let es = enc.merge(ServiceKeys::generate_signing(SigningAlg::Es256).unwrap()).unwrap();
+        let es = enc
+            .merge(ServiceKeys::generate_signing(SigningAlg::Es256).unwrap())
+            .unwrap();
         assert!(build(Platform::FranceConnectPlus, es).is_ok());
     }
 }

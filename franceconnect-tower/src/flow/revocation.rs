@@ -102,20 +102,30 @@ mod tests {
     /// listens nowhere, so any request would fail.
     #[tokio::test]
     async fn nothing_is_sent_without_a_valid_token() {
-        let config = test_builder(Platform::FranceConnect, "http://127.0.0.1:9/api/v2", "http://localhost:3000");
+        let config = test_builder(
+            Platform::FranceConnect,
+            "http://127.0.0.1:9/api/v2",
+            "http://localhost:3000",
+        );
         let fc = FranceConnect::new(config.build().unwrap());
         let expired = IssuedAccessToken {
             token: AccessToken::new("t".repeat(43)),
             expires_at: crate::clock::now() - 1,
         };
         assert_eq!(fc.revoke_access_token(&user(None)).await, Ok(Revocation::NotNeeded));
-        assert_eq!(fc.revoke_access_token(&user(Some(expired))).await, Ok(Revocation::NotNeeded));
+        assert_eq!(
+            fc.revoke_access_token(&user(Some(expired))).await,
+            Ok(Revocation::NotNeeded)
+        );
         let valid = IssuedAccessToken {
             token: AccessToken::new("t".repeat(43)),
             expires_at: crate::clock::now() + 60,
         };
         let e = fc.revoke_access_token(&user(Some(valid))).await.unwrap_err();
-        assert!(matches!(e, Error::Network(ref n) if n.kind == NetworkErrorKind::Connect), "{e:?}");
+        assert!(
+            matches!(e, Error::Network(ref n) if n.kind == NetworkErrorKind::Connect),
+            "{e:?}"
+        );
     }
 
     /// Sessions written before revocation existed still load, and the token

@@ -15,10 +15,10 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use josekit::jwe::JweDecrypter;
 use josekit::jwk::Jwk;
-use josekit::jws::{JwsHeader, JwsSigner};
-use josekit::jwt::JwtPayload;
 use josekit::jwk::alg::ec::{EcCurve, EcKeyPair};
 use josekit::jwk::alg::rsa::RsaKeyPair;
+use josekit::jws::{JwsHeader, JwsSigner};
+use josekit::jwt::JwtPayload;
 use serde_json::{Map, Value, json};
 
 use super::{EncryptionAlg, SigningAlg};
@@ -180,7 +180,11 @@ impl ServiceKeys {
             .keys
             .iter()
             .map(|k| public_part(&k.jwk, &k.kid, "enc", k.alg.as_str()))
-            .chain(self.signing.iter().map(|k| public_part(&k.jwk, &k.kid, "sig", k.alg.as_str())))
+            .chain(
+                self.signing
+                    .iter()
+                    .map(|k| public_part(&k.jwk, &k.kid, "sig", k.alg.as_str())),
+            )
             .collect();
         json!({ "keys": keys })
     }
@@ -266,7 +270,9 @@ fn parse_any_key(value: &Value) -> Result<ServiceKeys, ConfigError> {
             keys: Vec::new(),
             signing: vec![parse_signing_key(map, kid, alg)?],
         }),
-        (Some("sig"), None) => Err(ConfigError::new("a signing key (`use: sig`) needs `alg` ES256 or RS256")),
+        (Some("sig"), None) => Err(ConfigError::new(
+            "a signing key (`use: sig`) needs `alg` ES256 or RS256",
+        )),
         (Some("enc") | None, None) => Ok(ServiceKeys {
             keys: vec![parse_encryption_key(map, kid)?],
             signing: Vec::new(),
@@ -434,5 +440,56 @@ mod tests {
         );
         assert!(ServiceKeys::from_jwks_json(&twice).unwrap_err().0.contains("duplicate"));
         assert!(ServiceKeys::from_jwks_json("{\"keys\":[]}").is_err());
+    }
+
+    /// Signing keys load beside encryption keys, publish as `use: sig`,
+    /// and a key whose `use` and `alg` disagree is refused.
+    #[test]
+    fn signing_keys_sit_beside_encryption_keys() {
+        let keys = ServiceKeys::generate(EncryptionAlg::EcdhEs)
+            .unwrap()
+            .merge(ServiceKeys::generate_signing(SigningAlg::Es256).unwrap())
+            .unwrap()
+            .merge(ServiceKeys::generate_signing(SigningAlg::Rs256).unwrap())
+            .unwrap();
+        let reloaded = ServiceKeys::from_jwks_json(&keys.to_private_jwks_json()).unwrap();
+        assert_eq!(reloaded.algorithms(), [EncryptionAlg::EcdhEs]);
+        assert_eq!(reloaded.signing_algorithms(), [SigningAlg::Es256, SigningAlg::Rs256]);
+        assert_eq!(
+            reloaded.signing_key(&[SigningAlg::Rs256]).unwrap().alg,
+            SigningAlg::Rs256
+        );
+        let published = reloaded.public_jwks();
+        let uses: Vec<&str> = published["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["use"].as_str().unwrap())
+            .collect();
+        assert_eq!(uses, ["enc", "sig", "sig"]);
+        assert!(
+            published["keys"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|k| k.get("d").is_none())
+        );
+
+        let mut private: Value = serde_json::from_str(
+            &ServiceKeys::generate_signing(SigningAlg::Es256)
+                .unwrap()
+                .to_private_jwks_json(),
+        )
+        .unwrap();
+        private["keys"][0]["use"] = "enc".into();
+        let e = ServiceKeys::from_jwks_json(&private.to_string()).unwrap_err();
+        assert!(e.0.contains("`use: enc` with the signature algorithm ES256"), "{e}");
+        private["keys"][0]["use"] = "sig".into();
+        private["keys"][0].as_object_mut().unwrap().remove("alg");
+        let e = ServiceKeys::from_jwks_json(&private.to_string()).unwrap_err();
+        assert!(e.0.contains("needs `alg` ES256 or RS256"), "{e}");
+        private["keys"][0]["alg"] = "RS256".into();
+        let e = ServiceKeys::from_jwks_json(&private.to_string()).unwrap_err();
+        assert!(e.0.contains("RS256 needs an RSA key"), "{e}");
     }
 }

@@ -202,6 +202,41 @@ pub async fn logout_revokes_the_access_token(starter: &impl Starter) {
     }
 }
 
+/// `private_key_jwt` (`FC_TOKEN_ENDPOINT_AUTH`), on FranceConnect and on
+/// FranceConnect+: the service's signing key is published with `use: sig`
+/// beside its encryption keys, the mock verifies each assertion against it
+/// (fetched from the app's `/auth/jwks`) and refuses a secret, and the
+/// person signs in.
+pub async fn private_key_jwt_authenticates_the_token_request(starter: &impl Starter) {
+    for (mut vars, level) in [(fc(), "eidas1"), (fc_plus(), "eidas2")] {
+        vars.push(("FC_TOKEN_ENDPOINT_AUTH", "private_key_jwt".into()));
+        let app = starter.start(vars).await;
+        let b = Browser::new(&app.base);
+        let published = b.get_json("/auth/jwks").await.json();
+        let signing: Vec<&serde_json::Value> = published["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|k| k["use"] == "sig")
+            .collect();
+        assert_eq!(signing.len(), 1, "{published}");
+        assert_eq!(signing[0]["alg"], "ES256");
+        assert!(signing[0].get("d").is_none(), "no private part");
+        let encryption = published["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|k| k["use"] == "enc")
+            .count();
+        assert_eq!(encryption, usize::from(app.platform.encrypts()), "{published}");
+        let back = b.login_through_page("/auth/login", Some("default"), level).await;
+        assert_eq!(back.status, StatusCode::SEE_OTHER, "{level}: {}", back.body);
+        let me = b.get_json("/api/me").await;
+        assert_eq!(me.status, StatusCode::OK, "{level}: {}", me.body);
+        assert_eq!(me.json()["acr"], level);
+    }
+}
+
 /// FranceConnect+ with each encryption algorithm (the key in a file, as a
 /// real service keeps it).
 pub async fn fc_plus_login_with_each_algorithm(starter: &impl Starter) {

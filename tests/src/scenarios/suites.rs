@@ -23,6 +23,7 @@ macro_rules! scenario_suite {
             flows::logout_revokes_the_access_token,
             flows::fc_plus_login_with_each_algorithm,
             flows::fc_login_with_encrypted_tokens,
+            flows::private_key_jwt_authenticates_the_token_request,
             flows::two_tabs_log_in_at_once,
             flows::return_to_must_be_relative,
             flows::step_up_to_a_higher_level,
