@@ -1,5 +1,5 @@
 //! JWE decryption and JWS verification with explicit allow-lists, on top of
-//! `josekit`.
+//! `josekit` (and of `ecdh_es` for ECDH-ES).
 //!
 //! The header is inspected *before* josekit sees the token, so that an
 //! algorithm outside the allow-list (`none`, `HS256`, `RSA1_5`, `dir`, …),
@@ -12,6 +12,7 @@ use josekit::jws::JwsVerifier;
 use serde_json::{Map, Value};
 
 use super::algorithms::CONTENT_ENCRYPTION;
+use super::prepared::Decryption;
 use super::{EncryptionAlg, ServiceKeys, SigningAlg};
 use crate::error::JoseError;
 
@@ -115,7 +116,17 @@ pub(crate) fn decrypt_nested(
         return Err(JoseError::UnknownKey);
     }
     for key in candidates {
-        if let Ok((plaintext, _)) = josekit::jwe::deserialize_compact(token, key.decrypter.as_ref()) {
+        let plaintext = match &key.decryption {
+            Decryption::EcdhEs(private) => match super::ecdh_es::decrypt(&parts, &header.0, private) {
+                // A malformed `epk` is the token's fault, whichever key.
+                Err(e @ JoseError::Malformed(_)) => return Err(e),
+                other => other.ok(),
+            },
+            Decryption::Josekit(decrypter) => josekit::jwe::deserialize_compact(token, decrypter.as_ref())
+                .ok()
+                .map(|(plaintext, _)| plaintext),
+        };
+        if let Some(plaintext) = plaintext {
             let inner = String::from_utf8(plaintext).map_err(|_| JoseError::NotNested)?;
             let inner = inner.trim().to_owned();
             if is_jwe(&inner) || inner.split('.').count() != 3 {

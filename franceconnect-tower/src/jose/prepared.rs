@@ -9,32 +9,64 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use josekit::jwe::JweDecrypter;
 use josekit::jwk::Jwk;
 use josekit::jws::{JwsSigner, JwsVerifier};
+use openssl::bn::BigNum;
+use openssl::ec::EcKey;
+use openssl::pkey::Private;
 use serde_json::Value;
 
 use super::{EncryptionAlg, SigningAlg};
 use crate::error::JoseError;
 
-/// A josekit decrypter for one of our private keys, prepared once when the
-/// key is loaded (parsing a key costs as much as using it). It carries no
-/// `kid`: we choose the candidate keys ourselves, and josekit would
-/// otherwise refuse a JWE that names none (RFC 7516 makes `kid` optional).
-pub(crate) fn decrypter(alg: EncryptionAlg, jwk: &Jwk) -> Result<Arc<dyn JweDecrypter>, JoseError> {
+/// How one of our private keys decrypts, prepared once when the key is
+/// loaded (parsing a key costs as much as using it).
+#[derive(Clone)]
+pub(crate) enum Decryption {
+    /// ECDH-ES: our own composition (see `ecdh_es`), with the key as
+    /// OpenSSL holds it.
+    EcdhEs(EcKey<Private>),
+    /// RSA-OAEP and RSA-OAEP-256: josekit's decrypter. It carries no `kid`:
+    /// we choose the candidate keys ourselves, and josekit would otherwise
+    /// refuse a JWE that names none (RFC 7516 makes `kid` optional).
+    Josekit(Arc<dyn JweDecrypter>),
+}
+
+/// Prepares the decryption with `jwk` for `alg`.
+pub(crate) fn decryption(alg: EncryptionAlg, jwk: &Jwk) -> Result<Decryption, JoseError> {
     let jwk = without_kid(jwk);
-    let d: Result<Arc<dyn JweDecrypter>, _> = match alg {
-        EncryptionAlg::EcdhEs => josekit::jwe::ECDH_ES.decrypter_from_jwk(&jwk).map(|d| Arc::new(d) as _),
-        EncryptionAlg::RsaOaep => josekit::jwe::RSA_OAEP
-            .decrypter_from_jwk(&jwk)
-            .map(|d| Arc::new(d) as _),
-        EncryptionAlg::RsaOaep256 => josekit::jwe::RSA_OAEP_256
-            .decrypter_from_jwk(&jwk)
-            .map(|d| Arc::new(d) as _),
+    let failed = |_| JoseError::DecryptionFailed;
+    Ok(match alg {
+        EncryptionAlg::EcdhEs => Decryption::EcdhEs(ec_private_key(&jwk)?),
+        EncryptionAlg::RsaOaep => Decryption::Josekit(Arc::new(
+            josekit::jwe::RSA_OAEP.decrypter_from_jwk(&jwk).map_err(failed)?,
+        )),
+        EncryptionAlg::RsaOaep256 => Decryption::Josekit(Arc::new(
+            josekit::jwe::RSA_OAEP_256.decrypter_from_jwk(&jwk).map_err(failed)?,
+        )),
+    })
+}
+
+/// An EC P-256 private JWK as an OpenSSL key, built from its coordinates
+/// and checked (the point on the curve, `d` matching it).
+fn ec_private_key(jwk: &Jwk) -> Result<EcKey<Private>, JoseError> {
+    let failed = |_| JoseError::DecryptionFailed;
+    let number = |name: &str| {
+        jwk.parameter(name)
+            .and_then(Value::as_str)
+            .and_then(|v| URL_SAFE_NO_PAD.decode(v).ok())
+            .ok_or(JoseError::DecryptionFailed)
+            .and_then(|bytes| BigNum::from_slice(&bytes).map_err(failed))
     };
-    d.map_err(|_| JoseError::DecryptionFailed)
+    let group = super::ecdh_es::p256();
+    let (x, y, d) = (number("x")?, number("y")?, number("d")?);
+    let public = EcKey::from_public_key_affine_coordinates(group, &x, &y).map_err(failed)?;
+    let key = EcKey::from_private_components(group, &d, public.public_key()).map_err(failed)?;
+    key.check_key().map_err(failed)?;
+    Ok(key)
 }
 
 /// A josekit verifier for one provider key and algorithm, prepared once
 /// when the JWKS is fetched; without `kid`, for the same reason as
-/// [`decrypter`].
+/// [`Decryption::Josekit`].
 pub(crate) fn verifier(alg: SigningAlg, jwk: &Jwk) -> Result<Arc<dyn JwsVerifier>, JoseError> {
     let jwk = without_kid(jwk);
     let v: Result<Arc<dyn JwsVerifier>, _> = match alg {

@@ -13,7 +13,6 @@ use std::sync::Arc;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use josekit::jwe::JweDecrypter;
 use josekit::jwk::Jwk;
 use josekit::jwk::alg::ec::{EcCurve, EcKeyPair};
 use josekit::jwk::alg::rsa::RsaKeyPair;
@@ -21,17 +20,18 @@ use josekit::jws::{JwsHeader, JwsSigner};
 use josekit::jwt::JwtPayload;
 use serde_json::{Map, Value, json};
 
+use super::prepared::Decryption;
 use super::{EncryptionAlg, SigningAlg};
 use crate::error::ConfigError;
 use crate::values::random_token;
 
-/// One private decryption key, with its josekit decrypter prepared.
+/// One private decryption key, with its decryption prepared.
 #[derive(Clone)]
 pub(crate) struct ServiceKey {
     pub(crate) kid: String,
     pub(crate) alg: EncryptionAlg,
     pub(crate) jwk: Jwk,
-    pub(crate) decrypter: Arc<dyn JweDecrypter>,
+    pub(crate) decryption: Decryption,
 }
 
 /// One private signing key (`use: sig`), with its josekit signer prepared.
@@ -116,13 +116,14 @@ impl ServiceKeys {
         jwk.set_key_id(&kid);
         jwk.set_key_use("enc");
         jwk.set_algorithm(alg.as_str());
-        let decrypter = super::prepared::decrypter(alg, &jwk).map_err(|_| ConfigError::new("key generation failed"))?;
+        let decryption =
+            super::prepared::decryption(alg, &jwk).map_err(|_| ConfigError::new("key generation failed"))?;
         Ok(Self {
             keys: vec![ServiceKey {
                 kid,
                 alg,
                 jwk,
-                decrypter,
+                decryption,
             }],
             signing: Vec::new(),
         })
@@ -350,13 +351,13 @@ fn parse_encryption_key(map: &Map<String, Value>, kid: &str) -> Result<ServiceKe
     jwk.set_algorithm(alg.as_str());
     // Prepared now: a key josekit cannot use is refused at start, not at
     // the first login, and no login pays for parsing it.
-    let decrypter =
-        super::prepared::decrypter(alg, &jwk).map_err(|_| ConfigError::new("the key cannot be used for decryption"))?;
+    let decryption = super::prepared::decryption(alg, &jwk)
+        .map_err(|_| ConfigError::new("the key cannot be used for decryption"))?;
     Ok(ServiceKey {
         kid: kid.to_owned(),
         alg,
         jwk,
-        decrypter,
+        decryption,
     })
 }
 
