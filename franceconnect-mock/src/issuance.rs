@@ -20,17 +20,16 @@ pub(crate) async fn deliver(
     claims: &Map<String, Value>,
     tamper: Option<Tamper>,
 ) -> Result<String, String> {
-    let key = shared
-        .keys()
-        .current
-        .for_alg(client.signing_alg)
-        .cloned()
-        .ok_or_else(|| format!("no provider key for {}", client.signing_alg.as_str()))?;
-    let jws = match tamper.and_then(|t| tamper::sign(claims, client.signing_alg, &key, t)) {
-        Some(altered) => altered,
-        None => tokens::sign(claims, client.signing_alg, &key),
-    }
-    .map_err(|e| e.to_string())?;
+    let jws = {
+        let keys = shared.keys();
+        let missing = || format!("no provider key for {}", client.signing_alg.as_str());
+        let key = keys.current.for_alg(client.signing_alg).ok_or_else(missing)?;
+        match tamper.and_then(|t| tamper::sign(claims, client.signing_alg, key, t)) {
+            Some(altered) => altered,
+            None => tokens::sign_with(claims, keys.current.signer(client.signing_alg).ok_or_else(missing)?),
+        }
+        .map_err(|e| e.to_string())?
+    };
     let Some((alg, client_keys)) = &client.encryption else {
         return Ok(jws);
     };

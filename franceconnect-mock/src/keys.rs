@@ -3,10 +3,12 @@
 //! tokens are encrypted to, and the keys its client assertions are signed
 //! with.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use josekit::jwk::Jwk;
 use josekit::jwk::alg::ec::EcCurve;
+use josekit::jws::JwsSigner;
 use serde_json::Value;
 
 use crate::config::{ClientKeys, EncryptionAlg, Platform, SigningAlg};
@@ -24,13 +26,17 @@ pub(crate) const CLIENT_JWKS_CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 /// The largest client JWKS the mock reads; a bigger answer is refused.
 pub(crate) const CLIENT_JWKS_MAX_BYTES: usize = 256 * 1024;
 
-/// One generation of provider signing keys (private JWKs).
+/// One generation of provider signing keys (private JWKs), with their
+/// josekit signers prepared once: building a signer from a JWK goes through
+/// OpenSSL's decoders and costs several times the signature.
 #[derive(Clone)]
 pub(crate) struct SigningKeys {
     /// The ES256 P-256 key.
     pub es256: Jwk,
     /// The RS256 key (FranceConnect only).
     pub rs256: Option<Jwk>,
+    es256_signer: Arc<dyn JwsSigner>,
+    rs256_signer: Option<Arc<dyn JwsSigner>>,
 }
 
 impl SigningKeys {
@@ -51,7 +57,26 @@ impl SigningKeys {
             }
             Platform::FranceConnectPlus => None,
         };
-        Ok(SigningKeys { es256, rs256 })
+        let es256_signer = Arc::new(josekit::jws::ES256.signer_from_jwk(&es256)?) as Arc<dyn JwsSigner>;
+        let rs256_signer = match &rs256 {
+            Some(key) => Some(Arc::new(josekit::jws::RS256.signer_from_jwk(key)?) as Arc<dyn JwsSigner>),
+            None => None,
+        };
+        Ok(SigningKeys {
+            es256,
+            rs256,
+            es256_signer,
+            rs256_signer,
+        })
+    }
+
+    /// The prepared signer for `alg` (its key's `kid` set), if this
+    /// generation has a key for it.
+    pub(crate) fn signer(&self, alg: SigningAlg) -> Option<&dyn JwsSigner> {
+        match alg {
+            SigningAlg::ES256 => Some(self.es256_signer.as_ref()),
+            SigningAlg::RS256 => self.rs256_signer.as_deref(),
+        }
     }
 
     /// The private key used for `alg`, if this generation has one.

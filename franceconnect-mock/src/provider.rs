@@ -151,6 +151,11 @@ impl MockProvider {
             code_lifetime: self.code_lifetime,
             http,
         });
+        // Answers leave at once: without TCP_NODELAY, Nagle's algorithm holds
+        // a small write until the client's delayed ACK.
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let app = server::router(shared.clone());
         let task = tokio::spawn(async move {

@@ -40,13 +40,17 @@ pub(crate) fn pairwise_sub(client_id: &str, identity_id: &str) -> String {
 /// Signs `claims` as a compact JWS. Its header has exactly `alg` and `kid`,
 /// as the platform's (no `typ`).
 pub(crate) fn sign(claims: &Map<String, Value>, alg: SigningAlg, key: &Jwk) -> Result<String, josekit::JoseError> {
-    let signer = signer(alg, key)?;
+    sign_with(claims, &*signer(alg, key)?)
+}
+
+/// Signs `claims` with a prepared signer (whose key id goes in the header).
+pub(crate) fn sign_with(claims: &Map<String, Value>, signer: &dyn JwsSigner) -> Result<String, josekit::JoseError> {
     let mut header = JwsHeader::new();
-    if let Some(kid) = key.key_id() {
+    if let Some(kid) = signer.key_id() {
         header.set_key_id(kid);
     }
     let payload = serde_json::to_vec(claims).expect("a JSON map serialises");
-    josekit::jws::serialize_compact(&payload, &header, &*signer)
+    josekit::jws::serialize_compact(&payload, &header, signer)
 }
 
 /// A josekit signer for `alg` with `key`.

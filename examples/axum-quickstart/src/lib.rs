@@ -4,6 +4,7 @@
 //! Run it with `cargo run -p axum-quickstart`. The library part lets the
 //! workspace's tests start it in-process.
 
+use axum::serve::ListenerExt as _;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -92,6 +93,11 @@ pub async fn start(settings: &Settings) -> Result<Running, String> {
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let prepared = prepare(settings, addr).await?;
     let platform = prepared.fc.config().platform();
+    // Responses leave at once: without TCP_NODELAY, Nagle's algorithm holds
+    // a small write until the peer's delayed ACK (tens of milliseconds).
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     let server = match settings.redis_url() {
         Some(url) => {
             let store = redis_store(&url).await?;

@@ -15,10 +15,18 @@
 //! printing throughput and p50/p99 latency of each phase, and the app's
 //! resident memory (VmRSS) when idle and after each phase.
 //!
+//! With `--cpu-logins N` it measures instead what one login costs in CPU:
+//! the mock provider binary in a process of its own (auto-approving), the
+//! quickstart pointed at it, 300 warm-up logins, then N logins (`GET
+//! /auth/login`, the provider's redirect, the callback with its two
+//! provider requests, `GET /api/me`), and each process's user + system CPU
+//! time from `/proc/<pid>/stat` over them, divided by N.
+//!
 //! ```sh
-//! cargo build --release --bins -p axum-quickstart -p actix-quickstart -p franceconnect-tests
+//! cargo build --release --bins -p axum-quickstart -p actix-quickstart -p franceconnect-tests -p franceconnect-mock
 //! target/release/fc-load --quickstart axum --logins 10000 --concurrency 32 --me 50000
 //! target/release/fc-load --quickstart axum --anonymous 50000 --logins 0
+//! target/release/fc-load --quickstart axum --cpu-logins 3000 --concurrency 8
 //! ```
 //!
 //! `--logins 0` skips phases 1 and 2.
@@ -39,6 +47,7 @@ struct Args {
     rounds: usize,
     anonymous: usize,
     return_to_bytes: usize,
+    cpu_logins: usize,
 }
 
 fn parse_args() -> Args {
@@ -50,6 +59,7 @@ fn parse_args() -> Args {
         rounds: 2,
         anonymous: 0,
         return_to_bytes: 500,
+        cpu_logins: 0,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -62,9 +72,10 @@ fn parse_args() -> Args {
             "--rounds" => args.rounds = value.parse().expect("--rounds N"),
             "--anonymous" => args.anonymous = value.parse().expect("--anonymous N"),
             "--return-to-bytes" => args.return_to_bytes = value.parse().expect("--return-to-bytes N"),
+            "--cpu-logins" => args.cpu_logins = value.parse().expect("--cpu-logins N"),
             other => panic!(
                 "unknown option {other} (--quickstart axum|actix, --logins, --concurrency, --me, --rounds, \
-                 --anonymous, --return-to-bytes)"
+                 --anonymous, --return-to-bytes, --cpu-logins)"
             ),
         }
     }
@@ -96,12 +107,52 @@ impl Drop for App {
     }
 }
 
+/// A free loopback port.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A binary built beside this one.
+fn sibling(name: &str) -> std::path::PathBuf {
+    std::env::current_exe().unwrap().with_file_name(name)
+}
+
+/// Waits until `base` answers `path`.
+async fn wait_for(base: &str, path: &str, what: &str) {
+    let probe = Browser::new(base);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !probe.try_get(path).await {
+        assert!(Instant::now() < deadline, "{what} did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// User + system CPU time of a process so far (`/proc/<pid>/stat`).
+fn cpu_time(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("the process runs");
+    // The fields after the command name, which is in parentheses.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .expect("a stat line")
+        .1
+        .split_whitespace()
+        .collect();
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    let per_second: u64 = String::from_utf8(Command::new("getconf").arg("CLK_TCK").output().unwrap().stdout)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    Duration::from_micros(ticks * 1_000_000 / per_second)
+}
+
 impl App {
     async fn start(name: &str) -> Self {
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let exe = std::env::current_exe()
-            .unwrap()
-            .with_file_name(format!("{name}-quickstart"));
+        Self::start_with(name, free_port(), &[]).await
+    }
+
+    async fn start_with(name: &str, port: u16, env: &[(&str, String)]) -> Self {
+        let exe = sibling(&format!("{name}-quickstart"));
         // FC_LOAD_WRAPPER runs the app under a tool (a heap profiler, say).
         let mut command = match std::env::var("FC_LOAD_WRAPPER") {
             Ok(wrapper) => {
@@ -115,17 +166,13 @@ impl App {
         let child = command
             .env("BIND", format!("127.0.0.1:{port}"))
             .env("RUST_LOG", "warn")
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
             .unwrap_or_else(|e| panic!("{} starts (build it with --release first): {e}", exe.display()));
         let base = format!("http://localhost:{port}");
-        let probe = Browser::new(&base);
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while !probe.try_get("/").await {
-            assert!(Instant::now() < deadline, "the quickstart did not start");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        wait_for(&base, "/", "the quickstart").await;
         Self { child, base }
     }
 
@@ -243,9 +290,96 @@ async fn anonymous_logins(base: &str, count: usize, concurrency: usize, return_t
     );
 }
 
+/// The CPU one login costs the app and the provider, each in its own
+/// process (see the module's documentation).
+async fn cpu_per_login(args: &Args) {
+    let (mock_port, app_port) = (free_port(), free_port());
+    let app_url = format!("http://localhost:{app_port}");
+    let mock_exe = sibling("franceconnect-mock");
+    let mock = Command::new(&mock_exe)
+        .args(["--bind", &format!("127.0.0.1:{mock_port}"), "--auto-approve", "default"])
+        .args(["--redirect-uri", &format!("{app_url}/auth/callback")])
+        .args(["--post-logout-redirect-uri", &format!("{app_url}/auth/logout/callback")])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{} starts (build it with --release first): {e}", mock_exe.display()));
+    let mock = App {
+        child: mock,
+        base: format!("http://127.0.0.1:{mock_port}"),
+    };
+    wait_for(
+        &mock.base,
+        "/api/v2/.well-known/openid-configuration",
+        "the mock provider",
+    )
+    .await;
+    let app = App::start_with(
+        &args.quickstart,
+        app_port,
+        &[
+            ("FC_ISSUER", format!("{}/api/v2", mock.base)),
+            ("FC_CLIENT_ID", "franceconnect-mock-client".into()),
+            ("FC_CLIENT_SECRET", "franceconnect-mock-secret".into()),
+            ("APP_URL", app_url),
+        ],
+    )
+    .await;
+    let one_login = |base: String| async move {
+        let b = Browser::new(&base);
+        let to_provider = b.get("/auth/login").await.location.expect("to the provider");
+        let back = b
+            .get(to_provider.as_str())
+            .await
+            .location
+            .expect("back to the callback");
+        let done = b.get(back.as_str()).await;
+        assert_eq!(done.status.as_u16(), 303, "callback: {}", done.body);
+        assert_eq!(b.get_json("/api/me").await.status.as_u16(), 200);
+    };
+    let run = |count: usize| {
+        let permits = Arc::new(Semaphore::new(args.concurrency));
+        let base = app.base.clone();
+        async move {
+            let tasks: Vec<_> = (0..count)
+                .map(|_| {
+                    let (permits, base) = (permits.clone(), base.clone());
+                    tokio::spawn(async move {
+                        let _permit = permits.acquire_owned().await.unwrap();
+                        one_login(base).await
+                    })
+                })
+                .collect();
+            for task in tasks {
+                task.await.unwrap();
+            }
+        }
+    };
+    run(300).await;
+    let (app_before, mock_before) = (cpu_time(app.child.id()), cpu_time(mock.child.id()));
+    let started = Instant::now();
+    run(args.cpu_logins).await;
+    let elapsed = started.elapsed();
+    let per_login = |before: Duration, pid: u32| (cpu_time(pid) - before).as_secs_f64() * 1e3 / args.cpu_logins as f64;
+    println!(
+        "{} quickstart, {} logins at concurrency {} in {:.2} s ({:.0}/s)",
+        args.quickstart,
+        args.cpu_logins,
+        args.concurrency,
+        elapsed.as_secs_f64(),
+        args.cpu_logins as f64 / elapsed.as_secs_f64()
+    );
+    println!("app CPU per login:  {:.3} ms", per_login(app_before, app.child.id()));
+    println!("mock CPU per login: {:.3} ms", per_login(mock_before, mock.child.id()));
+}
+
 #[tokio::main]
 async fn main() {
     let args = parse_args();
+    if args.cpu_logins > 0 {
+        cpu_per_login(&args).await;
+        return;
+    }
     let app = App::start(&args.quickstart).await;
     println!(
         "{} quickstart, {} logins per round, concurrency {}",
