@@ -30,6 +30,9 @@ pub(crate) struct Inner {
     pub(crate) config: Config,
     pub(crate) http: HttpClient,
     pub(crate) metadata: CachedDocument<ProviderMetadata>,
+    /// `{issuer}/.well-known/openid-configuration`, built once: every
+    /// request that needs the metadata asks for it.
+    discovery_url: url::Url,
     pub(crate) jwks: ProviderJwks,
 }
 
@@ -48,6 +51,7 @@ impl FranceConnect {
         let jwks = ProviderJwks::new(http.clone(), config.jwks_refetch_cooldown);
         Self {
             inner: Arc::new(Inner {
+                discovery_url: discovery_url(&config.issuer),
                 config,
                 http,
                 metadata,
@@ -63,7 +67,7 @@ impl FranceConnect {
 
     /// The provider's validated metadata, from the cache or fetched.
     pub async fn discover(&self) -> Result<Arc<ProviderMetadata>, Error> {
-        self.inner.metadata.get(&discovery_url(&self.inner.config.issuer)).await
+        self.inner.metadata.get(&self.inner.discovery_url).await
     }
 
     /// The service's public encryption keys as a JWK set, to serve at the
