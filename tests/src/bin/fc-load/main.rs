@@ -20,13 +20,16 @@
 //! quickstart pointed at it, 300 warm-up logins, then N logins (`GET
 //! /auth/login`, the provider's redirect, the callback with its two
 //! provider requests, `GET /api/me`), and each process's user + system CPU
-//! time from `/proc/<pid>/stat` over them, divided by N.
+//! time from `/proc/<pid>/stat` over them, divided by N. `--quickstart
+//! floor` measures, the same way, a bare axum server doing only a login's
+//! HTTP and JOSE work (`floor_server.rs`): the floor under the library.
 //!
 //! ```sh
 //! cargo build --release --bins -p axum-quickstart -p actix-quickstart -p franceconnect-tests -p franceconnect-mock
 //! target/release/fc-load --quickstart axum --logins 10000 --concurrency 32 --me 50000
 //! target/release/fc-load --quickstart axum --anonymous 50000 --logins 0
 //! target/release/fc-load --quickstart axum --cpu-logins 3000 --concurrency 8
+//! target/release/fc-load --quickstart floor --cpu-logins 3000 --concurrency 8
 //! ```
 //!
 //! `--logins 0` skips phases 1 and 2.
@@ -35,6 +38,8 @@ use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+mod floor_server;
 
 use franceconnect_tests::Browser;
 use tokio::sync::Semaphore;
@@ -80,8 +85,8 @@ fn parse_args() -> Args {
         }
     }
     assert!(
-        matches!(args.quickstart.as_str(), "axum" | "actix"),
-        "--quickstart axum|actix"
+        matches!(args.quickstart.as_str(), "axum" | "actix") || (args.quickstart == "floor" && args.cpu_logins > 0),
+        "--quickstart axum|actix (or floor, with --cpu-logins)"
     );
     args
 }
@@ -153,6 +158,11 @@ impl App {
 
     async fn start_with(name: &str, port: u16, env: &[(&str, String)]) -> Self {
         let exe = sibling(&format!("{name}-quickstart"));
+        // The floor server is this binary in its serving mode.
+        let (exe, mode) = match name {
+            "floor" => (std::env::current_exe().unwrap(), Some("--floor-server")),
+            _ => (exe, None),
+        };
         // FC_LOAD_WRAPPER runs the app under a tool (a heap profiler, say).
         let mut command = match std::env::var("FC_LOAD_WRAPPER") {
             Ok(wrapper) => {
@@ -163,6 +173,7 @@ impl App {
             }
             Err(_) => Command::new(&exe),
         };
+        command.args(mode);
         let child = command
             .env("BIND", format!("127.0.0.1:{port}"))
             .env("RUST_LOG", "warn")
@@ -375,6 +386,10 @@ async fn cpu_per_login(args: &Args) {
 
 #[tokio::main]
 async fn main() {
+    if std::env::args().nth(1).as_deref() == Some("--floor-server") {
+        floor_server::serve().await;
+        return;
+    }
     let args = parse_args();
     if args.cpu_logins > 0 {
         cpu_per_login(&args).await;
