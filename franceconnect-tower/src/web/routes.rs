@@ -36,14 +36,15 @@ use crate::web::session::{PENDING_LOGOUT_KEY, SessionBackend, SessionError, USER
 pub struct AuthRoutes {
     fc: FranceConnect,
     ctx: AuthContext,
-    app_origin: String,
+    // Shared, like the rest: the routes are cloned into every request.
+    app_origin: Arc<str>,
     login_cookies: Arc<LoginCookies>,
 }
 
 impl AuthRoutes {
     /// The routes under `/auth`.
     pub fn new(fc: FranceConnect) -> Self {
-        let app_origin = fc.config().redirect_uri().origin().ascii_serialization();
+        let app_origin = fc.config().redirect_uri().origin().ascii_serialization().into();
         let login_cookies = Arc::new(LoginCookies::new(fc.config()));
         Self {
             fc,

@@ -52,9 +52,17 @@ pub(crate) async fn serve() {
     let var = |name: &str| std::env::var(name).unwrap_or_else(|_| panic!("{name} is set"));
     let issuer = var("FC_ISSUER");
     let http = reqwest::Client::new();
-    let jwks: Value =
-        serde_json::from_slice(&http.get(format!("{issuer}/jwks")).send().await.unwrap().bytes().await.unwrap())
-            .unwrap();
+    let jwks: Value = serde_json::from_slice(
+        &http
+            .get(format!("{issuer}/jwks"))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap(),
+    )
+    .unwrap();
     let verifiers = jwks["keys"]
         .as_array()
         .unwrap()
@@ -107,7 +115,16 @@ async fn callback(State(floor): State<Arc<Floor>>, Query(query): Query<HashMap<S
         ("client_secret", &floor.client_secret),
     ];
     let token = format!("{}/token", floor.issuer);
-    let body = floor.http.post(token).form(&form).send().await.unwrap().bytes().await.unwrap();
+    let body = floor
+        .http
+        .post(token)
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
     let tokens: Value = serde_json::from_slice(&body).unwrap();
     let userinfo = floor
         .http
@@ -131,7 +148,10 @@ async fn callback(State(floor): State<Arc<Floor>>, Query(query): Query<HashMap<S
         StatusCode::SEE_OTHER,
         [
             (header::LOCATION, "/".to_owned()),
-            (header::SET_COOKIE, format!("floor={id}; HttpOnly; SameSite=Lax; Path=/")),
+            (
+                header::SET_COOKIE,
+                format!("floor={id}; HttpOnly; SameSite=Lax; Path=/"),
+            ),
         ],
     )
         .into_response()
