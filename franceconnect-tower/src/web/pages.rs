@@ -61,6 +61,37 @@ a:focus-visible {{ outline: 2px solid #0a76f6; outline-offset: 2px; }}
     )
 }
 
+/// The page `GET /auth/logout` answers: a logout is a `POST`, so a link
+/// or a typed address lands here, on a button that sends it.
+pub(crate) fn logout_page(form: &str) -> String {
+    format!(
+        r#"<!doctype html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Se déconnecter</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto; padding: 0 1rem; color: #161616; }}
+h1 {{ font-size: 1.5rem; color: #000091; }}
+button {{ background: #000091; color: #fff; padding: .6rem 1.2rem; border: 0; font: inherit; cursor: pointer; }}
+button:hover {{ background: #1212ff; }}
+button:focus-visible, a:focus-visible {{ outline: 2px solid #0a76f6; outline-offset: 2px; }}
+</style>
+</head>
+<body>
+<main>
+<h1>Se déconnecter</h1>
+<p>Confirmez la déconnexion de ce service et de FranceConnect.</p>
+{form}
+<p><a href="/">Retour à l'accueil</a></p>
+</main>
+</body>
+</html>
+"#
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

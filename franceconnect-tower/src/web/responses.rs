@@ -41,6 +41,27 @@ impl AuthContext {
         self.login_url_with(return_to, eidas, false)
     }
 
+    /// The logout button as HTML to place in a page: a form that `POST`s
+    /// to the logout route (a logout is never a link, which any site could
+    /// trigger; the route refuses a cross-site `POST`).
+    ///
+    /// ```
+    /// use franceconnect_tower::web::AuthContext;
+    ///
+    /// let form = AuthContext::new("/auth").logout_form("Se déconnecter");
+    /// assert_eq!(
+    ///     form,
+    ///     r#"<form method="post" action="/auth/logout"><button type="submit">Se déconnecter</button></form>"#
+    /// );
+    /// ```
+    pub fn logout_form(&self, label: &str) -> String {
+        format!(
+            r#"<form method="post" action="{}/logout"><button type="submit">{}</button></form>"#,
+            super::pages::escape(&self.prefix),
+            super::pages::escape(label)
+        )
+    }
+
     /// Like [`login_url`](Self::login_url), with `prompt=login` when `fresh`:
     /// the provider authenticates the user again, whatever its own session.
     pub(crate) fn login_url_with(&self, return_to: Option<&str>, eidas: Option<Eidas>, fresh: bool) -> String {

@@ -5,6 +5,7 @@
 //! | `GET /auth/login?return_to=/path&acr=eidas2` | starts a login (nothing stored on the server: a sealed cookie), 303 to the provider |
 //! | `GET /auth/callback` | completes it, renews the session id, 303 to `return_to` or `/` |
 //! | `POST /auth/logout` | clears the session, revokes the access token, 303 to the provider's logout (same-site posts only) |
+//! | `GET /auth/logout` | a page with the logout button (a logout is never a `GET`) |
 //! | `GET /auth/logout/callback` | checks the logout `state`, 303 to `/` |
 //! | `GET /auth/jwks` | the service's public encryption keys |
 //! | `GET /auth/sector-identifier` | the redirect URIs, as the `sector_identifier_uri` document (when configured) |
@@ -131,7 +132,8 @@ impl AuthRoutes {
             ("/login" | "/callback" | "/logout/callback" | "/jwks" | "/sector-identifier", _) => {
                 Ok(method_not_allowed("GET"))
             }
-            ("/logout", _) => Ok(method_not_allowed("POST")),
+            ("/logout", &Method::GET) => Ok(self.logout_page(format)),
+            ("/logout", _) => Ok(method_not_allowed("GET, POST")),
             _ => Ok(refusal(
                 StatusCode::NOT_FOUND,
                 "not_found",
@@ -360,6 +362,21 @@ impl AuthRoutes {
                 Ok(error_response(&e, format, None))
             }
         }
+    }
+
+    /// `GET /auth/logout`: a page holding the button that `POST`s the
+    /// logout (for a browser that followed a link or typed the address);
+    /// `405` for an API client, which must `POST`.
+    fn logout_page(&self, format: Format) -> Response<String> {
+        if format == Format::Json {
+            return method_not_allowed("POST");
+        }
+        Response::builder()
+            .status(StatusCode::OK)
+            .header(http::header::CONTENT_TYPE, "text/html; charset=utf-8")
+            .header(http::header::CACHE_CONTROL, "no-store")
+            .body(super::pages::logout_page(&self.ctx.logout_form("Se déconnecter")))
+            .expect("a valid response")
     }
 
     /// The JSON array of redirect URIs FranceConnect fetches at a

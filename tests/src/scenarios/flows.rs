@@ -495,7 +495,8 @@ pub async fn forged_and_replayed_callbacks_are_refused(starter: &impl Starter) {
     assert_eq!(other.get_json("/api/me").await.status, StatusCode::UNAUTHORIZED);
 }
 
-/// A logout posted from another site is refused and signs nobody out.
+/// A logout posted from another site is refused and signs nobody out; a
+/// `GET` shows the logout button instead of logging out.
 pub async fn cross_site_logout_is_refused(starter: &impl Starter) {
     let app = starter.start(fc()).await;
     app.mock().auto_approve(Some("default"), None);
@@ -516,9 +517,25 @@ pub async fn cross_site_logout_is_refused(starter: &impl Starter) {
         c.starts_with("fc_session=") && !c.starts_with("fc_session=;") && !c.contains("max-age=0")
     });
     assert!(!kept, "no session cookie: {:?}", out.set_cookies);
+    // A `GET` never logs out: a browser gets a page with the button, an
+    // API client a 405.
     let get = b.get("/auth/logout").await;
-    assert_eq!(get.status, StatusCode::METHOD_NOT_ALLOWED, "no logout by GET");
+    assert_eq!(get.status, StatusCode::OK, "the logout page");
+    assert!(
+        get.body.contains(
+            r#"<form method="post" action="/auth/logout"><button type="submit">Se déconnecter</button></form>"#
+        ),
+        "{}",
+        get.body
+    );
+    assert!(get.body.contains(r#"lang="fr""#));
+    assert_eq!(b.get_json("/auth/logout").await.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(b.get_json("/api/me").await.status, StatusCode::OK, "still signed in");
+    // Its button posts from the site itself: the logout goes through.
+    let pressed = b.post_form("/auth/logout", &[], &b.origin()).await;
+    assert_eq!(pressed.status, StatusCode::SEE_OTHER);
+    assert!(pressed.location.unwrap().path().ends_with("/session/end"));
+    assert_eq!(b.get_json("/api/me").await.status, StatusCode::UNAUTHORIZED);
     assert_eq!(b.get("/auth/nothing-here").await.status, StatusCode::NOT_FOUND);
 }
 
