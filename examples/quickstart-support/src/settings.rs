@@ -261,7 +261,7 @@ fn service_keys(settings: &Settings, encrypts: bool, signs: bool) -> Result<Opti
                 Some(keys) => keys,
                 None => ServiceKeys::generate(EncryptionAlg::EcdhEs).map_err(|e| e.to_string())?,
             };
-            write_private(&path, &keys.to_private_jwks_json())?;
+            keys.write_private_jwks(&path).map_err(|e| e.to_string())?;
             tracing::info!(path = %path.display(), "generated the service's keys");
             Ok(Some(keys))
         }
@@ -273,20 +273,6 @@ fn service_keys(settings: &Settings, encrypts: bool, signs: bool) -> Result<Opti
             Ok(keys)
         }
     }
-}
-
-/// Writes a secret file readable by its owner only.
-fn write_private(path: &std::path::Path, content: &str) -> Result<(), String> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options
-        .open(path)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    file.write_all(content.as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// A URL fit for messages and logs: its user name and password removed.

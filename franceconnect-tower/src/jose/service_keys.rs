@@ -101,6 +101,50 @@ impl ServiceKeys {
         Self::from_jwks_json(&json)
     }
 
+    /// Reads the private JWK set at `path`, or, when no file is there,
+    /// generates an ECDH-ES key (P-256) and writes it there first, readable
+    /// by its owner only (mode 600). For a development machine or a first
+    /// deployment: keep the file afterwards, since the platform encrypts to
+    /// the keys it fetched from the service's JWKS.
+    ///
+    /// ```
+    /// use franceconnect_tower::ServiceKeys;
+    ///
+    /// let dir = std::env::temp_dir().join(format!("fc-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let path = dir.join("fc-keys.json");
+    /// let first = ServiceKeys::load_or_generate(&path).unwrap(); // written
+    /// let again = ServiceKeys::load_or_generate(&path).unwrap(); // read back
+    /// assert_eq!(first.kids().collect::<Vec<_>>(), again.kids().collect::<Vec<_>>());
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// ```
+    pub fn load_or_generate(path: impl AsRef<Path>) -> Result<Self, ConfigError> {
+        let path = path.as_ref();
+        if path.exists() {
+            return Self::from_file(path);
+        }
+        let keys = Self::generate(EncryptionAlg::EcdhEs)?;
+        keys.write_private_jwks(path)?;
+        tracing::info!(path = %path.display(), "generated the service's encryption key");
+        Ok(keys)
+    }
+
+    /// Writes the private JWK set to a new file at `path`, readable by its
+    /// owner only (mode 600 on Unix). An existing file is never
+    /// overwritten: remove it first, on purpose.
+    pub fn write_private_jwks(&self, path: impl AsRef<Path>) -> Result<(), ConfigError> {
+        use std::io::Write as _;
+        let path = path.as_ref();
+        let failed =
+            |e: std::io::Error| ConfigError::new(format!("cannot write the service keys to {}: {e}", path.display()));
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(path).map_err(failed)?;
+        file.write_all(self.to_private_jwks_json().as_bytes()).map_err(failed)
+    }
+
     /// Generates a new key for `alg` (P-256 for ECDH-ES, RSA 3072 bits for
     /// RSA-OAEP*), with a random `kid`. For development, or to start a
     /// rotation; store it with [`ServiceKeys::to_private_jwks_json`].
@@ -441,6 +485,28 @@ mod tests {
         );
         assert!(ServiceKeys::from_jwks_json(&twice).unwrap_err().0.contains("duplicate"));
         assert!(ServiceKeys::from_jwks_json("{\"keys\":[]}").is_err());
+    }
+
+    /// The generated file is private to its owner and never overwritten.
+    #[test]
+    fn generated_files_are_private_and_kept() {
+        let dir = std::env::temp_dir().join(format!("fc-keys-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("keys.json");
+        let _ = std::fs::remove_file(&path);
+        let keys = ServiceKeys::load_or_generate(&path).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+        let e = keys.write_private_jwks(&path).unwrap_err();
+        assert!(e.0.contains("cannot write"), "{e}");
+        assert_eq!(
+            ServiceKeys::load_or_generate(&path).unwrap().kids().collect::<Vec<_>>(),
+            keys.kids().collect::<Vec<_>>()
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     /// Signing keys load beside encryption keys, publish as `use: sig`,
