@@ -66,6 +66,11 @@ impl Config {
         };
         let app_url = lookup("APP_URL").unwrap_or_else(|| "http://localhost:3000".into());
         let app_url = app_url.trim_end_matches('/');
+        // The URIs derived from APP_URL would fail later under their own
+        // names: name the variable the user set.
+        if lookup("FC_REDIRECT_URI").is_none() || lookup("FC_POST_LOGOUT_REDIRECT_URI").is_none() {
+            super::url_rules::check_url("APP_URL", app_url)?;
+        }
         let mut b = Config::builder(platform, environment)
             .client_id(lookup("FC_CLIENT_ID").ok_or_else(|| ConfigError::new("FC_CLIENT_ID is required"))?)
             .client_secret(lookup("FC_CLIENT_SECRET").ok_or_else(|| ConfigError::new("FC_CLIENT_SECRET is required"))?)

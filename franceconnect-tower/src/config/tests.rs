@@ -129,3 +129,20 @@ fn token_encryption_is_always_on_for_fc_plus_and_opt_in_on_fc() {
         "{e}"
     );
 }
+
+/// A plain-http APP_URL off loopback is reported under its own name, the
+/// variable the user set, not as the redirect URI derived from it.
+#[test]
+fn app_url_errors_name_app_url() {
+    let vars = HashMap::from([
+        ("FC_CLIENT_ID", "id"),
+        ("FC_CLIENT_SECRET", "s"),
+        ("FC_ISSUER", "http://127.0.0.1:4000/api/v2"),
+        ("APP_URL", "http://service.example.fr"),
+    ]);
+    let e = Config::from_lookup(|n| vars.get(n).map(|v| v.to_string())).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "APP_URL uses plain http:// on a non-loopback host; use https://"
+    );
+}

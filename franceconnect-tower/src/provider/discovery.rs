@@ -116,7 +116,17 @@ impl ProviderMetadata {
                 "`token_endpoint_auth_signing_alg_values_supported` offers none of our signing keys' algorithms".into(),
             ));
         }
-        offers("acr_values_supported", &raw.acr_values_supported, config.eidas.as_str())?;
+        // The usual cause is the wrong platform: say which setting to check.
+        if let Some(levels) = &raw.acr_values_supported
+            && !levels.iter().any(|l| l == config.eidas.as_str())
+        {
+            return Err(Error::Discovery(format!(
+                "`acr_values_supported` does not offer {} (it offers {}): is FC_PLATFORM right for this issuer \
+                 (`fc` for FranceConnect, eidas1; `fcplus` for FranceConnect+, eidas2 and eidas3), and FC_ACR?",
+                config.eidas,
+                crate::error::sanitize(&levels.join(", "), 100)
+            )));
+        }
         let sig = |list: &Option<Vec<String>>| {
             list.as_ref()
                 .is_none_or(|l| config.signing_algs.iter().any(|a| l.iter().any(|v| v == a.as_str())))
@@ -288,6 +298,17 @@ mod tests {
             assert!(matches!(e, Error::Discovery(_)), "{field}: {e}");
         }
         assert!(ProviderMetadata::validate(&config(Platform::FranceConnect), b"<html>").is_err());
+    }
+
+    /// An app set for FranceConnect facing FranceConnect+ (or the other way
+    /// round) is told which setting to check.
+    #[test]
+    fn a_platform_mismatch_names_fc_platform() {
+        let mut d = doc();
+        d["acr_values_supported"] = json!(["eidas2", "eidas3"]);
+        let e = check(Platform::FranceConnect, &d).unwrap_err().to_string();
+        assert!(e.contains("does not offer eidas1 (it offers eidas2, eidas3)"), "{e}");
+        assert!(e.contains("is FC_PLATFORM right"), "{e}");
     }
 
     #[test]
