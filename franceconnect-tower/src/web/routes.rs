@@ -150,6 +150,9 @@ impl AuthRoutes {
     /// Starts a login. Nothing is stored on the server: the pending login
     /// travels in its own sealed cookie (see `login_cookie.rs`).
     async fn login(&self, query: &str, headers: &HeaderMap, format: Format) -> Response<String> {
+        if let Some(refused) = self.wrong_loopback_host(query, headers, format) {
+            return refused;
+        }
         let mut options = LoginOptions::default();
         for (k, v) in form_urlencoded::parse(query.as_bytes()) {
             match &*k {
@@ -362,6 +365,47 @@ impl AuthRoutes {
                 Ok(error_response(&e, format, None))
             }
         }
+    }
+
+    /// In development, a browser on `127.0.0.1` while `APP_URL` says
+    /// `localhost` (or the other way round) would have its pending-login
+    /// cookie set on one host and the callback arrive on the other: the login
+    /// would end in `invalid_state`. Caught here, on loopback only (behind a
+    /// proxy, the `Host` a service sees may rightly differ from its public
+    /// one), with a page that says which address to open.
+    fn wrong_loopback_host(&self, query: &str, headers: &HeaderMap, format: Format) -> Option<Response<String>> {
+        let config = self.fc.config();
+        if !config.is_loopback_http() {
+            return None;
+        }
+        let redirect = config.redirect_uri();
+        // Cookies belong to a host name, whatever the port: only the name
+        // must match (instances on other ports share the cookies).
+        let expected = redirect.host_str()?;
+        let host = headers.get(http::header::HOST)?.to_str().ok()?;
+        let requested = url::Url::parse(&format!("http://{host}/")).ok()?;
+        if !crate::config::is_loopback(&requested) || requested.host_str()?.eq_ignore_ascii_case(expected) {
+            return None;
+        }
+        let target = format!(
+            "{}{}/login{}{query}",
+            redirect.origin().ascii_serialization(),
+            self.ctx.prefix(),
+            if query.is_empty() { "" } else { "?" }
+        );
+        tracing::warn!(
+            request_host = host,
+            app_host = expected,
+            "login refused: the browser is on another host than APP_URL's; its login cookie would not reach the callback (open APP_URL's address, or set APP_URL to the one you use)"
+        );
+        Some(refusal(
+            StatusCode::BAD_REQUEST,
+            "wrong_host",
+            &format!(
+                "Ce service est configuré pour l'adresse {expected} (APP_URL), et vous êtes sur {host} : la connexion échouerait. Ouvrez {target}"
+            ),
+            format,
+        ))
     }
 
     /// `GET /auth/logout`: a page holding the button that `POST`s the

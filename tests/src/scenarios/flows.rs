@@ -539,6 +539,30 @@ pub async fn cross_site_logout_is_refused(starter: &impl Starter) {
     assert_eq!(b.get("/auth/nothing-here").await.status, StatusCode::NOT_FOUND);
 }
 
+/// A browser on `127.0.0.1` while `APP_URL` says `localhost` is told, at
+/// `/auth/login`, which address to open (its login cookie would not reach
+/// the callback); on the right host the login starts.
+pub async fn a_browser_on_another_loopback_host_is_told(starter: &impl Starter) {
+    let app = starter.start(fc()).await;
+    let port = url::Url::parse(&app.base).unwrap().port().unwrap();
+    let elsewhere = Browser::new(&format!("http://127.0.0.1:{port}"));
+    let page = elsewhere.get("/auth/login?return_to=%2Fprofil").await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(page.location.is_none(), "no login started");
+    assert!(
+        page.body.contains("adresse localhost (APP_URL)")
+            && page
+                .body
+                .contains(&format!("http://localhost:{port}/auth/login?return_to=%2Fprofil")),
+        "{}",
+        page.body
+    );
+    let api = elsewhere.get_json("/auth/login").await;
+    assert_eq!(api.json()["error"], "wrong_host");
+    let right = Browser::new(&app.base).get("/auth/login").await;
+    assert_eq!(right.status, StatusCode::SEE_OTHER);
+}
+
 /// API clients get JSON where browsers get redirects and pages.
 pub async fn api_clients_get_json(starter: &impl Starter) {
     let app = starter.start(fc()).await;

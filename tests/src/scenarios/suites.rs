@@ -32,6 +32,7 @@ macro_rules! scenario_suite {
             flows::forged_and_replayed_callbacks_are_refused,
             flows::cross_site_logout_is_refused,
             flows::api_clients_get_json,
+            flows::a_browser_on_another_loopback_host_is_told,
             flows::service_keys_are_published,
             flows::secure_cookie_outside_loopback,
             flows::anonymous_logins_store_nothing,
