@@ -68,6 +68,9 @@ fn decide<T>(req: &HttpRequest, decide: impl FnOnce(Guard<'_>) -> Result<T, Reje
         extensions.get::<SignedInUser>(),
         req.uri().path_and_query().map_or("/", |p| p.as_str()),
         req.headers().get(ACCEPT).and_then(|v| v.to_str().ok()),
+    )
+    .with_setup_hint(
+        "wrap the App with `.wrap(FranceConnectMiddleware::new(routes))`, then the session middleware with a later `.wrap(session_middleware(..))`, and mount `.configure(configure(routes))`",
     );
     decide(guard).map_err(AuthRejection)
 }

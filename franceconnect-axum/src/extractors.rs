@@ -53,6 +53,9 @@ fn guard<'a>(parts: &'a Parts) -> Guard<'a> {
         uri.path_and_query().map_or("/", |p| p.as_str()),
         parts.headers.get(ACCEPT).and_then(|v| v.to_str().ok()),
     )
+    .with_setup_hint(
+        "call `.franceconnect(fc, store)` after your `.route()` calls: axum's layers wrap only the routes added before them",
+    )
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for User {

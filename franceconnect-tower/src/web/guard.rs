@@ -41,6 +41,7 @@ pub struct Guard<'a> {
     user: Option<&'a SignedInUser>,
     path_and_query: &'a str,
     format: Format,
+    setup_hint: &'static str,
 }
 
 impl<'a> Guard<'a> {
@@ -59,11 +60,20 @@ impl<'a> Guard<'a> {
             user,
             path_and_query,
             format: Format::from_accept(accept),
+            setup_hint: "see the adapter's documentation for the order of the layers",
         }
     }
 
+    /// What to tell the developer when the middleware did not run for this
+    /// request, in the adapter's own terms (where to call or wrap it).
+    pub fn with_setup_hint(mut self, hint: &'static str) -> Self {
+        self.setup_hint = hint;
+        self
+    }
+
     fn context(&self) -> Result<&'a AuthContext, Rejection> {
-        self.context.ok_or_else(Rejection::middleware_missing)
+        self.context
+            .ok_or_else(|| Rejection::setup_error("the FranceConnect layer or middleware", self.setup_hint))
     }
 
     /// The signed-in user, if any (pages that work either way).
@@ -151,20 +161,14 @@ impl Rejection {
         Self(Box::new(response))
     }
 
-    /// The FranceConnect middleware did not run for this request: a
-    /// programming error, logged, answered `500`.
-    fn middleware_missing() -> Self {
-        Self::setup_error("the FranceConnect layer or middleware")
-    }
-
     /// A piece of the set-up (`what`) is missing for this request: logged
-    /// with what to do, answered `500` with a body that says where to look.
+    /// with what to do (`fix`), answered `500` with a body that says both.
     /// The one wording of every adapter.
-    pub fn setup_error(what: &str) -> Self {
-        tracing::error!(
-            "{what} is missing for this request: see the adapter's documentation for the order of the layers"
-        );
-        let mut res = Response::new("FranceConnect is not set up for this route (see the server log)".to_owned());
+    pub fn setup_error(what: &str, fix: &str) -> Self {
+        tracing::error!("{what} is missing for this request: {fix}");
+        let mut res = Response::new(format!(
+            "FranceConnect is not set up for this route: {what} is missing; {fix}"
+        ));
         *res.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
         Self::new(res)
     }

@@ -86,8 +86,10 @@ where
         let routes = self.routes.clone();
         Box::pin(async move {
             let Some(session) = req.extensions().get::<tower_sessions::Session>().cloned() else {
-                let refusal =
-                    Rejection::setup_error("the tower-sessions SessionManagerLayer (outside FranceConnectLayer)");
+                let refusal = Rejection::setup_error(
+                    "the tower-sessions SessionManagerLayer",
+                    "add it outside FranceConnectLayer (`.layer(FranceConnectLayer…)` first, then `.layer(SessionManagerLayer…)`), or use `.franceconnect(fc, store)`, which adds both in order",
+                );
                 return Ok(refusal.into_response().map(ResBody::from));
             };
             let session = TowerSession(session);
