@@ -55,5 +55,8 @@ mod router;
 pub use extractors::{Citizen, RequireEidas, RequireRecentEidas, User};
 pub use franceconnect_tower;
 pub use franceconnect_tower::web::level;
+/// The session library the layer is built on (0.14): use this one, not a
+/// `tower-sessions` of your own, whose version may differ.
+pub use franceconnect_tower::web::tower::tower_sessions;
 pub use rejection::AuthRejection;
 pub use router::FranceConnectRouterExt;

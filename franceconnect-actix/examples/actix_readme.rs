@@ -1,0 +1,56 @@
+//! The README's actix-web application: `cargo run -p franceconnect-actix --example actix_readme`
+//! with the `FC_*` variables of your client (see the README's settings).
+
+use actix_web::cookie::Key;
+use actix_web::{App, HttpResponse, HttpServer, web};
+use franceconnect_actix::franceconnect_tower::web::{AuthContext, AuthRoutes};
+use franceconnect_actix::franceconnect_tower::{Config, FranceConnect};
+use franceconnect_actix::{
+    Citizen, FranceConnectMiddleware, MemorySessionStore, RequireEidas, SessionStoreGuard, User, configure,
+    level::Substantial, session_middleware,
+};
+
+async fn home(user: Option<User>) -> HttpResponse {
+    let logout = AuthContext::new("/auth").logout_form("Se déconnecter");
+    let body = match user {
+        Some(User(user)) => format!("<p>Connecté au niveau {}.</p>{logout}", user.acr),
+        None => r#"<a href="/auth/login">S'identifier avec FranceConnect</a>"#.to_owned(),
+    };
+    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(body)
+}
+
+async fn me(Citizen(identity): Citizen) -> String {
+    format!("{} {}", identity.given_name, identity.family_name)
+}
+
+async fn vault(RequireEidas(user, _): RequireEidas<Substantial>) -> String {
+    format!("niveau {}", user.acr)
+}
+
+#[actix_web::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // Without a subscriber, every login failure would go unseen.
+    tracing_subscriber::fmt::init();
+    let routes = AuthRoutes::new(FranceConnect::new(Config::from_env()?));
+    let (store, key) = (MemorySessionStore::default(), Key::generate());
+    HttpServer::new(move || {
+        App::new()
+            .route("/", web::get().to(home))
+            .route("/me", web::get().to(me))
+            .route("/vault", web::get().to(vault))
+            .configure(configure(routes.clone()))
+            .wrap(FranceConnectMiddleware::new(routes.clone()))
+            // The last `wrap` runs first: the session must be there before us.
+            .wrap(session_middleware(
+                store.clone(),
+                routes.franceconnect().config(),
+                key.clone(),
+            ))
+            // Outermost: a failing session store becomes a clear 503, not an opaque 500.
+            .wrap(SessionStoreGuard)
+    })
+    .bind("127.0.0.1:3000")?
+    .run()
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,23 @@
+//! The README's application snippets are the compiled examples, verbatim:
+//! a user who copies one gets code that builds.
+
+#[test]
+fn the_readme_shows_the_compiled_examples() {
+    let readme = include_str!("../../README.md");
+    for (path, example) in [
+        (
+            "franceconnect-axum/examples/axum_readme.rs",
+            include_str!("../../franceconnect-axum/examples/axum_readme.rs"),
+        ),
+        (
+            "franceconnect-actix/examples/actix_readme.rs",
+            include_str!("../../franceconnect-actix/examples/actix_readme.rs"),
+        ),
+    ] {
+        assert!(
+            readme.contains(&format!("```rust\n{example}```")),
+            "the README's copy of {path} differs from the file: paste the file again"
+        );
+    }
+    assert!(!readme.contains("rust,ignore"), "a README snippet escapes the compiler");
+}
