@@ -80,21 +80,12 @@ impl FranceConnect {
 mod tests {
     use super::*;
     use crate::config::{Platform, test_builder};
-    use crate::values::{AccessToken, IdTokenHint, IssuedAccessToken};
+    use crate::values::{AccessToken, IssuedAccessToken};
 
     fn user(access_token: Option<IssuedAccessToken>) -> SignedInUser {
         SignedInUser {
-            sub: "s".into(),
-            acr: crate::Eidas::Eidas1,
-            amr: None,
-            auth_time: None,
-            platform: Platform::FranceConnect,
-            scope: String::new(),
-            claims: Default::default(),
-            raw_claims: Default::default(),
-            signed_in_at: crate::clock::now(),
-            id_token_hint: IdTokenHint::new("h"),
             access_token,
+            ..SignedInUser::for_tests("s")
         }
     }
 

@@ -48,6 +48,25 @@ pub struct SignedInUser {
 }
 
 impl SignedInUser {
+    /// A user signed in on FranceConnect at eidas1 now, with no claims: for
+    /// the engine's unit tests.
+    #[cfg(test)]
+    pub(crate) fn for_tests(sub: &str) -> Self {
+        SignedInUser {
+            sub: sub.into(),
+            acr: Eidas::Eidas1,
+            amr: None,
+            auth_time: None,
+            platform: Platform::FranceConnect,
+            scope: String::new(),
+            claims: UserClaims::default(),
+            raw_claims: Map::new(),
+            signed_in_at: crate::clock::now(),
+            id_token_hint: IdTokenHint::new("h"),
+            access_token: None,
+        }
+    }
+
     /// The pivot identity, when the scopes gave all six of its claims.
     pub fn pivot_identity(&self) -> Option<PivotIdentity> {
         let c = &self.claims;

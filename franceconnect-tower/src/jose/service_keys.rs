@@ -244,13 +244,7 @@ impl ServiceKeys {
 
     /// The algorithms of the signing keys, in order.
     pub fn signing_algorithms(&self) -> Vec<SigningAlg> {
-        let mut algs: Vec<SigningAlg> = Vec::new();
-        for k in &self.signing {
-            if !algs.contains(&k.alg) {
-                algs.push(k.alg);
-            }
-        }
-        algs
+        distinct(self.signing.iter().map(|k| k.alg))
     }
 
     /// The first signing key whose algorithm is in `allowed` (the current
@@ -261,13 +255,7 @@ impl ServiceKeys {
 
     /// The algorithms these keys can decrypt.
     pub fn algorithms(&self) -> Vec<EncryptionAlg> {
-        let mut algs: Vec<EncryptionAlg> = Vec::new();
-        for k in &self.keys {
-            if !algs.contains(&k.alg) {
-                algs.push(k.alg);
-            }
-        }
-        algs
+        distinct(self.keys.iter().map(|k| k.alg))
     }
 
     /// The keys that may decrypt a JWE with this `kid` and `alg`: the one
@@ -288,6 +276,17 @@ impl fmt::Debug for ServiceKeys {
             .entries(self.signing.iter().map(|k| format!("{} ({})", k.kid, k.alg.as_str())))
             .finish()
     }
+}
+
+/// The values in their first order, each once.
+fn distinct<T: PartialEq>(values: impl Iterator<Item = T>) -> Vec<T> {
+    let mut out = Vec::new();
+    for v in values {
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    out
 }
 
 /// Parses one private key of either kind, as a one-key set.

@@ -28,6 +28,21 @@ pub(crate) fn error_page(title: &str, message: &str, retry_href: Option<&str>, c
         ),
         None => String::new(),
     };
+    page(
+        title,
+        &format!(
+            r#"<p>{message}</p>
+{retry}
+<p><a href="/">Retour à l'accueil</a></p>
+<p class="code">Si le problème persiste, indiquez au support du service la référence <code>{code}</code>.</p>"#,
+            message = escape(message),
+            code = escape(code),
+        ),
+    )
+}
+
+/// A whole page: `title` (escaped here) over `main`, HTML already escaped.
+fn page(title: &str, main: &str) -> String {
     format!(
         r#"<!doctype html>
 <html lang="fr">
@@ -38,57 +53,34 @@ pub(crate) fn error_page(title: &str, message: &str, retry_href: Option<&str>, c
 <style>
 body {{ font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto; padding: 0 1rem; color: #161616; }}
 h1 {{ font-size: 1.5rem; color: #000091; }}
-.button {{ display: inline-block; background: #000091; color: #fff; padding: .6rem 1.2rem; text-decoration: none; }}
-.button:hover {{ background: #1212ff; }}
-a:focus-visible {{ outline: 2px solid #0a76f6; outline-offset: 2px; }}
+.button, button {{ display: inline-block; background: #000091; color: #fff; padding: .6rem 1.2rem; text-decoration: none; border: 0; font: inherit; cursor: pointer; }}
+.button:hover, button:hover {{ background: #1212ff; }}
+a:focus-visible, button:focus-visible {{ outline: 2px solid #0a76f6; outline-offset: 2px; }}
 .code {{ color: #3a3a3a; font-size: .875rem; margin-top: 2rem; }}
 </style>
 </head>
 <body>
 <main>
 <h1>{title}</h1>
-<p>{message}</p>
-{retry}
-<p><a href="/">Retour à l'accueil</a></p>
-<p class="code">Si le problème persiste, indiquez au support du service la référence <code>{code}</code>.</p>
+{main}
 </main>
 </body>
 </html>
 "#,
         title = escape(title),
-        message = escape(message),
-        code = escape(code),
     )
 }
 
 /// The page `GET /auth/logout` answers: a logout is a `POST`, so a link
 /// or a typed address lands here, on a button that sends it.
 pub(crate) fn logout_page(form: &str) -> String {
-    format!(
-        r#"<!doctype html>
-<html lang="fr">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Se déconnecter</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto; padding: 0 1rem; color: #161616; }}
-h1 {{ font-size: 1.5rem; color: #000091; }}
-button {{ background: #000091; color: #fff; padding: .6rem 1.2rem; border: 0; font: inherit; cursor: pointer; }}
-button:hover {{ background: #1212ff; }}
-button:focus-visible, a:focus-visible {{ outline: 2px solid #0a76f6; outline-offset: 2px; }}
-</style>
-</head>
-<body>
-<main>
-<h1>Se déconnecter</h1>
-<p>Confirmez la déconnexion de ce service et de FranceConnect.</p>
+    page(
+        "Se déconnecter",
+        &format!(
+            r#"<p>Confirmez la déconnexion de ce service et de FranceConnect.</p>
 {form}
-<p><a href="/">Retour à l'accueil</a></p>
-</main>
-</body>
-</html>
-"#
+<p><a href="/">Retour à l'accueil</a></p>"#
+        ),
     )
 }
 

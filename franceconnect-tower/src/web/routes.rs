@@ -491,7 +491,6 @@ mod tests {
 
     use super::*;
     use crate::config::{Platform, test_builder};
-    use crate::values::IdTokenHint;
 
     /// A session in a map, with the id a store would give it.
     #[derive(Default)]
@@ -542,19 +541,7 @@ mod tests {
     }
 
     fn user(sub: &str) -> SignedInUser {
-        SignedInUser {
-            sub: sub.into(),
-            acr: Eidas::Eidas1,
-            amr: None,
-            auth_time: None,
-            platform: Platform::FranceConnect,
-            scope: String::new(),
-            claims: Default::default(),
-            raw_claims: Default::default(),
-            signed_in_at: crate::clock::now(),
-            id_token_hint: IdTokenHint::new("h"),
-            access_token: None,
-        }
+        SignedInUser::for_tests(sub)
     }
 
     #[tokio::test]
