@@ -40,6 +40,7 @@
 //! # Ok(()) }
 //! ```
 
+mod check;
 mod client;
 mod clock;
 mod config;
@@ -58,6 +59,7 @@ pub mod web;
 #[path = "private/mod.rs"]
 pub mod __private;
 
+pub use check::Registration;
 pub use client::FranceConnect;
 pub use config::{
     Config, ConfigBuilder, Environment, InvalidScope, Platform, Prompt, Scope, Scopes, TokenEndpointAuth,

@@ -435,3 +435,35 @@ async fn private_key_jwt_against_a_secret_registration_is_refused() {
         "{e:?}"
     );
 }
+
+/// `check()` at start-up: against the right provider it returns the URIs
+/// to register (the JWKS URI only when the platform needs the service's
+/// keys); against the other platform it names `FC_PLATFORM`.
+#[tokio::test]
+async fn check_returns_the_registration_or_names_the_mistake() {
+    let fc = pair(Platform::FranceConnect, None).await;
+    let registration = fc.fc.check().await.unwrap();
+    assert_eq!(registration.redirect_uri.as_str(), REDIRECT_URI);
+    assert_eq!(registration.post_logout_redirect_uri.as_str(), POST_LOGOUT_URI);
+    assert_eq!(registration.jwks_uri, None);
+    let plus = pair(Platform::FranceConnectPlus, Some(EncryptionAlg::EcdhEs)).await;
+    assert_eq!(
+        plus.fc.check().await.unwrap().jwks_uri.unwrap().as_str(),
+        "http://127.0.0.1:3000/auth/jwks"
+    );
+    // An engine set for FranceConnect facing FranceConnect+'s provider.
+    let mismatch = franceconnect_tower::FranceConnect::new(
+        franceconnect_tower::Config::builder(
+            Platform::FranceConnect,
+            franceconnect_tower::Environment::Custom(url::Url::parse(&plus.mock.issuer()).unwrap()),
+        )
+        .client_id(CLIENT_ID)
+        .client_secret(CLIENT_SECRET)
+        .redirect_uri(REDIRECT_URI)
+        .post_logout_redirect_uri(POST_LOGOUT_URI)
+        .build()
+        .unwrap(),
+    );
+    let e = mismatch.check().await.unwrap_err().to_string();
+    assert!(e.contains("is FC_PLATFORM right"), "{e}");
+}

@@ -192,11 +192,19 @@ pub async fn prepare(settings: &Settings, local: SocketAddr) -> Result<Prepared,
         builder = builder.service_keys(keys);
     }
     let config = builder.build().map_err(|e| e.to_string())?;
-    Ok(Prepared {
-        fc: FranceConnect::new(config),
-        app_url,
-        mock,
-    })
+    let fc = FranceConnect::new(config);
+    if mock.is_none() {
+        // Against a real provider, say at once what would fail every login,
+        // and what to register; the app serves meanwhile (the provider may
+        // be down now and back later).
+        let checked = fc.clone();
+        tokio::spawn(async move {
+            if let Err(e) = checked.check().await {
+                tracing::error!(error = %e, "the provider check failed: logins will fail until this is fixed");
+            }
+        });
+    }
+    Ok(Prepared { fc, app_url, mock })
 }
 
 /// Refuses the settings that would silently do something else than meant,
