@@ -290,16 +290,14 @@ impl ConfigBuilder {
             ));
         }
         if self.token_endpoint_auth == TokenEndpointAuth::PrivateKeyJwt {
-            let allowed = match platform {
-                Platform::FranceConnect => "ES256 or RS256",
-                Platform::FranceConnectPlus => "ES256",
-            };
-            let has_key = self.service_keys.as_ref().is_some_and(|k| {
-                k.signing_algorithms()
-                    .iter()
-                    .any(|a| platform == Platform::FranceConnect || *a == SigningAlg::Es256)
-            });
+            // The key the assertions will be signed with (`client_assertion`).
+            let has_key = self
+                .service_keys
+                .as_ref()
+                .is_some_and(|k| k.signing_key(platform.assertion_algs()).is_some());
             if !has_key {
+                let allowed: Vec<&str> = platform.assertion_algs().iter().map(|a| a.as_str()).collect();
+                let allowed = allowed.join(" or ");
                 return Err(ConfigError::new(format!(
                     "private_key_jwt (FC_TOKEN_ENDPOINT_AUTH) needs a signing key (`use: sig`, {allowed}) in the service keys (FC_KEYS_FILE)"
                 )));

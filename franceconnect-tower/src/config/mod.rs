@@ -117,13 +117,9 @@ impl Config {
     pub fn token_endpoint_auth(&self) -> TokenEndpointAuth {
         self.token_endpoint_auth
     }
-    /// The signature algorithms the platform accepts for client assertions:
-    /// ES256 on FranceConnect+, ES256 or RS256 on FranceConnect.
+    /// The signature algorithms the platform accepts for client assertions.
     pub(crate) fn assertion_algs(&self) -> &'static [SigningAlg] {
-        match self.platform {
-            Platform::FranceConnect => &[SigningAlg::Es256, SigningAlg::Rs256],
-            Platform::FranceConnectPlus => &[SigningAlg::Es256],
-        }
+        self.platform.assertion_algs()
     }
     /// How long a login may stay pending.
     pub fn pending_login_lifetime(&self) -> Duration {

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::eidas::Eidas;
+use crate::jose::SigningAlg;
 
 /// Which FranceConnect platform.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -33,6 +34,16 @@ impl Platform {
     /// True when the platform encrypts ID tokens and userinfo.
     pub fn encrypts(self) -> bool {
         self == Platform::FranceConnectPlus
+    }
+
+    /// The signature algorithms the platform accepts for `private_key_jwt`
+    /// client assertions: ES256 on FranceConnect+, ES256 or RS256 on
+    /// FranceConnect.
+    pub(crate) fn assertion_algs(self) -> &'static [SigningAlg] {
+        match self {
+            Platform::FranceConnect => &[SigningAlg::Es256, SigningAlg::Rs256],
+            Platform::FranceConnectPlus => &[SigningAlg::Es256],
+        }
     }
 
     /// The platform's name as users see it: `FranceConnect` or
