@@ -48,18 +48,13 @@ pub(crate) async fn authenticate<'a>(shared: &'a Shared, params: &Params) -> Res
                 "no client authentication mechanism provided (client_id and client_secret are required)",
             ));
         };
-        let client = shared
-            .clients
-            .get(client_id)
-            .ok_or_else(|| invalid_client("client authentication failed (client not found)"))?;
+        let client = registered_client(shared, client_id).map_err(invalid_client)?;
         if client.token_auth != TokenAuth::ClientSecretPost {
             return Err(invalid_client(
                 "the registered client token_endpoint_auth_method (private_key_jwt) does not match the provided auth mechanism",
             ));
         }
-        if !same_secret(&client.client_secret, secret) {
-            return Err(invalid_client("client authentication failed (invalid secret provided)"));
-        }
+        check_secret(client, secret).map_err(invalid_client)?;
         return Ok(client);
     };
     if assertion_type != Some(JWT_BEARER) {
@@ -70,9 +65,7 @@ pub(crate) async fn authenticate<'a>(shared: &'a Shared, params: &Params) -> Res
     let unverified_sub =
         unverified_claims(assertion).and_then(|claims| claims.get("sub").and_then(Value::as_str).map(str::to_owned));
     let client_id = params.get("client_id").map(str::to_owned).or(unverified_sub);
-    let client = client_id
-        .and_then(|id| shared.clients.get(&id))
-        .ok_or_else(|| invalid_client("client authentication failed (client not found)"))?;
+    let client = registered_client(shared, client_id.as_deref().unwrap_or_default()).map_err(invalid_client)?;
     let TokenAuth::PrivateKeyJwt(client_keys) = &client.token_auth else {
         return Err(invalid_client(
             "the registered client token_endpoint_auth_method (client_secret_post) does not match the provided auth mechanism",
@@ -83,6 +76,24 @@ pub(crate) async fn authenticate<'a>(shared: &'a Shared, params: &Params) -> Res
         .map_err(|e| invalid_client(&format!("invalid client_assertion: {e}")))?;
     check_claims(shared, client, &claims).map_err(|e| invalid_client(&format!("invalid client_assertion: {e}")))?;
     Ok(client)
+}
+
+/// The client registered as `client_id`; the `invalid_client` description
+/// otherwise.
+pub(crate) fn registered_client<'a>(shared: &'a Shared, client_id: &str) -> Result<&'a Client, &'static str> {
+    shared
+        .clients
+        .get(client_id)
+        .ok_or("client authentication failed (client not found)")
+}
+
+/// `secret` is the client's; the `invalid_client` description otherwise.
+pub(crate) fn check_secret(client: &Client, secret: &str) -> Result<(), &'static str> {
+    if same_secret(&client.client_secret, secret) {
+        Ok(())
+    } else {
+        Err("client authentication failed (invalid secret provided)")
+    }
 }
 
 /// The assertion's claims once its signature is verified with the client's

@@ -11,10 +11,11 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use crate::client_auth::{check_secret, registered_client};
 use crate::params::Params;
 use crate::scenarios::{self, Endpoint};
 use crate::state::Shared;
-use crate::token_endpoint::{oauth_error, same_secret};
+use crate::token_endpoint::oauth_error;
 
 /// The only fields the platform accepts.
 const FIELDS: [&str; 3] = ["token", "client_id", "client_secret"];
@@ -56,20 +57,10 @@ pub(crate) async fn revoke(State(shared): State<Arc<Shared>>, headers: HeaderMap
     if token.len() < MIN_TOKEN_LEN {
         return bad_request("token is too short");
     }
-    let Some(client) = shared.clients.get(client_id) else {
-        return oauth_error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            "client authentication failed (client not found)",
-        );
+    let client = match registered_client(&shared, client_id).and_then(|c| check_secret(c, secret).map(|()| c)) {
+        Ok(client) => client,
+        Err(description) => return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", description),
     };
-    if !same_secret(&client.client_secret, secret) {
-        return oauth_error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            "client authentication failed (invalid secret provided)",
-        );
-    }
     let mut store = shared.store();
     match store.access_tokens.get(token) {
         Some(grant) if grant.client_id != client.client_id => {
