@@ -7,6 +7,7 @@
 
 use std::fmt;
 
+use crate::acr::{Acr, RequestedAcr};
 use crate::eidas::Eidas;
 
 /// Everything that can go wrong while configuring FranceConnect or signing a
@@ -48,6 +49,14 @@ pub enum Error {
         /// The level the provider reports (`acr`).
         received: Eidas,
     },
+    /// ProConnect reported an `acr` that is not one of the values asked.
+    #[error("acr {received} is not what the login asked for ({requested})")]
+    AcrNotMet {
+        /// What this login asked for.
+        requested: RequestedAcr,
+        /// The value the provider reports (`acr`).
+        received: Acr,
+    },
     /// The provider could not be reached, timed out or answered with an
     /// unusable HTTP response.
     #[error("could not talk to the provider: {0}")]
@@ -75,6 +84,8 @@ pub enum ErrorKind {
     Claims,
     /// The user reached a lower eIDAS level than required.
     EidasTooLow,
+    /// ProConnect reported an `acr` the login did not ask for.
+    AcrNotMet,
     /// The provider is unreachable, slow or broken: retry later.
     Network,
 }
@@ -91,6 +102,7 @@ impl Error {
             Error::Jose(_) => ErrorKind::Jose,
             Error::Claims(_) => ErrorKind::Claims,
             Error::EidasTooLow { .. } => ErrorKind::EidasTooLow,
+            Error::AcrNotMet { .. } => ErrorKind::AcrNotMet,
             Error::Network(_) => ErrorKind::Network,
         }
     }
@@ -103,6 +115,13 @@ impl Error {
     /// True when the user cancelled the login at the provider.
     pub fn is_user_cancelled(&self) -> bool {
         matches!(self, Error::Provider(e) if e.code == ProviderErrorCode::AccessDenied)
+    }
+
+    /// True when a silent login (`prompt=none`, ProConnect) found no
+    /// session at the provider: not a failure, the person is simply not
+    /// signed in there.
+    pub fn is_login_required(&self) -> bool {
+        matches!(self, Error::Provider(e) if e.code == ProviderErrorCode::LoginRequired)
     }
 
     /// True when trying again later may succeed (provider outage, timeout,
@@ -143,8 +162,15 @@ pub enum ProviderErrorCode {
     InvalidAcr,
     /// The request was malformed.
     InvalidRequest,
-    /// The `idp_hint` is not valid.
+    /// The `idp_hint` is not valid (`invalid_idp_hint` on FranceConnect,
+    /// `idp_hint_not_found` on ProConnect).
     InvalidIdpHint,
+    /// ProConnect could not authenticate the person at any of the `acr`
+    /// values asked (`access_denied`, "requested ACRs could not be
+    /// satisfied").
+    AcrNotSatisfied,
+    /// A silent login (`prompt=none`) found no session at the provider.
+    LoginRequired,
     /// The response type is not supported.
     UnsupportedResponseType,
     /// The provider failed.
@@ -162,7 +188,8 @@ impl ProviderErrorCode {
             "access_denied" => Self::AccessDenied,
             "invalid_acr" => Self::InvalidAcr,
             "invalid_request" => Self::InvalidRequest,
-            "invalid_idp_hint" => Self::InvalidIdpHint,
+            "invalid_idp_hint" | "idp_hint_not_found" => Self::InvalidIdpHint,
+            "login_required" => Self::LoginRequired,
             "unsupported_response_type" => Self::UnsupportedResponseType,
             "server_error" => Self::ServerError,
             "temporarily_unavailable" => Self::TemporarilyUnavailable,
@@ -177,6 +204,8 @@ impl ProviderErrorCode {
             Self::InvalidAcr => "invalid_acr",
             Self::InvalidRequest => "invalid_request",
             Self::InvalidIdpHint => "invalid_idp_hint",
+            Self::AcrNotSatisfied => "access_denied",
+            Self::LoginRequired => "login_required",
             Self::UnsupportedResponseType => "unsupported_response_type",
             Self::ServerError => "server_error",
             Self::TemporarilyUnavailable => "temporarily_unavailable",
@@ -209,8 +238,16 @@ impl ProviderError {
     /// The error of a callback's `error`, `error_description` and
     /// `error_uri` parameters.
     pub(crate) fn from_callback(error: &str, description: Option<&str>, error_uri: Option<&str>) -> Self {
+        // ProConnect tells an unreachable level from a cancellation by its
+        // description only.
+        let code = match (error, description) {
+            ("access_denied", Some(d)) if d.contains("requested ACRs could not be satisfied") => {
+                ProviderErrorCode::AcrNotSatisfied
+            }
+            _ => ProviderErrorCode::parse(error),
+        };
         Self {
-            code: ProviderErrorCode::parse(error),
+            code,
             description: description.map(|d| sanitize(d, 200)),
             platform_code: crate::platform_codes::find_code(error_uri.into_iter().chain(description)),
         }

@@ -1,4 +1,4 @@
-//! FranceConnect and FranceConnect+ sign-in for Rust services.
+//! FranceConnect, FranceConnect+ and ProConnect sign-in for Rust services.
 //!
 //! This crate is the framework-agnostic engine: [`Config`] (platform
 //! presets, builder, environment variables), provider discovery, the
@@ -18,7 +18,7 @@
 //! | `provider` | the HTTP client, cached documents, discovery ([`ProviderMetadata`]), the provider's JWKS |
 //! | `jose` | algorithm allow-lists, the service's keys ([`ServiceKeys`]), JWE decryption and JWS verification |
 //! | `flow` | [`FranceConnect::begin_login`], the code exchange, the claims checks, the logout |
-//! | `identity` | [`PivotIdentity`], [`SignedInUser`]; beside it, `eidas` ([`Eidas`], [`Amr`]) and `values` (the protocol's newtypes) |
+//! | `identity` | [`PivotIdentity`], [`AgentIdentity`], [`SignedInUser`]; beside it, `eidas` ([`Eidas`], [`Amr`]), `acr` ([`Acr`], [`RequestedAcr`]) and `values` (the protocol's newtypes) |
 //! | [`web`] | the routes, the shared guard, responses and pages, the session contract; [`web::tower`] |
 //!
 //! Features: `tower` (default) for [`web::tower`]; `__private` exposes
@@ -40,6 +40,7 @@
 //! # Ok(()) }
 //! ```
 
+mod acr;
 mod check;
 mod client;
 mod clock;
@@ -59,6 +60,7 @@ pub mod web;
 #[path = "private/mod.rs"]
 pub mod __private;
 
+pub use acr::{Acr, RequestedAcr, UnknownAcr};
 pub use check::Registration;
 pub use client::FranceConnect;
 pub use config::{
@@ -71,7 +73,8 @@ pub use error::{
 };
 pub use flow::{CallbackParams, LoginOptions, PendingLogin, PendingLogout, Revocation};
 pub use identity::{
-    BirthDate, DatePrecision, Gender, InseeCommune, InseeCountry, PivotIdentity, SignedInUser, UserClaims,
+    AgentIdentity, AgentRole, BirthDate, DatePrecision, Gender, InseeCommune, InseeCountry, PivotIdentity,
+    SignedInUser, Siren, Siret, UserClaims,
 };
 pub use jose::{AlgorithmNotAllowed, EncryptionAlg, ServiceKeys, SigningAlg};
 pub use platform_codes::{PLATFORM_CODES, PlatformCode, UserAction, lookup as lookup_platform_code};

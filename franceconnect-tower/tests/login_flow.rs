@@ -6,8 +6,8 @@ mod support;
 use std::time::Duration;
 
 use franceconnect_tower::{
-    CallbackParams, DatePrecision, Eidas, EncryptionAlg, Error, ErrorKind, LoginOptions, NetworkErrorKind, Platform,
-    ProviderErrorCode, ReturnTo, StateError, TokenExchangeError,
+    Acr, CallbackParams, DatePrecision, Eidas, EncryptionAlg, Error, ErrorKind, LoginOptions, NetworkErrorKind,
+    Platform, ProviderErrorCode, RequestedAcr, ReturnTo, StateError, TokenExchangeError,
 };
 use support::*;
 
@@ -66,7 +66,7 @@ async fn fc_login_yields_the_typed_user() {
     let fc = franceconnect_tower::FranceConnect::new(tp.config(Platform::FranceConnect).build().unwrap());
     let user = signed_login(&fc, &tp, None, "eidas1").await.unwrap();
     assert_eq!(user.sub, SUB);
-    assert_eq!(user.acr, Eidas::Eidas1);
+    assert_eq!(user.acr, Acr::Eidas1);
     let pivot = user.pivot_identity().unwrap();
     assert_eq!(pivot.given_names, ["Élise", "Marie"]);
     assert_eq!(pivot.family_name, "D'ARTOIS");
@@ -105,7 +105,7 @@ async fn fc_plus_login_decrypts_with_each_algorithm() {
                 .unwrap(),
         );
         let user = signed_login(&fc, &tp, Some(&keys), "eidas3").await.unwrap();
-        assert_eq!(user.acr, Eidas::Eidas3, "{alg}");
+        assert_eq!(user.acr, Acr::Eidas3, "{alg}");
         // The logout hint is the inner JWS, which the provider can read.
         assert_eq!(user.id_token_hint.secret().split('.').count(), 3, "{alg}");
     }
@@ -147,7 +147,7 @@ async fn step_up_asks_for_the_higher_level_and_refuses_a_lower_answer() {
         )
     })
     .await;
-    assert_eq!(pending.eidas, Eidas::Eidas3);
+    assert_eq!(pending.acr, RequestedAcr::AtLeast(Eidas::Eidas3));
     assert!(matches!(
         result.unwrap_err(),
         Error::EidasTooLow {

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use super::url_rules::{check_registered_uri, check_url};
 use super::{Config, Environment, Platform, Prompt, Scopes, TokenEndpointAuth};
+use crate::acr::{Acr, RequestedAcr};
 use crate::eidas::Eidas;
 use crate::error::ConfigError;
 use crate::jose::{ServiceKeys, SigningAlg};
@@ -20,8 +21,10 @@ pub struct ConfigBuilder {
     client_secret: Option<ClientSecret>,
     redirect_uri: Option<String>,
     post_logout_redirect_uri: Option<String>,
-    scopes: Scopes,
+    scopes: Option<Scopes>,
     eidas: Option<Eidas>,
+    acr_values: Option<Vec<Acr>>,
+    unsigned_userinfo: bool,
     prompt: Option<Prompt>,
     request_amr: bool,
     accept_rs256: bool,
@@ -50,8 +53,10 @@ impl ConfigBuilder {
             client_secret: None,
             redirect_uri: None,
             post_logout_redirect_uri: None,
-            scopes: Scopes::default(),
+            scopes: None,
             eidas: None,
+            acr_values: None,
+            unsigned_userinfo: false,
             prompt: None,
             request_amr: false,
             accept_rs256: false,
@@ -92,16 +97,34 @@ impl ConfigBuilder {
         self.post_logout_redirect_uri = Some(uri.into());
         self
     }
-    /// The scopes (`openid` is always added). Default:
-    /// `openid identite_pivot email`.
+    /// The scopes (`openid` is always added), each defined on the platform.
+    /// Default: [`Scopes::default_for`] the platform.
     pub fn scopes(mut self, scopes: Scopes) -> Self {
-        self.scopes = scopes;
+        self.scopes = Some(scopes);
         self
     }
     /// The eIDAS level to ask for. Default: `eidas1` on FranceConnect,
-    /// `eidas2` on FranceConnect+.
+    /// `eidas2` on FranceConnect+. On ProConnect, the `acr` values that
+    /// attest this level or a higher one (see
+    /// [`ConfigBuilder::acr_values`]).
     pub fn eidas(mut self, level: Eidas) -> Self {
         self.eidas = Some(level);
+        self
+    }
+    /// ProConnect only: the `acr` values a login asks for, sent as
+    /// essential in the `claims` parameter; the ID token must carry one of
+    /// them. For a second factor, [`Acr::MFA`]. Default: none required, the
+    /// `acr` is read (and must be a known value) for routes to check.
+    pub fn acr_values(mut self, values: impl IntoIterator<Item = Acr>) -> Self {
+        self.acr_values = Some(values.into_iter().collect());
+        self
+    }
+    /// ProConnect (or FranceConnect): the service registered no userinfo
+    /// signature, so userinfo arrives as plain JSON (`application/json`)
+    /// over TLS. Default `false`: userinfo must be a signed JWT, and plain
+    /// JSON is refused. A signed answer is always accepted (and verified).
+    pub fn unsigned_userinfo(mut self, yes: bool) -> Self {
+        self.unsigned_userinfo = yes;
         self
     }
     /// The `prompt` parameter.
@@ -236,7 +259,9 @@ impl ConfigBuilder {
                 "allow_endpoints_outside_issuer is for custom issuers only: the platforms' endpoints all live under their issuer",
             ));
         }
-        let issuer = self.environment.issuer(platform);
+        let issuer = self.environment.issuer(platform).ok_or_else(|| {
+            ConfigError::new("the RIE environments are ProConnect's: use them with FC_PLATFORM=proconnect")
+        })?;
         let issuer = check_url("issuer", issuer.as_str())?;
         let client_id = self
             .client_id
@@ -261,7 +286,7 @@ impl ConfigBuilder {
         let eidas = self.eidas.unwrap_or(platform.default_level());
         if !platform.accepted_levels().contains(&eidas) {
             return Err(ConfigError::new(format!(
-                "{} does not accept {eidas}: use {}",
+                "{} does not accept {eidas} (FC_ACR): use {}",
                 platform.display_name(),
                 platform
                     .accepted_levels()
@@ -270,6 +295,46 @@ impl ConfigBuilder {
                     .collect::<Vec<_>>()
                     .join(" or ")
             )));
+        }
+        let acr_values = match (platform, self.acr_values) {
+            (Platform::ProConnect, values) => {
+                let values = values.unwrap_or_default();
+                match self.eidas {
+                    Some(level) => {
+                        let both = RequestedAcr::one_of_reaching(&values, level);
+                        if both.is_empty() {
+                            return Err(ConfigError::new(format!(
+                                "none of the acr values asked (FC_ACR) attests {level}"
+                            )));
+                        }
+                        both
+                    }
+                    None => values,
+                }
+            }
+            (_, Some(_)) => {
+                return Err(ConfigError::new(
+                    "acr values are ProConnect's: on FranceConnect, ask for an eIDAS level (eidas / FC_ACR)",
+                ));
+            }
+            (_, None) => Vec::new(),
+        };
+        let scopes = self.scopes.unwrap_or_else(|| Scopes::default_for(platform));
+        if let Some(foreign) = scopes.iter().find(|s| !s.is_defined_on(platform)) {
+            return Err(ConfigError::new(format!(
+                "`{foreign}` is not a {} scope (FC_SCOPES)",
+                platform.display_name()
+            )));
+        }
+        if platform == Platform::ProConnect && self.encrypted_tokens {
+            return Err(ConfigError::new(
+                "ProConnect does not encrypt tokens for services: FC_ENCRYPTED_TOKENS is FranceConnect's",
+            ));
+        }
+        if self.unsigned_userinfo && (platform.encrypts() || self.encrypted_tokens) {
+            return Err(ConfigError::new(
+                "encrypted userinfo is never plain JSON: unsigned_userinfo (FC_UNSIGNED_USERINFO) cannot apply",
+            ));
         }
         if self.accept_rs256 && platform == Platform::FranceConnectPlus {
             return Err(ConfigError::new(
@@ -363,8 +428,9 @@ impl ConfigBuilder {
         if self.max_token_bytes < 1024 {
             return Err(ConfigError::new("max_token_bytes must be at least 1024"));
         }
+        // ProConnect signs with either, as each service registered.
         let mut signing_algs = vec![SigningAlg::Es256];
-        if self.accept_rs256 {
+        if self.accept_rs256 || platform == Platform::ProConnect {
             signing_algs.push(SigningAlg::Rs256);
         }
         Ok(Config {
@@ -374,8 +440,10 @@ impl ConfigBuilder {
             client_secret,
             redirect_uri,
             post_logout_redirect_uri,
-            scopes: self.scopes,
+            scopes,
             eidas,
+            acr_values,
+            unsigned_userinfo: self.unsigned_userinfo,
             prompt: self.prompt,
             request_amr: self.request_amr,
             clock_leeway: self.clock_leeway,

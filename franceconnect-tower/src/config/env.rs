@@ -5,6 +5,7 @@ use std::time::Duration;
 use url::Url;
 
 use super::{Config, ConfigBuilder, Environment, Platform, Prompt, Scopes, TokenEndpointAuth};
+use crate::acr::Acr;
 use crate::error::ConfigError;
 use crate::jose::ServiceKeys;
 
@@ -13,16 +14,17 @@ impl Config {
     ///
     /// | variable | meaning | default |
     /// |---|---|---|
-    /// | `FC_PLATFORM` | `fc` or `fcplus` | `fc` |
+    /// | `FC_PLATFORM` | `fc`, `fcplus` or `proconnect` | `fc` |
     /// | `FC_ISSUER` | a custom issuer URL (mock, test server) | — |
-    /// | `FC_ENV` | `sandbox` or `production`, when `FC_ISSUER` is unset | `sandbox` |
+    /// | `FC_ENV` | `sandbox` or `production`, when `FC_ISSUER` is unset; on ProConnect also `rie-sandbox` or `rie-production` | `sandbox` |
     /// | `FC_CLIENT_ID` | the client id | required |
     /// | `FC_CLIENT_SECRET` | the client secret | required |
     /// | `FC_REDIRECT_URI` | the callback URL | `APP_URL/auth/callback` |
     /// | `FC_POST_LOGOUT_REDIRECT_URI` | the post-logout URL | `APP_URL/auth/logout/callback` |
     /// | `APP_URL` | the service's public base URL | `http://localhost:3000` |
     /// | `FC_SCOPES` | space- or comma-separated scopes | `openid identite_pivot email` |
-    /// | `FC_ACR` | `eidas1`, `eidas2` or `eidas3` | the platform's lowest |
+    /// | `FC_ACR` | `eidas1`, `eidas2` or `eidas3`; on ProConnect, the `acr` values asked, space- or comma-separated (`eidas1-mfa eidas2 eidas3`…), or `mfa` | the platform's lowest; none required on ProConnect |
+    /// | `FC_UNSIGNED_USERINFO` | `true` when the service registered no userinfo signature, so userinfo is plain JSON (ProConnect) | `false` |
     /// | `FC_PROMPT` | `login`, `consent` or `login consent` | — |
     /// | `FC_REQUEST_AMR` | `true` to ask for `amr` | `false` |
     /// | `FC_ACCEPT_RS256` | `true` to accept RS256 signatures (FC only) | `false` |
@@ -54,7 +56,8 @@ impl Config {
         let platform = match lookup("FC_PLATFORM").as_deref() {
             None | Some("fc") => Platform::FranceConnect,
             Some("fcplus") => Platform::FranceConnectPlus,
-            Some(_) => return Err(ConfigError::new("FC_PLATFORM must be `fc` or `fcplus`")),
+            Some("proconnect") => Platform::ProConnect,
+            Some(_) => return Err(ConfigError::new("FC_PLATFORM must be `fc`, `fcplus` or `proconnect`")),
         };
         let environment = match (lookup("FC_ISSUER"), lookup("FC_ENV").as_deref()) {
             (Some(issuer), _) => {
@@ -62,7 +65,13 @@ impl Config {
             }
             (None, None | Some("sandbox")) => Environment::Sandbox,
             (None, Some("production")) => Environment::Production,
-            (None, Some(_)) => return Err(ConfigError::new("FC_ENV must be `sandbox` or `production`")),
+            (None, Some("rie-sandbox")) => Environment::RieSandbox,
+            (None, Some("rie-production")) => Environment::RieProduction,
+            (None, Some(_)) => {
+                return Err(ConfigError::new(
+                    "FC_ENV must be `sandbox` or `production` (or, on ProConnect, `rie-sandbox` or `rie-production`)",
+                ));
+            }
         };
         let app_url = lookup("APP_URL").unwrap_or_else(|| "http://localhost:3000".into());
         let app_url = app_url.trim_end_matches('/');
@@ -81,12 +90,18 @@ impl Config {
         if let Some(s) = lookup("FC_SCOPES") {
             b = b.scopes(Scopes::parse(&s).map_err(|e| ConfigError::new(format!("FC_SCOPES: {e}")))?);
         }
-        if let Some(acr) = lookup("FC_ACR") {
-            b = b.eidas(
-                acr.parse()
-                    .map_err(|_| ConfigError::new("FC_ACR must be eidas1, eidas2 or eidas3"))?,
-            );
+        match lookup("FC_ACR") {
+            Some(list) if platform == Platform::ProConnect => b = b.acr_values(proconnect_acr_values(&list)?),
+            Some(level) => {
+                b = b.eidas(
+                    level
+                        .parse()
+                        .map_err(|_| ConfigError::new("FC_ACR must be eidas1, eidas2 or eidas3"))?,
+                );
+            }
+            None => {}
         }
+        b = b.unsigned_userinfo(flag(&lookup, "FC_UNSIGNED_USERINFO")?);
         if let Some(p) = lookup("FC_PROMPT") {
             b = b
                 .prompt(Prompt::parse(&p).ok_or_else(|| ConfigError::new("FC_PROMPT must be login, consent or both"))?);
@@ -129,6 +144,25 @@ impl Config {
         }
         Ok(b)
     }
+}
+
+/// ProConnect's `FC_ACR`: values separated by spaces or commas, or `mfa`
+/// for [`Acr::MFA`].
+fn proconnect_acr_values(list: &str) -> Result<Vec<Acr>, ConfigError> {
+    if list.trim() == "mfa" {
+        return Ok(Acr::MFA.to_vec());
+    }
+    list.split([' ', ','])
+        .filter(|v| !v.is_empty())
+        .map(|v| {
+            v.parse().map_err(|_| {
+                ConfigError::new(format!(
+                    "FC_ACR: `{}` is not a ProConnect acr value (eidas0, eidas0-mfa, eidas1, eidas1-mfa, eidas2, eidas3, https://proconnect.gouv.fr/assurance/certification-dirigeant, or `mfa`)",
+                    crate::error::sanitize(v, 80)
+                ))
+            })
+        })
+        .collect()
 }
 
 fn flag(lookup: &impl Fn(&str) -> Option<String>, name: &str) -> Result<bool, ConfigError> {

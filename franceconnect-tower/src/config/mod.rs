@@ -13,6 +13,23 @@
 //!     .unwrap();
 //! assert_eq!(config.issuer().as_str(), "https://fcp-low.sbx.dev-franceconnect.fr/api/v2");
 //! ```
+//!
+//! On ProConnect, the same builder with its own `acr` values:
+//!
+//! ```
+//! use franceconnect_tower::{Acr, Config, Environment, Platform, RequestedAcr};
+//!
+//! let config = Config::builder(Platform::ProConnect, Environment::Sandbox)
+//!     .client_id("my-client-id")
+//!     .client_secret("my-client-secret")
+//!     .redirect_uri("https://service.example.fr/auth/callback")
+//!     .post_logout_redirect_uri("https://service.example.fr/auth/logout/callback")
+//!     .acr_values(Acr::MFA) // a second factor for every agent
+//!     .build()
+//!     .unwrap();
+//! assert_eq!(config.issuer().as_str(), "https://fca.integ01.dev-agentconnect.fr/api/v2");
+//! assert_eq!(config.requested_acr(), RequestedAcr::OneOf(Acr::MFA.to_vec()));
+//! ```
 
 mod builder;
 mod client_auth;
@@ -31,6 +48,7 @@ pub use platform::{Environment, Platform, Prompt};
 pub use scope::{InvalidScope, Scope, Scopes};
 pub(crate) use url_rules::is_loopback;
 
+use crate::acr::{Acr, RequestedAcr};
 use crate::eidas::Eidas;
 use crate::jose::{EncryptionAlg, ServiceKeys, SigningAlg};
 use crate::values::{ClientId, ClientSecret, LoginCookieSecret};
@@ -47,6 +65,9 @@ pub struct Config {
     pub(crate) post_logout_redirect_uri: Url,
     pub(crate) scopes: Scopes,
     pub(crate) eidas: Eidas,
+    /// ProConnect: the values asked (empty: none required).
+    pub(crate) acr_values: Vec<Acr>,
+    pub(crate) unsigned_userinfo: bool,
     pub(crate) prompt: Option<Prompt>,
     pub(crate) request_amr: bool,
     pub(crate) clock_leeway: Duration,
@@ -98,9 +119,24 @@ impl Config {
     pub fn scopes(&self) -> &Scopes {
         &self.scopes
     }
-    /// The eIDAS level requested by default.
+    /// The eIDAS level requested by default on FranceConnect and
+    /// FranceConnect+ (on ProConnect, see [`Config::requested_acr`]).
     pub fn eidas(&self) -> Eidas {
         self.eidas
+    }
+    /// What a login asks for by default: the eIDAS level on FranceConnect
+    /// and FranceConnect+, the `acr` values on ProConnect.
+    pub fn requested_acr(&self) -> RequestedAcr {
+        if self.platform.asks_acr_in_claims() {
+            RequestedAcr::OneOf(self.acr_values.clone())
+        } else {
+            RequestedAcr::AtLeast(self.eidas)
+        }
+    }
+    /// True when userinfo may arrive as plain JSON
+    /// ([`ConfigBuilder::unsigned_userinfo`]).
+    pub fn accepts_unsigned_userinfo(&self) -> bool {
+        self.unsigned_userinfo
     }
     /// The service's encryption keys, if any.
     pub fn service_keys(&self) -> Option<&ServiceKeys> {

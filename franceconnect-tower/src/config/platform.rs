@@ -1,13 +1,14 @@
 //! The platforms and where they run: the presets a configuration starts
-//! from, and the `prompt` values FranceConnect accepts.
+//! from, and the `prompt` values the platforms accept.
 
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use crate::acr::Acr;
 use crate::eidas::Eidas;
 use crate::jose::SigningAlg;
 
-/// Which FranceConnect platform.
+/// Which platform of the State's identity federations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Platform {
     /// FranceConnect: eIDAS low (`eidas1`), signed tokens.
@@ -15,20 +16,45 @@ pub enum Platform {
     /// FranceConnect+: eIDAS substantial or high (`eidas2`, `eidas3`),
     /// signed then encrypted tokens.
     FranceConnectPlus,
+    /// ProConnect (formerly AgentConnect): public agents and professionals;
+    /// its own `acr` values ([`Acr`]), asked through the `claims`
+    /// parameter; signed tokens (ES256 or RS256), userinfo signed or plain
+    /// JSON as registered.
+    ProConnect,
 }
 
 impl Platform {
-    /// The eIDAS levels this platform accepts in `acr_values`.
+    /// The eIDAS levels a login on this platform can ask for: in
+    /// `acr_values` on FranceConnect and FranceConnect+; on ProConnect as
+    /// the `acr` values that attest them.
     pub fn accepted_levels(self) -> &'static [Eidas] {
         match self {
             Platform::FranceConnect => &[Eidas::Eidas1],
             Platform::FranceConnectPlus => &[Eidas::Eidas2, Eidas::Eidas3],
+            Platform::ProConnect => &[Eidas::Eidas1, Eidas::Eidas2, Eidas::Eidas3],
         }
     }
 
-    /// The level asked for when the configuration names none.
+    /// The level asked for when the configuration names none (on
+    /// ProConnect, nothing is required unless configured: see
+    /// [`ConfigBuilder::acr_values`](crate::ConfigBuilder::acr_values)).
     pub fn default_level(self) -> Eidas {
         self.accepted_levels()[0]
+    }
+
+    /// The `acr` values this platform may report in an ID token; any other
+    /// is refused.
+    pub fn acr_values(self) -> &'static [Acr] {
+        match self {
+            Platform::FranceConnect | Platform::FranceConnectPlus => &[Acr::Eidas1, Acr::Eidas2, Acr::Eidas3],
+            Platform::ProConnect => &Acr::ALL,
+        }
+    }
+
+    /// True on ProConnect, whose `acr` is asked through the `claims`
+    /// parameter (it ignores `acr_values`).
+    pub(crate) fn asks_acr_in_claims(self) -> bool {
+        self == Platform::ProConnect
     }
 
     /// True when the platform encrypts ID tokens and userinfo.
@@ -43,15 +69,27 @@ impl Platform {
         match self {
             Platform::FranceConnect => &[SigningAlg::Es256, SigningAlg::Rs256],
             Platform::FranceConnectPlus => &[SigningAlg::Es256],
+            Platform::ProConnect => &[SigningAlg::Es256, SigningAlg::Rs256],
         }
     }
 
-    /// The platform's name as users see it: `FranceConnect` or
-    /// `FranceConnect+`.
+    /// The platform's name as users see it: `FranceConnect`,
+    /// `FranceConnect+` or `ProConnect`.
     pub fn display_name(self) -> &'static str {
         match self {
             Platform::FranceConnect => "FranceConnect",
             Platform::FranceConnectPlus => "FranceConnect+",
+            Platform::ProConnect => "ProConnect",
+        }
+    }
+
+    /// The value of `FC_PLATFORM` that selects this platform: `fc`,
+    /// `fcplus` or `proconnect`.
+    pub fn setting(self) -> &'static str {
+        match self {
+            Platform::FranceConnect => "fc",
+            Platform::FranceConnectPlus => "fcplus",
+            Platform::ProConnect => "proconnect",
         }
     }
 }
@@ -59,30 +97,41 @@ impl Platform {
 /// Where the provider runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Environment {
-    /// FranceConnect's public sandbox ("intégration").
+    /// The platform's public sandbox ("intégration").
     Sandbox,
     /// Production.
     Production,
+    /// ProConnect's integration platform on the RIE (the State's network);
+    /// a registration of its own.
+    RieSandbox,
+    /// ProConnect's production on the RIE; a registration of its own.
+    RieProduction,
     /// Any other issuer: the mock provider, a test server. Discovery is at
     /// `{issuer}/.well-known/openid-configuration`.
     Custom(Url),
 }
 
 impl Environment {
-    pub(crate) fn issuer(&self, platform: Platform) -> Url {
+    /// The preset issuer; `None` for an RIE environment outside ProConnect.
+    pub(crate) fn issuer(&self, platform: Platform) -> Option<Url> {
         let url = match (self, platform) {
-            (Environment::Custom(url), _) => return url.clone(),
+            (Environment::Custom(url), _) => return Some(url.clone()),
             (Environment::Sandbox, Platform::FranceConnect) => "https://fcp-low.sbx.dev-franceconnect.fr/api/v2",
             (Environment::Sandbox, Platform::FranceConnectPlus) => "https://auth.integ01.dev-franceconnect.fr/api/v2",
             (Environment::Production, Platform::FranceConnect) => "https://oidc.franceconnect.gouv.fr/api/v2",
             (Environment::Production, Platform::FranceConnectPlus) => "https://auth.franceconnect.gouv.fr/api/v2",
+            (Environment::Sandbox, Platform::ProConnect) => "https://fca.integ01.dev-agentconnect.fr/api/v2",
+            (Environment::Production, Platform::ProConnect) => "https://auth.agentconnect.gouv.fr/api/v2",
+            (Environment::RieSandbox, Platform::ProConnect) => "https://fca.integ02.agentconnect.rie.gouv.fr/api/v2",
+            (Environment::RieProduction, Platform::ProConnect) => "https://auth.agentconnect.rie.gouv.fr/api/v2",
+            (Environment::RieSandbox | Environment::RieProduction, _) => return None,
         };
-        Url::parse(url).expect("preset issuers are valid URLs")
+        Some(Url::parse(url).expect("preset issuers are valid URLs"))
     }
 }
 
 /// The `prompt` parameter: FranceConnect accepts only `login`, `consent`, or
-/// both.
+/// both; ProConnect also `none`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Prompt {
     /// Force the user to authenticate again.
@@ -91,6 +140,10 @@ pub enum Prompt {
     Consent,
     /// Both.
     LoginConsent,
+    /// ProConnect only: a silent login, which succeeds only if the person
+    /// already has a ProConnect session, and otherwise comes back with
+    /// `login_required` ([`ProviderErrorCode::LoginRequired`](crate::ProviderErrorCode::LoginRequired)).
+    None,
 }
 
 impl Prompt {
@@ -100,6 +153,7 @@ impl Prompt {
             Prompt::Login => "login",
             Prompt::Consent => "consent",
             Prompt::LoginConsent => "login consent",
+            Prompt::None => "none",
         }
     }
 
@@ -108,9 +162,11 @@ impl Prompt {
         matches!(self, Prompt::Login | Prompt::LoginConsent)
     }
 
-    /// This prompt and `other` together.
+    /// This prompt and `other` together (`none` cannot be combined: the
+    /// login's own prompt wins).
     pub(crate) fn with(self, other: Prompt) -> Prompt {
         match (self, other) {
+            (Prompt::None, _) | (_, Prompt::None) => self,
             (Prompt::Login, Prompt::Login) => Prompt::Login,
             (Prompt::Consent, Prompt::Consent) => Prompt::Consent,
             _ => Prompt::LoginConsent,
@@ -125,6 +181,7 @@ impl Prompt {
             ["login"] => Some(Prompt::Login),
             ["consent"] => Some(Prompt::Consent),
             ["consent", "login"] => Some(Prompt::LoginConsent),
+            ["none"] => Some(Prompt::None),
             _ => None,
         }
     }

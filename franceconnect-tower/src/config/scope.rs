@@ -1,11 +1,14 @@
-//! Typed OpenID Connect scopes, with FranceConnect's aliases.
+//! Typed OpenID Connect scopes: FranceConnect's, with its aliases, and
+//! ProConnect's.
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-/// A scope FranceConnect understands.
+use super::Platform;
+
+/// A scope the platforms understand.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub enum Scope {
@@ -36,6 +39,33 @@ pub enum Scope {
     Profile,
     /// `birth`: birthplace, birthcountry.
     Birth,
+    /// ProConnect: `usual_name` (the agent's last name in use).
+    UsualName,
+    /// ProConnect: `uid`, the agent's id at their identity provider.
+    Uid,
+    /// ProConnect: `siret`, the agent's establishment.
+    Siret,
+    /// ProConnect: `siren`, the agent's organisation.
+    Siren,
+    /// ProConnect: `organizational_unit`.
+    OrganizationalUnit,
+    /// ProConnect: `belonging_population`.
+    BelongingPopulation,
+    /// ProConnect: `phone`, which gives `phone_number`.
+    Phone,
+    /// ProConnect: `chorusdt`, which gives `chorusdt:matricule` and
+    /// `chorusdt:societe`.
+    Chorusdt,
+    /// ProConnect: `idp_id`, the agent's identity provider.
+    IdpId,
+    /// ProConnect: `idp_acr`, the raw `acr` of that identity provider.
+    IdpAcr,
+    /// ProConnect: `custom`, the identity provider's extra claims.
+    Custom,
+    /// ProConnect: `roles`.
+    Roles,
+    /// ProConnect: `organization_label`.
+    OrganizationLabel,
     /// Another scope a client has been granted (e.g. `idp_birthdate`), kept
     /// as written. Only scope-token characters are accepted.
     Other(String),
@@ -62,7 +92,57 @@ impl Scope {
             Scope::IdentitePivot => "identite_pivot",
             Scope::Profile => "profile",
             Scope::Birth => "birth",
+            Scope::UsualName => "usual_name",
+            Scope::Uid => "uid",
+            Scope::Siret => "siret",
+            Scope::Siren => "siren",
+            Scope::OrganizationalUnit => "organizational_unit",
+            Scope::BelongingPopulation => "belonging_population",
+            Scope::Phone => "phone",
+            Scope::Chorusdt => "chorusdt",
+            Scope::IdpId => "idp_id",
+            Scope::IdpAcr => "idp_acr",
+            Scope::Custom => "custom",
+            Scope::Roles => "roles",
+            Scope::OrganizationLabel => "organization_label",
             Scope::Other(s) => s,
+        }
+    }
+
+    /// The platforms that define this scope (both for `openid`,
+    /// `given_name`, `email` and scopes kept as written).
+    pub fn is_defined_on(&self, platform: Platform) -> bool {
+        let proconnect = matches!(
+            self,
+            Scope::UsualName
+                | Scope::Uid
+                | Scope::Siret
+                | Scope::Siren
+                | Scope::OrganizationalUnit
+                | Scope::BelongingPopulation
+                | Scope::Phone
+                | Scope::Chorusdt
+                | Scope::IdpId
+                | Scope::IdpAcr
+                | Scope::Custom
+                | Scope::Roles
+                | Scope::OrganizationLabel
+        );
+        let franceconnect = matches!(
+            self,
+            Scope::FamilyName
+                | Scope::Birthdate
+                | Scope::Gender
+                | Scope::Birthplace
+                | Scope::Birthcountry
+                | Scope::PreferredUsername
+                | Scope::IdentitePivot
+                | Scope::Profile
+                | Scope::Birth
+        );
+        match platform {
+            Platform::ProConnect => !franceconnect,
+            Platform::FranceConnect | Platform::FranceConnectPlus => !proconnect,
         }
     }
 
@@ -88,6 +168,19 @@ impl Scope {
             ],
             Scope::Profile => &["given_name", "family_name", "birthdate", "gender", "preferred_username"],
             Scope::Birth => &["birthplace", "birthcountry"],
+            Scope::UsualName => &["usual_name"],
+            Scope::Uid => &["uid"],
+            Scope::Siret => &["siret"],
+            Scope::Siren => &["siren"],
+            Scope::OrganizationalUnit => &["organizational_unit"],
+            Scope::BelongingPopulation => &["belonging_population"],
+            Scope::Phone => &["phone_number"],
+            Scope::Chorusdt => &["chorusdt:matricule", "chorusdt:societe"],
+            Scope::IdpId => &["idp_id"],
+            Scope::IdpAcr => &["idp_acr"],
+            Scope::Custom => &["custom"],
+            Scope::Roles => &["roles"],
+            Scope::OrganizationLabel => &["organization_label"],
             Scope::Other(_) => &[],
         }
     }
@@ -109,6 +202,19 @@ impl FromStr for Scope {
             "identite_pivot" | "pivot_identity" => Scope::IdentitePivot,
             "profile" => Scope::Profile,
             "birth" => Scope::Birth,
+            "usual_name" => Scope::UsualName,
+            "uid" => Scope::Uid,
+            "siret" => Scope::Siret,
+            "siren" => Scope::Siren,
+            "organizational_unit" => Scope::OrganizationalUnit,
+            "belonging_population" => Scope::BelongingPopulation,
+            "phone" => Scope::Phone,
+            "chorusdt" => Scope::Chorusdt,
+            "idp_id" => Scope::IdpId,
+            "idp_acr" => Scope::IdpAcr,
+            "custom" => Scope::Custom,
+            "roles" => Scope::Roles,
+            "organization_label" => Scope::OrganizationLabel,
             other => {
                 // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
                 let valid = !other.is_empty()
@@ -187,8 +293,30 @@ impl Scopes {
     }
 }
 
+impl Scopes {
+    /// The scopes asked when the configuration names none: on FranceConnect
+    /// and FranceConnect+ `openid identite_pivot email`, the pivot identity
+    /// and a contact address; on ProConnect `openid given_name usual_name
+    /// email uid siret idp_id`, the agent, their establishment and their
+    /// identity provider.
+    pub fn default_for(platform: Platform) -> Self {
+        match platform {
+            Platform::FranceConnect | Platform::FranceConnectPlus => Scopes::default(),
+            Platform::ProConnect => Scopes::new([
+                Scope::GivenName,
+                Scope::UsualName,
+                Scope::Email,
+                Scope::Uid,
+                Scope::Siret,
+                Scope::IdpId,
+            ]),
+        }
+    }
+}
+
 impl Default for Scopes {
-    /// `openid identite_pivot email`: the pivot identity and a contact address.
+    /// `openid identite_pivot email`: FranceConnect's default (see
+    /// [`Scopes::default_for`]).
     fn default() -> Self {
         Scopes::new([Scope::IdentitePivot, Scope::Email])
     }
@@ -239,6 +367,22 @@ mod tests {
         assert_eq!(
             Scopes::parse("pivot_identity").unwrap().to_string(),
             "openid identite_pivot"
+        );
+    }
+
+    #[test]
+    fn each_platform_has_its_scopes() {
+        let pc = Scopes::parse("usual_name siret phone chorusdt").unwrap();
+        assert!(pc.grants_claim("phone_number") && pc.grants_claim("chorusdt:societe"));
+        assert!(pc.iter().all(|s| s.is_defined_on(Platform::ProConnect)));
+        assert!(!Scope::Siret.is_defined_on(Platform::FranceConnect));
+        assert!(!Scope::IdentitePivot.is_defined_on(Platform::ProConnect));
+        assert!(
+            Scope::Email.is_defined_on(Platform::ProConnect) && Scope::Email.is_defined_on(Platform::FranceConnectPlus)
+        );
+        assert_eq!(
+            Scopes::default_for(Platform::ProConnect).to_string(),
+            "openid given_name usual_name email uid siret idp_id"
         );
     }
 

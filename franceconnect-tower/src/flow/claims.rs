@@ -1,11 +1,12 @@
 //! Checks on the payloads of the ID token and of userinfo (OpenID Connect
-//! Core §3.1.3.7 and §5.3.2, and FranceConnect's `acr` rule).
+//! Core §3.1.3.7 and §5.3.2, and the platforms' `acr` rules).
 
 use serde_json::{Map, Value};
 
+use crate::acr::{Acr, RequestedAcr};
 use crate::clock::now;
 use crate::config::Config;
-use crate::eidas::{Amr, Eidas};
+use crate::eidas::Amr;
 use crate::error::{ClaimsError, Error};
 use crate::values::Nonce;
 
@@ -13,7 +14,7 @@ use crate::values::Nonce;
 #[derive(Debug)]
 pub(crate) struct IdTokenFacts {
     pub(crate) sub: String,
-    pub(crate) acr: Eidas,
+    pub(crate) acr: Acr,
     pub(crate) amr: Option<Vec<Amr>>,
     pub(crate) auth_time: Option<i64>,
 }
@@ -24,7 +25,7 @@ pub(crate) fn check_id_token(
     issuer: &str,
     claims: &Map<String, Value>,
     nonce: &Nonce,
-    requested: Eidas,
+    requested: &RequestedAcr,
 ) -> Result<IdTokenFacts, Error> {
     check_issuer_audience_times(config, issuer, claims, true)?;
     let received_nonce = string(claims, "nonce")?.ok_or(ClaimsError::new("nonce", "missing"))?;
@@ -32,14 +33,23 @@ pub(crate) fn check_id_token(
         return Err(ClaimsError::new("nonce", "does not match this login").into());
     }
     let sub = subject(claims)?;
+    // A value the platform does not define is refused, never guessed at.
     let acr = string(claims, "acr")?
         .ok_or(ClaimsError::new("acr", "missing"))?
-        .parse::<Eidas>()
-        .map_err(|_| ClaimsError::new("acr", "not an eIDAS level"))?;
-    if acr < requested {
-        return Err(Error::EidasTooLow {
-            requested,
-            received: acr,
+        .parse::<Acr>()
+        .ok()
+        .filter(|a| config.platform.acr_values().contains(a))
+        .ok_or(ClaimsError::new("acr", "not a value this platform defines"))?;
+    if !requested.is_met_by(acr) {
+        return Err(match (requested, acr.eidas()) {
+            (RequestedAcr::AtLeast(level), Some(received)) => Error::EidasTooLow {
+                requested: *level,
+                received,
+            },
+            _ => Error::AcrNotMet {
+                requested: requested.clone(),
+                received: acr,
+            },
         });
     }
     let amr = match claims.get("amr") {
@@ -69,14 +79,19 @@ pub(crate) fn check_id_token(
     })
 }
 
-/// Checks a userinfo payload against the ID token's subject.
+/// Checks a userinfo payload against the ID token's subject. A signed one
+/// must also name the issuer and this service (OpenID Connect Core §5.3.2);
+/// plain JSON, which came over TLS from the endpoint, carries only claims.
 pub(crate) fn check_userinfo(
     config: &Config,
     issuer: &str,
     claims: &Map<String, Value>,
     sub: &str,
+    signed: bool,
 ) -> Result<(), Error> {
-    check_issuer_audience_times(config, issuer, claims, false)?;
+    if signed {
+        check_issuer_audience_times(config, issuer, claims, false)?;
+    }
     if subject(claims)? != sub {
         return Err(ClaimsError::new("sub", "userinfo names another user than the ID token").into());
     }
@@ -169,6 +184,7 @@ fn numeric_date(v: &Value) -> Option<i64> {
 mod tests {
     use super::*;
     use crate::config::{Platform, test_builder};
+    use crate::eidas::Eidas;
     use serde_json::json;
 
     const ISS: &str = "https://fc.example/api/v2";
@@ -205,21 +221,21 @@ mod tests {
         let mut one = good(&n);
         one.insert("aud".into(), json!(["client"]));
         assert!(
-            check_id_token(&config(), ISS, &one, &n, Eidas::Eidas1).is_ok(),
+            check_id_token(&config(), ISS, &one, &n, &RequestedAcr::AtLeast(Eidas::Eidas1)).is_ok(),
             "a one-element array"
         );
         let mut shared = good(&n);
         shared.insert("aud".into(), json!(["client", "other"]));
         shared.insert("azp".into(), json!("client"));
-        let e = check_id_token(&config(), ISS, &shared, &n, Eidas::Eidas1).unwrap_err();
+        let e = check_id_token(&config(), ISS, &shared, &n, &RequestedAcr::AtLeast(Eidas::Eidas1)).unwrap_err();
         assert_eq!(field_of(e), "aud", "another audience, even with azp");
     }
 
     #[test]
     fn a_good_id_token_passes() {
         let n = Nonce::random();
-        let facts = check_id_token(&config(), ISS, &good(&n), &n, Eidas::Eidas1).unwrap();
-        assert_eq!(facts.acr, Eidas::Eidas1);
+        let facts = check_id_token(&config(), ISS, &good(&n), &n, &RequestedAcr::AtLeast(Eidas::Eidas1)).unwrap();
+        assert_eq!(facts.acr, Acr::Eidas1);
         assert_eq!(facts.amr.unwrap(), vec![Amr::Fc, Amr::Pwd]);
     }
 
@@ -240,6 +256,8 @@ mod tests {
             ("nonce", json!("another-nonce-value-of-enough-length"), "nonce"),
             ("sub", json!(""), "sub"),
             ("acr", json!("eidas9"), "acr"),
+            ("acr", json!("eidas1-mfa"), "acr"),
+            ("acr", json!("eidas0"), "acr"),
             ("amr", json!("fc"), "amr"),
             ("nbf", json!(now + 3600), "nbf"),
             ("auth_time", json!(now + 3600), "auth_time"),
@@ -252,7 +270,7 @@ mod tests {
             let mut c = good(&n);
             c.insert(field.into(), value);
             assert_eq!(
-                field_of(check_id_token(&config(), ISS, &c, &n, Eidas::Eidas1).unwrap_err()),
+                field_of(check_id_token(&config(), ISS, &c, &n, &RequestedAcr::AtLeast(Eidas::Eidas1)).unwrap_err()),
                 expected,
                 "{field}"
             );
@@ -261,7 +279,7 @@ mod tests {
             let mut c = good(&n);
             c.remove(missing);
             assert_eq!(
-                field_of(check_id_token(&config(), ISS, &c, &n, Eidas::Eidas1).unwrap_err()),
+                field_of(check_id_token(&config(), ISS, &c, &n, &RequestedAcr::AtLeast(Eidas::Eidas1)).unwrap_err()),
                 missing
             );
         }
@@ -273,7 +291,7 @@ mod tests {
         let mut c = good(&n);
         c.insert("exp".into(), json!(now() - 20));
         c.insert("iat".into(), json!(now() + 20));
-        assert!(check_id_token(&config(), ISS, &c, &n, Eidas::Eidas1).is_ok());
+        assert!(check_id_token(&config(), ISS, &c, &n, &RequestedAcr::AtLeast(Eidas::Eidas1)).is_ok());
     }
 
     #[test]
@@ -281,7 +299,7 @@ mod tests {
         let n = Nonce::random();
         let mut c = good(&n);
         c.insert("acr".into(), json!("eidas2"));
-        let e = check_id_token(&config(), ISS, &c, &n, Eidas::Eidas3).unwrap_err();
+        let e = check_id_token(&config(), ISS, &c, &n, &RequestedAcr::AtLeast(Eidas::Eidas3)).unwrap_err();
         assert!(matches!(
             e,
             Error::EidasTooLow {
@@ -289,7 +307,72 @@ mod tests {
                 received: Eidas::Eidas2
             }
         ));
-        assert!(check_id_token(&config(), ISS, &c, &n, Eidas::Eidas2).is_ok());
+        assert!(check_id_token(&config(), ISS, &c, &n, &RequestedAcr::AtLeast(Eidas::Eidas2)).is_ok());
+    }
+
+    fn proconnect() -> Config {
+        test_builder(Platform::ProConnect, ISS, "https://a.fr")
+            .client_id("client")
+            .scopes(crate::config::Scopes::parse("email").unwrap())
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn proconnect_acr_must_be_one_of_the_values_asked() {
+        let n = Nonce::random();
+        let mfa = RequestedAcr::OneOf(Acr::MFA.to_vec());
+        let with = |acr: &str| {
+            let mut c = good(&n);
+            c.insert("acr".into(), json!(acr));
+            c
+        };
+        assert_eq!(
+            check_id_token(&proconnect(), ISS, &with("eidas1-mfa"), &n, &mfa)
+                .unwrap()
+                .acr,
+            Acr::Eidas1Mfa
+        );
+        let e = check_id_token(&proconnect(), ISS, &with("eidas1"), &n, &mfa).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                Error::AcrNotMet {
+                    received: Acr::Eidas1,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        let any = RequestedAcr::OneOf(vec![]);
+        assert_eq!(
+            check_id_token(&proconnect(), ISS, &with("eidas0"), &n, &any)
+                .unwrap()
+                .acr,
+            Acr::Eidas0
+        );
+        for unknown in ["eidas9", "https://proconnect.gouv.fr/assurance/self-asserted", ""] {
+            let e = check_id_token(&proconnect(), ISS, &with(unknown), &n, &any).unwrap_err();
+            assert_eq!(field_of(e), "acr", "{unknown}");
+        }
+        // An eIDAS level asked on ProConnect is met by the values attesting it only.
+        let substantial = RequestedAcr::OneOf(RequestedAcr::one_of_reaching(&[], Eidas::Eidas2));
+        assert!(check_id_token(&proconnect(), ISS, &with("eidas1-mfa"), &n, &substantial).is_err());
+        assert!(check_id_token(&proconnect(), ISS, &with("eidas3"), &n, &substantial).is_ok());
+    }
+
+    #[test]
+    fn plain_json_userinfo_needs_only_the_same_subject() {
+        let info = json!({"sub": "agent", "email": "a@b.fr"}).as_object().unwrap().clone();
+        assert!(check_userinfo(&proconnect(), ISS, &info, "agent", false).is_ok());
+        assert!(
+            check_userinfo(&proconnect(), ISS, &info, "agent", true).is_err(),
+            "a JWT must name its issuer"
+        );
+        assert_eq!(
+            field_of(check_userinfo(&proconnect(), ISS, &info, "other", false).unwrap_err()),
+            "sub"
+        );
     }
 
     #[test]
@@ -299,12 +382,15 @@ mod tests {
         c.remove("nonce");
         c.remove("acr");
         let sub = c["sub"].as_str().unwrap().to_owned();
-        assert!(check_userinfo(&config(), ISS, &c, &sub).is_ok());
+        assert!(check_userinfo(&config(), ISS, &c, &sub, true).is_ok());
         assert_eq!(
-            field_of(check_userinfo(&config(), ISS, &c, "other").unwrap_err()),
+            field_of(check_userinfo(&config(), ISS, &c, "other", true).unwrap_err()),
             "sub"
         );
         c.insert("aud".into(), json!("x"));
-        assert_eq!(field_of(check_userinfo(&config(), ISS, &c, &sub).unwrap_err()), "aud");
+        assert_eq!(
+            field_of(check_userinfo(&config(), ISS, &c, &sub, true).unwrap_err()),
+            "aud"
+        );
     }
 }

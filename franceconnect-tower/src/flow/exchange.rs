@@ -1,6 +1,7 @@
 //! The two back-channel calls of a login: the code exchange at `/token`
 //! (`client_secret_post` or `private_key_jwt`, never HTTP Basic) and the
-//! userinfo request, whose answer is a JWT, never plain JSON.
+//! userinfo request, whose answer is a JWT, or plain JSON only for a service
+//! registered without a userinfo signature.
 
 use serde::Deserialize;
 
@@ -21,6 +22,14 @@ pub(crate) struct Tokens {
     pub(crate) access_token: IssuedAccessToken,
     pub(crate) id_token: IdTokenHint,
     pub(crate) scope: String,
+}
+
+/// A userinfo answer.
+pub(crate) enum Userinfo {
+    /// A JWT (JWS, or JWE when encrypted), still to open.
+    Token(String),
+    /// Plain JSON claims, for a service registered without a signature.
+    Json(serde_json::Map<String, serde_json::Value>),
 }
 
 #[derive(Deserialize)]
@@ -110,13 +119,13 @@ impl FranceConnect {
         })
     }
 
-    /// Fetches userinfo and returns the raw token (a JWS, or a JWE on
-    /// FranceConnect+).
+    /// Fetches userinfo: the raw token (a JWS, or a JWE when encrypted), or
+    /// the claims of a plain JSON answer when the configuration accepts one.
     pub(crate) async fn fetch_userinfo(
         &self,
         metadata: &ProviderMetadata,
         access_token: &AccessToken,
-    ) -> Result<String, Error> {
+    ) -> Result<Userinfo, Error> {
         let resp = self
             .inner
             .http
@@ -129,19 +138,28 @@ impl FranceConnect {
             }
             .into());
         }
-        if resp.media_type() != "application/jwt" {
-            return Err(NetworkError {
-                endpoint: "userinfo",
-                kind: NetworkErrorKind::ContentType,
-            }
-            .into());
-        }
-        String::from_utf8(resp.body).map(|s| s.trim().to_owned()).map_err(|_| {
+        let unusable = || -> Error {
             NetworkError {
                 endpoint: "userinfo",
                 kind: NetworkErrorKind::ContentType,
             }
             .into()
-        })
+        };
+        match resp.media_type().as_str() {
+            "application/jwt" => String::from_utf8(resp.body)
+                .map(|s| Userinfo::Token(s.trim().to_owned()))
+                .map_err(|_| unusable()),
+            // Only when registered so: otherwise a stripped signature would
+            // pass for an answer.
+            "application/json" if self.inner.config.unsigned_userinfo => {
+                if resp.body.len() > self.inner.config.max_token_bytes {
+                    return Err(unusable());
+                }
+                serde_json::from_slice(&resp.body)
+                    .map(Userinfo::Json)
+                    .map_err(|_| crate::error::ClaimsError::new("userinfo", "not a JSON object").into())
+            }
+            _ => Err(unusable()),
+        }
     }
 }

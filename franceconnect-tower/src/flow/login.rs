@@ -6,11 +6,13 @@
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use crate::acr::{Acr, RequestedAcr};
 use crate::client::FranceConnect;
 use crate::clock::{age, now};
-use crate::config::Prompt;
+use crate::config::{Platform, Prompt};
 use crate::eidas::Eidas;
 use crate::error::{ClaimsError, ConfigError, Error, ProviderError, StateError};
+use crate::flow::Userinfo;
 use crate::flow::claims::{IdTokenFacts, check_id_token, check_userinfo};
 use crate::identity::{SignedInUser, UserClaims};
 use crate::provider::ProviderMetadata;
@@ -38,9 +40,19 @@ pub struct LoginOptions {
     /// Overrides the configured `prompt` for this login.
     pub prompt: Option<Prompt>,
     /// The identity provider to go to directly (`idp_hint`, its id at the
-    /// platform); it must be on the configured allow-list
-    /// ([`ConfigBuilder::allowed_idp_hints`](crate::ConfigBuilder::allowed_idp_hints)).
+    /// platform). On FranceConnect it must be on the configured allow-list
+    /// ([`ConfigBuilder::allowed_idp_hints`](crate::ConfigBuilder::allowed_idp_hints));
+    /// on ProConnect it is an `idp_id`, as a previous login reported it.
     pub idp_hint: Option<String>,
+    /// ProConnect only: the `acr` values this login asks for, instead of the
+    /// configured ones (a second factor for one action: [`Acr::MFA`]).
+    pub acr_values: Option<Vec<Acr>>,
+    /// ProConnect only: the agent's e-mail address (`login_hint`), which
+    /// skips ProConnect's e-mail screen.
+    pub login_hint: Option<String>,
+    /// ProConnect only: the SIRET of the establishment to sign in for
+    /// (`siret_hint`, 14 digits).
+    pub siret_hint: Option<String>,
 }
 
 /// A login in progress, kept until the callback: in a server-side session,
@@ -53,8 +65,9 @@ pub struct PendingLogin {
     pub state: State,
     /// The `nonce` sent to the provider.
     pub nonce: Nonce,
-    /// The level asked for.
-    pub eidas: Eidas,
+    /// What this login asked for (the eIDAS level, or ProConnect's values).
+    #[serde(alias = "eidas")]
+    pub acr: RequestedAcr,
     /// Where to go after the login.
     pub return_to: Option<ReturnTo>,
     /// When the login began (Unix seconds).
@@ -110,6 +123,110 @@ impl LoginOptions {
         self.idp_hint = Some(idp.into());
         self
     }
+
+    /// ProConnect: the `acr` values of this login.
+    pub fn acr_values(mut self, values: impl IntoIterator<Item = Acr>) -> Self {
+        self.acr_values = Some(values.into_iter().collect());
+        self
+    }
+
+    /// ProConnect: the agent's e-mail address (`login_hint`).
+    pub fn login_hint(mut self, email: impl Into<String>) -> Self {
+        self.login_hint = Some(email.into());
+        self
+    }
+
+    /// ProConnect: the establishment's SIRET (`siret_hint`).
+    pub fn siret_hint(mut self, siret: impl Into<String>) -> Self {
+        self.siret_hint = Some(siret.into());
+        self
+    }
+
+    /// What this login asks for on `platform`, given the configured default,
+    /// or why it cannot be asked there.
+    fn requested_acr(&self, config: &crate::Config) -> Result<RequestedAcr, ConfigError> {
+        let platform = config.platform;
+        if !platform.asks_acr_in_claims() {
+            if self.acr_values.is_some() {
+                return Err(ConfigError::new(
+                    "acr values are ProConnect's: on FranceConnect, a login asks for an eIDAS level",
+                ));
+            }
+            let eidas = self.eidas.unwrap_or(config.eidas).max(config.eidas);
+            if !platform.accepted_levels().contains(&eidas) {
+                return Err(ConfigError::new(format!("this platform does not accept {eidas}")));
+            }
+            return Ok(RequestedAcr::AtLeast(eidas));
+        }
+        let values = self.acr_values.clone().unwrap_or_else(|| config.acr_values.clone());
+        match self.eidas {
+            None => Ok(RequestedAcr::OneOf(values)),
+            Some(level) => {
+                let both = RequestedAcr::one_of_reaching(&values, level);
+                if both.is_empty() {
+                    return Err(ConfigError::new(format!(
+                        "none of the acr values asked attests {level}"
+                    )));
+                }
+                Ok(RequestedAcr::OneOf(both))
+            }
+        }
+    }
+
+    /// Refuses the hints the platform does not take, or in a shape it
+    /// refuses, before anything is sent.
+    fn check_hints(&self, config: &crate::Config) -> Result<(), ConfigError> {
+        let proconnect = config.platform == Platform::ProConnect;
+        if let Some(hint) = &self.idp_hint {
+            let well_formed =
+                !hint.is_empty() && hint.len() <= 128 && !hint.chars().any(|c| c.is_control() || c.is_whitespace());
+            if !well_formed || (!proconnect && !config.is_allowed_idp_hint(hint)) {
+                return Err(ConfigError::new(
+                    "this idp_hint is not on the allow-list (allowed_idp_hints / FC_IDP_HINTS)",
+                ));
+            }
+        }
+        if (self.login_hint.is_some() || self.siret_hint.is_some()) && !proconnect {
+            return Err(ConfigError::new("login_hint and siret_hint are ProConnect's"));
+        }
+        if let Some(email) = &self.login_hint {
+            crate::identity::check_email(email)
+                .map_err(|_| ConfigError::new("login_hint must be an e-mail address"))?;
+        }
+        if let Some(siret) = &self.siret_hint
+            && !(siret.len() == 14 && siret.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(ConfigError::new("siret_hint must be 14 digits"));
+        }
+        if self.prompt == Some(Prompt::None) && !proconnect {
+            return Err(ConfigError::new(
+                "prompt=none is ProConnect's: FranceConnect refuses it",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The `claims` parameter: ProConnect's `acr` request (essential values,
+/// or read only), and `amr` when asked.
+fn claims_parameter(platform: Platform, acr: &RequestedAcr, amr: bool) -> Option<String> {
+    let mut id_token = serde_json::Map::new();
+    if platform.asks_acr_in_claims() {
+        let acr = match acr {
+            RequestedAcr::OneOf(values) if !values.is_empty() => {
+                let values: Vec<&str> = values.iter().map(|v| v.as_str()).collect();
+                serde_json::json!({"essential": true, "values": values})
+            }
+            _ => serde_json::Value::Null,
+        };
+        id_token.insert("acr".into(), acr);
+        if amr {
+            id_token.insert("amr".into(), serde_json::Value::Null);
+        }
+    } else if amr {
+        id_token.insert("amr".into(), serde_json::json!({"essential": true}));
+    }
+    (!id_token.is_empty()).then(|| serde_json::json!({ "id_token": id_token }).to_string())
 }
 
 impl CallbackParams {
@@ -137,22 +254,15 @@ impl FranceConnect {
     /// Starts a login: returns the provider URL to redirect the browser to
     /// (303) and the pending login to store in the session.
     ///
-    /// Only the parameters FranceConnect accepts are sent: no PKCE, no
-    /// `response_mode`, no `login_hint`. An `idp_hint` outside the
-    /// configured allow-list is refused before anything is sent.
+    /// Only the parameters the platform accepts are sent: no PKCE, no
+    /// `response_mode`; on FranceConnect, the level in `acr_values`; on
+    /// ProConnect, the `acr` in the `claims` parameter, and its hints. An
+    /// option the platform does not take, or an `idp_hint` outside
+    /// FranceConnect's allow-list, is refused before anything is sent.
     pub async fn begin_login(&self, options: LoginOptions) -> Result<(Url, PendingLogin), Error> {
         let config = &self.inner.config;
-        let eidas = options.eidas.unwrap_or(config.eidas).max(config.eidas);
-        if !config.platform.accepted_levels().contains(&eidas) {
-            return Err(ConfigError::new(format!("this platform does not accept {eidas}")).into());
-        }
-        if let Some(hint) = &options.idp_hint
-            && !config.is_allowed_idp_hint(hint)
-        {
-            return Err(
-                ConfigError::new("this idp_hint is not on the allow-list (allowed_idp_hints / FC_IDP_HINTS)").into(),
-            );
-        }
+        let acr = options.requested_acr(config)?;
+        options.check_hints(config)?;
         let metadata = self.discover().await?;
         // The login's own prompt adds to the configured one (a step-up's
         // `login` keeps a configured `consent`).
@@ -163,7 +273,7 @@ impl FranceConnect {
         let pending = PendingLogin {
             state: State::random(),
             nonce: Nonce::random(),
-            eidas,
+            acr,
             return_to: options.return_to,
             created_at: now(),
             reauthenticate: prompt.is_some_and(Prompt::forces_login),
@@ -174,21 +284,29 @@ impl FranceConnect {
             q.append_pair("response_type", "code")
                 .append_pair("client_id", config.client_id.as_str())
                 .append_pair("redirect_uri", config.redirect_uri.as_str())
-                .append_pair("scope", &config.scopes.to_string())
-                .append_pair("acr_values", eidas.as_str())
-                .append_pair("nonce", pending.nonce.secret())
+                .append_pair("scope", &config.scopes.to_string());
+            if let RequestedAcr::AtLeast(level) = &pending.acr {
+                q.append_pair("acr_values", level.as_str());
+            }
+            q.append_pair("nonce", pending.nonce.secret())
                 .append_pair("state", pending.state.secret());
             if let Some(prompt) = prompt {
                 q.append_pair("prompt", prompt.as_str());
             }
-            if let Some(hint) = &options.idp_hint {
-                q.append_pair("idp_hint", hint);
+            for (name, hint) in [
+                ("idp_hint", &options.idp_hint),
+                ("login_hint", &options.login_hint),
+                ("siret_hint", &options.siret_hint),
+            ] {
+                if let Some(hint) = hint {
+                    q.append_pair(name, hint);
+                }
             }
-            if config.request_amr {
-                q.append_pair("claims", r#"{"id_token":{"amr":{"essential":true}}}"#);
+            if let Some(claims) = claims_parameter(config.platform, &pending.acr, config.request_amr) {
+                q.append_pair("claims", &claims);
             }
         }
-        tracing::debug!(acr = %eidas, "login started");
+        tracing::debug!(acr = %pending.acr, "login started");
         Ok((url, pending))
     }
 
@@ -251,9 +369,7 @@ impl FranceConnect {
             .check_id_token(&metadata, tokens.id_token.secret(), pending)
             .await?;
         let userinfo = self.fetch_userinfo(&metadata, &tokens.access_token.token).await?;
-        let mut user = self
-            .signed_in_user(&metadata, id_token, &userinfo, tokens.scope)
-            .await?;
+        let mut user = self.signed_in_user(&metadata, id_token, userinfo, tokens.scope).await?;
         user.access_token = Some(tokens.access_token);
         Ok(user)
     }
@@ -268,7 +384,7 @@ impl FranceConnect {
     ) -> Result<CheckedIdToken, Error> {
         let config = &self.inner.config;
         let (jws, claims) = self.open_token(metadata, id_token).await?;
-        let facts = check_id_token(config, &metadata.issuer, &claims, &pending.nonce, pending.eidas)?;
+        let facts = check_id_token(config, &metadata.issuer, &claims, &pending.nonce, &pending.acr)?;
         let leeway = config.clock_leeway.as_secs() as i64;
         if pending.reauthenticate && facts.auth_time.is_none_or(|t| t < pending.created_at - leeway) {
             return Err(ClaimsError::new("auth_time", "the provider did not authenticate the person again").into());
@@ -282,14 +398,20 @@ impl FranceConnect {
         &self,
         metadata: &ProviderMetadata,
         id_token: CheckedIdToken,
-        userinfo: &str,
+        userinfo: Userinfo,
         scope: String,
     ) -> Result<SignedInUser, Error> {
         let config = &self.inner.config;
         let CheckedIdToken { jws, facts } = id_token;
-        let (_, mut info) = self.open_token(metadata, userinfo).await?;
-        check_userinfo(config, &metadata.issuer, &info, &facts.sub)?;
-        let claims = UserClaims::from_userinfo(&info)?;
+        let (mut info, signed) = match userinfo {
+            Userinfo::Token(token) => (self.open_token(metadata, &token).await?.1, true),
+            Userinfo::Json(claims) => (claims, false),
+        };
+        check_userinfo(config, &metadata.issuer, &info, &facts.sub, signed)?;
+        let claims = match config.platform {
+            Platform::ProConnect => UserClaims::from_agent_userinfo(&info)?,
+            Platform::FranceConnect | Platform::FranceConnectPlus => UserClaims::from_userinfo(&info)?,
+        };
         for protocol_claim in ["iss", "aud", "iat", "exp", "nbf", "jti"] {
             info.remove(protocol_claim);
         }

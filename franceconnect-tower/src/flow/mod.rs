@@ -12,6 +12,7 @@ mod login;
 mod logout;
 mod revocation;
 
+pub(crate) use exchange::Userinfo;
 pub use login::{CallbackParams, LoginOptions, PendingLogin};
 pub use logout::PendingLogout;
 pub use revocation::Revocation;

@@ -1,9 +1,12 @@
-//! Who signed in: the typed pivot identity and its claim formats, and the
-//! signed-in user with the claims their scopes gave.
+//! Who signed in: the typed pivot identity (FranceConnect) and agent
+//! identity (ProConnect) with their claim formats, and the signed-in user
+//! with the claims their scopes gave.
 
+mod agent;
 mod pivot;
 mod user;
 
+pub use agent::{AgentIdentity, AgentRole, Siren, Siret};
 pub use pivot::{BirthDate, DatePrecision, Gender, InseeCommune, InseeCountry, PivotIdentity};
 pub(crate) use pivot::{check_email, check_name};
 pub use user::{SignedInUser, UserClaims};

@@ -6,23 +6,30 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::acr::Acr;
 use crate::config::Platform;
-use crate::eidas::{Amr, Eidas};
+use crate::eidas::Amr;
 use crate::error::ClaimsError;
-use crate::identity::{BirthDate, Gender, InseeCommune, InseeCountry, PivotIdentity, check_email, check_name};
+use crate::identity::{
+    AgentIdentity, BirthDate, Gender, InseeCommune, InseeCountry, PivotIdentity, check_email, check_name,
+};
 use crate::values::{IdTokenHint, IssuedAccessToken};
 
-/// A user signed in through FranceConnect or FranceConnect+.
+/// A user signed in through FranceConnect, FranceConnect+ or ProConnect.
 ///
 /// Serialisable so that it can live in a session store. Its `Debug` shows the
 /// authentication facts but neither personal data nor the ID token.
 #[derive(Clone, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SignedInUser {
-    /// The pairwise subject identifier: match users on this, never on names.
+    /// The subject identifier: match users on this (with [`Self::platform`]),
+    /// never on names. Pairwise on FranceConnect, one per account on
+    /// ProConnect.
     pub sub: String,
-    /// The eIDAS level reached (`acr`), already checked against the request.
-    pub acr: Eidas,
+    /// The authentication context reached (`acr`), already checked against
+    /// the request: an eIDAS level on FranceConnect and FranceConnect+
+    /// ([`Acr::eidas`], [`Acr::reaches`]), one of ProConnect's values there.
+    pub acr: Acr,
     /// How the user authenticated, when `amr` was requested.
     pub amr: Option<Vec<Amr>>,
     /// When the user authenticated at the provider (Unix seconds); with
@@ -54,7 +61,7 @@ impl SignedInUser {
     pub(crate) fn for_tests(sub: &str) -> Self {
         SignedInUser {
             sub: sub.into(),
-            acr: Eidas::Eidas1,
+            acr: Acr::Eidas1,
             amr: None,
             auth_time: None,
             platform: Platform::FranceConnect,
@@ -79,6 +86,19 @@ impl SignedInUser {
             birthplace: c.birthplace.clone()?,
             birthcountry: c.birthcountry.clone()?,
         })
+    }
+
+    /// The agent identity, when the user signed in on ProConnect and the
+    /// scopes named the person (`given_name`, `usual_name`, `email`).
+    pub fn agent_identity(&self) -> Option<AgentIdentity> {
+        if self.platform != Platform::ProConnect {
+            return None;
+        }
+        // Checked when the user signed in: this cannot fail on a session
+        // we wrote, and a tampered one gives nothing.
+        let mut claims = self.raw_claims.clone();
+        claims.insert("sub".into(), Value::String(self.sub.clone()));
+        AgentIdentity::from_userinfo(&claims).ok().flatten()
     }
 }
 
@@ -141,6 +161,20 @@ impl fmt::Debug for UserClaims {
 }
 
 impl UserClaims {
+    /// The claims of a ProConnect userinfo payload, checked as an agent's
+    /// ([`AgentIdentity::from_userinfo`]): the fields this type shares with
+    /// FranceConnect (`given_name`, `email`) are filled, the agent's own stay
+    /// in [`SignedInUser::agent_identity`].
+    pub(crate) fn from_agent_userinfo(claims: &Map<String, Value>) -> Result<Self, ClaimsError> {
+        AgentIdentity::from_userinfo(claims)?;
+        let text = |f: &str| claims.get(f).and_then(Value::as_str).map(str::to_owned);
+        Ok(Self {
+            given_name: text("given_name"),
+            email: text("email"),
+            ..Self::default()
+        })
+    }
+
     /// Parses and validates the claims of a userinfo payload. Unknown claims
     /// are ignored here (they stay in [`SignedInUser::raw_claims`]).
     pub fn from_userinfo(claims: &Map<String, Value>) -> Result<Self, ClaimsError> {

@@ -123,8 +123,14 @@ pub fn claims(data: &[u8]) {
 fn id_token_claims_map(map: &Map<String, Value>) {
     let f = fixtures();
     let nonce: Nonce = serde_json::from_value(Value::from(NONCE)).expect("a nonce deserialises");
-    let _ = token_claims::check_id_token(&f.config, ISSUER, map, &nonce, Eidas::Eidas2);
-    let _ = token_claims::check_userinfo(&f.config, ISSUER, map, "sub");
+    let _ = token_claims::check_id_token(
+        &f.config,
+        ISSUER,
+        map,
+        &nonce,
+        &crate::acr::RequestedAcr::AtLeast(Eidas::Eidas2),
+    );
+    let _ = token_claims::check_userinfo(&f.config, ISSUER, map, "sub", true);
     let _ = UserClaims::from_userinfo(map);
 }
 

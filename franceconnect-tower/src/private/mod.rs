@@ -31,7 +31,13 @@ pub async fn validate_tokens(
 ) -> Result<SignedInUser, Error> {
     let metadata = fc.discover().await?;
     let checked = fc.check_id_token(&metadata, id_token, pending).await?;
-    fc.signed_in_user(&metadata, checked, userinfo, String::new()).await
+    fc.signed_in_user(
+        &metadata,
+        checked,
+        crate::flow::Userinfo::Token(userinfo.to_owned()),
+        String::new(),
+    )
+    .await
 }
 
 /// The provider keys that fit an ES256 token naming `kid`, from the JWKS

@@ -201,7 +201,14 @@ fn the_seeds_are_accepted_where_they_should_be() {
         let key = &jwks::candidates(&f.provider_keys, Some("fuzz:ES256:1"), SigningAlg::Es256)[0];
         let claims = jose::compact::verify_with(&jws, key.verifier()).unwrap();
         let nonce: Nonce = serde_json::from_value(Value::from(NONCE)).unwrap();
-        token_claims::check_id_token(&f.config, ISSUER, &claims, &nonce, Eidas::Eidas2).unwrap();
+        token_claims::check_id_token(
+            &f.config,
+            ISSUER,
+            &claims,
+            &nonce,
+            &crate::acr::RequestedAcr::AtLeast(Eidas::Eidas2),
+        )
+        .unwrap();
         let user = UserClaims::from_userinfo(&claims).unwrap();
         assert!(user.birthplace.is_some() && user.birthdate.is_some());
     }

@@ -4,6 +4,7 @@
 use serde::Deserialize;
 use url::Url;
 
+use crate::acr::RequestedAcr;
 use crate::config::{Config, TokenEndpointAuth, is_loopback};
 use crate::error::Error;
 
@@ -117,14 +118,18 @@ impl ProviderMetadata {
             ));
         }
         // The usual cause is the wrong platform: say which setting to check.
+        let asked: Vec<&str> = match config.requested_acr() {
+            RequestedAcr::AtLeast(level) => vec![level.as_str()],
+            RequestedAcr::OneOf(values) => values.iter().map(|v| v.as_str()).collect(),
+        };
         if let Some(levels) = &raw.acr_values_supported
-            && !levels.iter().any(|l| l == config.eidas.as_str())
+            && let Some(missing) = asked.iter().find(|a| !levels.iter().any(|l| l == *a))
         {
             return Err(Error::Discovery(format!(
-                "`acr_values_supported` does not offer {} (it offers {}): is FC_PLATFORM right for this issuer \
-                 (`fc` for FranceConnect, eidas1; `fcplus` for FranceConnect+, eidas2 and eidas3), and FC_ACR?",
-                config.eidas,
-                crate::error::sanitize(&levels.join(", "), 100)
+                "`acr_values_supported` does not offer {missing} (it offers {}): is FC_PLATFORM right for this issuer \
+                 (`fc` for FranceConnect, eidas1; `fcplus` for FranceConnect+, eidas2 and eidas3; `proconnect` for \
+                 ProConnect), and FC_ACR?",
+                crate::error::sanitize(&levels.join(", "), 160)
             )));
         }
         let sig = |list: &Option<Vec<String>>| {

@@ -26,6 +26,7 @@ pub fn error_code(error: &Error) -> &str {
     match error {
         Error::Config(_) => "configuration_error",
         Error::Discovery(_) => "provider_metadata_error",
+        Error::Provider(e) if e.code == ProviderErrorCode::AcrNotSatisfied => "acr_not_satisfied",
         Error::Provider(e) => e.code.as_str(),
         Error::State(StateError::Expired) => "login_expired",
         Error::State(_) => "invalid_state",
@@ -33,6 +34,7 @@ pub fn error_code(error: &Error) -> &str {
         Error::Jose(_) => "invalid_token",
         Error::Claims(_) => "invalid_claims",
         Error::EidasTooLow { .. } => "insufficient_eidas",
+        Error::AcrNotMet { .. } => "acr_not_met",
         Error::Network(_) => "provider_unavailable",
     }
 }
@@ -49,7 +51,7 @@ pub fn error_status(error: &Error) -> StatusCode {
             _ => StatusCode::FORBIDDEN,
         },
         Error::State(_) => StatusCode::BAD_REQUEST,
-        Error::EidasTooLow { .. } => StatusCode::FORBIDDEN,
+        Error::EidasTooLow { .. } | Error::AcrNotMet { .. } => StatusCode::FORBIDDEN,
         Error::Network(_) => StatusCode::SERVICE_UNAVAILABLE,
     }
 }
@@ -77,6 +79,10 @@ pub fn error_message_fr(error: &Error) -> &'static str {
         Error::Provider(e) => match e.code {
             ProviderErrorCode::AccessDenied => "Vous avez annulé la connexion.",
             ProviderErrorCode::InvalidAcr => "Le niveau de sécurité demandé n'est pas disponible.",
+            ProviderErrorCode::AcrNotSatisfied => {
+                "Votre compte ne permet pas de vous connecter avec le niveau de sécurité que demande ce service (par exemple une double authentification). Contactez votre administrateur ou utilisez un autre compte."
+            }
+            ProviderErrorCode::LoginRequired => "Vous n'êtes pas connecté. Connectez-vous pour continuer.",
             ProviderErrorCode::InvalidIdpHint => {
                 "Le fournisseur d'identité choisi n'est pas disponible. Recommencez en choisissant un autre moyen de connexion."
             }
@@ -89,7 +95,9 @@ pub fn error_message_fr(error: &Error) -> &'static str {
         Error::State(_) => {
             "Cette réponse ne correspond à aucune connexion en cours dans ce navigateur. Recommencez la connexion."
         }
-        Error::EidasTooLow { .. } => "Le niveau de sécurité atteint est insuffisant pour ce service.",
+        Error::EidasTooLow { .. } | Error::AcrNotMet { .. } => {
+            "Le niveau de sécurité atteint est insuffisant pour ce service."
+        }
         Error::Network(_) => "FranceConnect ne répond pas. Réessayez dans quelques minutes.",
         Error::TokenExchange(_) | Error::Jose(_) | Error::Claims(_) => {
             "La réponse de FranceConnect n'a pas pu être vérifiée. Recommencez la connexion."

@@ -115,7 +115,7 @@ impl<'a> Guard<'a> {
     pub fn require_level(self, level: Eidas) -> Result<&'a SignedInUser, Rejection> {
         let ctx = self.context()?;
         match self.user {
-            Some(user) if user.acr >= level => Ok(user),
+            Some(user) if user.acr.reaches(level) => Ok(user),
             _ => Err(Rejection::new(step_up_response(
                 ctx,
                 level,
@@ -133,11 +133,14 @@ impl<'a> Guard<'a> {
     pub fn require_recent_level(self, level: Eidas, max_age: Duration) -> Result<&'a SignedInUser, Rejection> {
         let ctx = self.context()?;
         match self.user {
-            Some(user) if user.acr >= level && age(user.auth_time.unwrap_or(user.signed_in_at)) <= max_age => Ok(user),
+            Some(user) if user.acr.reaches(level) && age(user.auth_time.unwrap_or(user.signed_in_at)) <= max_age => {
+                Ok(user)
+            }
             // Authenticate again at the level already reached, if higher.
             user => Err(Rejection::new(step_up_response(
                 ctx,
-                user.map_or(level, |u| u.acr.max(level)),
+                user.and_then(|u| u.acr.eidas())
+                    .map_or(level, |reached| reached.max(level)),
                 true,
                 self.path_and_query,
                 self.format,

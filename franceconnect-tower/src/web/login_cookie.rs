@@ -268,7 +268,7 @@ mod tests {
         PendingLogin {
             state: State::random(),
             nonce: LoginNonce::random(),
-            eidas: Eidas::Eidas1,
+            acr: crate::acr::RequestedAcr::AtLeast(Eidas::Eidas1),
             return_to: None,
             created_at: crate::clock::now(),
             reauthenticate: false,

@@ -2,7 +2,7 @@
 //!
 //! | route | what it does |
 //! |---|---|
-//! | `GET /auth/login?return_to=/path&acr=eidas2` | starts a login (nothing stored on the server: a sealed cookie), 303 to the provider |
+//! | `GET /auth/login?return_to=/path&acr=eidas2` | starts a login (nothing stored on the server: a sealed cookie), 303 to the provider; on ProConnect `prompt=none` asks for a silent login, which comes back to `return_to` signed out when there is no ProConnect session |
 //! | `GET /auth/callback` | completes it, renews the session id, 303 to `return_to` or `/` |
 //! | `POST /auth/logout` | clears the session, revokes the access token, 303 to the provider's logout (same-site posts only) |
 //! | `GET /auth/logout` | a page with the logout button (a logout is never a `GET`) |
@@ -16,9 +16,10 @@ use http::header::{ALLOW, CACHE_CONTROL, CONTENT_TYPE, SET_COOKIE};
 use http::{HeaderMap, Method, Response, StatusCode, Uri};
 use url::form_urlencoded;
 
+use crate::acr::RequestedAcr;
 use crate::client::FranceConnect;
 use crate::clock::age;
-use crate::config::Prompt;
+use crate::config::{Platform, Prompt};
 use crate::eidas::Eidas;
 use crate::error::{Error, ProviderError, ProviderErrorCode, StateError};
 use crate::flow::{CallbackParams, LoginOptions, PendingLogout};
@@ -183,7 +184,18 @@ impl AuthRoutes {
                 // Asked by a guard that wants a recent authentication; the
                 // only value a visitor may set.
                 "prompt" if v == "login" => options.prompt = Some(Prompt::Login),
-                "idp_hint" if self.fc.config().is_allowed_idp_hint(&v) => options.idp_hint = Some(v.into_owned()),
+                // A silent login (ProConnect): "am I signed in there?".
+                "prompt" if v == "none" && self.fc.config().platform() == Platform::ProConnect => {
+                    options.prompt = Some(Prompt::None)
+                }
+                // ProConnect's hints are its identity providers' ids; FranceConnect's
+                // must be on the allow-list.
+                "idp_hint"
+                    if self.fc.config().platform() == Platform::ProConnect
+                        || self.fc.config().is_allowed_idp_hint(&v) =>
+                {
+                    options.idp_hint = Some(v.into_owned())
+                }
                 "idp_hint" => {
                     tracing::warn!("login refused: idp_hint is not on the allow-list");
                     return refusal(
@@ -249,7 +261,10 @@ impl AuthRoutes {
         let retry_target = pending.as_ref().and_then(|p| p.return_to.clone());
         let retry = self.ctx.login_url(
             retry_target.as_ref().map(ReturnTo::as_str),
-            pending.as_ref().map(|p| p.eidas),
+            pending.as_ref().and_then(|p| match p.acr {
+                RequestedAcr::AtLeast(level) => Some(level),
+                RequestedAcr::OneOf(_) => None,
+            }),
         );
         let result = match &pending {
             Some(p) => self.fc.complete_login(&callback, p).await,
@@ -260,6 +275,12 @@ impl AuthRoutes {
                 let target = pending.and_then(|p| p.return_to).map(|r| r.as_str().to_owned());
                 self.sign_in(session, user).await?;
                 redirect(target.as_deref().unwrap_or("/"))
+            }
+            // A silent login that found no session: the visitor carries on
+            // where they were, signed out, with nothing to alarm them.
+            Err(e) if e.is_login_required() && pending.is_some() => {
+                tracing::debug!("silent login: no session at the provider");
+                redirect(retry_target.as_ref().map_or("/", ReturnTo::as_str))
             }
             Err(e) => {
                 if let Some(c) = platform_code_of(&e) {
@@ -296,7 +317,7 @@ impl AuthRoutes {
     /// application's data.
     async fn sign_in(&self, session: &impl SessionBackend, user: SignedInUser) -> Result<(), SessionError> {
         let previous = session.get::<SignedInUser>(USER_KEY).await?;
-        if previous.is_some_and(|p| p.sub != user.sub) {
+        if previous.is_some_and(|p| p.sub != user.sub || p.platform != user.platform) {
             session.clear().await?;
         } else {
             session.cycle_id().await?;
