@@ -11,7 +11,7 @@ use actix_web::http::header::ACCEPT;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 use franceconnect_tower::web::level::EidasLevel;
 use franceconnect_tower::web::{AuthContext, Guard, Rejection};
-use franceconnect_tower::{PivotIdentity, SignedInUser};
+use franceconnect_tower::{AgentIdentity, PivotIdentity, SignedInUser};
 
 use crate::convert;
 
@@ -25,6 +25,16 @@ pub struct User(pub SignedInUser);
 /// claims.
 #[derive(Debug, Clone)]
 pub struct Citizen(pub PivotIdentity);
+
+/// An agent signed in through ProConnect; a citizen gets `403`. Use
+/// `Option<Agent>` on pages that work either way.
+#[derive(Debug, Clone)]
+pub struct Agent(pub AgentIdentity);
+
+/// An agent who authenticated with a second factor; an agent without one
+/// goes through a new ProConnect login asking for it.
+#[derive(Debug, Clone)]
+pub struct AgentWithMfa(pub AgentIdentity);
 
 /// A signed-in user at level `L` or above; others go through a new login at
 /// that level (step-up), or get `403` JSON when API clients.
@@ -110,5 +120,21 @@ impl<L: EidasLevel, const MAX_AGE_MINUTES: u64> FromRequest for RequireRecentEid
             g.require_recent_level(L::LEVEL, max_age)
                 .map(|u| RequireRecentEidas(u.clone(), PhantomData))
         }))
+    }
+}
+
+impl FromRequest for Agent {
+    type Error = AuthRejection;
+    type Future = Ready<Result<Self, Self::Error>>;
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(decide(req, |g| g.require_agent().map(Agent)))
+    }
+}
+
+impl FromRequest for AgentWithMfa {
+    type Error = AuthRejection;
+    type Future = Ready<Result<Self, Self::Error>>;
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(decide(req, |g| g.require_agent_with_mfa().map(AgentWithMfa)))
     }
 }

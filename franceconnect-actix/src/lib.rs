@@ -65,7 +65,7 @@ mod session;
 mod store_guard;
 mod store_timeout;
 
-pub use extractors::{AuthRejection, Citizen, RequireEidas, RequireRecentEidas, User};
+pub use extractors::{Agent, AgentWithMfa, AuthRejection, Citizen, RequireEidas, RequireRecentEidas, User};
 pub use franceconnect_tower;
 pub use franceconnect_tower::web::level;
 pub use memory_store::MemorySessionStore;

@@ -8,7 +8,7 @@ use axum::extract::OriginalUri;
 use axum_core::extract::{FromRequestParts, OptionalFromRequestParts};
 use franceconnect_tower::web::level::EidasLevel;
 use franceconnect_tower::web::{AuthContext, Guard};
-use franceconnect_tower::{PivotIdentity, SignedInUser};
+use franceconnect_tower::{AgentIdentity, PivotIdentity, SignedInUser};
 use http::header::ACCEPT;
 use http::request::Parts;
 
@@ -25,6 +25,18 @@ pub struct User(pub SignedInUser);
 /// give the six claims, `403`.
 #[derive(Debug, Clone)]
 pub struct Citizen(pub PivotIdentity);
+
+/// An agent signed in through ProConnect, with their organisation. Without
+/// a user, like [`User`]; a citizen signed in through FranceConnect gets
+/// `403`. Use `Option<Agent>` on pages that work either way.
+#[derive(Debug, Clone)]
+pub struct Agent(pub AgentIdentity);
+
+/// An agent who authenticated with a second factor (ProConnect's `-mfa`
+/// values, `eidas2`, `eidas3`); an agent without one is sent through a new
+/// ProConnect login asking for it.
+#[derive(Debug, Clone)]
+pub struct AgentWithMfa(pub AgentIdentity);
 
 /// A signed-in user authenticated at level `L` or above
 /// (`RequireEidas<level::High>`). A user below it is sent through a new
@@ -102,5 +114,26 @@ impl<S: Send + Sync, L: EidasLevel, const MAX_AGE_MINUTES: u64> FromRequestParts
         let max_age = Duration::from_secs(MAX_AGE_MINUTES * 60);
         let user = guard(parts).require_recent_level(L::LEVEL, max_age)?;
         Ok(RequireRecentEidas(user.clone(), PhantomData))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Agent {
+    type Rejection = AuthRejection;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Agent(guard(parts).require_agent()?))
+    }
+}
+
+impl<S: Send + Sync> OptionalFromRequestParts<S> for Agent {
+    type Rejection = AuthRejection;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Option<Self>, Self::Rejection> {
+        Ok(guard(parts).agent()?.map(Agent))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for AgentWithMfa {
+    type Rejection = AuthRejection;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(AgentWithMfa(guard(parts).require_agent_with_mfa()?))
     }
 }

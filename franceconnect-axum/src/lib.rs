@@ -52,7 +52,7 @@ mod extractors;
 mod rejection;
 mod router;
 
-pub use extractors::{Citizen, RequireEidas, RequireRecentEidas, User};
+pub use extractors::{Agent, AgentWithMfa, Citizen, RequireEidas, RequireRecentEidas, User};
 pub use franceconnect_tower;
 pub use franceconnect_tower::web::level;
 /// The session library the layer is built on (0.14): use this one, not a

@@ -28,10 +28,12 @@ use http::{Response, StatusCode};
 
 use crate::clock::age;
 
+use crate::config::Platform;
 use crate::eidas::Eidas;
-use crate::identity::{PivotIdentity, SignedInUser};
+use crate::identity::{AgentIdentity, PivotIdentity, SignedInUser};
 use crate::web::responses::{
-    AuthContext, Format, not_signed_in_response, pivot_unavailable_response, step_up_response,
+    AuthContext, Format, agent_unavailable_response, not_signed_in_response, pivot_unavailable_response,
+    step_up_response,
 };
 
 /// A request, as the guard needs to see it.
@@ -110,6 +112,41 @@ impl<'a> Guard<'a> {
             .ok_or_else(|| Rejection::new(pivot_unavailable_response(self.format)))
     }
 
+    /// The agent signed in through ProConnect; without a user, the way to
+    /// the login; `403` for a citizen (FranceConnect), or when the scopes
+    /// did not name the agent (`given_name`, `usual_name`, `email`).
+    pub fn require_agent(self) -> Result<AgentIdentity, Rejection> {
+        let user = self.require_user()?;
+        user.agent_identity()
+            .ok_or_else(|| Rejection::new(agent_unavailable_response(self.format)))
+    }
+
+    /// The agent, if someone is signed in; `403` for a signed-in citizen.
+    pub fn agent(self) -> Result<Option<AgentIdentity>, Rejection> {
+        match self.user()? {
+            Some(_) => self.require_agent().map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// An agent who authenticated with a second factor
+    /// ([`Acr::is_mfa`](crate::Acr::is_mfa)); an agent without one is sent
+    /// through a new ProConnect login asking for it (`acr=mfa`).
+    pub fn require_agent_with_mfa(self) -> Result<AgentIdentity, Rejection> {
+        let ctx = self.context()?;
+        let agent = self.require_agent()?;
+        match self.user {
+            Some(user) if user.platform == Platform::ProConnect && user.acr.is_mfa() => Ok(agent),
+            _ => Err(Rejection::new(step_up_response(
+                ctx,
+                "mfa",
+                false,
+                self.path_and_query,
+                self.format,
+            ))),
+        }
+    }
+
     /// A user signed in at `level` or above; anyone else (nobody included)
     /// is sent through a new login at that level (step-up).
     pub fn require_level(self, level: Eidas) -> Result<&'a SignedInUser, Rejection> {
@@ -118,7 +155,7 @@ impl<'a> Guard<'a> {
             Some(user) if user.acr.reaches(level) => Ok(user),
             _ => Err(Rejection::new(step_up_response(
                 ctx,
-                level,
+                level.as_str(),
                 false,
                 self.path_and_query,
                 self.format,
@@ -140,7 +177,8 @@ impl<'a> Guard<'a> {
             user => Err(Rejection::new(step_up_response(
                 ctx,
                 user.and_then(|u| u.acr.eidas())
-                    .map_or(level, |reached| reached.max(level)),
+                    .map_or(level, |reached| reached.max(level))
+                    .as_str(),
                 true,
                 self.path_and_query,
                 self.format,
@@ -221,5 +259,36 @@ mod tests {
         let refusal = api.require_user().unwrap_err();
         assert_eq!(refusal.status(), 401);
         assert!(refusal.response().body().contains("not_signed_in"));
+    }
+
+    fn agent(acr: crate::Acr) -> SignedInUser {
+        let mut user = SignedInUser::for_tests("3f2b6c1e-8d4a-4f7e-9b1c-5a6d7e8f9a0b");
+        user.platform = Platform::ProConnect;
+        user.acr = acr;
+        let claims = serde_json::json!({"given_name": "Inès", "usual_name": "Roy", "email": "ines.roy@mairie.example.fr"});
+        user.raw_claims = claims.as_object().unwrap().clone();
+        user
+    }
+
+    #[test]
+    fn agents_pages_take_agents_and_send_others_where_they_can_go() {
+        let ctx = AuthContext::new("/auth");
+        fn with<'a>(ctx: &'a AuthContext, user: &'a SignedInUser) -> Guard<'a> {
+            Guard::new(Some(ctx), Some(user), "/agents", Some("text/html"))
+        }
+        let ines = agent(crate::Acr::Eidas1);
+        assert_eq!(with(&ctx, &ines).require_agent().unwrap().usual_name, "Roy");
+        let citizen = SignedInUser::for_tests("citizen");
+        assert_eq!(with(&ctx, &citizen).require_agent().unwrap_err().status(), 403);
+        assert_eq!(with(&ctx, &citizen).agent().unwrap_err().status(), 403);
+        // Without a second factor: a new ProConnect login asking for one.
+        let refusal = with(&ctx, &ines).require_agent_with_mfa().unwrap_err();
+        assert_eq!(refusal.status(), 303);
+        assert_eq!(refusal.response().headers()["location"], "/auth/login?return_to=%2Fagents&acr=mfa");
+        assert!(with(&ctx, &agent(crate::Acr::Eidas1Mfa)).require_agent_with_mfa().is_ok());
+        // An eIDAS level on ProConnect: an eidas0 agent reaches none.
+        let refusal = with(&ctx, &agent(crate::Acr::Eidas0)).require_level(Eidas::Eidas1).unwrap_err();
+        assert_eq!(refusal.status(), 303);
+        assert!(with(&ctx, &ines).require_level(Eidas::Eidas1).is_ok());
     }
 }

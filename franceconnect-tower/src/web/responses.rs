@@ -38,7 +38,7 @@ impl AuthContext {
     /// The login URL, with a `return_to` (when it is a valid relative path)
     /// and an `acr` for step-up.
     pub fn login_url(&self, return_to: Option<&str>, eidas: Option<Eidas>) -> String {
-        self.login_url_with(return_to, eidas, false)
+        self.login_url_with(return_to, eidas.map(Eidas::as_str), false)
     }
 
     /// The logout button as HTML to place in a page: a form that `POST`s
@@ -64,13 +64,15 @@ impl AuthContext {
 
     /// Like [`login_url`](Self::login_url), with `prompt=login` when `fresh`:
     /// the provider authenticates the user again, whatever its own session.
-    pub(crate) fn login_url_with(&self, return_to: Option<&str>, eidas: Option<Eidas>, fresh: bool) -> String {
+    /// `acr` is the login route's parameter: an eIDAS level, or `mfa` on
+    /// ProConnect.
+    pub(crate) fn login_url_with(&self, return_to: Option<&str>, acr: Option<&str>, fresh: bool) -> String {
         let mut query = form_urlencoded::Serializer::new(String::new());
         if let Some(r) = return_to.and_then(|r| ReturnTo::parse(r).ok()) {
             query.append_pair("return_to", r.as_str());
         }
-        if let Some(level) = eidas {
-            query.append_pair("acr", level.as_str());
+        if let Some(acr) = acr {
+            query.append_pair("acr", acr);
         }
         if fresh {
             query.append_pair("prompt", "login");
@@ -126,12 +128,12 @@ pub(crate) fn not_signed_in_response(ctx: &AuthContext, path_and_query: &str, fo
     }
 }
 
-/// The answer to a signed-in user whose eIDAS level is below what a route
-/// requires: a new login at that level (step-up) for browsers, a 403 JSON
-/// for API clients.
+/// The answer to a signed-in user whose eIDAS level (or, on ProConnect,
+/// second factor: `mfa`) is below what a route requires: a new login at
+/// that level (step-up) for browsers, a 403 JSON for API clients.
 pub(crate) fn step_up_response(
     ctx: &AuthContext,
-    required: Eidas,
+    required: &str,
     fresh: bool,
     path_and_query: &str,
     format: Format,
@@ -154,13 +156,24 @@ pub(crate) fn step_up_response(
             json!({
                 "error": error,
                 "message": message,
-                "required_acr": required.as_str(),
+                "required_acr": required,
                 "login_url": login,
             }),
         )
     } else {
         redirect(&login)
     }
+}
+
+/// The answer to a signed-in user who is not a ProConnect agent (or whose
+/// scopes did not name them) on a page for agents: `403`, as a page or JSON.
+pub(crate) fn agent_unavailable_response(format: Format) -> Response<String> {
+    refusal(
+        StatusCode::FORBIDDEN,
+        "agent_identity_unavailable",
+        "Cette page est réservée aux agents connectés avec ProConnect.",
+        format,
+    )
 }
 
 /// The answer to a signed-in user whose scopes did not give the six claims
@@ -297,7 +310,7 @@ mod tests {
         assert!(api.body().contains("not_signed_in"));
         let up = step_up_response(
             &ctx,
-            Eidas::Eidas3,
+            "eidas3",
             false,
             "/vault",
             Format::from_headers(&HeaderMap::new()),

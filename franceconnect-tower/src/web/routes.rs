@@ -16,7 +16,7 @@ use http::header::{ALLOW, CACHE_CONTROL, CONTENT_TYPE, SET_COOKIE};
 use http::{HeaderMap, Method, Response, StatusCode, Uri};
 use url::form_urlencoded;
 
-use crate::acr::RequestedAcr;
+use crate::acr::{Acr, RequestedAcr};
 use crate::client::FranceConnect;
 use crate::clock::age;
 use crate::config::{Platform, Prompt};
@@ -204,6 +204,10 @@ impl AuthRoutes {
                         "Ce fournisseur d'identité n'est pas proposé.",
                         format,
                     );
+                }
+                // Asked by a guard that wants an agent's second factor.
+                "acr" if v == "mfa" && self.fc.config().platform() == Platform::ProConnect => {
+                    options.acr_values = Some(Acr::MFA.to_vec())
                 }
                 "acr" => match v.parse::<Eidas>() {
                     Ok(level) if self.fc.config().platform().accepted_levels().contains(&level) => {
