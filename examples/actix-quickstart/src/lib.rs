@@ -14,13 +14,13 @@ use actix_web::dev::ServerHandle;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use franceconnect_actix::level::{EidasLevel, High, Low, Substantial};
 use franceconnect_actix::{
-    FranceConnectMiddleware, MemorySessionStore, NoResurrection, RequireEidas, RequireRecentEidas, SessionStoreGuard,
+    Agent, FranceConnectMiddleware, MemorySessionStore, NoResurrection, RequireEidas, RequireRecentEidas, SessionStoreGuard,
     StoreTimeout, User, configure, session_middleware,
 };
 use franceconnect_tower::Platform;
 use franceconnect_tower::web::AuthRoutes;
 use quickstart_support::{
-    RECENT_LOGIN_MINUTES, Running, Server, Settings, api_me, home_page, not_signed_in_json, prepare, profile_page,
+    RECENT_LOGIN_MINUTES, Running, Server, Settings, agent_page, api_me, home_page, not_signed_in_json, prepare, profile_page,
     recent_login_page, redact_url, step_up_page,
 };
 use std::time::Duration;
@@ -35,6 +35,10 @@ async fn home(user: Option<User>, platform: web::Data<Platform>) -> HttpResponse
 
 async fn profile(User(user): User) -> HttpResponse {
     html(profile_page(&user))
+}
+
+async fn agent_space(User(user): User, Agent(agent): Agent) -> HttpResponse {
+    html(agent_page(&user, &agent))
 }
 
 async fn high_level(RequireEidas(user, _): RequireEidas<High>) -> HttpResponse {
@@ -175,6 +179,7 @@ fn serve<S: SessionStore + Clone + Send + 'static>(
             .app_data(web::Data::new(platform))
             .route("/", web::get().to(home))
             .route("/profil", web::get().to(profile))
+            .route("/espace-agent", web::get().to(agent_space))
             .route("/niveau-eleve", web::get().to(high_level))
             .route(
                 "/action-sensible",

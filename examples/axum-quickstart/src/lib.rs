@@ -14,11 +14,11 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use franceconnect_axum::level::{High, Low, Substantial};
-use franceconnect_axum::{FranceConnectRouterExt, RequireEidas, RequireRecentEidas, User};
+use franceconnect_axum::{Agent, FranceConnectRouterExt, RequireEidas, RequireRecentEidas, User};
 use franceconnect_tower::web::tower::ExpiringMemoryStore;
 use franceconnect_tower::{FranceConnect, Platform};
 use quickstart_support::{
-    RECENT_LOGIN_MINUTES, Running, Server, Settings, api_me, home_page, not_signed_in_json, prepare, profile_page,
+    RECENT_LOGIN_MINUTES, Running, Server, Settings, agent_page, api_me, home_page, not_signed_in_json, prepare, profile_page,
     recent_login_page, redact_url, step_up_page,
 };
 use tower_sessions::SessionStore;
@@ -36,6 +36,10 @@ pub fn app<S: SessionStore + Clone>(fc: FranceConnect, store: S) -> Router {
         .route(
             "/profil",
             get(|User(user): User| async move { Html(profile_page(&user)) }),
+        )
+        .route(
+            "/espace-agent",
+            get(|User(user): User, Agent(agent): Agent| async move { Html(agent_page(&user, &agent)) }),
         )
         .route(
             "/niveau-eleve",

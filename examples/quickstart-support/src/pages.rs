@@ -1,6 +1,6 @@
 //! The quickstart's pages and its `/api/me` JSON, shared by both frameworks.
 
-use franceconnect_tower::{BirthDate, DatePrecision, Gender, Platform, SignedInUser};
+use franceconnect_tower::{AgentIdentity, BirthDate, DatePrecision, Gender, Platform, SignedInUser};
 use serde_json::{Value, json};
 
 use crate::places::{country_name, department_name};
@@ -18,14 +18,19 @@ const ME_CLAIMS: [&str; 8] = [
 ];
 
 /// `GET /api/me` for a signed-in user: `sub`, the identity claims as the
-/// provider sent them (`null` when absent), `acr` and `amr`.
+/// provider sent them (on FranceConnect the eight above, `null` when absent;
+/// on ProConnect every claim sent), `acr` and `amr`.
 pub fn api_me(user: &SignedInUser) -> Value {
     let mut me = serde_json::Map::new();
-    for claim in ME_CLAIMS {
-        me.insert(
-            claim.to_owned(),
-            user.raw_claims.get(claim).cloned().unwrap_or(Value::Null),
-        );
+    if user.platform == Platform::ProConnect {
+        me.extend(user.raw_claims.clone());
+    } else {
+        for claim in ME_CLAIMS {
+            me.insert(
+                claim.to_owned(),
+                user.raw_claims.get(claim).cloned().unwrap_or(Value::Null),
+            );
+        }
     }
     me.insert("sub".into(), user.sub.clone().into());
     me.insert("acr".into(), user.acr.as_str().into());
@@ -135,13 +140,22 @@ fn layout(title: &str, platform: Platform, signed_in: bool, body: &str) -> Strin
     )
 }
 
-/// The FranceConnect button and its help link.
+/// The ProConnect logo, drawn in SVG (decorative: the label says it).
+const PC_LOGO: &str = r##"<svg class="fc-logo" viewBox="0 0 40 40" aria-hidden="true" focusable="false"><rect x="3" y="3" width="34" height="34" rx="6" fill="#fff"/><path fill="#000091" d="M12 10h9.5a6.5 6.5 0 0 1 0 13H16v7h-4zm4 3.6v5.8h5.3a2.9 2.9 0 0 0 0-5.8z"/><circle cx="28.5" cy="28" r="3" fill="#e1000f"/></svg>"##;
+
+/// The platform's button and its help link: our own markup after each
+/// platform's published button ("S'identifier avec", then the name in
+/// bold; the "Qu'est-ce que … ?" link below).
 fn fc_button(platform: Platform, href: &str) -> String {
     let name = escape(platform.display_name());
+    let (logo, about) = match platform {
+        Platform::ProConnect => (PC_LOGO, "https://www.proconnect.gouv.fr/"),
+        _ => (FC_LOGO, "https://franceconnect.gouv.fr/"),
+    };
     format!(
         r#"<div class="fc-connect">
-<a class="fc-button" href="{href}" aria-label="S'identifier avec {name}">{FC_LOGO}<span class="fc-label"><span>S'identifier avec</span><span>{name}</span></span></a>
-<p class="fc-help"><a href="https://franceconnect.gouv.fr/" target="_blank" rel="noopener" title="Qu'est-ce que {name} ? (nouvelle fenêtre)">Qu'est-ce que {name} ?</a></p>
+<a class="fc-button" href="{href}" aria-label="S'identifier avec {name}">{logo}<span class="fc-label"><span>S'identifier avec</span><span>{name}</span></span></a>
+<p class="fc-help"><a href="{about}" target="_blank" rel="noopener" title="Qu'est-ce que {name} ? (nouvelle fenêtre)">Qu'est-ce que {name} ?</a></p>
 </div>"#,
         href = escape(href),
     )
@@ -157,6 +171,13 @@ pub fn home_page(user: Option<&SignedInUser>, platform: Platform) -> String {
 <p><a class="button" href="/profil">Voir mon identité</a></p>"#,
             given = escape(u.claims.given_name.as_deref().unwrap_or("")),
             level = escape(&level_label(u.acr.as_str())),
+        ),
+        None if platform == Platform::ProConnect => format!(
+            r#"<h1>Accédez à votre espace agent</h1>
+<p class="lead">Identifiez-vous avec le compte de votre administration ou de votre entreprise : vous n'avez pas à créer de compte ici.</p>
+{button}
+<div class="notice"><p>En vous identifiant, vous autorisez ce service à recevoir votre nom, votre adresse électronique professionnelle et votre établissement (SIRET).</p></div>"#,
+            button = fc_button(platform, "/auth/login?return_to=%2Fespace-agent"),
         ),
         None => format!(
             r#"<h1>Accédez à votre espace</h1>
@@ -175,6 +196,10 @@ fn level_label(acr: &str) -> String {
         "eidas1" => "faible (eidas1)".into(),
         "eidas2" => "substantiel (eidas2)".into(),
         "eidas3" => "élevé (eidas3)".into(),
+        "eidas0" => "déclaratif (eidas0)".into(),
+        "eidas0-mfa" => "déclaratif, double authentification (eidas0-mfa)".into(),
+        "eidas1-mfa" => "faible, double authentification (eidas1-mfa)".into(),
+        "https://proconnect.gouv.fr/assurance/certification-dirigeant" => "dirigeant certifié".into(),
         other => other.into(),
     }
 }
@@ -216,17 +241,69 @@ fn birth_date_text(date: &BirthDate) -> (String, Option<&'static str>) {
     }
 }
 
+/// One `<dt>`/`<dd>` row, with an optional hint below the value.
+fn push_row(rows: &mut String, label: &str, value: &str, hint: Option<&str>) {
+    let hint = hint
+        .map(|h| format!(r#"<span class="hint">{}</span>"#, escape(h)))
+        .unwrap_or_default();
+    rows.push_str(&format!("<dt>{}</dt><dd>{}{hint}</dd>\n", escape(label), escape(value)));
+}
+
+/// `/espace-agent` (and `/profil` for an agent): who the agent is, their
+/// organisation, and the login's details.
+pub fn agent_page(user: &SignedInUser, agent: &AgentIdentity) -> String {
+    let mut rows = String::new();
+    let mut row = |label: &str, value: &str, hint: Option<&str>| push_row(&mut rows, label, value, hint);
+    let missing = "non transmis";
+    row("Prénom", &agent.given_name, None);
+    row("Nom", &agent.usual_name, None);
+    row("Adresse électronique", &agent.email, None);
+    if let Some(label) = &agent.organization_label {
+        row("Organisation", label, None);
+    }
+    match &agent.siret {
+        Some(siret) => row("SIRET", siret.as_str(), Some(&format!("SIREN de l'organisation : {}", siret.siren()))),
+        None => row("SIRET", missing, None),
+    }
+    if let Some(unit) = &agent.organizational_unit {
+        row("Service", unit, None);
+    }
+    if let Some(phone) = &agent.phone_number {
+        row("Téléphone", phone, None);
+    }
+    if !agent.roles.is_empty() {
+        let roles = agent.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ");
+        row("Rôles", &roles, None);
+    }
+    row("Niveau de sécurité", &level_label(user.acr.as_str()), None);
+    row(
+        "Identifiant (sub)",
+        &user.sub,
+        Some("Le même pour tous les services : propre au compte ProConnect."),
+    );
+    layout(
+        "Mon espace agent",
+        user.platform,
+        true,
+        &format!(
+            r#"<h1>Mon espace agent</h1>
+<p class="lead">Voici ce que ProConnect a transmis à ce service.</p>
+<dl class="identity">
+{rows}</dl>"#
+        ),
+    )
+}
+
 /// The protected page: every field of the pivot identity with a human
-/// label, then the e-mail and the login's details.
+/// label, then the e-mail and the login's details; for an agent, the
+/// agent's page.
 pub fn profile_page(user: &SignedInUser) -> String {
+    if let Some(agent) = user.agent_identity() {
+        return agent_page(user, &agent);
+    }
     let c = &user.claims;
     let mut rows = String::new();
-    let mut row = |label: &str, value: &str, hint: Option<&str>| {
-        let hint = hint
-            .map(|h| format!(r#"<span class="hint">{}</span>"#, escape(h)))
-            .unwrap_or_default();
-        rows.push_str(&format!("<dt>{}</dt><dd>{}{hint}</dd>\n", escape(label), escape(value)));
-    };
+    let mut row = |label: &str, value: &str, hint: Option<&str>| push_row(&mut rows, label, value, hint);
     let missing = "non transmis";
     let given = c
         .given_name

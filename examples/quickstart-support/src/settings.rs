@@ -12,15 +12,16 @@ use franceconnect_tower::{Config, EncryptionAlg, FranceConnect, Platform, Servic
 ///
 /// | variable | meaning | default |
 /// |---|---|---|
-/// | `FC_PLATFORM` | `fc` or `fcplus` | `fc` |
+/// | `FC_PLATFORM` | `fc`, `fcplus` or `proconnect` | `fc` |
 /// | `FC_ISSUER` / `FC_ENV` | a real or test provider; when set, no mock is started | the embedded mock |
 /// | `FC_CLIENT_ID`, `FC_CLIENT_SECRET` | the client registered with that provider | the mock's |
 /// | `APP_URL` | the public base URL of the app | `http://localhost:{port}` |
 /// | `FC_KEYS_FILE` | the service's private JWK set; generated and written there when absent | in memory |
 /// | `FC_ENCRYPTED_TOKENS` | `true`: FranceConnect encrypts the tokens (the embedded mock too) | `false` |
 /// | `FC_TOKEN_ENDPOINT_AUTH` | `private_key_jwt`: signed client assertions (a signing key is generated with the others; the embedded mock registers it) | `client_secret_post` |
-/// | `FC_SCOPES` | scopes | `openid identite_pivot email` |
-/// | `FC_ACR` | eIDAS level asked for | the platform's lowest |
+/// | `FC_SCOPES` | scopes | `openid identite_pivot email`; on ProConnect `openid given_name usual_name email uid siret idp_id` |
+/// | `FC_ACR` | eIDAS level asked for; on ProConnect the `acr` values (`mfa` for a second factor) | the platform's lowest; none on ProConnect |
+/// | `FC_UNSIGNED_USERINFO` | `true`: the registration has no userinfo signature, userinfo is plain JSON (the embedded mock too) | `false` |
 /// | `BIND` | listening address | `127.0.0.1:3000` |
 /// | `REDIS_URL` | sessions in Redis (`redis://127.0.0.1:6379`), for several instances | in memory |
 /// | `SESSION_KEY` | actix only, required with `REDIS_URL`: the cookie key, 64+ bytes in base64, the same on every instance | random per start |
@@ -87,7 +88,8 @@ impl Settings {
         match self.get("FC_PLATFORM").as_deref() {
             None | Some("fc") => Ok(Platform::FranceConnect),
             Some("fcplus") => Ok(Platform::FranceConnectPlus),
-            Some(_) => Err("FC_PLATFORM must be `fc` or `fcplus`".into()),
+            Some("proconnect") => Ok(Platform::ProConnect),
+            Some(_) => Err("FC_PLATFORM must be `fc`, `fcplus` or `proconnect`".into()),
         }
     }
 
@@ -164,9 +166,13 @@ pub async fn prepare(settings: &Settings, local: SocketAddr) -> Result<Prepared,
         if signs {
             client = client.private_key_jwt(ClientKeys::JwksUri(jwks_uri.parse().map_err(|_| "invalid JWKS URL")?));
         }
+        if matches!(settings.get("FC_UNSIGNED_USERINFO").as_deref(), Some("true" | "1")) {
+            client = client.userinfo_unsigned();
+        }
         let mock_platform = match platform {
             Platform::FranceConnect => franceconnect_mock::Platform::FranceConnect,
             Platform::FranceConnectPlus => franceconnect_mock::Platform::FranceConnectPlus,
+            Platform::ProConnect => franceconnect_mock::Platform::ProConnect,
         };
         let mock = MockProvider::new(mock_platform)
             .client(client)
