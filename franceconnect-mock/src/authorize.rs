@@ -6,9 +6,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::extract::{RawForm, RawQuery, State};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::config::Eidas;
+use crate::config::{Eidas, Platform};
 use crate::html;
 use crate::interaction;
 use crate::params::Params;
@@ -64,18 +65,30 @@ impl From<Refusal> for Rejection {
 }
 
 /// `GET /authorize`.
-pub(crate) async fn authorize(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuery) -> Response {
-    handle(&shared, query.as_deref().unwrap_or("")).await
+pub(crate) async fn authorize(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    handle(&shared, query.as_deref().unwrap_or(""), &headers).await
 }
 
 /// `POST /authorize` (form-encoded), which the platform accepts too.
-pub(crate) async fn authorize_post(State(shared): State<Arc<Shared>>, RawForm(form): RawForm) -> Response {
-    handle(&shared, &String::from_utf8_lossy(&form)).await
+pub(crate) async fn authorize_post(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    RawForm(form): RawForm,
+) -> Response {
+    handle(&shared, &String::from_utf8_lossy(&form), &headers).await
 }
 
-/// Both methods: validation, acr resolution, scenarios, login page.
-async fn handle(shared: &Shared, raw: &str) -> Response {
+/// Both methods: validation, acr resolution, scenarios, login page
+/// (ProConnect's rules are in `proconnect::authorize`).
+async fn handle(shared: &Shared, raw: &str, headers: &HeaderMap) -> Response {
     shared.counters.hit(Endpoint::Authorize);
+    if shared.platform == Platform::ProConnect {
+        return crate::proconnect::authorize::handle(shared, raw, headers);
+    }
     let platform = shared.platform.display_name();
     let params = match Params::parse(raw) {
         Ok(params) => params,
@@ -285,11 +298,12 @@ fn validate(shared: &Shared, params: &Params) -> Result<PendingLogin, Rejection>
         client_id: client_id.to_owned(),
         redirect_uri: redirect_uri.to_owned(),
         state: state.to_owned(),
-        nonce: nonce.to_owned(),
+        nonce: Some(nonce.to_owned()),
         scopes: scopes::granted(scope, shared.platform),
         requested_acr: Eidas::Eidas1,
         amr_requested,
         force_login: params.raw("prompt").is_some_and(|p| p.split(' ').any(|v| v == "login")),
+        agent_request: None,
         created: Instant::now(),
     })
 }
@@ -325,7 +339,7 @@ pub const IDENTITY_PROVIDERS: [(&str, &str); 4] = [
 ];
 
 /// A French description for a forced callback error.
-fn callback_error_description(error: &str) -> String {
+pub(crate) fn callback_error_description(error: &str) -> String {
     match error {
         "access_denied" => "L'utilisateur a annulé la connexion.".into(),
         "server_error" => "Une erreur technique est survenue.".into(),

@@ -5,7 +5,7 @@
 //!
 //! An assertion (RFC 7523) is checked like this: `client_assertion_type`
 //! is the JWT-bearer URN; the JWS is signed with ES256 (or RS256 on
-//! FranceConnect) by a key of the client's JWKS; `iss` and `sub` are the
+//! FranceConnect and ProConnect) by a key of the client's JWKS; `iss` and `sub` are the
 //! client id; `aud` names the issuer or the token endpoint; `exp` is
 //! present and not past; `jti` is present and never seen before.
 
@@ -110,7 +110,7 @@ async fn verify(
         .ok_or_else(|| "no alg".to_owned())?;
     let alg = match (alg, shared.platform) {
         ("ES256", _) => SigningAlg::ES256,
-        ("RS256", Platform::FranceConnect) => SigningAlg::RS256,
+        ("RS256", Platform::FranceConnect | Platform::ProConnect) => SigningAlg::RS256,
         (other, _) => return Err(format!("alg {other} is not allowed")),
     };
     let kid = header.claim("kid").and_then(Value::as_str);

@@ -1,5 +1,6 @@
-//! Platform and client registration: which FranceConnect flavour the mock
-//! imitates and which service providers (clients) it knows.
+//! Platform and client registration: which platform the mock imitates
+//! (FranceConnect, FranceConnect+ or ProConnect) and which service
+//! providers (clients) it knows.
 
 use std::fmt;
 use std::str::FromStr;
@@ -16,14 +17,22 @@ pub enum Platform {
     /// FranceConnect+: eIDAS substantial/high (`eidas2`, `eidas3`), signed
     /// then encrypted tokens, ES256 only.
     FranceConnectPlus,
+    /// ProConnect (formerly AgentConnect), the federation of public agents'
+    /// identity providers: public `sub`, refresh tokens, acr from the
+    /// agent's identity provider (`eidas0` … `eidas3`, `-mfa` after an
+    /// e-mail code), no encryption, ES256 or RS256.
+    ProConnect,
 }
 
 impl Platform {
-    /// The eIDAS levels this platform accepts in `acr_values`.
+    /// The eIDAS levels this platform accepts in `acr_values`. ProConnect
+    /// accepts any value there and enforces none (its levels come from the
+    /// agent's identity provider), so all three.
     pub fn accepted_levels(self) -> &'static [Eidas] {
         match self {
             Platform::FranceConnect => &[Eidas::Eidas1],
             Platform::FranceConnectPlus => &[Eidas::Eidas2, Eidas::Eidas3],
+            Platform::ProConnect => &[Eidas::Eidas1, Eidas::Eidas2, Eidas::Eidas3],
         }
     }
 
@@ -34,10 +43,12 @@ impl Platform {
 
     /// The level a login is asked at when `acr_values` holds no known eIDAS
     /// value (unknown values are dropped): `eidas1` on FranceConnect,
-    /// `eidas3` on FranceConnect+, as the platform's configuration says.
+    /// `eidas3` on FranceConnect+, as the platform's configuration says; on
+    /// ProConnect, `eidas1`, what an identity provider's unlisted acr counts
+    /// as.
     pub fn default_level(self) -> Eidas {
         match self {
-            Platform::FranceConnect => Eidas::Eidas1,
+            Platform::FranceConnect | Platform::ProConnect => Eidas::Eidas1,
             Platform::FranceConnectPlus => Eidas::Eidas3,
         }
     }
@@ -49,6 +60,7 @@ impl Platform {
         match self {
             Platform::FranceConnect => "https://fcp-low.sbx.dev-franceconnect.fr/api/v2",
             Platform::FranceConnectPlus => "https://auth.integ01.dev-franceconnect.fr/api/v2",
+            Platform::ProConnect => "https://fca.integ01.dev-agentconnect.fr/api/v2",
         }
     }
 
@@ -57,6 +69,7 @@ impl Platform {
         match self {
             Platform::FranceConnect => "FranceConnect",
             Platform::FranceConnectPlus => "FranceConnect+",
+            Platform::ProConnect => "ProConnect",
         }
     }
 }
@@ -68,7 +81,8 @@ impl FromStr for Platform {
         match s.to_ascii_lowercase().as_str() {
             "fc" | "franceconnect" => Ok(Platform::FranceConnect),
             "fcplus" | "fc+" | "franceconnectplus" | "franceconnect+" => Ok(Platform::FranceConnectPlus),
-            other => Err(format!("unknown platform `{other}` (expected fc or fcplus)")),
+            "pc" | "proconnect" | "agentconnect" => Ok(Platform::ProConnect),
+            other => Err(format!("unknown platform `{other}` (expected fc, fcplus or pc)")),
         }
     }
 }
@@ -135,7 +149,7 @@ pub enum SigningAlg {
     /// ECDSA P-256 SHA-256 (recommended; the only one on FranceConnect+).
     #[default]
     ES256,
-    /// RSASSA-PKCS1-v1_5 SHA-256 (FranceConnect only).
+    /// RSASSA-PKCS1-v1_5 SHA-256 (FranceConnect and ProConnect).
     RS256,
 }
 
@@ -243,10 +257,20 @@ pub struct Client {
     pub signing_alg: SigningAlg,
     /// Encryption of its tokens: required on FranceConnect+; on
     /// FranceConnect, present when the service registered encryption
-    /// (`ECDH-ES` or `RSA-OAEP`), absent otherwise (the default).
+    /// (`ECDH-ES` or `RSA-OAEP`), absent otherwise (the default); never on
+    /// ProConnect.
     pub encryption: Option<(EncryptionAlg, ClientKeys)>,
     /// How it authenticates at the token endpoint.
     pub token_auth: TokenAuth,
+    /// Whether it registered a userinfo signature algorithm: userinfo is
+    /// then a signed JWT (`application/jwt`), otherwise plain
+    /// `application/json` (ProConnect only; true by default, and always on
+    /// FranceConnect and FranceConnect+).
+    pub userinfo_signed: bool,
+    /// Whether the service is open to public agents only (ProConnect's
+    /// service type `public`): a user without the `agent_public` role is
+    /// then refused (`access_denied`, code Y500015). False by default.
+    pub public_only: bool,
 }
 
 impl Client {
@@ -266,6 +290,8 @@ impl Client {
             signing_alg: SigningAlg::ES256,
             encryption: None,
             token_auth: TokenAuth::ClientSecretPost,
+            userinfo_signed: true,
+            public_only: false,
         }
     }
 
@@ -288,6 +314,20 @@ impl Client {
     /// platform's does.)
     pub fn private_key_jwt(mut self, keys: ClientKeys) -> Self {
         self.token_auth = TokenAuth::PrivateKeyJwt(keys);
+        self
+    }
+
+    /// Registers the client without a userinfo signature (ProConnect only):
+    /// userinfo answers plain JSON.
+    pub fn userinfo_unsigned(mut self) -> Self {
+        self.userinfo_signed = false;
+        self
+    }
+
+    /// Registers the client as a service open to public agents only
+    /// (ProConnect only).
+    pub fn public_only(mut self) -> Self {
+        self.public_only = true;
         self
     }
 
@@ -318,7 +358,23 @@ impl Client {
         for uri in self.redirect_uris.iter().chain(&self.post_logout_redirect_uris) {
             url::Url::parse(uri).map_err(|e| format!("client `{id}`: invalid URI `{uri}`: {e}"))?;
         }
+        if platform != Platform::ProConnect {
+            if !self.userinfo_signed {
+                return Err(format!(
+                    "client `{id}`: {} always signs userinfo (an unsigned userinfo is ProConnect's)",
+                    platform.display_name()
+                ));
+            }
+            if self.public_only {
+                return Err(format!(
+                    "client `{id}`: a service open to public agents only is a ProConnect registration"
+                ));
+            }
+        }
         match (platform, self.signing_alg, &self.encryption) {
+            (Platform::ProConnect, _, Some(_)) => Err(format!(
+                "client `{id}`: ProConnect does not encrypt tokens (its service records have no encryption key)"
+            )),
             (Platform::FranceConnectPlus, SigningAlg::RS256, _) => {
                 Err(format!("client `{id}`: FranceConnect+ signs with ES256 only"))
             }

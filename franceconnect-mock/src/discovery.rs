@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use crate::config::BASE_PATH;
 use crate::config::Platform;
+use crate::proconnect;
 use crate::scenarios::{self, Endpoint};
 use crate::scopes;
 use crate::state::Shared;
@@ -20,19 +21,16 @@ const CACHE_CONTROL: &str = "public, max-age=600";
 
 /// The discovery document.
 pub(crate) fn document(shared: &Shared) -> Value {
+    if shared.platform == Platform::ProConnect {
+        return proconnect_document(shared);
+    }
     let issuer = &shared.issuer;
     let signing: Vec<&str> = match shared.platform {
-        Platform::FranceConnect => vec!["ES256", "RS256"],
+        Platform::FranceConnect | Platform::ProConnect => vec!["ES256", "RS256"],
         Platform::FranceConnectPlus => vec!["ES256"],
     };
     let acr: Vec<&str> = shared.platform.accepted_levels().iter().map(|l| l.as_str()).collect();
-    // The back-channel endpoints, moved elsewhere when a test tampers with
-    // the document.
-    let back = shared
-        .scenarios()
-        .foreign_endpoints
-        .as_ref()
-        .map_or_else(|| issuer.clone(), |origin| format!("{origin}{BASE_PATH}"));
+    let back = back_channel_base(shared);
     let mut doc = json!({
         "issuer": issuer,
         "authorization_endpoint": format!("{issuer}/authorize"),
@@ -66,7 +64,7 @@ pub(crate) fn document(shared: &Shared) -> Value {
     let encryption: &[&str] = match shared.platform {
         Platform::FranceConnectPlus => &["ECDH-ES", "RSA-OAEP", "RSA-OAEP-256"],
         Platform::FranceConnect if shared.clients.values().any(|c| c.encryption.is_some()) => &["ECDH-ES", "RSA-OAEP"],
-        Platform::FranceConnect => &[],
+        Platform::FranceConnect | Platform::ProConnect => &[],
     };
     if !encryption.is_empty() {
         let object = doc.as_object_mut().expect("an object");
@@ -76,6 +74,55 @@ pub(crate) fn document(shared: &Shared) -> Value {
         object.insert("userinfo_encryption_enc_values_supported".into(), json!(["A256GCM"]));
     }
     doc
+}
+
+/// Where the back-channel endpoints are: under the issuer, or elsewhere
+/// when a test tampers with the document.
+fn back_channel_base(shared: &Shared) -> String {
+    shared
+        .scenarios()
+        .foreign_endpoints
+        .as_ref()
+        .map_or_else(|| shared.issuer.clone(), |origin| format!("{origin}{BASE_PATH}"))
+}
+
+/// ProConnect's document (PCF back/libs/oidc-provider/src/services/
+/// oidc-provider-config.service.ts, quality/cypress/integration/api/
+/// api-discovery.feature): public subjects, refresh tokens, its seven acr
+/// values, PKCE S256, no encryption. (The platform also offers HS256, which
+/// the mock does not sign with.)
+fn proconnect_document(shared: &Shared) -> Value {
+    let issuer = &shared.issuer;
+    let back = back_channel_base(shared);
+    let signing = ["ES256", "RS256"];
+    json!({
+        "issuer": issuer,
+        "authorization_endpoint": format!("{issuer}/authorize"),
+        "token_endpoint": format!("{back}/token"),
+        "userinfo_endpoint": format!("{back}/userinfo"),
+        "end_session_endpoint": format!("{back}/session/end"),
+        "revocation_endpoint": format!("{back}/token/revocation"),
+        "jwks_uri": format!("{back}/jwks"),
+        "scopes_supported": scopes::supported(shared.platform),
+        "claims_supported": scopes::claims_supported(shared.platform),
+        "claim_types_supported": ["normal"],
+        "claims_parameter_supported": true,
+        "request_parameter_supported": false,
+        "request_uri_parameter_supported": false,
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query"],
+        "grant_types_supported": ["authorization_code", "refresh_token"],
+        "subject_types_supported": ["public"],
+        "acr_values_supported": proconnect::acr::SUPPORTED,
+        "prompt_values_supported": ["login", "consent", "none"],
+        "code_challenge_methods_supported": ["S256"],
+        "id_token_signing_alg_values_supported": signing,
+        "userinfo_signing_alg_values_supported": signing,
+        "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt"],
+        "token_endpoint_auth_signing_alg_values_supported": signing,
+        "revocation_endpoint_auth_methods_supported": ["client_secret_post"],
+        "authorization_response_iss_parameter_supported": true,
+    })
 }
 
 /// `GET /.well-known/openid-configuration`.

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::agents::Agent;
 use crate::config::{Eidas, Platform};
 use crate::identities::Identity;
 use crate::keys::SigningKeys;
@@ -86,6 +87,21 @@ impl MockHandle {
         self.shared().identities().clone()
     }
 
+    /// The agents who can log in on ProConnect.
+    pub fn agents(&self) -> Vec<Agent> {
+        self.shared().agents().clone()
+    }
+
+    /// Replaces the agents who can log in on ProConnect, while running.
+    /// The first one is the default agent. An empty list is ignored.
+    pub fn set_agents(&self, agents: Vec<Agent>) {
+        if agents.is_empty() {
+            tracing::warn!("set_agents: an empty list is ignored");
+            return;
+        }
+        *self.shared().agents.write().unwrap_or_else(|e| e.into_inner()) = agents;
+    }
+
     /// The provider's current public signing JWKS.
     pub fn jwks(&self) -> serde_json::Value {
         self.shared().keys().current.public_jwks()
@@ -97,6 +113,17 @@ impl MockHandle {
     /// requested level). `None, None` turns it off, so to log in as the
     /// default person at the requested level pass its id:
     /// `auto_approve(Some("default"), None)`.
+    ///
+    /// On ProConnect `identity_id` is an agent's id (default: the agent
+    /// whose e-mail is the request's `login_hint`, else the first of the
+    /// hinted identity provider, else the first agent) and `eidas`, when
+    /// given, is the acr its identity provider answers instead of the
+    /// agent's `idp_acr`; whether the agent enters ProConnect's e-mail code
+    /// is [`set_agent_mfa`](Self::set_agent_mfa)'s. The platform's checks
+    /// still apply: a required level not met, or a private-sector user at
+    /// a public-only service, is `access_denied`; and a browser whose
+    /// single sign-on session fits the request logs in as that session's
+    /// agent, before any automatic choice.
     pub fn auto_approve(&self, identity_id: Option<&str>, eidas: Option<Eidas>) {
         let setting = match (identity_id, eidas) {
             (None, None) => None,
@@ -144,6 +171,24 @@ impl MockHandle {
         self.with_scenarios(|s| s.acr_override = acr);
     }
 
+    /// ID tokens carry exactly this `acr` string, on any platform, whatever
+    /// was requested and reached (for a client's tests of an unknown or
+    /// unasked value); it wins over
+    /// [`set_acr_override`](Self::set_acr_override). `None` turns it off.
+    pub fn set_acr_value_override(&self, acr: Option<&str>) {
+        self.with_scenarios(|s| s.acr_value_override = acr.map(str::to_owned));
+    }
+
+    /// Whether automatic ProConnect logins (and the sessions
+    /// [`set_sso_age`](Self::set_sso_age) stands for) go through
+    /// ProConnect's e-mail code, which raises an identity provider's
+    /// `eidas0`/`eidas1` to `eidas0-mfa`/`eidas1-mfa` when the service
+    /// requires it and adds `mail` to `amr`. Off by default; on the login
+    /// page it is the tester's checkbox.
+    pub fn set_agent_mfa(&self, mfa: bool) {
+        self.with_scenarios(|s| s.agent_mfa = mfa);
+    }
+
     /// Tampers with the tokens issued from now on (`None`: correct tokens).
     pub fn set_tamper(&self, tamper: Option<Tamper>) {
         self.with_scenarios(|s| s.tamper = tamper);
@@ -169,6 +214,12 @@ impl MockHandle {
     /// provider that authenticated the user `age` ago: their `auth_time` is
     /// that old, unless the request forces a new authentication
     /// (`prompt=login`). `Duration::ZERO` restores fresh logins.
+    ///
+    /// On ProConnect the browser then arrives with a session for the agent
+    /// an automatic login would pick: `prompt=none` gets a code instead of
+    /// `login_required`, and any request the session fits (hints, required
+    /// levels short of `eidas2`/`eidas3`) gets one without the login page,
+    /// `prompt=login` included, as the platform does.
     pub fn set_sso_age(&self, age: std::time::Duration) {
         self.with_scenarios(|s| s.sso_age_secs = age.as_secs());
     }

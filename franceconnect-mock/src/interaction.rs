@@ -1,5 +1,6 @@
 //! The login page ("interaction"): the tester picks an identity and the
-//! eIDAS level reached, then logs in or cancels.
+//! eIDAS level reached, then logs in or cancels (ProConnect's page, with
+//! its agents, is `proconnect::page`).
 
 use std::sync::Arc;
 
@@ -7,13 +8,17 @@ use axum::extract::{Path, RawForm, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::config::BASE_PATH;
-use crate::config::Eidas;
+use crate::config::{Eidas, Platform};
 use crate::html::{self, escape};
 use crate::params::Params;
+use crate::proconnect;
 use crate::state::{PendingLogin, Shared, interaction_lifetime};
 
 /// Renders the login page of pending login `uid`.
 pub(crate) fn render(shared: &Shared, uid: &str, login: &PendingLogin) -> Response {
+    if shared.platform == Platform::ProConnect {
+        return proconnect::page::render(shared, uid, login);
+    }
     let platform = shared.platform.display_name();
     let mut identities = String::new();
     for (index, identity) in shared.identities().iter().enumerate() {
@@ -103,6 +108,15 @@ pub(crate) async fn login(
 ) -> Response {
     let platform = shared.platform.display_name();
     let form = Params::parse(&String::from_utf8_lossy(&form)).unwrap_or_default();
+    if shared.platform == Platform::ProConnect {
+        let Some((agent_id, mfa)) = proconnect::page::choice(&shared, &form) else {
+            return proconnect::page::no_agent_chosen(&shared);
+        };
+        let Some(login) = pending(&shared, &uid, true) else {
+            return expired(&shared);
+        };
+        return proconnect::page::submit(&shared, login, agent_id, mfa);
+    }
     let identity_id = form.get("identity").unwrap_or_default().to_owned();
     let acr = form.get("acr").and_then(Eidas::parse);
     if shared.identity(&identity_id).is_none() {

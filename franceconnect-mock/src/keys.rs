@@ -33,7 +33,7 @@ pub(crate) const CLIENT_JWKS_MAX_BYTES: usize = 256 * 1024;
 pub(crate) struct SigningKeys {
     /// The ES256 P-256 key.
     pub es256: Jwk,
-    /// The RS256 key (FranceConnect only).
+    /// The RS256 key (FranceConnect and ProConnect).
     pub rs256: Option<Jwk>,
     es256_signer: Arc<dyn JwsSigner>,
     rs256_signer: Option<Arc<dyn JwsSigner>>,
@@ -48,7 +48,7 @@ impl SigningKeys {
         es256.set_key_use("sig");
         es256.set_algorithm("ES256");
         let rs256 = match platform {
-            Platform::FranceConnect => {
+            Platform::FranceConnect | Platform::ProConnect => {
                 let mut rsa = Jwk::generate_rsa_key(RSA_BITS)?;
                 rsa.set_key_id(format!("pkcs11:RS256:hsm:{suffix}"));
                 rsa.set_key_use("sig");

@@ -1,5 +1,5 @@
-//! A faithful local FranceConnect / FranceConnect+ OpenID Connect provider,
-//! for development and tests.
+//! A faithful local FranceConnect / FranceConnect+ / ProConnect OpenID
+//! Connect provider, for development and tests.
 //!
 //! It follows the real platform where it is strict: authorization code flow
 //! only, exact redirect URIs, unknown authorize parameters refused on an
@@ -7,7 +7,15 @@
 //! 60-second tokens, pairwise `sub`, signed userinfo (`application/jwt`),
 //! revocation with exactly the platform's three fields, and on
 //! FranceConnect+ (or for a FranceConnect client registered for it) ID
-//! tokens and userinfo encrypted to the client's key. Switchable scenarios (failures, tampered tokens, key rotation,
+//! tokens and userinfo encrypted to the client's key. As ProConnect it
+//! logs in fictional public agents ([`Agent`]): unknown parameters ignored
+//! and bad values on its `Y000400` page, the acr from the agent's identity
+//! provider checked against the `claims` parameter's essential values
+//! (with ProConnect's e-mail code for the `-mfa` levels), `login_hint`,
+//! `idp_hint`, `prompt=none` and a single sign-on session, PKCE S256,
+//! public `sub`, refresh tokens, one-hour tokens, userinfo signed or plain
+//! JSON as the client registered, and services open to public agents only.
+//! Switchable scenarios (failures, tampered tokens, key rotation,
 //! forced errors, automatic approval) let tests exercise a client's
 //! defences.
 //!
@@ -24,6 +32,21 @@
 //! # Ok(()) }
 //! ```
 //!
+//! As ProConnect, with a service open to public agents only:
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), franceconnect_mock::MockError> {
+//! use franceconnect_mock::{Client, MockProvider, Platform};
+//! let mock = MockProvider::new(Platform::ProConnect)
+//!     .client(Client::new("app", "secret", "http://localhost:3000/auth/callback", "http://localhost:3000/auth/logout/callback").public_only())
+//!     .start()
+//!     .await?;
+//! mock.auto_approve(Some("agent-etat"), None); // the default agent, a State ministry's
+//! mock.set_agent_mfa(true); // and it enters ProConnect's e-mail code when a `-mfa` level is required
+//! mock.shutdown().await;
+//! # Ok(()) }
+//! ```
+//!
 //! # Why it repeats the engine's small types
 //!
 //! [`Platform`], [`Eidas`], [`SigningAlg`] and [`EncryptionAlg`] look like
@@ -36,14 +59,16 @@
 //! # Layout
 //!
 //! `server` routes each endpoint to its module (`discovery`, `authorize` and
-//! the `interaction` page, `token_endpoint` with `client_auth`, `userinfo`,
-//! `revocation`,
-//! `logout`); `state`
-//! holds what a login leaves between requests; `issuance`, `tokens` and
-//! `keys` build what the provider signs and encrypts; `tamper` and
-//! `scenarios` switch behaviours for tests; `config`, `identities`, `scopes`
-//! describe the platform, its people and its claims.
+//! the `interaction` page, `token_endpoint` with `client_auth` and
+//! `refresh`, `userinfo`, `revocation`, `logout`); `proconnect` holds what
+//! ProConnect does its own way (`authorize`, `acr`, the agents' login
+//! `page`, completing a `login`, the single sign-on `session`, `logout`);
+//! `state` holds what a login leaves between requests; `issuance`, `tokens`
+//! and `keys` build what the provider signs and encrypts; `tamper` and
+//! `scenarios` switch behaviours for tests; `config`, `identities`,
+//! `agents`, `scopes` describe the platform, its people and its claims.
 
+mod agents;
 mod authorize;
 mod client_auth;
 mod config;
@@ -56,8 +81,10 @@ mod issuance;
 mod keys;
 mod logout;
 mod params;
+mod proconnect;
 mod provider;
 mod random;
+mod refresh;
 mod revocation;
 mod scenarios;
 mod scopes;
@@ -68,6 +95,7 @@ mod token_endpoint;
 mod tokens;
 mod userinfo;
 
+pub use agents::Agent;
 pub use authorize::IDENTITY_PROVIDERS;
 pub use config::{Client, ClientKeys, Eidas, EncryptionAlg, Platform, SigningAlg, TokenAuth};
 pub use handle::MockHandle;
@@ -90,7 +118,7 @@ pub enum MockError {
     /// The client registration is invalid for the platform.
     #[error("invalid configuration: {0}")]
     Config(String),
-    /// The identities could not be loaded.
+    /// The identities (or agents) could not be loaded.
     #[error("invalid identities: {0}")]
     Identities(String),
     /// The signing keys could not be generated.

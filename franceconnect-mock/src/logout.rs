@@ -2,17 +2,19 @@
 //! JWS this provider signed (checked with its own keys, expired accepted,
 //! encrypted refused) and the `post_logout_redirect_uri`, when given,
 //! registered for the token's audience; without one the provider ends on
-//! its own confirmation page, as `oidc-provider` does.
+//! its own confirmation page, as `oidc-provider` does. ProConnect's
+//! variant is `proconnect::logout`.
 
 use std::sync::Arc;
 
 use axum::extract::{RawQuery, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use josekit::jwk::Jwk;
 use josekit::jws::JwsVerifier;
 use serde_json::Value;
 
+use crate::config::Platform;
 use crate::html;
 use crate::params::Params;
 use crate::scenarios::Endpoint;
@@ -42,7 +44,7 @@ fn verifier(key: &Jwk) -> Option<Box<dyn JwsVerifier>> {
 
 /// Verifies `hint` with the provider's current and retired keys and returns
 /// its claims.
-fn verify_hint(shared: &Shared, hint: &str) -> Result<serde_json::Map<String, Value>, &'static str> {
+pub(crate) fn verify_hint(shared: &Shared, hint: &str) -> Result<serde_json::Map<String, Value>, &'static str> {
     match hint.split('.').count() {
         3 => {}
         5 => return Err("L'id_token_hint est chiffré : transmettez le jeton signé (JWS) déchiffré."),
@@ -72,8 +74,15 @@ fn verify_hint(shared: &Shared, hint: &str) -> Result<serde_json::Map<String, Va
 }
 
 /// The handler.
-pub(crate) async fn end_session(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuery) -> Response {
+pub(crate) async fn end_session(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
     shared.counters.hit(Endpoint::SessionEnd);
+    if shared.platform == Platform::ProConnect {
+        return crate::proconnect::logout::end_session(&shared, query.as_deref().unwrap_or(""), &headers);
+    }
     let platform = shared.platform.display_name();
     let refuse = |error: &str, description: &str| {
         tracing::warn!(error, description, "session/end: refused");
@@ -127,26 +136,41 @@ pub(crate) async fn end_session(State(shared): State<Arc<Shared>>, RawQuery(quer
     // End the provider-side session: the access tokens of this person at
     // this client stop working.
     if let Some(sub) = claims.get("sub").and_then(Value::as_str) {
-        let mut store = shared.store();
-        store.access_tokens.retain(|_, grant| {
-            grant.client_id != client.client_id
-                || crate::tokens::pairwise_sub(&grant.client_id, &grant.identity_id) != sub
-        });
+        end_tokens(&shared, &client.client_id, sub);
     }
     tracing::info!(client_id = %client.client_id, "session/end: logged out");
     // Without a post-logout URI the provider shows its own confirmation page.
     let Some(target) = target else {
-        let body = format!(
-            r#"<h1>Vous êtes déconnecté</h1>
-<p>Votre session {platform} est terminée.</p>
-<p class="muted">Le fournisseur de service n'a pas indiqué d'adresse de retour : vous pouvez fermer cet onglet.</p>"#,
-            platform = html::escape(platform),
-        );
-        return html::response(StatusCode::OK, html::page("Déconnexion", platform, &body));
+        return logged_out_page(platform);
     };
     let url = match params.get("state") {
         Some(state) => callback_url(target, &[("state", state)]),
         None => target.to_owned(),
     };
     Redirect::to(&url).into_response()
+}
+
+/// Forgets the access (and refresh) tokens of subject `sub` at `client_id`.
+pub(crate) fn end_tokens(shared: &Shared, client_id: &str, sub: &str) {
+    let mut store = shared.store();
+    store.access_tokens.retain(|_, grant| {
+        grant.client_id != client_id || shared.subject(&grant.client_id, &grant.identity_id).as_deref() != Some(sub)
+    });
+    store.refresh_tokens.retain(|_, refresh| {
+        let grant = &refresh.grant;
+        grant.login.client_id != client_id
+            || shared.subject(&grant.login.client_id, &grant.identity_id).as_deref() != Some(sub)
+    });
+}
+
+/// The provider's own "logged out" page, shown when the service gave no
+/// post-logout URI.
+pub(crate) fn logged_out_page(platform: &str) -> Response {
+    let body = format!(
+        r#"<h1>Vous êtes déconnecté</h1>
+<p>Votre session {platform} est terminée.</p>
+<p class="muted">Le fournisseur de service n'a pas indiqué d'adresse de retour : vous pouvez fermer cet onglet.</p>"#,
+        platform = html::escape(platform),
+    );
+    html::response(StatusCode::OK, html::page("Déconnexion", platform, &body))
 }

@@ -1,5 +1,5 @@
-//! `franceconnect-mock`: runs a local FranceConnect / FranceConnect+
-//! provider with one registered client, for development.
+//! `franceconnect-mock`: runs a local FranceConnect / FranceConnect+ /
+//! ProConnect provider with one registered client, for development.
 
 use std::path::PathBuf;
 
@@ -9,14 +9,16 @@ use franceconnect_mock::{Client, ClientKeys, Eidas, EncryptionAlg, MockError, Mo
 /// The client secret used when none is given (a public development value).
 const DEFAULT_SECRET: &str = "franceconnect-mock-secret";
 
-/// A faithful local FranceConnect / FranceConnect+ OpenID Connect provider
-/// for development and tests. Every flag can also be set through the
-/// environment variable shown.
+/// A faithful local FranceConnect / FranceConnect+ / ProConnect OpenID
+/// Connect provider for development and tests. Every flag can also be set
+/// through the environment variable shown.
 #[derive(Debug, Parser)]
 #[command(name = "franceconnect-mock", version, about)]
 struct Args {
-    /// Platform to imitate: `fc` (FranceConnect, eidas1) or `fcplus`
-    /// (FranceConnect+, eidas2/eidas3, encrypted tokens).
+    /// Platform to imitate: `fc` (FranceConnect, eidas1), `fcplus`
+    /// (FranceConnect+, eidas2/eidas3, encrypted tokens) or `pc`, alias
+    /// `proconnect` or `agentconnect` (ProConnect: public agents, acr from
+    /// their identity provider, refresh tokens).
     #[arg(long, env = "MOCK_PLATFORM", default_value = "fc")]
     platform: Platform,
 
@@ -81,21 +83,40 @@ struct Args {
     #[arg(long, env = "MOCK_TOKEN_ENDPOINT_AUTH", default_value = "client_secret_post")]
     token_endpoint_auth: String,
 
-    /// Signature algorithm: ES256, or RS256 (FranceConnect only).
+    /// Signature algorithm: ES256, or RS256 (FranceConnect and ProConnect).
     #[arg(long, env = "MOCK_SIGNING_ALG", default_value = "ES256")]
     signing_alg: SigningAlg,
 
-    /// JSON file of identities replacing the embedded ones.
-    #[arg(long, env = "MOCK_IDENTITIES_FILE")]
+    /// JSON file of identities replacing the embedded ones (on ProConnect:
+    /// of agents).
+    #[arg(long, visible_alias = "identities", env = "MOCK_IDENTITIES_FILE")]
     identities_file: Option<PathBuf>,
 
-    /// Log in automatically as this identity (skips the login page).
+    /// Log in automatically as this identity (on ProConnect: this agent),
+    /// skipping the login page.
     #[arg(long, env = "MOCK_AUTO_APPROVE")]
     auto_approve: Option<String>,
 
-    /// eIDAS level reached by automatic logins (default: the requested one).
+    /// eIDAS level reached by automatic logins (default: the requested one;
+    /// on ProConnect, the acr the agent's identity provider answers,
+    /// default: the agent's).
     #[arg(long, env = "MOCK_AUTO_APPROVE_LEVEL", requires = "auto_approve")]
     auto_approve_level: Option<Eidas>,
+
+    /// ProConnect: automatic logins go through ProConnect's e-mail code
+    /// (MFA), reaching eidas0-mfa/eidas1-mfa when the service requires it.
+    #[arg(long, env = "MOCK_AGENT_MFA")]
+    agent_mfa: bool,
+
+    /// ProConnect: the client registered no userinfo signature, so userinfo
+    /// answers plain JSON instead of a signed JWT.
+    #[arg(long, env = "MOCK_USERINFO_UNSIGNED")]
+    userinfo_unsigned: bool,
+
+    /// ProConnect: the service is open to public agents only (users without
+    /// the agent_public role get access_denied).
+    #[arg(long, env = "MOCK_PUBLIC_ONLY")]
+    public_only: bool,
 }
 
 #[tokio::main]
@@ -134,7 +155,7 @@ async fn run(args: Args) -> Result<(), MockError> {
     };
     let encryption = match (args.platform, args.encryption_alg) {
         (Platform::FranceConnectPlus, alg) => Some(alg.unwrap_or(EncryptionAlg::EcdhEs)),
-        (Platform::FranceConnect, alg) => alg,
+        (Platform::FranceConnect | Platform::ProConnect, alg) => alg,
     };
     let assertions = match args.token_endpoint_auth.as_str() {
         "client_secret_post" => false,
@@ -158,24 +179,40 @@ async fn run(args: Args) -> Result<(), MockError> {
     if let (true, Some(keys)) = (assertions, keys) {
         client = client.private_key_jwt(keys);
     }
+    if args.userinfo_unsigned {
+        client = client.userinfo_unsigned();
+    }
+    if args.public_only {
+        client = client.public_only();
+    }
+    let proconnect = args.platform == Platform::ProConnect;
 
     let client_encryption = client.encryption.clone();
     let mut provider = MockProvider::new(args.platform).client(client).bind(args.bind);
-    if let Some(path) = &args.identities_file {
-        provider = provider.identities_file(path)?;
+    match &args.identities_file {
+        Some(path) if proconnect => provider = provider.agents_file(path)?,
+        Some(path) => provider = provider.identities_file(path)?,
+        None => {}
     }
     if let Some(url) = args.public_url {
         provider = provider.public_base_url(url);
     }
     let mock = provider.start().await?;
+    let people: Vec<String> = if proconnect {
+        mock.agents().into_iter().map(|agent| agent.id).collect()
+    } else {
+        mock.identities().into_iter().map(|identity| identity.id).collect()
+    };
     if let Some(identity) = &args.auto_approve {
-        if !mock.identities().iter().any(|i| &i.id == identity) {
+        if !people.contains(identity) {
             return Err(MockError::Config(format!(
-                "--auto-approve: unknown identity `{identity}`"
+                "--auto-approve: unknown {} `{identity}`",
+                if proconnect { "agent" } else { "identity" }
             )));
         }
         mock.auto_approve(Some(identity), args.auto_approve_level);
     }
+    mock.set_agent_mfa(args.agent_mfa);
 
     let issuer = mock.issuer();
     println!(
@@ -204,16 +241,24 @@ async fn run(args: Args) -> Result<(), MockError> {
     for uri in &args.post_logout_redirect_uris {
         println!("    post_logout_uri:  {uri}");
     }
+    if args.userinfo_unsigned {
+        println!("    userinfo:         plain JSON (no userinfo signature registered)");
+    }
+    if args.public_only {
+        println!("    public agents only");
+    }
     if let Some(identity) = &args.auto_approve {
-        println!("  auto-approve as `{identity}`");
+        let mfa = if args.agent_mfa {
+            " with the e-mail code (MFA)"
+        } else {
+            ""
+        };
+        println!("  auto-approve as `{identity}`{mfa}");
     }
     println!(
-        "  identities: {}",
-        mock.identities()
-            .iter()
-            .map(|i| i.id.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
+        "  {}: {}",
+        if proconnect { "agents" } else { "identities" },
+        people.join(", ")
     );
     std::future::pending::<()>().await;
     Ok(())

@@ -1,5 +1,6 @@
 //! Parsing of query strings and form bodies into parameters, refusing
-//! repeated parameters as the platform does.
+//! repeated parameters as the platforms do (all of them on FranceConnect,
+//! the ones it reads on ProConnect, which ignores the others).
 
 use std::collections::HashMap;
 
@@ -13,6 +14,23 @@ impl Params {
     pub(crate) fn parse(raw: &str) -> Result<Params, String> {
         let mut map = HashMap::new();
         for (name, value) in url::form_urlencoded::parse(raw.as_bytes()) {
+            if map.insert(name.to_string(), value.to_string()).is_some() {
+                return Err(name.to_string());
+            }
+        }
+        Ok(Params(map))
+    }
+
+    /// Parses `application/x-www-form-urlencoded` text keeping only the
+    /// parameters named in `known` (the others are ignored, repeated or
+    /// not). Returns the name of the first repeated known parameter as an
+    /// error.
+    pub(crate) fn parse_known(raw: &str, known: &[&str]) -> Result<Params, String> {
+        let mut map = HashMap::new();
+        for (name, value) in url::form_urlencoded::parse(raw.as_bytes()) {
+            if !known.contains(&name.as_ref()) {
+                continue;
+            }
             if map.insert(name.to_string(), value.to_string()).is_some() {
                 return Err(name.to_string());
             }
@@ -57,5 +75,8 @@ mod tests {
         assert_eq!(p.raw("z"), None);
         assert_eq!(p.get("c"), Some("x y"));
         assert_eq!(p.first_unknown(&["a", "b"]), Some("c"));
+        let known = Params::parse_known("a=1&z=2&z=3", &["a"]).unwrap();
+        assert_eq!((known.get("a"), known.raw("z")), (Some("1"), None));
+        assert_eq!(Params::parse_known("a=1&a=2", &["a"]).unwrap_err(), "a");
     }
 }

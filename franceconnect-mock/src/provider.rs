@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use crate::MockError;
+use crate::agents::Agent;
 use crate::config::BASE_PATH;
 use crate::config::{Client, Platform};
 use crate::handle::MockHandle;
@@ -13,9 +14,9 @@ use crate::identities::Identity;
 use crate::keys::{CLIENT_JWKS_CONNECT_TIMEOUT, CLIENT_JWKS_TIMEOUT, KeyRing, SigningKeys};
 use crate::scenarios::{Counters, Scenarios};
 use crate::server;
-use crate::state::{DEFAULT_CODE_LIFETIME, Shared, Store};
+use crate::state::{Shared, Store, default_code_lifetime};
 
-/// Builder of a mock FranceConnect / FranceConnect+ provider.
+/// Builder of a mock FranceConnect / FranceConnect+ / ProConnect provider.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), franceconnect_mock::MockError> {
@@ -32,22 +33,25 @@ pub struct MockProvider {
     platform: Platform,
     clients: Vec<Client>,
     identities: Vec<Identity>,
+    agents: Vec<Agent>,
     bind: String,
     public_base_url: Option<String>,
     code_lifetime: Duration,
 }
 
 impl MockProvider {
-    /// A provider imitating `platform`, with the default identities, no
-    /// client yet, listening on `127.0.0.1:0` (a free port).
+    /// A provider imitating `platform`, with the default identities (and
+    /// agents, for ProConnect), no client yet, listening on `127.0.0.1:0`
+    /// (a free port).
     pub fn new(platform: Platform) -> Self {
         MockProvider {
             platform,
             clients: Vec::new(),
             identities: Identity::defaults(),
+            agents: Agent::defaults(),
             bind: "127.0.0.1:0".into(),
             public_base_url: None,
-            code_lifetime: DEFAULT_CODE_LIFETIME,
+            code_lifetime: default_code_lifetime(platform),
         }
     }
 
@@ -68,6 +72,17 @@ impl MockProvider {
         Ok(self.identities(Identity::load_file(path)?))
     }
 
+    /// Replaces the ProConnect agents (the first one is the default agent).
+    pub fn agents(mut self, agents: Vec<Agent>) -> Self {
+        self.agents = agents;
+        self
+    }
+
+    /// Replaces the ProConnect agents with those of a JSON file.
+    pub fn agents_file(self, path: impl AsRef<Path>) -> Result<Self, MockError> {
+        Ok(self.agents(Agent::load_file(path)?))
+    }
+
     /// The address to listen on, e.g. `"127.0.0.1:4000"` (default
     /// `"127.0.0.1:0"`).
     pub fn bind(mut self, addr: impl Into<String>) -> Self {
@@ -83,8 +98,8 @@ impl MockProvider {
         self
     }
 
-    /// Lifetime of authorization codes (30 s on the platform); shorten it in
-    /// tests of code expiry.
+    /// Lifetime of authorization codes (30 s on FranceConnect(+), 60 s on
+    /// ProConnect); shorten it in tests of code expiry.
     pub fn code_lifetime(mut self, lifetime: Duration) -> Self {
         self.code_lifetime = lifetime;
         self
@@ -108,6 +123,9 @@ impl MockProvider {
         }
         if self.identities.is_empty() {
             return Err(MockError::Identities("the identity list is empty".into()));
+        }
+        if self.agents.is_empty() {
+            return Err(MockError::Identities("the agent list is empty".into()));
         }
         let platform = self.platform;
         let keys = tokio::task::spawn_blocking(move || SigningKeys::generate(platform))
@@ -140,7 +158,8 @@ impl MockProvider {
             platform,
             issuer: format!("{origin}{BASE_PATH}"),
             clients,
-            identities: std::sync::RwLock::new(self.identities),
+            identities: RwLock::new(self.identities),
+            agents: RwLock::new(self.agents),
             keys: RwLock::new(KeyRing {
                 current: keys,
                 retired: Vec::new(),

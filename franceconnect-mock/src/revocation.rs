@@ -1,8 +1,10 @@
 //! `POST /token/revocation`: the platform's revocation endpoint (RFC 7009).
-//! Its form holds exactly `token`, `client_id` and `client_secret`: any
-//! other field (`token_type_hint` included) is refused, as FranceConnect's
-//! request validation does. An unknown or expired token is "revoked"
-//! without error, as the RFC says; another client's token is refused.
+//! Its form holds exactly `token`, `client_id` and `client_secret`: on
+//! FranceConnect any other field (`token_type_hint` included) is refused,
+//! as its request validation does; ProConnect's validation ignores them
+//! (fca/dto/revocation-token-params.dto.ts, whitelist only) and revokes
+//! refresh tokens too. An unknown or expired token is "revoked" without
+//! error, as the RFC says; another client's token is refused.
 
 use std::sync::Arc;
 
@@ -12,6 +14,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::client_auth::{check_secret, registered_client};
+use crate::config::Platform;
 use crate::params::Params;
 use crate::scenarios::{self, Endpoint};
 use crate::state::Shared;
@@ -42,7 +45,10 @@ pub(crate) async fn revoke(State(shared): State<Arc<Shared>>, headers: HeaderMap
         Ok(params) => params,
         Err(name) => return bad_request(&format!("parameter {name} is repeated")),
     };
-    if let Some(extra) = params.first_unknown(&FIELDS) {
+    if let Some(extra) = params
+        .first_unknown(&FIELDS)
+        .filter(|_| shared.platform != Platform::ProConnect)
+    {
         return bad_request(&format!(
             "unexpected parameter '{extra}': send exactly token, client_id and client_secret"
         ));
@@ -62,13 +68,19 @@ pub(crate) async fn revoke(State(shared): State<Arc<Shared>>, headers: HeaderMap
         Err(description) => return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", description),
     };
     let mut store = shared.store();
-    match store.access_tokens.get(token) {
-        Some(grant) if grant.client_id != client.client_id => {
+    let owner = match (store.access_tokens.get(token), store.refresh_tokens.get(token)) {
+        (Some(access), _) => Some(access.client_id.clone()),
+        (None, Some(refresh)) => Some(refresh.grant.login.client_id.clone()),
+        (None, None) => None,
+    };
+    match owner {
+        Some(owner) if owner != client.client_id => {
             return bad_request("client is not authorized to revoke the presented token");
         }
         Some(_) => {
             store.access_tokens.remove(token);
-            tracing::info!(client_id = %client.client_id, "token/revocation: access token revoked");
+            store.refresh_tokens.remove(token);
+            tracing::info!(client_id = %client.client_id, "token/revocation: token revoked");
         }
         None => tracing::info!(client_id = %client.client_id, "token/revocation: unknown or expired token"),
     }

@@ -1,6 +1,6 @@
 //! Switchable behaviours for tests: endpoint failures, tampered tokens,
-//! forced callback errors, automatic approval, forced `acr`, and the
-//! per-endpoint request counters.
+//! forced callback errors, automatic approval (and its MFA step on
+//! ProConnect), forced `acr`, and the per-endpoint request counters.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -228,6 +228,12 @@ pub(crate) struct Scenarios {
     pub failures: [Option<Failure>; Endpoint::ALL.len()],
     /// Force the `acr` of tokens.
     pub acr_override: Option<Eidas>,
+    /// Force the `acr` of ID tokens to any string (takes precedence over
+    /// `acr_override`).
+    pub acr_value_override: Option<String>,
+    /// Whether automatic ProConnect logins go through the e-mail code
+    /// (MFA) step.
+    pub agent_mfa: bool,
     /// Tamper with issued tokens.
     pub tamper: Option<Tamper>,
     /// Seconds added to the time written in issued tokens.

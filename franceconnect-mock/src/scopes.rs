@@ -1,7 +1,8 @@
 //! Scopes of each platform and the claims each one grants, after the
 //! platform's own tables (FranceConnect: `idp_birthdate` is a scope of its
 //! own and `given_name_array` comes with the first names; FranceConnect+:
-//! the `rnipp_*` scopes add the national register's version of the claims).
+//! the `rnipp_*` scopes add the national register's version of the claims;
+//! ProConnect: one scope per claim, named after it, in its own list).
 
 use crate::config::Platform;
 
@@ -37,17 +38,42 @@ const FC_PLUS_ONLY: &[&str] = &[
     "rnipp_birthcountry",
 ];
 
+/// ProConnect's scopes (PCF back/libs/oidc-provider/src/services/
+/// oidc-provider-config.service.ts, whose `claims` table makes each key a
+/// scope), without those of particular services (`groups`,
+/// `lasuite_visio…`).
+const PROCONNECT: &[&str] = &[
+    "openid",
+    "given_name",
+    "usual_name",
+    "email",
+    "uid",
+    "siret",
+    "siren",
+    "organizational_unit",
+    "belonging_population",
+    "phone",
+    "chorusdt",
+    "idp_id",
+    "idp_acr",
+    "custom",
+    "roles",
+    "organization_label",
+];
+
 /// Every scope `platform` knows, as listed in discovery.
 pub(crate) fn supported(platform: Platform) -> Vec<&'static str> {
     let only = match platform {
         Platform::FranceConnect => FC_ONLY,
         Platform::FranceConnectPlus => FC_PLUS_ONLY,
+        Platform::ProConnect => return PROCONNECT.to_vec(),
     };
     COMMON.iter().chain(only).copied().collect()
 }
 
-/// Every identity claim `platform` can return (plus `sub`, `amr` and `acr`),
-/// as listed in discovery.
+/// Every identity claim `platform` can return (plus `sub`, `amr` and `acr`,
+/// and on ProConnect the other ID token claims its discovery lists), as
+/// listed in discovery.
 pub(crate) fn claims_supported(platform: Platform) -> Vec<&'static str> {
     let mut claims = vec!["sub"];
     for scope in supported(platform) {
@@ -58,6 +84,9 @@ pub(crate) fn claims_supported(platform: Platform) -> Vec<&'static str> {
         }
     }
     claims.extend(["amr", "acr"]);
+    if platform == Platform::ProConnect {
+        claims.extend(["sid", "auth_time", "iss"]);
+    }
     claims
 }
 
@@ -67,6 +96,30 @@ pub(crate) fn claims_of(scope: &str, platform: Platform) -> &'static [&'static s
     match platform {
         Platform::FranceConnect => fc_claims_of(scope),
         Platform::FranceConnectPlus => fc_plus_claims_of(scope),
+        Platform::ProConnect => proconnect_claims_of(scope),
+    }
+}
+
+/// ProConnect's table: the claim is named after the scope, but for three.
+fn proconnect_claims_of(scope: &str) -> &'static [&'static str] {
+    match scope {
+        "openid" => &["sub"],
+        "phone" => &["phone_number"],
+        "chorusdt" => &["chorusdt:matricule", "chorusdt:societe"],
+        "given_name" => &["given_name"],
+        "usual_name" => &["usual_name"],
+        "email" => &["email"],
+        "uid" => &["uid"],
+        "siret" => &["siret"],
+        "siren" => &["siren"],
+        "organizational_unit" => &["organizational_unit"],
+        "belonging_population" => &["belonging_population"],
+        "idp_id" => &["idp_id"],
+        "idp_acr" => &["idp_acr"],
+        "custom" => &["custom"],
+        "roles" => &["roles"],
+        "organization_label" => &["organization_label"],
+        _ => &[],
     }
 }
 
@@ -214,6 +267,31 @@ mod tests {
         assert_eq!(granted("openid rnipp_birth", FC_PLUS), vec!["openid", "rnipp_birth"]);
         assert!(grants("rnipp_birth", "rnipp_birthplace", FC_PLUS));
         assert!(grants("rnipp_given_name", "rnipp_given_name_array", FC_PLUS));
+    }
+
+    #[test]
+    fn proconnect_scopes_are_its_own() {
+        const PC: Platform = Platform::ProConnect;
+        assert_eq!(
+            granted("openid profile usual_name phone groups", PC),
+            vec!["openid", "usual_name", "phone"]
+        );
+        assert!(grants("phone", "phone_number", PC));
+        assert!(grants("chorusdt", "chorusdt:societe", PC));
+        assert!(!grants("phone", "phone", PC));
+        let claims = claims_supported(PC);
+        for claim in [
+            "sub",
+            "usual_name",
+            "chorusdt:matricule",
+            "phone_number",
+            "idp_acr",
+            "sid",
+            "acr",
+        ] {
+            assert!(claims.contains(&claim), "{claim}");
+        }
+        assert!(!claims.contains(&"family_name"));
     }
 
     #[test]

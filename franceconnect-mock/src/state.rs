@@ -1,37 +1,53 @@
 //! The provider's shared state: configuration, keys, scenarios, and the
-//! in-memory stores of pending logins, authorization codes and access
-//! tokens with their lifetimes.
+//! in-memory stores of pending logins, authorization codes, access and
+//! refresh tokens and ProConnect's single sign-on sessions, with their
+//! lifetimes.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
+use crate::agents::Agent;
 use crate::config::{Client, Eidas, Platform};
 use crate::identities::Identity;
 use crate::keys::KeyRing;
+use crate::proconnect::AgentRequest;
+use crate::proconnect::session::{AgentSession, SESSION_LIFETIME};
 use crate::random;
 use crate::scenarios::{Counters, Scenarios};
 use crate::tokens;
 
 /// How long a pending login (the interaction page) stays usable: the
 /// platform's interaction lifetime, 30 minutes on FranceConnect and 10 on
-/// FranceConnect+.
+/// FranceConnect+; on ProConnect, `oidc-provider`'s default hour.
 pub(crate) fn interaction_lifetime(platform: Platform) -> Duration {
     match platform {
         Platform::FranceConnect => Duration::from_secs(30 * 60),
         Platform::FranceConnectPlus => Duration::from_secs(10 * 60),
+        Platform::ProConnect => Duration::from_secs(60 * 60),
     }
 }
 
-/// Default lifetime of an authorization code.
-pub(crate) const DEFAULT_CODE_LIFETIME: Duration = Duration::from_secs(30);
+/// Default lifetime of an authorization code: 30 seconds on
+/// FranceConnect(+), 60 on ProConnect (its documentation).
+pub(crate) fn default_code_lifetime(platform: Platform) -> Duration {
+    match platform {
+        Platform::FranceConnect | Platform::FranceConnectPlus => Duration::from_secs(30),
+        Platform::ProConnect => Duration::from_secs(60),
+    }
+}
 
 /// The clock leeway on a client assertion's `exp`; an assertion's `jti`
 /// is remembered until its `exp` plus this.
 pub(crate) const ASSERTION_LEEWAY_SECS: i64 = 30;
 
-/// Lifetime of an access token.
-pub(crate) const ACCESS_TOKEN_LIFETIME: Duration = Duration::from_secs(tokens::TOKEN_LIFETIME_SECS);
+/// Lifetime of an access token on `platform`.
+pub(crate) fn access_token_lifetime(platform: Platform) -> Duration {
+    Duration::from_secs(tokens::token_lifetime_secs(platform))
+}
+
+/// Lifetime of a ProConnect refresh token: the platform's session lifetime.
+pub(crate) const REFRESH_TOKEN_LIFETIME: Duration = SESSION_LIFETIME;
 
 /// A validated authorization request waiting for the user.
 #[derive(Debug, Clone)]
@@ -42,31 +58,40 @@ pub(crate) struct PendingLogin {
     pub redirect_uri: String,
     /// The client's state.
     pub state: String,
-    /// The client's nonce.
-    pub nonce: String,
+    /// The client's nonce (always there on FranceConnect(+), optional on
+    /// ProConnect).
+    pub nonce: Option<String>,
     /// Granted (known) scopes.
     pub scopes: Vec<String>,
-    /// The level resolved from `acr_values`.
+    /// The level resolved from `acr_values` (FranceConnect(+); a
+    /// placeholder on ProConnect, whose levels are in `agent_request`).
     pub requested_acr: Eidas,
     /// Whether `claims` asked for `amr` in the ID token.
     pub amr_requested: bool,
     /// Whether `prompt` asked the user to authenticate again (`login`).
     pub force_login: bool,
+    /// What a ProConnect request adds (`None` on FranceConnect(+)).
+    pub agent_request: Option<AgentRequest>,
     /// When the request arrived.
     pub created: Instant,
 }
 
-/// An authorization code, redeemable once.
+/// An authorization code, redeemable once; a refresh token keeps it to
+/// issue the same login's tokens again.
 #[derive(Debug, Clone)]
 pub(crate) struct CodeGrant {
     /// The login it comes from.
     pub login: PendingLogin,
-    /// Who logged in.
+    /// Who logged in: an identity's id, or on ProConnect an agent's.
     pub identity_id: String,
-    /// The level reached.
-    pub acr: Eidas,
+    /// The `acr` reached (an eIDAS level, or one of ProConnect's values).
+    pub acr: String,
+    /// The `amr` of the login, sent when the client asked for it.
+    pub amr: Vec<String>,
     /// Login time (seconds since the epoch).
     pub auth_time: u64,
+    /// The provider session's id, ProConnect's `sid` claim.
+    pub sid: Option<String>,
     /// When the code was issued.
     pub issued: Instant,
 }
@@ -76,12 +101,32 @@ pub(crate) struct CodeGrant {
 pub(crate) struct AccessGrant {
     /// The client it was issued to.
     pub client_id: String,
-    /// Who logged in.
+    /// Who logged in (an identity or an agent id).
     pub identity_id: String,
     /// Granted scopes.
     pub scopes: Vec<String>,
     /// Expiry.
     pub expires: Instant,
+}
+
+/// A ProConnect refresh token: the login it renews, for its client.
+#[derive(Debug, Clone)]
+pub(crate) struct RefreshGrant {
+    /// The login's code grant (its client, person, scopes, acr, nonce).
+    pub grant: CodeGrant,
+    /// Expiry.
+    pub expires: Instant,
+}
+
+/// A redeemed authorization code: what it gave, revoked if it comes back.
+#[derive(Debug, Clone)]
+pub(crate) struct RedeemedCode {
+    /// The access token it gave, once issued.
+    pub access_token: Option<String>,
+    /// The refresh token it gave (ProConnect).
+    pub refresh_token: Option<String>,
+    /// When it was redeemed.
+    pub at: Instant,
 }
 
 /// In-memory stores.
@@ -91,11 +136,14 @@ pub(crate) struct Store {
     pub pending: HashMap<String, PendingLogin>,
     /// Unredeemed codes.
     pub codes: HashMap<String, CodeGrant>,
-    /// Redeemed codes, with the access token they gave (revoked on reuse)
-    /// and when they were redeemed.
-    pub used_codes: HashMap<String, (Option<String>, Instant)>,
+    /// Redeemed codes, by code.
+    pub used_codes: HashMap<String, RedeemedCode>,
     /// Live access tokens.
     pub access_tokens: HashMap<String, AccessGrant>,
+    /// Live ProConnect refresh tokens.
+    pub refresh_tokens: HashMap<String, RefreshGrant>,
+    /// ProConnect single sign-on sessions, by the id their cookie carries.
+    pub agent_sessions: HashMap<String, AgentSession>,
     /// The `jti` of each client assertion accepted (`client_id` and `jti`),
     /// with its expiry (Unix seconds), refused when seen again.
     pub used_assertions: HashMap<(String, String), i64>,
@@ -122,8 +170,11 @@ impl Store {
         self.codes
             .retain(|_, c| now.duration_since(c.issued) < code_lifetime.max(Duration::from_secs(60)));
         self.used_codes
-            .retain(|_, (_, at)| now.duration_since(*at) < Duration::from_secs(600));
+            .retain(|_, redeemed| now.duration_since(redeemed.at) < Duration::from_secs(600));
         self.access_tokens.retain(|_, t| t.expires > now);
+        self.refresh_tokens.retain(|_, t| t.expires > now);
+        self.agent_sessions
+            .retain(|_, session| now.duration_since(session.created) < SESSION_LIFETIME);
         let unix_now = crate::tokens::now() as i64;
         self.used_assertions
             .retain(|_, exp| *exp >= unix_now - ASSERTION_LEEWAY_SECS);
@@ -140,6 +191,8 @@ pub(crate) struct Shared {
     pub clients: HashMap<String, Client>,
     /// The people who can log in (replaceable while running).
     pub identities: RwLock<Vec<Identity>>,
+    /// The agents who can log in on ProConnect (replaceable while running).
+    pub agents: RwLock<Vec<Agent>>,
     /// Signing keys.
     pub keys: RwLock<KeyRing>,
     /// Pending logins, codes, tokens.
@@ -190,6 +243,26 @@ impl Shared {
         self.identities().iter().find(|i| i.id == id).cloned()
     }
 
+    /// The agents who can log in on ProConnect.
+    pub(crate) fn agents(&self) -> RwLockReadGuard<'_, Vec<Agent>> {
+        self.agents.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// An agent by id.
+    pub(crate) fn agent(&self, id: &str) -> Option<Agent> {
+        self.agents().iter().find(|a| a.id == id).cloned()
+    }
+
+    /// The `sub` of `identity_id` (an identity, or on ProConnect an agent)
+    /// for `client_id`: pairwise on FranceConnect(+), the agent's own UUID
+    /// on ProConnect (`None` for an agent no longer listed).
+    pub(crate) fn subject(&self, client_id: &str, identity_id: &str) -> Option<String> {
+        match self.platform {
+            Platform::FranceConnect | Platform::FranceConnectPlus => Some(tokens::pairwise_sub(client_id, identity_id)),
+            Platform::ProConnect => self.agent(identity_id).map(|agent| agent.sub),
+        }
+    }
+
     /// Stores a pending login and returns its interaction uid.
     pub(crate) fn add_pending(&self, login: PendingLogin) -> String {
         let uid = random::token();
@@ -211,23 +284,35 @@ impl Shared {
         }
     }
 
-    /// Completes a login: issues a code and returns the callback URL
-    /// `redirect_uri?code=…&state=…&iss=…`.
+    /// Completes a FranceConnect(+) login: issues a code and returns the
+    /// callback URL `redirect_uri?code=…&state=…&iss=…`.
     pub(crate) fn complete_login(&self, login: PendingLogin, identity_id: &str, acr: Eidas) -> String {
-        let code = random::token();
         let login_forced = login.force_login;
+        let grant = CodeGrant {
+            login,
+            identity_id: identity_id.to_owned(),
+            acr: acr.as_str().to_owned(),
+            amr: tokens::franceconnect_amr(self.platform)
+                .iter()
+                .map(|value| (*value).to_owned())
+                .collect(),
+            auth_time: self.auth_time(login_forced),
+            sid: None,
+            issued: Instant::now(),
+        };
+        self.issue_code(grant)
+    }
+
+    /// Stores `grant` under a new code and returns the callback URL
+    /// `redirect_uri?code=…&state=…&iss=…`.
+    pub(crate) fn issue_code(&self, grant: CodeGrant) -> String {
+        let code = random::token();
+        let login = &grant.login;
         let url = callback_url(
             &login.redirect_uri,
             &[("code", &code), ("state", &login.state), ("iss", &self.issuer)],
         );
-        tracing::info!(client_id = %login.client_id, identity = identity_id, acr = %acr, "login completed, code issued");
-        let grant = CodeGrant {
-            login,
-            identity_id: identity_id.to_owned(),
-            acr,
-            auth_time: self.auth_time(login_forced),
-            issued: Instant::now(),
-        };
+        tracing::info!(client_id = %login.client_id, identity = %grant.identity_id, acr = %grant.acr, "login completed, code issued");
         let mut store = self.store();
         self.prune(&mut store);
         store.codes.insert(code, grant);
@@ -309,5 +394,7 @@ mod tests {
             interaction_lifetime(Platform::FranceConnectPlus),
             Duration::from_secs(600)
         );
+        assert_eq!(default_code_lifetime(Platform::FranceConnect), Duration::from_secs(30));
+        assert_eq!(default_code_lifetime(Platform::ProConnect), Duration::from_secs(60));
     }
 }

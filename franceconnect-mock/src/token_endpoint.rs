@@ -1,6 +1,8 @@
 //! `POST /token`: `client_secret_post` or `private_key_jwt` authentication
 //! (see `client_auth`; HTTP Basic is refused), single-use 30-second codes
-//! bound to their redirect URI, and the exact response of the platform.
+//! (60 on ProConnect) bound to their redirect URI, PKCE on ProConnect, its
+//! `refresh_token` grant (see `refresh`), and the exact response of the
+//! platform.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -12,21 +14,19 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
-use crate::config::Eidas;
+use crate::config::{Client, Platform};
 use crate::params::Params;
 use crate::random;
 use crate::scenarios::{self, Endpoint};
-use crate::state::{ACCESS_TOKEN_LIFETIME, AccessGrant, Shared};
+use crate::state::{
+    AccessGrant, CodeGrant, REFRESH_TOKEN_LIFETIME, RedeemedCode, RefreshGrant, Shared, access_token_lifetime,
+};
 use crate::tokens::{self, IdTokenClaims};
-use crate::{client_auth, issuance, tamper};
+use crate::{client_auth, issuance, refresh, tamper};
 
 /// Documentation page given as `error_uri`.
 pub(crate) const ERROR_URI: &str =
     "https://docs.partenaires.franceconnect.gouv.fr/fs/fs-technique/fs-technique-erreurs/";
-
-/// `amr` values returned on each platform.
-const AMR_FC: &[&str] = &["fc", "pwd"];
-const AMR_FC_PLUS: &[&str] = &["fc", "pop", "mfa", "pin"];
 
 /// An OAuth error response `{error, error_description, error_uri}`, its
 /// `error_uri` ending with the platform's code (`?code=Y…&id=…`).
@@ -89,7 +89,8 @@ pub(crate) async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap,
     let Some(grant_type) = params.get("grant_type") else {
         return bad_request("invalid_request", "missing required parameter 'grant_type'");
     };
-    if grant_type != "authorization_code" {
+    let refresh = grant_type == "refresh_token" && shared.platform == Platform::ProConnect;
+    if grant_type != "authorization_code" && !refresh {
         return bad_request(
             "unsupported_grant_type",
             &format!("unsupported grant_type requested ({grant_type})"),
@@ -99,6 +100,12 @@ pub(crate) async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap,
         Ok(client) => client,
         Err(refusal) => return refusal,
     };
+    if refresh {
+        return match refresh::redeem(&shared, client, &params) {
+            Ok(grant) => respond(&shared, client, grant, None).await,
+            Err((error, description)) => bad_request(error, description),
+        };
+    }
     let Some(code) = params.get("code") else {
         return bad_request("invalid_request", "missing required parameter 'code'");
     };
@@ -112,14 +119,26 @@ pub(crate) async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap,
         shared.prune(&mut store);
         match store.codes.remove(code) {
             Some(grant) => {
-                store.used_codes.insert(code.to_owned(), (None, Instant::now()));
+                store.used_codes.insert(
+                    code.to_owned(),
+                    RedeemedCode {
+                        access_token: None,
+                        refresh_token: None,
+                        at: Instant::now(),
+                    },
+                );
                 Some(grant)
             }
             None => {
-                if let Some((Some(access_token), _)) = store.used_codes.get(code).cloned() {
+                if let Some(redeemed) = store.used_codes.get(code).cloned() {
                     // Reuse: revoke what the code gave, as the platform does.
-                    store.access_tokens.remove(&access_token);
-                    tracing::warn!("token: authorization code reused, its access token is revoked");
+                    if let Some(access_token) = redeemed.access_token {
+                        store.access_tokens.remove(&access_token);
+                        tracing::warn!("token: authorization code reused, its access token is revoked");
+                    }
+                    if let Some(refresh_token) = redeemed.refresh_token {
+                        store.refresh_tokens.remove(&refresh_token);
+                    }
                 }
                 None
             }
@@ -143,39 +162,84 @@ pub(crate) async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap,
     if grant.login.redirect_uri != redirect_uri {
         return bad_request("invalid_grant", "grant request is invalid (redirect_uri mismatch)");
     }
+    if shared.platform == Platform::ProConnect
+        && !pkce_verified(
+            grant
+                .login
+                .agent_request
+                .as_ref()
+                .and_then(|r| r.code_challenge.as_deref()),
+            params.get("code_verifier"),
+        )
+    {
+        return bad_request("invalid_grant", "grant request is invalid (PKCE verification failed)");
+    }
+    respond(&shared, client, grant, Some(code)).await
+}
 
-    let (acr_override, tamper, clock_offset, last_nonce) = {
+/// `oidc-provider`'s PKCE rule: with neither a challenge nor a verifier
+/// there is nothing to check; with one of them, both are needed and the
+/// verifier's SHA-256, base64url-encoded, must be the challenge.
+fn pkce_verified(challenge: Option<&str>, verifier: Option<&str>) -> bool {
+    match (challenge, verifier) {
+        (None, None) => true,
+        (Some(challenge), Some(verifier)) => {
+            use base64::Engine as _;
+            let digest = Sha256::digest(verifier.as_bytes());
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest) == challenge
+        }
+        _ => false,
+    }
+}
+
+/// Issues the ID token, the access token and (on ProConnect) a refresh
+/// token for `grant`, and answers with them. `code` is the authorization
+/// code redeemed, whose reuse must revoke what it gave (`None` for a
+/// refresh).
+async fn respond(shared: &Shared, client: &Client, grant: CodeGrant, code: Option<&str>) -> Response {
+    let (acr_override, acr_value_override, tamper, clock_offset, last_nonce) = {
         let mut scenarios = shared.scenarios();
-        let last_nonce = scenarios.last_nonce.replace(grant.login.nonce.clone());
+        let last_nonce = match &grant.login.nonce {
+            Some(nonce) => scenarios.last_nonce.replace(nonce.clone()),
+            None => scenarios.last_nonce.clone(),
+        };
         (
             scenarios.acr_override,
+            scenarios.acr_value_override.clone(),
             scenarios.tamper,
             scenarios.clock_offset_secs,
             last_nonce,
         )
     };
-    let acr: Eidas = acr_override.unwrap_or(grant.acr);
-    let sub = tokens::pairwise_sub(&client.client_id, &grant.identity_id);
-    let amr = match shared.platform {
-        crate::Platform::FranceConnect => AMR_FC,
-        crate::Platform::FranceConnectPlus => AMR_FC_PLUS,
+    let acr: String = acr_value_override
+        .or_else(|| acr_override.map(|level| level.as_str().to_owned()))
+        .unwrap_or_else(|| grant.acr.clone());
+    let Some(sub) = shared.subject(&client.client_id, &grant.identity_id) else {
+        return oauth_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            "the person of this grant is no longer known to the mock",
+        );
     };
+    let lifetime = tokens::token_lifetime_secs(shared.platform);
     let mut claims = IdTokenClaims {
         iss: &shared.issuer,
         aud: &client.client_id,
         sub: &sub,
         iat: tokens::now(),
+        lifetime,
         auth_time: grant.auth_time,
-        nonce: &grant.login.nonce,
-        acr: acr.as_str(),
-        amr: grant.login.amr_requested.then_some(amr),
+        nonce: grant.login.nonce.as_deref(),
+        acr: &acr,
+        amr: grant.login.amr_requested.then_some(grant.amr.as_slice()),
+        sid: grant.sid.as_deref(),
     }
     .to_map();
     tamper::shift_clock(&mut claims, clock_offset);
     if let Some(t) = tamper {
         tamper::id_token_claims(&mut claims, t, shared.platform, last_nonce.as_deref());
     }
-    let id_token = match issuance::deliver(&shared, client, &claims, tamper).await {
+    let id_token = match issuance::deliver(shared, client, &claims, tamper).await {
         Ok(token) => token,
         Err(error) => {
             tracing::error!(%error, "token: cannot issue the ID token");
@@ -184,32 +248,55 @@ pub(crate) async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap,
     };
 
     let access_token = random::token();
+    let refresh_token = (shared.platform == Platform::ProConnect).then(random::token);
+    let scope = grant.login.scopes.join(" ");
+    let identity_id = grant.identity_id.clone();
     {
         let mut store = shared.store();
-        store
-            .used_codes
-            .insert(code.to_owned(), (Some(access_token.clone()), Instant::now()));
+        if let Some(code) = code {
+            store.used_codes.insert(
+                code.to_owned(),
+                RedeemedCode {
+                    access_token: Some(access_token.clone()),
+                    refresh_token: refresh_token.clone(),
+                    at: Instant::now(),
+                },
+            );
+        }
         store.access_tokens.insert(
             access_token.clone(),
             AccessGrant {
                 client_id: client.client_id.clone(),
                 identity_id: grant.identity_id.clone(),
                 scopes: grant.login.scopes.clone(),
-                expires: Instant::now() + ACCESS_TOKEN_LIFETIME,
+                expires: Instant::now() + access_token_lifetime(shared.platform),
             },
         );
+        if let Some(refresh_token) = &refresh_token {
+            store.refresh_tokens.insert(
+                refresh_token.clone(),
+                RefreshGrant {
+                    grant,
+                    expires: Instant::now() + REFRESH_TOKEN_LIFETIME,
+                },
+            );
+        }
     }
-    tracing::info!(client_id = %client.client_id, identity = %grant.identity_id, %acr, "token: issued");
+    tracing::info!(client_id = %client.client_id, identity = %identity_id, %acr, "token: issued");
+    let mut body = serde_json::json!({
+        "access_token": access_token,
+        "expires_in": lifetime,
+        "id_token": id_token,
+        "scope": scope,
+        "token_type": "Bearer",
+    });
+    if let Some(refresh_token) = refresh_token {
+        body["refresh_token"] = refresh_token.into();
+    }
     (
         StatusCode::OK,
         [(header::CACHE_CONTROL, "no-store"), (header::PRAGMA, "no-cache")],
-        Json(serde_json::json!({
-            "access_token": access_token,
-            "expires_in": tokens::TOKEN_LIFETIME_SECS,
-            "id_token": id_token,
-            "scope": grant.login.scopes.join(" "),
-            "token_type": "Bearer",
-        })),
+        Json(body),
     )
         .into_response()
 }

@@ -19,8 +19,32 @@ use crate::identities::Identity;
 /// same `sub` for a given client across restarts of the mock.
 const SUB_SALT: &str = "franceconnect-mock:pairwise:2024";
 
-/// Lifetime of the ID token, the access token and the userinfo JWT.
+/// Lifetime of the ID token, the access token and the userinfo JWT on
+/// FranceConnect(+).
 pub(crate) const TOKEN_LIFETIME_SECS: u64 = 60;
+
+/// Lifetime of ProConnect's ID token, access token and userinfo JWT: one
+/// hour, `oidc-provider`'s default (the token response says
+/// `expires_in: 3600`).
+pub(crate) const PROCONNECT_TOKEN_LIFETIME_SECS: u64 = 3600;
+
+/// Lifetime of the tokens `platform` issues.
+pub(crate) fn token_lifetime_secs(platform: Platform) -> u64 {
+    match platform {
+        Platform::FranceConnect | Platform::FranceConnectPlus => TOKEN_LIFETIME_SECS,
+        Platform::ProConnect => PROCONNECT_TOKEN_LIFETIME_SECS,
+    }
+}
+
+/// The `amr` of a FranceConnect (`fc`, `pwd`) or FranceConnect+ (`fc`,
+/// `pop`, `mfa`, `pin`) login; ProConnect's comes from the agent's
+/// identity provider.
+pub(crate) fn franceconnect_amr(platform: Platform) -> &'static [&'static str] {
+    match platform {
+        Platform::FranceConnectPlus => &["fc", "pop", "mfa", "pin"],
+        Platform::FranceConnect | Platform::ProConnect => &["fc", "pwd"],
+    }
+}
 
 /// Seconds since the Unix epoch.
 pub(crate) fn now() -> u64 {
@@ -120,18 +144,22 @@ pub(crate) struct IdTokenClaims<'a> {
     pub iss: &'a str,
     /// Audience: the client id.
     pub aud: &'a str,
-    /// Pairwise subject.
+    /// Subject: pairwise on FranceConnect(+), the agent's on ProConnect.
     pub sub: &'a str,
     /// Issue time.
     pub iat: u64,
+    /// Seconds from `iat` to `exp`.
+    pub lifetime: u64,
     /// Time of the login.
     pub auth_time: u64,
-    /// The nonce of the authorization request.
-    pub nonce: &'a str,
-    /// The eIDAS level reached.
+    /// The nonce of the authorization request, when it had one.
+    pub nonce: Option<&'a str>,
+    /// The level reached.
     pub acr: &'a str,
     /// Authentication methods, when requested through `claims`.
-    pub amr: Option<&'a [&'a str]>,
+    pub amr: Option<&'a [String]>,
+    /// The provider session (ProConnect's `sid`).
+    pub sid: Option<&'a str>,
 }
 
 impl IdTokenClaims<'_> {
@@ -141,13 +169,18 @@ impl IdTokenClaims<'_> {
         map.insert("iss".into(), self.iss.into());
         map.insert("aud".into(), self.aud.into());
         map.insert("sub".into(), self.sub.into());
-        map.insert("exp".into(), (self.iat + TOKEN_LIFETIME_SECS).into());
+        map.insert("exp".into(), (self.iat + self.lifetime).into());
         map.insert("iat".into(), self.iat.into());
         map.insert("auth_time".into(), self.auth_time.into());
-        map.insert("nonce".into(), self.nonce.into());
+        if let Some(nonce) = self.nonce {
+            map.insert("nonce".into(), nonce.into());
+        }
         map.insert("acr".into(), self.acr.into());
         if let Some(amr) = self.amr {
             map.insert("amr".into(), amr.to_vec().into());
+        }
+        if let Some(sid) = self.sid {
+            map.insert("sid".into(), sid.into());
         }
         map
     }

@@ -1,6 +1,7 @@
 //! `GET /userinfo`: the identity claims the granted scopes allow, delivered
-//! as `application/jwt` (JWS on FranceConnect, JWE around a JWS on
-//! FranceConnect+).
+//! as `application/jwt` (JWS on FranceConnect and ProConnect, JWE around a
+//! JWS on FranceConnect+), or on ProConnect as plain JSON for a client
+//! registered without a userinfo signature.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -10,6 +11,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use crate::config::Platform;
 use crate::issuance;
 use crate::scenarios::{self, Endpoint, Tamper};
 use crate::state::Shared;
@@ -34,6 +36,22 @@ fn invalid_token(description: &str) -> Response {
         })),
     )
         .into_response()
+}
+
+/// Another UUID v4 than `sub`, always the same for it: the subject of
+/// "someone else" for the [`Tamper::UserinfoSubMismatch`] scenario on
+/// ProConnect.
+fn another_agent_sub(sub: &str) -> String {
+    use sha2::Digest;
+    let digest = hex::encode(sha2::Sha256::digest(format!("{sub}:autre-agent").as_bytes()));
+    format!(
+        "{}-{}-4{}-a{}-{}",
+        &digest[0..8],
+        &digest[8..12],
+        &digest[13..16],
+        &digest[17..20],
+        &digest[20..32]
+    )
 }
 
 /// The bearer token of the `Authorization` header.
@@ -61,21 +79,46 @@ pub(crate) async fn userinfo(State(shared): State<Arc<Shared>>, headers: HeaderM
     let Some(grant) = grant.filter(|g| g.expires > Instant::now()) else {
         return invalid_token("invalid token provided");
     };
-    let (Some(client), Some(identity)) = (
-        shared.clients.get(&grant.client_id),
-        shared.identity(&grant.identity_id),
-    ) else {
+    let Some(client) = shared.clients.get(&grant.client_id) else {
         return invalid_token("invalid token provided");
     };
     let (tamper, clock_offset) = {
         let scenarios = shared.scenarios();
         (scenarios.tamper, scenarios.clock_offset_secs)
     };
-    let sub = if tamper == Some(Tamper::UserinfoSubMismatch) {
-        tokens::pairwise_sub(&client.client_id, &format!("{}:autre-personne", identity.id))
-    } else {
-        tokens::pairwise_sub(&client.client_id, &identity.id)
+    let (sub, person_claims) = match shared.platform {
+        Platform::ProConnect => {
+            let Some(agent) = shared.agent(&grant.identity_id) else {
+                return invalid_token("invalid token provided");
+            };
+            let sub = if tamper == Some(Tamper::UserinfoSubMismatch) {
+                another_agent_sub(&agent.sub)
+            } else {
+                agent.sub.clone()
+            };
+            (sub, agent.claims(&grant.scopes))
+        }
+        Platform::FranceConnect | Platform::FranceConnectPlus => {
+            let Some(identity) = shared.identity(&grant.identity_id) else {
+                return invalid_token("invalid token provided");
+            };
+            let sub = if tamper == Some(Tamper::UserinfoSubMismatch) {
+                tokens::pairwise_sub(&client.client_id, &format!("{}:autre-personne", identity.id))
+            } else {
+                tokens::pairwise_sub(&client.client_id, &identity.id)
+            };
+            (sub, tokens::identity_claims(&identity, &grant.scopes, shared.platform))
+        }
     };
+    if !client.userinfo_signed {
+        // Registered without `userinfo_signed_response_alg`: ProConnect
+        // answers the claims as plain JSON.
+        let mut claims = serde_json::Map::new();
+        claims.insert("sub".into(), sub.into());
+        claims.extend(person_claims);
+        tracing::info!(client_id = %client.client_id, identity = %grant.identity_id, "userinfo: delivered as JSON");
+        return (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], Json(claims)).into_response();
+    }
     let iat = tokens::now();
     let mut claims = serde_json::Map::new();
     claims.insert("iss".into(), shared.issuer.clone().into());
@@ -87,8 +130,11 @@ pub(crate) async fn userinfo(State(shared): State<Arc<Shared>>, headers: HeaderM
     claims.insert("aud".into(), audience.into());
     claims.insert("sub".into(), sub.into());
     claims.insert("iat".into(), iat.into());
-    claims.insert("exp".into(), (iat + tokens::TOKEN_LIFETIME_SECS).into());
-    claims.extend(tokens::identity_claims(&identity, &grant.scopes, shared.platform));
+    claims.insert(
+        "exp".into(),
+        (iat + tokens::token_lifetime_secs(shared.platform)).into(),
+    );
+    claims.extend(person_claims);
     tamper::shift_clock(&mut claims, clock_offset);
     if tamper == Some(Tamper::UserinfoPlainJson) {
         return (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], Json(claims)).into_response();
@@ -96,7 +142,7 @@ pub(crate) async fn userinfo(State(shared): State<Arc<Shared>>, headers: HeaderM
     let signature_tamper = (tamper == Some(Tamper::UserinfoUnsigned)).then_some(Tamper::AlgNone);
     match issuance::deliver(&shared, client, &claims, signature_tamper).await {
         Ok(jwt) => {
-            tracing::info!(client_id = %client.client_id, identity = %identity.id, "userinfo: delivered");
+            tracing::info!(client_id = %client.client_id, identity = %grant.identity_id, "userinfo: delivered");
             (
                 StatusCode::OK,
                 [

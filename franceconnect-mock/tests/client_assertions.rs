@@ -298,6 +298,40 @@ async fn fc_plus_refuses_rs256_assertions() {
     assert!(description.contains("RS256 is not allowed"), "{description}");
 }
 
+/// ProConnect takes ES256 and RS256 assertions (its
+/// `tokenEndpointAuthSigningAlgValues`).
+#[tokio::test]
+async fn proconnect_takes_es256_and_rs256_assertions() {
+    let (key, mut jwks) = client_signing_key("sig-1");
+    let mut rsa = Jwk::generate_rsa_key(2048).unwrap();
+    rsa.set_key_id("rsa");
+    let mut public = rsa.to_public_key().unwrap();
+    public.set_key_id("rsa");
+    jwks["keys"]
+        .as_array_mut()
+        .unwrap()
+        .push(Value::Object(public.as_ref().clone()));
+    let mock = mock_with(Platform::ProConnect, jwks).await;
+    mock.auto_approve(Some("agent-etat"), None);
+    let es256 = sign(&good_claims(&mock), &key, "sig-1");
+    let (status, error, description) = redeem_with(&mock, "jwt-app", "eidas1", &assertion_fields(es256)).await;
+    assert_eq!((status, error.as_str()), (200, ""), "{description}");
+    let mut header = JwsHeader::new();
+    header.set_key_id("rsa");
+    let claims = JwtPayload::from_map(good_claims(&mock)).unwrap();
+    let signer = josekit::jws::RS256.signer_from_jwk(&rsa).unwrap();
+    let rs256 = josekit::jwt::encode_with_signer(&claims, &header, &signer).unwrap();
+    let (status, error, description) = redeem_with(&mock, "jwt-app", "eidas1", &assertion_fields(rs256)).await;
+    assert_eq!((status, error.as_str()), (200, ""), "{description}");
+    // A secret is refused for a client registered for assertions.
+    let secret = vec![
+        ("client_id", "jwt-app".to_owned()),
+        ("client_secret", "jwt-app-secret".to_owned()),
+    ];
+    let (status, error, _) = redeem_with(&mock, "jwt-app", "eidas1", &secret).await;
+    assert_eq!((status, error.as_str()), (401, "invalid_client"));
+}
+
 fn base64_url(value: &Value) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(value.to_string())

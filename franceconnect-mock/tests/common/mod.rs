@@ -366,3 +366,126 @@ pub(crate) fn header_names(jwt: &str) -> Vec<String> {
     names.sort_unstable();
     names
 }
+
+// --- ProConnect ---
+
+/// A ProConnect client (secret `{id}-secret`, as [`redeem`] sends).
+pub(crate) fn pc_client(id: &str) -> Client {
+    Client::new(id, format!("{id}-secret"), CALLBACK, LOGOUT)
+}
+
+/// A ProConnect mock with clients `app` and `other` (userinfo signed),
+/// `plain` (no userinfo signature) and `public` (public agents only).
+pub(crate) async fn pc_mock() -> MockHandle {
+    MockProvider::new(Platform::ProConnect)
+        .client(pc_client("app"))
+        .client(pc_client("other"))
+        .client(pc_client("plain").userinfo_unsigned())
+        .client(pc_client("public").public_only())
+        .start()
+        .await
+        .unwrap()
+}
+
+/// The usual scope of the ProConnect tests.
+pub(crate) const PC_SCOPE: &str = "openid given_name usual_name email siret";
+
+/// The authorize URL of a ProConnect request by `client_id` (no
+/// `acr_values`: ProConnect takes levels from `claims`), its parameters
+/// replaced or extended by `extra` (an empty value removes one).
+pub(crate) fn pc_authorize_url(mock: &MockHandle, client_id: &str, extra: &[(&str, &str)]) -> String {
+    let mut params: Vec<(String, String)> = vec![
+        ("response_type".into(), "code".into()),
+        ("client_id".into(), client_id.into()),
+        ("redirect_uri".into(), CALLBACK.into()),
+        ("scope".into(), PC_SCOPE.into()),
+        ("nonce".into(), NONCE.into()),
+        ("state".into(), STATE.into()),
+    ];
+    for (name, value) in extra {
+        params.retain(|(n, _)| n != name);
+        if !value.is_empty() {
+            params.push((name.to_string(), value.to_string()));
+        }
+    }
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(params)
+        .finish();
+    format!("{}/authorize?{query}", mock.issuer())
+}
+
+/// GET of [`pc_authorize_url`] (redirects not followed).
+pub(crate) async fn pc_authorize(mock: &MockHandle, client_id: &str, extra: &[(&str, &str)]) -> reqwest::Response {
+    http()
+        .get(pc_authorize_url(mock, client_id, extra))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// A full headless ProConnect login (auto-approve must be on); the token
+/// response.
+pub(crate) async fn pc_login(mock: &MockHandle, client_id: &str, extra: &[(&str, &str)]) -> Value {
+    let code = code(mock, &pc_authorize_url(mock, client_id, extra)).await;
+    let (status, body, _) = redeem(mock, client_id, &code, CALLBACK).await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+/// The `claims` parameter requiring one of `values` as the ID token's acr.
+pub(crate) fn essential_acr(values: &[&str]) -> String {
+    serde_json::json!({ "id_token": { "acr": { "essential": true, "values": values } } }).to_string()
+}
+
+/// Submits ProConnect's login form at `path` for agent `agent`, with the
+/// e-mail code (MFA) step when `mfa`.
+pub(crate) async fn submit_agent(mock: &MockHandle, path: &str, agent: &str, mfa: bool) -> reqwest::Response {
+    let mut form = vec![("identity", agent)];
+    if mfa {
+        form.push(("mfa", "on"));
+    }
+    http()
+        .post(format!("http://{}{path}", mock.addr()))
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The verified claims of a token response's ID token.
+pub(crate) async fn id_claims(mock: &MockHandle, tokens: &Value) -> Map<String, Value> {
+    verify(&fetch_jwks(mock).await, &id_token(tokens)).unwrap()
+}
+
+/// The `pc_session_id` cookie a response sets, as `name=value`.
+pub(crate) fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("pc_session_id="))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+}
+
+/// GET /authorize with a cookie.
+pub(crate) async fn authorize_with_cookie(url: &str, cookie: &str) -> reqwest::Response {
+    http().get(url).header("cookie", cookie).send().await.unwrap()
+}
+
+/// The error page `code` for `response`: 400, HTML, no redirect; returns
+/// the page.
+pub(crate) async fn assert_pc_error_page(response: reqwest::Response, code: &str, context: &str) -> String {
+    assert_eq!(response.status(), 400, "{context}");
+    assert!(
+        response.headers().get("location").is_none(),
+        "{context}: never a redirect"
+    );
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains(&format!(r#"<code id="error">{code}</code>"#)),
+        "{context}: {page}"
+    );
+    page
+}

@@ -1,0 +1,120 @@
+//! ProConnect's login page: instead of the e-mail screen and the identity
+//! provider, the tester picks a fictional agent and whether they would
+//! enter ProConnect's e-mail code (the MFA step), then logs in or cancels.
+//! Form fields: `identity` (the agent's id) and `mfa` (present when
+//! chosen).
+
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use crate::config::BASE_PATH;
+use crate::html::{self, escape};
+use crate::params::Params;
+use crate::proconnect::login::{self, Authentication};
+use crate::state::{PendingLogin, Shared, interaction_lifetime};
+
+/// Renders the login page of pending login `uid`: the agents of the
+/// hinted identity provider (all without `idp_hint`), the one `login_hint`
+/// names preselected.
+pub(crate) fn render(shared: &Shared, uid: &str, login: &PendingLogin) -> Response {
+    let platform = shared.platform.display_name();
+    let request = login.agent_request.clone().unwrap_or_default();
+    let preselected = login::default_agent(shared, Some(&request)).map(|agent| agent.id);
+    let mut agents = String::new();
+    for agent in shared
+        .agents()
+        .iter()
+        .filter(|agent| request.idp_hint.as_ref().is_none_or(|idp| *idp == agent.idp_id))
+    {
+        let organisation = agent.organization_label.as_deref().unwrap_or("organisation inconnue");
+        agents.push_str(&format!(
+            r#"<label class="identity"><input type="radio" name="identity" value="{id}"{checked} required> <strong>{name}</strong> — {organisation} <code>{email}</code><small>{description} (fournisseur d'identité : niveau <code>{idp_acr}</code>)</small></label>
+"#,
+            id = escape(&agent.id),
+            checked = if preselected.as_deref() == Some(agent.id.as_str()) { " checked" } else { "" },
+            name = escape(&agent.display_name()),
+            organisation = escape(organisation),
+            email = escape(&agent.email),
+            description = escape(&agent.description),
+            idp_acr = escape(&agent.idp_acr),
+        ));
+    }
+    let required = if request.essential_acr.is_empty() {
+        "aucun niveau exigé".to_owned()
+    } else {
+        format!(
+            "niveaux exigés : <code>{}</code>",
+            escape(&request.essential_acr.join(" "))
+        )
+    };
+    let hint = match &request.login_hint {
+        Some(email) => {
+            let matched = shared.agents().iter().any(|agent| agent.email == *email);
+            format!(
+                "<p class=\"muted\">Adresse indiquée par le service (login_hint) : <code>{}</code>{}.</p>",
+                escape(email),
+                if matched { "" } else { " — aucun agent fictif ne l'a" }
+            )
+        }
+        None => String::new(),
+    };
+    let siret = match &request.siret_hint {
+        Some(siret) => format!(
+            "<p class=\"muted\">Organisation indiquée par le service au fournisseur d'identité (siret_hint) : <code>{}</code>.</p>",
+            escape(siret)
+        ),
+        None => String::new(),
+    };
+    let action = format!("{BASE_PATH}/interaction/{}", escape(uid));
+    let body = format!(
+        r#"<h1>Connexion avec {platform}</h1>
+<p>Le service <code>{client}</code> demande une connexion ({required}) avec les données : <code>{scopes}</code>.</p>
+{hint}{siret}<form method="post" action="{action}/login">
+<fieldset>
+<legend>Choisissez un agent de test</legend>
+{agents}</fieldset>
+<fieldset>
+<legend>Double authentification</legend>
+<label><input type="checkbox" name="mfa" value="on"> Saisir le code envoyé par e-mail par {platform}</label>
+<p class="muted">Utilisé seulement si le service exige un niveau « -mfa » que le fournisseur d'identité n'atteint pas seul (eidas0 ou eidas1).</p>
+</fieldset>
+<div class="actions">
+<button type="submit" class="primary">Se connecter</button>
+<button type="submit" class="secondary" formaction="{action}/abort" formnovalidate>Annuler</button>
+</div>
+</form>
+<p class="muted">Simulateur local : ces agents sont fictifs. Cette page expire dans {minutes} minutes.</p>"#,
+        platform = escape(platform),
+        client = escape(&login.client_id),
+        scopes = escape(&login.scopes.join(" ")),
+        minutes = interaction_lifetime(shared.platform).as_secs() / 60,
+    );
+    html::response(StatusCode::OK, html::page("Connexion", platform, &body))
+}
+
+/// The agent and MFA choice of a submitted form, `None` without a known
+/// agent.
+pub(crate) fn choice(shared: &Shared, form: &Params) -> Option<(String, bool)> {
+    let agent_id = form.get("identity").unwrap_or_default().to_owned();
+    shared.agent(&agent_id)?;
+    Some((agent_id, form.raw("mfa").is_some()))
+}
+
+/// The page's complaint about a form naming no known agent.
+pub(crate) fn no_agent_chosen(shared: &Shared) -> Response {
+    html::error_page(
+        shared.platform.display_name(),
+        "invalid_request",
+        "Choisissez un agent de test.",
+    )
+}
+
+/// Completes the login the tester chose on the page.
+pub(crate) fn submit(shared: &Shared, login: PendingLogin, agent_id: String, mfa: bool) -> Response {
+    let authentication = Authentication::Fresh {
+        agent_id,
+        idp_acr: None,
+        email_code_chosen: mfa,
+    };
+    login::complete(shared, login, authentication)
+}
