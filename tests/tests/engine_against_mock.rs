@@ -8,8 +8,8 @@ use franceconnect_mock::{Endpoint, Failure, Tamper};
 use franceconnect_tests::*;
 use franceconnect_tower::web::error_code;
 use franceconnect_tower::{
-    DatePrecision, Eidas, EncryptionAlg, Error, ErrorKind, LoginOptions, NetworkErrorKind, Platform, ProviderErrorCode,
-    ServiceKeys, SigningAlg, TokenEndpointAuth, TokenExchangeError,
+    Acr, AgentRole, DatePrecision, Eidas, EncryptionAlg, Error, ErrorKind, LoginOptions, NetworkErrorKind, Platform,
+    ProviderErrorCode, ServiceKeys, SigningAlg, TokenEndpointAuth, TokenExchangeError,
 };
 
 async fn logout(pair: &Pair, user: &franceconnect_tower::SignedInUser) {
@@ -31,7 +31,7 @@ async fn fc_full_flow() {
     let pair = pair_with(Platform::FranceConnect, None, |b| b.request_amr(true)).await;
     pair.mock.auto_approve(Some("default"), None);
     let user = login(&pair, LoginOptions::default()).await.unwrap();
-    assert_eq!(user.acr, Eidas::Eidas1);
+    assert_eq!(user.acr, Acr::Eidas1);
     assert_eq!(user.sub.len(), 66);
     assert!(user.sub.ends_with("v1"));
     let amr = user.amr.clone().expect("amr was requested");
@@ -63,7 +63,7 @@ async fn fc_plus_full_flow_with_each_algorithm() {
         let user = login(&pair, LoginOptions::default())
             .await
             .unwrap_or_else(|e| panic!("{alg}: {e}"));
-        assert_eq!(user.acr, Eidas::Eidas3, "{alg}: eidas3 reached where eidas2 was asked");
+        assert_eq!(user.acr, Acr::Eidas3, "{alg}: eidas3 reached where eidas2 was asked");
         assert!(user.pivot_identity().is_some());
         logout(&pair, &user).await;
     }
@@ -103,7 +103,7 @@ async fn step_up_and_lower_acr() {
     let user = login(&pair, LoginOptions::default().eidas(Eidas::Eidas3))
         .await
         .unwrap();
-    assert_eq!(user.acr, Eidas::Eidas3);
+    assert_eq!(user.acr, Acr::Eidas3);
     pair.mock.set_acr_override(Some(franceconnect_mock::Eidas::Eidas2));
     let e = login(&pair, LoginOptions::default().eidas(Eidas::Eidas3))
         .await
@@ -145,9 +145,15 @@ async fn hostile_tokens_are_refused_with_their_typed_error() {
         (Platform::FranceConnectPlus, Some(EncryptionAlg::EcdhEs)),
         (Platform::FranceConnectPlus, Some(EncryptionAlg::RsaOaep)),
         (Platform::FranceConnectPlus, Some(EncryptionAlg::RsaOaep256)),
+        (Platform::ProConnect, None),
     ] {
         let pair = pair_with(platform, alg, |b| b.jwks_refetch_cooldown(Duration::ZERO)).await;
-        pair.mock.auto_approve(Some("default"), None);
+        let person = if platform == Platform::ProConnect {
+            "agent-etat"
+        } else {
+            "default"
+        };
+        pair.mock.auto_approve(Some(person), None);
         login(&pair, LoginOptions::default()).await.unwrap();
         for tamper in hostile::scenarios(alg.is_some()) {
             pair.mock.set_tamper(Some(tamper));
@@ -466,4 +472,186 @@ async fn check_returns_the_registration_or_names_the_mistake() {
     );
     let e = mismatch.check().await.unwrap_err().to_string();
     assert!(e.contains("is FC_PLATFORM right"), "{e}");
+}
+
+#[tokio::test]
+async fn proconnect_full_flow() {
+    let pair = pair_with(Platform::ProConnect, None, |b| {
+        b.request_amr(true)
+            .scopes(franceconnect_tower::Scopes::parse("given_name usual_name email uid siret siren organizational_unit organization_label phone chorusdt idp_id idp_acr roles custom").unwrap())
+    })
+    .await;
+    let agent = pair.mock.agents()[0].clone();
+    pair.mock.auto_approve(Some(&agent.id), None);
+    let user = login(&pair, LoginOptions::default()).await.unwrap();
+    assert_eq!(user.platform, Platform::ProConnect);
+    assert_eq!(user.sub, agent.sub);
+    assert_eq!(user.acr.as_str(), agent.idp_acr);
+    assert!(user.amr.is_some(), "amr was asked");
+    let identity = user.agent_identity().expect("an agent identity");
+    assert_eq!(identity.given_name, agent.given_name);
+    assert_eq!(identity.usual_name, agent.usual_name);
+    assert_eq!(identity.siret.as_ref().unwrap().as_str(), agent.siret);
+    assert_eq!(identity.siren.as_ref().map(|s| s.as_str().to_owned()), agent.siren);
+    assert_eq!(identity.phone_number, agent.phone_number);
+    assert_eq!(identity.chorusdt_matricule, agent.chorusdt_matricule);
+    assert_eq!(identity.organization_label, agent.organization_label);
+    assert_eq!(identity.idp_id.as_deref(), Some(agent.idp_id.as_str()));
+    let roles: Vec<String> = identity.roles.iter().map(|r| r.as_str().to_owned()).collect();
+    assert_eq!(roles, agent.roles);
+    // The one-hour access token is revoked; the refresh token was never kept.
+    assert!(!serde_json::to_string(&user).unwrap().contains("refresh"));
+    assert_eq!(
+        pair.fc.revoke_access_token(&user).await.unwrap(),
+        franceconnect_tower::Revocation::Revoked
+    );
+    assert_eq!(pair.mock.live_access_tokens(), 0);
+    logout(&pair, &user).await;
+}
+
+#[tokio::test]
+async fn every_agent_signs_in() {
+    let pair = pair_with(Platform::ProConnect, None, |b| b).await;
+    for agent in pair.mock.agents() {
+        pair.mock.auto_approve(Some(&agent.id), None);
+        let user = login(&pair, LoginOptions::default())
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", agent.id));
+        let identity = user
+            .agent_identity()
+            .unwrap_or_else(|| panic!("{}: no agent identity", agent.id));
+        assert_eq!(identity.email, agent.email, "{}", agent.id);
+        assert_eq!(identity.siret.unwrap().as_str(), agent.siret, "{}", agent.id);
+    }
+    let dirigeant = login_as(&pair, "dirigeant").await.unwrap();
+    assert_eq!(dirigeant.acr, Acr::CertificationDirigeant);
+    assert!(
+        dirigeant.agent_identity().unwrap().roles.is_empty(),
+        "roles only with their scope"
+    );
+    let scoped = pair_with(Platform::ProConnect, None, |b| {
+        b.scopes(franceconnect_tower::Scopes::parse("given_name usual_name email roles").unwrap())
+    })
+    .await;
+    let dirigeant = login_as(&scoped, "dirigeant").await.unwrap();
+    assert_eq!(dirigeant.agent_identity().unwrap().roles, [AgentRole::Dirigeant]);
+}
+
+async fn login_as(pair: &Pair, agent: &str) -> Result<franceconnect_tower::SignedInUser, Error> {
+    pair.mock.auto_approve(Some(agent), None);
+    login(pair, LoginOptions::default()).await
+}
+
+#[tokio::test]
+async fn proconnect_acr_rules_hold_end_to_end() {
+    let mfa = pair_with(Platform::ProConnect, None, |b| b.acr_values(Acr::MFA)).await;
+    // No second factor: ProConnect says it cannot satisfy the request.
+    let e = login_as(&mfa, "agent-etat").await.unwrap_err();
+    assert!(
+        matches!(&e, Error::Provider(p) if p.code == ProviderErrorCode::AcrNotSatisfied),
+        "{e}"
+    );
+    assert_eq!(error_code(&e), "acr_not_satisfied");
+    // The e-mail code step: eidas1 becomes eidas1-mfa, eidas0 eidas0-mfa.
+    mfa.mock.set_agent_mfa(true);
+    assert_eq!(login_as(&mfa, "agent-etat").await.unwrap().acr, Acr::Eidas1Mfa);
+    assert_eq!(login_as(&mfa, "agent-autodeclare").await.unwrap().acr, Acr::Eidas0Mfa);
+    assert_eq!(login_as(&mfa, "agent-carte").await.unwrap().acr, Acr::Eidas3);
+    // A step-up to eIDAS substantial asks for eidas2 or eidas3 only.
+    let any = pair_with(Platform::ProConnect, None, |b| b).await;
+    any.mock.auto_approve(Some("agent-carte"), None);
+    assert_eq!(
+        login(&any, LoginOptions::default().eidas(Eidas::Eidas2))
+            .await
+            .unwrap()
+            .acr,
+        Acr::Eidas3
+    );
+    any.mock.auto_approve(Some("agent-etat"), None);
+    let e = login(&any, LoginOptions::default().eidas(Eidas::Eidas2))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::Provider(p) if p.code == ProviderErrorCode::AcrNotSatisfied),
+        "{e}"
+    );
+    // An acr not asked for, or unknown, is refused even if the provider sends it.
+    mfa.mock.set_acr_value_override(Some("eidas1"));
+    assert_eq!(
+        login_as(&mfa, "agent-etat").await.unwrap_err().kind(),
+        ErrorKind::AcrNotMet
+    );
+    any.mock
+        .set_acr_value_override(Some("https://proconnect.gouv.fr/assurance/self-asserted"));
+    let e = login_as(&any, "agent-etat").await.unwrap_err();
+    assert!(matches!(&e, Error::Claims(c) if c.field == "acr"), "{e}");
+}
+
+#[tokio::test]
+async fn proconnect_hints_and_silent_logins() {
+    let pair = pair_with(Platform::ProConnect, None, |b| b).await;
+    let agents = pair.mock.agents();
+    let hospital = agents.iter().find(|a| a.id == "agent-hospitalier").unwrap();
+    // No agent named: the mock picks the one the login_hint names (its
+    // identity provider answering eidas1).
+    pair.mock.auto_approve(None, Some(franceconnect_mock::Eidas::Eidas1));
+    let user = login(&pair, LoginOptions::default().login_hint(hospital.email.clone()))
+        .await
+        .unwrap();
+    assert_eq!(user.sub, hospital.sub);
+    let user = login(&pair, LoginOptions::default().idp_hint(hospital.idp_id.clone()))
+        .await
+        .unwrap();
+    assert_eq!(
+        user.agent_identity().unwrap().idp_id.as_deref(),
+        Some(hospital.idp_id.as_str())
+    );
+    let e = login(
+        &pair,
+        LoginOptions::default().idp_hint("00000000-0000-4000-8000-000000000000"),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(&e, Error::Provider(p) if p.code == ProviderErrorCode::InvalidIdpHint),
+        "{e}"
+    );
+    // A silent login without a ProConnect session.
+    let e = login(&pair, LoginOptions::default().prompt(franceconnect_tower::Prompt::None))
+        .await
+        .unwrap_err();
+    assert!(e.is_login_required(), "{e}");
+    assert!(!e.is_user_cancelled());
+}
+
+#[tokio::test]
+async fn proconnect_userinfo_as_registered() {
+    let json = pair_with_client(
+        Platform::ProConnect,
+        None,
+        |c| c.userinfo_unsigned(),
+        |b| b.unsigned_userinfo(true),
+    )
+    .await;
+    let user = login_as(&json, "agent-territorial").await.unwrap();
+    assert_eq!(
+        user.agent_identity().unwrap().usual_name,
+        json.mock.agents()[1].usual_name
+    );
+    // A service that expects a signed answer refuses plain JSON.
+    let strict = pair_with_client(Platform::ProConnect, None, |c| c.userinfo_unsigned(), |b| b).await;
+    let e = login_as(&strict, "agent-territorial").await.unwrap_err();
+    assert!(
+        matches!(&e, Error::Network(n) if n.endpoint == "userinfo" && n.kind == NetworkErrorKind::ContentType),
+        "{e}"
+    );
+    // RS256 is accepted on ProConnect without any setting.
+    let rs = pair_with_client(
+        Platform::ProConnect,
+        None,
+        |c| c.signing_alg(franceconnect_mock::SigningAlg::RS256),
+        |b| b,
+    )
+    .await;
+    assert!(login_as(&rs, "agent-etat").await.is_ok());
 }

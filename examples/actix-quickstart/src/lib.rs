@@ -14,14 +14,14 @@ use actix_web::dev::ServerHandle;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use franceconnect_actix::level::{EidasLevel, High, Low, Substantial};
 use franceconnect_actix::{
-    Agent, FranceConnectMiddleware, MemorySessionStore, NoResurrection, RequireEidas, RequireRecentEidas, SessionStoreGuard,
-    StoreTimeout, User, configure, session_middleware,
+    Agent, FranceConnectMiddleware, MemorySessionStore, NoResurrection, RequireEidas, RequireRecentEidas,
+    SessionStoreGuard, StoreTimeout, User, configure, session_middleware,
 };
 use franceconnect_tower::Platform;
 use franceconnect_tower::web::AuthRoutes;
 use quickstart_support::{
-    RECENT_LOGIN_MINUTES, Running, Server, Settings, agent_page, api_me, home_page, not_signed_in_json, prepare, profile_page,
-    recent_login_page, redact_url, step_up_page,
+    RECENT_LOGIN_MINUTES, Running, Server, Settings, agent_page, api_me, home_page, not_signed_in_json, prepare,
+    profile_page, recent_login_page, redact_url, step_up_page,
 };
 use std::time::Duration;
 

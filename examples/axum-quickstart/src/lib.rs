@@ -18,8 +18,8 @@ use franceconnect_axum::{Agent, FranceConnectRouterExt, RequireEidas, RequireRec
 use franceconnect_tower::web::tower::ExpiringMemoryStore;
 use franceconnect_tower::{FranceConnect, Platform};
 use quickstart_support::{
-    RECENT_LOGIN_MINUTES, Running, Server, Settings, agent_page, api_me, home_page, not_signed_in_json, prepare, profile_page,
-    recent_login_page, redact_url, step_up_page,
+    RECENT_LOGIN_MINUTES, Running, Server, Settings, agent_page, api_me, home_page, not_signed_in_json, prepare,
+    profile_page, recent_login_page, redact_url, step_up_page,
 };
 use tower_sessions::SessionStore;
 use tower_sessions_redis_store::RedisStore;

@@ -262,7 +262,11 @@ pub fn agent_page(user: &SignedInUser, agent: &AgentIdentity) -> String {
         row("Organisation", label, None);
     }
     match &agent.siret {
-        Some(siret) => row("SIRET", siret.as_str(), Some(&format!("SIREN de l'organisation : {}", siret.siren()))),
+        Some(siret) => row(
+            "SIRET",
+            siret.as_str(),
+            Some(&format!("SIREN de l'organisation : {}", siret.siren())),
+        ),
         None => row("SIRET", missing, None),
     }
     if let Some(unit) = &agent.organizational_unit {

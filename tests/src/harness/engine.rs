@@ -39,17 +39,24 @@ pub async fn pair_with(
     alg: Option<EncryptionAlg>,
     adjust: impl FnOnce(franceconnect_tower::ConfigBuilder) -> franceconnect_tower::ConfigBuilder,
 ) -> Pair {
+    pair_with_client(platform, alg, |c| c, adjust).await
+}
+
+/// Like [`pair_with`], letting the caller adjust the mock's registration
+/// of the client too.
+pub async fn pair_with_client(
+    platform: Platform,
+    alg: Option<EncryptionAlg>,
+    register: impl FnOnce(Client) -> Client,
+    adjust: impl FnOnce(franceconnect_tower::ConfigBuilder) -> franceconnect_tower::ConfigBuilder,
+) -> Pair {
     let keys = alg.map(|a| ServiceKeys::generate(a).expect("key generation"));
     let mut client = Client::new(CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, POST_LOGOUT_URI);
     if let (Some(keys), Some(alg)) = (&keys, alg) {
         client = client.encryption(mock_alg(alg), ClientKeys::Inline(keys.public_jwks()));
     }
-    let mock_platform = match platform {
-        Platform::FranceConnect => franceconnect_mock::Platform::FranceConnect,
-        _ => franceconnect_mock::Platform::FranceConnectPlus,
-    };
-    let mock = MockProvider::new(mock_platform)
-        .client(client)
+    let mock = MockProvider::new(mock_platform(platform))
+        .client(register(client))
         .start()
         .await
         .expect("the mock starts");
@@ -63,6 +70,15 @@ pub async fn pair_with(
     }
     let fc = FranceConnect::new(adjust(builder).build().expect("a valid configuration"));
     Pair { mock, fc, keys }
+}
+
+/// The mock's name for a platform.
+pub fn mock_platform(platform: Platform) -> franceconnect_mock::Platform {
+    match platform {
+        Platform::FranceConnect => franceconnect_mock::Platform::FranceConnect,
+        Platform::FranceConnectPlus => franceconnect_mock::Platform::FranceConnectPlus,
+        Platform::ProConnect => franceconnect_mock::Platform::ProConnect,
+    }
 }
 
 /// The mock's name for an encryption algorithm.
