@@ -14,14 +14,14 @@ use actix_web::dev::ServerHandle;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use franceconnect_actix::level::{EidasLevel, High, Low, Substantial};
 use franceconnect_actix::{
-    Agent, FranceConnectMiddleware, MemorySessionStore, NoResurrection, RequireEidas, RequireRecentEidas,
+    Agent, AgentWithMfa, FranceConnectMiddleware, MemorySessionStore, NoResurrection, RequireEidas, RequireRecentEidas,
     SessionStoreGuard, StoreTimeout, User, configure, session_middleware,
 };
 use franceconnect_tower::Platform;
 use franceconnect_tower::web::AuthRoutes;
 use quickstart_support::{
-    RECENT_LOGIN_MINUTES, Running, Server, Settings, agent_page, api_me, home_page, not_signed_in_json, prepare,
-    profile_page, recent_login_page, redact_url, step_up_page,
+    RECENT_LOGIN_MINUTES, Running, Server, Settings, agent_mfa_page, agent_page, api_me, home_page, not_signed_in_json,
+    prepare, profile_page, recent_login_page, redact_url, step_up_page,
 };
 use std::time::Duration;
 
@@ -39,6 +39,10 @@ async fn profile(User(user): User) -> HttpResponse {
 
 async fn agent_space(User(user): User, Agent(agent): Agent) -> HttpResponse {
     html(agent_page(&user, &agent))
+}
+
+async fn agent_mfa(User(user): User, AgentWithMfa(agent): AgentWithMfa) -> HttpResponse {
+    html(agent_mfa_page(&user, &agent))
 }
 
 async fn high_level(RequireEidas(user, _): RequireEidas<High>) -> HttpResponse {
@@ -180,6 +184,7 @@ fn serve<S: SessionStore + Clone + Send + 'static>(
             .route("/", web::get().to(home))
             .route("/profil", web::get().to(profile))
             .route("/espace-agent", web::get().to(agent_space))
+            .route("/espace-agent/double-authentification", web::get().to(agent_mfa))
             .route("/niveau-eleve", web::get().to(high_level))
             .route(
                 "/action-sensible",

@@ -14,12 +14,12 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use franceconnect_axum::level::{High, Low, Substantial};
-use franceconnect_axum::{Agent, FranceConnectRouterExt, RequireEidas, RequireRecentEidas, User};
+use franceconnect_axum::{Agent, AgentWithMfa, FranceConnectRouterExt, RequireEidas, RequireRecentEidas, User};
 use franceconnect_tower::web::tower::ExpiringMemoryStore;
 use franceconnect_tower::{FranceConnect, Platform};
 use quickstart_support::{
-    RECENT_LOGIN_MINUTES, Running, Server, Settings, agent_page, api_me, home_page, not_signed_in_json, prepare,
-    profile_page, recent_login_page, redact_url, step_up_page,
+    RECENT_LOGIN_MINUTES, Running, Server, Settings, agent_mfa_page, agent_page, api_me, home_page, not_signed_in_json,
+    prepare, profile_page, recent_login_page, redact_url, step_up_page,
 };
 use tower_sessions::SessionStore;
 use tower_sessions_redis_store::RedisStore;
@@ -40,6 +40,12 @@ pub fn app<S: SessionStore + Clone>(fc: FranceConnect, store: S) -> Router {
         .route(
             "/espace-agent",
             get(|User(user): User, Agent(agent): Agent| async move { Html(agent_page(&user, &agent)) }),
+        )
+        .route(
+            "/espace-agent/double-authentification",
+            get(|User(user): User, AgentWithMfa(agent): AgentWithMfa| async move {
+                Html(agent_mfa_page(&user, &agent))
+            }),
         )
         .route(
             "/niveau-eleve",

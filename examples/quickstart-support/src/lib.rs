@@ -8,8 +8,8 @@ mod running;
 mod settings;
 
 pub use pages::{
-    RECENT_LOGIN_MINUTES, agent_page, api_me, home_page, not_signed_in_json, profile_page, recent_login_page,
-    step_up_page,
+    RECENT_LOGIN_MINUTES, agent_mfa_page, agent_page, api_me, home_page, not_signed_in_json, profile_page,
+    recent_login_page, step_up_page,
 };
 pub use running::{Running, Server, run_main};
 pub use settings::{Prepared, Settings, prepare, redact_url};

@@ -293,7 +293,24 @@ pub fn agent_page(user: &SignedInUser, agent: &AgentIdentity) -> String {
             r#"<h1>Mon espace agent</h1>
 <p class="lead">Voici ce que ProConnect a transmis à ce service.</p>
 <dl class="identity">
-{rows}</dl>"#
+{rows}</dl>
+<p><a href="/espace-agent/double-authentification">Accéder à l'espace sécurisé</a> (double authentification)</p>"#
+        ),
+    )
+}
+
+/// `/espace-agent/double-authentification`: a page for agents who signed in
+/// with a second factor.
+pub fn agent_mfa_page(user: &SignedInUser, agent: &AgentIdentity) -> String {
+    layout(
+        "Espace sécurisé",
+        user.platform,
+        true,
+        &format!(
+            "<h1>Espace sécurisé</h1>\n<p class=\"lead\">{} {}, vous vous êtes connecté avec une double authentification ({}).</p>",
+            escape(&agent.given_name),
+            escape(&agent.usual_name),
+            escape(&level_label(user.acr.as_str())),
         ),
     )
 }

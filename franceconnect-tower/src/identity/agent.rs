@@ -260,7 +260,7 @@ impl Siret {
     /// Checks a SIRET.
     pub fn parse(s: &str) -> Result<Self, ClaimsError> {
         let digits = s.len() == 14 && s.bytes().all(|b| b.is_ascii_digit());
-        let la_poste = s.starts_with("356000000") && s.bytes().map(|b| u32::from(b - b'0')).sum::<u32>() % 5 == 0;
+        let la_poste = s.starts_with("356000000") && s.bytes().map(|b| u32::from(b - b'0')).sum::<u32>().is_multiple_of(5);
         if digits && (luhn(s) || la_poste) {
             Ok(Siret(s.to_owned()))
         } else {
@@ -355,7 +355,7 @@ fn luhn(digits: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 #[cfg(test)]

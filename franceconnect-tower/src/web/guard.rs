@@ -265,7 +265,8 @@ mod tests {
         let mut user = SignedInUser::for_tests("3f2b6c1e-8d4a-4f7e-9b1c-5a6d7e8f9a0b");
         user.platform = Platform::ProConnect;
         user.acr = acr;
-        let claims = serde_json::json!({"given_name": "Inès", "usual_name": "Roy", "email": "ines.roy@mairie.example.fr"});
+        let claims =
+            serde_json::json!({"given_name": "Inès", "usual_name": "Roy", "email": "ines.roy@mairie.example.fr"});
         user.raw_claims = claims.as_object().unwrap().clone();
         user
     }
@@ -284,10 +285,19 @@ mod tests {
         // Without a second factor: a new ProConnect login asking for one.
         let refusal = with(&ctx, &ines).require_agent_with_mfa().unwrap_err();
         assert_eq!(refusal.status(), 303);
-        assert_eq!(refusal.response().headers()["location"], "/auth/login?return_to=%2Fagents&acr=mfa");
-        assert!(with(&ctx, &agent(crate::Acr::Eidas1Mfa)).require_agent_with_mfa().is_ok());
+        assert_eq!(
+            refusal.response().headers()["location"],
+            "/auth/login?return_to=%2Fagents&acr=mfa"
+        );
+        assert!(
+            with(&ctx, &agent(crate::Acr::Eidas1Mfa))
+                .require_agent_with_mfa()
+                .is_ok()
+        );
         // An eIDAS level on ProConnect: an eidas0 agent reaches none.
-        let refusal = with(&ctx, &agent(crate::Acr::Eidas0)).require_level(Eidas::Eidas1).unwrap_err();
+        let refusal = with(&ctx, &agent(crate::Acr::Eidas0))
+            .require_level(Eidas::Eidas1)
+            .unwrap_err();
         assert_eq!(refusal.status(), 303);
         assert!(with(&ctx, &ines).require_level(Eidas::Eidas1).is_ok());
     }

@@ -308,13 +308,7 @@ mod tests {
         let api = not_signed_in_response(&ctx, "/api/me", accept("application/json"));
         assert_eq!(api.status(), StatusCode::UNAUTHORIZED);
         assert!(api.body().contains("not_signed_in"));
-        let up = step_up_response(
-            &ctx,
-            "eidas3",
-            false,
-            "/vault",
-            Format::from_headers(&HeaderMap::new()),
-        );
+        let up = step_up_response(&ctx, "eidas3", false, "/vault", Format::from_headers(&HeaderMap::new()));
         assert_eq!(up.headers()[LOCATION], "/auth/login?return_to=%2Fvault&acr=eidas3");
     }
 }

@@ -193,6 +193,30 @@ impl Browser {
     /// the provider's redirect to the callback (so that a test can send the
     /// callback to another instance).
     pub async fn through_provider_page(&self, start: &str, identity: Option<&str>, acr: &str) -> Page {
+        match identity {
+            Some(id) => {
+                self.through_provider_form(start, Some(&[("identity", id), ("acr", acr)]))
+                    .await
+            }
+            None => self.through_provider_form(start, None).await,
+        }
+    }
+
+    /// Signs in on the mock's ProConnect page as `agent`, ticking the
+    /// e-mail code step when `mfa`, and returns the app's first answer
+    /// after the callback (not followed).
+    pub async fn login_as_agent(&self, start: &str, agent: &str, mfa: bool) -> Page {
+        let mut fields = vec![("identity", agent)];
+        if mfa {
+            fields.push(("mfa", "on"));
+        }
+        let to_callback = self.through_provider_form(start, Some(&fields)).await;
+        self.get(to_callback.location.unwrap().as_str()).await
+    }
+
+    /// Starts at `start`, posts `fields` on the provider's page (or cancels
+    /// with `None`) and returns its redirect to the callback.
+    async fn through_provider_form(&self, start: &str, fields: Option<&[(&str, &str)]>) -> Page {
         let mut page = self.get(start).await;
         // Up to the provider's page.
         while page.status.is_redirection() {
@@ -202,11 +226,8 @@ impl Browser {
         let action = form_action(&page.body);
         let form_url = page.url.join(&action).unwrap();
         let origin = page.url.origin().ascii_serialization();
-        let answer = match identity {
-            Some(id) => {
-                self.post_form(form_url.as_str(), &[("identity", id), ("acr", acr)], &origin)
-                    .await
-            }
+        let answer = match fields {
+            Some(fields) => self.post_form(form_url.as_str(), fields, &origin).await,
             None => {
                 self.post_form(&form_url.as_str().replace("/login", "/abort"), &[], &origin)
                     .await

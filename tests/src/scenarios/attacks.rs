@@ -13,7 +13,7 @@ use franceconnect_tower::__private::PROVIDER_FAILURE_BACKOFF;
 use reqwest::StatusCode;
 use url::Url;
 
-use super::{callback_url, fc, fc_encrypted, fc_plus, hostile, open_callback};
+use super::{callback_url, fc, fc_encrypted, fc_plus, hostile, open_callback, proconnect, three_people};
 use crate::harness::{Browser, Page, Starter};
 
 /// A browser signed in as `identity` through the auto-approving mock, and
@@ -62,14 +62,15 @@ fn assert_clean_error_page(page: &Page, case: &str) {
 /// the attacked browser keeps its earlier sign-in and a bystander's session
 /// is untouched.
 pub async fn hostile_tokens_change_no_session(starter: &impl Starter) {
-    for vars in [fc(), fc_encrypted(), fc_plus()] {
+    for vars in [fc(), fc_encrypted(), fc_plus(), proconnect()] {
         let encrypted = vars.iter().any(|(k, v)| *k == "FC_ENCRYPTED_TOKENS" || v == "fcplus");
         let app = starter.start(vars).await;
         let mock = app.mock();
-        let (bystander, bystander_me) = signed_in(&app.base, mock, "usage").await;
-        let (target, target_me) = signed_in(&app.base, mock, "accents").await;
+        let [default, bystander_id, target_id] = three_people(app.platform);
+        let (bystander, bystander_me) = signed_in(&app.base, mock, bystander_id).await;
+        let (target, target_me) = signed_in(&app.base, mock, target_id).await;
         let sessions = [(&bystander, bystander_me.as_str()), (&target, target_me.as_str())];
-        mock.auto_approve(Some("default"), None);
+        mock.auto_approve(Some(default), None);
         for tamper in hostile::scenarios(encrypted) {
             let case = format!("{:?} (encrypted: {encrypted}) {tamper:?}", app.platform);
             mock.set_tamper(Some(tamper));

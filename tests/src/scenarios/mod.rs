@@ -27,6 +27,7 @@ pub mod flows;
 pub mod hostile;
 pub mod journeys;
 pub mod people;
+pub mod proconnect;
 pub mod redis;
 mod suites;
 
@@ -41,6 +42,20 @@ pub(crate) fn fc() -> Vec<(&'static str, String)> {
 /// registered for encryption).
 pub(crate) fn fc_encrypted() -> Vec<(&'static str, String)> {
     vec![("FC_PLATFORM", "fc".into()), ("FC_ENCRYPTED_TOKENS", "true".into())]
+}
+
+/// Quickstart settings for ProConnect.
+pub(crate) fn proconnect() -> Vec<(&'static str, String)> {
+    vec![("FC_PLATFORM", "proconnect".into())]
+}
+
+/// The mock's ids of three different people on the app's platform: its
+/// fictional citizens, or its agents on ProConnect.
+pub(crate) fn three_people(platform: franceconnect_tower::Platform) -> [&'static str; 3] {
+    match platform {
+        franceconnect_tower::Platform::ProConnect => ["agent-etat", "agent-territorial", "agent-hospitalier"],
+        _ => ["default", "usage", "accents"],
+    }
 }
 
 /// Quickstart settings for FranceConnect+.

@@ -40,6 +40,11 @@ macro_rules! scenario_suite {
             flows::every_person_signs_in,
             flows::idp_hints_are_checked,
             flows::the_sector_identifier_is_served,
+            proconnect::proconnect_agent_signs_in_and_out,
+            proconnect::a_second_factor_is_asked_when_a_page_needs_it,
+            proconnect::an_unreachable_level_gets_a_clear_page,
+            proconnect::a_silent_login_comes_back_signed_out,
+            proconnect::agents_pages_refuse_citizens,
             attacks::hostile_tokens_change_no_session,
             attacks::forged_callbacks_change_no_session,
             attacks::provider_outages_are_survived,
@@ -195,8 +200,9 @@ mod tests {
     const BINARY: &str = "binary: &str";
 
     /// The source of each scenario module, by its name under `scenarios`.
-    const SCENARIO_MODULES: [(&str, &str); 5] = [
+    const SCENARIO_MODULES: [(&str, &str); 6] = [
         ("flows", include_str!("flows.rs")),
+        ("proconnect", include_str!("proconnect.rs")),
         ("attacks", include_str!("attacks.rs")),
         ("redis", include_str!("redis.rs")),
         ("journeys", include_str!("journeys.rs")),
