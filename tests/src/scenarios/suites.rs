@@ -289,7 +289,7 @@ mod tests {
         assert_lists_every_scenario(
             "scenario_suite",
             super::SINGLE_INSTANCE_SCENARIOS,
-            &["flows", "attacks"],
+            &["flows", "proconnect", "attacks"],
             STARTER,
         );
     }
