@@ -12,8 +12,9 @@ pub trait FranceConnectRouterExt {
     /// routes: like every `Router::layer`, it wraps what is already there.
     fn franceconnect<S: SessionStore + Clone>(self, fc: FranceConnect, store: S) -> Self;
 
-    /// Like [`franceconnect`](Self::franceconnect) with a configured layer
-    /// (another prefix, for instance).
+    /// Like [`franceconnect`](Self::franceconnect) with a configured layer:
+    /// another prefix, or several platforms
+    /// (`FranceConnectLayer::from_routes(AuthRoutes::federation(…)?)`).
     fn franceconnect_layer<S: SessionStore + Clone>(self, layer: FranceConnectLayer, store: S) -> Self;
 }
 

@@ -53,11 +53,19 @@ impl Config {
     /// The builder [`Config::from_lookup`] fills from the variables, to adjust
     /// before building (keys held in memory, a custom timeout…).
     pub fn builder_from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<ConfigBuilder, ConfigError> {
-        let platform = match lookup("FC_PLATFORM").as_deref() {
-            None | Some("fc") => Platform::FranceConnect,
-            Some("fcplus") => Platform::FranceConnectPlus,
-            Some("proconnect") => Platform::ProConnect,
-            Some(_) => return Err(ConfigError::new("FC_PLATFORM must be `fc`, `fcplus` or `proconnect`")),
+        Self::builder_from_lookup_at(lookup, "/auth")
+    }
+
+    /// The builder, with the routes (and so the default redirect URIs)
+    /// under `routes` (`/auth`, or `/auth/{platform}` in a federation).
+    fn builder_from_lookup_at(
+        lookup: impl Fn(&str) -> Option<String>,
+        routes: &str,
+    ) -> Result<ConfigBuilder, ConfigError> {
+        let platform = match lookup("FC_PLATFORM") {
+            None => Platform::FranceConnect,
+            Some(name) => Platform::from_setting(&name)
+                .ok_or_else(|| ConfigError::new("FC_PLATFORM must be `fc`, `fcplus` or `proconnect`"))?,
         };
         let environment = match (lookup("FC_ISSUER"), lookup("FC_ENV").as_deref()) {
             (Some(issuer), _) => {
@@ -83,9 +91,9 @@ impl Config {
         let mut b = Config::builder(platform, environment)
             .client_id(lookup("FC_CLIENT_ID").ok_or_else(|| ConfigError::new("FC_CLIENT_ID is required"))?)
             .client_secret(lookup("FC_CLIENT_SECRET").ok_or_else(|| ConfigError::new("FC_CLIENT_SECRET is required"))?)
-            .redirect_uri(lookup("FC_REDIRECT_URI").unwrap_or_else(|| format!("{app_url}/auth/callback")))
+            .redirect_uri(lookup("FC_REDIRECT_URI").unwrap_or_else(|| format!("{app_url}{routes}/callback")))
             .post_logout_redirect_uri(
-                lookup("FC_POST_LOGOUT_REDIRECT_URI").unwrap_or_else(|| format!("{app_url}/auth/logout/callback")),
+                lookup("FC_POST_LOGOUT_REDIRECT_URI").unwrap_or_else(|| format!("{app_url}{routes}/logout/callback")),
             );
         if let Some(s) = lookup("FC_SCOPES") {
             b = b.scopes(Scopes::parse(&s).map_err(|e| ConfigError::new(format!("FC_SCOPES: {e}")))?);
@@ -163,6 +171,122 @@ fn proconnect_acr_values(list: &str) -> Result<Vec<Acr>, ConfigError> {
             })
         })
         .collect()
+}
+
+/// The variables each platform of a federation reads under its own name
+/// (`FC_PROCONNECT_CLIENT_ID` for `FC_CLIENT_ID`…); the others are shared.
+const PER_PLATFORM: [&str; 17] = [
+    "FC_ISSUER",
+    "FC_ENV",
+    "FC_CLIENT_ID",
+    "FC_CLIENT_SECRET",
+    "FC_REDIRECT_URI",
+    "FC_POST_LOGOUT_REDIRECT_URI",
+    "FC_SCOPES",
+    "FC_ACR",
+    "FC_PROMPT",
+    "FC_REQUEST_AMR",
+    "FC_ACCEPT_RS256",
+    "FC_ENCRYPTED_TOKENS",
+    "FC_TOKEN_ENDPOINT_AUTH",
+    "FC_IDP_HINTS",
+    "FC_SECTOR_REDIRECT_URIS",
+    "FC_UNSIGNED_USERINFO",
+    "FC_ALLOW_ENDPOINTS_OUTSIDE_ISSUER",
+];
+
+impl Config {
+    /// The configurations of the platforms `FC_PLATFORMS` lists
+    /// (`fc,fcplus,proconnect`), for [`AuthRoutes::federation`](crate::web::AuthRoutes::federation).
+    ///
+    /// Each platform reads its own variables as `FC_{PLATFORM}_{NAME}` —
+    /// `FC_FC_CLIENT_ID`, `FC_FCPLUS_CLIENT_ID`, `FC_PROCONNECT_CLIENT_ID`,
+    /// and so for every variable of [`Config::from_env`] that describes a
+    /// registration (issuer and environment, credentials, URIs, scopes,
+    /// `acr`, prompt, algorithms, hints). FranceConnect also reads the plain
+    /// names (`FC_CLIENT_ID`), and every platform the plain `FC_ENV`. The
+    /// other variables (`APP_URL`, `FC_KEYS_FILE`, timeouts, the login
+    /// cookie secret, the session lifetime) are shared. The redirect URIs
+    /// default to `APP_URL/auth/{platform}/callback` and
+    /// `APP_URL/auth/{platform}/logout/callback`.
+    ///
+    /// ```
+    /// use franceconnect_tower::{Config, Platform};
+    ///
+    /// let vars = [
+    ///     ("FC_PLATFORMS", "fc,proconnect"),
+    ///     ("APP_URL", "https://service.example.fr"),
+    ///     ("FC_ENV", "sandbox"),
+    ///     ("FC_CLIENT_ID", "fc-id"),
+    ///     ("FC_CLIENT_SECRET", "fc-secret"),
+    ///     ("FC_PROCONNECT_CLIENT_ID", "pc-id"),
+    ///     ("FC_PROCONNECT_CLIENT_SECRET", "pc-secret"),
+    ///     ("FC_PROCONNECT_ACR", "mfa"),
+    /// ];
+    /// let configs = Config::federation_from_lookup(|n| {
+    ///     vars.iter().find(|(k, _)| *k == n).map(|(_, v)| v.to_string())
+    /// })
+    /// .unwrap();
+    /// assert_eq!(configs[1].platform(), Platform::ProConnect);
+    /// assert_eq!(configs[1].client_id().as_str(), "pc-id");
+    /// assert_eq!(
+    ///     configs[1].redirect_uri().as_str(),
+    ///     "https://service.example.fr/auth/proconnect/callback"
+    /// );
+    /// ```
+    pub fn federation_from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Vec<Config>, ConfigError> {
+        Self::federation_builders_from_lookup(lookup)?
+            .into_iter()
+            .map(|b| b.build())
+            .collect()
+    }
+
+    /// Like [`Config::federation_from_lookup`], the builders, to adjust
+    /// before building (keys held in memory…).
+    pub fn federation_builders_from_lookup(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Vec<ConfigBuilder>, ConfigError> {
+        let list = lookup("FC_PLATFORMS").ok_or_else(|| ConfigError::new("FC_PLATFORMS is not set"))?;
+        let mut platforms = Vec::new();
+        for name in list.split([' ', ',']).filter(|n| !n.is_empty()) {
+            let platform = Platform::from_setting(name).ok_or_else(|| {
+                ConfigError::new(format!(
+                    "FC_PLATFORMS: `{}` is not a platform (fc, fcplus, proconnect)",
+                    crate::error::sanitize(name, 40)
+                ))
+            })?;
+            if platforms.contains(&platform) {
+                return Err(ConfigError::new(format!("FC_PLATFORMS lists {name} twice")));
+            }
+            platforms.push(platform);
+        }
+        if platforms.is_empty() {
+            return Err(ConfigError::new("FC_PLATFORMS lists no platform"));
+        }
+        platforms
+            .into_iter()
+            .map(|platform| {
+                let own = |name: &str| format!("FC_{}_{}", platform.setting().to_ascii_uppercase(), &name[3..]);
+                let platform_lookup = |name: &str| -> Option<String> {
+                    if name == "FC_PLATFORM" {
+                        return Some(platform.setting().to_owned());
+                    }
+                    if !PER_PLATFORM.contains(&name) {
+                        return lookup(name);
+                    }
+                    let shared_fallback = platform == Platform::FranceConnect || name == "FC_ENV";
+                    lookup(&own(name)).or_else(|| if shared_fallback { lookup(name) } else { None })
+                };
+                Self::builder_from_lookup_at(platform_lookup, &format!("/auth/{}", platform.setting())).map_err(|e| {
+                    ConfigError::new(format!(
+                        "{} (variables FC_{}_*): {e}",
+                        platform.display_name(),
+                        platform.setting().to_ascii_uppercase()
+                    ))
+                })
+            })
+            .collect()
+    }
 }
 
 fn flag(lookup: &impl Fn(&str) -> Option<String>, name: &str) -> Result<bool, ConfigError> {

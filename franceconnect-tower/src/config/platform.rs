@@ -83,6 +83,18 @@ impl Platform {
         }
     }
 
+    /// The platform an `FC_PLATFORM` value names (`fc`, `fcplus`,
+    /// `proconnect`).
+    pub fn from_setting(value: &str) -> Option<Platform> {
+        [
+            Platform::FranceConnect,
+            Platform::FranceConnectPlus,
+            Platform::ProConnect,
+        ]
+        .into_iter()
+        .find(|p| p.setting() == value)
+    }
+
     /// The value of `FC_PLATFORM` that selects this platform: `fc`,
     /// `fcplus` or `proconnect`.
     pub fn setting(self) -> &'static str {

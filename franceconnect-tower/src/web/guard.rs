@@ -32,8 +32,8 @@ use crate::config::Platform;
 use crate::eidas::Eidas;
 use crate::identity::{AgentIdentity, PivotIdentity, SignedInUser};
 use crate::web::responses::{
-    AuthContext, Format, agent_unavailable_response, not_signed_in_response, pivot_unavailable_response,
-    step_up_response,
+    AuthContext, Format, agent_unavailable_response, level_unavailable_response, not_signed_in_response,
+    pivot_unavailable_response, step_up_response,
 };
 
 /// A request, as the guard needs to see it.
@@ -84,11 +84,17 @@ impl<'a> Guard<'a> {
         Ok(self.user)
     }
 
-    /// The signed-in user; without one, the way to the login.
+    /// The signed-in user; without one, the way to the login (with several
+    /// platforms, the page offering each).
     pub fn require_user(self) -> Result<&'a SignedInUser, Rejection> {
+        self.require_user_of(None)
+    }
+
+    /// The signed-in user; without one, the way to `platform`'s login.
+    fn require_user_of(&self, platform: Option<Platform>) -> Result<&'a SignedInUser, Rejection> {
         let ctx = self.context()?;
         self.user
-            .ok_or_else(|| Rejection::new(not_signed_in_response(ctx, self.path_and_query, self.format)))
+            .ok_or_else(|| Rejection::new(not_signed_in_response(ctx, platform, self.path_and_query, self.format)))
     }
 
     /// The signed-in user's pivot identity, if someone is signed in; `403`
@@ -103,7 +109,7 @@ impl<'a> Guard<'a> {
     /// The signed-in user's pivot identity; without a user, the way to the
     /// login; `403` when their scopes did not give its six claims.
     pub fn require_pivot(self) -> Result<PivotIdentity, Rejection> {
-        let user = self.require_user()?;
+        let user = self.require_user_of(self.context()?.citizens_platform())?;
         self.pivot_of(user)
     }
 
@@ -116,7 +122,7 @@ impl<'a> Guard<'a> {
     /// the login; `403` for a citizen (FranceConnect), or when the scopes
     /// did not name the agent (`given_name`, `usual_name`, `email`).
     pub fn require_agent(self) -> Result<AgentIdentity, Rejection> {
-        let user = self.require_user()?;
+        let user = self.require_user_of(Some(Platform::ProConnect))?;
         user.agent_identity()
             .ok_or_else(|| Rejection::new(agent_unavailable_response(self.format)))
     }
@@ -139,6 +145,7 @@ impl<'a> Guard<'a> {
             Some(user) if user.platform == Platform::ProConnect && user.acr.is_mfa() => Ok(agent),
             _ => Err(Rejection::new(step_up_response(
                 ctx,
+                Some(Platform::ProConnect),
                 "mfa",
                 false,
                 self.path_and_query,
@@ -153,8 +160,9 @@ impl<'a> Guard<'a> {
         let ctx = self.context()?;
         match self.user {
             Some(user) if user.acr.reaches(level) => Ok(user),
-            _ => Err(Rejection::new(step_up_response(
+            user => Err(Rejection::new(step_up_response(
                 ctx,
+                self.platform_for_level(ctx, level, user)?,
                 level.as_str(),
                 false,
                 self.path_and_query,
@@ -176,6 +184,7 @@ impl<'a> Guard<'a> {
             // Authenticate again at the level already reached, if higher.
             user => Err(Rejection::new(step_up_response(
                 ctx,
+                self.platform_for_level(ctx, level, user)?,
                 user.and_then(|u| u.acr.eidas())
                     .map_or(level, |reached| reached.max(level))
                     .as_str(),
@@ -184,6 +193,29 @@ impl<'a> Guard<'a> {
                 self.format,
             ))),
         }
+    }
+}
+
+impl Guard<'_> {
+    /// The platform whose login can bring `user` (or nobody) to `level`;
+    /// with several platforms and none offering it, a page that says so
+    /// (and a log naming the setting).
+    fn platform_for_level(
+        &self,
+        ctx: &AuthContext,
+        level: Eidas,
+        user: Option<&SignedInUser>,
+    ) -> Result<Option<Platform>, Rejection> {
+        let platform = ctx.platform_for_level(level, user.map(|u| u.platform));
+        if platform.is_none() && !ctx.platforms.is_empty() {
+            tracing::error!(
+                %level,
+                "a route requires {level}, which none of the service's platforms offers to this user: \
+                 add FranceConnect+ (eidas2, eidas3) to the platforms (FC_PLATFORMS)"
+            );
+            return Err(Rejection::new(level_unavailable_response(self.format)));
+        }
+        Ok(platform)
     }
 }
 

@@ -77,8 +77,31 @@ pub(crate) fn logout_page(form: &str) -> String {
     page(
         "Se déconnecter",
         &format!(
-            r#"<p>Confirmez la déconnexion de ce service et de FranceConnect.</p>
+            r#"<p>Confirmez la déconnexion de ce service et de la plateforme d'identification (FranceConnect, ProConnect).</p>
 {form}
+<p><a href="/">Retour à l'accueil</a></p>"#
+        ),
+    )
+}
+
+/// The page offering each platform's login (`/auth/login` when the
+/// service has several): one link per platform, named after it.
+pub(crate) fn choose_platform_page(choices: &[(crate::Platform, String)]) -> String {
+    let links: String = choices
+        .iter()
+        .map(|(platform, url)| {
+            format!(
+                r#"<li><a class="button" href="{}">S'identifier avec {}</a></li>"#,
+                escape(url),
+                escape(platform.display_name())
+            )
+        })
+        .collect();
+    page(
+        "S'identifier",
+        &format!(
+            r#"<p>Choisissez comment vous identifier.</p>
+<ul>{links}</ul>
 <p><a href="/">Retour à l'accueil</a></p>"#
         ),
     )

@@ -7,6 +7,7 @@ use http::{HeaderMap, Response, StatusCode};
 use serde_json::json;
 use url::form_urlencoded;
 
+use crate::config::Platform;
 use crate::eidas::Eidas;
 use crate::error::Error;
 use crate::values::ReturnTo;
@@ -15,18 +16,37 @@ use crate::web::pages::error_page;
 
 /// What the layer tells the rest of the application about its routes: put
 /// in every request's extensions, so that extractors can send a user to the
-/// login.
+/// login — of the right platform, when the service has several.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthContext {
     // Shared: the context is cloned into every request's extensions.
     pub(crate) prefix: std::sync::Arc<str>,
+    /// The platforms and their routes' prefixes, when the service has
+    /// several (`/auth/fc`, `/auth/proconnect`…); empty for one platform,
+    /// whose routes are at `prefix`.
+    pub(crate) platforms: std::sync::Arc<[(Platform, std::sync::Arc<str>)]>,
 }
 
 impl AuthContext {
-    /// A context for routes mounted under `prefix` (such as `/auth`).
+    /// A context for the routes of one platform, mounted under `prefix`
+    /// (such as `/auth`).
     pub fn new(prefix: impl Into<String>) -> Self {
         Self {
             prefix: prefix.into().into(),
+            platforms: std::sync::Arc::new([]),
+        }
+    }
+
+    /// A context for several platforms under `prefix`, each at
+    /// `{prefix}/{platform}` (its `FC_PLATFORM` value: `/auth/fc`,
+    /// `/auth/fcplus`, `/auth/proconnect`).
+    pub(crate) fn federation(prefix: &str, platforms: impl IntoIterator<Item = Platform>) -> Self {
+        Self {
+            prefix: prefix.into(),
+            platforms: platforms
+                .into_iter()
+                .map(|p| (p, format!("{prefix}/{}", p.setting()).into()))
+                .collect(),
         }
     }
 
@@ -35,10 +55,64 @@ impl AuthContext {
         &self.prefix
     }
 
+    /// The prefix of `platform`'s own routes: `{prefix}/{platform}` when the
+    /// service has several, the prefix itself otherwise.
+    pub fn platform_prefix(&self, platform: Platform) -> Option<&str> {
+        if self.platforms.is_empty() {
+            return Some(&self.prefix);
+        }
+        self.platforms
+            .iter()
+            .find(|(p, _)| *p == platform)
+            .map(|(_, prefix)| &**prefix)
+    }
+
+    /// True when the service serves `platform` (always, for one platform
+    /// whose context does not name it).
+    pub(crate) fn serves(&self, platform: Platform) -> bool {
+        self.platforms.is_empty() || self.platforms.iter().any(|(p, _)| *p == platform)
+    }
+
+    /// The platform a login must go through to reach `level`: the one the
+    /// user is on when it offers the level, otherwise the first citizens'
+    /// platform that does (FranceConnect+ for a FranceConnect citizen
+    /// stepping up), for a citizen or nobody. `None` when no configured
+    /// platform offers it, or with one platform (whose routes decide).
+    pub(crate) fn platform_for_level(&self, level: Eidas, current: Option<Platform>) -> Option<Platform> {
+        let offers = |p: &Platform| p.accepted_levels().contains(&level);
+        if let Some(current) = current
+            && self.serves(current)
+            && offers(&current)
+        {
+            return Some(current);
+        }
+        let citizens = |p: &&(Platform, std::sync::Arc<str>)| p.0 != Platform::ProConnect;
+        match current {
+            Some(Platform::ProConnect) => None,
+            _ => self.platforms.iter().filter(citizens).map(|(p, _)| *p).find(offers),
+        }
+    }
+
+    /// The platform for a page that needs a citizen (`Some` only when the
+    /// service has several platforms and one of them is for citizens).
+    pub(crate) fn citizens_platform(&self) -> Option<Platform> {
+        self.platforms
+            .iter()
+            .map(|(p, _)| *p)
+            .find(|p| *p != Platform::ProConnect)
+    }
+
+    /// The login URL of `platform` (or, with several platforms and `None`,
+    /// the page offering each), with a `return_to` and an `acr` as for
+    /// [`login_url`](Self::login_url).
+    pub fn login_url_on(&self, platform: Option<Platform>, return_to: Option<&str>, eidas: Option<Eidas>) -> String {
+        self.login_url_with(platform, return_to, eidas.map(Eidas::as_str), false)
+    }
+
     /// The login URL, with a `return_to` (when it is a valid relative path)
     /// and an `acr` for step-up.
     pub fn login_url(&self, return_to: Option<&str>, eidas: Option<Eidas>) -> String {
-        self.login_url_with(return_to, eidas.map(Eidas::as_str), false)
+        self.login_url_with(None, return_to, eidas.map(Eidas::as_str), false)
     }
 
     /// The logout button as HTML to place in a page: a form that `POST`s
@@ -66,7 +140,14 @@ impl AuthContext {
     /// the provider authenticates the user again, whatever its own session.
     /// `acr` is the login route's parameter: an eIDAS level, or `mfa` on
     /// ProConnect.
-    pub(crate) fn login_url_with(&self, return_to: Option<&str>, acr: Option<&str>, fresh: bool) -> String {
+    pub(crate) fn login_url_with(
+        &self,
+        platform: Option<Platform>,
+        return_to: Option<&str>,
+        acr: Option<&str>,
+        fresh: bool,
+    ) -> String {
+        let prefix = platform.and_then(|p| self.platform_prefix(p)).unwrap_or(&self.prefix);
         let mut query = form_urlencoded::Serializer::new(String::new());
         if let Some(r) = return_to.and_then(|r| ReturnTo::parse(r).ok()) {
             query.append_pair("return_to", r.as_str());
@@ -79,9 +160,9 @@ impl AuthContext {
         }
         let query = query.finish();
         if query.is_empty() {
-            format!("{}/login", self.prefix)
+            format!("{prefix}/login")
         } else {
-            format!("{}/login?{query}", self.prefix)
+            format!("{prefix}/login?{query}")
         }
     }
 }
@@ -116,8 +197,13 @@ impl Format {
 /// The answer to a request that needs a signed-in user: a 303 to the login
 /// (coming back to `path_and_query`) for browsers, a 401 JSON for API
 /// clients.
-pub(crate) fn not_signed_in_response(ctx: &AuthContext, path_and_query: &str, format: Format) -> Response<String> {
-    let login = ctx.login_url(Some(path_and_query), None);
+pub(crate) fn not_signed_in_response(
+    ctx: &AuthContext,
+    platform: Option<Platform>,
+    path_and_query: &str,
+    format: Format,
+) -> Response<String> {
+    let login = ctx.login_url_on(platform, Some(path_and_query), None);
     if format == Format::Json {
         json_response(
             StatusCode::UNAUTHORIZED,
@@ -133,12 +219,13 @@ pub(crate) fn not_signed_in_response(ctx: &AuthContext, path_and_query: &str, fo
 /// that level (step-up) for browsers, a 403 JSON for API clients.
 pub(crate) fn step_up_response(
     ctx: &AuthContext,
+    platform: Option<Platform>,
     required: &str,
     fresh: bool,
     path_and_query: &str,
     format: Format,
 ) -> Response<String> {
-    let login = ctx.login_url_with(Some(path_and_query), Some(required), fresh);
+    let login = ctx.login_url_with(platform, Some(path_and_query), Some(required), fresh);
     if format == Format::Json {
         let (error, message) = if fresh {
             (
@@ -163,6 +250,17 @@ pub(crate) fn step_up_response(
     } else {
         redirect(&login)
     }
+}
+
+/// The answer to a user on a page whose level no platform of the service
+/// offers them: `403`, as a page or JSON.
+pub(crate) fn level_unavailable_response(format: Format) -> Response<String> {
+    refusal(
+        StatusCode::FORBIDDEN,
+        "level_unavailable",
+        "Ce service ne propose pas le niveau de sécurité que demande cette page.",
+        format,
+    )
 }
 
 /// The answer to a signed-in user who is not a ProConnect agent (or whose
@@ -302,13 +400,20 @@ mod tests {
     #[test]
     fn browsers_are_redirected_and_api_clients_get_json() {
         let ctx = AuthContext::new("/auth");
-        let page = not_signed_in_response(&ctx, "/me", accept("text/html,application/xhtml+xml"));
+        let page = not_signed_in_response(&ctx, None, "/me", accept("text/html,application/xhtml+xml"));
         assert_eq!(page.status(), StatusCode::SEE_OTHER);
         assert_eq!(page.headers()[LOCATION], "/auth/login?return_to=%2Fme");
-        let api = not_signed_in_response(&ctx, "/api/me", accept("application/json"));
+        let api = not_signed_in_response(&ctx, None, "/api/me", accept("application/json"));
         assert_eq!(api.status(), StatusCode::UNAUTHORIZED);
         assert!(api.body().contains("not_signed_in"));
-        let up = step_up_response(&ctx, "eidas3", false, "/vault", Format::from_headers(&HeaderMap::new()));
+        let up = step_up_response(
+            &ctx,
+            None,
+            "eidas3",
+            false,
+            "/vault",
+            Format::from_headers(&HeaderMap::new()),
+        );
         assert_eq!(up.headers()[LOCATION], "/auth/login?return_to=%2Fvault&acr=eidas3");
     }
 }

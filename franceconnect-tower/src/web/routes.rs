@@ -21,7 +21,7 @@ use crate::client::FranceConnect;
 use crate::clock::age;
 use crate::config::{Platform, Prompt};
 use crate::eidas::Eidas;
-use crate::error::{Error, ProviderError, ProviderErrorCode, StateError};
+use crate::error::{ConfigError, Error, ProviderError, ProviderErrorCode, StateError};
 use crate::flow::{CallbackParams, LoginOptions, PendingLogout};
 use crate::identity::SignedInUser;
 use crate::values::ReturnTo;
@@ -29,54 +29,173 @@ use crate::web::cross_site::is_cross_site_request;
 use crate::web::error_view::{error_code, platform_code_of};
 use crate::web::login_cookie::LoginCookies;
 use crate::web::responses::{AuthContext, Format, error_response, redirect, refusal, session_unavailable_response};
-use crate::web::session::{PENDING_LOGOUT_KEY, SessionBackend, SessionError, USER_KEY};
+use crate::web::session::{
+    EARLIER_SIGN_IN_KEY, LOGOUT_NEXT_KEY, PENDING_LOGOUT_KEY, SessionBackend, SessionError, USER_KEY,
+};
 
-/// The FranceConnect routes, independent of any web framework: give them the
-/// request's method, URI and headers and the user's session, get an
+/// The routes, independent of any web framework: give them the request's
+/// method, URI and headers and the user's session, get an
 /// `http::Response<String>` back.
+///
+/// One platform ([`AuthRoutes::new`]) serves the table above under `/auth`.
+/// Several ([`AuthRoutes::federation`]) serve each platform's login,
+/// callback, logout callback and sector identifier under
+/// `/auth/{platform}` (`/auth/fc`, `/auth/fcplus`, `/auth/proconnect`),
+/// and share `/auth/logout` (which ends the session on the platform that
+/// signed the user in), `/auth/jwks` (the service's keys) and
+/// `/auth/login` (a page offering each platform).
 #[derive(Clone, Debug)]
 pub struct AuthRoutes {
-    fc: FranceConnect,
-    ctx: AuthContext,
     // Shared, like the rest: the routes are cloned into every request.
+    platforms: Arc<[PlatformRoutes]>,
+    ctx: AuthContext,
     app_origin: Arc<str>,
-    login_cookies: Arc<LoginCookies>,
+}
+
+/// One platform's engine and the sealing of its pending logins (bound to
+/// its issuer, client id and redirect URI: a callback of another platform
+/// cannot open them).
+#[derive(Debug)]
+struct PlatformRoutes {
+    fc: FranceConnect,
+    login_cookies: LoginCookies,
+}
+
+impl PlatformRoutes {
+    fn platform(&self) -> Platform {
+        self.fc.config().platform()
+    }
 }
 
 impl AuthRoutes {
-    /// The routes under `/auth`.
+    /// The routes of one platform under `/auth`.
     pub fn new(fc: FranceConnect) -> Self {
-        let app_origin = fc.config().redirect_uri().origin().ascii_serialization().into();
-        let login_cookies = Arc::new(LoginCookies::new(fc.config()));
+        Self::build(vec![fc], "/auth", false)
+    }
+
+    /// The routes of several platforms, each under `/auth/{platform}` (its
+    /// `FC_PLATFORM` value), each engine's redirect URIs registered there
+    /// (`APP_URL/auth/proconnect/callback`…). One engine alone gives
+    /// [`AuthRoutes::new`]'s routes, unchanged.
+    ///
+    /// ```
+    /// use franceconnect_tower::web::AuthRoutes;
+    /// use franceconnect_tower::{Config, Environment, FranceConnect, Platform};
+    ///
+    /// let engine = |platform: Platform| {
+    ///     let at = format!("https://service.example.fr/auth/{}", platform.setting());
+    ///     let config = Config::builder(platform, Environment::Sandbox)
+    ///         .client_id("id")
+    ///         .client_secret("secret")
+    ///         .redirect_uri(format!("{at}/callback"))
+    ///         .post_logout_redirect_uri(format!("{at}/logout/callback"))
+    ///         .build()
+    ///         .unwrap();
+    ///     FranceConnect::new(config)
+    /// };
+    /// let routes = AuthRoutes::federation([engine(Platform::FranceConnect), engine(Platform::ProConnect)]).unwrap();
+    /// assert!(routes.matches("/auth/proconnect/callback"));
+    /// assert_eq!(routes.context().platform_prefix(Platform::FranceConnect), Some("/auth/fc"));
+    /// ```
+    pub fn federation(engines: impl IntoIterator<Item = FranceConnect>) -> Result<Self, ConfigError> {
+        let engines: Vec<FranceConnect> = engines.into_iter().collect();
+        let Some(first) = engines.first() else {
+            return Err(ConfigError::new("a federation needs at least one platform"));
+        };
+        let origin = first.config().redirect_uri().origin();
+        for (i, fc) in engines.iter().enumerate() {
+            let platform = fc.config().platform();
+            if engines[..i].iter().any(|e| e.config().platform() == platform) {
+                return Err(ConfigError::new(format!(
+                    "{} is configured twice",
+                    platform.display_name()
+                )));
+            }
+            if fc.config().redirect_uri().origin() != origin {
+                return Err(ConfigError::new(
+                    "every platform's redirect URI must be on the same site (APP_URL): the session is the site's",
+                ));
+            }
+        }
+        let federation = engines.len() > 1;
+        Ok(Self::build(engines, "/auth", federation))
+    }
+
+    fn build(engines: Vec<FranceConnect>, prefix: &str, federation: bool) -> Self {
+        let app_origin = engines[0].config().redirect_uri().origin().ascii_serialization().into();
+        let ctx = if federation {
+            AuthContext::federation(prefix, engines.iter().map(|e| e.config().platform()))
+        } else {
+            AuthContext::new(prefix)
+        };
+        for fc in &engines {
+            let config = fc.config();
+            let at = ctx.platform_prefix(config.platform()).unwrap_or(prefix);
+            for (name, uri, route) in [
+                ("redirect URI", config.redirect_uri(), "/callback"),
+                (
+                    "post-logout redirect URI",
+                    config.post_logout_redirect_uri(),
+                    "/logout/callback",
+                ),
+            ] {
+                if !uri.path().ends_with(&format!("{at}{route}")) {
+                    tracing::warn!(
+                        platform = config.platform().display_name(),
+                        uri = %uri,
+                        "the {name} does not end with {at}{route}, where the routes serve it: the platform's answers will not reach them unless a proxy rewrites the path"
+                    );
+                }
+            }
+        }
+        let platforms = engines
+            .into_iter()
+            .map(|fc| PlatformRoutes {
+                login_cookies: LoginCookies::new(fc.config()),
+                fc,
+            })
+            .collect();
         Self {
-            fc,
-            ctx: AuthContext::new("/auth"),
+            platforms,
+            ctx,
             app_origin,
-            login_cookies,
         }
     }
 
     /// Mounts the routes under another prefix (`/connexion`, `/fc`…): it
     /// must start with `/` and not end with one. Remember to register the
-    /// matching redirect URIs with FranceConnect.
+    /// matching redirect URIs with the platforms.
     ///
     /// # Panics
     /// On an invalid prefix: this is a programming error, found at start-up.
-    pub fn with_prefix(mut self, prefix: &str) -> Self {
+    pub fn with_prefix(self, prefix: &str) -> Self {
         assert!(
             prefix.starts_with('/') && !prefix.ends_with('/') && prefix.len() > 1 && !prefix.contains(['?', '#']),
             "the FranceConnect prefix must look like /auth"
         );
-        self.ctx = AuthContext::new(prefix);
-        self
+        let federation = !self.ctx.platforms.is_empty();
+        Self::build(
+            self.platforms.iter().map(|p| p.fc.clone()).collect(),
+            prefix,
+            federation,
+        )
     }
 
-    /// The engine.
+    /// The engine of the first platform (the only one, usually).
     pub fn franceconnect(&self) -> &FranceConnect {
-        &self.fc
+        &self.platforms[0].fc
     }
 
-    /// The context extractors need (the prefix).
+    /// The engine of `platform`, when the routes serve it.
+    pub fn engine(&self, platform: Platform) -> Option<&FranceConnect> {
+        self.platform_routes(platform).map(|p| &p.fc)
+    }
+
+    fn platform_routes(&self, platform: Platform) -> Option<&PlatformRoutes> {
+        self.platforms.iter().find(|p| p.platform() == platform)
+    }
+
+    /// The context extractors need (the prefixes).
     pub fn context(&self) -> &AuthContext {
         &self.ctx
     }
@@ -96,10 +215,13 @@ impl AuthRoutes {
             tracing::error!(error = %e, "session store failure while loading the signed-in user");
         })?;
         // A session ends at its absolute lifetime, however active the user.
-        if user
-            .as_ref()
-            .is_some_and(|u| age(u.signed_in_at) > self.fc.config().session_lifetime())
-        {
+        let lifetime = |u: &SignedInUser| {
+            self.engine(u.platform)
+                .unwrap_or(self.franceconnect())
+                .config()
+                .session_lifetime()
+        };
+        if user.as_ref().is_some_and(|u| age(u.signed_in_at) > lifetime(u)) {
             tracing::info!("session past its absolute lifetime: signed out");
             session.discard().await?;
             user = None;
@@ -120,27 +242,37 @@ impl AuthRoutes {
         headers: &HeaderMap,
         session: &impl SessionBackend,
     ) -> Response<String> {
-        let route = uri.path().strip_prefix(self.ctx.prefix()).unwrap_or_default();
+        let rest = uri.path().strip_prefix(self.ctx.prefix()).unwrap_or_default();
+        // One platform: its routes are the prefix's. Several: each under
+        // its own segment, the shared ones at the prefix.
+        let (platform, route) = match &*self.platforms {
+            [only] => (Some(only), rest),
+            all => all
+                .iter()
+                .find_map(|p| {
+                    let tail = rest.strip_prefix('/')?.strip_prefix(p.platform().setting())?;
+                    (tail.is_empty() || tail.starts_with('/')).then_some((Some(p), tail))
+                })
+                .unwrap_or((None, rest)),
+        };
         let format = Format::from_headers(headers);
         let query = uri.query().unwrap_or_default();
-        let result = match (route, method) {
-            ("/login", &Method::GET) => Ok(self.login(query, headers, format).await),
-            ("/callback", &Method::GET) => self.callback(query, headers, format, session).await,
-            ("/logout", &Method::POST) => self.logout(headers, format, session).await,
-            ("/logout/callback", &Method::GET) => self.logout_callback(query, format, session).await,
-            ("/jwks", &Method::GET) => Ok(self.jwks()),
-            ("/sector-identifier", &Method::GET) => Ok(self.sector_identifier(format)),
-            ("/login" | "/callback" | "/logout/callback" | "/jwks" | "/sector-identifier", _) => {
+        let result = match (platform, route, method) {
+            (Some(p), "/login", &Method::GET) => Ok(self.login(p, query, headers, format).await),
+            (None, "/login", &Method::GET) => Ok(self.choose_platform(query, format)),
+            (Some(p), "/callback", &Method::GET) => self.callback(p, query, headers, format, session).await,
+            (_, "/logout", &Method::POST) => self.logout(headers, format, session).await,
+            (Some(p), "/logout/callback", &Method::GET) => self.logout_callback(p, query, format, session).await,
+            (_, "/jwks", &Method::GET) => Ok(self.jwks()),
+            (Some(p), "/sector-identifier", &Method::GET) => Ok(self.sector_identifier(p, format)),
+            // A platform's route at the shared prefix (several platforms).
+            (None, "/callback" | "/logout/callback" | "/sector-identifier", &Method::GET) => Ok(not_found(format)),
+            (_, "/login" | "/callback" | "/logout/callback" | "/jwks" | "/sector-identifier", _) => {
                 Ok(method_not_allowed("GET"))
             }
-            ("/logout", &Method::GET) => Ok(self.logout_page(format)),
-            ("/logout", _) => Ok(method_not_allowed("GET, POST")),
-            _ => Ok(refusal(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                "Cette page n'existe pas.",
-                format,
-            )),
+            (_, "/logout", &Method::GET) => Ok(self.logout_page(format)),
+            (_, "/logout", _) => Ok(method_not_allowed("GET, POST")),
+            _ => Ok(not_found(format)),
         };
         result.unwrap_or_else(|e| {
             tracing::error!(error = %e, "session store failure in the FranceConnect routes");
@@ -150,8 +282,8 @@ impl AuthRoutes {
 
     /// Starts a login. Nothing is stored on the server: the pending login
     /// travels in its own sealed cookie (see `login_cookie.rs`).
-    async fn login(&self, query: &str, headers: &HeaderMap, format: Format) -> Response<String> {
-        if let Some(refused) = self.wrong_loopback_host(query, headers, format) {
+    async fn login(&self, p: &PlatformRoutes, query: &str, headers: &HeaderMap, format: Format) -> Response<String> {
+        if let Some(refused) = self.wrong_loopback_host(p, query, headers, format) {
             return refused;
         }
         let mut options = LoginOptions::default();
@@ -185,14 +317,13 @@ impl AuthRoutes {
                 // only value a visitor may set.
                 "prompt" if v == "login" => options.prompt = Some(Prompt::Login),
                 // A silent login (ProConnect): "am I signed in there?".
-                "prompt" if v == "none" && self.fc.config().platform() == Platform::ProConnect => {
+                "prompt" if v == "none" && p.fc.config().platform() == Platform::ProConnect => {
                     options.prompt = Some(Prompt::None)
                 }
                 // ProConnect's hints are its identity providers' ids; FranceConnect's
                 // must be on the allow-list.
                 "idp_hint"
-                    if self.fc.config().platform() == Platform::ProConnect
-                        || self.fc.config().is_allowed_idp_hint(&v) =>
+                    if p.fc.config().platform() == Platform::ProConnect || p.fc.config().is_allowed_idp_hint(&v) =>
                 {
                     options.idp_hint = Some(v.into_owned())
                 }
@@ -206,11 +337,11 @@ impl AuthRoutes {
                     );
                 }
                 // Asked by a guard that wants an agent's second factor.
-                "acr" if v == "mfa" && self.fc.config().platform() == Platform::ProConnect => {
+                "acr" if v == "mfa" && p.fc.config().platform() == Platform::ProConnect => {
                     options.acr_values = Some(Acr::MFA.to_vec())
                 }
                 "acr" => match v.parse::<Eidas>() {
-                    Ok(level) if self.fc.config().platform().accepted_levels().contains(&level) => {
+                    Ok(level) if p.fc.config().platform().accepted_levels().contains(&level) => {
                         options.eidas = Some(level)
                     }
                     _ => {
@@ -225,16 +356,18 @@ impl AuthRoutes {
                 _ => {}
             }
         }
-        let retry = self
-            .ctx
-            .login_url(options.return_to.as_ref().map(ReturnTo::as_str), options.eidas);
-        match self.fc.begin_login(options).await {
+        let retry = self.ctx.login_url_on(
+            Some(p.platform()),
+            options.return_to.as_ref().map(ReturnTo::as_str),
+            options.eidas,
+        );
+        match p.fc.begin_login(options).await {
             Ok((url, pending)) => {
                 let mut res = redirect(url.as_str());
-                for stale in self.login_cookies.evict_old(headers) {
+                for stale in p.login_cookies.evict_old(headers) {
                     set_cookie(&mut res, &stale);
                 }
-                set_cookie(&mut res, &self.login_cookies.seal(&pending));
+                set_cookie(&mut res, &p.login_cookies.seal(&pending));
                 res
             }
             Err(e) => {
@@ -246,6 +379,7 @@ impl AuthRoutes {
 
     async fn callback(
         &self,
+        p: &PlatformRoutes,
         query: &str,
         headers: &HeaderMap,
         format: Format,
@@ -253,17 +387,18 @@ impl AuthRoutes {
     ) -> Result<Response<String>, SessionError> {
         let callback = CallbackParams::from_query(query);
         let state = callback.state.as_deref();
-        let mut pending = state.and_then(|s| self.login_cookies.open(headers, s));
+        let mut pending = state.and_then(|s| p.login_cookies.open(headers, s));
         // Used up whatever happens next (when it carries a code to exchange);
         // a replayed cookie finds it spent.
         if let (Some(s), Some(_), Some(_)) = (state, &pending, &callback.code)
-            && !self.login_cookies.consume(s).await
+            && !p.login_cookies.consume(s).await
         {
             tracing::warn!("callback replayed: its login was already used");
             pending = None;
         }
         let retry_target = pending.as_ref().and_then(|p| p.return_to.clone());
-        let retry = self.ctx.login_url(
+        let retry = self.ctx.login_url_on(
+            Some(p.platform()),
             retry_target.as_ref().map(ReturnTo::as_str),
             pending.as_ref().and_then(|p| match p.acr {
                 RequestedAcr::AtLeast(level) => Some(level),
@@ -271,7 +406,7 @@ impl AuthRoutes {
             }),
         );
         let result = match &pending {
-            Some(p) => self.fc.complete_login(&callback, p).await,
+            Some(login) => p.fc.complete_login(&callback, login).await,
             None => Err(unmatched_callback(&callback)),
         };
         let mut res = match result {
@@ -307,9 +442,9 @@ impl AuthRoutes {
             }
         };
         if let Some(s) = state
-            && self.login_cookies.present(headers, s)
+            && p.login_cookies.present(headers, s)
         {
-            set_cookie(&mut res, &self.login_cookies.clear(s));
+            set_cookie(&mut res, &p.login_cookies.clear(s));
         }
         Ok(res)
     }
@@ -318,13 +453,20 @@ impl AuthRoutes {
     /// fixation). A session that belonged to someone else is emptied first:
     /// nothing of the previous person's survives, application data
     /// included. The same person signing in again (a step-up) keeps the
-    /// application's data.
+    /// application's data; a step-up through another platform (FranceConnect
+    /// then FranceConnect+) keeps them only when both give the same pivot
+    /// identity, and remembers the earlier sign-in for the logout to end it
+    /// too.
     async fn sign_in(&self, session: &impl SessionBackend, user: SignedInUser) -> Result<(), SessionError> {
         let previous = session.get::<SignedInUser>(USER_KEY).await?;
-        if previous.is_some_and(|p| p.sub != user.sub || p.platform != user.platform) {
-            session.clear().await?;
-        } else {
-            session.cycle_id().await?;
+        match previous {
+            Some(p) if p.platform == user.platform && p.sub == user.sub => session.cycle_id().await?,
+            Some(p) if p.platform != user.platform && is_same_citizen(&p, &user) => {
+                session.cycle_id().await?;
+                session.insert(EARLIER_SIGN_IN_KEY, &p).await?;
+            }
+            Some(_) => session.clear().await?,
+            None => session.cycle_id().await?,
         }
         session.insert(USER_KEY, &user).await?;
         session.save().await
@@ -349,28 +491,59 @@ impl AuthRoutes {
             session.discard().await?;
             return Ok(redirect("/"));
         };
-        // Clear the local session first: the provider's logout may fail.
+        let earlier = session.get::<SignedInUser>(EARLIER_SIGN_IN_KEY).await?;
+        // Clear the local session first: the providers' logouts may fail.
         session.clear().await?;
-        // Revocation is best effort: a refusal or an outage is logged and
-        // the logout goes on.
-        if let Err(e) = self.fc.revoke_access_token(&user).await {
-            tracing::warn!(code = error_code(&e), error = %e, "access token not revoked; logout goes on");
+        for signed_in in std::iter::once(&user).chain(&earlier) {
+            // Revocation is best effort: a refusal or an outage is logged
+            // and the logout goes on.
+            if let Some(fc) = self.engine(signed_in.platform)
+                && let Err(e) = fc.revoke_access_token(signed_in).await
+            {
+                tracing::warn!(code = error_code(&e), error = %e, "access token not revoked; logout goes on");
+            }
         }
-        match self.fc.logout_url(&user).await {
+        self.end_at_provider(session, user, earlier).await
+    }
+
+    /// Sends the browser to the logout of the platform that signed `user`
+    /// in; with an `earlier` sign-in on another platform (a step-up), that
+    /// one's logout follows from the first's callback.
+    async fn end_at_provider(
+        &self,
+        session: &impl SessionBackend,
+        user: SignedInUser,
+        earlier: Option<SignedInUser>,
+    ) -> Result<Response<String>, SessionError> {
+        let Some(fc) = self.engine(user.platform) else {
+            tracing::warn!(
+                platform = user.platform.display_name(),
+                "no routes for this platform; signed out locally"
+            );
+            return Ok(redirect("/"));
+        };
+        match fc.logout_url(&user).await {
             Ok((url, pending)) => {
                 session.insert(PENDING_LOGOUT_KEY, &pending).await?;
+                if let Some(next) = &earlier {
+                    session.insert(LOGOUT_NEXT_KEY, next).await?;
+                }
                 session.save().await?;
                 Ok(redirect(url.as_str()))
             }
             Err(e) => {
                 tracing::warn!(code = error_code(&e), error = %e, "provider logout unavailable; signed out locally");
-                Ok(redirect("/"))
+                match earlier {
+                    Some(next) => Box::pin(self.end_at_provider(session, next, None)).await,
+                    None => Ok(redirect("/")),
+                }
             }
         }
     }
 
     async fn logout_callback(
         &self,
+        p: &PlatformRoutes,
         query: &str,
         format: Format,
         session: &impl SessionBackend,
@@ -383,8 +556,14 @@ impl AuthRoutes {
             session.remove_value(PENDING_LOGOUT_KEY).await?;
             session.save().await?;
         }
-        match self.fc.check_logout_callback(state.as_deref(), pending.as_ref()) {
-            Ok(()) => Ok(redirect("/")),
+        match p.fc.check_logout_callback(state.as_deref(), pending.as_ref()) {
+            Ok(()) => match session.get::<SignedInUser>(LOGOUT_NEXT_KEY).await? {
+                Some(next) => {
+                    session.remove_value(LOGOUT_NEXT_KEY).await?;
+                    self.end_at_provider(session, next, None).await
+                }
+                None => Ok(redirect("/")),
+            },
             Err(e) => {
                 tracing::warn!(code = error_code(&e), "logout callback with an unknown state");
                 Ok(error_response(&e, format, None))
@@ -398,8 +577,14 @@ impl AuthRoutes {
     /// would end in `invalid_state`. Caught here, on loopback only (behind a
     /// proxy, the `Host` a service sees may rightly differ from its public
     /// one), with a page that says which address to open.
-    fn wrong_loopback_host(&self, query: &str, headers: &HeaderMap, format: Format) -> Option<Response<String>> {
-        let config = self.fc.config();
+    fn wrong_loopback_host(
+        &self,
+        p: &PlatformRoutes,
+        query: &str,
+        headers: &HeaderMap,
+        format: Format,
+    ) -> Option<Response<String>> {
+        let config = p.fc.config();
         if !config.is_loopback_http() {
             return None;
         }
@@ -415,7 +600,7 @@ impl AuthRoutes {
         let target = format!(
             "{}{}/login{}{query}",
             redirect.origin().ascii_serialization(),
-            self.ctx.prefix(),
+            self.ctx.platform_prefix(p.platform()).unwrap_or(self.ctx.prefix()),
             if query.is_empty() { "" } else { "?" }
         );
         tracing::warn!(
@@ -451,8 +636,8 @@ impl AuthRoutes {
     /// The JSON array of redirect URIs FranceConnect fetches at a
     /// service's `sector_identifier_uri`, when its redirect URIs span
     /// several hosts; `404` when none is configured.
-    fn sector_identifier(&self, format: Format) -> Response<String> {
-        let uris = self.fc.config().sector_redirect_uris();
+    fn sector_identifier(&self, p: &PlatformRoutes, format: Format) -> Response<String> {
+        let uris = p.fc.config().sector_redirect_uris();
         if uris.is_empty() {
             return refusal(StatusCode::NOT_FOUND, "not_found", "Cette page n'existe pas.", format);
         }
@@ -461,9 +646,75 @@ impl AuthRoutes {
         ))
     }
 
+    /// The service's keys, which every platform shares: those of the first
+    /// engine that has some.
     fn jwks(&self) -> Response<String> {
-        public_json(self.fc.public_jwks())
+        let fc = self
+            .platforms
+            .iter()
+            .map(|p| &p.fc)
+            .find(|fc| fc.config().service_keys().is_some())
+            .unwrap_or(self.franceconnect());
+        public_json(fc.public_jwks())
     }
+
+    /// `GET /auth/login` with several platforms: a page offering each
+    /// platform's login (keeping `return_to`), or for an API client the
+    /// URLs as JSON.
+    fn choose_platform(&self, query: &str, format: Format) -> Response<String> {
+        let return_to = form_urlencoded::parse(query.as_bytes())
+            .find(|(k, _)| k == "return_to")
+            .and_then(|(_, v)| ReturnTo::parse(&v).ok())
+            .filter(|r| !self.matches(r.as_str().split(['?', '#']).next().unwrap_or_default()));
+        let choices: Vec<(Platform, String)> = self
+            .platforms
+            .iter()
+            .map(|p| {
+                let url = self
+                    .ctx
+                    .login_url_on(Some(p.platform()), return_to.as_ref().map(ReturnTo::as_str), None);
+                (p.platform(), url)
+            })
+            .collect();
+        if format == Format::Json {
+            let urls: serde_json::Map<String, serde_json::Value> = choices
+                .iter()
+                .map(|(p, url)| (p.setting().to_owned(), url.clone().into()))
+                .collect();
+            let body = serde_json::json!({
+                "error": "choose_platform",
+                "message": "Choisissez comment vous identifier.",
+                "login_urls": urls,
+            });
+            return Response::builder()
+                .status(StatusCode::OK)
+                .header(CONTENT_TYPE, "application/json")
+                .header(CACHE_CONTROL, "no-store")
+                .body(body.to_string())
+                .expect("a valid response");
+        }
+        Response::builder()
+            .status(StatusCode::OK)
+            .header(CONTENT_TYPE, "text/html; charset=utf-8")
+            .header(CACHE_CONTROL, "no-store")
+            .body(super::pages::choose_platform_page(&choices))
+            .expect("a valid response")
+    }
+}
+
+/// True when two sign-ins on different platforms are the same citizen:
+/// both gave a pivot identity, and it is the same (FranceConnect and
+/// FranceConnect+ give each service a different `sub`, but the same
+/// identity from the civil register). Agents are never matched.
+fn is_same_citizen(a: &SignedInUser, b: &SignedInUser) -> bool {
+    match (a.pivot_identity(), b.pivot_identity()) {
+        (Some(x), Some(y)) => x == y,
+        _ => false,
+    }
+}
+
+fn not_found(format: Format) -> Response<String> {
+    refusal(StatusCode::NOT_FOUND, "not_found", "Cette page n'existe pas.", format)
 }
 
 /// A public document the provider fetches (JWKS, sector identifier):
@@ -608,5 +859,135 @@ mod tests {
         assert!(session.data.lock().unwrap().is_empty(), "the whole session is gone");
         session.insert(USER_KEY, &user("alice")).await.unwrap();
         assert!(routes.load_user(&session).await.unwrap().is_some());
+    }
+
+    fn engine(platform: Platform, app: &str) -> FranceConnect {
+        let at = format!("{app}/auth/{}", platform.setting());
+        let mut b = test_builder(platform, "http://127.0.0.1:4000/api/v2", app)
+            .redirect_uri(format!("{at}/callback"))
+            .post_logout_redirect_uri(format!("{at}/logout/callback"));
+        if platform == Platform::FranceConnectPlus {
+            b = b.service_keys(crate::ServiceKeys::generate(crate::EncryptionAlg::EcdhEs).unwrap());
+        }
+        FranceConnect::new(b.build().unwrap())
+    }
+
+    fn federation() -> AuthRoutes {
+        let app = "http://localhost:3000";
+        AuthRoutes::federation([
+            engine(Platform::FranceConnect, app),
+            engine(Platform::FranceConnectPlus, app),
+            engine(Platform::ProConnect, app),
+        ])
+        .unwrap()
+    }
+
+    async fn get(routes: &AuthRoutes, path: &str, accept: &str) -> Response<String> {
+        let mut headers = HeaderMap::new();
+        headers.insert(http::header::ACCEPT, accept.parse().unwrap());
+        routes
+            .handle(&Method::GET, &path.parse().unwrap(), &headers, &MapSession::default())
+            .await
+    }
+
+    #[tokio::test]
+    async fn several_platforms_share_the_prefix_each_under_its_own_segment() {
+        let routes = federation();
+        let page = get(&routes, "/auth/login?return_to=%2Fdossier", "text/html").await;
+        assert_eq!(page.status(), StatusCode::OK);
+        for link in [
+            "/auth/fc/login?return_to=%2Fdossier",
+            "/auth/fcplus/login?return_to=%2Fdossier",
+            "/auth/proconnect/login?return_to=%2Fdossier",
+        ] {
+            assert!(page.body().contains(link), "{link}: {}", page.body());
+        }
+        let api = get(&routes, "/auth/login", "application/json").await;
+        let body: serde_json::Value = serde_json::from_str(api.body()).unwrap();
+        assert_eq!(body["login_urls"]["proconnect"], "/auth/proconnect/login");
+        // A platform's route exists under its segment only.
+        assert_eq!(
+            get(&routes, "/auth/callback", "text/html").await.status(),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            get(&routes, "/auth/nope/login", "text/html").await.status(),
+            StatusCode::NOT_FOUND
+        );
+        // The service's keys are shared: FranceConnect+'s are published once.
+        let jwks = get(&routes, "/auth/jwks", "application/json").await;
+        assert!(jwks.body().contains("ECDH-ES"), "{}", jwks.body());
+        assert_eq!(
+            routes.engine(Platform::ProConnect).unwrap().config().platform(),
+            Platform::ProConnect
+        );
+    }
+
+    #[test]
+    fn a_federation_refuses_what_cannot_work() {
+        assert!(AuthRoutes::federation([]).is_err());
+        let twice = AuthRoutes::federation([
+            engine(Platform::FranceConnect, "http://localhost:3000"),
+            engine(Platform::FranceConnect, "http://localhost:3000"),
+        ]);
+        assert!(twice.unwrap_err().to_string().contains("twice"));
+        let split = AuthRoutes::federation([
+            engine(Platform::FranceConnect, "http://localhost:3000"),
+            engine(Platform::ProConnect, "http://localhost:4000"),
+        ]);
+        assert!(split.unwrap_err().to_string().contains("same site"));
+        // One platform alone keeps today's routes.
+        let one = AuthRoutes::federation([routes().franceconnect().clone()]).unwrap();
+        assert!(one.context().platforms.is_empty());
+    }
+
+    #[test]
+    fn a_step_up_goes_to_the_platform_that_offers_the_level() {
+        let ctx = federation().context().clone();
+        use crate::eidas::Eidas;
+        assert_eq!(
+            ctx.platform_for_level(Eidas::Eidas2, Some(Platform::FranceConnect)),
+            Some(Platform::FranceConnectPlus)
+        );
+        assert_eq!(
+            ctx.platform_for_level(Eidas::Eidas1, None),
+            Some(Platform::FranceConnect)
+        );
+        assert_eq!(
+            ctx.platform_for_level(Eidas::Eidas3, None),
+            Some(Platform::FranceConnectPlus)
+        );
+        assert_eq!(
+            ctx.platform_for_level(Eidas::Eidas2, Some(Platform::ProConnect)),
+            Some(Platform::ProConnect)
+        );
+        let citizens_only = AuthRoutes::federation([
+            engine(Platform::FranceConnect, "http://localhost:3000"),
+            engine(Platform::ProConnect, "http://localhost:3000"),
+        ])
+        .unwrap();
+        assert_eq!(
+            citizens_only
+                .context()
+                .platform_for_level(Eidas::Eidas2, Some(Platform::FranceConnect)),
+            None
+        );
+        let guard = crate::web::Guard::new(Some(citizens_only.context()), None, "/coffre", Some("text/html"));
+        let refusal = guard.require_level(Eidas::Eidas2).unwrap_err();
+        assert_eq!(refusal.status(), 403, "no platform offers eidas2: said, not looped");
+        let ctx = federation().context().clone();
+        let guard = crate::web::Guard::new(Some(&ctx), None, "/agents", Some("text/html"));
+        assert_eq!(
+            guard.require_agent().unwrap_err().response().headers()["location"],
+            "/auth/proconnect/login?return_to=%2Fagents"
+        );
+        assert_eq!(
+            guard.require_pivot().unwrap_err().response().headers()["location"],
+            "/auth/fc/login?return_to=%2Fagents"
+        );
+        assert_eq!(
+            guard.require_user().unwrap_err().response().headers()["location"],
+            "/auth/login?return_to=%2Fagents"
+        );
     }
 }

@@ -16,6 +16,11 @@ use crate::clock::now;
 pub(crate) const USER_KEY: &str = "franceconnect.user";
 /// The session key of the pending logout.
 pub(crate) const PENDING_LOGOUT_KEY: &str = "franceconnect.pending_logout";
+/// The sign-in on another platform that a step-up replaced (FranceConnect
+/// before FranceConnect+), for the logout to end it too.
+pub(crate) const EARLIER_SIGN_IN_KEY: &str = "franceconnect.earlier_sign_in";
+/// During a logout that ends two platforms' sessions, the second one.
+pub(crate) const LOGOUT_NEXT_KEY: &str = "franceconnect.logout_next";
 /// When the session was last marked active (Unix seconds).
 pub(crate) const TOUCHED_KEY: &str = "franceconnect.touched_at";
 /// How often a signed-in user's activity is written, to push back the

@@ -32,6 +32,12 @@ impl FranceConnectLayer {
         }
     }
 
+    /// The layer serving `routes`: several platforms
+    /// ([`AuthRoutes::federation`]), or one under another prefix.
+    pub fn from_routes(routes: AuthRoutes) -> Self {
+        Self { routes }
+    }
+
     /// Mounts the routes under another prefix (see
     /// [`AuthRoutes::with_prefix`]).
     pub fn prefix(mut self, prefix: &str) -> Self {
