@@ -5,8 +5,9 @@
 use std::fmt;
 use std::str::FromStr;
 
-/// Path prefix of every endpoint (the issuer is the origin plus this):
-/// read by the router, the pages that post back to it, and discovery.
+/// Path of the issuer under its origin (or, in a federation, under the
+/// platform's prefix): every endpoint is below it. The platforms' own
+/// issuers end so, and clients build endpoint URLs from the issuer.
 pub(crate) const BASE_PATH: &str = "/api/v2";
 
 /// The platform imitated by the mock.
@@ -61,6 +62,18 @@ impl Platform {
             Platform::FranceConnect => "https://fcp-low.sbx.dev-franceconnect.fr/api/v2",
             Platform::FranceConnectPlus => "https://auth.integ01.dev-franceconnect.fr/api/v2",
             Platform::ProConnect => "https://fca.integ01.dev-agentconnect.fr/api/v2",
+        }
+    }
+
+    /// Short name: `fc`, `fcplus` or `proconnect`. It is the platform's
+    /// path prefix in a [`MockFederation`](crate::MockFederation) (its
+    /// issuer is `{origin}/{short_name}/api/v2`), and parses back with
+    /// [`FromStr`].
+    pub fn short_name(self) -> &'static str {
+        match self {
+            Platform::FranceConnect => "fc",
+            Platform::FranceConnectPlus => "fcplus",
+            Platform::ProConnect => "proconnect",
         }
     }
 
@@ -393,6 +406,22 @@ impl Client {
                 ))
             }
             _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_names_parse_back() {
+        for platform in [
+            Platform::FranceConnect,
+            Platform::FranceConnectPlus,
+            Platform::ProConnect,
+        ] {
+            assert_eq!(platform.short_name().parse::<Platform>(), Ok(platform));
         }
     }
 }

@@ -9,7 +9,6 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use crate::config::BASE_PATH;
 use crate::config::Platform;
 use crate::proconnect;
 use crate::scenarios::{self, Endpoint};
@@ -79,11 +78,10 @@ pub(crate) fn document(shared: &Shared) -> Value {
 /// Where the back-channel endpoints are: under the issuer, or elsewhere
 /// when a test tampers with the document.
 fn back_channel_base(shared: &Shared) -> String {
-    shared
-        .scenarios()
-        .foreign_endpoints
-        .as_ref()
-        .map_or_else(|| shared.issuer.clone(), |origin| format!("{origin}{BASE_PATH}"))
+    shared.scenarios().foreign_endpoints.as_ref().map_or_else(
+        || shared.issuer.clone(),
+        |origin| format!("{origin}{}", shared.base_path),
+    )
 }
 
 /// ProConnect's document (PCF back/libs/oidc-provider/src/services/

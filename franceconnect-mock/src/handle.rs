@@ -1,20 +1,20 @@
 //! [`MockHandle`]: the running mock, its address, and the scenario switches.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
-
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
+use std::sync::Arc;
 
 use crate::agents::Agent;
 use crate::config::{Eidas, Platform};
 use crate::identities::Identity;
 use crate::keys::SigningKeys;
+use crate::listener::Server;
 use crate::scenarios::{Endpoint, Failure, Scenarios, Tamper};
 use crate::state::Shared;
 
-/// A running mock provider. Cheap to clone; the server stops on
-/// [`MockHandle::shutdown`] or when the last clone is dropped.
+/// A running mock provider, or one platform of a running
+/// [`MockFederation`](crate::MockFederation). Cheap to clone; the server
+/// stops on [`MockHandle::shutdown`] or when the last clone (and, in a
+/// federation, the last handle of any of its platforms) is dropped.
 #[derive(Clone)]
 pub struct MockHandle {
     inner: Arc<Inner>,
@@ -23,17 +23,9 @@ pub struct MockHandle {
 /// What the clones share.
 struct Inner {
     shared: Arc<Shared>,
-    addr: SocketAddr,
-    stop: Mutex<Option<oneshot::Sender<()>>>,
-    task: Mutex<Option<JoinHandle<()>>>,
-}
-
-impl Drop for Inner {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.get_mut().unwrap_or_else(|e| e.into_inner()).take() {
-            let _ = stop.send(());
-        }
-    }
+    /// The listener serving this platform (and, in a federation, the
+    /// others): it stops when its last handle is dropped.
+    server: Arc<Server>,
 }
 
 impl std::fmt::Debug for MockHandle {
@@ -46,15 +38,11 @@ impl std::fmt::Debug for MockHandle {
 }
 
 impl MockHandle {
-    /// Wraps a started server.
-    pub(crate) fn new(shared: Arc<Shared>, addr: SocketAddr, stop: oneshot::Sender<()>, task: JoinHandle<()>) -> Self {
+    /// The handle of the platform whose state is `shared`, served by
+    /// `server`.
+    pub(crate) fn new(shared: Arc<Shared>, server: Arc<Server>) -> Self {
         MockHandle {
-            inner: Arc::new(Inner {
-                shared,
-                addr,
-                stop: Mutex::new(Some(stop)),
-                task: Mutex::new(Some(task)),
-            }),
+            inner: Arc::new(Inner { shared, server }),
         }
     }
 
@@ -66,15 +54,16 @@ impl MockHandle {
         f(&mut self.shared().scenarios())
     }
 
-    /// The issuer, e.g. `http://127.0.0.1:4000/api/v2` (no trailing slash);
+    /// The issuer, e.g. `http://127.0.0.1:4000/api/v2` (in a federation
+    /// `http://127.0.0.1:4000/fc/api/v2` and the like; no trailing slash);
     /// discovery is at `{issuer}/.well-known/openid-configuration`.
     pub fn issuer(&self) -> String {
         self.shared().issuer.clone()
     }
 
-    /// The bound address.
+    /// The bound address (in a federation, the one all platforms share).
     pub fn addr(&self) -> SocketAddr {
-        self.inner.addr
+        self.inner.server.addr()
     }
 
     /// The platform imitated.
@@ -267,15 +256,9 @@ impl MockHandle {
         });
     }
 
-    /// Stops the server and waits for it to finish.
+    /// Stops the server and waits for it to finish. In a federation this
+    /// stops the shared listener, every platform with it.
     pub async fn shutdown(self) {
-        let stop = self.inner.stop.lock().unwrap_or_else(|e| e.into_inner()).take();
-        if let Some(stop) = stop {
-            let _ = stop.send(());
-        }
-        let task = self.inner.task.lock().unwrap_or_else(|e| e.into_inner()).take();
-        if let Some(task) = task {
-            let _ = task.await;
-        }
+        self.inner.server.shutdown().await;
     }
 }

@@ -7,7 +7,6 @@ use std::sync::Arc;
 use axum::extract::{Path, RawForm, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::config::BASE_PATH;
 use crate::config::{Eidas, Platform};
 use crate::html::{self, escape};
 use crate::params::Params;
@@ -40,7 +39,7 @@ pub(crate) fn render(shared: &Shared, uid: &str, login: &PendingLogin) -> Respon
             label = escape(level.label()),
         ));
     }
-    let action = format!("{BASE_PATH}/interaction/{}", escape(uid));
+    let action = format!("{}/interaction/{}", shared.base_path, escape(uid));
     let body = format!(
         r#"<h1>Connexion avec {platform}</h1>
 <p>Le fournisseur de service <code>{client}</code> demande une connexion au niveau <strong>{requested}</strong>

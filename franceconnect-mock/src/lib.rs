@@ -1,5 +1,11 @@
 //! A faithful local FranceConnect / FranceConnect+ / ProConnect OpenID
-//! Connect provider, for development and tests.
+//! Connect provider, for development and tests: one platform alone
+//! ([`MockProvider`], issuer `{origin}/api/v2` as on the real platforms), or
+//! several served by one process on one listener ([`MockFederation`]), each
+//! under its [short name](Platform::short_name) and so its own issuer
+//! (`{origin}/fc/api/v2`, `{origin}/fcplus/api/v2`,
+//! `{origin}/proconnect/api/v2`), with its own keys, clients, sessions,
+//! scenarios and counters, as if it ran alone.
 //!
 //! It follows the real platform where it is strict: authorization code flow
 //! only, exact redirect URIs, unknown authorize parameters refused on an
@@ -47,6 +53,29 @@
 //! # Ok(()) }
 //! ```
 //!
+//! The three platforms at once, for an application that offers them all:
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), franceconnect_mock::MockError> {
+//! use franceconnect_mock::{Client, ClientKeys, EncryptionAlg, MockFederation, MockProvider, Platform};
+//! let client = Client::new("app", "secret", "http://localhost:3000/auth/callback", "http://localhost:3000/auth/logout/callback");
+//! let client_keys = ClientKeys::JwksUri("http://localhost:3000/.well-known/jwks.json".parse().expect("a URL"));
+//! let mock = MockFederation::new()
+//!     .platform(MockProvider::new(Platform::FranceConnect).client(client.clone()))
+//!     .platform(MockProvider::new(Platform::FranceConnectPlus).client(client.clone().encryption(EncryptionAlg::EcdhEs, client_keys)))
+//!     .platform(MockProvider::new(Platform::ProConnect).client(client))
+//!     .bind("127.0.0.1:4000")
+//!     .start()
+//!     .await?;
+//! for platform in mock.handles() {
+//!     println!("{}: {}", platform.platform().display_name(), platform.issuer()); // http://127.0.0.1:4000/fc/api/v2, …
+//! }
+//! let proconnect = mock.handle(Platform::ProConnect).expect("served");
+//! proconnect.auto_approve(Some("agent-etat"), None); // ProConnect's logins only
+//! mock.shutdown().await;
+//! # Ok(()) }
+//! ```
+//!
 //! # Why it repeats the engine's small types
 //!
 //! [`Platform`], [`Eidas`], [`SigningAlg`] and [`EncryptionAlg`] look like
@@ -58,9 +87,13 @@
 //!
 //! # Layout
 //!
-//! `server` routes each endpoint to its module (`discovery`, `authorize` and
-//! the `interaction` page, `token_endpoint` with `client_auth` and
-//! `refresh`, `userinfo`, `revocation`, `logout`); `proconnect` holds what
+//! `provider` configures and starts one platform, `federation` several on
+//! one listener (`federation_handle` is what that returns, one `handle`
+//! per platform), `listener` binds and serves for both; `server` routes
+//! each endpoint, under the platform's issuer path, to its module
+//! (`discovery`, `authorize` and the `interaction` page, `token_endpoint`
+//! with `client_auth` and `refresh`, `userinfo`, `revocation`, `logout`);
+//! `proconnect` holds what
 //! ProConnect does its own way (`authorize`, `acr`, the agents' login
 //! `page`, completing a `login`, the single sign-on `session`, `logout`);
 //! `state` holds what a login leaves between requests; `issuance`, `tokens`
@@ -73,12 +106,15 @@ mod authorize;
 mod client_auth;
 mod config;
 mod discovery;
+mod federation;
+mod federation_handle;
 mod handle;
 mod html;
 mod identities;
 mod interaction;
 mod issuance;
 mod keys;
+mod listener;
 mod logout;
 mod params;
 mod proconnect;
@@ -98,6 +134,8 @@ mod userinfo;
 pub use agents::Agent;
 pub use authorize::IDENTITY_PROVIDERS;
 pub use config::{Client, ClientKeys, Eidas, EncryptionAlg, Platform, SigningAlg, TokenAuth};
+pub use federation::MockFederation;
+pub use federation_handle::FederationHandle;
 pub use handle::MockHandle;
 pub use identities::Identity;
 pub use provider::MockProvider;

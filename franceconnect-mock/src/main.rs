@@ -1,10 +1,15 @@
 //! `franceconnect-mock`: runs a local FranceConnect / FranceConnect+ /
-//! ProConnect provider with one registered client, for development.
+//! ProConnect provider with one registered client, for development; with
+//! `--platforms`, several of them at once on one address, each under its
+//! own issuer.
 
 use std::path::PathBuf;
 
 use clap::Parser;
-use franceconnect_mock::{Client, ClientKeys, Eidas, EncryptionAlg, MockError, MockProvider, Platform, SigningAlg};
+use franceconnect_mock::{
+    Agent, Client, ClientKeys, Eidas, EncryptionAlg, Identity, MockError, MockFederation, MockHandle, MockProvider,
+    Platform, SigningAlg,
+};
 
 /// The client secret used when none is given (a public development value).
 const DEFAULT_SECRET: &str = "franceconnect-mock-secret";
@@ -12,15 +17,32 @@ const DEFAULT_SECRET: &str = "franceconnect-mock-secret";
 /// A faithful local FranceConnect / FranceConnect+ / ProConnect OpenID
 /// Connect provider for development and tests. Every flag can also be set
 /// through the environment variable shown.
+///
+/// Alone (`--platform`), the platform's issuer is `{origin}/api/v2`. With
+/// `--platforms fc,fcplus,proconnect` the three are served together on the
+/// one address, each under its short name: issuers `{origin}/fc/api/v2`,
+/// `{origin}/fcplus/api/v2` and `{origin}/proconnect/api/v2`, each with its
+/// own keys, sessions and scenarios, and the client below registered on
+/// every one (encrypting on FranceConnect+).
 #[derive(Debug, Parser)]
-#[command(name = "franceconnect-mock", version, about)]
+#[command(name = "franceconnect-mock", version, about, long_about)]
 struct Args {
-    /// Platform to imitate: `fc` (FranceConnect, eidas1), `fcplus`
-    /// (FranceConnect+, eidas2/eidas3, encrypted tokens) or `pc`, alias
-    /// `proconnect` or `agentconnect` (ProConnect: public agents, acr from
-    /// their identity provider, refresh tokens).
-    #[arg(long, env = "MOCK_PLATFORM", default_value = "fc")]
+    /// Platform to imitate alone, issuer `{origin}/api/v2`: `fc`
+    /// (FranceConnect, eidas1), `fcplus` (FranceConnect+, eidas2/eidas3,
+    /// encrypted tokens) or `pc`, alias `proconnect` or `agentconnect`
+    /// (ProConnect: public agents, acr from their identity provider,
+    /// refresh tokens).
+    #[arg(long, env = "MOCK_PLATFORM", default_value = "fc", conflicts_with = "platforms")]
     platform: Platform,
+
+    /// Platforms to serve together on one address, comma-separated or
+    /// repeated (e.g. `fc,fcplus,proconnect`), each under its short name:
+    /// issuers `{origin}/fc/api/v2`, `{origin}/fcplus/api/v2`,
+    /// `{origin}/proconnect/api/v2`. The client is registered on each;
+    /// the ProConnect-only flags apply to ProConnect alone, and
+    /// --encryption-alg to FranceConnect and FranceConnect+.
+    #[arg(long, env = "MOCK_PLATFORMS", value_delimiter = ',')]
+    platforms: Vec<Platform>,
 
     /// Address to listen on.
     #[arg(long, env = "MOCK_BIND", default_value = "127.0.0.1:4000")]
@@ -73,7 +95,7 @@ struct Args {
     /// JWE key management algorithm of encrypted tokens: ECDH-ES, RSA-OAEP,
     /// or RSA-OAEP-256 (FranceConnect+ only). FranceConnect+ defaults to
     /// ECDH-ES; on FranceConnect, giving it turns token encryption on (a
-    /// service registered for it).
+    /// service registered for it). ProConnect never encrypts.
     #[arg(long, env = "MOCK_ENCRYPTION_ALG")]
     encryption_alg: Option<EncryptionAlg>,
 
@@ -87,15 +109,22 @@ struct Args {
     #[arg(long, env = "MOCK_SIGNING_ALG", default_value = "ES256")]
     signing_alg: SigningAlg,
 
-    /// JSON file of identities replacing the embedded ones (on ProConnect:
-    /// of agents).
+    /// JSON file of identities replacing the embedded ones (with
+    /// --platform pc: of agents; with --platforms: FranceConnect's and
+    /// FranceConnect+'s identities).
     #[arg(long, visible_alias = "identities", env = "MOCK_IDENTITIES_FILE")]
     identities_file: Option<PathBuf>,
 
+    /// JSON file of ProConnect agents replacing the embedded ones.
+    #[arg(long, visible_alias = "agents", env = "MOCK_AGENTS_FILE")]
+    agents_file: Option<PathBuf>,
+
     /// Log in automatically as this identity (on ProConnect: this agent),
-    /// skipping the login page.
+    /// skipping the login page. With --platforms, on every platform that
+    /// knows this person; repeat it for the others (e.g. `--auto-approve
+    /// default --auto-approve agent-etat`).
     #[arg(long, env = "MOCK_AUTO_APPROVE")]
-    auto_approve: Option<String>,
+    auto_approve: Vec<String>,
 
     /// eIDAS level reached by automatic logins (default: the requested one;
     /// on ProConnect, the acr the agent's identity provider answers,
@@ -133,15 +162,6 @@ async fn main() {
 }
 
 async fn run(args: Args) -> Result<(), MockError> {
-    let mut client = Client::new(
-        args.client_id.clone(),
-        args.client_secret.clone(),
-        args.redirect_uris[0].clone(),
-        args.post_logout_redirect_uris.first().cloned().unwrap_or_default(),
-    )
-    .signing_alg(args.signing_alg);
-    client.redirect_uris = args.redirect_uris.clone();
-    client.post_logout_redirect_uris = args.post_logout_redirect_uris.clone();
     let keys = match (&args.client_jwks_uri, &args.client_jwks_file) {
         (Some(uri), _) => Some(ClientKeys::JwksUri(uri.clone())),
         (None, Some(path)) => {
@@ -153,10 +173,6 @@ async fn run(args: Args) -> Result<(), MockError> {
         }
         (None, None) => None,
     };
-    let encryption = match (args.platform, args.encryption_alg) {
-        (Platform::FranceConnectPlus, alg) => Some(alg.unwrap_or(EncryptionAlg::EcdhEs)),
-        (Platform::FranceConnect | Platform::ProConnect, alg) => alg,
-    };
     let assertions = match args.token_endpoint_auth.as_str() {
         "client_secret_post" => false,
         "private_key_jwt" => true,
@@ -166,6 +182,143 @@ async fn run(args: Args) -> Result<(), MockError> {
             )));
         }
     };
+    let served = Served::new(&args);
+    let clients = served
+        .platforms
+        .iter()
+        .map(|&platform| client_for(&args, platform, keys.as_ref(), assertions, served.together))
+        .collect::<Result<Vec<_>, _>>()?;
+    let people = People::load(&args, &served)?;
+    let mut providers = Vec::new();
+    for (&platform, client) in served.platforms.iter().zip(clients) {
+        let mut provider = MockProvider::new(platform).client(client);
+        if let Some(identities) = people.identities.as_ref().filter(|_| platform != Platform::ProConnect) {
+            provider = provider.identities(identities.clone());
+        }
+        if let Some(agents) = people.agents.as_ref().filter(|_| platform == Platform::ProConnect) {
+            provider = provider.agents(agents.clone());
+        }
+        providers.push(provider);
+    }
+    if served.together {
+        let mut federation = MockFederation::new().bind(&args.bind);
+        for provider in providers {
+            federation = federation.platform(provider);
+        }
+        if let Some(url) = &args.public_url {
+            federation = federation.public_base_url(url);
+        }
+        let mock = federation.start().await?;
+        let auto = auto_approve(&args, mock.handles(), true)?;
+        print_federation(&args, mock.handles(), &auto);
+        std::future::pending::<()>().await;
+    } else {
+        let mut provider = providers.remove(0).bind(&args.bind);
+        if let Some(url) = &args.public_url {
+            provider = provider.public_base_url(url);
+        }
+        let mock = provider.start().await?;
+        auto_approve(&args, std::slice::from_ref(&mock), false)?;
+        print_alone(&args, &mock);
+        std::future::pending::<()>().await;
+    }
+    Ok(())
+}
+
+/// The platforms the command line asks for, and whether together (under
+/// their prefixes) or one alone (at the origin's root, as always).
+struct Served {
+    platforms: Vec<Platform>,
+    together: bool,
+}
+
+impl Served {
+    fn new(args: &Args) -> Self {
+        if args.platforms.is_empty() {
+            Served {
+                platforms: vec![args.platform],
+                together: false,
+            }
+        } else {
+            let mut platforms = Vec::new();
+            // `--platforms fc,fc` means FranceConnect once, not a refusal.
+            for platform in &args.platforms {
+                if !platforms.contains(platform) {
+                    platforms.push(*platform);
+                }
+            }
+            Served {
+                platforms,
+                together: true,
+            }
+        }
+    }
+
+    fn serves(&self, wanted: impl Fn(Platform) -> bool) -> bool {
+        self.platforms.iter().any(|platform| wanted(*platform))
+    }
+}
+
+/// The identities and agents files, read once for every platform that
+/// uses them.
+struct People {
+    /// FranceConnect's and FranceConnect+'s people.
+    identities: Option<Vec<Identity>>,
+    /// ProConnect's agents.
+    agents: Option<Vec<Agent>>,
+}
+
+impl People {
+    fn load(args: &Args, served: &Served) -> Result<Self, MockError> {
+        let proconnect = served.serves(|platform| platform == Platform::ProConnect);
+        let franceconnect = served.serves(|platform| platform != Platform::ProConnect);
+        // Alone as ProConnect, --identities-file has always named the agents.
+        let (identities_file, agents_file) = match (&args.identities_file, &args.agents_file) {
+            (Some(_), Some(_)) if !served.together && proconnect => {
+                return Err(MockError::Config(
+                    "--identities-file and --agents-file: ProConnect has agents only, give one of them".into(),
+                ));
+            }
+            (Some(path), None) if !served.together && proconnect => (None, Some(path)),
+            (identities, agents) => (identities.as_ref(), agents.as_ref()),
+        };
+        if identities_file.is_some() && !franceconnect {
+            return Err(MockError::Config(
+                "--identities-file: neither FranceConnect nor FranceConnect+ is served (ProConnect's agents are --agents-file)".into(),
+            ));
+        }
+        if agents_file.is_some() && !proconnect {
+            return Err(MockError::Config("--agents-file: ProConnect is not served".into()));
+        }
+        Ok(People {
+            identities: identities_file.map(Identity::load_file).transpose()?,
+            agents: agents_file.map(Agent::load_file).transpose()?,
+        })
+    }
+}
+
+/// The command line's client as registered on `platform`. Alone, every
+/// flag is given as is and the platform's check refuses what it does not
+/// take; served `together`, each platform gets the flags that are its own
+/// (ProConnect encrypts nothing, and its registrations are its alone), so
+/// that one command line can register the client on all of them.
+fn client_for(
+    args: &Args,
+    platform: Platform,
+    keys: Option<&ClientKeys>,
+    assertions: bool,
+    together: bool,
+) -> Result<Client, MockError> {
+    let mut client = Client::new(
+        args.client_id.clone(),
+        args.client_secret.clone(),
+        args.redirect_uris[0].clone(),
+        args.post_logout_redirect_uris.first().cloned().unwrap_or_default(),
+    )
+    .signing_alg(args.signing_alg);
+    client.redirect_uris = args.redirect_uris.clone();
+    client.post_logout_redirect_uris = args.post_logout_redirect_uris.clone();
+    let encryption = encryption_of(args, platform, together);
     if (encryption.is_some() || assertions) && keys.is_none() {
         return Err(MockError::Config(
             "encrypted tokens (FranceConnect+, --encryption-alg) and private_key_jwt need the client's keys: \
@@ -173,66 +326,99 @@ async fn run(args: Args) -> Result<(), MockError> {
                 .into(),
         ));
     }
-    if let (Some(alg), Some(keys)) = (encryption, &keys) {
+    if let (Some(alg), Some(keys)) = (encryption, keys) {
         client = client.encryption(alg, keys.clone());
     }
     if let (true, Some(keys)) = (assertions, keys) {
-        client = client.private_key_jwt(keys);
+        client = client.private_key_jwt(keys.clone());
     }
-    if args.userinfo_unsigned {
+    let proconnect_registration = !together || platform == Platform::ProConnect;
+    if args.userinfo_unsigned && proconnect_registration {
         client = client.userinfo_unsigned();
     }
-    if args.public_only {
+    if args.public_only && proconnect_registration {
         client = client.public_only();
     }
-    let proconnect = args.platform == Platform::ProConnect;
+    Ok(client)
+}
 
-    let client_encryption = client.encryption.clone();
-    let mut provider = MockProvider::new(args.platform).client(client).bind(args.bind);
-    match &args.identities_file {
-        Some(path) if proconnect => provider = provider.agents_file(path)?,
-        Some(path) => provider = provider.identities_file(path)?,
-        None => {}
-    }
-    if let Some(url) = args.public_url {
-        provider = provider.public_base_url(url);
-    }
-    let mock = provider.start().await?;
-    let people: Vec<String> = if proconnect {
+/// The ids of the people who can log in on `mock`'s platform.
+fn people_of(mock: &MockHandle) -> Vec<String> {
+    if mock.platform() == Platform::ProConnect {
         mock.agents().into_iter().map(|agent| agent.id).collect()
     } else {
         mock.identities().into_iter().map(|identity| identity.id).collect()
-    };
-    if let Some(identity) = &args.auto_approve {
-        if !people.contains(identity) {
-            return Err(MockError::Config(format!(
-                "--auto-approve: unknown {} `{identity}`",
-                if proconnect { "agent" } else { "identity" }
-            )));
-        }
-        mock.auto_approve(Some(identity), args.auto_approve_level);
     }
-    mock.set_agent_mfa(args.agent_mfa);
+}
 
+/// Turns on the automatic logins of `--auto-approve`: each person on every
+/// platform served that knows them (identities and agents have distinct
+/// ids, so one command line can name a person for each platform). Sets
+/// `--agent-mfa` too. Returns who logs in automatically where.
+fn auto_approve(args: &Args, mocks: &[MockHandle], together: bool) -> Result<Vec<(Platform, String)>, MockError> {
+    let mut chosen: Vec<(Platform, String)> = Vec::new();
+    for person in &args.auto_approve {
+        let knowing: Vec<&MockHandle> = mocks.iter().filter(|mock| people_of(mock).contains(person)).collect();
+        if knowing.is_empty() {
+            return Err(MockError::Config(match mocks {
+                [mock] if !together => format!(
+                    "--auto-approve: unknown {} `{person}`",
+                    if mock.platform() == Platform::ProConnect {
+                        "agent"
+                    } else {
+                        "identity"
+                    }
+                ),
+                _ => format!("--auto-approve: no platform served knows `{person}`"),
+            }));
+        }
+        for mock in knowing {
+            if let Some((_, other)) = chosen.iter().find(|(platform, _)| *platform == mock.platform()) {
+                return Err(MockError::Config(format!(
+                    "--auto-approve: `{other}` and `{person}` both log in on {}",
+                    mock.platform().display_name()
+                )));
+            }
+            chosen.push((mock.platform(), person.clone()));
+        }
+    }
+    for mock in mocks {
+        if let Some((_, person)) = chosen.iter().find(|(platform, _)| *platform == mock.platform()) {
+            mock.auto_approve(Some(person), args.auto_approve_level);
+        }
+        mock.set_agent_mfa(args.agent_mfa);
+    }
+    Ok(chosen)
+}
+
+/// How the client authenticates, as printed.
+fn secret_note(args: &Args) -> String {
+    if args.client_secret == DEFAULT_SECRET {
+        format!("default secret `{DEFAULT_SECRET}`")
+    } else {
+        "secret from --client-secret / MOCK_CLIENT_SECRET".to_owned()
+    }
+}
+
+/// Prints what a lone platform serves.
+fn print_alone(args: &Args, mock: &MockHandle) {
+    let proconnect = mock.platform() == Platform::ProConnect;
     let issuer = mock.issuer();
     println!(
         "{} mock provider listening on {}",
-        args.platform.display_name(),
+        mock.platform().display_name(),
         mock.addr()
     );
     println!("  issuer:    {issuer}");
     println!("  discovery: {issuer}/.well-known/openid-configuration");
-    let secret_note = if args.client_secret == DEFAULT_SECRET {
-        format!("default secret `{DEFAULT_SECRET}`")
-    } else {
-        "secret from --client-secret / MOCK_CLIENT_SECRET".to_owned()
-    };
     println!(
-        "  client:    {} ({}, {secret_note})",
-        args.client_id, args.token_endpoint_auth
+        "  client:    {} ({}, {})",
+        args.client_id,
+        args.token_endpoint_auth,
+        secret_note(args)
     );
     println!("    signing:          {}", args.signing_alg.as_str());
-    if let Some((alg, _)) = &client_encryption {
+    if let Some(alg) = encryption_of(args, mock.platform(), false) {
         println!("    encryption:       {} + A256GCM", alg.as_str());
     }
     for uri in &args.redirect_uris {
@@ -247,19 +433,89 @@ async fn run(args: Args) -> Result<(), MockError> {
     if args.public_only {
         println!("    public agents only");
     }
-    if let Some(identity) = &args.auto_approve {
-        let mfa = if args.agent_mfa {
-            " with the e-mail code (MFA)"
-        } else {
-            ""
-        };
-        println!("  auto-approve as `{identity}`{mfa}");
+    if let Some(identity) = args.auto_approve.first() {
+        println!("  auto-approve as `{identity}`{}", mfa_note(args));
     }
     println!(
         "  {}: {}",
         if proconnect { "agents" } else { "identities" },
-        people.join(", ")
+        people_of(mock).join(", ")
     );
-    std::future::pending::<()>().await;
-    Ok(())
+}
+
+/// Prints what a federation serves: each platform's issuer, then the
+/// client registered on all of them.
+fn print_federation(args: &Args, mocks: &[MockHandle], auto: &[(Platform, String)]) {
+    let names: Vec<&str> = mocks.iter().map(|mock| mock.platform().display_name()).collect();
+    let addr = mocks.first().map(MockHandle::addr);
+    if let Some(addr) = addr {
+        println!("Mock {} listening on {addr}", names.join(" + "));
+    }
+    for mock in mocks {
+        let platform = mock.platform();
+        let issuer = mock.issuer();
+        println!("  {}", platform.display_name());
+        println!("    issuer:    {issuer}");
+        println!("    discovery: {issuer}/.well-known/openid-configuration");
+        if let Some(alg) = encryption_of(args, platform, true) {
+            println!("    encryption: {} + A256GCM", alg.as_str());
+        }
+        if platform == Platform::ProConnect && args.userinfo_unsigned {
+            println!("    userinfo:   plain JSON (no userinfo signature registered)");
+        }
+        if platform == Platform::ProConnect && args.public_only {
+            println!("    public agents only");
+        }
+        if let Some((_, person)) = auto.iter().find(|(p, _)| *p == platform) {
+            // The e-mail code is ProConnect's step.
+            let mfa = if platform == Platform::ProConnect {
+                mfa_note(args)
+            } else {
+                ""
+            };
+            println!("    auto-approve as `{person}`{mfa}");
+        }
+        println!(
+            "    {}: {}",
+            if platform == Platform::ProConnect {
+                "agents"
+            } else {
+                "identities"
+            },
+            people_of(mock).join(", ")
+        );
+    }
+    println!(
+        "  client on each: {} ({}, {})",
+        args.client_id,
+        args.token_endpoint_auth,
+        secret_note(args)
+    );
+    println!("    signing:          {}", args.signing_alg.as_str());
+    for uri in &args.redirect_uris {
+        println!("    redirect_uri:     {uri}");
+    }
+    for uri in &args.post_logout_redirect_uris {
+        println!("    post_logout_uri:  {uri}");
+    }
+}
+
+/// The encryption of the client on `platform`: always on FranceConnect+,
+/// on FranceConnect when --encryption-alg asks for it; on ProConnect too
+/// when alone (which its check refuses), never when served together.
+fn encryption_of(args: &Args, platform: Platform, together: bool) -> Option<EncryptionAlg> {
+    match (platform, args.encryption_alg) {
+        (Platform::FranceConnectPlus, alg) => Some(alg.unwrap_or(EncryptionAlg::EcdhEs)),
+        (Platform::ProConnect, _) if together => None,
+        (Platform::FranceConnect | Platform::ProConnect, alg) => alg,
+    }
+}
+
+/// What `--agent-mfa` adds to an automatic login's line.
+fn mfa_note(args: &Args) -> &'static str {
+    if args.agent_mfa {
+        " with the e-mail code (MFA)"
+    } else {
+        ""
+    }
 }

@@ -12,6 +12,7 @@ use crate::config::{Client, Platform};
 use crate::handle::MockHandle;
 use crate::identities::Identity;
 use crate::keys::{CLIENT_JWKS_CONNECT_TIMEOUT, CLIENT_JWKS_TIMEOUT, KeyRing, SigningKeys};
+use crate::listener;
 use crate::scenarios::{Counters, Scenarios};
 use crate::server;
 use crate::state::{Shared, Store, default_code_lifetime};
@@ -105,8 +106,28 @@ impl MockProvider {
         self
     }
 
+    /// The platform imitated.
+    pub(crate) fn imitated(&self) -> Platform {
+        self.platform
+    }
+
     /// Binds, generates the signing keys and serves in a background task.
     pub async fn start(self) -> Result<MockHandle, MockError> {
+        let bind = self.bind.clone();
+        let public_base_url = self.public_base_url.clone();
+        let prepared = self.prepare().await?;
+        let (listener, addr) = listener::bind(&bind).await?;
+        // Alone, the provider sits at the origin's root, as the real
+        // platforms do: issuer `{origin}/api/v2`.
+        let shared = prepared.into_shared(&listener::origin(addr, public_base_url), "");
+        let server = listener::serve(listener, addr, server::router(shared.clone()));
+        tracing::info!(issuer = %shared.issuer, platform = shared.platform.display_name(), "mock provider started");
+        Ok(MockHandle::new(shared, Arc::new(server)))
+    }
+
+    /// Checks the configuration and generates the signing keys: all of
+    /// starting but the listener, which a federation shares.
+    pub(crate) async fn prepare(self) -> Result<Prepared, MockError> {
         if self.clients.is_empty() {
             return Err(MockError::Config("no client registered".into()));
         }
@@ -138,56 +159,62 @@ impl MockProvider {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| MockError::Config(format!("HTTP client: {e}")))?;
-
-        let listener = tokio::net::TcpListener::bind(&self.bind)
-            .await
-            .map_err(|source| MockError::Bind {
-                addr: self.bind.clone(),
-                source,
-            })?;
-        let addr = listener.local_addr().map_err(|source| MockError::Bind {
-            addr: self.bind.clone(),
-            source,
-        })?;
-        let origin = match self.public_base_url {
-            Some(url) => url,
-            None if addr.ip().is_unspecified() => format!("http://127.0.0.1:{}", addr.port()),
-            None => format!("http://{addr}"),
-        };
-        let shared = Arc::new(Shared {
+        Ok(Prepared {
             platform,
-            issuer: format!("{origin}{BASE_PATH}"),
             clients,
+            identities: self.identities,
+            agents: self.agents,
+            keys,
+            code_lifetime: self.code_lifetime,
+            http,
+        })
+    }
+}
+
+/// A provider checked and with its keys, waiting for its issuer (known
+/// once the listener is bound).
+pub(crate) struct Prepared {
+    platform: Platform,
+    clients: HashMap<String, Client>,
+    identities: Vec<Identity>,
+    agents: Vec<Agent>,
+    keys: SigningKeys,
+    code_lifetime: Duration,
+    http: reqwest::Client,
+}
+
+impl Prepared {
+    /// The platform imitated.
+    pub(crate) fn platform(&self) -> Platform {
+        self.platform
+    }
+
+    /// The handlers' state, for a provider served under `prefix` of
+    /// `origin` (`""` alone, `/fc` and the like in a federation): issuer
+    /// `{origin}{prefix}/api/v2`.
+    pub(crate) fn into_shared(self, origin: &str, prefix: &str) -> Arc<Shared> {
+        let base_path = format!("{prefix}{BASE_PATH}");
+        Arc::new(Shared {
+            platform: self.platform,
+            issuer: format!("{origin}{base_path}"),
+            base_path,
+            cookie_path: if prefix.is_empty() {
+                "/".to_owned()
+            } else {
+                prefix.to_owned()
+            },
+            clients: self.clients,
             identities: RwLock::new(self.identities),
             agents: RwLock::new(self.agents),
             keys: RwLock::new(KeyRing {
-                current: keys,
+                current: self.keys,
                 retired: Vec::new(),
             }),
             store: Mutex::new(Store::default()),
             scenarios: Mutex::new(Scenarios::default()),
             counters: Counters::default(),
             code_lifetime: self.code_lifetime,
-            http,
-        });
-        // Answers leave at once: without TCP_NODELAY, Nagle's algorithm holds
-        // a small write until the client's delayed ACK.
-        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let app = server::router(shared.clone());
-        let task = tokio::spawn(async move {
-            let served = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await;
-            if let Err(error) = served {
-                tracing::error!(%error, "mock provider stopped");
-            }
-        });
-        tracing::info!(issuer = %shared.issuer, platform = platform.display_name(), "mock provider started");
-        Ok(MockHandle::new(shared, addr, stop, task))
+            http: self.http,
+        })
     }
 }

@@ -1,15 +1,15 @@
-//! The HTTP routes of the provider, all under `/api/v2`.
+//! The HTTP routes of the provider, all under its issuer's path (`/api/v2`,
+//! or `/fc/api/v2` and the like in a federation).
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::routing::{get, post};
 
-use crate::config::BASE_PATH;
 use crate::state::Shared;
 use crate::{authorize, discovery, interaction, logout, revocation, token_endpoint, userinfo};
 
-/// The router.
+/// The router of one platform, its routes under the issuer's path.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let routes = Router::new()
         .route(
@@ -25,5 +25,6 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/interaction/{uid}", get(interaction::show))
         .route("/interaction/{uid}/login", post(interaction::login))
         .route("/interaction/{uid}/abort", post(interaction::abort));
-    Router::new().nest(BASE_PATH, routes).with_state(shared)
+    let base_path = shared.base_path.clone();
+    Router::new().nest(&base_path, routes).with_state(shared)
 }

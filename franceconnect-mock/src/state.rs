@@ -185,8 +185,15 @@ impl Store {
 pub(crate) struct Shared {
     /// Platform imitated.
     pub platform: Platform,
-    /// `http://127.0.0.1:{port}/api/v2`.
+    /// `http://127.0.0.1:{port}/api/v2` (`…/fc/api/v2` in a federation).
     pub issuer: String,
+    /// The issuer's path, `/api/v2` (`/fc/api/v2` in a federation): where
+    /// the routes are, and what the pages' forms post to, so that each
+    /// platform of a federation keeps its browsers on its own endpoints.
+    pub base_path: String,
+    /// The path of ProConnect's session cookie: `/` alone, the platform's
+    /// prefix in a federation, so that another platform never receives it.
+    pub cookie_path: String,
     /// Registered clients by id.
     pub clients: HashMap<String, Client>,
     /// The people who can log in (replaceable while running).

@@ -138,6 +138,6 @@ pub(crate) fn complete(shared: &Shared, login: PendingLogin, authentication: Aut
     let mut response = Redirect::to(&url).into_response();
     response
         .headers_mut()
-        .insert(header::SET_COOKIE, session::set_cookie(&cookie));
+        .insert(header::SET_COOKIE, session::set_cookie(shared, &cookie));
     response
 }

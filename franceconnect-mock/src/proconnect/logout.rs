@@ -122,6 +122,6 @@ pub(crate) fn end_session(shared: &Shared, raw: &str, headers: &HeaderMap) -> Re
     };
     response
         .headers_mut()
-        .insert(header::SET_COOKIE, session::clear_cookie());
+        .insert(header::SET_COOKIE, session::clear_cookie(shared));
     response
 }

@@ -7,7 +7,6 @@
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use crate::config::BASE_PATH;
 use crate::html::{self, escape};
 use crate::params::Params;
 use crate::proconnect::login::{self, Authentication};
@@ -65,7 +64,7 @@ pub(crate) fn render(shared: &Shared, uid: &str, login: &PendingLogin) -> Respon
         ),
         None => String::new(),
     };
-    let action = format!("{BASE_PATH}/interaction/{}", escape(uid));
+    let action = format!("{}/interaction/{}", shared.base_path, escape(uid));
     let body = format!(
         r#"<h1>Connexion avec {platform}</h1>
 <p>Le service <code>{client}</code> demande une connexion ({required}) avec les données : <code>{scopes}</code>.</p>

@@ -121,18 +121,25 @@ pub(crate) fn reusable(session: &AgentSession, agent: &Agent, request: &AgentReq
     }
 }
 
-/// The `Set-Cookie` that gives the browser session `id`.
-pub(crate) fn set_cookie(id: &str) -> HeaderValue {
+/// The `Set-Cookie` that gives the browser session `id`, for the
+/// platform's paths only.
+pub(crate) fn set_cookie(shared: &Shared, id: &str) -> HeaderValue {
     HeaderValue::from_str(&format!(
-        "{COOKIE}={id}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
+        "{COOKIE}={id}; Path={}; HttpOnly; SameSite=Lax; Max-Age={}",
+        shared.cookie_path,
         SESSION_LIFETIME.as_secs()
     ))
-    .expect("a random token is a valid header value")
+    .expect("a random token and a path of the mock are a valid header value")
 }
 
-/// The `Set-Cookie` that removes the session cookie.
-pub(crate) fn clear_cookie() -> HeaderValue {
-    HeaderValue::from_static("pc_session_id=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+/// The `Set-Cookie` that removes the session cookie (a browser removes the
+/// cookie of the same path only).
+pub(crate) fn clear_cookie(shared: &Shared) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "{COOKIE}=; Path={}; HttpOnly; SameSite=Lax; Max-Age=0",
+        shared.cookie_path
+    ))
+    .expect("a path of the mock is a valid header value")
 }
 
 #[cfg(test)]
