@@ -29,19 +29,25 @@ fn html(page: String) -> HttpResponse {
     HttpResponse::Ok().content_type("text/html; charset=utf-8").body(page)
 }
 
-async fn home(user: Option<User>, platform: web::Data<Platform>) -> HttpResponse {
-    html(home_page(user.as_ref().map(|u| &u.0), **platform))
+async fn home(user: Option<User>, routes: web::Data<AuthRoutes>) -> HttpResponse {
+    html(home_page(
+        user.as_ref().map(|u| &u.0),
+        routes.context(),
+        &routes.platforms(),
+    ))
 }
 
 async fn profile(User(user): User) -> HttpResponse {
     html(profile_page(&user))
 }
 
-async fn agent_space(User(user): User, Agent(agent): Agent) -> HttpResponse {
+// The agent first: without one, the way to ProConnect's login (`User`
+// would offer every platform).
+async fn agent_space(Agent(agent): Agent, User(user): User) -> HttpResponse {
     html(agent_page(&user, &agent))
 }
 
-async fn agent_mfa(User(user): User, AgentWithMfa(agent): AgentWithMfa) -> HttpResponse {
+async fn agent_mfa(AgentWithMfa(agent): AgentWithMfa, User(user): User) -> HttpResponse {
     html(agent_mfa_page(&user, &agent))
 }
 
@@ -95,8 +101,13 @@ pub async fn start(settings: &Settings) -> Result<Running, String> {
     let listener = std::net::TcpListener::bind(settings.bind()?).map_err(|e| format!("cannot listen: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let prepared = prepare(settings, addr).await?;
-    let platform = prepared.fc.config().platform();
-    let routes = AuthRoutes::new(prepared.fc);
+    let routes = prepared.routes.clone();
+    let platforms = routes.platforms();
+    // FranceConnect+ alone asks for its own lowest level on `/action-sensible`.
+    let platform = match platforms.as_slice() {
+        [only] => *only,
+        _ => Platform::FranceConnect,
+    };
     let redis_url = settings.redis_url();
     let key = match settings.session_key()? {
         Some(bytes) => Key::from(&bytes),
@@ -134,13 +145,7 @@ pub async fn start(settings: &Settings) -> Result<Running, String> {
         handle: server,
         thread: Some(thread),
     };
-    Ok(Running::new(
-        addr,
-        prepared.app_url,
-        platform,
-        prepared.mock,
-        Box::new(server),
-    ))
+    Ok(Running::new(addr, platforms, prepared, Box::new(server)))
 }
 
 /// Sessions in Redis through a connection pool (a broken connection is
@@ -180,7 +185,7 @@ fn serve<S: SessionStore + Clone + Send + 'static>(
 ) -> std::io::Result<actix_web::dev::Server> {
     Ok(HttpServer::new(move || {
         App::new()
-            .app_data(web::Data::new(platform))
+            .app_data(web::Data::new(routes.clone()))
             .route("/", web::get().to(home))
             .route("/profil", web::get().to(profile))
             .route("/espace-agent", web::get().to(agent_space))

@@ -15,8 +15,9 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use franceconnect_axum::level::{High, Low, Substantial};
 use franceconnect_axum::{Agent, AgentWithMfa, FranceConnectRouterExt, RequireEidas, RequireRecentEidas, User};
-use franceconnect_tower::web::tower::ExpiringMemoryStore;
-use franceconnect_tower::{FranceConnect, Platform};
+use franceconnect_tower::Platform;
+use franceconnect_tower::web::AuthRoutes;
+use franceconnect_tower::web::tower::{ExpiringMemoryStore, FranceConnectLayer};
 use quickstart_support::{
     RECENT_LOGIN_MINUTES, Running, Server, Settings, agent_mfa_page, agent_page, api_me, home_page, not_signed_in_json,
     prepare, profile_page, recent_login_page, redact_url, step_up_page,
@@ -25,13 +26,21 @@ use tower_sessions::SessionStore;
 use tower_sessions_redis_store::RedisStore;
 use tower_sessions_redis_store::fred::prelude::{Builder, ClientLike, Config as RedisConfig, Pool, ReconnectPolicy};
 
-/// The app's routes, with FranceConnect and sessions in `store`.
-pub fn app<S: SessionStore + Clone>(fc: FranceConnect, store: S) -> Router {
-    let platform = fc.config().platform();
+/// The app's pages, with the platforms of `routes` and sessions in `store`.
+pub fn app<S: SessionStore + Clone>(routes: AuthRoutes, store: S) -> Router {
+    let platforms: Vec<Platform> = routes.platforms();
+    // FranceConnect+ alone asks for its own lowest level on `/action-sensible`.
+    let platform = match platforms.as_slice() {
+        [only] => *only,
+        _ => Platform::FranceConnect,
+    };
+    let ctx = routes.context().clone();
     Router::new()
         .route(
             "/",
-            get(move |user: Option<User>| async move { Html(home_page(user.as_ref().map(|u| &u.0), platform)) }),
+            get(move |user: Option<User>| async move {
+                Html(home_page(user.as_ref().map(|u| &u.0), &ctx, &platforms))
+            }),
         )
         .route(
             "/profil",
@@ -39,11 +48,11 @@ pub fn app<S: SessionStore + Clone>(fc: FranceConnect, store: S) -> Router {
         )
         .route(
             "/espace-agent",
-            get(|User(user): User, Agent(agent): Agent| async move { Html(agent_page(&user, &agent)) }),
+            get(|Agent(agent): Agent, User(user): User| async move { Html(agent_page(&user, &agent)) }),
         )
         .route(
             "/espace-agent/double-authentification",
-            get(|User(user): User, AgentWithMfa(agent): AgentWithMfa| async move {
+            get(|AgentWithMfa(agent): AgentWithMfa, User(user): User| async move {
                 Html(agent_mfa_page(&user, &agent))
             }),
         )
@@ -68,7 +77,7 @@ pub fn app<S: SessionStore + Clone>(fc: FranceConnect, store: S) -> Router {
             },
         )
         .route("/api/me", get(me))
-        .franceconnect(fc, store)
+        .franceconnect_layer(FranceConnectLayer::from_routes(routes), store)
 }
 
 /// `GET /api/me`: the signed-in user as JSON, or 401 JSON.
@@ -102,7 +111,8 @@ pub async fn start(settings: &Settings) -> Result<Running, String> {
     })?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let prepared = prepare(settings, addr).await?;
-    let platform = prepared.fc.config().platform();
+    let routes = prepared.routes.clone();
+    let platforms = routes.platforms();
     // Responses leave at once: without TCP_NODELAY, Nagle's algorithm holds
     // a small write until the peer's delayed ACK (tens of milliseconds).
     let listener = listener.tap_io(|tcp| {
@@ -111,20 +121,14 @@ pub async fn start(settings: &Settings) -> Result<Running, String> {
     let server = match settings.redis_url() {
         Some(url) => {
             let store = redis_store(&url).await?;
-            tokio::spawn(async move { axum::serve(listener, app(prepared.fc, store)).await })
+            tokio::spawn(async move { axum::serve(listener, app(routes, store)).await })
         }
         None => {
             let store = ExpiringMemoryStore::default();
-            tokio::spawn(async move { axum::serve(listener, app(prepared.fc, store)).await })
+            tokio::spawn(async move { axum::serve(listener, app(routes, store)).await })
         }
     };
-    Ok(Running::new(
-        addr,
-        prepared.app_url,
-        platform,
-        prepared.mock,
-        Box::new(AxumServer(server)),
-    ))
+    Ok(Running::new(addr, platforms, prepared, Box::new(AxumServer(server))))
 }
 
 /// Sessions in Redis, shared by every instance: every command gives up after

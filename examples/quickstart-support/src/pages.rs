@@ -1,5 +1,6 @@
 //! The quickstart's pages and its `/api/me` JSON, shared by both frameworks.
 
+use franceconnect_tower::web::AuthContext;
 use franceconnect_tower::{AgentIdentity, BirthDate, DatePrecision, Gender, Platform, SignedInUser};
 use serde_json::{Value, json};
 
@@ -161,33 +162,54 @@ fn fc_button(platform: Platform, href: &str) -> String {
     )
 }
 
-/// The home page: the FranceConnect button, or a greeting.
-pub fn home_page(user: Option<&SignedInUser>, platform: Platform) -> String {
-    let name = escape(platform.display_name());
+/// The home page: each platform's button (FranceConnect for citizens,
+/// ProConnect for agents), or a greeting. `ctx` gives the login URLs.
+pub fn home_page(user: Option<&SignedInUser>, ctx: &AuthContext, platforms: &[Platform]) -> String {
+    let first = platforms.first().copied().unwrap_or(Platform::FranceConnect);
     let body = match user {
         Some(u) => format!(
             r#"<h1>Bonjour {given}</h1>
 <p class="lead">Vous êtes connecté avec {name}, au niveau <strong>{level}</strong>.</p>
 <p><a class="button" href="/profil">Voir mon identité</a></p>"#,
+            name = escape(u.platform.display_name()),
             given = escape(u.claims.given_name.as_deref().unwrap_or("")),
             level = escape(&level_label(u.acr.as_str())),
         ),
-        None if platform == Platform::ProConnect => format!(
-            r#"<h1>Accédez à votre espace agent</h1>
-<p class="lead">Identifiez-vous avec le compte de votre administration ou de votre entreprise : vous n'avez pas à créer de compte ici.</p>
-{button}
-<div class="notice"><p>En vous identifiant, vous autorisez ce service à recevoir votre nom, votre adresse électronique professionnelle et votre établissement (SIRET).</p></div>"#,
-            button = fc_button(platform, "/auth/login?return_to=%2Fespace-agent"),
-        ),
-        None => format!(
-            r#"<h1>Accédez à votre espace</h1>
+        None => {
+            let login = |p: Platform, to: &str| ctx.login_url_on(Some(p), Some(to), None);
+            let mut sections = String::new();
+            // FranceConnect+ is reached by a step-up from FranceConnect when
+            // both are served: one citizens' button.
+            let citizens = [Platform::FranceConnect, Platform::FranceConnectPlus]
+                .into_iter()
+                .find(|p| platforms.contains(p));
+            if let Some(p) = citizens {
+                sections.push_str(&format!(
+                    r#"<h2>Particuliers</h2>
 <p class="lead">Identifiez-vous avec un compte que vous possédez déjà (impots.gouv.fr, ameli.fr, l'Identité Numérique La Poste…) : vous n'avez pas à créer de compte ici.</p>
-{button}
+{}
 <div class="notice"><p>En vous identifiant, vous autorisez ce service à recevoir votre identité (nom, prénoms, date et lieu de naissance, sexe) et votre adresse électronique.</p></div>"#,
-            button = fc_button(platform, "/auth/login?return_to=%2Fprofil"),
-        ),
+                    fc_button(p, &login(p, "/profil"))
+                ));
+            }
+            if platforms.contains(&Platform::ProConnect) {
+                sections.push_str(&format!(
+                    r#"<h2>Agents et professionnels</h2>
+<p class="lead">Identifiez-vous avec le compte de votre administration ou de votre entreprise : vous n'avez pas à créer de compte ici.</p>
+{}
+<div class="notice"><p>En vous identifiant, vous autorisez ce service à recevoir votre nom, votre adresse électronique professionnelle et votre établissement (SIRET).</p></div>"#,
+                    fc_button(Platform::ProConnect, &login(Platform::ProConnect, "/espace-agent"))
+                ));
+            }
+            let title = if citizens.is_none() {
+                "Accédez à votre espace agent"
+            } else {
+                "Accédez à votre espace"
+            };
+            format!("<h1>{title}</h1>\n{sections}")
+        }
     };
-    layout("Accueil", platform, user.is_some(), &body)
+    layout("Accueil", first, user.is_some(), &body)
 }
 
 /// A human label for an eIDAS level.

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
 
-use franceconnect_mock::MockHandle;
+use franceconnect_mock::{FederationHandle, MockHandle};
 use franceconnect_tower::Platform;
 
 /// What a framework's server must offer.
@@ -23,29 +23,39 @@ pub struct Running {
     pub addr: SocketAddr,
     /// Its public URL.
     pub app_url: String,
-    /// The platform it signs in with.
+    /// The platform it signs in with (the first, when it serves several).
     pub platform: Platform,
-    /// The embedded mock provider, when it runs one.
+    /// Every platform it serves.
+    pub platforms: Vec<Platform>,
+    /// The embedded mock provider of [`Self::platform`], when it runs one.
     pub mock: Option<MockHandle>,
+    /// The embedded mock of each platform, in [`Self::platforms`]' order.
+    pub mocks: Vec<MockHandle>,
+    // Declared before `server`: the mocks outlive nothing they serve.
+    _federation: Option<FederationHandle>,
     server: Option<Box<dyn Server>>,
 }
 
 impl Running {
-    /// A quickstart served by `server`.
-    pub fn new(
-        addr: SocketAddr,
-        app_url: String,
-        platform: Platform,
-        mock: Option<MockHandle>,
-        server: Box<dyn Server>,
-    ) -> Self {
+    /// A quickstart prepared as `prepared` says (its routes already given to
+    /// the framework), served by `server`.
+    pub fn new(addr: SocketAddr, platforms: Vec<Platform>, prepared: crate::Prepared, server: Box<dyn Server>) -> Self {
         Self {
             addr,
-            app_url,
-            platform,
-            mock,
+            app_url: prepared.app_url,
+            platform: platforms[0],
+            platforms,
+            mock: prepared.mocks.first().cloned(),
+            mocks: prepared.mocks,
+            _federation: prepared.federation,
             server: Some(server),
         }
+    }
+
+    /// The embedded mock of `platform`.
+    pub fn mock_of(&self, platform: Platform) -> Option<&MockHandle> {
+        let i = self.platforms.iter().position(|p| *p == platform)?;
+        self.mocks.get(i)
     }
 
     /// Waits until the server stops (it does not, unless it fails).

@@ -5,14 +5,16 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use franceconnect_mock::{Client, ClientKeys, MockHandle, MockProvider};
-use franceconnect_tower::{Config, EncryptionAlg, FranceConnect, Platform, ServiceKeys, SigningAlg};
+use franceconnect_mock::{Client, ClientKeys, FederationHandle, MockFederation, MockHandle, MockProvider};
+use franceconnect_tower::web::AuthRoutes;
+use franceconnect_tower::{Config, ConfigBuilder, EncryptionAlg, FranceConnect, Platform, ServiceKeys, SigningAlg};
 
 /// The quickstart's settings.
 ///
 /// | variable | meaning | default |
 /// |---|---|---|
-/// | `FC_PLATFORM` | `fc`, `fcplus` or `proconnect` | `fc` |
+/// | `FC_PLATFORMS` | several platforms at once (`fc,fcplus,proconnect`), each reading its own `FC_{PLATFORM}_*` variables | the three, on the embedded mock; `fc` on a real provider |
+/// | `FC_PLATFORM` | one platform: `fc`, `fcplus` or `proconnect` | — |
 /// | `FC_ISSUER` / `FC_ENV` | a real or test provider; when set, no mock is started | the embedded mock |
 /// | `FC_CLIENT_ID`, `FC_CLIENT_SECRET` | the client registered with that provider | the mock's |
 /// | `APP_URL` | the public base URL of the app | `http://localhost:{port}` |
@@ -107,36 +109,82 @@ impl Settings {
         self.get("FC_TOKEN_ENDPOINT_AUTH").as_deref() == Some("private_key_jwt")
     }
 
+    /// The platforms to serve: `FC_PLATFORMS`, else `FC_PLATFORM` alone;
+    /// with neither, the three on the embedded mock, FranceConnect alone on
+    /// a real provider.
+    fn platforms(&self) -> Result<Vec<Platform>, String> {
+        if let Some(list) = self.get("FC_PLATFORMS") {
+            let platforms = list
+                .split([' ', ','])
+                .filter(|n| !n.is_empty())
+                .map(|n| {
+                    Platform::from_setting(n)
+                        .ok_or_else(|| format!("FC_PLATFORMS: `{n}` is not fc, fcplus or proconnect"))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            if platforms.is_empty() {
+                return Err("FC_PLATFORMS lists no platform".into());
+            }
+            return Ok(platforms);
+        }
+        if self.get("FC_PLATFORM").is_some() || !self.uses_mock() {
+            return Ok(vec![self.platform()?]);
+        }
+        Ok(vec![
+            Platform::FranceConnect,
+            Platform::FranceConnectPlus,
+            Platform::ProConnect,
+        ])
+    }
+
+    /// True when no provider is configured, for any platform.
     fn uses_mock(&self) -> bool {
-        self.get("FC_ISSUER").is_none() && self.get("FC_ENV").is_none()
+        ["", "FC_", "FCPLUS_", "PROCONNECT_"]
+            .iter()
+            .all(|p| self.get(&format!("FC_{p}ISSUER")).is_none() && self.get(&format!("FC_{p}ENV")).is_none())
     }
 }
 
-/// An engine ready to serve, and the mock provider when one was started.
+/// The routes ready to serve, and the mock providers when they were started.
 pub struct Prepared {
-    /// The engine.
-    pub fc: FranceConnect,
+    /// The routes of the platforms served (one, or several).
+    pub routes: AuthRoutes,
     /// The app's public base URL (no trailing slash).
     pub app_url: String,
-    /// The embedded mock provider, when no real one was configured.
-    pub mock: Option<MockHandle>,
+    /// The embedded mock of each platform served, in the routes' order,
+    /// when no real provider was configured.
+    pub mocks: Vec<MockHandle>,
+    /// The embedded mocks' server, serving every platform on one port.
+    pub federation: Option<FederationHandle>,
 }
 
 /// The mock's client credentials (development only).
 const MOCK_CLIENT_ID: &str = "quickstart";
 const MOCK_CLIENT_SECRET: &str = "quickstart-secret-for-the-local-mock-only";
 
-/// Prepares the engine for an app listening on `local`: loads or creates the
-/// service keys, starts the embedded mock unless a provider is configured,
-/// and builds the configuration.
+/// Prepares the routes for an app listening on `local`: loads or creates
+/// the service keys, starts the embedded mocks unless a provider is
+/// configured, and builds each platform's configuration.
 pub async fn prepare(settings: &Settings, local: SocketAddr) -> Result<Prepared, String> {
-    let platform = settings.platform()?;
     check_deployment(settings)?;
     let app_url = settings
         .get("APP_URL")
         .unwrap_or_else(|| format!("http://localhost:{}", local.port()))
         .trim_end_matches('/')
         .to_owned();
+    match settings.platforms()?.as_slice() {
+        [platform] => prepare_one(settings, *platform, app_url, local).await,
+        several => prepare_federation(settings, several, app_url, local).await,
+    }
+}
+
+/// One platform, under `/auth`.
+async fn prepare_one(
+    settings: &Settings,
+    platform: Platform,
+    app_url: String,
+    local: SocketAddr,
+) -> Result<Prepared, String> {
     let encrypts = settings.encrypts_tokens(platform);
     let signs = settings.signs_client_assertions();
     let keys = service_keys(settings, encrypts, signs)?;
@@ -153,13 +201,8 @@ pub async fn prepare(settings: &Settings, local: SocketAddr) -> Result<Prepared,
             format!("{app_url}/auth/logout/callback"),
         );
         if encrypts {
-            let alg = match keys.as_ref().and_then(|k| k.algorithms().first().copied()) {
-                Some(EncryptionAlg::RsaOaep) => franceconnect_mock::EncryptionAlg::RsaOaep,
-                Some(EncryptionAlg::RsaOaep256) => franceconnect_mock::EncryptionAlg::RsaOaep256,
-                _ => franceconnect_mock::EncryptionAlg::EcdhEs,
-            };
             client = client.encryption(
-                alg,
+                mock_encryption_alg(keys.as_ref()),
                 ClientKeys::JwksUri(jwks_uri.parse().map_err(|_| "invalid JWKS URL")?),
             );
         }
@@ -169,12 +212,7 @@ pub async fn prepare(settings: &Settings, local: SocketAddr) -> Result<Prepared,
         if matches!(settings.get("FC_UNSIGNED_USERINFO").as_deref(), Some("true" | "1")) {
             client = client.userinfo_unsigned();
         }
-        let mock_platform = match platform {
-            Platform::FranceConnect => franceconnect_mock::Platform::FranceConnect,
-            Platform::FranceConnectPlus => franceconnect_mock::Platform::FranceConnectPlus,
-            Platform::ProConnect => franceconnect_mock::Platform::ProConnect,
-        };
-        let mock = MockProvider::new(mock_platform)
+        let mock = MockProvider::new(mock_platform(platform))
             .client(client)
             .bind("127.0.0.1:0")
             .start()
@@ -200,17 +238,138 @@ pub async fn prepare(settings: &Settings, local: SocketAddr) -> Result<Prepared,
     let config = builder.build().map_err(|e| e.to_string())?;
     let fc = FranceConnect::new(config);
     if mock.is_none() {
-        // Against a real provider, say at once what would fail every login,
-        // and what to register; the app serves meanwhile (the provider may
-        // be down now and back later).
-        let checked = fc.clone();
-        tokio::spawn(async move {
-            if let Err(e) = checked.check().await {
-                tracing::error!(error = %e, "the provider check failed: logins will fail until this is fixed");
-            }
-        });
+        check_in_background(&fc);
     }
-    Ok(Prepared { fc, app_url, mock })
+    Ok(Prepared {
+        routes: AuthRoutes::new(fc),
+        app_url,
+        mocks: mock.into_iter().collect(),
+        federation: None,
+    })
+}
+
+/// Several platforms, each under `/auth/{platform}`, on one embedded mock
+/// server unless providers are configured.
+async fn prepare_federation(
+    settings: &Settings,
+    platforms: &[Platform],
+    app_url: String,
+    local: SocketAddr,
+) -> Result<Prepared, String> {
+    let encrypts =
+        platforms.contains(&Platform::FranceConnectPlus) || settings.encrypts_tokens(Platform::FranceConnect);
+    let signs = settings.signs_client_assertions();
+    let keys = service_keys(settings, encrypts, signs)?;
+    let mut vars = settings.vars.clone();
+    vars.push(("APP_URL".into(), app_url.clone()));
+    vars.push((
+        "FC_PLATFORMS".into(),
+        platforms.iter().map(|p| p.setting()).collect::<Vec<_>>().join(","),
+    ));
+    let federation = if settings.uses_mock() {
+        let mut mocks = MockFederation::new().bind("127.0.0.1:0");
+        for &platform in platforms {
+            let at = format!("{app_url}/auth/{}", platform.setting());
+            let mut client = Client::new(
+                MOCK_CLIENT_ID,
+                MOCK_CLIENT_SECRET,
+                format!("{at}/callback"),
+                format!("{at}/logout/callback"),
+            );
+            let jwks_uri = format!("http://127.0.0.1:{}/auth/jwks", local.port());
+            let jwks_uri = || jwks_uri.parse().map_err(|_| "invalid JWKS URL".to_owned());
+            let encrypted =
+                platform.encrypts() || (platform == Platform::FranceConnect && settings.encrypts_tokens(platform));
+            if encrypted {
+                client = client.encryption(mock_encryption_alg(keys.as_ref()), ClientKeys::JwksUri(jwks_uri()?));
+            }
+            if signs {
+                client = client.private_key_jwt(ClientKeys::JwksUri(jwks_uri()?));
+            }
+            mocks = mocks.platform(MockProvider::new(mock_platform(platform)).client(client));
+        }
+        let federation = mocks
+            .start()
+            .await
+            .map_err(|e| format!("the embedded mock providers could not start: {e}"))?;
+        for &platform in platforms {
+            let name = platform.setting().to_ascii_uppercase();
+            let handle = federation
+                .handle(mock_platform(platform))
+                .ok_or("a mock platform is missing")?;
+            vars.push((format!("FC_{name}_ISSUER"), handle.issuer()));
+            vars.push((format!("FC_{name}_CLIENT_ID"), MOCK_CLIENT_ID.into()));
+            vars.push((format!("FC_{name}_CLIENT_SECRET"), MOCK_CLIENT_SECRET.into()));
+        }
+        Some(federation)
+    } else {
+        None
+    };
+    let lookup = |name: &str| {
+        if name == "FC_KEYS_FILE" {
+            return None; // loaded or generated above
+        }
+        vars.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    };
+    let engines = Config::federation_builders_from_lookup(lookup)
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|b: ConfigBuilder| {
+            let b = match &keys {
+                Some(k) => b.service_keys(k.clone()),
+                None => b,
+            };
+            b.build().map(FranceConnect::new).map_err(|e| e.to_string())
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if federation.is_none() {
+        engines.iter().for_each(check_in_background);
+    }
+    let mocks = match &federation {
+        Some(f) => platforms
+            .iter()
+            .filter_map(|p| f.handle(mock_platform(*p)).cloned())
+            .collect(),
+        None => Vec::new(),
+    };
+    let routes = AuthRoutes::federation(engines).map_err(|e| e.to_string())?;
+    Ok(Prepared {
+        routes,
+        app_url,
+        mocks,
+        federation,
+    })
+}
+
+/// Against a real provider, says at once what would fail every login, and
+/// what to register; the app serves meanwhile (the provider may be down
+/// now and back later).
+fn check_in_background(fc: &FranceConnect) {
+    let checked = fc.clone();
+    tokio::spawn(async move {
+        if let Err(e) = checked.check().await {
+            tracing::error!(error = %e, "the provider check failed: logins will fail until this is fixed");
+        }
+    });
+}
+
+/// The mock's name for a platform.
+fn mock_platform(platform: Platform) -> franceconnect_mock::Platform {
+    match platform {
+        Platform::FranceConnect => franceconnect_mock::Platform::FranceConnect,
+        Platform::FranceConnectPlus => franceconnect_mock::Platform::FranceConnectPlus,
+        Platform::ProConnect => franceconnect_mock::Platform::ProConnect,
+    }
+}
+
+/// The mock's name for the key-management algorithm of the service's
+/// first encryption key (ECDH-ES when there is none yet).
+fn mock_encryption_alg(keys: Option<&ServiceKeys>) -> franceconnect_mock::EncryptionAlg {
+    match keys.and_then(|k| k.algorithms().first().copied()) {
+        Some(EncryptionAlg::RsaOaep) => franceconnect_mock::EncryptionAlg::RsaOaep,
+        Some(EncryptionAlg::RsaOaep256) => franceconnect_mock::EncryptionAlg::RsaOaep256,
+        _ => franceconnect_mock::EncryptionAlg::EcdhEs,
+    }
 }
 
 /// Refuses the settings that would silently do something else than meant,

@@ -73,6 +73,10 @@ pub(crate) struct LoginCookies {
     secure: bool,
     max_age: Duration,
     consumed: Cache<[u8; 32], ()>,
+    /// With several platforms, each names its cookies after its issuer too:
+    /// a callback on one platform's route never finds (nor clears) another
+    /// platform's cookie.
+    name_salt: Option<String>,
 }
 
 impl std::fmt::Debug for LoginCookies {
@@ -112,6 +116,21 @@ impl LoginCookies {
                 .eviction_policy(EvictionPolicy::lru())
                 .time_to_live(lifetime)
                 .build(),
+            name_salt: None,
+        }
+    }
+
+    /// The cookies of one platform among several (see `name_salt`).
+    pub(crate) fn among_several(mut self) -> Self {
+        self.name_salt = Some(self.issuer.clone());
+        self
+    }
+
+    /// The hash a cookie is named and remembered by.
+    fn hash(&self, state: &str) -> [u8; 32] {
+        match &self.name_salt {
+            Some(salt) => state_hash(&format!("{salt} {state}")),
+            None => state_hash(state),
         }
     }
 
@@ -122,7 +141,7 @@ impl LoginCookies {
 
     /// The cookie's name for a login's `state`.
     fn name(&self, state: &str) -> String {
-        format!("{}{}", self.prefix(), URL_SAFE_NO_PAD.encode(&state_hash(state)[..12]))
+        format!("{}{}", self.prefix(), URL_SAFE_NO_PAD.encode(&self.hash(state)[..12]))
     }
 
     fn attributes(&self, max_age: u64) -> String {
@@ -229,7 +248,7 @@ impl LoginCookies {
 
     /// Marks `state` used; false when it was already (a replay).
     pub(crate) async fn consume(&self, state: &str) -> bool {
-        self.consumed.entry(state_hash(state)).or_insert(()).await.is_fresh()
+        self.consumed.entry(self.hash(state)).or_insert(()).await.is_fresh()
     }
 }
 

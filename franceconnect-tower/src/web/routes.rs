@@ -150,9 +150,12 @@ impl AuthRoutes {
         }
         let platforms = engines
             .into_iter()
-            .map(|fc| PlatformRoutes {
-                login_cookies: LoginCookies::new(fc.config()),
-                fc,
+            .map(|fc| {
+                let cookies = LoginCookies::new(fc.config());
+                PlatformRoutes {
+                    login_cookies: if federation { cookies.among_several() } else { cookies },
+                    fc,
+                }
             })
             .collect();
         Self {
@@ -184,6 +187,11 @@ impl AuthRoutes {
     /// The engine of the first platform (the only one, usually).
     pub fn franceconnect(&self) -> &FranceConnect {
         &self.platforms[0].fc
+    }
+
+    /// The platforms served, in the order given.
+    pub fn platforms(&self) -> Vec<Platform> {
+        self.platforms.iter().map(PlatformRoutes::platform).collect()
     }
 
     /// The engine of `platform`, when the routes serve it.

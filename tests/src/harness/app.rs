@@ -15,8 +15,10 @@ pub struct AppUnderTest {
     pub local: String,
     /// The embedded mock provider, when the app started one.
     pub embedded_mock: Option<MockHandle>,
-    /// Its platform.
+    /// Its platform (the first, when it serves several).
     pub platform: Platform,
+    /// Every platform it serves, with its embedded mock.
+    pub mocks: Vec<(Platform, MockHandle)>,
     /// Whatever must live as long as the app (server handles).
     pub keep_alive: Box<dyn std::any::Any + Send>,
 }
@@ -25,6 +27,15 @@ impl AppUnderTest {
     /// The embedded mock provider.
     pub fn mock(&self) -> &MockHandle {
         self.embedded_mock.as_ref().expect("this app runs the embedded mock")
+    }
+
+    /// The embedded mock of `platform`, when the app serves several.
+    pub fn mock_of(&self, platform: Platform) -> &MockHandle {
+        self.mocks
+            .iter()
+            .find(|(p, _)| *p == platform)
+            .map(|(_, m)| m)
+            .expect("this app serves the platform on the embedded mock")
     }
 }
 
@@ -56,6 +67,12 @@ where
             local: format!("http://localhost:{}", running.addr.port()),
             embedded_mock: running.mock.clone(),
             platform: running.platform,
+            mocks: running
+                .platforms
+                .iter()
+                .copied()
+                .zip(running.mocks.iter().cloned())
+                .collect(),
             keep_alive: Box::new(running),
         }
     }

@@ -245,7 +245,9 @@ impl Browser {
 
 /// The `action` of the first form on a page.
 fn form_action(html: &str) -> String {
-    let start = html.find("<form").expect("a form");
+    let start = html
+        .find("<form")
+        .unwrap_or_else(|| panic!("a form in the provider's page: {html}"));
     let rest = &html[start..];
     let a = rest.find("action=\"").expect("an action") + "action=\"".len();
     let end = rest[a..].find('"').unwrap();

@@ -8,14 +8,17 @@ use std::process::Command;
 use crate::harness::Browser;
 use crate::harness::process::start_quickstart;
 
-/// With no configuration: the embedded mock, a login and a logout.
+/// With no configuration: the embedded mocks of the three platforms, a
+/// citizen's login through the home page's FranceConnect button, and a
+/// logout.
 pub async fn binary_runs_a_login_with_no_configuration(binary: &str) {
     let (_process, url) = start_quickstart(binary, &[]);
     assert!(url.starts_with("http://localhost:"), "{url}");
     let b = Browser::new(&url);
-    assert!(b.get("/").await.body.contains("S'identifier avec FranceConnect"));
+    let home = b.get("/").await.body;
+    assert!(home.contains("S'identifier avec FranceConnect") && home.contains("S'identifier avec ProConnect"));
     let back = b
-        .login_through_page("/auth/login?return_to=%2Fprofil", Some("default"), "eidas1")
+        .login_through_page("/auth/fc/login?return_to=%2Fprofil", Some("default"), "eidas1")
         .await;
     assert_eq!(back.location_path(), "/profil");
     let me = b.get_json("/api/me").await.json();

@@ -23,6 +23,7 @@ use crate::harness::{Browser, Page};
 
 pub mod attacks;
 pub mod binary;
+pub mod federation;
 pub mod flows;
 pub mod hostile;
 pub mod journeys;

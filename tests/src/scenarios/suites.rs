@@ -45,6 +45,10 @@ macro_rules! scenario_suite {
             proconnect::an_unreachable_level_gets_a_clear_page,
             proconnect::a_silent_login_comes_back_signed_out,
             proconnect::agents_pages_refuse_citizens,
+            federation::citizens_and_agents_side_by_side,
+            federation::a_callback_cannot_cross_platforms,
+            federation::a_citizen_steps_up_through_franceconnect_plus_and_logs_out_of_both,
+            federation::another_person_on_another_platform_starts_afresh,
             attacks::hostile_tokens_change_no_session,
             attacks::forged_callbacks_change_no_session,
             attacks::provider_outages_are_survived,
@@ -200,8 +204,9 @@ mod tests {
     const BINARY: &str = "binary: &str";
 
     /// The source of each scenario module, by its name under `scenarios`.
-    const SCENARIO_MODULES: [(&str, &str); 6] = [
+    const SCENARIO_MODULES: [(&str, &str); 7] = [
         ("flows", include_str!("flows.rs")),
+        ("federation", include_str!("federation.rs")),
         ("proconnect", include_str!("proconnect.rs")),
         ("attacks", include_str!("attacks.rs")),
         ("redis", include_str!("redis.rs")),
@@ -289,7 +294,7 @@ mod tests {
         assert_lists_every_scenario(
             "scenario_suite",
             super::SINGLE_INSTANCE_SCENARIOS,
-            &["flows", "proconnect", "attacks"],
+            &["flows", "proconnect", "federation", "attacks"],
             STARTER,
         );
     }
