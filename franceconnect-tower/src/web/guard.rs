@@ -211,7 +211,7 @@ impl Guard<'_> {
             tracing::error!(
                 %level,
                 "a route requires {level}, which none of the service's platforms offers to this user: \
-                 add FranceConnect+ (eidas2, eidas3) to the platforms (FC_PLATFORMS)"
+                 serve FranceConnect+ (eidas2, eidas3) too (FC_PLATFORMS=fc,fcplus), or instead (FC_PLATFORM=fcplus)"
             );
             return Err(Rejection::new(level_unavailable_response(self.format)));
         }

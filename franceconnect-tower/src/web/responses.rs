@@ -21,9 +21,9 @@ use crate::web::pages::error_page;
 pub struct AuthContext {
     // Shared: the context is cloned into every request's extensions.
     pub(crate) prefix: std::sync::Arc<str>,
-    /// The platforms and their routes' prefixes, when the service has
-    /// several (`/auth/fc`, `/auth/proconnect`…); empty for one platform,
-    /// whose routes are at `prefix`.
+    /// The platforms served and their routes' prefixes: `prefix` itself for
+    /// one platform, `{prefix}/{platform}` for each of several; empty when
+    /// the context was made without them ([`AuthContext::new`]).
     pub(crate) platforms: std::sync::Arc<[(Platform, std::sync::Arc<str>)]>,
 }
 
@@ -37,16 +37,17 @@ impl AuthContext {
         }
     }
 
-    /// A context for several platforms under `prefix`, each at
-    /// `{prefix}/{platform}` (its `FC_PLATFORM` value: `/auth/fc`,
-    /// `/auth/fcplus`, `/auth/proconnect`).
-    pub(crate) fn federation(prefix: &str, platforms: impl IntoIterator<Item = Platform>) -> Self {
+    /// A context for the platforms served under `prefix`: one at `prefix`
+    /// itself; several each at `{prefix}/{platform}` (its `FC_PLATFORM`
+    /// value: `/auth/fc`, `/auth/fcplus`, `/auth/proconnect`).
+    pub(crate) fn serving(prefix: &str, platforms: &[Platform]) -> Self {
+        let at = |p: &Platform| match platforms {
+            [_] => prefix.into(),
+            _ => format!("{prefix}/{}", p.setting()).into(),
+        };
         Self {
             prefix: prefix.into(),
-            platforms: platforms
-                .into_iter()
-                .map(|p| (p, format!("{prefix}/{}", p.setting()).into()))
-                .collect(),
+            platforms: platforms.iter().map(|p| (*p, at(p))).collect(),
         }
     }
 

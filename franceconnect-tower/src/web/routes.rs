@@ -70,7 +70,7 @@ impl PlatformRoutes {
 impl AuthRoutes {
     /// The routes of one platform under `/auth`.
     pub fn new(fc: FranceConnect) -> Self {
-        Self::build(vec![fc], "/auth", false)
+        Self::build(vec![fc], "/auth")
     }
 
     /// The routes of several platforms, each under `/auth/{platform}` (its
@@ -117,17 +117,14 @@ impl AuthRoutes {
                 ));
             }
         }
-        let federation = engines.len() > 1;
-        Ok(Self::build(engines, "/auth", federation))
+        Ok(Self::build(engines, "/auth"))
     }
 
-    fn build(engines: Vec<FranceConnect>, prefix: &str, federation: bool) -> Self {
+    fn build(engines: Vec<FranceConnect>, prefix: &str) -> Self {
+        let federation = engines.len() > 1;
         let app_origin = engines[0].config().redirect_uri().origin().ascii_serialization().into();
-        let ctx = if federation {
-            AuthContext::federation(prefix, engines.iter().map(|e| e.config().platform()))
-        } else {
-            AuthContext::new(prefix)
-        };
+        let served: Vec<Platform> = engines.iter().map(|e| e.config().platform()).collect();
+        let ctx = AuthContext::serving(prefix, &served);
         for fc in &engines {
             let config = fc.config();
             let at = ctx.platform_prefix(config.platform()).unwrap_or(prefix);
@@ -176,12 +173,7 @@ impl AuthRoutes {
             prefix.starts_with('/') && !prefix.ends_with('/') && prefix.len() > 1 && !prefix.contains(['?', '#']),
             "the FranceConnect prefix must look like /auth"
         );
-        let federation = !self.ctx.platforms.is_empty();
-        Self::build(
-            self.platforms.iter().map(|p| p.fc.clone()).collect(),
-            prefix,
-            federation,
-        )
+        Self::build(self.platforms.iter().map(|p| p.fc.clone()).collect(), prefix)
     }
 
     /// The engine of the first platform (the only one, usually).
@@ -946,7 +938,7 @@ mod tests {
         assert!(split.unwrap_err().to_string().contains("same site"));
         // One platform alone keeps today's routes.
         let one = AuthRoutes::federation([routes().franceconnect().clone()]).unwrap();
-        assert!(one.context().platforms.is_empty());
+        assert_eq!(one.context().platform_prefix(Platform::FranceConnect), Some("/auth"));
     }
 
     #[test]

@@ -72,7 +72,10 @@ pub async fn a_callback_cannot_cross_platforms(starter: &impl Starter) {
     let app = starter.start(three_platforms()).await;
     let fc = app.mock_of(Platform::FranceConnect);
     fc.auto_approve(Some("default"), None);
+    // A signed-in agent, whose session the crossed callbacks must not touch.
     let b = Browser::new(&app.base);
+    b.login_as_agent("/auth/proconnect/login", "agent-etat", false).await;
+    let agent_me = b.get_json("/api/me").await.body;
     let start = b.get("/auth/fc/login?return_to=%2Fprofil").await;
     let callback = b.get(start.location.unwrap().as_str()).await.location.unwrap();
     assert!(callback.path().ends_with("/auth/fc/callback"), "{callback}");
@@ -82,16 +85,50 @@ pub async fn a_callback_cannot_cross_platforms(starter: &impl Starter) {
         let refused = b.get_json(crossed.as_str()).await;
         assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{other}: {}", refused.body);
         assert_eq!(refused.json()["error"], "invalid_state", "{other}");
-        assert_eq!(b.get_json("/api/me").await.status, StatusCode::UNAUTHORIZED, "{other}");
+        assert_eq!(
+            b.get_json("/api/me").await.body,
+            agent_me,
+            "{other}: the session is unchanged"
+        );
     }
+    let pc_tokens = app
+        .mock_of(Platform::ProConnect)
+        .request_count(franceconnect_mock::Endpoint::Token);
     assert_eq!(
-        app.mock_of(Platform::ProConnect)
-            .request_count(franceconnect_mock::Endpoint::Token),
-        0
+        pc_tokens, 1,
+        "only the agent's own login reached ProConnect's token endpoint"
     );
     let done = b.get(callback.as_str()).await;
     assert_eq!(done.location_path(), "/profil", "{}", done.body);
-    assert_eq!(b.get_json("/api/me").await.status, StatusCode::OK);
+    assert_eq!(
+        b.get_json("/api/me").await.json()["family_name"],
+        fc.identities()[0].family_name
+    );
+}
+
+/// A page that needs a level none of the service's platforms offers says
+/// so, rather than sending the user round a login that cannot succeed.
+pub async fn a_level_no_platform_offers_is_said(starter: &impl Starter) {
+    for vars in [
+        vec![("FC_PLATFORMS", "fc,proconnect".to_owned())],
+        vec![("FC_PLATFORM", "fc".to_owned())],
+    ] {
+        let app = starter.start(vars.clone()).await;
+        app.mock_of(Platform::FranceConnect).auto_approve(Some("default"), None);
+        let b = Browser::new(&app.base);
+        let start = if vars[0].0 == "FC_PLATFORMS" {
+            "/auth/fc/login"
+        } else {
+            "/auth/login"
+        };
+        assert_eq!(b.follow(b.get(start).await).await.status, StatusCode::OK);
+        let page = b.get("/niveau-eleve").await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{vars:?}: {}", page.body);
+        assert!(page.body.contains("ne propose pas le niveau"), "{}", page.body);
+        let api = b.get_json("/niveau-eleve").await;
+        assert_eq!(api.json()["error"], "level_unavailable");
+        assert_eq!(b.get_json("/api/me").await.status, StatusCode::OK, "still signed in");
+    }
 }
 
 /// A citizen on FranceConnect (eidas1) opens a page that needs eIDAS high:

@@ -49,6 +49,7 @@ macro_rules! scenario_suite {
             federation::a_callback_cannot_cross_platforms,
             federation::a_citizen_steps_up_through_franceconnect_plus_and_logs_out_of_both,
             federation::another_person_on_another_platform_starts_afresh,
+            federation::a_level_no_platform_offers_is_said,
             attacks::hostile_tokens_change_no_session,
             attacks::forged_callbacks_change_no_session,
             attacks::provider_outages_are_survived,
