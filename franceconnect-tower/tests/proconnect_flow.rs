@@ -84,7 +84,10 @@ async fn the_acr_goes_in_the_claims_parameter_never_in_acr_values() {
         claims,
         json!({"id_token": {"acr": {"essential": true, "values": ["eidas0-mfa", "eidas1-mfa", "eidas2", "eidas3"]}, "amr": null}})
     );
-    assert_eq!(q["scope"], "openid given_name usual_name email uid siret idp_id");
+    assert_eq!(
+        q["scope"],
+        "openid given_name usual_name email uid siret organization_label idp_id"
+    );
     assert_eq!(q["login_hint"], "agent@culture.example.gouv.fr");
     assert_eq!(q["siret_hint"], "11000201100044");
     assert_eq!(q["idp_hint"], "71144ab3-ee1a-4401-b7b3-79b44f7daeeb");
@@ -328,7 +331,7 @@ async fn the_refresh_token_is_never_kept_and_hs256_never_accepted() {
             200,
             json!({
                 "access_token": "pc-access-token", "refresh_token": "pc-refresh-token-never-kept", "expires_in": 3600,
-                "id_token": id_token, "scope": "openid given_name usual_name email uid siret idp_id", "token_type": "Bearer"
+                "id_token": id_token, "scope": "openid given_name usual_name email uid siret organization_label idp_id", "token_type": "Bearer"
             })
             .to_string(),
         ));

@@ -21,7 +21,7 @@ use franceconnect_tower::{Config, ConfigBuilder, EncryptionAlg, FranceConnect, P
 /// | `FC_KEYS_FILE` | the service's private JWK set; generated and written there when absent | in memory |
 /// | `FC_ENCRYPTED_TOKENS` | `true`: FranceConnect encrypts the tokens (the embedded mock too) | `false` |
 /// | `FC_TOKEN_ENDPOINT_AUTH` | `private_key_jwt`: signed client assertions (a signing key is generated with the others; the embedded mock registers it) | `client_secret_post` |
-/// | `FC_SCOPES` | scopes | `openid identite_pivot email`; on ProConnect `openid given_name usual_name email uid siret idp_id` |
+/// | `FC_SCOPES` | scopes | `openid identite_pivot email`; on ProConnect `openid given_name usual_name email uid siret organization_label idp_id` |
 /// | `FC_ACR` | eIDAS level asked for; on ProConnect the `acr` values (`mfa` for a second factor) | the platform's lowest; none on ProConnect |
 /// | `FC_UNSIGNED_USERINFO` | `true`: the registration has no userinfo signature, userinfo is plain JSON (the embedded mock too) | `false` |
 /// | `BIND` | listening address | `127.0.0.1:3000` |

@@ -297,8 +297,8 @@ impl Scopes {
     /// The scopes asked when the configuration names none: on FranceConnect
     /// and FranceConnect+ `openid identite_pivot email`, the pivot identity
     /// and a contact address; on ProConnect `openid given_name usual_name
-    /// email uid siret idp_id`, the agent, their establishment and their
-    /// identity provider.
+    /// email uid siret organization_label idp_id`, the agent, their
+    /// establishment and its name, and their identity provider.
     pub fn default_for(platform: Platform) -> Self {
         match platform {
             Platform::FranceConnect | Platform::FranceConnectPlus => Scopes::default(),
@@ -308,6 +308,7 @@ impl Scopes {
                 Scope::Email,
                 Scope::Uid,
                 Scope::Siret,
+                Scope::OrganizationLabel,
                 Scope::IdpId,
             ]),
         }
@@ -382,7 +383,7 @@ mod tests {
         );
         assert_eq!(
             Scopes::default_for(Platform::ProConnect).to_string(),
-            "openid given_name usual_name email uid siret idp_id"
+            "openid given_name usual_name email uid siret organization_label idp_id"
         );
     }
 

@@ -116,6 +116,9 @@ macro_rules! journey_suite {
             journeys::sign_in_reload_and_sign_out,
             journeys::cancel_then_retry,
             journeys::step_up_from_eidas2_to_eidas3,
+            journeys::an_agent_signs_in_with_proconnect,
+            journeys::a_citizen_steps_up_through_franceconnect_plus,
+            journeys::a_citizen_and_an_agent_at_once,
         }
     };
     (@names; $($module:ident :: $name:ident),* $(,)?) => {
