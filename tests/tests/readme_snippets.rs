@@ -10,6 +10,10 @@ fn the_readme_shows_the_compiled_examples() {
             include_str!("../../franceconnect-axum/examples/axum_readme.rs"),
         ),
         (
+            "franceconnect-axum/examples/axum_citizens_and_agents.rs",
+            include_str!("../../franceconnect-axum/examples/axum_citizens_and_agents.rs"),
+        ),
+        (
             "franceconnect-actix/examples/actix_readme.rs",
             include_str!("../../franceconnect-actix/examples/actix_readme.rs"),
         ),

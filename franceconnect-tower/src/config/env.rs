@@ -241,6 +241,11 @@ impl Config {
             .collect()
     }
 
+    /// [`Config::federation_from_lookup`] on the process environment.
+    pub fn federation_from_env() -> Result<Vec<Config>, ConfigError> {
+        Self::federation_from_lookup(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+    }
+
     /// Like [`Config::federation_from_lookup`], the builders, to adjust
     /// before building (keys held in memory…).
     pub fn federation_builders_from_lookup(
