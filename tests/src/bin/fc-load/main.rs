@@ -23,6 +23,8 @@
 //! time from `/proc/<pid>/stat` over them, divided by N. `--quickstart
 //! floor` measures, the same way, a bare axum server doing only a login's
 //! HTTP and JOSE work (`floor_server.rs`): the floor under the library.
+//! `--platform proconnect` measures a ProConnect login instead (the mock as
+//! ProConnect, an agent auto-approved).
 //!
 //! ```sh
 //! cargo build --release --bins -p axum-quickstart -p actix-quickstart -p franceconnect-tests -p franceconnect-mock
@@ -30,6 +32,7 @@
 //! target/release/fc-load --quickstart axum --anonymous 50000 --logins 0
 //! target/release/fc-load --quickstart axum --cpu-logins 3000 --concurrency 8
 //! target/release/fc-load --quickstart floor --cpu-logins 3000 --concurrency 8
+//! target/release/fc-load --quickstart axum --cpu-logins 3000 --concurrency 8 --platform proconnect
 //! ```
 //!
 //! `--logins 0` skips phases 1 and 2.
@@ -53,6 +56,7 @@ struct Args {
     anonymous: usize,
     return_to_bytes: usize,
     cpu_logins: usize,
+    platform: String,
 }
 
 fn parse_args() -> Args {
@@ -65,6 +69,7 @@ fn parse_args() -> Args {
         anonymous: 0,
         return_to_bytes: 500,
         cpu_logins: 0,
+        platform: "fc".into(),
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -78,15 +83,20 @@ fn parse_args() -> Args {
             "--anonymous" => args.anonymous = value.parse().expect("--anonymous N"),
             "--return-to-bytes" => args.return_to_bytes = value.parse().expect("--return-to-bytes N"),
             "--cpu-logins" => args.cpu_logins = value.parse().expect("--cpu-logins N"),
+            "--platform" => args.platform = value,
             other => panic!(
                 "unknown option {other} (--quickstart axum|actix, --logins, --concurrency, --me, --rounds, \
-                 --anonymous, --return-to-bytes, --cpu-logins)"
+                 --anonymous, --return-to-bytes, --cpu-logins, --platform fc|proconnect)"
             ),
         }
     }
     assert!(
         matches!(args.quickstart.as_str(), "axum" | "actix") || (args.quickstart == "floor" && args.cpu_logins > 0),
         "--quickstart axum|actix (or floor, with --cpu-logins)"
+    );
+    assert!(
+        args.platform == "fc" || (args.platform == "proconnect" && args.quickstart != "floor"),
+        "--platform fc|proconnect (the floor server is FranceConnect's)"
     );
     args
 }
@@ -152,8 +162,11 @@ fn cpu_time(pid: u32) -> Duration {
 }
 
 impl App {
+    /// The quickstart on its embedded mock, FranceConnect alone (the
+    /// figures of BENCHMARKS.md were measured so; its default serves the
+    /// three platforms).
     async fn start(name: &str) -> Self {
-        Self::start_with(name, free_port(), &[]).await
+        Self::start_with(name, free_port(), &[("FC_PLATFORM", "fc".into())]).await
     }
 
     async fn start_with(name: &str, port: u16, env: &[(&str, String)]) -> Self {
@@ -307,8 +320,11 @@ async fn cpu_per_login(args: &Args) {
     let (mock_port, app_port) = (free_port(), free_port());
     let app_url = format!("http://localhost:{app_port}");
     let mock_exe = sibling("franceconnect-mock");
+    // The first person of each platform's set signs in automatically.
+    let person = if args.platform == "proconnect" { "agent-etat" } else { "default" };
     let mock = Command::new(&mock_exe)
-        .args(["--bind", &format!("127.0.0.1:{mock_port}"), "--auto-approve", "default"])
+        .args(["--platform", &args.platform])
+        .args(["--bind", &format!("127.0.0.1:{mock_port}"), "--auto-approve", person])
         .args(["--redirect-uri", &format!("{app_url}/auth/callback")])
         .args(["--post-logout-redirect-uri", &format!("{app_url}/auth/logout/callback")])
         .env("RUST_LOG", "warn")
@@ -329,6 +345,7 @@ async fn cpu_per_login(args: &Args) {
         &args.quickstart,
         app_port,
         &[
+            ("FC_PLATFORM", args.platform.clone()),
             ("FC_ISSUER", format!("{}/api/v2", mock.base)),
             ("FC_CLIENT_ID", "franceconnect-mock-client".into()),
             ("FC_CLIENT_SECRET", "franceconnect-mock-secret".into()),
