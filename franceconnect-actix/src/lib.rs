@@ -1,4 +1,4 @@
-//! FranceConnect and FranceConnect+ sign-in for
+//! FranceConnect, FranceConnect+ and ProConnect sign-in for
 //! [actix-web](https://docs.rs/actix-web), with the same behaviour as the
 //! tower/axum side: both run the engine's routes
 //! (`franceconnect_tower::web::AuthRoutes`) and its guard
@@ -40,7 +40,9 @@
 //! |---|---|---|
 //! | [`User`] | the [`SignedInUser`](franceconnect_tower::SignedInUser) | browsers go to the login, API clients get `401` |
 //! | `Option<User>` | the user, if any | — |
-//! | [`Citizen`] | the [`PivotIdentity`](franceconnect_tower::PivotIdentity) | as `User`; `403` when the scopes did not give it |
+//! | [`Citizen`] | the [`PivotIdentity`](franceconnect_tower::PivotIdentity) | as `User` (FranceConnect's login when there are several platforms); `403` for an agent, or when the scopes did not give it |
+//! | [`Agent`] | the [`AgentIdentity`](franceconnect_tower::AgentIdentity) (ProConnect) | ProConnect's login; `403` for a citizen |
+//! | [`AgentWithMfa`] | an agent who used a second factor | a new ProConnect login asking for one |
 //! | [`RequireEidas<L>`] | a user at level `L` or above | a new login at that level (step-up), `403` JSON for API clients |
 //! | [`RequireRecentEidas<L, N>`] | a user at level `L` or above who authenticated within `N` minutes | a new login at that level with `prompt=login` |
 //!
@@ -48,6 +50,10 @@
 //! becomes `None`, a missing middleware or missing pivot claims included
 //! (axum's answer a `500` or a `403` there). Use them on pages that work
 //! either way, and the plain extractors where a user is required.
+//!
+//! Several platforms at once (citizens and agents): build the routes with
+//! [`AuthRoutes::federation`](franceconnect_tower::web::AuthRoutes::federation)
+//! instead of `AuthRoutes::new`; everything else is the same.
 //!
 //! Sessions go through `actix-session`, so an application's existing session
 //! setup keeps working; the cookie carries only a session key, the data stay

@@ -1,4 +1,5 @@
-//! FranceConnect and FranceConnect+ sign-in for [axum](https://docs.rs/axum).
+//! FranceConnect, FranceConnect+ and ProConnect sign-in for
+//! [axum](https://docs.rs/axum).
 //!
 //! One call mounts the routes (`/auth/login`, `/auth/callback`,
 //! `POST /auth/logout`, `/auth/logout/callback`, `/auth/jwks`) and the
@@ -39,14 +40,20 @@
 //! |---|---|---|
 //! | [`User`] | the [`SignedInUser`](franceconnect_tower::SignedInUser) | browsers go to the login, API clients get `401` |
 //! | `Option<User>` | the user, if any | — |
-//! | [`Citizen`] | the [`PivotIdentity`](franceconnect_tower::PivotIdentity) | as `User`; `403` when the scopes did not give it |
+//! | [`Citizen`] | the [`PivotIdentity`](franceconnect_tower::PivotIdentity) | as `User` (FranceConnect's login when there are several platforms); `403` for an agent, or when the scopes did not give it |
+//! | [`Agent`] | the [`AgentIdentity`](franceconnect_tower::AgentIdentity) (ProConnect) | ProConnect's login; `403` for a citizen |
+//! | [`AgentWithMfa`] | an agent who used a second factor | a new ProConnect login asking for one |
 //! | [`RequireEidas<L>`] | a user at level `L` or above | a new login at that level (step-up), `403` JSON for API clients |
 //! | [`RequireRecentEidas<L, N>`] | a user at level `L` or above who authenticated within `N` minutes | a new login at that level with `prompt=login` |
 //!
 //! Every decision is the engine's [`Guard`](franceconnect_tower::web::Guard):
 //! the actix-web adapter answers exactly alike. The layer
 //! ([`FranceConnectRouterExt::franceconnect`]) must wrap the routes that use
-//! the extractors: call it after your `.route()` calls.
+//! the extractors: call it after your `.route()` calls. For several
+//! platforms at once (citizens and agents), give it
+//! [`AuthRoutes::federation`](franceconnect_tower::web::AuthRoutes::federation)
+//! through [`FranceConnectRouterExt::franceconnect_layer`]
+//! (`examples/axum_citizens_and_agents.rs`).
 
 mod extractors;
 mod rejection;

@@ -1,12 +1,14 @@
 //! FranceConnect, FranceConnect+ and ProConnect sign-in for Rust services.
 //!
 //! This crate is the framework-agnostic engine: [`Config`] (platform
-//! presets, builder, environment variables), provider discovery, the
+//! presets for FranceConnect, FranceConnect+ and ProConnect, builder,
+//! environment variables), provider discovery, the
 //! provider's key cache, the service's own encryption keys
 //! ([`ServiceKeys`]), JWE decryption and JWS verification with strict
 //! allow-lists, and the authorization-code flow ([`FranceConnect`]). Its
-//! [`web`] module serves the `/auth` routes for any framework and decides
-//! who may see a page; with the default `tower` feature, [`web::tower`]
+//! [`web`] module serves the `/auth` routes for any framework — of one
+//! platform, or of several side by side ([`web::AuthRoutes::federation`]) —
+//! and decides who may see a page; with the default `tower` feature, [`web::tower`]
 //! adds a `tower` layer and a `tower-sessions` session. The adapters
 //! (`franceconnect-axum`, `franceconnect-actix`) build on it.
 //!

@@ -99,8 +99,12 @@ impl Settings {
     /// FranceConnect with `FC_ENCRYPTED_TOKENS=true` (the engine checks the
     /// value's spelling).
     fn encrypts_tokens(&self, platform: Platform) -> bool {
-        platform == Platform::FranceConnectPlus
-            || matches!(self.get("FC_ENCRYPTED_TOKENS").as_deref(), Some("true" | "1"))
+        platform == Platform::FranceConnectPlus || self.flag("FC_ENCRYPTED_TOKENS")
+    }
+
+    /// True when the variable `name` says `true` (or `1`).
+    fn flag(&self, name: &str) -> bool {
+        matches!(self.get(name).as_deref(), Some("true" | "1"))
     }
 
     /// True with `FC_TOKEN_ENDPOINT_AUTH=private_key_jwt` (the engine
@@ -191,27 +195,8 @@ async fn prepare_one(
     let mut vars = settings.vars.clone();
     vars.push(("APP_URL".into(), app_url.clone()));
     let mock = if settings.uses_mock() {
-        // The mock fetches the service's public keys from the app itself, as
-        // the platforms do, through the loopback address it listens on.
-        let jwks_uri = format!("http://127.0.0.1:{}/auth/jwks", local.port());
-        let mut client = Client::new(
-            MOCK_CLIENT_ID,
-            MOCK_CLIENT_SECRET,
-            format!("{app_url}/auth/callback"),
-            format!("{app_url}/auth/logout/callback"),
-        );
-        if encrypts {
-            client = client.encryption(
-                mock_encryption_alg(keys.as_ref()),
-                ClientKeys::JwksUri(jwks_uri.parse().map_err(|_| "invalid JWKS URL")?),
-            );
-        }
-        if signs {
-            client = client.private_key_jwt(ClientKeys::JwksUri(jwks_uri.parse().map_err(|_| "invalid JWKS URL")?));
-        }
-        if matches!(settings.get("FC_UNSIGNED_USERINFO").as_deref(), Some("true" | "1")) {
-            client = client.userinfo_unsigned();
-        }
+        let unsigned = settings.flag("FC_UNSIGNED_USERINFO");
+        let client = mock_client(&format!("{app_url}/auth"), local, keys.as_ref(), encrypts, signs, unsigned)?;
         let mock = MockProvider::new(mock_platform(platform))
             .client(client)
             .bind("127.0.0.1:0")
@@ -225,13 +210,7 @@ async fn prepare_one(
     } else {
         None
     };
-    let lookup = |name: &str| {
-        if name == "FC_KEYS_FILE" {
-            return None; // loaded or generated above
-        }
-        vars.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone())
-    };
-    let mut builder = Config::builder_from_lookup(lookup).map_err(|e| e.to_string())?;
+    let mut builder = Config::builder_from_lookup(lookup_in(&vars)).map_err(|e| e.to_string())?;
     if let Some(keys) = keys {
         builder = builder.service_keys(keys);
     }
@@ -270,22 +249,12 @@ async fn prepare_federation(
         let mut mocks = MockFederation::new().bind("127.0.0.1:0");
         for &platform in platforms {
             let at = format!("{app_url}/auth/{}", platform.setting());
-            let mut client = Client::new(
-                MOCK_CLIENT_ID,
-                MOCK_CLIENT_SECRET,
-                format!("{at}/callback"),
-                format!("{at}/logout/callback"),
-            );
-            let jwks_uri = format!("http://127.0.0.1:{}/auth/jwks", local.port());
-            let jwks_uri = || jwks_uri.parse().map_err(|_| "invalid JWKS URL".to_owned());
+            let name = platform.setting().to_ascii_uppercase();
             let encrypted =
                 platform.encrypts() || (platform == Platform::FranceConnect && settings.encrypts_tokens(platform));
-            if encrypted {
-                client = client.encryption(mock_encryption_alg(keys.as_ref()), ClientKeys::JwksUri(jwks_uri()?));
-            }
-            if signs {
-                client = client.private_key_jwt(ClientKeys::JwksUri(jwks_uri()?));
-            }
+            let unsigned = settings.flag(&format!("FC_{name}_UNSIGNED_USERINFO"))
+                || (platform == Platform::FranceConnect && settings.flag("FC_UNSIGNED_USERINFO"));
+            let client = mock_client(&at, local, keys.as_ref(), encrypted, signs, unsigned)?;
             mocks = mocks.platform(MockProvider::new(mock_platform(platform)).client(client));
         }
         let federation = mocks
@@ -305,13 +274,7 @@ async fn prepare_federation(
     } else {
         None
     };
-    let lookup = |name: &str| {
-        if name == "FC_KEYS_FILE" {
-            return None; // loaded or generated above
-        }
-        vars.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone())
-    };
-    let engines = Config::federation_builders_from_lookup(lookup)
+    let engines = Config::federation_builders_from_lookup(lookup_in(&vars))
         .map_err(|e| e.to_string())?
         .into_iter()
         .map(|b: ConfigBuilder| {
@@ -339,6 +302,53 @@ async fn prepare_federation(
         mocks,
         federation,
     })
+}
+
+/// The engine's variables: `vars`, the later ones winning, without
+/// `FC_KEYS_FILE` (the keys were loaded or generated already).
+fn lookup_in(vars: &[(String, String)]) -> impl Fn(&str) -> Option<String> + '_ {
+    move |name| {
+        if name == "FC_KEYS_FILE" {
+            return None;
+        }
+        vars.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    }
+}
+
+/// The client the embedded mock registers, its URIs under `at`
+/// (`APP_URL/auth`, or `APP_URL/auth/{platform}` among several), as the
+/// settings describe the registration.
+fn mock_client(
+    at: &str,
+    local: SocketAddr,
+    keys: Option<&ServiceKeys>,
+    encrypted: bool,
+    signs: bool,
+    unsigned_userinfo: bool,
+) -> Result<Client, String> {
+    // The mock fetches the service's public keys from the app itself, as
+    // the platforms do, through the loopback address it listens on.
+    let jwks_uri = || {
+        format!("http://127.0.0.1:{}/auth/jwks", local.port())
+            .parse()
+            .map_err(|_| "invalid JWKS URL".to_owned())
+    };
+    let mut client = Client::new(
+        MOCK_CLIENT_ID,
+        MOCK_CLIENT_SECRET,
+        format!("{at}/callback"),
+        format!("{at}/logout/callback"),
+    );
+    if encrypted {
+        client = client.encryption(mock_encryption_alg(keys), ClientKeys::JwksUri(jwks_uri()?));
+    }
+    if signs {
+        client = client.private_key_jwt(ClientKeys::JwksUri(jwks_uri()?));
+    }
+    if unsigned_userinfo {
+        client = client.userinfo_unsigned();
+    }
+    Ok(client)
 }
 
 /// Against a real provider, says at once what would fail every login, and
