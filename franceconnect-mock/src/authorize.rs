@@ -266,22 +266,8 @@ fn validate(shared: &Shared, params: &Params) -> Result<PendingLogin, Rejection>
         tracing::warn!(error, description, "authorize: error sent to the callback");
         Rejection::Redirect(shared.error_callback(redirect_uri, state, error, description))
     };
-    if response_type.is_empty() {
-        return Err(on_callback(
-            "invalid_request",
-            "missing required parameter 'response_type'",
-        ));
-    }
-    if response_type != "code" {
-        let description = "unsupported response_type requested";
-        tracing::warn!(response_type, "authorize: unsupported_response_type");
-        // Implicit and hybrid types answer in the fragment.
-        let fragment = response_type.split(' ').any(|t| t == "token" || t == "id_token");
-        return Err(Rejection::Redirect(if fragment {
-            shared.error_callback_fragment(redirect_uri, state, "unsupported_response_type", description)
-        } else {
-            shared.error_callback(redirect_uri, state, "unsupported_response_type", description)
-        }));
+    if let Some(url) = response_type_refusal(shared, redirect_uri, state, response_type) {
+        return Err(Rejection::Redirect(url));
     }
     if !scope.split(' ').any(|s| s == "openid") {
         return Err(on_callback(
@@ -305,6 +291,34 @@ fn validate(shared: &Shared, params: &Params) -> Result<PendingLogin, Rejection>
         force_login: params.raw("prompt").is_some_and(|p| p.split(' ').any(|v| v == "login")),
         agent_request: None,
         created: Instant::now(),
+    })
+}
+
+/// `oidc-provider`'s checks of `response_type`, which every platform runs
+/// once the client and its `redirect_uri` are known good: `None` for
+/// `code`, else the callback URL carrying the error.
+pub(crate) fn response_type_refusal(
+    shared: &Shared,
+    redirect_uri: &str,
+    state: &str,
+    response_type: &str,
+) -> Option<String> {
+    if response_type.is_empty() {
+        let (error, description) = ("invalid_request", "missing required parameter 'response_type'");
+        tracing::warn!(error, description, "authorize: error sent to the callback");
+        return Some(shared.error_callback(redirect_uri, state, error, description));
+    }
+    if response_type == "code" {
+        return None;
+    }
+    let description = "unsupported response_type requested";
+    tracing::warn!(response_type, "authorize: unsupported_response_type");
+    // Implicit and hybrid types answer in the fragment.
+    let fragment = response_type.split(' ').any(|t| t == "token" || t == "id_token");
+    Some(if fragment {
+        shared.error_callback_fragment(redirect_uri, state, "unsupported_response_type", description)
+    } else {
+        shared.error_callback(redirect_uri, state, "unsupported_response_type", description)
     })
 }
 

@@ -23,39 +23,25 @@ pub(crate) fn document(shared: &Shared) -> Value {
     if shared.platform == Platform::ProConnect {
         return proconnect_document(shared);
     }
-    let issuer = &shared.issuer;
     let signing: Vec<&str> = match shared.platform {
         Platform::FranceConnect | Platform::ProConnect => vec!["ES256", "RS256"],
         Platform::FranceConnectPlus => vec!["ES256"],
     };
     let acr: Vec<&str> = shared.platform.accepted_levels().iter().map(|l| l.as_str()).collect();
-    let back = back_channel_base(shared);
-    let mut doc = json!({
-        "issuer": issuer,
-        "authorization_endpoint": format!("{issuer}/authorize"),
-        "token_endpoint": format!("{back}/token"),
-        "userinfo_endpoint": format!("{back}/userinfo"),
-        "end_session_endpoint": format!("{back}/session/end"),
-        "revocation_endpoint": format!("{back}/token/revocation"),
-        "jwks_uri": format!("{back}/jwks"),
-        "scopes_supported": scopes::supported(shared.platform),
-        "claims_supported": scopes::claims_supported(shared.platform),
-        "claim_types_supported": ["normal"],
-        "claims_parameter_supported": true,
-        "request_parameter_supported": false,
-        "request_uri_parameter_supported": false,
-        "response_types_supported": ["code"],
-        "response_modes_supported": ["query"],
-        "grant_types_supported": ["authorization_code"],
-        "subject_types_supported": ["pairwise"],
-        "acr_values_supported": acr,
-        "prompt_values_supported": ["login", "consent"],
-        "id_token_signing_alg_values_supported": signing,
-        "userinfo_signing_alg_values_supported": signing,
-        "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt"],
-        "token_endpoint_auth_signing_alg_values_supported": signing,
-        "authorization_response_iss_parameter_supported": true,
-    });
+    let mut doc = with_common_members(
+        shared,
+        json!({
+            "grant_types_supported": ["authorization_code"],
+            "subject_types_supported": ["pairwise"],
+            "acr_values_supported": acr,
+            "prompt_values_supported": ["login", "consent"],
+            "id_token_signing_alg_values_supported": signing,
+            "userinfo_signing_alg_values_supported": signing,
+            "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt"],
+            "token_endpoint_auth_signing_alg_values_supported": signing,
+            "authorization_response_iss_parameter_supported": true,
+        }),
+    );
     // FranceConnect+ always encrypts. FranceConnect encrypts only behind a
     // platform switch, on for a deployment where a service registered
     // encryption (here: when a client is registered with it), and without
@@ -90,10 +76,33 @@ fn back_channel_base(shared: &Shared) -> String {
 /// values, PKCE S256, no encryption. (The platform also offers HS256, which
 /// the mock does not sign with.)
 fn proconnect_document(shared: &Shared) -> Value {
+    let signing = ["ES256", "RS256"];
+    with_common_members(
+        shared,
+        json!({
+            "grant_types_supported": ["authorization_code", "refresh_token"],
+            "subject_types_supported": ["public"],
+            "acr_values_supported": proconnect::acr::SUPPORTED,
+            "prompt_values_supported": ["login", "consent", "none"],
+            "code_challenge_methods_supported": ["S256"],
+            "id_token_signing_alg_values_supported": signing,
+            "userinfo_signing_alg_values_supported": signing,
+            "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt"],
+            "token_endpoint_auth_signing_alg_values_supported": signing,
+            "revocation_endpoint_auth_methods_supported": ["client_secret_post"],
+            "authorization_response_iss_parameter_supported": true,
+        }),
+    )
+}
+
+/// A document: the members every platform's opens with (where the mock's
+/// endpoints are, the same routes on all three, and the part of OpenID
+/// Connect they all speak alike), then `own`, the platform's, in their
+/// order.
+fn with_common_members(shared: &Shared, own: Value) -> Value {
     let issuer = &shared.issuer;
     let back = back_channel_base(shared);
-    let signing = ["ES256", "RS256"];
-    json!({
+    let mut doc = json!({
         "issuer": issuer,
         "authorization_endpoint": format!("{issuer}/authorize"),
         "token_endpoint": format!("{back}/token"),
@@ -109,18 +118,12 @@ fn proconnect_document(shared: &Shared) -> Value {
         "request_uri_parameter_supported": false,
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],
-        "grant_types_supported": ["authorization_code", "refresh_token"],
-        "subject_types_supported": ["public"],
-        "acr_values_supported": proconnect::acr::SUPPORTED,
-        "prompt_values_supported": ["login", "consent", "none"],
-        "code_challenge_methods_supported": ["S256"],
-        "id_token_signing_alg_values_supported": signing,
-        "userinfo_signing_alg_values_supported": signing,
-        "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt"],
-        "token_endpoint_auth_signing_alg_values_supported": signing,
-        "revocation_endpoint_auth_methods_supported": ["client_secret_post"],
-        "authorization_response_iss_parameter_supported": true,
-    })
+    });
+    let Value::Object(own) = own else {
+        unreachable!("a platform's members are an object literal");
+    };
+    doc.as_object_mut().expect("an object").extend(own);
+    doc
 }
 
 /// `GET /.well-known/openid-configuration`.

@@ -39,13 +39,8 @@ pub(crate) fn render(shared: &Shared, uid: &str, login: &PendingLogin) -> Respon
             label = escape(level.label()),
         ));
     }
-    let action = format!("{}/interaction/{}", shared.base_path, escape(uid));
-    let body = format!(
-        r#"<h1>Connexion avec {platform}</h1>
-<p>Le fournisseur de service <code>{client}</code> demande une connexion au niveau <strong>{requested}</strong>
-avec les données : <code>{scopes}</code>.</p>
-<form method="post" action="{action}/login">
-<fieldset>
+    let fieldsets = format!(
+        r#"<fieldset>
 <legend>Choisissez une identité de test</legend>
 {identities}</fieldset>
 <fieldset>
@@ -53,22 +48,37 @@ avec les données : <code>{scopes}</code>.</p>
 <select id="acr" name="acr">{levels}</select>
 <p class="muted">Un niveau inférieur à celui demandé est transmis tel quel : le fournisseur de service doit le refuser.</p>
 </fieldset>
-<div class="actions">
-<button type="submit" class="primary">Se connecter</button>
-<button type="submit" class="secondary" formaction="{action}/abort" formnovalidate>Annuler</button>
-</div>
-</form>
+"#
+    );
+    let body = format!(
+        r#"<h1>Connexion avec {platform}</h1>
+<p>Le fournisseur de service <code>{client}</code> demande une connexion au niveau <strong>{requested}</strong>
+avec les données : <code>{scopes}</code>.</p>
+{form}
 <p class="muted">Simulateur local : ces personnes sont fictives. Cette page expire dans {minutes} minutes.</p>"#,
         platform = escape(platform),
         client = escape(&login.client_id),
         requested = login.requested_acr.as_str(),
         scopes = escape(&login.scopes.join(" ")),
-        action = action,
-        identities = identities,
-        levels = levels,
+        form = form(shared, uid, &fieldsets),
         minutes = interaction_lifetime(shared.platform).as_secs() / 60,
     );
     html::response(axum::http::StatusCode::OK, html::page("Connexion", platform, &body))
+}
+
+/// The login page's form, on every platform: `fieldsets` (already-escaped
+/// HTML), then the buttons that post it to [`login`] or cancel at
+/// [`abort`], the routes of interaction `uid`.
+pub(crate) fn form(shared: &Shared, uid: &str, fieldsets: &str) -> String {
+    let action = format!("{}/interaction/{}", shared.base_path, escape(uid));
+    format!(
+        r#"<form method="post" action="{action}/login">
+{fieldsets}<div class="actions">
+<button type="submit" class="primary">Se connecter</button>
+<button type="submit" class="secondary" formaction="{action}/abort" formnovalidate>Annuler</button>
+</div>
+</form>"#
+    )
 }
 
 /// The pending login `uid`, if it exists and has not expired.

@@ -4,88 +4,15 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-
 use common::*;
 use franceconnect_mock::EncryptionAlg;
-use serde_json::Value;
-
-/// A running binary, killed when dropped (a failed assertion included).
-struct Running {
-    child: Child,
-    /// What it printed up to the `stop` line.
-    printed: Vec<String>,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts the binary with `args` on a free port and reads what it prints
-/// up to the first line starting with `stop` (trimmed).
-fn start(args: &[&str], stop: &str) -> Running {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_franceconnect-mock"));
-    // The developer's own MOCK_* settings must not change the test.
-    for (name, _) in std::env::vars() {
-        if name.starts_with("MOCK_") {
-            command.env_remove(name);
-        }
-    }
-    let mut child = command
-        .args(["--bind", "127.0.0.1:0"])
-        .args(args)
-        .env("RUST_LOG", "off")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut running = Running {
-        child,
-        printed: Vec::new(),
-    };
-    for line in BufReader::new(stdout).lines() {
-        let line = line.unwrap();
-        let done = line.trim_start().starts_with(stop);
-        running.printed.push(line);
-        if done {
-            return running;
-        }
-    }
-    panic!("the binary stopped early: {:?}", running.printed);
-}
-
-/// The issuers printed, in order.
-fn issuers(running: &Running) -> Vec<String> {
-    running
-        .printed
-        .iter()
-        .filter_map(|line| line.trim_start().strip_prefix("issuer:"))
-        .map(|issuer| issuer.trim().to_owned())
-        .collect()
-}
-
-/// The discovery document under `issuer`.
-async fn document(issuer: &str) -> Value {
-    let response = http()
-        .get(format!("{issuer}/.well-known/openid-configuration"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200, "{issuer}");
-    serde_json::from_str(&response.text().await.unwrap()).unwrap()
-}
 
 #[tokio::test]
 async fn platforms_are_served_together_each_under_its_issuer() {
     let (_, jwks) = client_key(EncryptionAlg::EcdhEs, "k");
     let jwks_file = std::env::temp_dir().join(format!("franceconnect-mock-binary-{}.json", std::process::id()));
     std::fs::write(&jwks_file, jwks.to_string()).unwrap();
-    let running = start(
+    let running = start_binary(
         &[
             "--platforms",
             "fc,fcplus,proconnect",
@@ -99,7 +26,7 @@ async fn platforms_are_served_together_each_under_its_issuer() {
         "client on each:",
     );
     let _ = std::fs::remove_file(&jwks_file);
-    let issuers = issuers(&running);
+    let issuers = running.issuers();
     assert_eq!(issuers.len(), 3, "{:?}", running.printed);
     let origin = issuers[0].trim_end_matches("/fc/api/v2").to_owned();
     assert_eq!(
@@ -111,14 +38,14 @@ async fn platforms_are_served_together_each_under_its_issuer() {
         ]
     );
     for issuer in &issuers {
-        let doc = document(issuer).await;
+        let doc = discovery_document(issuer).await;
         assert_eq!(doc["issuer"], issuer.as_str());
         assert_eq!(doc["token_endpoint"], format!("{issuer}/token"));
     }
     // The client is registered on each platform, encrypting on
     // FranceConnect+ only.
-    assert!(document(&issuers[1]).await["id_token_encryption_alg_values_supported"].is_array());
-    assert!(document(&issuers[0]).await["id_token_encryption_alg_values_supported"].is_null());
+    assert!(discovery_document(&issuers[1]).await["id_token_encryption_alg_values_supported"].is_array());
+    assert!(discovery_document(&issuers[0]).await["id_token_encryption_alg_values_supported"].is_null());
     for (issuer, acr) in [
         (&issuers[0], "eidas1"),
         (&issuers[1], "eidas2"),
@@ -148,10 +75,10 @@ async fn platforms_are_served_together_each_under_its_issuer() {
 
 #[tokio::test]
 async fn a_platform_alone_keeps_the_root_issuer() {
-    let running = start(&["--platform", "pc"], "agents:");
-    let issuers = issuers(&running);
+    let running = start_binary(&["--platform", "pc"], "agents:");
+    let issuers = running.issuers();
     assert_eq!(issuers.len(), 1, "{:?}", running.printed);
     assert!(issuers[0].ends_with("/api/v2") && !issuers[0].contains("/proconnect/"));
-    assert_eq!(document(&issuers[0]).await["issuer"], issuers[0].as_str());
+    assert_eq!(discovery_document(&issuers[0]).await["issuer"], issuers[0].as_str());
     assert!(running.printed[0].starts_with("ProConnect mock provider listening on 127.0.0.1:"));
 }

@@ -16,12 +16,7 @@ async fn discovery_matches_the_platform() {
     let doc: Value = serde_json::from_str(&response.text().await.unwrap()).unwrap();
     let issuer = mock.issuer();
     assert!(issuer.starts_with("http://127.0.0.1:") && issuer.ends_with("/api/v2"));
-    assert_eq!(doc["issuer"], issuer);
-    assert_eq!(doc["authorization_endpoint"], format!("{issuer}/authorize"));
-    assert_eq!(doc["token_endpoint"], format!("{issuer}/token"));
-    assert_eq!(doc["userinfo_endpoint"], format!("{issuer}/userinfo"));
-    assert_eq!(doc["end_session_endpoint"], format!("{issuer}/session/end"));
-    assert_eq!(doc["jwks_uri"], format!("{issuer}/jwks"));
+    assert_endpoints_under_issuer(&doc, &issuer, "FranceConnect");
     assert_eq!(doc["response_types_supported"], serde_json::json!(["code"]));
     assert_eq!(doc["grant_types_supported"], serde_json::json!(["authorization_code"]));
     assert_eq!(doc["subject_types_supported"], serde_json::json!(["pairwise"]));
@@ -60,7 +55,7 @@ async fn discovery_announces_encryption_when_a_service_registered_it() {
         .start()
         .await
         .unwrap();
-    let doc: Value = serde_json::from_str(&discovery(&mock).await.text().await.unwrap()).unwrap();
+    let doc = discovery_document(&mock.issuer()).await;
     for name in ["id_token", "userinfo"] {
         assert_eq!(
             doc[format!("{name}_encryption_alg_values_supported")],

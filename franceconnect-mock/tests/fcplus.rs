@@ -116,7 +116,7 @@ async fn the_encryption_key_is_picked_by_type_and_use() {
 #[tokio::test]
 async fn discovery_lists_encryption_and_levels() {
     let (_, mock) = fcplus_ec_mock().await;
-    let doc: Value = serde_json::from_str(&discovery(&mock).await.text().await.unwrap()).unwrap();
+    let doc = discovery_document(&mock.issuer()).await;
     assert_eq!(doc["acr_values_supported"], serde_json::json!(["eidas2", "eidas3"]));
     assert_eq!(
         doc["id_token_signing_alg_values_supported"],

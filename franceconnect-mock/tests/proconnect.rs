@@ -34,22 +34,10 @@ async fn platform_names_and_issuer() {
 #[tokio::test]
 async fn discovery_matches_proconnect() {
     let mock = pc_mock().await;
-    let response = discovery(&mock).await;
-    assert_eq!(response.status(), 200);
-    let doc: Value = serde_json::from_str(&response.text().await.unwrap()).unwrap();
     let issuer = mock.issuer();
     assert!(issuer.ends_with("/api/v2"));
-    assert_eq!(doc["issuer"], issuer);
-    for (name, path) in [
-        ("authorization_endpoint", "/authorize"),
-        ("token_endpoint", "/token"),
-        ("userinfo_endpoint", "/userinfo"),
-        ("end_session_endpoint", "/session/end"),
-        ("revocation_endpoint", "/token/revocation"),
-        ("jwks_uri", "/jwks"),
-    ] {
-        assert_eq!(doc[name], format!("{issuer}{path}"), "{name}");
-    }
+    let doc = discovery_document(&issuer).await;
+    assert_endpoints_under_issuer(&doc, &issuer, "ProConnect");
     assert_eq!(
         doc["acr_values_supported"],
         json!([
@@ -635,29 +623,7 @@ async fn the_page_cancel_gives_access_denied() {
     assert_eq!(response.status(), 400);
 }
 
-/// The mock binary, killed when dropped (even when the test fails).
-struct RunningBinary(std::process::Child);
-
-impl Drop for RunningBinary {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Reads the mock binary's stdout until its issuer line.
-fn issuer_of(child: &mut std::process::Child) -> String {
-    use std::io::BufRead;
-    let stdout = child.stdout.take().unwrap();
-    for line in std::io::BufReader::new(stdout).lines() {
-        if let Some(issuer) = line.unwrap().trim().strip_prefix("issuer:") {
-            return issuer.trim().to_owned();
-        }
-    }
-    panic!("the binary printed no issuer");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn the_binary_runs_proconnect() {
     let exe = env!("CARGO_BIN_EXE_franceconnect-mock");
     let help = std::process::Command::new(exe).arg("--help").output().unwrap();
@@ -671,29 +637,13 @@ async fn the_binary_runs_proconnect() {
     ] {
         assert!(help.contains(text), "--help mentions {text}");
     }
-    let child = std::process::Command::new(exe)
-        .args([
-            "--platform",
-            "proconnect",
-            "--bind",
-            "127.0.0.1:0",
-            "--auto-approve",
-            "agent-carte",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut running = RunningBinary(child);
-    let issuer = tokio::task::block_in_place(|| issuer_of(&mut running.0));
-    let text = http()
-        .get(format!("{issuer}/.well-known/openid-configuration"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let doc: Value = serde_json::from_str(&text).unwrap();
+    let running = start_binary(
+        &["--platform", "proconnect", "--auto-approve", "agent-carte"],
+        "agents:",
+    );
+    let issuers = running.issuers();
+    assert_eq!(issuers.len(), 1, "{:?}", running.printed);
+    let doc = discovery_document(&issuers[0]).await;
     assert_eq!(doc["subject_types_supported"], json!(["public"]));
     assert_eq!(doc["acr_values_supported"].as_array().unwrap().len(), 7);
     let unknown = std::process::Command::new(exe)

@@ -494,15 +494,7 @@ async fn private_sector_users_are_refused_by_public_only_services() {
 async fn authorize_by_post_on_proconnect() {
     let mock = pc_mock().await;
     mock.auto_approve(Some("agent-etat"), None);
-    let url = pc_authorize_url(&mock, "app", &[("unknown", "x")]);
-    let (endpoint, query) = url.split_once('?').unwrap();
-    let response = http()
-        .post(endpoint)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(query.to_owned())
-        .send()
-        .await
-        .unwrap();
+    let response = post_authorize(&pc_authorize_url(&mock, "app", &[("unknown", "x")])).await;
     let params = redirected_to_callback(&mock, &response, "POST");
     let (status, _, _) = redeem(&mock, "app", &params["code"], CALLBACK).await;
     assert_eq!(status, 200);

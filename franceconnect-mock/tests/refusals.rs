@@ -157,25 +157,12 @@ async fn authorize_by_post() {
     let mock = fc_mock().await;
     mock.auto_approve(Some("default"), None);
     let url = authorize_url(&mock, "app", "eidas1", &[]);
-    let (endpoint, query) = url.split_once('?').unwrap();
-    let response = http()
-        .post(endpoint)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(query.to_owned())
-        .send()
-        .await
-        .unwrap();
+    let response = post_authorize(&url).await;
     let params = redirected_to_callback(&mock, &response, "authorize by POST");
     let (status, _, _) = redeem(&mock, "app", &params["code"], CALLBACK).await;
     assert_eq!(status, 200);
     // The same strictness applies.
-    let response = http()
-        .post(endpoint)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("{query}&code_challenge=abc"))
-        .send()
-        .await
-        .unwrap();
+    let response = post_authorize(&format!("{url}&code_challenge=abc")).await;
     assert_eq!(response.status(), 400);
     assert!(response.headers().get("location").is_none());
 }

@@ -186,20 +186,8 @@ fn validate(shared: &Shared, raw: &str) -> Result<PendingLogin, Refusal> {
         tracing::warn!(error, description, "authorize: error sent to the callback");
         Refusal::Callback(shared.error_callback(redirect_uri, state, error, description))
     };
-    if response_type.is_empty() {
-        return Err(on_callback(
-            "invalid_request",
-            "missing required parameter 'response_type'",
-        ));
-    }
-    if response_type != "code" {
-        let description = "unsupported response_type requested";
-        let fragment = response_type.split(' ').any(|t| t == "token" || t == "id_token");
-        return Err(Refusal::Callback(if fragment {
-            shared.error_callback_fragment(redirect_uri, state, "unsupported_response_type", description)
-        } else {
-            shared.error_callback(redirect_uri, state, "unsupported_response_type", description)
-        }));
+    if let Some(url) = crate::authorize::response_type_refusal(shared, redirect_uri, state, response_type) {
+        return Err(Refusal::Callback(url));
     }
     if !scope.split(' ').any(|s| s == "openid") {
         return Err(on_callback("invalid_request", "openid scope must be requested"));

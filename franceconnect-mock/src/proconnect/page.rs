@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use crate::html::{self, escape};
+use crate::interaction;
 use crate::params::Params;
 use crate::proconnect::login::{self, Authentication};
 use crate::state::{PendingLogin, Shared, interaction_lifetime};
@@ -64,12 +65,8 @@ pub(crate) fn render(shared: &Shared, uid: &str, login: &PendingLogin) -> Respon
         ),
         None => String::new(),
     };
-    let action = format!("{}/interaction/{}", shared.base_path, escape(uid));
-    let body = format!(
-        r#"<h1>Connexion avec {platform}</h1>
-<p>Le service <code>{client}</code> demande une connexion ({required}) avec les données : <code>{scopes}</code>.</p>
-{hint}{siret}<form method="post" action="{action}/login">
-<fieldset>
+    let fieldsets = format!(
+        r#"<fieldset>
 <legend>Choisissez un agent de test</legend>
 {agents}</fieldset>
 <fieldset>
@@ -77,15 +74,18 @@ pub(crate) fn render(shared: &Shared, uid: &str, login: &PendingLogin) -> Respon
 <label><input type="checkbox" name="mfa" value="on"> Saisir le code envoyé par e-mail par {platform}</label>
 <p class="muted">Utilisé seulement si le service exige un niveau « -mfa » que le fournisseur d'identité n'atteint pas seul (eidas0 ou eidas1).</p>
 </fieldset>
-<div class="actions">
-<button type="submit" class="primary">Se connecter</button>
-<button type="submit" class="secondary" formaction="{action}/abort" formnovalidate>Annuler</button>
-</div>
-</form>
+"#,
+        platform = escape(platform),
+    );
+    let body = format!(
+        r#"<h1>Connexion avec {platform}</h1>
+<p>Le service <code>{client}</code> demande une connexion ({required}) avec les données : <code>{scopes}</code>.</p>
+{hint}{siret}{form}
 <p class="muted">Simulateur local : ces agents sont fictifs. Cette page expire dans {minutes} minutes.</p>"#,
         platform = escape(platform),
         client = escape(&login.client_id),
         scopes = escape(&login.scopes.join(" ")),
+        form = interaction::form(shared, uid, &fieldsets),
         minutes = interaction_lifetime(shared.platform).as_secs() / 60,
     );
     html::response(StatusCode::OK, html::page("Connexion", platform, &body))

@@ -1,9 +1,12 @@
 //! Helpers shared by the integration tests: a real HTTP client, login
-//! helpers, and an independent check of what the mock issues (josekit with
-//! the JWKS fetched over HTTP, and the client's own private key).
+//! helpers, an independent check of what the mock issues (josekit with
+//! the JWKS fetched over HTTP, and the client's own private key), and the
+//! mock binary run as a child process.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
 
 use franceconnect_mock::{Client, ClientKeys, EncryptionAlg, MockHandle, MockProvider, Platform};
 use josekit::jwk::alg::ec::EcCurve;
@@ -98,19 +101,26 @@ pub(crate) async fn serve_jwks(jwks: Value) -> url::Url {
 /// The authorize URL for client `app` with the usual parameters, replaced or
 /// extended by `extra` (an empty value removes the parameter).
 pub(crate) fn authorize_url(mock: &MockHandle, client_id: &str, acr: &str, extra: &[(&str, &str)]) -> String {
-    let mut params: Vec<(String, String)> = vec![
-        ("response_type".into(), "code".into()),
-        ("client_id".into(), client_id.into()),
-        ("redirect_uri".into(), CALLBACK.into()),
-        ("scope".into(), "openid profile birth email".into()),
-        ("acr_values".into(), acr.into()),
-        ("nonce".into(), NONCE.into()),
-        ("state".into(), STATE.into()),
+    let usual = [
+        ("response_type", "code"),
+        ("client_id", client_id),
+        ("redirect_uri", CALLBACK),
+        ("scope", "openid profile birth email"),
+        ("acr_values", acr),
+        ("nonce", NONCE),
+        ("state", STATE),
     ];
-    for (name, value) in extra {
-        params.retain(|(n, _)| n != name);
+    authorize_url_with(mock, &usual, extra)
+}
+
+/// The authorize URL with parameters `usual`, replaced or extended by
+/// `extra` (an empty value removes the parameter).
+fn authorize_url_with(mock: &MockHandle, usual: &[(&str, &str)], extra: &[(&str, &str)]) -> String {
+    let mut params = usual.to_vec();
+    for &(name, value) in extra {
+        params.retain(|&(n, _)| n != name);
         if !value.is_empty() {
-            params.push((name.to_string(), value.to_string()));
+            params.push((name, value));
         }
     }
     let query = url::form_urlencoded::Serializer::new(String::new())
@@ -144,6 +154,19 @@ pub(crate) async fn authorize(
 ) -> reqwest::Response {
     http()
         .get(authorize_url(mock, client_id, acr, extra))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// POST /authorize with the query of authorize URL `url` as the form body
+/// (redirects not followed): the platforms accept both methods.
+pub(crate) async fn post_authorize(url: &str) -> reqwest::Response {
+    let (endpoint, query) = url.split_once('?').expect("an authorize URL with a query");
+    http()
+        .post(endpoint)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(query.to_owned())
         .send()
         .await
         .unwrap()
@@ -251,7 +274,13 @@ pub(crate) async fn redeem(
 
 /// Full headless login for client `app`; returns the token response.
 pub(crate) async fn login(mock: &MockHandle, client_id: &str, acr: &str, extra: &[(&str, &str)]) -> Value {
-    let code = code(mock, &authorize_url(mock, client_id, acr, extra)).await;
+    login_at(mock, client_id, &authorize_url(mock, client_id, acr, extra)).await
+}
+
+/// A full headless login by `client_id` through authorize URL `url`
+/// (auto-approve must be on); the token response.
+async fn login_at(mock: &MockHandle, client_id: &str, url: &str) -> Value {
+    let code = code(mock, url).await;
     let (status, body, _) = redeem(mock, client_id, &code, CALLBACK).await;
     assert_eq!(status, 200, "{body}");
     body
@@ -264,6 +293,35 @@ pub(crate) async fn discovery(mock: &MockHandle) -> reqwest::Response {
         .send()
         .await
         .unwrap()
+}
+
+/// The discovery document under `issuer` (a mock's, or one a binary
+/// printed), which must be served.
+pub(crate) async fn discovery_document(issuer: &str) -> Value {
+    let response = http()
+        .get(format!("{issuer}/.well-known/openid-configuration"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{issuer}");
+    serde_json::from_str(&response.text().await.unwrap()).unwrap()
+}
+
+/// Checks that discovery document `doc` names `issuer` and lists every
+/// endpoint under it (where the mock serves them unless a test moves
+/// them). `context` is added to the messages.
+pub(crate) fn assert_endpoints_under_issuer(doc: &Value, issuer: &str, context: &str) {
+    assert_eq!(doc["issuer"], issuer, "{context}");
+    for (endpoint, path) in [
+        ("authorization_endpoint", "/authorize"),
+        ("token_endpoint", "/token"),
+        ("userinfo_endpoint", "/userinfo"),
+        ("end_session_endpoint", "/session/end"),
+        ("revocation_endpoint", "/token/revocation"),
+        ("jwks_uri", "/jwks"),
+    ] {
+        assert_eq!(doc[endpoint], format!("{issuer}{path}"), "{context}: {endpoint}");
+    }
 }
 
 /// The mock's JWKS, fetched over HTTP.
@@ -394,24 +452,15 @@ pub(crate) const PC_SCOPE: &str = "openid given_name usual_name email siret";
 /// `acr_values`: ProConnect takes levels from `claims`), its parameters
 /// replaced or extended by `extra` (an empty value removes one).
 pub(crate) fn pc_authorize_url(mock: &MockHandle, client_id: &str, extra: &[(&str, &str)]) -> String {
-    let mut params: Vec<(String, String)> = vec![
-        ("response_type".into(), "code".into()),
-        ("client_id".into(), client_id.into()),
-        ("redirect_uri".into(), CALLBACK.into()),
-        ("scope".into(), PC_SCOPE.into()),
-        ("nonce".into(), NONCE.into()),
-        ("state".into(), STATE.into()),
+    let usual = [
+        ("response_type", "code"),
+        ("client_id", client_id),
+        ("redirect_uri", CALLBACK),
+        ("scope", PC_SCOPE),
+        ("nonce", NONCE),
+        ("state", STATE),
     ];
-    for (name, value) in extra {
-        params.retain(|(n, _)| n != name);
-        if !value.is_empty() {
-            params.push((name.to_string(), value.to_string()));
-        }
-    }
-    let query = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(params)
-        .finish();
-    format!("{}/authorize?{query}", mock.issuer())
+    authorize_url_with(mock, &usual, extra)
 }
 
 /// GET of [`pc_authorize_url`] (redirects not followed).
@@ -426,10 +475,7 @@ pub(crate) async fn pc_authorize(mock: &MockHandle, client_id: &str, extra: &[(&
 /// A full headless ProConnect login (auto-approve must be on); the token
 /// response.
 pub(crate) async fn pc_login(mock: &MockHandle, client_id: &str, extra: &[(&str, &str)]) -> Value {
-    let code = code(mock, &pc_authorize_url(mock, client_id, extra)).await;
-    let (status, body, _) = redeem(mock, client_id, &code, CALLBACK).await;
-    assert_eq!(status, 200, "{body}");
-    body
+    login_at(mock, client_id, &pc_authorize_url(mock, client_id, extra)).await
 }
 
 /// The `claims` parameter requiring one of `values` as the ID token's acr.
@@ -488,4 +534,66 @@ pub(crate) async fn assert_pc_error_page(response: reqwest::Response, code: &str
         "{context}: {page}"
     );
     page
+}
+
+// --- The binary ---
+
+/// The mock binary running, killed when dropped (a failed assertion
+/// included).
+pub(crate) struct RunningBinary {
+    child: Child,
+    /// What it printed up to the `stop` line.
+    pub(crate) printed: Vec<String>,
+}
+
+impl Drop for RunningBinary {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl RunningBinary {
+    /// The issuers printed, in order.
+    pub(crate) fn issuers(&self) -> Vec<String> {
+        self.printed
+            .iter()
+            .filter_map(|line| line.trim_start().strip_prefix("issuer:"))
+            .map(|issuer| issuer.trim().to_owned())
+            .collect()
+    }
+}
+
+/// Starts the binary with `args` on a free port and reads what it prints
+/// up to the first line starting with `stop` (trimmed).
+pub(crate) fn start_binary(args: &[&str], stop: &str) -> RunningBinary {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_franceconnect-mock"));
+    // The developer's own MOCK_* settings must not change the test.
+    for (name, _) in std::env::vars() {
+        if name.starts_with("MOCK_") {
+            command.env_remove(name);
+        }
+    }
+    let mut child = command
+        .args(["--bind", "127.0.0.1:0"])
+        .args(args)
+        .env("RUST_LOG", "off")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut running = RunningBinary {
+        child,
+        printed: Vec::new(),
+    };
+    for line in BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        let done = line.trim_start().starts_with(stop);
+        running.printed.push(line);
+        if done {
+            return running;
+        }
+    }
+    panic!("the binary stopped early: {:?}", running.printed);
 }
