@@ -70,6 +70,7 @@ mod routes;
 mod session;
 mod store_guard;
 mod store_timeout;
+pub mod testing;
 
 pub use extractors::{Agent, AgentWithMfa, AuthRejection, Citizen, RequireEidas, RequireRecentEidas, User};
 pub use franceconnect_tower;

@@ -58,6 +58,7 @@
 mod extractors;
 mod rejection;
 mod router;
+pub mod testing;
 
 pub use extractors::{Agent, AgentWithMfa, Citizen, RequireEidas, RequireRecentEidas, User};
 pub use franceconnect_tower;

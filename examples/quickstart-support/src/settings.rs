@@ -196,7 +196,14 @@ async fn prepare_one(
     vars.push(("APP_URL".into(), app_url.clone()));
     let mock = if settings.uses_mock() {
         let unsigned = settings.flag("FC_UNSIGNED_USERINFO");
-        let client = mock_client(&format!("{app_url}/auth"), local, keys.as_ref(), encrypts, signs, unsigned)?;
+        let client = mock_client(
+            &format!("{app_url}/auth"),
+            local,
+            keys.as_ref(),
+            encrypts,
+            signs,
+            unsigned,
+        )?;
         let mock = MockProvider::new(mock_platform(platform))
             .client(client)
             .bind("127.0.0.1:0")

@@ -74,6 +74,63 @@ impl SignedInUser {
         }
     }
 
+    /// A user as if `platform` had just signed them in at `acr`, with these
+    /// userinfo `claims` (checked as at a login): for an application's own
+    /// tests, which put it in the request where the middleware would (see
+    /// the adapters' `testing` modules). It holds no access token, and its
+    /// `id_token_hint` is no token either: keep it out of real sessions.
+    ///
+    /// ```
+    /// use franceconnect_tower::{Acr, Platform, SignedInUser};
+    /// use serde_json::json;
+    ///
+    /// let citizen = SignedInUser::for_testing(
+    ///     Platform::FranceConnect,
+    ///     "citizen-sub",
+    ///     Acr::Eidas1,
+    ///     json!({"given_name": "Camille", "family_name": "MARTIN", "birthdate": "1980-05-17",
+    ///            "gender": "female", "birthplace": "75112", "birthcountry": "99100"}),
+    /// )
+    /// .unwrap();
+    /// assert_eq!(citizen.pivot_identity().unwrap().family_name, "MARTIN");
+    ///
+    /// let agent = SignedInUser::for_testing(
+    ///     Platform::ProConnect,
+    ///     "3f2b6c1e-8d4a-4f7e-9b1c-5a6d7e8f9a0b",
+    ///     Acr::Eidas1Mfa,
+    ///     json!({"given_name": "Inès", "usual_name": "Roy", "email": "ines.roy@mairie.example.fr",
+    ///            "siret": "21750001600019"}),
+    /// )
+    /// .unwrap();
+    /// assert_eq!(agent.agent_identity().unwrap().usual_name, "Roy");
+    /// ```
+    pub fn for_testing(platform: Platform, sub: &str, acr: Acr, claims: Value) -> Result<SignedInUser, ClaimsError> {
+        let Value::Object(raw_claims) = claims else {
+            return Err(ClaimsError::new("userinfo", "expected a JSON object"));
+        };
+        if !platform.acr_values().contains(&acr) {
+            return Err(ClaimsError::new("acr", "not a value this platform defines"));
+        }
+        let claims = match platform {
+            Platform::ProConnect => UserClaims::from_agent_userinfo(&raw_claims)?,
+            Platform::FranceConnect | Platform::FranceConnectPlus => UserClaims::from_userinfo(&raw_claims)?,
+        };
+        let now = crate::clock::now();
+        Ok(SignedInUser {
+            sub: sub.to_owned(),
+            acr,
+            amr: None,
+            auth_time: Some(now),
+            platform,
+            scope: String::new(),
+            claims,
+            raw_claims,
+            signed_in_at: now,
+            id_token_hint: IdTokenHint::new("not-a-token: signed in by a test"),
+            access_token: None,
+        })
+    }
+
     /// The pivot identity, when the scopes gave all six of its claims.
     pub fn pivot_identity(&self) -> Option<PivotIdentity> {
         let c = &self.claims;

@@ -321,7 +321,11 @@ async fn cpu_per_login(args: &Args) {
     let app_url = format!("http://localhost:{app_port}");
     let mock_exe = sibling("franceconnect-mock");
     // The first person of each platform's set signs in automatically.
-    let person = if args.platform == "proconnect" { "agent-etat" } else { "default" };
+    let person = if args.platform == "proconnect" {
+        "agent-etat"
+    } else {
+        "default"
+    };
     let mock = Command::new(&mock_exe)
         .args(["--platform", &args.platform])
         .args(["--bind", &format!("127.0.0.1:{mock_port}"), "--auto-approve", person])
