@@ -71,7 +71,10 @@ impl ResponseError for AuthRejection {
 /// `decide` applied to the request as the engine's guard sees it (the
 /// extensions are borrowed for the call: an extractor clones only what it
 /// returns).
-fn decide<T>(req: &HttpRequest, decide: impl FnOnce(Guard<'_>) -> Result<T, Rejection>) -> Result<T, AuthRejection> {
+pub(crate) fn decide<T>(
+    req: &HttpRequest,
+    decide: impl FnOnce(Guard<'_>) -> Result<T, Rejection>,
+) -> Result<T, AuthRejection> {
     let extensions = req.extensions();
     let guard = Guard::new(
         extensions.get::<AuthContext>(),

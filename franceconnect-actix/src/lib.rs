@@ -51,6 +51,10 @@
 //! (axum's answer a `500` or a `403` there). Use them on pages that work
 //! either way, and the plain extractors where a user is required.
 //!
+//! A group of routes can be protected in one place instead:
+//! `web::scope("/agents").wrap(Require::agent())`,
+//! `Require::level(Eidas::Eidas2)`… (see [`Require`]).
+//!
 //! Several platforms at once (citizens and agents): build the routes with
 //! [`AuthRoutes::federation`](franceconnect_tower::web::AuthRoutes::federation)
 //! instead of `AuthRoutes::new`; everything else is the same.
@@ -66,6 +70,7 @@ mod extractors;
 mod memory_store;
 mod middleware;
 mod no_resurrection;
+mod require;
 mod routes;
 mod session;
 mod store_guard;
@@ -78,6 +83,7 @@ pub use franceconnect_tower::web::level;
 pub use memory_store::MemorySessionStore;
 pub use middleware::{FranceConnectMiddleware, FranceConnectMiddlewareService};
 pub use no_resurrection::NoResurrection;
+pub use require::{Require, RequireService};
 pub use routes::configure;
 pub use session::session_middleware;
 pub use store_guard::{SessionStoreGuard, SessionStoreGuardService};

@@ -53,7 +53,7 @@ pub struct RequireRecentEidas<L: EidasLevel, const MAX_AGE_MINUTES: u64>(pub Sig
 
 /// The request as the engine's guard sees it. The path is
 /// the one the user asked for, before any `nest` stripped it.
-fn guard<'a>(parts: &'a Parts) -> Guard<'a> {
+pub(crate) fn guard<'a>(parts: &'a Parts) -> Guard<'a> {
     let uri = parts
         .extensions
         .get::<OriginalUri>()

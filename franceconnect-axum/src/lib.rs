@@ -46,6 +46,10 @@
 //! | [`RequireEidas<L>`] | a user at level `L` or above | a new login at that level (step-up), `403` JSON for API clients |
 //! | [`RequireRecentEidas<L, N>`] | a user at level `L` or above who authenticated within `N` minutes | a new login at that level with `prompt=login` |
 //!
+//! A group of routes can be protected in one place instead:
+//! `.route_layer(Require::agent())`, `Require::level(Eidas::Eidas2)`… (see
+//! [`Require`]).
+//!
 //! Every decision is the engine's [`Guard`](franceconnect_tower::web::Guard):
 //! the actix-web adapter answers exactly alike. The layer
 //! ([`FranceConnectRouterExt::franceconnect`]) must wrap the routes that use
@@ -57,6 +61,7 @@
 
 mod extractors;
 mod rejection;
+mod require;
 mod router;
 pub mod testing;
 
@@ -67,4 +72,5 @@ pub use franceconnect_tower::web::level;
 /// `tower-sessions` of your own, whose version may differ.
 pub use franceconnect_tower::web::tower::tower_sessions;
 pub use rejection::AuthRejection;
+pub use require::{Require, RequireService};
 pub use router::FranceConnectRouterExt;

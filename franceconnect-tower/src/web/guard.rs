@@ -36,6 +36,26 @@ use crate::web::responses::{
     pivot_unavailable_response, step_up_response,
 };
 
+/// What a group of routes needs, checked in one place (the adapters'
+/// `Require` layer and middleware) rather than by an extractor in every
+/// handler: the same decisions as the extractors of the same names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Requirement {
+    /// Any signed-in user.
+    User,
+    /// A citizen with a pivot identity.
+    Citizen,
+    /// An agent signed in through ProConnect.
+    Agent,
+    /// An agent who used a second factor.
+    AgentWithMfa,
+    /// A user at this eIDAS level or above (step-up otherwise).
+    Level(Eidas),
+    /// A user at this level who authenticated within this time.
+    RecentLevel(Eidas, Duration),
+}
+
 /// A request, as the guard needs to see it.
 #[derive(Debug, Clone, Copy)]
 pub struct Guard<'a> {
@@ -76,6 +96,19 @@ impl<'a> Guard<'a> {
     fn context(&self) -> Result<&'a AuthContext, Rejection> {
         self.context
             .ok_or_else(|| Rejection::setup_error("the FranceConnect layer or middleware", self.setup_hint))
+    }
+
+    /// Checks `requirement`: `Ok` lets the request through, the rejection
+    /// answers it.
+    pub fn check(self, requirement: Requirement) -> Result<(), Rejection> {
+        match requirement {
+            Requirement::User => self.require_user().map(drop),
+            Requirement::Citizen => self.require_pivot().map(drop),
+            Requirement::Agent => self.require_agent().map(drop),
+            Requirement::AgentWithMfa => self.require_agent_with_mfa().map(drop),
+            Requirement::Level(level) => self.require_level(level).map(drop),
+            Requirement::RecentLevel(level, max_age) => self.require_recent_level(level, max_age).map(drop),
+        }
     }
 
     /// The signed-in user, if any (pages that work either way).

@@ -31,7 +31,7 @@ pub mod tower;
 pub use cookie::CookiePolicy;
 pub use cross_site::is_cross_site_request;
 pub use error_view::{error_code, error_message_fr, error_status, platform_code_of};
-pub use guard::{Guard, Rejection};
+pub use guard::{Guard, Rejection, Requirement};
 pub use memory::MemorySessions;
 pub use responses::{AuthContext, Format, SIGNED_IN_CACHE_CONTROL, session_unavailable_response};
 pub use routes::AuthRoutes;
