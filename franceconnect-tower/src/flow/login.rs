@@ -427,6 +427,7 @@ impl FranceConnect {
             signed_in_at: now(),
             id_token_hint: crate::values::IdTokenHint::new(jws),
             access_token: None,
+            account: None,
         })
     }
 }

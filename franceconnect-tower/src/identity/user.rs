@@ -52,6 +52,10 @@ pub struct SignedInUser {
     /// (absent from sessions written before revocation existed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) access_token: Option<IssuedAccessToken>,
+    /// The application's own account for this person, as its sign-in hook
+    /// gave it ([`SignInDecision::AcceptAs`](crate::web::SignInDecision::AcceptAs)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<Value>,
 }
 
 impl SignedInUser {
@@ -71,6 +75,7 @@ impl SignedInUser {
             signed_in_at: crate::clock::now(),
             id_token_hint: IdTokenHint::new("h"),
             access_token: None,
+            account: None,
         }
     }
 
@@ -128,6 +133,7 @@ impl SignedInUser {
             signed_in_at: now,
             id_token_hint: IdTokenHint::new("not-a-token: signed in by a test"),
             access_token: None,
+            account: None,
         })
     }
 

@@ -2,8 +2,9 @@
 //!
 //! | module | what it does |
 //! |---|---|
-//! | [`AuthRoutes`] | the `/auth` routes: login, callback, logout, JWKS, for any framework |
-//! | [`Guard`] | who may see a page: signed in, pivot identity, level reached or step-up |
+//! | [`AuthRoutes`] | the `/auth` routes: login, callback, logout, JWKS, for any framework; one platform or several |
+//! | [`SignInDecision`] | the application's hook at each sign-in ([`AuthRoutes::on_sign_in`]) |
+//! | [`Guard`], [`Requirement`] | who may see a page: signed in, citizen or agent, level reached or step-up |
 //! | [`SessionBackend`] | what the routes keep in the session, over any session library |
 //! | [`CookiePolicy`] | the session cookie's rules, from the [`Config`](crate::Config) |
 //! | [`MemorySessions`] | the in-memory session map under both development stores |
@@ -25,6 +26,7 @@ mod pages;
 mod responses;
 mod routes;
 pub(crate) mod session;
+mod sign_in_hook;
 #[cfg(feature = "tower")]
 pub mod tower;
 
@@ -36,3 +38,4 @@ pub use memory::MemorySessions;
 pub use responses::{AuthContext, Format, SIGNED_IN_CACHE_CONTROL, session_unavailable_response};
 pub use routes::AuthRoutes;
 pub use session::{SessionBackend, SessionError};
+pub use sign_in_hook::SignInDecision;

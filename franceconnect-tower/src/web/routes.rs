@@ -32,6 +32,7 @@ use crate::web::responses::{AuthContext, Format, error_response, redirect, refus
 use crate::web::session::{
     EARLIER_SIGN_IN_KEY, LOGOUT_NEXT_KEY, PENDING_LOGOUT_KEY, SessionBackend, SessionError, USER_KEY,
 };
+use crate::web::sign_in_hook::{SignInDecision, SignInHook};
 
 /// The routes, independent of any web framework: give them the request's
 /// method, URI and headers and the user's session, get an
@@ -50,6 +51,7 @@ pub struct AuthRoutes {
     platforms: Arc<[PlatformRoutes]>,
     ctx: AuthContext,
     app_origin: Arc<str>,
+    sign_in_hook: Option<SignInHook>,
 }
 
 /// One platform's engine and the sealing of its pending logins (bound to
@@ -159,7 +161,40 @@ impl AuthRoutes {
             platforms,
             ctx,
             app_origin,
+            sign_in_hook: None,
         }
+    }
+
+    /// Asks `hook` about every person a provider has just signed in, before
+    /// anything is stored: it accepts them, possibly as one of the
+    /// application's accounts ([`SignInDecision::AcceptAs`], then in
+    /// [`SignedInUser::account`]), or refuses them with a page.
+    ///
+    /// ```
+    /// use franceconnect_tower::web::{AuthRoutes, SignInDecision};
+    /// use franceconnect_tower::{Config, Environment, FranceConnect, Platform};
+    ///
+    /// # let config = Config::builder(Platform::FranceConnect, Environment::Sandbox)
+    /// #     .client_id("id").client_secret("s")
+    /// #     .redirect_uri("https://a.fr/auth/callback").post_logout_redirect_uri("https://a.fr/auth/logout/callback")
+    /// #     .build().unwrap();
+    /// let routes = AuthRoutes::new(FranceConnect::new(config)).on_sign_in(|user| async move {
+    ///     match user.pivot_identity() {
+    ///         // Look the person up in the application's own accounts…
+    ///         Some(pivot) if pivot.birthdate.year() <= 2008 => SignInDecision::AcceptAs(format!("account-of-{}", user.sub).into()),
+    ///         Some(_) => SignInDecision::Refuse("Ce service est réservé aux personnes majeures.".into()),
+    ///         None => SignInDecision::Accept,
+    ///     }
+    /// });
+    /// # let _ = routes;
+    /// ```
+    pub fn on_sign_in<F, Fut>(mut self, hook: F) -> Self
+    where
+        F: Fn(SignedInUser) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = SignInDecision> + Send + 'static,
+    {
+        self.sign_in_hook = Some(SignInHook::new(hook));
+        self
     }
 
     /// Mounts the routes under another prefix (`/connexion`, `/fc`…): it
@@ -173,7 +208,10 @@ impl AuthRoutes {
             prefix.starts_with('/') && !prefix.ends_with('/') && prefix.len() > 1 && !prefix.contains(['?', '#']),
             "the FranceConnect prefix must look like /auth"
         );
-        Self::build(self.platforms.iter().map(|p| p.fc.clone()).collect(), prefix)
+        Self {
+            sign_in_hook: self.sign_in_hook.clone(),
+            ..Self::build(self.platforms.iter().map(|p| p.fc.clone()).collect(), prefix)
+        }
     }
 
     /// The engine of the first platform (the only one, usually).
@@ -410,10 +448,31 @@ impl AuthRoutes {
             None => Err(unmatched_callback(&callback)),
         };
         let mut res = match result {
-            Ok(user) => {
-                let target = pending.and_then(|p| p.return_to).map(|r| r.as_str().to_owned());
-                self.sign_in(session, user).await?;
-                redirect(target.as_deref().unwrap_or("/"))
+            Ok(mut user) => {
+                let decision = match &self.sign_in_hook {
+                    Some(hook) => hook.decide(&user).await,
+                    None => SignInDecision::Accept,
+                };
+                match decision {
+                    SignInDecision::Refuse(message) => {
+                        tracing::info!(
+                            platform = user.platform.display_name(),
+                            "sign-in refused by the application"
+                        );
+                        if let Err(e) = p.fc.revoke_access_token(&user).await {
+                            tracing::warn!(code = error_code(&e), "access token of a refused sign-in not revoked");
+                        }
+                        refusal(StatusCode::FORBIDDEN, "sign_in_refused", &message, format)
+                    }
+                    decision => {
+                        if let SignInDecision::AcceptAs(account) = decision {
+                            user.account = Some(account);
+                        }
+                        let target = pending.and_then(|p| p.return_to).map(|r| r.as_str().to_owned());
+                        self.sign_in(session, user).await?;
+                        redirect(target.as_deref().unwrap_or("/"))
+                    }
+                }
             }
             // A silent login that found no session: the visitor carries on
             // where they were, signed out, with nothing to alarm them.
