@@ -18,3 +18,9 @@ pub use harness::{
     Starter, start_quickstart,
 };
 pub use scenarios::hostile;
+
+/// Every Rust block of the README, compiled as a doc test of this crate
+/// (the applications' blocks are `no_run`: they would serve for ever).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
