@@ -1,6 +1,6 @@
 //! The quickstart's pages and its `/api/me` JSON, shared by both frameworks.
 
-use franceconnect_tower::web::AuthContext;
+use franceconnect_tower::web::{AuthContext, buttons};
 use franceconnect_tower::{AgentIdentity, BirthDate, DatePrecision, Gender, Platform, SignedInUser};
 use serde_json::{Value, json};
 
@@ -59,9 +59,7 @@ fn escape(text: &str) -> String {
 
 /// The style sheet: system fonts, the State's blue, contrasts of at least
 /// 4.5:1, a visible focus ring for keyboard users, one column on phones.
-/// The FranceConnect button follows the platform's public guidelines
-/// (blue button, "S'identifier avec" then the brand in bold, the "Qu'est-ce
-/// que FranceConnect ?" link below) with our own markup and CSS.
+/// The platforms' buttons bring their own (`buttons::BUTTON_CSS`).
 const STYLE: &str = r#"
 *, *::before, *::after { box-sizing: border-box; }
 body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #161616; background: #fff; line-height: 1.5; }
@@ -78,15 +76,6 @@ main { max-width: 60rem; margin: 0 auto; padding: 2rem 1rem 3rem; }
 h1 { font-size: 2rem; line-height: 1.25; margin: 0 0 1rem; }
 .lead { font-size: 1.125rem; }
 .notice { border-left: 4px solid #000091; background: #f5f5fe; padding: .75rem 1rem; margin: 1.5rem 0; }
-.fc-connect { margin: 2rem 0; }
-.fc-button { display: inline-flex; align-items: center; gap: .75rem; background: #000091; color: #fff; text-decoration: none; padding: .75rem 1.25rem .75rem 1rem; border-radius: 0; min-height: 3.5rem; }
-.fc-button:hover { background: #1212ff; }
-.fc-button:focus-visible { outline: 2px solid #0a76f6; outline-offset: 3px; }
-.fc-logo { width: 2.5rem; height: 2.5rem; flex: none; }
-.fc-label { display: flex; flex-direction: column; line-height: 1.2; }
-.fc-label span:first-child { font-size: 1rem; }
-.fc-label span:last-child { font-size: 1.125rem; font-weight: 700; }
-.fc-help { margin: .5rem 0 0; font-size: .875rem; }
 .identity { display: grid; grid-template-columns: minmax(10rem, 16rem) 1fr; margin: 0 0 2rem; border-top: 1px solid #ddd; }
 .identity dt, .identity dd { margin: 0; padding: .6rem .5rem .6rem 0; border-bottom: 1px solid #ddd; }
 .identity dt { font-weight: 700; }
@@ -103,9 +92,6 @@ footer p { max-width: 60rem; margin: 0 auto; padding: 1rem; }
 }
 "#;
 
-/// The FranceConnect logo, drawn in SVG (decorative: the label says it).
-const FC_LOGO: &str = r##"<svg class="fc-logo" viewBox="0 0 40 40" aria-hidden="true" focusable="false"><path fill="#fff" d="M20 2 35.6 11v18L20 38 4.4 29V11z"/><path fill="#000091" d="M20 6.5 31.7 13.2v13.6L20 33.5 8.3 26.8V13.2z"/><path fill="#e1000f" d="M20 6.5 31.7 13.2 20 20z"/><path fill="#fff" d="M15 14h9v2.6h-6.2v2.6h5.4v2.6h-5.4V27H15z"/></svg>"##;
-
 fn layout(title: &str, platform: Platform, signed_in: bool, body: &str) -> String {
     let account = if signed_in {
         r#"<li><a href="/profil">Mon identité</a></li><li><form method="post" action="/auth/logout"><button type="submit" class="button secondary">Se déconnecter</button></form></li>"#
@@ -119,7 +105,7 @@ fn layout(title: &str, platform: Platform, signed_in: bool, body: &str) -> Strin
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} — Démarche en ligne</title>
-<style>{STYLE}</style>
+<style>{STYLE}{}</style>
 </head>
 <body>
 <a class="skip" href="#contenu">Aller au contenu</a>
@@ -136,29 +122,9 @@ fn layout(title: &str, platform: Platform, signed_in: bool, body: &str) -> Strin
 </body>
 </html>
 "##,
+        buttons::BUTTON_CSS,
         title = escape(title),
         platform = escape(platform.display_name()),
-    )
-}
-
-/// The ProConnect logo, drawn in SVG (decorative: the label says it).
-const PC_LOGO: &str = r##"<svg class="fc-logo" viewBox="0 0 40 40" aria-hidden="true" focusable="false"><rect x="3" y="3" width="34" height="34" rx="6" fill="#fff"/><path fill="#000091" d="M12 10h9.5a6.5 6.5 0 0 1 0 13H16v7h-4zm4 3.6v5.8h5.3a2.9 2.9 0 0 0 0-5.8z"/><circle cx="28.5" cy="28" r="3" fill="#e1000f"/></svg>"##;
-
-/// The platform's button and its help link: our own markup after each
-/// platform's published button ("S'identifier avec", then the name in
-/// bold; the "Qu'est-ce que … ?" link below).
-fn fc_button(platform: Platform, href: &str) -> String {
-    let name = escape(platform.display_name());
-    let (logo, about) = match platform {
-        Platform::ProConnect => (PC_LOGO, "https://www.proconnect.gouv.fr/"),
-        _ => (FC_LOGO, "https://franceconnect.gouv.fr/"),
-    };
-    format!(
-        r#"<div class="fc-connect">
-<a class="fc-button" href="{href}" aria-label="S'identifier avec {name}">{logo}<span class="fc-label"><span>S'identifier avec</span><span>{name}</span></span></a>
-<p class="fc-help"><a href="{about}" target="_blank" rel="noopener" title="Qu'est-ce que {name} ? (nouvelle fenêtre)">Qu'est-ce que {name} ?</a></p>
-</div>"#,
-        href = escape(href),
     )
 }
 
@@ -189,7 +155,7 @@ pub fn home_page(user: Option<&SignedInUser>, ctx: &AuthContext, platforms: &[Pl
 <p class="lead">Identifiez-vous avec un compte que vous possédez déjà (impots.gouv.fr, ameli.fr, l'Identité Numérique La Poste…) : vous n'avez pas à créer de compte ici.</p>
 {}
 <div class="notice"><p>En vous identifiant, vous autorisez ce service à recevoir votre identité (nom, prénoms, date et lieu de naissance, sexe) et votre adresse électronique.</p></div>"#,
-                    fc_button(p, &login(p, "/profil"))
+                    buttons::login_button(p, &login(p, "/profil"))
                 ));
             }
             if platforms.contains(&Platform::ProConnect) {
@@ -198,7 +164,7 @@ pub fn home_page(user: Option<&SignedInUser>, ctx: &AuthContext, platforms: &[Pl
 <p class="lead">Identifiez-vous avec le compte de votre administration ou de votre entreprise : vous n'avez pas à créer de compte ici.</p>
 {}
 <div class="notice"><p>En vous identifiant, vous autorisez ce service à recevoir votre nom, votre adresse électronique professionnelle et votre établissement (SIRET).</p></div>"#,
-                    fc_button(Platform::ProConnect, &login(Platform::ProConnect, "/espace-agent"))
+                    buttons::login_button(Platform::ProConnect, &login(Platform::ProConnect, "/espace-agent"))
                 ));
             }
             let title = if citizens.is_none() {

@@ -10,11 +10,13 @@
 //! | [`MemorySessions`] | the in-memory session map under both development stores |
 //! | [`error_status`], [`error_code`], [`error_message_fr`] | how an engine error is shown |
 //! | [`level`] | eIDAS levels as types, for `RequireEidas<L>` |
+//! | [`buttons`] | the platforms' login buttons, as HTML snippets |
 //! | [`tower`] | the `tower` layer and `tower-sessions` glue (feature `tower`) |
 //!
 //! Responses are `http::Response<String>`: an HTML page in French or a
 //! redirect for browsers, JSON for API clients ([`Format`]).
 
+pub mod buttons;
 mod cookie;
 mod cross_site;
 mod error_view;
