@@ -147,8 +147,9 @@ impl<'a> Guard<'a> {
     }
 
     fn pivot_of(&self, user: &SignedInUser) -> Result<PivotIdentity, Rejection> {
+        let ctx = self.context()?;
         user.pivot_identity()
-            .ok_or_else(|| Rejection::new(pivot_unavailable_response(self.format)))
+            .ok_or_else(|| Rejection::new(pivot_unavailable_response(ctx, self.format)))
     }
 
     /// The agent signed in through ProConnect; without a user, the way to
@@ -156,8 +157,9 @@ impl<'a> Guard<'a> {
     /// did not name the agent (`given_name`, `usual_name`, `email`).
     pub fn require_agent(self) -> Result<AgentIdentity, Rejection> {
         let user = self.require_user_of(Some(Platform::ProConnect))?;
+        let ctx = self.context()?;
         user.agent_identity()
-            .ok_or_else(|| Rejection::new(agent_unavailable_response(self.format)))
+            .ok_or_else(|| Rejection::new(agent_unavailable_response(ctx, self.format)))
     }
 
     /// The agent, if someone is signed in; `403` for a signed-in citizen.
@@ -246,7 +248,7 @@ impl Guard<'_> {
                 "a route requires {level}, which none of the service's platforms offers to this user: \
                  serve FranceConnect+ (eidas2, eidas3) too (FC_PLATFORMS=fc,fcplus), or instead (FC_PLATFORM=fcplus)"
             );
-            return Err(Rejection::new(level_unavailable_response(self.format)));
+            return Err(Rejection::new(level_unavailable_response(ctx, self.format)));
         }
         Ok(platform)
     }

@@ -11,6 +11,7 @@
 //! | [`error_status`], [`error_code`], [`error_message_fr`] | how an engine error is shown |
 //! | [`level`] | eIDAS levels as types, for `RequireEidas<L>` |
 //! | [`buttons`] | the platforms' login buttons, as HTML snippets |
+//! | [`Pages`] | the HTML pages, replaceable: [`FrenchPages`] (default), [`EnglishPages`] |
 //! | [`tower`] | the `tower` layer and `tower-sessions` glue (feature `tower`) |
 //!
 //! Responses are `http::Response<String>`: an HTML page in French or a
@@ -19,6 +20,7 @@
 pub mod buttons;
 mod cookie;
 mod cross_site;
+mod english_pages;
 mod error_view;
 mod guard;
 pub mod level;
@@ -34,9 +36,11 @@ pub mod tower;
 
 pub use cookie::CookiePolicy;
 pub use cross_site::is_cross_site_request;
+pub use english_pages::EnglishPages;
 pub use error_view::{error_code, error_message_fr, error_status, platform_code_of};
 pub use guard::{Guard, Rejection, Requirement};
 pub use memory::MemorySessions;
+pub use pages::{ErrorPage, FrenchPages, Pages};
 pub use responses::{AuthContext, Format, SIGNED_IN_CACHE_CONTROL, session_unavailable_response};
 pub use routes::AuthRoutes;
 pub use session::{SessionBackend, SessionError};

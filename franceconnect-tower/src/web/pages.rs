@@ -1,5 +1,167 @@
-//! The few HTML pages the routes show, in French, self-contained (no
-//! external resources), every dynamic value escaped.
+//! The few HTML pages the routes and guards show, behind a trait an
+//! application can implement ([`Pages`]) for its own look or language:
+//! [`FrenchPages`] by default, [`EnglishPages`](super::EnglishPages) ready
+//! made. Each is self-contained (no external resources), every dynamic
+//! value escaped.
+
+use http::StatusCode;
+
+use crate::config::Platform;
+use crate::error::Error;
+
+/// The HTML pages of the routes and the guards. Give yours to
+/// [`AuthRoutes::with_pages`](crate::web::AuthRoutes::with_pages); the JSON
+/// answers (API clients) do not change.
+///
+/// ```
+/// use franceconnect_tower::Platform;
+/// use franceconnect_tower::web::{ErrorPage, FrenchPages, Pages};
+///
+/// /// The French pages, with the service's own error page.
+/// struct MyPages;
+///
+/// impl Pages for MyPages {
+///     fn error(&self, page: &ErrorPage<'_>) -> String {
+///         format!("<h1>Oups ({})</h1><p>{}</p>", page.status, page.code)
+///     }
+///     fn logout(&self, action: &str) -> String {
+///         FrenchPages.logout(action)
+///     }
+///     fn choose_platform(&self, choices: &[(Platform, String)]) -> String {
+///         FrenchPages.choose_platform(choices)
+///     }
+/// }
+/// ```
+pub trait Pages: Send + Sync + 'static {
+    /// A refusal or a failed login (its `status` is the response's).
+    fn error(&self, page: &ErrorPage<'_>) -> String;
+    /// `GET /auth/logout`: a page whose button `POST`s to `action` (a
+    /// logout is never a link).
+    fn logout(&self, action: &str) -> String;
+    /// `GET /auth/login` with several platforms: a link to each one's
+    /// login (the URLs keep `return_to`).
+    fn choose_platform(&self, choices: &[(Platform, String)]) -> String;
+}
+
+/// What an error page must say.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct ErrorPage<'a> {
+    /// The response's status.
+    pub status: StatusCode,
+    /// The stable code (`access_denied`, `invalid_state`,
+    /// `agent_identity_unavailable`…), as the JSON answers give it and for
+    /// the person to quote to the service's support.
+    pub code: &'a str,
+    /// What happened and what to do, in French (or, for
+    /// `sign_in_refused`, the application's own words).
+    pub message: &'a str,
+    /// The engine's error, when a login or a logout failed.
+    pub error: Option<&'a Error>,
+    /// Where to try again (a relative URL), when a new login may help.
+    pub retry_href: Option<&'a str>,
+}
+
+impl ErrorPage<'_> {
+    /// True when the person cancelled at the provider.
+    pub fn is_cancelled(&self) -> bool {
+        self.error.is_some_and(Error::is_user_cancelled)
+    }
+}
+
+/// The default pages, in French.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FrenchPages;
+
+impl Pages for FrenchPages {
+    fn error(&self, p: &ErrorPage<'_>) -> String {
+        let title = match p.error {
+            Some(_) if p.is_cancelled() => "Connexion annulée",
+            Some(_) => "La connexion a échoué",
+            None => "Demande refusée",
+        };
+        error_page(
+            "fr",
+            title,
+            p.message,
+            p.retry_href.map(|h| (h, "Réessayer la connexion")),
+            p.code,
+            FRENCH_FOOTER,
+        )
+    }
+
+    fn logout(&self, action: &str) -> String {
+        page(
+            "fr",
+            "Se déconnecter",
+            &format!(
+                r#"<p>Confirmez la déconnexion de ce service et de la plateforme d'identification (FranceConnect, ProConnect).</p>
+{}
+<p><a href="/">Retour à l'accueil</a></p>"#,
+                logout_form(action, "Se déconnecter")
+            ),
+        )
+    }
+
+    fn choose_platform(&self, choices: &[(Platform, String)]) -> String {
+        choose_platform_page(
+            "fr",
+            "S'identifier",
+            "Choisissez comment vous identifier.",
+            "S'identifier avec",
+            "Retour à l'accueil",
+            choices,
+        )
+    }
+}
+
+/// The French pages' last lines, for the code to quote.
+const FRENCH_FOOTER: (&str, &str) = (
+    "Retour à l'accueil",
+    "Si le problème persiste, indiquez au support du service la référence",
+);
+
+/// The logout form: a `POST` to `action`, its button labelled `label`.
+pub(crate) fn logout_form(action: &str, label: &str) -> String {
+    format!(
+        r#"<form method="post" action="{}"><button type="submit">{}</button></form>"#,
+        escape(action),
+        escape(label)
+    )
+}
+
+/// The page listing each platform's login, in `lang`.
+pub(crate) fn choose_platform_page(
+    lang: &str,
+    title: &str,
+    lead: &str,
+    sign_in_with: &str,
+    home: &str,
+    choices: &[(Platform, String)],
+) -> String {
+    let links: String = choices
+        .iter()
+        .map(|(platform, url)| {
+            format!(
+                r#"<li><a class="button" href="{}">{} {}</a></li>"#,
+                escape(url),
+                escape(sign_in_with),
+                escape(platform.display_name())
+            )
+        })
+        .collect();
+    page(
+        lang,
+        title,
+        &format!(
+            r#"<p>{}</p>
+<ul>{links}</ul>
+<p><a href="/">{}</a></p>"#,
+            escape(lead),
+            escape(home)
+        ),
+    )
+}
 
 /// Escapes text for HTML element content and double-quoted attributes.
 pub(crate) fn escape(text: &str) -> String {
@@ -17,35 +179,48 @@ pub(crate) fn escape(text: &str) -> String {
     out
 }
 
-/// An error page: what happened (`title`), what to do (`message`),
-/// optionally a link to try again (a relative URL), and the error's code
-/// for the user to quote to the service's support.
-pub(crate) fn error_page(title: &str, message: &str, retry_href: Option<&str>, code: &str) -> String {
-    let retry = match retry_href {
-        Some(href) => format!(
-            r#"<p><a class="button" href="{}">Réessayer la connexion</a></p>"#,
-            escape(href)
+/// An error page in `lang`: what happened (`title`), what to do
+/// (`message`), optionally a link to try again (its URL and label), and
+/// the error's code for the user to quote to the service's support
+/// (`footer`: the home link's label, the sentence before the code).
+pub(crate) fn error_page(
+    lang: &str,
+    title: &str,
+    message: &str,
+    retry: Option<(&str, &str)>,
+    code: &str,
+    footer: (&str, &str),
+) -> String {
+    let retry = match retry {
+        Some((href, label)) => format!(
+            r#"<p><a class="button" href="{}">{}</a></p>"#,
+            escape(href),
+            escape(label)
         ),
         None => String::new(),
     };
     page(
+        lang,
         title,
         &format!(
             r#"<p>{message}</p>
 {retry}
-<p><a href="/">Retour à l'accueil</a></p>
-<p class="code">Si le problème persiste, indiquez au support du service la référence <code>{code}</code>.</p>"#,
+<p><a href="/">{home}</a></p>
+<p class="code">{quote} <code>{code}</code>.</p>"#,
             message = escape(message),
+            home = escape(footer.0),
+            quote = escape(footer.1),
             code = escape(code),
         ),
     )
 }
 
-/// A whole page: `title` (escaped here) over `main`, HTML already escaped.
-fn page(title: &str, main: &str) -> String {
+/// A whole page in `lang`: `title` (escaped here) over `main`, HTML
+/// already escaped.
+pub(crate) fn page(lang: &str, title: &str, main: &str) -> String {
     format!(
         r#"<!doctype html>
-<html lang="fr">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -71,42 +246,6 @@ a:focus-visible, button:focus-visible {{ outline: 2px solid #0a76f6; outline-off
     )
 }
 
-/// The page `GET /auth/logout` answers: a logout is a `POST`, so a link
-/// or a typed address lands here, on a button that sends it.
-pub(crate) fn logout_page(form: &str) -> String {
-    page(
-        "Se déconnecter",
-        &format!(
-            r#"<p>Confirmez la déconnexion de ce service et de la plateforme d'identification (FranceConnect, ProConnect).</p>
-{form}
-<p><a href="/">Retour à l'accueil</a></p>"#
-        ),
-    )
-}
-
-/// The page offering each platform's login (`/auth/login` when the
-/// service has several): one link per platform, named after it.
-pub(crate) fn choose_platform_page(choices: &[(crate::Platform, String)]) -> String {
-    let links: String = choices
-        .iter()
-        .map(|(platform, url)| {
-            format!(
-                r#"<li><a class="button" href="{}">S'identifier avec {}</a></li>"#,
-                escape(url),
-                escape(platform.display_name())
-            )
-        })
-        .collect();
-    page(
-        "S'identifier",
-        &format!(
-            r#"<p>Choisissez comment vous identifier.</p>
-<ul>{links}</ul>
-<p><a href="/">Retour à l'accueil</a></p>"#
-        ),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,10 +253,12 @@ mod tests {
     #[test]
     fn pages_escape_what_they_show() {
         let page = error_page(
+            "fr",
             "<t>",
             "a \"b\" & c",
-            Some("/auth/login?return_to=/x\"><script>"),
+            Some(("/auth/login?return_to=/x\"><script>", "retry")),
             "<code>",
+            FRENCH_FOOTER,
         );
         assert!(page.contains("&lt;t&gt;"));
         assert!(page.contains("a &quot;b&quot; &amp; c"));

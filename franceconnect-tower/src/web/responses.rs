@@ -12,29 +12,92 @@ use crate::eidas::Eidas;
 use crate::error::Error;
 use crate::values::ReturnTo;
 use crate::web::error_view::{error_code, error_message_fr, error_status, platform_code_of};
-use crate::web::pages::error_page;
+use crate::web::pages::{ErrorPage, FrenchPages, Pages};
 
 /// What the layer tells the rest of the application about its routes: put
 /// in every request's extensions, so that extractors can send a user to the
 /// login — of the right platform, when the service has several.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct AuthContext {
     // Shared: the context is cloned into every request's extensions.
     pub(crate) prefix: std::sync::Arc<str>,
+    /// The HTML pages ([`FrenchPages`] unless the routes were given others).
+    pub(crate) pages: std::sync::Arc<dyn Pages>,
     /// The platforms served and their routes' prefixes: `prefix` itself for
     /// one platform, `{prefix}/{platform}` for each of several; empty when
     /// the context was made without them ([`AuthContext::new`]).
     pub(crate) platforms: std::sync::Arc<[(Platform, std::sync::Arc<str>)]>,
 }
 
+impl std::fmt::Debug for AuthContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthContext")
+            .field("prefix", &self.prefix)
+            .field("platforms", &self.platforms)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PartialEq for AuthContext {
+    fn eq(&self, other: &Self) -> bool {
+        self.prefix == other.prefix
+            && self.platforms == other.platforms
+            && std::sync::Arc::ptr_eq(&self.pages, &other.pages)
+    }
+}
+
 impl AuthContext {
     /// A context for the routes of one platform, mounted under `prefix`
-    /// (such as `/auth`).
+    /// (such as `/auth`), with the French pages.
     pub fn new(prefix: impl Into<String>) -> Self {
         Self {
             prefix: prefix.into().into(),
+            pages: std::sync::Arc::new(FrenchPages),
             platforms: std::sync::Arc::new([]),
         }
+    }
+
+    /// The pages shown to browsers.
+    pub fn pages(&self) -> &dyn Pages {
+        &*self.pages
+    }
+
+    /// A request the routes or a guard refuse outright (bad parameter,
+    /// cross-site post, the wrong kind of user): `status` with the page, or
+    /// JSON with `code` and the French `message`.
+    pub(crate) fn refusal(&self, status: StatusCode, code: &str, message: &str, format: Format) -> Response<String> {
+        if format == Format::Json {
+            return json_response(status, json!({ "error": code, "message": message }));
+        }
+        let page = ErrorPage {
+            status,
+            code,
+            message,
+            error: None,
+            retry_href: None,
+        };
+        html_response(status, self.pages.error(&page))
+    }
+
+    /// The answer to a failed login or logout: the error's status, the
+    /// page (offering to retry at `retry_href`), or JSON.
+    pub(crate) fn error_response(&self, error: &Error, format: Format, retry_href: Option<&str>) -> Response<String> {
+        let status = error_status(error);
+        if format == Format::Json {
+            let mut body = json!({ "error": error_code(error), "message": error_message_fr(error) });
+            if let Some(c) = platform_code_of(error) {
+                body["platform_code"] = c.code.into();
+            }
+            return json_response(status, body);
+        }
+        let page = ErrorPage {
+            status,
+            code: error_code(error),
+            message: error_message_fr(error),
+            error: Some(error),
+            retry_href,
+        };
+        html_response(status, self.pages.error(&page))
     }
 
     /// A context for the platforms served under `prefix`: one at `prefix`
@@ -47,6 +110,7 @@ impl AuthContext {
         };
         Self {
             prefix: prefix.into(),
+            pages: std::sync::Arc::new(FrenchPages),
             platforms: platforms.iter().map(|p| (*p, at(p))).collect(),
         }
     }
@@ -130,11 +194,12 @@ impl AuthContext {
     /// );
     /// ```
     pub fn logout_form(&self, label: &str) -> String {
-        format!(
-            r#"<form method="post" action="{}/logout"><button type="submit">{}</button></form>"#,
-            super::pages::escape(&self.prefix),
-            super::pages::escape(label)
-        )
+        super::pages::logout_form(&self.logout_action(), label)
+    }
+
+    /// Where the logout form posts: `{prefix}/logout`.
+    pub(crate) fn logout_action(&self) -> String {
+        format!("{}/logout", self.prefix)
     }
 
     /// Like [`login_url`](Self::login_url), with `prompt=login` when `fresh`:
@@ -255,8 +320,8 @@ pub(crate) fn step_up_response(
 
 /// The answer to a user on a page whose level no platform of the service
 /// offers them: `403`, as a page or JSON.
-pub(crate) fn level_unavailable_response(format: Format) -> Response<String> {
-    refusal(
+pub(crate) fn level_unavailable_response(ctx: &AuthContext, format: Format) -> Response<String> {
+    ctx.refusal(
         StatusCode::FORBIDDEN,
         "level_unavailable",
         "Ce service ne propose pas le niveau de sécurité que demande cette page.",
@@ -266,8 +331,8 @@ pub(crate) fn level_unavailable_response(format: Format) -> Response<String> {
 
 /// The answer to a signed-in user who is not a ProConnect agent (or whose
 /// scopes did not name them) on a page for agents: `403`, as a page or JSON.
-pub(crate) fn agent_unavailable_response(format: Format) -> Response<String> {
-    refusal(
+pub(crate) fn agent_unavailable_response(ctx: &AuthContext, format: Format) -> Response<String> {
+    ctx.refusal(
         StatusCode::FORBIDDEN,
         "agent_identity_unavailable",
         "Cette page est réservée aux agents connectés avec ProConnect.",
@@ -277,45 +342,14 @@ pub(crate) fn agent_unavailable_response(format: Format) -> Response<String> {
 
 /// The answer to a signed-in user whose scopes did not give the six claims
 /// of the pivot identity: `403`, as a page or JSON.
-pub(crate) fn pivot_unavailable_response(format: Format) -> Response<String> {
+pub(crate) fn pivot_unavailable_response(ctx: &AuthContext, format: Format) -> Response<String> {
     tracing::warn!("the signed-in user's scopes did not give the pivot identity");
-    refusal(
+    ctx.refusal(
         StatusCode::FORBIDDEN,
         "pivot_identity_unavailable",
         "Votre identité pivot n'est pas disponible pour ce service.",
         format,
     )
-}
-
-/// The answer to a failed login or logout: the error's status, a French
-/// page offering to retry, or JSON.
-pub(crate) fn error_response(error: &Error, format: Format, retry_href: Option<&str>) -> Response<String> {
-    let status = error_status(error);
-    if format == Format::Json {
-        let mut body = json!({ "error": error_code(error), "message": error_message_fr(error) });
-        if let Some(c) = platform_code_of(error) {
-            body["platform_code"] = c.code.into();
-        }
-        return json_response(status, body);
-    }
-    let title = if error.is_user_cancelled() {
-        "Connexion annulée"
-    } else {
-        "La connexion a échoué"
-    };
-    html_response(
-        status,
-        error_page(title, error_message_fr(error), retry_href, error_code(error)),
-    )
-}
-
-/// A request the routes refuse outright (bad parameter, cross-site post).
-pub(crate) fn refusal(status: StatusCode, code: &str, message: &str, format: Format) -> Response<String> {
-    if format == Format::Json {
-        json_response(status, json!({ "error": code, "message": message }))
-    } else {
-        html_response(status, error_page("Demande refusée", message, None, code))
-    }
 }
 
 /// The session store failed: nothing was changed, try again later (`503`).
@@ -327,10 +361,15 @@ pub fn session_unavailable_response(format: Format) -> Response<String> {
             json!({ "error": "session_unavailable", "message": message }),
         )
     } else {
-        html_response(
-            StatusCode::SERVICE_UNAVAILABLE,
-            error_page("Service indisponible", message, None, "session_unavailable"),
-        )
+        // The adapters answer this before any route runs: the default pages.
+        let page = ErrorPage {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            code: "session_unavailable",
+            message,
+            error: None,
+            retry_href: None,
+        };
+        html_response(StatusCode::SERVICE_UNAVAILABLE, FrenchPages.error(&page))
     }
 }
 

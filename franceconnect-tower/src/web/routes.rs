@@ -28,7 +28,7 @@ use crate::values::ReturnTo;
 use crate::web::cross_site::is_cross_site_request;
 use crate::web::error_view::{error_code, platform_code_of};
 use crate::web::login_cookie::LoginCookies;
-use crate::web::responses::{AuthContext, Format, error_response, redirect, refusal, session_unavailable_response};
+use crate::web::responses::{AuthContext, Format, redirect, session_unavailable_response};
 use crate::web::session::{
     EARLIER_SIGN_IN_KEY, LOGOUT_NEXT_KEY, PENDING_LOGOUT_KEY, SessionBackend, SessionError, USER_KEY,
 };
@@ -208,10 +208,30 @@ impl AuthRoutes {
             prefix.starts_with('/') && !prefix.ends_with('/') && prefix.len() > 1 && !prefix.contains(['?', '#']),
             "the FranceConnect prefix must look like /auth"
         );
-        Self {
-            sign_in_hook: self.sign_in_hook.clone(),
-            ..Self::build(self.platforms.iter().map(|p| p.fc.clone()).collect(), prefix)
-        }
+        let mut rebuilt = Self::build(self.platforms.iter().map(|p| p.fc.clone()).collect(), prefix);
+        rebuilt.sign_in_hook = self.sign_in_hook;
+        rebuilt.ctx.pages = self.ctx.pages;
+        rebuilt
+    }
+
+    /// Shows `pages` to browsers instead of the French ones
+    /// ([`EnglishPages`](crate::web::EnglishPages), or the service's own
+    /// [`Pages`](crate::web::Pages)): the routes' pages and the guards'
+    /// refusals alike.
+    ///
+    /// ```
+    /// use franceconnect_tower::web::{AuthRoutes, EnglishPages};
+    /// # use franceconnect_tower::{Config, Environment, FranceConnect, Platform};
+    /// # let config = Config::builder(Platform::FranceConnect, Environment::Sandbox)
+    /// #     .client_id("id").client_secret("s")
+    /// #     .redirect_uri("https://a.fr/auth/callback").post_logout_redirect_uri("https://a.fr/auth/logout/callback")
+    /// #     .build().unwrap();
+    /// let routes = AuthRoutes::new(FranceConnect::new(config)).with_pages(EnglishPages);
+    /// # let _ = routes;
+    /// ```
+    pub fn with_pages(mut self, pages: impl crate::web::Pages) -> Self {
+        self.ctx.pages = Arc::new(pages);
+        self
     }
 
     /// The engine of the first platform (the only one, usually).
@@ -304,13 +324,15 @@ impl AuthRoutes {
             (_, "/jwks", &Method::GET) => Ok(self.jwks()),
             (Some(p), "/sector-identifier", &Method::GET) => Ok(self.sector_identifier(p, format)),
             // A platform's route at the shared prefix (several platforms).
-            (None, "/callback" | "/logout/callback" | "/sector-identifier", &Method::GET) => Ok(not_found(format)),
+            (None, "/callback" | "/logout/callback" | "/sector-identifier", &Method::GET) => {
+                Ok(not_found(&self.ctx, format))
+            }
             (_, "/login" | "/callback" | "/logout/callback" | "/jwks" | "/sector-identifier", _) => {
                 Ok(method_not_allowed("GET"))
             }
             (_, "/logout", &Method::GET) => Ok(self.logout_page(format)),
             (_, "/logout", _) => Ok(method_not_allowed("GET, POST")),
-            _ => Ok(not_found(format)),
+            _ => Ok(not_found(&self.ctx, format)),
         };
         result.unwrap_or_else(|e| {
             tracing::error!(error = %e, "session store failure in the FranceConnect routes");
@@ -329,7 +351,7 @@ impl AuthRoutes {
             match &*k {
                 "return_to" if v.len() > ReturnTo::MAX_LEN => {
                     tracing::warn!(len = v.len(), "login refused: return_to is too long");
-                    return refusal(
+                    return self.ctx.refusal(
                         StatusCode::BAD_REQUEST,
                         "invalid_return_to",
                         "L'adresse de retour est trop longue.",
@@ -343,7 +365,7 @@ impl AuthRoutes {
                     }
                     _ => {
                         tracing::warn!("login refused: return_to is not a page of the site outside the auth routes");
-                        return refusal(
+                        return self.ctx.refusal(
                             StatusCode::BAD_REQUEST,
                             "invalid_return_to",
                             "L'adresse de retour doit être une page de ce site.",
@@ -367,7 +389,7 @@ impl AuthRoutes {
                 }
                 "idp_hint" => {
                     tracing::warn!("login refused: idp_hint is not on the allow-list");
-                    return refusal(
+                    return self.ctx.refusal(
                         StatusCode::BAD_REQUEST,
                         "invalid_idp_hint",
                         "Ce fournisseur d'identité n'est pas proposé.",
@@ -383,7 +405,7 @@ impl AuthRoutes {
                         options.eidas = Some(level)
                     }
                     _ => {
-                        return refusal(
+                        return self.ctx.refusal(
                             StatusCode::BAD_REQUEST,
                             "invalid_acr",
                             "Ce niveau de sécurité n'est pas proposé.",
@@ -410,7 +432,7 @@ impl AuthRoutes {
             }
             Err(e) => {
                 tracing::warn!(code = error_code(&e), error = %e, "login could not start");
-                error_response(&e, format, Some(&retry))
+                self.ctx.error_response(&e, format, Some(&retry))
             }
         }
     }
@@ -462,7 +484,8 @@ impl AuthRoutes {
                         if let Err(e) = p.fc.revoke_access_token(&user).await {
                             tracing::warn!(code = error_code(&e), "access token of a refused sign-in not revoked");
                         }
-                        refusal(StatusCode::FORBIDDEN, "sign_in_refused", &message, format)
+                        self.ctx
+                            .refusal(StatusCode::FORBIDDEN, "sign_in_refused", &message, format)
                     }
                     decision => {
                         if let SignInDecision::AcceptAs(account) = decision {
@@ -497,7 +520,7 @@ impl AuthRoutes {
                          check FC_IDP_HINTS against the providers your registration allows"
                     );
                 }
-                error_response(&e, format, Some(&retry))
+                self.ctx.error_response(&e, format, Some(&retry))
             }
         };
         if let Some(s) = state
@@ -539,7 +562,7 @@ impl AuthRoutes {
     ) -> Result<Response<String>, SessionError> {
         if is_cross_site_request(headers, &self.app_origin) {
             tracing::warn!("cross-site logout refused");
-            return Ok(refusal(
+            return Ok(self.ctx.refusal(
                 StatusCode::FORBIDDEN,
                 "cross_site_request",
                 "La déconnexion doit être demandée depuis ce site.",
@@ -625,7 +648,7 @@ impl AuthRoutes {
             },
             Err(e) => {
                 tracing::warn!(code = error_code(&e), "logout callback with an unknown state");
-                Ok(error_response(&e, format, None))
+                Ok(self.ctx.error_response(&e, format, None))
             }
         }
     }
@@ -667,7 +690,7 @@ impl AuthRoutes {
             app_host = expected,
             "login refused: the browser is on another host than APP_URL's; its login cookie would not reach the callback (open APP_URL's address, or set APP_URL to the one you use)"
         );
-        Some(refusal(
+        Some(self.ctx.refusal(
             StatusCode::BAD_REQUEST,
             "wrong_host",
             &format!(
@@ -688,7 +711,7 @@ impl AuthRoutes {
             .status(StatusCode::OK)
             .header(http::header::CONTENT_TYPE, "text/html; charset=utf-8")
             .header(http::header::CACHE_CONTROL, "no-store")
-            .body(super::pages::logout_page(&self.ctx.logout_form("Se déconnecter")))
+            .body(self.ctx.pages().logout(&self.ctx.logout_action()))
             .expect("a valid response")
     }
 
@@ -698,7 +721,9 @@ impl AuthRoutes {
     fn sector_identifier(&self, p: &PlatformRoutes, format: Format) -> Response<String> {
         let uris = p.fc.config().sector_redirect_uris();
         if uris.is_empty() {
-            return refusal(StatusCode::NOT_FOUND, "not_found", "Cette page n'existe pas.", format);
+            return self
+                .ctx
+                .refusal(StatusCode::NOT_FOUND, "not_found", "Cette page n'existe pas.", format);
         }
         public_json(serde_json::Value::from(
             uris.iter().map(|u| u.as_str()).collect::<Vec<_>>(),
@@ -756,7 +781,7 @@ impl AuthRoutes {
             .status(StatusCode::OK)
             .header(CONTENT_TYPE, "text/html; charset=utf-8")
             .header(CACHE_CONTROL, "no-store")
-            .body(super::pages::choose_platform_page(&choices))
+            .body(self.ctx.pages().choose_platform(&choices))
             .expect("a valid response")
     }
 }
@@ -772,8 +797,8 @@ fn is_same_citizen(a: &SignedInUser, b: &SignedInUser) -> bool {
     }
 }
 
-fn not_found(format: Format) -> Response<String> {
-    refusal(StatusCode::NOT_FOUND, "not_found", "Cette page n'existe pas.", format)
+fn not_found(ctx: &AuthContext, format: Format) -> Response<String> {
+    ctx.refusal(StatusCode::NOT_FOUND, "not_found", "Cette page n'existe pas.", format)
 }
 
 /// A public document the provider fetches (JWKS, sector identifier):
@@ -1048,5 +1073,28 @@ mod tests {
             guard.require_user().unwrap_err().response().headers()["location"],
             "/auth/login?return_to=%2Fagents"
         );
+    }
+
+    #[tokio::test]
+    async fn the_pages_can_be_replaced() {
+        let routes = routes().with_pages(crate::web::EnglishPages).with_prefix("/connexion");
+        let page = get(&routes, "/connexion/nope", "text/html").await;
+        assert_eq!(page.status(), StatusCode::NOT_FOUND);
+        assert!(page.body().contains(r#"lang="en""#) && page.body().contains("This page does not exist."));
+        let logout = get(&routes, "/connexion/logout", "text/html").await;
+        assert!(logout.body().contains(r#"action="/connexion/logout""#) && logout.body().contains("Sign out"));
+        // The guards' refusals too: the pages travel in the context.
+        let agent_only = crate::web::Guard::new(
+            Some(routes.context()),
+            Some(&SignedInUser::for_tests("citizen")),
+            "/agents",
+            Some("text/html"),
+        )
+        .require_agent()
+        .unwrap_err();
+        assert!(agent_only.response().body().contains("This page is for agents"));
+        // API clients keep their JSON.
+        let api = get(&routes, "/connexion/nope", "application/json").await;
+        assert!(api.body().contains("\"error\":\"not_found\""));
     }
 }

@@ -1,0 +1,123 @@
+//! The pages in English, for a service whose users read it better: the
+//! same pages as [`FrenchPages`](super::FrenchPages), with each message
+//! chosen by the error's code.
+
+use crate::config::Platform;
+use crate::web::pages::{ErrorPage, Pages, choose_platform_page, error_page, logout_form, page};
+
+/// The pages in English (`AuthRoutes::with_pages(EnglishPages)`).
+///
+/// ```
+/// use franceconnect_tower::web::{EnglishPages, ErrorPage, Pages};
+///
+/// let html = EnglishPages.choose_platform(&[(franceconnect_tower::Platform::ProConnect, "/auth/proconnect/login".into())]);
+/// assert!(html.contains(r#"lang="en""#) && html.contains("Sign in with ProConnect"));
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EnglishPages;
+
+impl Pages for EnglishPages {
+    fn error(&self, p: &ErrorPage<'_>) -> String {
+        let title = match p.error {
+            Some(_) if p.is_cancelled() => "Sign-in cancelled",
+            Some(_) => "Sign-in failed",
+            None => "Request refused",
+        };
+        // The application's own words, when it refused the person.
+        let message = match p.code {
+            "sign_in_refused" => p.message,
+            code => message(code),
+        };
+        error_page(
+            "en",
+            title,
+            message,
+            p.retry_href.map(|h| (h, "Try signing in again")),
+            p.code,
+            (
+                "Back to the home page",
+                "If the problem persists, give the service's support the reference",
+            ),
+        )
+    }
+
+    fn logout(&self, action: &str) -> String {
+        page(
+            "en",
+            "Sign out",
+            &format!(
+                r#"<p>Confirm signing out of this service and of the sign-in platform (FranceConnect, ProConnect).</p>
+{}
+<p><a href="/">Back to the home page</a></p>"#,
+                logout_form(action, "Sign out")
+            ),
+        )
+    }
+
+    fn choose_platform(&self, choices: &[(Platform, String)]) -> String {
+        choose_platform_page(
+            "en",
+            "Sign in",
+            "Choose how to sign in.",
+            "Sign in with",
+            "Back to the home page",
+            choices,
+        )
+    }
+}
+
+/// The English message for an error code (those of
+/// [`error_code`](crate::web::error_code) and of the routes' refusals).
+fn message(code: &str) -> &'static str {
+    match code {
+        "access_denied" => "You cancelled the sign-in.",
+        "acr_not_satisfied" => {
+            "Your account cannot sign in at the security level this service requires (a second factor, for instance). Contact your administrator or use another account."
+        }
+        "insufficient_eidas" | "acr_not_met" => "The security level reached is too low for this service.",
+        "invalid_acr" => "The requested security level is not available.",
+        "level_unavailable" => "This service does not offer the security level this page requires.",
+        "login_expired" => "The sign-in request has expired. Please sign in again.",
+        "invalid_state" => "This answer matches no sign-in in progress in this browser. Please sign in again.",
+        "invalid_idp_hint" => "The chosen identity provider is not available. Please sign in again with another one.",
+        "login_required" => "You are not signed in. Please sign in to continue.",
+        "server_error" | "temporarily_unavailable" | "provider_unavailable" => {
+            "The sign-in platform is temporarily unavailable. Please try again in a few minutes."
+        }
+        "token_exchange_failed" | "invalid_token" | "invalid_claims" => {
+            "The sign-in platform's answer could not be verified. Please sign in again."
+        }
+        "configuration_error" | "provider_metadata_error" => {
+            "The service is misconfigured for its sign-in platform. Please try again later."
+        }
+        "pivot_identity_unavailable" => "Your identity is not available to this service.",
+        "agent_identity_unavailable" => "This page is for agents signed in with ProConnect.",
+        "invalid_return_to" => "The return address must be a page of this site.",
+        "wrong_host" => "This service is configured for another address (APP_URL): open the service at that address.",
+        "cross_site_request" => "Signing out must be asked from this site.",
+        "not_found" => "This page does not exist.",
+        "session_unavailable" => "The service is temporarily unavailable. Please try again in a moment.",
+        _ => "The request could not be completed.",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_of_the_routes_has_its_english_message() {
+        for code in [
+            "access_denied",
+            "acr_not_satisfied",
+            "insufficient_eidas",
+            "level_unavailable",
+            "invalid_state",
+            "agent_identity_unavailable",
+            "wrong_host",
+            "not_found",
+        ] {
+            assert_ne!(message(code), message("an unknown code"), "{code}");
+        }
+    }
+}
