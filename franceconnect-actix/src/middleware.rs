@@ -16,6 +16,9 @@ use franceconnect_tower::web::{AuthRoutes, Format, SIGNED_IN_CACHE_CONTROL, sess
 use crate::convert;
 use crate::session::ActixSession;
 
+/// How to fix a session middleware that runs after this one.
+const WRAP_ORDER: &str = "call `.wrap(FranceConnectMiddleware::new(routes))` before `.wrap(session_middleware(..))`: in actix-web the last `wrap` runs first, and the session must";
+
 /// Loads the signed-in user from the session into the request extensions.
 /// Wrap it *inside* the session middleware (call `.wrap` on it first).
 #[derive(Clone, Debug)]
@@ -77,7 +80,19 @@ where
                         req.extensions_mut().insert(user);
                         signed_in = true;
                     }
-                    Ok(None) => {}
+                    Ok(None) => {
+                        // Only the cookies matter to the check: no copy of
+                        // every header for every anonymous request.
+                        let mut cookies = http::HeaderMap::new();
+                        for value in req.headers().get_all(actix_web::http::header::COOKIE) {
+                            if let Ok(value) = http::HeaderValue::from_bytes(value.as_bytes()) {
+                                cookies.append(http::header::COOKIE, value);
+                            }
+                        }
+                        if let Some(res) = routes.session_set_up_error(&cookies, WRAP_ORDER) {
+                            return Ok(req.into_response(convert::response(res)).map_into_right_body());
+                        }
+                    }
                     Err(_) => {
                         let accept = req.headers().get(ACCEPT).and_then(|v| v.to_str().ok());
                         let res = convert::response(session_unavailable_response(Format::from_accept(accept)));

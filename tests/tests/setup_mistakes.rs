@@ -61,3 +61,43 @@ async fn actix_without_the_middleware_says_so() {
         "{body}"
     );
 }
+
+/// actix-web: the session middleware wrapped inside ours. The browser
+/// signed in a moment ago, yet its session looks empty to our middleware:
+/// a 500 naming the order, not a silent loop through the login.
+#[actix_web::test]
+async fn actix_session_middleware_inside_ours_says_so() {
+    use actix_web::cookie::Key;
+    use actix_web::{App, HttpResponse, test, web};
+    use franceconnect_actix::{FranceConnectMiddleware, MemorySessionStore, User, session_middleware};
+    use franceconnect_tower::web::AuthRoutes;
+
+    let routes = AuthRoutes::new(engine());
+    let config = routes.franceconnect().config().clone();
+    let app = test::init_service(
+        App::new()
+            .route(
+                "/me",
+                web::get().to(|User(_): User| async { HttpResponse::Ok().finish() }),
+            )
+            // The wrong order: the session middleware wrapped first, so it runs after ours.
+            .wrap(session_middleware(
+                MemorySessionStore::default(),
+                &config,
+                Key::generate(),
+            ))
+            .wrap(FranceConnectMiddleware::new(routes)),
+    )
+    .await;
+    let request = test::TestRequest::get()
+        .uri("/me")
+        .insert_header(("cookie", "fc_signed_in=1"))
+        .to_request();
+    let response = test::call_service(&app, request).await;
+    assert_eq!(response.status(), 500);
+    let body = String::from_utf8(test::read_body(response).await.to_vec()).unwrap();
+    assert!(body.contains("before `.wrap(session_middleware(..))`"), "{body}");
+    // Without the marker (an ordinary visitor), the usual way to the login.
+    let response = test::call_service(&app, test::TestRequest::get().uri("/me").to_request()).await;
+    assert_eq!(response.status(), 303);
+}

@@ -30,6 +30,7 @@ mod pages;
 mod responses;
 mod routes;
 pub(crate) mod session;
+mod session_check;
 mod sign_in_hook;
 #[cfg(feature = "tower")]
 pub mod tower;

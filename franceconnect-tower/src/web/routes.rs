@@ -27,11 +27,13 @@ use crate::identity::SignedInUser;
 use crate::values::ReturnTo;
 use crate::web::cross_site::is_cross_site_request;
 use crate::web::error_view::{error_code, platform_code_of};
+use crate::web::guard::Rejection;
 use crate::web::login_cookie::LoginCookies;
 use crate::web::responses::{AuthContext, Format, redirect, session_unavailable_response};
 use crate::web::session::{
     EARLIER_SIGN_IN_KEY, LOGOUT_NEXT_KEY, PENDING_LOGOUT_KEY, SessionBackend, SessionError, USER_KEY,
 };
+use crate::web::session_check;
 use crate::web::sign_in_hook::{SignInDecision, SignInHook};
 
 /// The routes, independent of any web framework: give them the request's
@@ -264,6 +266,25 @@ impl AuthRoutes {
             .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
     }
 
+    /// What an adapter's middleware answers when `headers` say the browser
+    /// signed in a moment ago but its session holds no user: a `500`
+    /// naming the fix (`hint`, in the adapter's terms) — the session layer
+    /// runs after ours, and the user would go round the login for ever.
+    pub fn session_set_up_error(&self, headers: &HeaderMap, hint: &'static str) -> Option<Response<String>> {
+        if !session_check::just_signed_in(headers) {
+            return None;
+        }
+        tracing::error!(
+            "a browser that signed in a moment ago has no user in its session: the session middleware runs after \
+             FranceConnect's, so the user is sent round the login for ever; {hint}"
+        );
+        Some(Rejection::setup_error("the session middleware, before FranceConnect's", hint).into_response())
+    }
+
+    fn secure_cookies(&self) -> bool {
+        crate::web::CookiePolicy::from_config(self.franceconnect().config()).secure()
+    }
+
     /// What an adapter's middleware does before the handler of any other
     /// request: the signed-in user of `session`, if any, with the session
     /// marked active. A store failure is logged; answer it with
@@ -493,7 +514,10 @@ impl AuthRoutes {
                         }
                         let target = pending.and_then(|p| p.return_to).map(|r| r.as_str().to_owned());
                         self.sign_in(session, user).await?;
-                        redirect(target.as_deref().unwrap_or("/"))
+                        let mut res = redirect(target.as_deref().unwrap_or("/"));
+                        let lifetime = p.fc.config().session_lifetime();
+                        set_cookie(&mut res, &session_check::marker_cookie(self.secure_cookies(), lifetime));
+                        res
                     }
                 }
             }
@@ -576,6 +600,19 @@ impl AuthRoutes {
         let earlier = session.get::<SignedInUser>(EARLIER_SIGN_IN_KEY).await?;
         // Clear the local session first: the providers' logouts may fail.
         session.clear().await?;
+        let mut res = self.end_and_revoke(session, user, earlier).await?;
+        set_cookie(&mut res, &session_check::clear_marker_cookie(self.secure_cookies()));
+        Ok(res)
+    }
+
+    /// The logout once the local session is cleared: the access tokens
+    /// revoked, the browser sent to the providers.
+    async fn end_and_revoke(
+        &self,
+        session: &impl SessionBackend,
+        user: SignedInUser,
+        earlier: Option<SignedInUser>,
+    ) -> Result<Response<String>, SessionError> {
         for signed_in in std::iter::once(&user).chain(&earlier) {
             // Revocation is best effort: a refusal or an outage is logged
             // and the logout goes on.
