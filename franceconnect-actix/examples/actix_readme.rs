@@ -3,11 +3,11 @@
 
 use actix_web::cookie::Key;
 use actix_web::{App, HttpResponse, HttpServer, web};
-use franceconnect_actix::franceconnect_tower::web::{AuthContext, AuthRoutes};
-use franceconnect_actix::franceconnect_tower::{Config, FranceConnect};
+use franceconnect_actix::franceconnect_tower::web::{AuthContext, AuthRoutes, SignInDecision};
+use franceconnect_actix::franceconnect_tower::{Config, Eidas, FranceConnect};
 use franceconnect_actix::{
-    Citizen, FranceConnectMiddleware, MemorySessionStore, RequireEidas, SessionStoreGuard, User, configure,
-    level::Substantial, session_middleware,
+    Citizen, FranceConnectMiddleware, MemorySessionStore, Require, SessionStoreGuard, User, configure,
+    session_middleware,
 };
 
 async fn home(user: Option<User>) -> HttpResponse {
@@ -23,21 +23,28 @@ async fn me(Citizen(identity): Citizen) -> String {
     format!("{} {}", identity.given_name, identity.family_name)
 }
 
-async fn vault(RequireEidas(user, _): RequireEidas<Substantial>) -> String {
-    format!("niveau {}", user.acr)
-}
-
 #[actix_web::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Without a subscriber, every login failure would go unseen.
     tracing_subscriber::fmt::init();
-    let routes = AuthRoutes::new(FranceConnect::new(Config::from_env()?));
+    let routes = AuthRoutes::new(FranceConnect::new(Config::from_env()?))
+        // After each login, before anything is stored: accept, map to an account, or refuse.
+        .on_sign_in(|user| async move {
+            tracing::info!(platform = user.platform.display_name(), "signed in");
+            SignInDecision::Accept
+        });
     let (store, key) = (MemorySessionStore::default(), Key::generate());
     HttpServer::new(move || {
         App::new()
             .route("/", web::get().to(home))
             .route("/me", web::get().to(me))
-            .route("/vault", web::get().to(vault))
+            // A group of routes that all need eIDAS substantial: no extractor in the handlers.
+            .service(
+                web::scope("/vault")
+                    .wrap(Require::level(Eidas::Eidas2))
+                    .route("", web::get().to(|| async { "coffre-fort" }))
+                    .route("/documents", web::get().to(|| async { "documents" })),
+            )
             .configure(configure(routes.clone()))
             .wrap(FranceConnectMiddleware::new(routes.clone()))
             // The last `wrap` runs first: the session must be there before us.

@@ -4,10 +4,10 @@
 use axum::Router;
 use axum::response::Html;
 use axum::routing::get;
-use franceconnect_axum::franceconnect_tower::web::AuthContext;
-use franceconnect_axum::franceconnect_tower::web::tower::ExpiringMemoryStore;
-use franceconnect_axum::franceconnect_tower::{Config, FranceConnect};
-use franceconnect_axum::{Citizen, FranceConnectRouterExt, RequireEidas, User, level::Substantial};
+use franceconnect_axum::franceconnect_tower::web::tower::{ExpiringMemoryStore, FranceConnectLayer};
+use franceconnect_axum::franceconnect_tower::web::{AuthContext, AuthRoutes, SignInDecision};
+use franceconnect_axum::franceconnect_tower::{Config, Eidas, FranceConnect};
+use franceconnect_axum::{Citizen, FranceConnectRouterExt, Require, User};
 
 async fn home(user: Option<User>) -> Html<String> {
     let logout = AuthContext::new("/auth").logout_form("Se déconnecter");
@@ -21,21 +21,27 @@ async fn me(Citizen(identity): Citizen) -> String {
     format!("{} {}", identity.given_name, identity.family_name)
 }
 
-async fn vault(RequireEidas(user, _): RequireEidas<Substantial>) -> String {
-    format!("niveau {}", user.acr)
-}
-
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Without a subscriber, every login failure would go unseen.
     tracing_subscriber::fmt::init();
-    let fc = FranceConnect::new(Config::from_env()?);
+    let routes = AuthRoutes::new(FranceConnect::new(Config::from_env()?))
+        // After each login, before anything is stored: accept, map to an account, or refuse.
+        .on_sign_in(|user| async move {
+            tracing::info!(platform = user.platform.display_name(), "signed in");
+            SignInDecision::Accept
+        });
+    // A group of routes that all need eIDAS substantial: no extractor in the handlers.
+    let vault = Router::new()
+        .route("/vault", get(|| async { "coffre-fort" }))
+        .route("/vault/documents", get(|| async { "documents" }))
+        .route_layer(Require::level(Eidas::Eidas2));
     let app = Router::new()
         .route("/", get(home))
         .route("/me", get(me))
-        .route("/vault", get(vault))
+        .merge(vault)
         // After the routes: the layer wraps the routes added before it.
-        .franceconnect(fc, ExpiringMemoryStore::default());
+        .franceconnect_layer(FranceConnectLayer::from_routes(routes), ExpiringMemoryStore::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
     axum::serve(listener, app).await?;
     Ok(())
