@@ -1,4 +1,5 @@
-//! FranceConnect's own error codes (`Y…`), which the platform writes in
+//! The platforms' own error codes (`Y…`; FranceConnect's and ProConnect's),
+//! which the platform writes in
 //! `error_uri` (`…?code=Y0434A7B&id=…`), in `error_description` or on its
 //! pages: what each means, what the service should change, and what the
 //! person can do. The README's troubleshooting table is this table (a test
@@ -46,7 +47,8 @@ const fn entry(code: &'static str, cause: &'static str, fix: &'static str, user_
 use UserAction::*;
 
 /// The codes a service meets most (FCS `back/_doc/erreurs.md` and
-/// `erreurs-oidc-provider.md`).
+/// `erreurs-oidc-provider.md`; for ProConnect, PCD `troubleshooting-fs.md`
+/// and PCF `back/_doc/erreurs.md`).
 pub const PLATFORM_CODES: &[PlatformCode] = &[
     entry(
         "Y030007",
@@ -197,6 +199,72 @@ pub const PLATFORM_CODES: &[PlatformCode] = &[
         "logout without a live FranceConnect session",
         "nothing: the local session was cleared first",
         Nothing,
+    ),
+    entry(
+        "Y000400",
+        "ProConnect: a parameter of the request has a bad value (a repeated parameter, a siret_hint not of 14 characters)",
+        "send each parameter once, in the platform's format; this library does",
+        Nothing,
+    ),
+    entry(
+        "Y030031",
+        "ProConnect: redirect_uri not registered on this platform (Internet and RIE are registrations of their own)",
+        "register APP_URL/auth/callback (or APP_URL/auth/proconnect/callback with several platforms) exactly, trailing slash included",
+        Nothing,
+    ),
+    entry(
+        "Y030111",
+        "ProConnect: post_logout_redirect_uri not registered",
+        "register APP_URL/auth/logout/callback (or APP_URL/auth/proconnect/logout/callback) exactly",
+        Nothing,
+    ),
+    entry(
+        "Y030110",
+        "ProConnect: its session cookie is missing (a blocked third-party cookie, a login opened in another browser)",
+        "nothing: start the login again in the same browser",
+        Retry,
+    ),
+    entry(
+        "Y04A586",
+        "ProConnect: the service's configuration is refused (http:// or localhost URIs in production)",
+        "register https:// URIs on a public host for production",
+        Nothing,
+    ),
+    entry(
+        "Y500001",
+        "ProConnect: no identity provider for this e-mail domain",
+        "nothing: the agent uses another account, or ProConnect Identité",
+        OtherAccount,
+    ),
+    entry(
+        "Y500006",
+        "ProConnect: the identity provider gave an incomplete identity",
+        "nothing: the agent's organisation completes its directory",
+        OtherAccount,
+    ),
+    entry(
+        "Y500015",
+        "ProConnect: a private-sector user on a service open to public agents only",
+        "nothing, or open the service to the private sector in its ProConnect registration",
+        OtherAccount,
+    ),
+    entry(
+        "Y500024",
+        "ProConnect: the agent's account is blocked",
+        "nothing: the agent contacts their administrator",
+        OtherAccount,
+    ),
+    entry(
+        "Y500025",
+        "ProConnect: the service refuses this e-mail domain",
+        "check the domains allowed in the service's ProConnect registration",
+        OtherAccount,
+    ),
+    entry(
+        "Y500027",
+        "ProConnect: the identity provider refuses this e-mail domain",
+        "nothing: the agent uses another account",
+        OtherAccount,
     ),
 ];
 
