@@ -87,11 +87,11 @@ impl Settings {
     }
 
     fn platform(&self) -> Result<Platform, String> {
-        match self.get("FC_PLATFORM").as_deref() {
-            None | Some("fc") => Ok(Platform::FranceConnect),
-            Some("fcplus") => Ok(Platform::FranceConnectPlus),
-            Some("proconnect") => Ok(Platform::ProConnect),
-            Some(_) => Err("FC_PLATFORM must be `fc`, `fcplus` or `proconnect`".into()),
+        match self.get("FC_PLATFORM") {
+            None => Ok(Platform::FranceConnect),
+            Some(name) => {
+                Platform::from_setting(&name).ok_or_else(|| "FC_PLATFORM must be `fc`, `fcplus` or `proconnect`".into())
+            }
         }
     }
 

@@ -88,6 +88,13 @@ impl AgentIdentity {
     /// claims do not name the person (`given_name`, `usual_name`, `email`);
     /// an error names the first claim in a shape ProConnect never sends.
     pub fn from_userinfo(claims: &Map<String, Value>) -> Result<Option<Self>, ClaimsError> {
+        Self::from_claims(claims, None)
+    }
+
+    /// Like [`AgentIdentity::from_userinfo`], with the subject given apart
+    /// (`Some`) rather than read from the claims: a signed-in user's own
+    /// `sub`, without copying its claims to add it.
+    pub(crate) fn from_claims(claims: &Map<String, Value>, sub: Option<&str>) -> Result<Option<Self>, ClaimsError> {
         let text = |field: &'static str| text(claims, field);
         let given_name = text("given_name")?;
         let usual_name = text("usual_name")?;
@@ -118,7 +125,10 @@ impl AgentIdentity {
             Some(_) => return Err(ClaimsError::new("custom", "expected an object")),
         };
         let identity = Self {
-            sub: text("sub")?.unwrap_or_default(),
+            sub: match sub {
+                Some(sub) => sub.to_owned(),
+                None => text("sub")?.unwrap_or_default(),
+            },
             given_name: String::new(),
             usual_name: String::new(),
             email: String::new(),

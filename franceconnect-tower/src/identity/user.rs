@@ -159,9 +159,9 @@ impl SignedInUser {
         }
         // Checked when the user signed in: this cannot fail on a session
         // we wrote, and a tampered one gives nothing.
-        let mut claims = self.raw_claims.clone();
-        claims.insert("sub".into(), Value::String(self.sub.clone()));
-        AgentIdentity::from_userinfo(&claims).ok().flatten()
+        AgentIdentity::from_claims(&self.raw_claims, Some(&self.sub))
+            .ok()
+            .flatten()
     }
 }
 
