@@ -11,6 +11,8 @@ command -v pkg-config >/dev/null 2>&1 || need_packages+=(pkg-config)
 pkg-config --exists openssl 2>/dev/null || need_packages+=(libssl-dev)
 # The multi-instance tests run their own Redis servers.
 command -v redis-server >/dev/null 2>&1 || need_packages+=(redis-server)
+# ...and their own PostgreSQL servers (tests/src/harness/postgres_server.rs).
+compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || need_packages+=(postgresql)
 # The browser journeys drive Debian's Chromium through ChromeDriver.
 command -v chromium >/dev/null 2>&1 || need_packages+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need_packages+=(chromium-driver)

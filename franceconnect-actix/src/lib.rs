@@ -61,8 +61,9 @@
 //!
 //! Sessions go through `actix-session`, so an application's existing session
 //! setup keeps working; the cookie carries only a session key, the data stay
-//! in the store ([`MemorySessionStore`] here, or actix-session's Redis
-//! store wrapped in [`NoResurrection`] and [`StoreTimeout`]). [`SessionStoreGuard`], outermost,
+//! in the store ([`MemorySessionStore`] here, `PostgresSessionStore` with the
+//! feature `postgres`, or actix-session's Redis store wrapped in
+//! [`NoResurrection`] and [`StoreTimeout`]). [`SessionStoreGuard`], outermost,
 //! turns a failing store into a clear `503` page or JSON.
 
 mod convert;
@@ -70,6 +71,8 @@ mod extractors;
 mod memory_store;
 mod middleware;
 mod no_resurrection;
+#[cfg(feature = "postgres")]
+mod postgres_store;
 mod require;
 mod routes;
 mod session;
@@ -83,6 +86,8 @@ pub use franceconnect_tower::web::level;
 pub use memory_store::MemorySessionStore;
 pub use middleware::{FranceConnectMiddleware, FranceConnectMiddlewareService};
 pub use no_resurrection::NoResurrection;
+#[cfg(feature = "postgres")]
+pub use postgres_store::PostgresSessionStore;
 pub use require::{Require, RequireService};
 pub use routes::configure;
 pub use session::session_middleware;

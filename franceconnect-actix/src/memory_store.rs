@@ -48,13 +48,13 @@ fn expires_at(ttl: &Duration) -> Instant {
 }
 
 /// A random session key: 256 bits, URL-safe base64.
-fn new_key() -> Result<String, anyhow::Error> {
+pub(crate) fn new_key() -> Result<String, anyhow::Error> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
     Ok(URL_SAFE_NO_PAD.encode(bytes))
 }
 
-fn session_key(key: String) -> Result<SessionKey, anyhow::Error> {
+pub(crate) fn session_key(key: String) -> Result<SessionKey, anyhow::Error> {
     SessionKey::try_from(key).map_err(|e| anyhow::anyhow!("{e}"))
 }
 

@@ -3,7 +3,9 @@
 //! actix-session answers an opaque `500` when its store fails (while loading
 //! the session before the handler, or saving it after). This middleware,
 //! wrapped around the session middleware, answers instead the same `503`
-//! page or JSON as the tower side, and logs the failure. Nothing was written:
+//! page or JSON as the tower side, and logs and counts the failure
+//! (`franceconnect_session_store_failures_total{adapter="actix"}`, with the
+//! feature `metrics`). Nothing was written:
 //! the store either saved the whole session or nothing.
 
 use std::future::{Future, Ready, ready};
@@ -16,6 +18,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::error::InternalError;
 use actix_web::http::header::ACCEPT;
+use franceconnect_tower::metrics::SessionAdapter;
 use franceconnect_tower::web::{Format, session_unavailable_response};
 
 use crate::convert;
@@ -67,6 +70,7 @@ where
                 // The session middleware reports store failures as opaque 500 errors;
                 // answer with our page instead (actix renders an error's own response).
                 Err(e) if is_store_failure(&e) => {
+                    franceconnect_tower::metrics::session_store_failed(SessionAdapter::Actix);
                     tracing::error!(error = %e, "session store failure");
                     let res = convert::response(session_unavailable_response(format));
                     Err(InternalError::from_response(e.to_string(), res).into())

@@ -23,7 +23,11 @@ impl<S> StoreTimeout<S> {
     }
 }
 
+/// The error of an operation given up at the limit, counted
+/// (`franceconnect_session_store_timeouts_total{adapter="actix"}`, with the
+/// feature `metrics`).
 fn timed_out() -> anyhow::Error {
+    franceconnect_tower::metrics::session_store_timed_out(franceconnect_tower::metrics::SessionAdapter::Actix);
     anyhow::anyhow!("the session store did not answer in time")
 }
 

@@ -41,7 +41,7 @@ impl FranceConnect {
     /// loaded at the first login (or by [`FranceConnect::discover`]), so a
     /// service starts even while the provider is unreachable.
     pub fn new(config: Config) -> Self {
-        let http = HttpClient::new(config.http_timeout);
+        let http = HttpClient::new(config.http_timeout, config.platform);
         let for_validation = config.clone();
         let metadata = CachedDocument::new(
             "discovery",

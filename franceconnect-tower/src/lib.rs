@@ -23,8 +23,17 @@
 //! | `identity` | [`PivotIdentity`], [`AgentIdentity`], [`SignedInUser`]; beside it, `eidas` ([`Eidas`], [`Amr`]), `acr` ([`Acr`], [`RequestedAcr`]) and `values` (the protocol's newtypes) |
 //! | [`web`] | the routes, the shared guard, responses and pages, the session contract; [`web::tower`] |
 //!
-//! Features: `tower` (default) for [`web::tower`]; `__private` exposes
-//! internals to the fuzz targets and benchmarks and is not a public API.
+//! Features: `tower` (default) for [`web::tower`]; `metrics` records
+//! counters and histograms through the `metrics` facade (the table is in
+//! [`metrics`]); `__private` exposes internals to the fuzz targets and
+//! benchmarks and is not a public API.
+//!
+//! Each step of a login runs in a `tracing` span (`franceconnect.login.begin`,
+//! `franceconnect.login.callback`, `franceconnect.token`,
+//! `franceconnect.userinfo`, `franceconnect.revocation`,
+//! `franceconnect.logout`) that records its outcome: the platform, the level
+//! asked and reached, the [`metrics::error_label`] of a failure and the
+//! duration, never a token, a code, a state, a nonce or a claim.
 //!
 //! Using the flow directly, without the routes:
 //!
@@ -52,6 +61,7 @@ mod error;
 mod flow;
 mod identity;
 mod jose;
+pub mod metrics;
 mod platform_codes;
 mod provider;
 mod values;

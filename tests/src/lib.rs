@@ -1,12 +1,12 @@
 //! Shared code of the workspace's end-to-end tests, in two parts:
 //!
 //! - the [`harness`]: the app under test and its starters, a cookie-keeping
-//!   [`Browser`], headless Chromium, quickstart processes, Redis and
-//!   multi-instance clusters, the mock provider paired with an engine
+//!   [`Browser`], headless Chromium, quickstart processes, Redis, PostgreSQL
+//!   and multi-instance clusters, the mock provider paired with an engine
 //!   ([`pair`]);
 //! - the [`scenarios`] every web adapter and quickstart must pass, which
 //!   their test files run through the suite macros ([`scenario_suite!`],
-//!   [`redis_suite!`], [`journey_suite!`], [`binary_suite!`]), each holding
+//!   [`shared_store_suite!`], [`journey_suite!`], [`binary_suite!`]), each holding
 //!   the one list of its scenarios.
 
 pub mod harness;
@@ -14,8 +14,8 @@ pub mod scenarios;
 
 pub use harness::engine::*;
 pub use harness::{
-    AppUnderTest, Browser, Chromium, Cluster, LOGIN_COOKIE_SECRET, Page, Process, Quickstart, RedisServer, SESSION_KEY,
-    Starter, start_quickstart,
+    AppUnderTest, Browser, Chromium, Cluster, LOGIN_COOKIE_SECRET, Page, PostgresServer, Process, Quickstart,
+    RedisServer, SESSION_KEY, SharedStoreKind, Starter, start_quickstart,
 };
 pub use scenarios::hostile;
 

@@ -9,4 +9,4 @@ macro_rules! quickstart {
 }
 
 franceconnect_tests::scenario_suite!(quickstart!());
-franceconnect_tests::redis_suite!(quickstart!());
+franceconnect_tests::shared_store_suite!(quickstart!());

@@ -95,6 +95,15 @@ async fn actix_session_middleware_inside_ours_says_so() {
         .to_request();
     let response = test::call_service(&app, request).await;
     assert_eq!(response.status(), 500);
+    let cleared = response
+        .headers()
+        .get_all("set-cookie")
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.starts_with("fc_signed_in=;") && v.contains("Max-Age=0"));
+    assert!(
+        cleared,
+        "the marker is removed: a store that lost the session shows this page once"
+    );
     let body = String::from_utf8(test::read_body(response).await.to_vec()).unwrap();
     assert!(body.contains("before `.wrap(session_middleware(..))`"), "{body}");
     // Without the marker (an ordinary visitor), the usual way to the login.

@@ -14,14 +14,14 @@ use actix_web::dev::ServerHandle;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use franceconnect_actix::level::{EidasLevel, High, Low, Substantial};
 use franceconnect_actix::{
-    Agent, AgentWithMfa, FranceConnectMiddleware, MemorySessionStore, NoResurrection, RequireEidas, RequireRecentEidas,
-    SessionStoreGuard, StoreTimeout, User, configure, session_middleware,
+    Agent, AgentWithMfa, FranceConnectMiddleware, MemorySessionStore, NoResurrection, PostgresSessionStore,
+    RequireEidas, RequireRecentEidas, SessionStoreGuard, StoreTimeout, User, configure, session_middleware,
 };
 use franceconnect_tower::Platform;
 use franceconnect_tower::web::AuthRoutes;
 use quickstart_support::{
-    RECENT_LOGIN_MINUTES, Running, Server, Settings, agent_mfa_page, agent_page, api_me, home_page, not_signed_in_json,
-    prepare, profile_page, recent_login_page, redact_url, step_up_page,
+    RECENT_LOGIN_MINUTES, Running, Server, Settings, SharedStore, agent_mfa_page, agent_page, api_me, home_page,
+    not_signed_in_json, postgres_sessions, prepare, profile_page, recent_login_page, redact_url, step_up_page,
 };
 use std::time::Duration;
 
@@ -96,7 +96,8 @@ impl Server for ActixServer {
 
 /// Binds `BIND`, prepares FranceConnect (starting the mock unless a provider
 /// is configured) and serves the app on its own actix system thread, with
-/// sessions in Redis when `REDIS_URL` is set, in memory otherwise.
+/// sessions in Redis when `REDIS_URL` is set, in PostgreSQL when
+/// `DATABASE_URL` is, in memory otherwise.
 pub async fn start(settings: &Settings) -> Result<Running, String> {
     let listener = std::net::TcpListener::bind(settings.bind()?).map_err(|e| format!("cannot listen: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
@@ -108,22 +109,30 @@ pub async fn start(settings: &Settings) -> Result<Running, String> {
         [only] => *only,
         _ => Platform::FranceConnect,
     };
-    let redis_url = settings.redis_url();
-    let key = match settings.session_key()? {
-        Some(bytes) => Key::from(&bytes),
+    let shared_store = settings.shared_store()?;
+    let key = match (settings.session_key()?, &shared_store) {
+        (Some(bytes), _) => Key::from(&bytes),
         // Each instance would make its own key: sessions would not survive a
-        // restart or a hop to another instance, which is what Redis is for.
-        None if redis_url.is_some() => {
-            return Err("REDIS_URL needs SESSION_KEY (64+ random bytes in base64, the same on every instance)".into());
+        // restart or a hop to another instance, which is what a shared store
+        // is for.
+        (None, Some(store)) => {
+            return Err(format!(
+                "{} needs SESSION_KEY (64+ random bytes in base64, the same on every instance)",
+                store.variable()
+            ));
         }
-        None => Key::generate(),
+        (None, None) => Key::generate(),
     };
     let (tx, rx) = std::sync::mpsc::channel::<Result<ServerHandle, String>>();
     let thread = std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
-            let server = match redis_url {
-                Some(url) => match redis_store(&url).await {
+            let server = match shared_store {
+                Some(SharedStore::Redis(url)) => match redis_store(&url).await {
                     Ok(store) => serve(listener, routes, store, key, platform),
+                    Err(e) => Err(std::io::Error::other(e)),
+                },
+                Some(SharedStore::Postgres(url)) => match postgres_sessions(&url).await {
+                    Ok(sessions) => serve(listener, routes, PostgresSessionStore::new(sessions), key, platform),
                     Err(e) => Err(std::io::Error::other(e)),
                 },
                 None => serve(listener, routes, MemorySessionStore::default(), key, platform),

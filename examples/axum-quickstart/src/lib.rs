@@ -17,10 +17,10 @@ use franceconnect_axum::level::{High, Low, Substantial};
 use franceconnect_axum::{Agent, AgentWithMfa, FranceConnectRouterExt, RequireEidas, RequireRecentEidas, User};
 use franceconnect_tower::Platform;
 use franceconnect_tower::web::AuthRoutes;
-use franceconnect_tower::web::tower::{ExpiringMemoryStore, FranceConnectLayer};
+use franceconnect_tower::web::tower::{ExpiringMemoryStore, FranceConnectLayer, PostgresSessionStore};
 use quickstart_support::{
-    RECENT_LOGIN_MINUTES, Running, Server, Settings, agent_mfa_page, agent_page, api_me, home_page, not_signed_in_json,
-    prepare, profile_page, recent_login_page, redact_url, step_up_page,
+    RECENT_LOGIN_MINUTES, Running, Server, Settings, SharedStore, agent_mfa_page, agent_page, api_me, home_page,
+    not_signed_in_json, postgres_sessions, prepare, profile_page, recent_login_page, redact_url, step_up_page,
 };
 use tower_sessions::SessionStore;
 use tower_sessions_redis_store::RedisStore;
@@ -118,9 +118,13 @@ pub async fn start(settings: &Settings) -> Result<Running, String> {
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
-    let server = match settings.redis_url() {
-        Some(url) => {
+    let server = match settings.shared_store()? {
+        Some(SharedStore::Redis(url)) => {
             let store = redis_store(&url).await?;
+            tokio::spawn(async move { axum::serve(listener, app(routes, store)).await })
+        }
+        Some(SharedStore::Postgres(url)) => {
+            let store = PostgresSessionStore::new(postgres_sessions(&url).await?);
             tokio::spawn(async move { axum::serve(listener, app(routes, store)).await })
         }
         None => {

@@ -75,21 +75,34 @@ impl Drop for Running {
     }
 }
 
-/// The quickstart binaries' `main`: start from the environment, say where
-/// to go, serve until the end.
+/// The quickstart binaries' `main`: start from the environment (serving
+/// the metrics on `METRICS_BIND` when it is set), say where to go, serve
+/// until the end.
 pub async fn run_main<F, Fut>(framework: &str, start: F)
 where
     F: FnOnce(crate::Settings) -> Fut,
     Fut: Future<Output = Result<Running, String>>,
 {
     crate::init_tracing();
-    let running = match start(crate::Settings::from_env()).await {
+    let settings = crate::Settings::from_env();
+    // Before the app starts: its first requests to the provider are counted.
+    let metrics = match crate::serve_metrics(&settings) {
+        Ok(metrics) => metrics,
+        Err(e) => {
+            eprintln!("{framework}-quickstart: {e}");
+            std::process::exit(1);
+        }
+    };
+    let running = match start(settings).await {
         Ok(running) => running,
         Err(e) => {
             eprintln!("{framework}-quickstart: {e}");
             std::process::exit(1);
         }
     };
+    if let Some(addr) = metrics {
+        println!("Metrics (Prometheus): http://{addr}/metrics");
+    }
     match &running.mock {
         Some(mock) => println!(
             "Embedded mock provider: {} (test identities, no real data)",

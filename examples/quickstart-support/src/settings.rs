@@ -26,8 +26,10 @@ use franceconnect_tower::{Config, ConfigBuilder, EncryptionAlg, FranceConnect, P
 /// | `FC_UNSIGNED_USERINFO` | `true`: the registration has no userinfo signature, userinfo is plain JSON (the embedded mock too) | `false` |
 /// | `BIND` | listening address | `127.0.0.1:3000` |
 /// | `REDIS_URL` | sessions in Redis (`redis://127.0.0.1:6379`), for several instances | in memory |
-/// | `SESSION_KEY` | actix only, required with `REDIS_URL`: the cookie key, 64+ bytes in base64, the same on every instance | random per start |
-/// | `FC_LOGIN_COOKIE_SECRET` | the secret sealing pending logins (32+ characters); required with `REDIS_URL` | random per start |
+/// | `METRICS_BIND` | serve the metrics in Prometheus' format at `http://{address}/metrics` (`127.0.0.1:9464`), apart from the app | no metrics |
+/// | `DATABASE_URL` | sessions in PostgreSQL (`postgres://user:password@host/db`; table `franceconnect_sessions`, created at start), for several instances; not with `REDIS_URL` | in memory |
+/// | `SESSION_KEY` | actix only, required with `REDIS_URL` or `DATABASE_URL`: the cookie key, 64+ bytes in base64, the same on every instance | random per start |
+/// | `FC_LOGIN_COOKIE_SECRET` | the secret sealing pending logins (32+ characters); required with `REDIS_URL` or `DATABASE_URL` | random per start |
 ///
 /// Every other `FC_*` variable of `Config::from_env` applies too.
 #[derive(Debug, Clone)]
@@ -35,10 +37,36 @@ pub struct Settings {
     vars: Vec<(String, String)>,
 }
 
+/// A session store shared by every instance of the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SharedStore {
+    /// `REDIS_URL`.
+    Redis(String),
+    /// `DATABASE_URL`.
+    Postgres(String),
+}
+
+impl SharedStore {
+    /// The variable that chose it.
+    pub fn variable(&self) -> &'static str {
+        match self {
+            Self::Redis(_) => "REDIS_URL",
+            Self::Postgres(_) => "DATABASE_URL",
+        }
+    }
+}
+
 impl Settings {
     /// Reads the process environment.
     pub fn from_env() -> Self {
-        const OTHERS: [&str; 4] = ["APP_URL", "BIND", "REDIS_URL", "SESSION_KEY"];
+        const OTHERS: [&str; 6] = [
+            "APP_URL",
+            "BIND",
+            "REDIS_URL",
+            "DATABASE_URL",
+            "SESSION_KEY",
+            "METRICS_BIND",
+        ];
         Self {
             vars: std::env::vars()
                 .filter(|(k, v)| !v.is_empty() && (k.starts_with("FC_") || OTHERS.contains(&k.as_str())))
@@ -68,6 +96,27 @@ impl Settings {
     /// `REDIS_URL`: keep sessions in Redis, shared by every instance.
     pub fn redis_url(&self) -> Option<String> {
         self.get("REDIS_URL")
+    }
+
+    /// `METRICS_BIND`: where to serve the metrics for Prometheus, if asked.
+    pub fn metrics_bind(&self) -> Result<Option<SocketAddr>, String> {
+        self.get("METRICS_BIND")
+            .map(|v| {
+                v.parse()
+                    .map_err(|_| "METRICS_BIND must be an address such as 127.0.0.1:9464".to_owned())
+            })
+            .transpose()
+    }
+
+    /// Where the sessions shared by every instance are kept: `REDIS_URL` or
+    /// `DATABASE_URL` (not both), or nowhere (in this process's memory).
+    pub fn shared_store(&self) -> Result<Option<SharedStore>, String> {
+        match (self.get("REDIS_URL"), self.get("DATABASE_URL")) {
+            (Some(_), Some(_)) => Err("REDIS_URL and DATABASE_URL are both set: choose where sessions go".into()),
+            (Some(url), None) => Ok(Some(SharedStore::Redis(url))),
+            (None, Some(url)) => Ok(Some(SharedStore::Postgres(url))),
+            (None, None) => Ok(None),
+        }
     }
 
     /// `SESSION_KEY`: the secret that signs and encrypts actix-web's session
@@ -399,12 +448,14 @@ fn check_deployment(settings: &Settings) -> Result<(), String> {
                 .into(),
         );
     }
-    if settings.redis_url().is_some() && settings.get("FC_LOGIN_COOKIE_SECRET").is_none() {
-        return Err(
-            "REDIS_URL needs FC_LOGIN_COOKIE_SECRET (32+ random characters, the same on every \
-             instance), so that a login begun on one instance completes on another"
-                .into(),
-        );
+    if let Some(store) = settings.shared_store()?
+        && settings.get("FC_LOGIN_COOKIE_SECRET").is_none()
+    {
+        return Err(format!(
+            "{} needs FC_LOGIN_COOKIE_SECRET (32+ random characters, the same on every \
+             instance), so that a login begun on one instance completes on another",
+            store.variable()
+        ));
     }
     let app_url = settings.get("APP_URL").unwrap_or_default();
     let loopback = match url::Url::parse(&app_url)

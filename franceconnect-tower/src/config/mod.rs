@@ -186,6 +186,17 @@ impl Config {
     pub fn clock_leeway(&self) -> Duration {
         self.clock_leeway
     }
+    /// The timeout of each request to the provider
+    /// ([`ConfigBuilder::http_timeout`], `FC_HTTP_TIMEOUT_SECS`).
+    pub fn http_timeout(&self) -> Duration {
+        self.http_timeout
+    }
+    /// The signature algorithms accepted for the ID token and userinfo:
+    /// ES256, and RS256 on ProConnect or with
+    /// [`ConfigBuilder::accept_rs256`] (`FC_ACCEPT_RS256`). Never HS256.
+    pub fn signing_algorithms(&self) -> &[SigningAlg] {
+        &self.signing_algs
+    }
     /// True when the service runs on a loopback `http://` URL (development):
     /// cookies then cannot be `Secure`.
     pub fn is_loopback_http(&self) -> bool {

@@ -146,3 +146,22 @@ fn app_url_errors_name_app_url() {
         "APP_URL uses plain http:// on a non-loopback host; use https://"
     );
 }
+
+/// What an operator's tool (`franceconnect doctor`) reads back: the
+/// signature algorithms accepted and the provider requests' timeout.
+#[test]
+fn accepted_algorithms_and_timeout_are_readable() {
+    use crate::jose::SigningAlg;
+    let fc = base(Platform::FranceConnect).build().unwrap();
+    assert_eq!(fc.signing_algorithms(), [SigningAlg::Es256]);
+    assert_eq!(fc.http_timeout(), Duration::from_secs(10));
+    let rs = base(Platform::FranceConnect)
+        .accept_rs256(true)
+        .http_timeout(Duration::from_secs(3))
+        .build()
+        .unwrap();
+    assert_eq!(rs.signing_algorithms(), [SigningAlg::Es256, SigningAlg::Rs256]);
+    assert_eq!(rs.http_timeout(), Duration::from_secs(3));
+    let pc = base(Platform::ProConnect).build().unwrap();
+    assert_eq!(pc.signing_algorithms(), [SigningAlg::Es256, SigningAlg::Rs256]);
+}

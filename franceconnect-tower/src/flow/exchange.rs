@@ -6,6 +6,7 @@
 use serde::Deserialize;
 
 use super::client_assertion::{JWT_BEARER, client_assertion};
+use super::step_span::in_span;
 use crate::client::FranceConnect;
 use crate::config::TokenEndpointAuth;
 use crate::error::{Error, NetworkError, NetworkErrorKind, TokenExchangeError, sanitize};
@@ -51,7 +52,21 @@ struct OAuthError {
 }
 
 impl FranceConnect {
+    /// Exchanges the code at the token endpoint, in the span
+    /// `franceconnect.token` (fields `platform`, `status`, `error`,
+    /// `duration_ms`).
     pub(crate) async fn exchange_code(&self, metadata: &ProviderMetadata, code: &str) -> Result<Tokens, Error> {
+        let span = tracing::info_span!(
+            "franceconnect.token",
+            platform = self.inner.config.platform.setting(),
+            status = tracing::field::Empty,
+            error = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        in_span(&span, self.exchange_code_inner(metadata, code)).await
+    }
+
+    async fn exchange_code_inner(&self, metadata: &ProviderMetadata, code: &str) -> Result<Tokens, Error> {
         let config = &self.inner.config;
         let assertion;
         let mut form = vec![
@@ -74,6 +89,7 @@ impl FranceConnect {
             .http
             .post_form("token", &metadata.token_endpoint, &form)
             .await?;
+        tracing::Span::current().record("status", resp.status);
         if resp.status != 200 {
             if let Ok(e) = serde_json::from_slice::<OAuthError>(&resp.body) {
                 return Err(TokenExchangeError::Refused {
@@ -120,8 +136,25 @@ impl FranceConnect {
     }
 
     /// Fetches userinfo: the raw token (a JWS, or a JWE when encrypted), or
-    /// the claims of a plain JSON answer when the configuration accepts one.
+    /// the claims of a plain JSON answer when the configuration accepts one;
+    /// in the span `franceconnect.userinfo` (fields `platform`, `status`,
+    /// `error`, `duration_ms`).
     pub(crate) async fn fetch_userinfo(
+        &self,
+        metadata: &ProviderMetadata,
+        access_token: &AccessToken,
+    ) -> Result<Userinfo, Error> {
+        let span = tracing::info_span!(
+            "franceconnect.userinfo",
+            platform = self.inner.config.platform.setting(),
+            status = tracing::field::Empty,
+            error = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        in_span(&span, self.fetch_userinfo_inner(metadata, access_token)).await
+    }
+
+    async fn fetch_userinfo_inner(
         &self,
         metadata: &ProviderMetadata,
         access_token: &AccessToken,
@@ -131,6 +164,7 @@ impl FranceConnect {
             .http
             .get("userinfo", &metadata.userinfo_endpoint, Some(access_token.secret()))
             .await?;
+        tracing::Span::current().record("status", resp.status);
         if resp.status != 200 {
             return Err(NetworkError {
                 endpoint: "userinfo",

@@ -14,7 +14,9 @@ use crate::eidas::Eidas;
 use crate::error::{ClaimsError, ConfigError, Error, ProviderError, StateError};
 use crate::flow::Userinfo;
 use crate::flow::claims::{IdTokenFacts, check_id_token, check_userinfo};
+use crate::flow::step_span::{acr_asked, in_span};
 use crate::identity::{SignedInUser, UserClaims};
+use crate::metrics::{self, LoginStep};
 use crate::provider::ProviderMetadata;
 use crate::values::{Nonce, ReturnTo, State};
 
@@ -259,7 +261,30 @@ impl FranceConnect {
     /// ProConnect, the `acr` in the `claims` parameter, and its hints. An
     /// option the platform does not take, or an `idp_hint` outside
     /// FranceConnect's allow-list, is refused before anything is sent.
+    ///
+    /// Runs in the span `franceconnect.login.begin` (fields `platform`,
+    /// `acr_asked`, `error`, `duration_ms`).
     pub async fn begin_login(&self, options: LoginOptions) -> Result<(Url, PendingLogin), Error> {
+        let platform = self.inner.config.platform;
+        let span = tracing::info_span!(
+            "franceconnect.login.begin",
+            platform = platform.setting(),
+            acr_asked = tracing::field::Empty,
+            error = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let result = in_span(&span, self.begin_login_inner(options)).await;
+        match &result {
+            Ok((_, pending)) => {
+                span.record("acr_asked", acr_asked(&pending.acr).as_str());
+                metrics::login_begun(platform);
+            }
+            Err(e) => metrics::login_failed(platform, LoginStep::Begin, e),
+        }
+        result
+    }
+
+    async fn begin_login_inner(&self, options: LoginOptions) -> Result<(Url, PendingLogin), Error> {
         let config = &self.inner.config;
         let acr = options.requested_acr(config)?;
         options.check_hints(config)?;
@@ -314,16 +339,36 @@ impl FranceConnect {
     /// taken out of the session: checks `state`, `iss` and the login's age,
     /// exchanges the code, opens and checks the ID token, fetches and checks
     /// userinfo.
+    ///
+    /// Runs in the span `franceconnect.login.callback` (fields `platform`,
+    /// `acr_asked`, `acr_reached`, `error`, `duration_ms`), which holds the
+    /// spans of the token and userinfo requests.
     pub async fn complete_login(
         &self,
         callback: &CallbackParams,
         pending: &PendingLogin,
     ) -> Result<SignedInUser, Error> {
-        let result = self.complete_login_inner(callback, pending).await;
-        match &result {
-            Ok(user) => tracing::info!(acr = %user.acr, "login completed"),
-            Err(e) => tracing::warn!(kind = ?e.kind(), error = %e, "login failed"),
-        }
+        let platform = self.inner.config.platform;
+        let span = tracing::info_span!(
+            "franceconnect.login.callback",
+            platform = platform.setting(),
+            acr_asked = acr_asked(&pending.acr).as_str(),
+            acr_reached = tracing::field::Empty,
+            error = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let result = in_span(&span, self.complete_login_inner(callback, pending)).await;
+        span.in_scope(|| match &result {
+            Ok(user) => {
+                span.record("acr_reached", user.acr.as_str());
+                metrics::login_completed(platform, user.acr);
+                tracing::info!(acr = %user.acr, "login completed");
+            }
+            Err(e) => {
+                metrics::login_failed(platform, LoginStep::Callback, e);
+                tracing::warn!(kind = ?e.kind(), error = %e, "login failed");
+            }
+        });
         result
     }
 

@@ -11,6 +11,7 @@ mod exchange;
 mod login;
 mod logout;
 mod revocation;
+pub(crate) mod step_span;
 
 pub(crate) use exchange::Userinfo;
 pub use login::{CallbackParams, LoginOptions, PendingLogin};

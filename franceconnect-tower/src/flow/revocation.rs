@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use crate::client::FranceConnect;
 use crate::error::{Error, NetworkError, NetworkErrorKind, sanitize};
+use crate::flow::step_span::in_span;
 use crate::identity::SignedInUser;
 
 /// The longest a logout waits for the revocation: it is best effort, and
@@ -32,7 +33,31 @@ impl FranceConnect {
     ///
     /// The routes call it at logout and only log a failure: a provider that
     /// refuses or does not answer must not keep anyone signed in.
+    ///
+    /// Runs in the span `franceconnect.revocation` (fields `platform`,
+    /// `outcome`: `revoked` or `not_needed`, `error`, `duration_ms`).
     pub async fn revoke_access_token(&self, user: &SignedInUser) -> Result<Revocation, Error> {
+        let span = tracing::info_span!(
+            "franceconnect.revocation",
+            platform = self.inner.config.platform.setting(),
+            outcome = tracing::field::Empty,
+            error = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let result = in_span(&span, self.revoke_access_token_inner(user)).await;
+        if let Ok(done) = &result {
+            span.record(
+                "outcome",
+                match done {
+                    Revocation::Revoked => "revoked",
+                    Revocation::NotNeeded => "not_needed",
+                },
+            );
+        }
+        result
+    }
+
+    async fn revoke_access_token_inner(&self, user: &SignedInUser) -> Result<Revocation, Error> {
         let Some(issued) = user
             .access_token
             .as_ref()

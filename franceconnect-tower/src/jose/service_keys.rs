@@ -205,6 +205,39 @@ impl ServiceKeys {
         Ok(self)
     }
 
+    /// Removes the key `kid`, encryption or signing key: the last step of a
+    /// rotation, once the provider has fetched the JWKS holding its
+    /// successor. Fails when no key has this `kid`, or when it is the only
+    /// key left (an empty set cannot be loaded).
+    ///
+    /// ```
+    /// use franceconnect_tower::{EncryptionAlg, ServiceKeys};
+    ///
+    /// let old = ServiceKeys::generate(EncryptionAlg::EcdhEs).unwrap();
+    /// let old_kid = old.kids().next().unwrap().to_owned();
+    /// let rotated = old.merge(ServiceKeys::generate(EncryptionAlg::EcdhEs).unwrap()).unwrap();
+    /// let new = rotated.without(&old_kid).unwrap();
+    /// assert!(new.kids().all(|kid| kid != old_kid));
+    /// assert!(new.without("no-such-kid").is_err());
+    /// ```
+    pub fn without(mut self, kid: &str) -> Result<Self, ConfigError> {
+        let before = self.keys.len() + self.signing.len();
+        self.keys.retain(|k| k.kid != kid);
+        self.signing.retain(|k| k.kid != kid);
+        if self.keys.len() + self.signing.len() == before {
+            return Err(ConfigError::new(format!(
+                "no service key has the kid `{}`",
+                crate::error::sanitize(kid, 80)
+            )));
+        }
+        if self.keys.is_empty() && self.signing.is_empty() {
+            return Err(ConfigError::new(
+                "it is the only service key: an empty key set cannot be loaded",
+            ));
+        }
+        Ok(self)
+    }
+
     /// The private JWK set, to be stored as a secret (e.g. `FC_KEYS_FILE`).
     pub fn to_private_jwks_json(&self) -> String {
         let keys: Vec<Value> = self
@@ -506,6 +539,35 @@ mod tests {
             keys.kids().collect::<Vec<_>>()
         );
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A rotation's last step removes exactly the key named, of either
+    /// use, and never the last one.
+    #[test]
+    fn without_removes_one_key_by_kid() {
+        let keys = ServiceKeys::generate(EncryptionAlg::EcdhEs)
+            .unwrap()
+            .merge(ServiceKeys::generate(EncryptionAlg::RsaOaep256).unwrap())
+            .unwrap()
+            .merge(ServiceKeys::generate_signing(SigningAlg::Es256).unwrap())
+            .unwrap();
+        let kids: Vec<String> = keys.kids().map(str::to_owned).collect();
+        let fewer = keys.clone().without(&kids[0]).unwrap();
+        assert_eq!(fewer.kids().collect::<Vec<_>>(), [kids[1].as_str(), kids[2].as_str()]);
+        assert_eq!(fewer.algorithms(), [EncryptionAlg::RsaOaep256]);
+        let unsigned = fewer.without(&kids[2]).unwrap();
+        assert!(unsigned.signing_algorithms().is_empty());
+        assert_eq!(unsigned.kids().collect::<Vec<_>>(), [kids[1].as_str()]);
+        let e = keys.clone().without("enc-missing").unwrap_err();
+        assert!(e.0.contains("no service key has the kid `enc-missing`"), "{e}");
+        let e = unsigned.without(&kids[1]).unwrap_err();
+        assert!(e.0.contains("only service key"), "{e}");
+        // What is left serialises and loads again.
+        let reloaded = ServiceKeys::from_jwks_json(&keys.without(&kids[1]).unwrap().to_private_jwks_json()).unwrap();
+        assert_eq!(
+            reloaded.kids().collect::<Vec<_>>(),
+            [kids[0].as_str(), kids[2].as_str()]
+        );
     }
 
     /// Signing keys load beside encryption keys, publish as `use: sig`,

@@ -32,6 +32,10 @@ const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(30);
 /// from memory before the provider is asked again.
 pub(crate) const FAILURE_BACKOFF: Duration = Duration::from_secs(2);
 
+/// The name of the provider's JWKS document, whose fetches are counted
+/// ([`metrics::JWKS_FETCHES`](crate::metrics::JWKS_FETCHES)).
+pub(crate) const JWKS: &str = "jwks";
+
 type Parser<T> = Box<dyn Fn(&[u8]) -> Result<T, Error> + Send + Sync>;
 
 struct Entry<T> {
@@ -122,6 +126,14 @@ impl<T: Send + Sync + 'static> CachedDocument<T> {
     }
 
     async fn fetch(&self, url: &Url) -> Result<Entry<T>, Error> {
+        let result = self.fetch_and_parse(url).await;
+        if self.name == JWKS {
+            crate::metrics::jwks_fetched(self.http.platform(), result.is_ok());
+        }
+        result
+    }
+
+    async fn fetch_and_parse(&self, url: &Url) -> Result<Entry<T>, Error> {
         tracing::info!(document = self.name, %url, "fetching from the provider");
         let resp = self.http.get(self.name, url, None).await.inspect_err(|e| {
             tracing::warn!(document = self.name, error = %e, "fetch failed");

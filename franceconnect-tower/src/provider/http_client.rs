@@ -2,12 +2,14 @@
 //! no redirects followed, and a cap on response sizes, so that a slow or
 //! hostile provider can neither hang a login nor exhaust memory.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::header::{CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap};
 use url::Url;
 
+use crate::config::Platform;
 use crate::error::{NetworkError, NetworkErrorKind};
+use crate::metrics;
 
 /// Responses larger than this are refused (tokens, userinfo, metadata).
 pub(crate) const MAX_BODY_BYTES: usize = 512 * 1024;
@@ -49,10 +51,13 @@ impl HttpResponse {
 #[derive(Clone)]
 pub(crate) struct HttpClient {
     inner: reqwest::Client,
+    /// The platform whose provider this client talks to: the `platform`
+    /// label of the request metrics.
+    platform: Platform,
 }
 
 impl HttpClient {
-    pub(crate) fn new(timeout: Duration) -> Self {
+    pub(crate) fn new(timeout: Duration, platform: Platform) -> Self {
         let inner = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout)
@@ -60,7 +65,12 @@ impl HttpClient {
             .user_agent(concat!("franceconnect-tower/", env!("CARGO_PKG_VERSION")))
             .build()
             .expect("the HTTP client configuration is valid");
-        Self { inner }
+        Self { inner, platform }
+    }
+
+    /// The platform whose provider this client talks to.
+    pub(crate) fn platform(&self) -> Platform {
+        self.platform
     }
 
     pub(crate) async fn get(
@@ -98,7 +108,21 @@ impl HttpClient {
             .await
     }
 
+    /// Sends `req` and reads its answer, recording how long it took
+    /// ([`metrics::PROVIDER_REQUEST_DURATION`](crate::metrics::PROVIDER_REQUEST_DURATION)).
     async fn send(&self, endpoint: &'static str, req: reqwest::RequestBuilder) -> Result<HttpResponse, NetworkError> {
+        let started = Instant::now();
+        let result = self.send_and_read(endpoint, req).await;
+        let outcome = metrics::request_outcome(result.as_ref().map(|r| r.status).map_err(|e| &e.kind));
+        metrics::provider_request(self.platform, endpoint, outcome, started.elapsed());
+        result
+    }
+
+    async fn send_and_read(
+        &self,
+        endpoint: &'static str,
+        req: reqwest::RequestBuilder,
+    ) -> Result<HttpResponse, NetworkError> {
         let fail = |kind| NetworkError { endpoint, kind };
         let mut resp = req.send().await.map_err(|e| fail(classify(&e)))?;
         let status = resp.status().as_u16();

@@ -13,7 +13,7 @@ use url::Url;
 use crate::error::{Error, JoseError};
 use crate::jose;
 use crate::jose::SigningAlg;
-use crate::provider::cached_document::CachedDocument;
+use crate::provider::cached_document::{CachedDocument, JWKS};
 use crate::provider::http_client::HttpClient;
 
 /// At most this many keys are tried for a token that names no `kid`.
@@ -36,6 +36,7 @@ impl ProviderKey {
 }
 
 pub(crate) struct ProviderJwks {
+    platform: crate::config::Platform,
     document: CachedDocument<Vec<ProviderKey>>,
     cooldown: Duration,
     last_forced_refetch: Mutex<Option<Instant>>,
@@ -45,7 +46,8 @@ impl ProviderJwks {
     pub(crate) fn new(http: HttpClient, cooldown: Duration) -> Self {
         let parse = Box::new(|body: &[u8]| parse_jwks(body));
         Self {
-            document: CachedDocument::new("jwks", http, parse),
+            platform: http.platform(),
+            document: CachedDocument::new(JWKS, http, parse),
             cooldown,
             last_forced_refetch: Mutex::new(None),
         }
@@ -80,6 +82,7 @@ impl ProviderJwks {
         let mut keys = candidates(&self.document.get(jwks_uri).await?, kid, alg);
         if keys.is_empty() {
             if self.may_refetch() {
+                crate::metrics::jwks_unknown_kid_refetch(self.platform);
                 tracing::info!(
                     kid = logged_kid,
                     "unknown signing key id: re-fetching the provider's JWKS"

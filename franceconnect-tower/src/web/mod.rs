@@ -8,6 +8,7 @@
 //! | [`SessionBackend`] | what the routes keep in the session, over any session library |
 //! | [`CookiePolicy`] | the session cookie's rules, from the [`Config`](crate::Config) |
 //! | [`MemorySessions`] | the in-memory session map under both development stores |
+//! | `PostgresSessions` | the PostgreSQL session table under both adapters' PostgreSQL stores (feature `postgres`) |
 //! | [`error_status`], [`error_code`], [`error_message_fr`] | how an engine error is shown |
 //! | [`level`] | eIDAS levels as types, for `RequireEidas<L>` |
 //! | [`buttons`] | the platforms' login buttons, as HTML snippets |
@@ -27,6 +28,8 @@ pub mod level;
 mod login_cookie;
 mod memory;
 mod pages;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod responses;
 mod routes;
 pub(crate) mod session;
@@ -42,7 +45,15 @@ pub use error_view::{error_code, error_message_fr, error_status, platform_code_o
 pub use guard::{Guard, Rejection, Requirement};
 pub use memory::MemorySessions;
 pub use pages::{ErrorPage, FrenchPages, Pages};
+#[cfg(feature = "postgres")]
+pub use postgres::{
+    DEFAULT_SESSION_TABLE, DEFAULT_STATEMENT_LIMIT, PostgresSessions, PostgresSessionsError, StoredSession,
+};
 pub use responses::{AuthContext, Format, SIGNED_IN_CACHE_CONTROL, session_unavailable_response};
 pub use routes::AuthRoutes;
 pub use session::{SessionBackend, SessionError};
 pub use sign_in_hook::SignInDecision;
+/// The `sqlx` version [`PostgresSessions`] is built on (0.8), for
+/// applications that make its pool: another version's `PgPool` would not fit.
+#[cfg(feature = "postgres")]
+pub use sqlx;

@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use http::header::{ALLOW, CACHE_CONTROL, CONTENT_TYPE, SET_COOKIE};
 use http::{HeaderMap, Method, Response, StatusCode, Uri};
+use tracing::Instrument;
 use url::form_urlencoded;
 
 use crate::acr::{Acr, RequestedAcr};
@@ -270,15 +271,23 @@ impl AuthRoutes {
     /// signed in a moment ago but its session holds no user: a `500`
     /// naming the fix (`hint`, in the adapter's terms) — the session layer
     /// runs after ours, and the user would go round the login for ever.
+    ///
+    /// The answer also removes the marker: a session store that lost its
+    /// sessions (a Redis restarted without persistence) shows this page
+    /// once, and the next request is simply signed out; a set-up in the
+    /// wrong order shows it again after each login.
     pub fn session_set_up_error(&self, headers: &HeaderMap, hint: &'static str) -> Option<Response<String>> {
         if !session_check::just_signed_in(headers) {
             return None;
         }
         tracing::error!(
-            "a browser that signed in a moment ago has no user in its session: the session middleware runs after \
-             FranceConnect's, so the user is sent round the login for ever; {hint}"
+            "a browser that signed in a moment ago has no user in its session: either the session middleware runs \
+             after FranceConnect's, so the user is sent round the login for ever ({hint}), or the session store \
+             lost the session (a restart without persistence)"
         );
-        Some(Rejection::setup_error("the session middleware, before FranceConnect's", hint).into_response())
+        let mut res = Rejection::setup_error("the session middleware, before FranceConnect's", hint).into_response();
+        set_cookie(&mut res, &session_check::clear_marker_cookie(self.secure_cookies()));
+        Some(res)
     }
 
     fn secure_cookies(&self) -> bool {
@@ -488,7 +497,12 @@ impl AuthRoutes {
         );
         let result = match &pending {
             Some(login) => p.fc.complete_login(&callback, login).await,
-            None => Err(unmatched_callback(&callback)),
+            None => {
+                // The engine never sees it: counted here.
+                let e = unmatched_callback(&callback);
+                crate::metrics::login_failed(p.platform(), crate::metrics::LoginStep::Callback, &e);
+                Err(e)
+            }
         };
         let mut res = match result {
             Ok(mut user) => {
@@ -578,13 +592,38 @@ impl AuthRoutes {
         session.save().await
     }
 
+    /// `POST /auth/logout`, in the span `franceconnect.logout` (fields
+    /// `platform`, `outcome`: `provider`, `local`, `no_session` or
+    /// `cross_site_refused`, `duration_ms`), which holds the revocations'.
     async fn logout(
         &self,
         headers: &HeaderMap,
         format: Format,
         session: &impl SessionBackend,
     ) -> Result<Response<String>, SessionError> {
+        let span = tracing::info_span!(
+            "franceconnect.logout",
+            platform = tracing::field::Empty,
+            outcome = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let started = std::time::Instant::now();
+        let result = self
+            .logout_inner(headers, format, session)
+            .instrument(span.clone())
+            .await;
+        span.record("duration_ms", started.elapsed().as_secs_f64() * 1e3);
+        result
+    }
+
+    async fn logout_inner(
+        &self,
+        headers: &HeaderMap,
+        format: Format,
+        session: &impl SessionBackend,
+    ) -> Result<Response<String>, SessionError> {
         if is_cross_site_request(headers, &self.app_origin) {
+            tracing::Span::current().record("outcome", "cross_site_refused");
             tracing::warn!("cross-site logout refused");
             return Ok(self.ctx.refusal(
                 StatusCode::FORBIDDEN,
@@ -594,9 +633,11 @@ impl AuthRoutes {
             ));
         }
         let Some(user) = session.get::<SignedInUser>(USER_KEY).await? else {
+            tracing::Span::current().record("outcome", "no_session");
             session.discard().await?;
             return Ok(redirect("/"));
         };
+        tracing::Span::current().record("platform", user.platform.setting());
         let earlier = session.get::<SignedInUser>(EARLIER_SIGN_IN_KEY).await?;
         // Clear the local session first: the providers' logouts may fail.
         session.clear().await?;
@@ -627,7 +668,8 @@ impl AuthRoutes {
 
     /// Sends the browser to the logout of the platform that signed `user`
     /// in; with an `earlier` sign-in on another platform (a step-up), that
-    /// one's logout follows from the first's callback.
+    /// one's logout follows from the first's callback. Records its
+    /// `outcome` on the logout span, when it runs in one.
     async fn end_at_provider(
         &self,
         session: &impl SessionBackend,
@@ -639,10 +681,12 @@ impl AuthRoutes {
                 platform = user.platform.display_name(),
                 "no routes for this platform; signed out locally"
             );
+            tracing::Span::current().record("outcome", "local");
             return Ok(redirect("/"));
         };
         match fc.logout_url(&user).await {
             Ok((url, pending)) => {
+                tracing::Span::current().record("outcome", "provider");
                 session.insert(PENDING_LOGOUT_KEY, &pending).await?;
                 if let Some(next) = &earlier {
                     session.insert(LOGOUT_NEXT_KEY, next).await?;
@@ -654,7 +698,10 @@ impl AuthRoutes {
                 tracing::warn!(code = error_code(&e), error = %e, "provider logout unavailable; signed out locally");
                 match earlier {
                     Some(next) => Box::pin(self.end_at_provider(session, next, None)).await,
-                    None => Ok(redirect("/")),
+                    None => {
+                        tracing::Span::current().record("outcome", "local");
+                        Ok(redirect("/"))
+                    }
                 }
             }
         }

@@ -8,7 +8,8 @@
 //! So the callback leaves a short-lived marker cookie, nothing but "signed
 //! in a moment ago". A request carrying it whose session holds no user can
 //! only come from such a set-up (or a store that lost the session within a
-//! minute): it gets a `500` page naming the order, never a loop.
+//! minute): it gets a `500` page naming the order, never a loop, and the
+//! marker is removed, so that a lost session costs one such page.
 
 use std::time::Duration;
 

@@ -1,11 +1,11 @@
 //! Several instances of an app behind one public URL, sharing sessions in a
-//! real Redis ([`RedisServer`]), with one mock provider: the [`Cluster`] the
-//! multi-instance scenarios run on.
+//! real Redis or PostgreSQL ([`SharedStoreServer`]), with one mock provider:
+//! the [`Cluster`] the multi-instance scenarios run on.
 
 use franceconnect_mock::{Client, MockHandle, MockProvider, Platform as MockPlatform};
 
 use super::app::{AppUnderTest, Starter};
-use super::redis_server::RedisServer;
+use super::shared_store::{SharedStoreKind, SharedStoreServer};
 
 const CLIENT_ID: &str = "cluster";
 const CLIENT_SECRET: &str = "cluster-secret";
@@ -17,7 +17,7 @@ pub const SESSION_KEY: &str =
     "ZnJhbmNlY29ubmVjdC1jbHVzdGVyLXRlc3Qtc2Vzc2lvbi1rZXktb2YtYXQtbGVhc3Qtc2l4dHktZm91ci1ieXRlcy1sb25nISE=";
 
 /// Two instances behind one public URL (the first one's), one mock provider,
-/// one Redis.
+/// one shared session store.
 pub struct Cluster {
     /// Instance A; the public URL is its address.
     pub a: AppUnderTest,
@@ -25,16 +25,16 @@ pub struct Cluster {
     pub b: AppUnderTest,
     /// The provider.
     pub mock: MockHandle,
-    /// Redis.
-    pub redis: RedisServer,
+    /// The store the instances share.
+    pub store: SharedStoreServer,
     /// The settings every instance starts with (a restart reuses them).
     pub(crate) vars: Vec<(&'static str, String)>,
 }
 
 impl Cluster {
-    /// Starts Redis, the mock, and two instances.
-    pub async fn start(starter: &impl Starter) -> Self {
-        let redis = RedisServer::start();
+    /// Starts the store, the mock, and two instances.
+    pub async fn start(starter: &impl Starter, kind: SharedStoreKind) -> Self {
+        let store = SharedStoreServer::start(kind);
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -56,7 +56,7 @@ impl Cluster {
             ("FC_CLIENT_ID", CLIENT_ID.into()),
             ("FC_CLIENT_SECRET", CLIENT_SECRET.into()),
             ("APP_URL", public),
-            ("REDIS_URL", redis.url()),
+            store.setting(),
             ("SESSION_KEY", SESSION_KEY.into()),
             ("FC_LOGIN_COOKIE_SECRET", LOGIN_COOKIE_SECRET.into()),
         ];
@@ -68,7 +68,7 @@ impl Cluster {
             a,
             b,
             mock,
-            redis,
+            store,
             vars,
         }
     }

@@ -61,7 +61,7 @@ pub async fn binary_runs_fc_plus_with_a_generated_key_file(binary: &str) {
 /// Each misconfiguration stops the binary with a message that says what to
 /// change, before anything is served.
 pub fn binary_refuses_a_misconfiguration(binary: &str) {
-    let cases: [(&[(&str, &str)], &str); 5] = [
+    let cases: [(&[(&str, &str)], &str); 7] = [
         (
             &[("FC_PLATFORM", "fcplus"), ("FC_ACR", "eidas1")],
             "does not accept eidas1",
@@ -75,6 +75,18 @@ pub fn binary_refuses_a_misconfiguration(binary: &str) {
         (
             &[("REDIS_URL", "redis://127.0.0.1:1"), ("SESSION_KEY", "x")],
             "REDIS_URL needs FC_LOGIN_COOKIE_SECRET",
+        ),
+        (
+            &[("DATABASE_URL", "postgres://app@127.0.0.1:1/app"), ("SESSION_KEY", "x")],
+            "DATABASE_URL needs FC_LOGIN_COOKIE_SECRET",
+        ),
+        // Sessions go to one store.
+        (
+            &[
+                ("REDIS_URL", "redis://127.0.0.1:1"),
+                ("DATABASE_URL", "postgres://127.0.0.1:1/app"),
+            ],
+            "REDIS_URL and DATABASE_URL are both set",
         ),
         (&[("FC_LOGIN_COOKIE_SECRET", "short")], "at least 32 characters"),
         (
@@ -129,4 +141,178 @@ pub async fn binary_warns_about_a_public_sandbox_app(binary: &str) {
         matches!(warned, Ok(Ok(true))),
         "no warning about the public sandbox app"
     );
+}
+
+/// With `METRICS_BIND`, the binary serves the engine's metrics for
+/// Prometheus, apart from the app: three logins against a provider of the
+/// test's own (a success, a cancellation, a token signed with a key the
+/// provider never published) give exactly these counters, and no label
+/// carries anything but a value of the engine's closed sets.
+pub async fn binary_counts_its_logins_for_prometheus(binary: &str) {
+    use franceconnect_mock::{Client, MockProvider, Platform as MockPlatform, Tamper};
+
+    let free_port = || {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    };
+    let (app_port, metrics_port) = (free_port(), free_port());
+    let app_url = format!("http://localhost:{app_port}");
+    let mock = MockProvider::new(MockPlatform::FranceConnect)
+        .client(Client::new(
+            "metrics",
+            "metrics-secret",
+            format!("{app_url}/auth/callback"),
+            format!("{app_url}/auth/logout/callback"),
+        ))
+        .start()
+        .await
+        .unwrap();
+    let (issuer, bind, metrics_bind) = (
+        mock.issuer(),
+        format!("127.0.0.1:{app_port}"),
+        format!("127.0.0.1:{metrics_port}"),
+    );
+    let (_process, url) = start_quickstart(
+        binary,
+        &[
+            ("FC_ISSUER", issuer.as_str()),
+            ("FC_CLIENT_ID", "metrics"),
+            ("FC_CLIENT_SECRET", "metrics-secret"),
+            ("APP_URL", app_url.as_str()),
+            ("BIND", bind.as_str()),
+            ("METRICS_BIND", metrics_bind.as_str()),
+        ],
+    );
+
+    let signed_in = Browser::new(&url)
+        .login_through_page("/auth/login", Some("default"), "eidas1")
+        .await;
+    assert_eq!(signed_in.status.as_u16(), 303, "{}", signed_in.body);
+    let cancelled = Browser::new(&url)
+        .login_through_page("/auth/login", None, "eidas1")
+        .await;
+    assert_eq!(cancelled.status.as_u16(), 403, "{}", cancelled.body);
+    mock.set_tamper(Some(Tamper::UnknownKid));
+    let hostile = Browser::new(&url)
+        .login_through_page("/auth/login", Some("default"), "eidas1")
+        .await;
+    assert_eq!(hostile.status.as_u16(), 502, "{}", hostile.body);
+    mock.set_tamper(None);
+
+    let scrape = Browser::new(&format!("http://127.0.0.1:{metrics_port}"))
+        .get("/metrics")
+        .await;
+    assert_eq!(scrape.status.as_u16(), 200);
+    let series = prometheus_series(&scrape.body);
+    let value = |name: &str, labels: &[(&str, &str)]| -> f64 {
+        series
+            .iter()
+            .filter(|(n, l, _)| n == name && labels.iter().all(|(k, v)| l.get(*k).map(String::as_str) == Some(*v)))
+            .map(|(_, _, v)| v)
+            .sum()
+    };
+    let fc = ("platform", "fc");
+    assert_eq!(value("franceconnect_logins_begun_total", &[fc]), 3.0, "{}", scrape.body);
+    assert_eq!(
+        value("franceconnect_logins_completed_total", &[fc, ("acr", "eidas1")]),
+        1.0,
+        "{}",
+        scrape.body
+    );
+    assert_eq!(value("franceconnect_logins_completed_total", &[]), 1.0);
+    let failed = |error| {
+        value(
+            "franceconnect_logins_failed_total",
+            &[fc, ("step", "callback"), ("error", error)],
+        )
+    };
+    assert_eq!(failed("access_denied"), 1.0, "{}", scrape.body);
+    assert_eq!(failed("invalid_token"), 1.0, "{}", scrape.body);
+    assert_eq!(value("franceconnect_logins_failed_total", &[]), 2.0, "{}", scrape.body);
+    // The cancellation exchanged nothing; the hostile ID token was refused
+    // before its access token was used.
+    let requests = |endpoint| {
+        value(
+            "franceconnect_provider_request_duration_seconds_count",
+            &[fc, ("endpoint", endpoint), ("outcome", "2xx")],
+        )
+    };
+    assert_eq!(requests("token"), 2.0, "{}", scrape.body);
+    assert_eq!(requests("userinfo"), 1.0, "{}", scrape.body);
+    assert!(requests("discovery") >= 1.0, "{}", scrape.body);
+    // The first fetch, and the refetch the unknown key id asked for.
+    assert_eq!(
+        value("franceconnect_jwks_unknown_kid_refetches_total", &[fc]),
+        1.0,
+        "{}",
+        scrape.body
+    );
+    assert!(
+        value("franceconnect_jwks_fetches_total", &[fc, ("outcome", "ok")]) >= 2.0,
+        "{}",
+        scrape.body
+    );
+    assert!(
+        scrape.body.contains("# HELP franceconnect_logins_failed_total"),
+        "the metrics are described"
+    );
+    // Every label of every series comes from a closed set.
+    let allowed = |key: &str, value: &str| match key {
+        "platform" => ["fc", "fcplus", "proconnect"].contains(&value),
+        "acr" => franceconnect_tower::Acr::ALL.iter().any(|a| a.as_str() == value),
+        "step" => ["begin", "callback"].contains(&value),
+        "error" => franceconnect_tower::metrics::ERROR_LABELS.contains(&value),
+        "endpoint" => ["discovery", "jwks", "token", "userinfo", "revocation"].contains(&value),
+        "outcome" => [
+            "2xx",
+            "3xx",
+            "4xx",
+            "5xx",
+            "other_status",
+            "timeout",
+            "connect_error",
+            "too_large",
+            "transport_error",
+            "ok",
+            "error",
+        ]
+        .contains(&value),
+        "adapter" => ["tower", "actix"].contains(&value),
+        // The exporter's own: a histogram's bucket bounds.
+        "le" => value == "+Inf" || value.parse::<f64>().is_ok(),
+        _ => false,
+    };
+    for (name, labels, _) in &series {
+        assert!(name.starts_with("franceconnect_"), "{name}");
+        for (k, v) in labels {
+            assert!(allowed(k, v), "{name}: {k}={v:?} is outside the closed sets");
+        }
+    }
+}
+
+/// The samples of a Prometheus text exposition: each line's name, labels
+/// and value (comments skipped).
+fn prometheus_series(text: &str) -> Vec<(String, std::collections::BTreeMap<String, String>, f64)> {
+    let mut series = Vec::new();
+    for line in text.lines().filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        let (head, value) = line.rsplit_once(' ').unwrap_or_else(|| panic!("a sample: {line}"));
+        let value: f64 = value.parse().unwrap_or_else(|_| panic!("a value: {line}"));
+        let (name, labels) = match head.split_once('{') {
+            Some((name, rest)) => (name, rest.strip_suffix('}').unwrap_or_else(|| panic!("labels: {line}"))),
+            None => (head, ""),
+        };
+        let labels = labels
+            .split(',')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| {
+                let (k, v) = pair.split_once('=').unwrap_or_else(|| panic!("a label: {line}"));
+                (k.to_owned(), v.trim_matches('"').to_owned())
+            })
+            .collect();
+        series.push((name.to_owned(), labels, value));
+    }
+    series
 }

@@ -2,8 +2,8 @@
 //!
 //! - [`flows`] and [`attacks`], the single-instance suite every web adapter
 //!   must pass, run by [`scenario_suite!`](crate::scenario_suite);
-//! - [`redis`], several instances sharing a Redis, run by
-//!   [`redis_suite!`](crate::redis_suite);
+//! - [`shared_store`], several instances sharing a Redis or a PostgreSQL,
+//!   run by [`shared_store_suite!`](crate::shared_store_suite);
 //! - [`journeys`], a person in a real browser, run by
 //!   [`journey_suite!`](crate::journey_suite);
 //! - [`binary`], each quickstart binary as a process, run by
@@ -29,10 +29,10 @@ pub mod hostile;
 pub mod journeys;
 pub mod people;
 pub mod proconnect;
-pub mod redis;
+pub mod shared_store;
 mod suites;
 
-pub use suites::{BINARY_SCENARIOS, JOURNEY_SCENARIOS, REDIS_SCENARIOS, SINGLE_INSTANCE_SCENARIOS};
+pub use suites::{BINARY_SCENARIOS, JOURNEY_SCENARIOS, SHARED_STORE_SCENARIOS, SINGLE_INSTANCE_SCENARIOS};
 
 /// Quickstart settings for FranceConnect.
 pub(crate) fn fc() -> Vec<(&'static str, String)> {

@@ -72,36 +72,45 @@ macro_rules! scenario_suite {
     };
 }
 
-/// Generates the multi-instance tests (several instances sharing a Redis),
-/// one multi-threaded `#[tokio::test]` per scenario, for a
-/// [`Starter`](crate::harness::Starter).
+/// Generates the multi-instance tests (several instances sharing a session
+/// store), one multi-threaded `#[tokio::test]` per scenario and store, for a
+/// [`Starter`](crate::harness::Starter): the module `redis` runs them on a
+/// real Redis, the module `postgres` on a real PostgreSQL.
 #[macro_export]
-macro_rules! redis_suite {
+macro_rules! shared_store_suite {
     // The list. A scenario missing here would never run: the unit tests of
     // `scenarios/suites.rs` fail until it is added.
     (@list $($then:tt)*) => {
-        $crate::redis_suite! { $($then)*;
-            redis::login_hops_between_instances,
-            redis::instances_restart_without_losing_sessions,
-            redis::a_redis_outage_gives_503_and_recovers,
-            redis::a_frozen_redis_gives_503_in_time,
-            redis::five_hundred_logins_at_once,
-            redis::anonymous_logins_create_no_redis_key,
+        $crate::shared_store_suite! { $($then)*;
+            shared_store::login_hops_between_instances,
+            shared_store::instances_restart_without_losing_sessions,
+            shared_store::a_store_outage_gives_503_and_recovers,
+            shared_store::a_frozen_store_gives_503_in_time,
+            shared_store::five_hundred_logins_at_once,
+            shared_store::anonymous_logins_leave_the_shared_store_empty,
         }
     };
     (@names; $($module:ident :: $name:ident),* $(,)?) => {
         &[$(concat!(stringify!($module), "::", stringify!($name))),*]
     };
     (@tests $starter:expr; $($module:ident :: $name:ident),* $(,)?) => {
-        $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                $crate::scenarios::$module::$name(&$starter).await
-            }
-        )*
+        $crate::shared_store_suite! { @store redis Redis $starter; $($module::$name),* }
+        $crate::shared_store_suite! { @store postgres Postgres $starter; $($module::$name),* }
+    };
+    (@store $store:ident $kind:ident $starter:expr; $($module:ident :: $name:ident),*) => {
+        mod $store {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    $crate::scenarios::$module::$name(&$starter, $crate::harness::SharedStoreKind::$kind).await
+                }
+            )*
+        }
     };
     ($starter:expr) => {
-        $crate::redis_suite! { @list @tests $starter }
+        $crate::shared_store_suite! { @list @tests $starter }
     };
 }
 
@@ -155,6 +164,8 @@ macro_rules! binary_suite {
                 binary::binary_refuses_a_misconfiguration,
             async a_public_sandbox_app_starts_with_a_warning =
                 binary::binary_warns_about_a_public_sandbox_app,
+            async the_binary_counts_its_logins_for_prometheus =
+                binary::binary_counts_its_logins_for_prometheus,
         }
     };
     (@names; $($kind:tt $test:ident = $module:ident :: $name:ident),* $(,)?) => {
@@ -186,9 +197,10 @@ macro_rules! binary_suite {
 /// `module::function` under [`scenarios`](crate::scenarios), in its order.
 pub const SINGLE_INSTANCE_SCENARIOS: &[&str] = crate::scenario_suite! { @list @names };
 
-/// The scenarios [`redis_suite!`](crate::redis_suite) runs, as
-/// `module::function` under [`scenarios`](crate::scenarios), in its order.
-pub const REDIS_SCENARIOS: &[&str] = crate::redis_suite! { @list @names };
+/// The scenarios [`shared_store_suite!`](crate::shared_store_suite) runs on
+/// each store, as `module::function` under [`scenarios`](crate::scenarios),
+/// in its order.
+pub const SHARED_STORE_SCENARIOS: &[&str] = crate::shared_store_suite! { @list @names };
 
 /// The journeys [`journey_suite!`](crate::journey_suite) runs, as
 /// `module::function` under [`scenarios`](crate::scenarios), in its order.
@@ -213,7 +225,7 @@ mod tests {
         ("federation", include_str!("federation.rs")),
         ("proconnect", include_str!("proconnect.rs")),
         ("attacks", include_str!("attacks.rs")),
-        ("redis", include_str!("redis.rs")),
+        ("shared_store", include_str!("shared_store.rs")),
         ("journeys", include_str!("journeys.rs")),
         ("binary", include_str!("binary.rs")),
     ];
@@ -304,8 +316,13 @@ mod tests {
     }
 
     #[test]
-    fn redis_suite_lists_every_multi_instance_scenario() {
-        assert_lists_every_scenario("redis_suite", super::REDIS_SCENARIOS, &["redis"], STARTER);
+    fn shared_store_suite_lists_every_multi_instance_scenario() {
+        assert_lists_every_scenario(
+            "shared_store_suite",
+            super::SHARED_STORE_SCENARIOS,
+            &["shared_store"],
+            STARTER,
+        );
     }
 
     #[test]

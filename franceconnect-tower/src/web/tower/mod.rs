@@ -16,11 +16,15 @@
 
 mod layer;
 mod memory_store;
+#[cfg(feature = "postgres")]
+mod postgres_store;
 mod session;
 mod session_layer;
 
 pub use layer::{FranceConnectLayer, FranceConnectService};
 pub use memory_store::ExpiringMemoryStore;
+#[cfg(feature = "postgres")]
+pub use postgres_store::PostgresSessionStore;
 pub use session_layer::session_manager_layer;
 /// The `tower-sessions` version these types are built on, for applications
 /// that name its store trait.

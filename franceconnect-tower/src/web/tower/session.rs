@@ -17,7 +17,11 @@ impl std::fmt::Debug for TowerSession {
     }
 }
 
+/// Every failure of the tower-sessions store comes through here: it is
+/// counted ([`metrics::SESSION_STORE_FAILURES`](crate::metrics::SESSION_STORE_FAILURES)),
+/// and the routes answer it with a `503`.
 fn store_error(e: tower_sessions::session::Error) -> SessionError {
+    crate::metrics::session_store_failed(crate::metrics::SessionAdapter::Tower);
     SessionError(e.to_string())
 }
 

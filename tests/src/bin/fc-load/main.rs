@@ -24,7 +24,11 @@
 //! floor` measures, the same way, a bare axum server doing only a login's
 //! HTTP and JOSE work (`floor_server.rs`): the floor under the library.
 //! `--platform proconnect` measures a ProConnect login instead (the mock as
-//! ProConnect, an agent auto-approved).
+//! ProConnect, an agent auto-approved). `--metrics on` starts the quickstart
+//! with `METRICS_BIND` (a Prometheus recorder installed, serving on a free
+//! port) and prints what it counted afterwards: the same measure with the
+//! engine's metrics recorded, against `--metrics off` (the default, no
+//! recorder).
 //!
 //! ```sh
 //! cargo build --release --bins -p axum-quickstart -p actix-quickstart -p franceconnect-tests -p franceconnect-mock
@@ -33,6 +37,7 @@
 //! target/release/fc-load --quickstart axum --cpu-logins 3000 --concurrency 8
 //! target/release/fc-load --quickstart floor --cpu-logins 3000 --concurrency 8
 //! target/release/fc-load --quickstart axum --cpu-logins 3000 --concurrency 8 --platform proconnect
+//! target/release/fc-load --quickstart axum --cpu-logins 3000 --concurrency 8 --metrics on
 //! ```
 //!
 //! `--logins 0` skips phases 1 and 2.
@@ -57,6 +62,8 @@ struct Args {
     return_to_bytes: usize,
     cpu_logins: usize,
     platform: String,
+    /// `--metrics on`: the quickstart records and serves its metrics.
+    metrics: bool,
 }
 
 fn parse_args() -> Args {
@@ -70,6 +77,7 @@ fn parse_args() -> Args {
         return_to_bytes: 500,
         cpu_logins: 0,
         platform: "fc".into(),
+        metrics: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -84,9 +92,16 @@ fn parse_args() -> Args {
             "--return-to-bytes" => args.return_to_bytes = value.parse().expect("--return-to-bytes N"),
             "--cpu-logins" => args.cpu_logins = value.parse().expect("--cpu-logins N"),
             "--platform" => args.platform = value,
+            "--metrics" => {
+                args.metrics = match value.as_str() {
+                    "on" => true,
+                    "off" => false,
+                    _ => panic!("--metrics on|off"),
+                }
+            }
             other => panic!(
                 "unknown option {other} (--quickstart axum|actix, --logins, --concurrency, --me, --rounds, \
-                 --anonymous, --return-to-bytes, --cpu-logins, --platform fc|proconnect)"
+                 --anonymous, --return-to-bytes, --cpu-logins, --platform fc|proconnect, --metrics on|off)"
             ),
         }
     }
@@ -97,6 +112,10 @@ fn parse_args() -> Args {
     assert!(
         args.platform == "fc" || (args.platform == "proconnect" && args.quickstart != "floor"),
         "--platform fc|proconnect (the floor server is FranceConnect's)"
+    );
+    assert!(
+        !args.metrics || (args.cpu_logins > 0 && args.quickstart != "floor"),
+        "--metrics on measures a quickstart's --cpu-logins"
     );
     args
 }
@@ -345,18 +364,19 @@ async fn cpu_per_login(args: &Args) {
         "the mock provider",
     )
     .await;
-    let app = App::start_with(
-        &args.quickstart,
-        app_port,
-        &[
-            ("FC_PLATFORM", args.platform.clone()),
-            ("FC_ISSUER", format!("{}/api/v2", mock.base)),
-            ("FC_CLIENT_ID", "franceconnect-mock-client".into()),
-            ("FC_CLIENT_SECRET", "franceconnect-mock-secret".into()),
-            ("APP_URL", app_url),
-        ],
-    )
-    .await;
+    let mut env = vec![
+        ("FC_PLATFORM", args.platform.clone()),
+        ("FC_ISSUER", format!("{}/api/v2", mock.base)),
+        ("FC_CLIENT_ID", "franceconnect-mock-client".into()),
+        ("FC_CLIENT_SECRET", "franceconnect-mock-secret".into()),
+        ("APP_URL", app_url),
+    ];
+    let metrics_base = args.metrics.then(|| {
+        let bind = format!("127.0.0.1:{}", free_port());
+        env.push(("METRICS_BIND", bind.clone()));
+        format!("http://{bind}")
+    });
+    let app = App::start_with(&args.quickstart, app_port, &env).await;
     let one_login = |base: String| async move {
         let b = Browser::new(&base);
         let to_provider = b.get("/auth/login").await.location.expect("to the provider");
@@ -403,6 +423,23 @@ async fn cpu_per_login(args: &Args) {
     );
     println!("app CPU per login:  {:.3} ms", per_login(app_before, app.child.id()));
     println!("mock CPU per login: {:.3} ms", per_login(mock_before, mock.child.id()));
+    if let Some(base) = metrics_base {
+        // Proof that the recorder counted: the warm-up's logins and the measured ones.
+        let scrape = Browser::new(&base).get("/metrics").await.body;
+        let counted = |name: &str| -> f64 {
+            scrape
+                .lines()
+                .filter(|l| l.starts_with(name) && !l.starts_with('#'))
+                .filter_map(|l| l.rsplit_once(' ')?.1.parse::<f64>().ok())
+                .sum()
+        };
+        println!(
+            "metrics on: {} logins begun, {} completed, {} provider requests timed",
+            counted("franceconnect_logins_begun_total"),
+            counted("franceconnect_logins_completed_total"),
+            counted("franceconnect_provider_request_duration_seconds_count")
+        );
+    }
 }
 
 #[tokio::main]

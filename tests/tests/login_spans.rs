@@ -1,0 +1,167 @@
+//! The `tracing` spans of a login's steps, against the mock provider: each
+//! step has its span, with the platform, the levels asked and reached, the
+//! error label of a failure, the HTTP status and the duration; and neither
+//! the spans nor the engine's events carry a state, a nonce, a code, a token
+//! or a claim of the person.
+//!
+//! A test binary of its own: it installs a subscriber for its thread.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+use franceconnect_tests::*;
+use franceconnect_tower::{LoginOptions, Platform, Revocation};
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Subscriber};
+use tracing_subscriber::layer::{Context, Layer};
+use tracing_subscriber::prelude::*;
+
+/// The fields of one span or event, as text.
+type Fields = BTreeMap<String, String>;
+
+/// What the engine's spans and events said.
+#[derive(Clone, Default)]
+struct Captured {
+    /// Each span, in creation order: its name and fields.
+    spans: Arc<Mutex<Vec<(String, Fields)>>>,
+    /// Where each live span is in `spans` (ids are reused once closed).
+    live: Arc<Mutex<HashMap<u64, usize>>>,
+    /// The engine's events' fields, messages included.
+    events: Arc<Mutex<Vec<Fields>>>,
+}
+
+struct FieldText<'a>(&'a mut Fields);
+
+impl Visit for FieldText<'_> {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.0.insert(field.name().to_owned(), value.to_owned());
+    }
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        self.0.insert(field.name().to_owned(), format!("{value:?}"));
+    }
+}
+
+fn is_engine(target: &str) -> bool {
+    target.starts_with("franceconnect_tower")
+}
+
+impl<S: Subscriber> Layer<S> for Captured {
+    fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, _: Context<'_, S>) {
+        if !is_engine(attrs.metadata().target()) {
+            return;
+        }
+        let mut fields = Fields::new();
+        attrs.record(&mut FieldText(&mut fields));
+        let mut spans = self.spans.lock().unwrap();
+        self.live.lock().unwrap().insert(id.into_u64(), spans.len());
+        spans.push((attrs.metadata().name().to_owned(), fields));
+    }
+
+    fn on_record(&self, id: &Id, values: &Record<'_>, _: Context<'_, S>) {
+        let Some(&at) = self.live.lock().unwrap().get(&id.into_u64()) else {
+            return;
+        };
+        values.record(&mut FieldText(&mut self.spans.lock().unwrap()[at].1));
+    }
+
+    fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
+        if is_engine(event.metadata().target()) {
+            let mut fields = Fields::new();
+            event.record(&mut FieldText(&mut fields));
+            self.events.lock().unwrap().push(fields);
+        }
+    }
+
+    fn on_close(&self, id: Id, _: Context<'_, S>) {
+        self.live.lock().unwrap().remove(&id.into_u64());
+    }
+}
+
+#[tokio::test]
+async fn each_login_step_has_a_span_with_its_outcome_and_no_secret() {
+    let captured = Captured::default();
+    let _subscriber = tracing::subscriber::set_default(tracing_subscriber::registry().with(captured.clone()));
+    let pair = pair(Platform::FranceConnect, None).await;
+
+    pair.mock.auto_approve(Some("default"), None);
+    let (url, pending) = pair.fc.begin_login(LoginOptions::default()).await.unwrap();
+    let callback = authorize(&url).await;
+    let user = pair.fc.complete_login(&callback, &pending).await.unwrap();
+    assert_eq!(pair.fc.revoke_access_token(&user).await.unwrap(), Revocation::Revoked);
+
+    pair.mock.set_callback_error(Some("access_denied"));
+    let (url, cancelled_pending) = pair.fc.begin_login(LoginOptions::default()).await.unwrap();
+    let cancelled = authorize(&url).await;
+    let refused = pair
+        .fc
+        .complete_login(&cancelled, &cancelled_pending)
+        .await
+        .unwrap_err();
+    assert!(refused.is_user_cancelled(), "{refused:?}");
+
+    let spans = captured.spans.lock().unwrap().clone();
+    let named = |name: &str| -> Vec<&Fields> { spans.iter().filter(|(n, _)| n == name).map(|(_, f)| f).collect() };
+    let field = |fields: &Fields, name: &str| fields.get(name).cloned().unwrap_or_default();
+    let timed = |fields: &Fields| field(fields, "duration_ms").parse::<f64>().is_ok_and(|ms| ms >= 0.0);
+
+    let begins = named("franceconnect.login.begin");
+    assert_eq!(begins.len(), 2, "{spans:?}");
+    for begin in &begins {
+        assert_eq!(field(begin, "platform"), "fc");
+        assert_eq!(field(begin, "acr_asked"), "eidas1");
+        assert!(timed(begin) && !begin.contains_key("error"), "{begin:?}");
+    }
+    let callbacks = named("franceconnect.login.callback");
+    assert_eq!(callbacks.len(), 2, "{spans:?}");
+    let (done, cancel) = (callbacks[0], callbacks[1]);
+    assert_eq!(field(done, "acr_asked"), "eidas1");
+    assert_eq!(field(done, "acr_reached"), "eidas1");
+    assert!(timed(done) && !done.contains_key("error"), "{done:?}");
+    assert_eq!(field(cancel, "error"), "access_denied");
+    assert!(timed(cancel) && !cancel.contains_key("acr_reached"), "{cancel:?}");
+    // The cancelled login exchanged nothing.
+    for step in ["franceconnect.token", "franceconnect.userinfo"] {
+        let steps = named(step);
+        assert_eq!(steps.len(), 1, "{step}: {spans:?}");
+        assert_eq!(field(steps[0], "platform"), "fc");
+        assert_eq!(field(steps[0], "status"), "200", "{step}");
+        assert!(
+            timed(steps[0]) && !steps[0].contains_key("error"),
+            "{step}: {:?}",
+            steps[0]
+        );
+    }
+    let revocations = named("franceconnect.revocation");
+    assert_eq!(revocations.len(), 1, "{spans:?}");
+    assert_eq!(field(revocations[0], "outcome"), "revoked");
+    assert!(timed(revocations[0]));
+
+    // Nothing secret or personal, in any span's or event's field.
+    let pivot = user.pivot_identity().expect("identite_pivot");
+    let mut secrets = vec![
+        pending.state.secret().to_owned(),
+        pending.nonce.secret().to_owned(),
+        cancelled_pending.state.secret().to_owned(),
+        cancelled_pending.nonce.secret().to_owned(),
+        callback.code.clone().expect("a code"),
+        user.id_token_hint.secret().to_owned(),
+        user.sub.clone(),
+        pivot.family_name.clone(),
+        pivot.birthdate.to_string(),
+    ];
+    secrets.extend(pivot.given_names.iter().cloned());
+    secrets.extend(user.claims.email.clone());
+    let events = captured.events.lock().unwrap().clone();
+    assert!(!events.is_empty(), "the engine's events are captured");
+    for fields in spans.iter().map(|(_, f)| f).chain(&events) {
+        for (name, value) in fields {
+            for secret in &secrets {
+                assert!(
+                    !value.contains(secret.as_str()),
+                    "`{name}` shows {secret:?}: {fields:?}"
+                );
+            }
+        }
+    }
+}
