@@ -72,9 +72,9 @@ pub const ERROR_LABELS: [&str; 20] = [
 ];
 
 /// A short label for `error`, from a closed set ([`ERROR_LABELS`]): the
-/// reference code of [`web::error_code`](crate::web::error_code), except
-/// that a provider error code outside the protocol's list is
-/// `provider_error_other` rather than the text the provider sent.
+/// reference code of [`web::error_code`](crate::web::error_code) (which is
+/// built on it), except that a provider error code outside the protocol's
+/// list is `provider_error_other` rather than the text the provider sent.
 ///
 /// ```
 /// use franceconnect_tower::metrics::{ERROR_LABELS, error_label};

@@ -24,18 +24,10 @@ pub fn platform_code_of(error: &Error) -> Option<&'static PlatformCode> {
 /// `insufficient_eidas`, `provider_unavailable`, …
 pub fn error_code(error: &Error) -> &str {
     match error {
-        Error::Config(_) => "configuration_error",
-        Error::Discovery(_) => "provider_metadata_error",
-        Error::Provider(e) if e.code == ProviderErrorCode::AcrNotSatisfied => "acr_not_satisfied",
-        Error::Provider(e) => e.code.as_str(),
-        Error::State(StateError::Expired) => "login_expired",
-        Error::State(_) => "invalid_state",
-        Error::TokenExchange(_) => "token_exchange_failed",
-        Error::Jose(_) => "invalid_token",
-        Error::Claims(_) => "invalid_claims",
-        Error::EidasTooLow { .. } => "insufficient_eidas",
-        Error::AcrNotMet { .. } => "acr_not_met",
-        Error::Network(_) => "provider_unavailable",
+        // The provider's own code, as it sent it (sanitised when parsed);
+        // the metrics' closed set folds it into `provider_error_other`.
+        Error::Provider(e) if matches!(e.code, ProviderErrorCode::Other(_)) => e.code.as_str(),
+        _ => crate::metrics::error_label(error),
     }
 }
 

@@ -244,23 +244,26 @@ impl PostgresSessions {
     /// Stores a new session under `id`, expiring `ttl` from now. Returns
     /// false, storing nothing, when the id is taken.
     pub async fn insert(&self, id: &str, data: &[u8], ttl: Duration) -> Result<bool, PostgresSessionsError> {
-        self.limited(async {
-            let done = sqlx::query(&self.statements.insert)
-                .bind(id_hash(id))
-                .bind(data)
-                .bind(seconds(ttl))
-                .execute(&self.pool)
-                .await?;
-            Ok(done.rows_affected() == 1)
-        })
-        .await
+        self.write(&self.statements.insert, id, data, ttl).await
     }
 
     /// Replaces a live session's data and expiry. Returns false, storing
     /// nothing, when the session was deleted (or has expired) meanwhile.
     pub async fn update(&self, id: &str, data: &[u8], ttl: Duration) -> Result<bool, PostgresSessionsError> {
+        self.write(&self.statements.update, id, data, ttl).await
+    }
+
+    /// Runs `statement` (the insert or the update) for one session; true
+    /// when it wrote its row.
+    async fn write(
+        &self,
+        statement: &str,
+        id: &str,
+        data: &[u8],
+        ttl: Duration,
+    ) -> Result<bool, PostgresSessionsError> {
         self.limited(async {
-            let done = sqlx::query(&self.statements.update)
+            let done = sqlx::query(statement)
                 .bind(id_hash(id))
                 .bind(data)
                 .bind(seconds(ttl))
