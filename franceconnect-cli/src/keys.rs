@@ -86,6 +86,24 @@ pub enum KeysError {
         /// Why.
         source: std::io::Error,
     },
+    /// The new file could not be given the old one's owner and group: left
+    /// to whoever runs the command, the application (running as that
+    /// owner) could no longer read its keys, so the old file is kept.
+    #[error(
+        "refusing to replace {}: it belongs to uid {uid}, gid {gid}, and the new file cannot be given that owner \
+         ({source}); run the command as that user, or as root, so the application can still read its keys",
+        path.display()
+    )]
+    Owner {
+        /// The key file.
+        path: PathBuf,
+        /// The old file's owner.
+        uid: u32,
+        /// The old file's group.
+        gid: u32,
+        /// Why `chown` failed.
+        source: std::io::Error,
+    },
 }
 
 /// `keys generate`: a new key file at `path` holding one key per spec
@@ -166,8 +184,11 @@ pub fn describe(keys: &ServiceKeys) -> Vec<String> {
 }
 
 /// Replaces the file at `path` with `keys`, atomically: the engine writes a
-/// new file (mode 600) beside it, which is then renamed over the old one,
-/// so a crash leaves either the old set or the new one, never half a file.
+/// new file (mode 600, flushed to disk) beside it, which takes the old
+/// file's owner and group, then is renamed over the old one, and the
+/// directory is flushed too; so a crash leaves either the old set or the
+/// new one, never half a file, and the application keeps reading it. On
+/// any error the new file is removed and the old one is left as it was.
 fn replace(path: &Path, keys: &ServiceKeys) -> Result<(), KeysError> {
     let name = path
         .file_name()
@@ -179,13 +200,74 @@ fn replace(path: &Path, keys: &ServiceKeys) -> Result<(), KeysError> {
         .unwrap_or_default();
     let temporary = path.with_file_name(format!(".{name}.{}-{nanos}.new", std::process::id()));
     keys.write_private_jwks(&temporary)?;
-    std::fs::rename(&temporary, path).map_err(|e| {
-        let _ = std::fs::remove_file(&temporary);
-        KeysError::Replace {
+    let replaced = take_owner_of(&temporary, path).and_then(|()| {
+        std::fs::rename(&temporary, path).map_err(|source| KeysError::Replace {
             path: path.to_owned(),
-            source: e,
-        }
+            source,
+        })
+    });
+    if let Err(e) = replaced {
+        let _ = std::fs::remove_file(&temporary);
+        return Err(e);
+    }
+    // The rename is durable once the directory entry is on disk.
+    sync_directory_of(path).map_err(|source| KeysError::Replace {
+        path: path.to_owned(),
+        source,
     })
+}
+
+/// Gives `temporary` the owner and group of the file at `path` (when they
+/// are not already its own, e.g. `keys add` run as root on the
+/// application's file), and the group's read access when the old file
+/// had it: mode 640, owner root, group of the application is a common
+/// layout. Never the others' access.
+#[cfg(unix)]
+fn take_owner_of(temporary: &Path, path: &Path) -> Result<(), KeysError> {
+    use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+    let io = |source| KeysError::Replace {
+        path: path.to_owned(),
+        source,
+    };
+    let old = std::fs::metadata(path).map_err(io)?;
+    let new = std::fs::metadata(temporary).map_err(io)?;
+    let uid = (old.uid() != new.uid()).then_some(old.uid());
+    let gid = (old.gid() != new.gid()).then_some(old.gid());
+    if uid.is_some() || gid.is_some() {
+        std::os::unix::fs::chown(temporary, uid, gid).map_err(|source| KeysError::Owner {
+            path: path.to_owned(),
+            uid: old.uid(),
+            gid: old.gid(),
+            source,
+        })?;
+    }
+    if old.mode() & 0o040 != 0 {
+        std::fs::set_permissions(temporary, std::fs::Permissions::from_mode(0o640)).map_err(io)?;
+    }
+    Ok(())
+}
+
+/// Elsewhere the new file keeps the permissions the engine gave it.
+#[cfg(not(unix))]
+fn take_owner_of(_temporary: &Path, _path: &Path) -> Result<(), KeysError> {
+    Ok(())
+}
+
+/// Flushes the directory holding `path`, so that a rename into it
+/// survives a crash.
+#[cfg(unix)]
+fn sync_directory_of(path: &Path) -> std::io::Result<()> {
+    let directory = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    std::fs::File::open(directory)?.sync_all()
+}
+
+/// Directories cannot be opened as files elsewhere.
+#[cfg(not(unix))]
+fn sync_directory_of(_path: &Path) -> std::io::Result<()> {
+    Ok(())
 }
 
 #[cfg(test)]
@@ -199,5 +281,85 @@ mod tests {
         assert_eq!(parse_signing_alg("es256"), Ok(SigningAlg::Es256));
         assert!(parse_signing_alg("hs256").unwrap_err().contains("never HS256"));
         assert!(parse_encryption_alg("RSA1_5").is_err());
+    }
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("fc-cli-keys-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// A replacement that fails once the new file is written (here the
+    /// rename, over a directory) removes the new file and leaves the old
+    /// entry as it was.
+    #[test]
+    fn a_failed_replace_leaves_no_temporary_file() {
+        let dir = temp_dir("failed");
+        let path = dir.join("fc-keys.json");
+        std::fs::create_dir(&path).unwrap();
+        std::fs::write(path.join("kept"), "kept").unwrap();
+        let e = generate(&path, &[KeySpec::Encryption(EncryptionAlg::EcdhEs)], true).unwrap_err();
+        assert!(matches!(e, KeysError::Replace { .. }), "{e}");
+        assert!(
+            e.to_string().starts_with(&format!("cannot replace {}", path.display())),
+            "{e}"
+        );
+        assert_eq!(entries(&dir), ["fc-keys.json"]);
+        assert_eq!(std::fs::read_to_string(path.join("kept")).unwrap(), "kept");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    /// `keys add` run by another user (root, typically) on the
+    /// application's file keeps the file's owner and group, and its
+    /// group's read access, so the application still reads it; never the
+    /// others' access. The owner part needs root to set up, and is checked
+    /// when the tests run as root.
+    #[cfg(unix)]
+    #[test]
+    fn a_replaced_file_keeps_its_owner_group_and_group_access() {
+        use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+        let dir = temp_dir("owner");
+        let path = dir.join("fc-keys.json");
+        generate(&path, &[KeySpec::Encryption(EncryptionAlg::EcdhEs)], false).unwrap();
+        let ours = std::fs::metadata(&path).unwrap();
+        let as_root = ours.uid() == 0;
+        let (uid, gid) = if as_root {
+            (4242, 4243)
+        } else {
+            (ours.uid(), ours.gid())
+        };
+        if as_root {
+            std::os::unix::fs::chown(&path, Some(uid), Some(gid)).unwrap();
+        }
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+
+        let (keys, kid) = add(&path, KeySpec::Encryption(EncryptionAlg::EcdhEs)).unwrap();
+        let after = std::fs::metadata(&path).unwrap();
+        assert_eq!((after.uid(), after.gid()), (uid, gid));
+        assert_eq!(after.mode() & 0o777, 0o640);
+        assert!(ServiceKeys::from_file(&path).unwrap().kids().any(|k| k == kid));
+        assert_eq!(keys.kids().count(), 2);
+
+        // Others' access is dropped; a private file stays private.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        retire(&path, &kid).unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().mode() & 0o777, 0o640);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        add(&path, KeySpec::Signing(SigningAlg::Es256)).unwrap();
+        let last = std::fs::metadata(&path).unwrap();
+        assert_eq!(last.mode() & 0o777, 0o600);
+        assert_eq!((last.uid(), last.gid()), (uid, gid));
+        assert_eq!(entries(&dir), ["fc-keys.json"]);
+        std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -98,12 +98,50 @@ async fn a_good_deployment_passes_every_check() {
         took.as_millis()
     );
 
-    // A keys file others can read is worth a warning, not a failure.
+    // A keys file every user can read fails, and the binary exits 1; one
+    // its group can read (a Kubernetes secret with an fsGroup) is worth a
+    // warning, and the binary exits 0.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
-        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let doctor_binary = |vars: Vars| {
+            tokio::task::spawn_blocking(move || {
+                Command::new(env!("CARGO_BIN_EXE_franceconnect"))
+                    .arg("doctor")
+                    .env_clear()
+                    .envs(vars.0.iter())
+                    .output()
+                    .unwrap()
+            })
+        };
         let vars = support::vars("fcplus", &provider.issuer(), &app).set("FC_KEYS_FILE", path_str(&file));
+
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let report = vars.run().await;
+        assert_fails_only(&report, Check::Encryption, "is readable by other users (mode 644)");
+        let failures: Vec<String> = report
+            .lines
+            .iter()
+            .filter(|l| l.status == Status::Fail)
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(failures.len(), 1, "{report}");
+        assert!(
+            failures[0].contains(&format!("fix: chmod 600 {}", file.display())),
+            "{report}"
+        );
+        assert_eq!(report.count(Status::Warn), 0, "{report}");
+        let out = doctor_binary(vars.clone()).await.unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(out.status.code(), Some(1), "{stdout}");
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.starts_with("FAIL") && l.contains("is readable by other users (mode 644)")),
+            "{stdout}"
+        );
+
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
         let report = vars.run().await;
         assert!(report.passed(), "{report}");
         let warnings: Vec<String> = report
@@ -113,13 +151,19 @@ async fn a_good_deployment_passes_every_check() {
             .map(ToString::to_string)
             .collect();
         assert_eq!(warnings.len(), 1, "{report}");
+        assert!(warnings[0].contains("is readable by its group (mode 640)"), "{report}");
         assert!(
-            warnings[0].contains("is readable by other users (mode 644)"),
+            warnings[0].contains(&format!("fix: chmod 600 {}, unless", file.display())),
             "{report}"
         );
+        let out = doctor_binary(vars).await.unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(out.status.code(), Some(0), "{stdout}");
         assert!(
-            warnings[0].contains(&format!("fix: chmod 600 {}", file.display())),
-            "{report}"
+            stdout
+                .lines()
+                .any(|l| l.starts_with("warn") && l.contains("is readable by its group (mode 640)")),
+            "{stdout}"
         );
     }
     std::fs::remove_dir_all(dir).unwrap();

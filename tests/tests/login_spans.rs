@@ -2,7 +2,7 @@
 //! step has its span, with the platform, the levels asked and reached, the
 //! error label of a failure, the HTTP status and the duration; and neither
 //! the spans nor the engine's events carry a state, a nonce, a code, a token
-//! or a claim of the person.
+//! (the ID token, the access token) or a claim of the person.
 //!
 //! A test binary of its own: it installs a subscriber for its thread.
 
@@ -139,7 +139,16 @@ async fn each_login_step_has_a_span_with_its_outcome_and_no_secret() {
 
     // Nothing secret or personal, in any span's or event's field.
     let pivot = user.pivot_identity().expect("identite_pivot");
+    // The access token is the engine's own (no accessor): read it from the
+    // user as a session stores it.
+    let stored = serde_json::to_value(&user).unwrap();
+    let access_token = stored["access_token"]["token"]
+        .as_str()
+        .expect("the session keeps the access token, for the logout to revoke it")
+        .to_owned();
+    assert!(access_token.len() >= 16, "{access_token:?}");
     let mut secrets = vec![
+        access_token,
         pending.state.secret().to_owned(),
         pending.nonce.secret().to_owned(),
         cancelled_pending.state.secret().to_owned(),

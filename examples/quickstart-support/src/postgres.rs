@@ -4,8 +4,10 @@
 
 use std::time::Duration;
 
+use std::str::FromStr;
+
 use franceconnect_tower::web::PostgresSessions;
-use sqlx::postgres::PgPoolOptions;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 use crate::redact_url;
 
@@ -18,10 +20,14 @@ const CLEANUP_EVERY: Duration = Duration::from_secs(300);
 /// removing expired rows (on the current Tokio runtime). Fails clearly when
 /// the database cannot be reached at start.
 pub async fn postgres_sessions(url: &str) -> Result<PostgresSessions, String> {
+    let options = PgConnectOptions::from_str(url)
+        .map_err(|e| format!("DATABASE_URL ({}): {e}", redact_url(url)))?
+        // The server gives up too, rather than run on after we did.
+        .options([("statement_timeout", LIMIT.as_millis().to_string())]);
     let pool = PgPoolOptions::new()
         .max_connections(16)
         .acquire_timeout(LIMIT)
-        .connect(url)
+        .connect_with(options)
         .await
         .map_err(|e| format!("cannot reach PostgreSQL at {}: {e}", redact_url(url)))?;
     let sessions = PostgresSessions::new(pool).with_statement_limit(LIMIT);

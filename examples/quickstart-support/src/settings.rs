@@ -32,18 +32,56 @@ use franceconnect_tower::{Config, ConfigBuilder, EncryptionAlg, FranceConnect, P
 /// | `FC_LOGIN_COOKIE_SECRET` | the secret sealing pending logins (32+ characters); required with `REDIS_URL` or `DATABASE_URL` | random per start |
 ///
 /// Every other `FC_*` variable of `Config::from_env` applies too.
-#[derive(Debug, Clone)]
+///
+/// Its `Debug` lists the variables with the secrets' values hidden (see
+/// [`shown_value`]).
+#[derive(Clone)]
 pub struct Settings {
     vars: Vec<(String, String)>,
 }
 
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map()
+            .entries(self.vars.iter().map(|(name, value)| (name, shown_value(name, value))))
+            .finish()
+    }
+}
+
+/// A variable's value as `Debug` may print it: `<redacted>` when its name
+/// says it holds a secret (it contains `SECRET`, `KEY` or `PASSWORD`), the
+/// URL without its credentials for `DATABASE_URL` and `REDIS_URL`, the
+/// value itself otherwise.
+fn shown_value(name: &str, value: &str) -> String {
+    let name = name.to_ascii_uppercase();
+    if ["SECRET", "KEY", "PASSWORD"].iter().any(|word| name.contains(word)) {
+        "<redacted>".to_owned()
+    } else if name == "DATABASE_URL" || name == "REDIS_URL" {
+        redact_url(value)
+    } else {
+        value.to_owned()
+    }
+}
+
 /// A session store shared by every instance of the app.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Its `Debug` shows the URL without its credentials ([`redact_url`]).
+#[derive(Clone, PartialEq, Eq)]
 pub enum SharedStore {
     /// `REDIS_URL`.
     Redis(String),
     /// `DATABASE_URL`.
     Postgres(String),
+}
+
+impl std::fmt::Debug for SharedStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (kind, url) = match self {
+            Self::Redis(url) => ("Redis", url),
+            Self::Postgres(url) => ("Postgres", url),
+        };
+        f.debug_tuple(kind).field(&redact_url(url)).finish()
+    }
 }
 
 impl SharedStore {
@@ -516,14 +554,96 @@ fn service_keys(settings: &Settings, encrypts: bool, signs: bool) -> Result<Opti
     }
 }
 
-/// A URL fit for messages and logs: its user name and password removed.
+/// A URL fit for messages and logs: its user name and password removed,
+/// and so is any query parameter naming a password (sqlx reads
+/// `postgres://host/db?password=…`, libpq `sslpassword`); the other query
+/// parameters stay. A URL that does not parse is not shown at all.
 pub fn redact_url(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(mut u) => {
             let _ = u.set_username("");
             let _ = u.set_password(None);
+            if u.query().is_some() {
+                let kept: Vec<(String, String)> = u
+                    .query_pairs()
+                    .filter(|(name, _)| !name.to_ascii_lowercase().contains("password"))
+                    .map(|(name, value)| (name.into_owned(), value.into_owned()))
+                    .collect();
+                if kept.is_empty() {
+                    u.set_query(None);
+                } else {
+                    u.query_pairs_mut().clear().extend_pairs(kept);
+                }
+            }
             u.to_string()
         }
         Err(_) => "(invalid URL)".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacted_urls_keep_no_credentials_and_every_other_query_pair() {
+        assert_eq!(
+            redact_url(
+                "postgres://app:s3cret@db.internal:5432/sessions?sslmode=require&password=hunter2&application_name=fc"
+            ),
+            "postgres://db.internal:5432/sessions?sslmode=require&application_name=fc"
+        );
+        assert_eq!(
+            redact_url("postgres://db.internal/sessions?PassWord=hunter2"),
+            "postgres://db.internal/sessions"
+        );
+        assert_eq!(
+            redact_url("postgres://db/s?sslpassword=hunter2&sslmode=verify-full"),
+            "postgres://db/s?sslmode=verify-full"
+        );
+        assert_eq!(
+            redact_url("redis://:hunter2@127.0.0.1:6379/0"),
+            "redis://127.0.0.1:6379/0"
+        );
+        assert_eq!(
+            redact_url("postgres://db/s?sslmode=disable"),
+            "postgres://db/s?sslmode=disable"
+        );
+        assert_eq!(redact_url("postgres://db/s"), "postgres://db/s");
+        assert_eq!(redact_url("not a url hunter2"), "(invalid URL)");
+    }
+
+    #[test]
+    fn debug_never_prints_a_secret() {
+        let settings = Settings::from_pairs([
+            ("FC_CLIENT_ID", "the-client-id"),
+            ("FC_CLIENT_SECRET", "hunter2-client"),
+            ("FC_LOGIN_COOKIE_SECRET", "hunter2-cookie"),
+            ("SESSION_KEY", "hunter2-session"),
+            ("FC_KEYS_FILE", "/run/secrets/hunter2-keys.json"),
+            ("SMTP_PASSWORD", "hunter2-smtp"),
+            (
+                "DATABASE_URL",
+                "postgres://app:hunter2-db@db/sessions?password=hunter2-query&sslmode=require",
+            ),
+            ("REDIS_URL", "redis://:hunter2-redis@127.0.0.1:6379"),
+        ]);
+        let shown = format!("{settings:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("\"FC_CLIENT_ID\": \"the-client-id\""), "{shown}");
+        assert!(shown.contains("\"FC_CLIENT_SECRET\": \"<redacted>\""), "{shown}");
+        assert!(shown.contains("\"SESSION_KEY\": \"<redacted>\""), "{shown}");
+        assert!(shown.contains("postgres://db/sessions?sslmode=require"), "{shown}");
+        assert!(shown.contains("redis://127.0.0.1:6379"), "{shown}");
+        let pretty = format!("{settings:#?}");
+        assert!(!pretty.contains("hunter2"), "{pretty}");
+
+        let store = Settings::from_pairs([("DATABASE_URL", "postgres://app:hunter2@db/sessions?password=hunter2")])
+            .shared_store()
+            .unwrap()
+            .unwrap();
+        assert_eq!(format!("{store:?}"), "Postgres(\"postgres://db/sessions\")");
+        let store = SharedStore::Redis("redis://user:hunter2@cache:6379/1".into());
+        assert_eq!(format!("{store:?}"), "Redis(\"redis://cache:6379/1\")");
     }
 }

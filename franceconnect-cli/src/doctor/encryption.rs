@@ -134,8 +134,11 @@ fn fix_for_refused(path: Option<&str>) -> String {
     }
 }
 
-/// The private keys must not be readable by other users (checked once:
-/// every platform shares `FC_KEYS_FILE`).
+/// The private keys must not be readable (nor writable) by every user of
+/// the machine: that is a failure (checked once: every platform shares
+/// `FC_KEYS_FILE`). Access for the file's group only is a warning, since
+/// a Kubernetes secret mounted with an `fsGroup` is group-readable on
+/// purpose.
 pub(crate) fn file_mode(report: &mut Report, lookup: &Lookup) {
     let Some(path) = lookup("FC_KEYS_FILE") else { return };
     let path = path.as_str();
@@ -144,12 +147,34 @@ pub(crate) fn file_mode(report: &mut Report, lookup: &Lookup) {
         use std::os::unix::fs::PermissionsExt as _;
         if let Ok(meta) = std::fs::metadata(path) {
             let mode = meta.permissions().mode() & 0o777;
-            if mode & 0o077 != 0 {
+            if mode & 0o006 != 0 {
+                // Writable is as bad: whoever replaces the signing key signs
+                // as the service, since its JWKS is served from this file.
+                let how = match (mode & 0o004 != 0, mode & 0o002 != 0) {
+                    (true, true) => "readable and writable",
+                    (true, false) => "readable",
+                    _ => "writable",
+                };
+                report.fail(
+                    Check::Encryption,
+                    None,
+                    format!("FC_KEYS_FILE ({path}) is {how} by other users (mode {mode:o}): it holds private keys"),
+                    format!("chmod 600 {path}"),
+                );
+            } else if mode & 0o077 != 0 {
+                let who = if mode & 0o040 != 0 {
+                    "readable by its group"
+                } else {
+                    "open to users other than its owner"
+                };
                 report.warn(
                     Check::Encryption,
                     None,
-                    format!("FC_KEYS_FILE ({path}) is readable by other users (mode {mode:o}): it holds private keys"),
-                    format!("chmod 600 {path}"),
+                    format!("FC_KEYS_FILE ({path}) is {who} (mode {mode:o}): it holds private keys"),
+                    format!(
+                        "chmod 600 {path}, unless its group is the application's alone (a Kubernetes secret \
+                         mounted with an fsGroup)"
+                    ),
                 );
             } else {
                 report.ok(

@@ -130,8 +130,10 @@ impl ServiceKeys {
     }
 
     /// Writes the private JWK set to a new file at `path`, readable by its
-    /// owner only (mode 600 on Unix). An existing file is never
-    /// overwritten: remove it first, on purpose.
+    /// owner only (mode 600 on Unix), and flushes it and its directory to
+    /// disk before returning. An existing file is never overwritten:
+    /// remove it first, on purpose. A write that fails removes the file it
+    /// created, so no half key set is left to be loaded on the next start.
     pub fn write_private_jwks(&self, path: impl AsRef<Path>) -> Result<(), ConfigError> {
         use std::io::Write as _;
         let path = path.as_ref();
@@ -142,7 +144,16 @@ impl ServiceKeys {
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let mut file = options.open(path).map_err(failed)?;
-        file.write_all(self.to_private_jwks_json().as_bytes()).map_err(failed)
+        let written = file
+            .write_all(self.to_private_jwks_json().as_bytes())
+            .and_then(|()| file.sync_all())
+            .and_then(|()| sync_directory_of(path));
+        if let Err(e) = written {
+            drop(file);
+            let _ = std::fs::remove_file(path);
+            return Err(failed(e));
+        }
+        Ok(())
     }
 
     /// Generates a new key for `alg` (P-256 for ECDH-ES, RSA 3072 bits for
@@ -320,6 +331,23 @@ fn distinct<T: PartialEq>(values: impl Iterator<Item = T>) -> Vec<T> {
         }
     }
     out
+}
+
+/// Flushes the directory holding `path`, so that the new file's entry
+/// survives a crash, not only its content.
+#[cfg(unix)]
+fn sync_directory_of(path: &Path) -> std::io::Result<()> {
+    let directory = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    std::fs::File::open(directory)?.sync_all()
+}
+
+/// Directories cannot be opened as files elsewhere.
+#[cfg(not(unix))]
+fn sync_directory_of(_path: &Path) -> std::io::Result<()> {
+    Ok(())
 }
 
 /// Parses one private key of either kind, as a one-key set.

@@ -47,7 +47,8 @@ pub use memory::MemorySessions;
 pub use pages::{ErrorPage, FrenchPages, Pages};
 #[cfg(feature = "postgres")]
 pub use postgres::{
-    DEFAULT_SESSION_TABLE, DEFAULT_STATEMENT_LIMIT, PostgresSessions, PostgresSessionsError, StoredSession,
+    CLEANUP_BATCH, DEFAULT_SESSION_TABLE, DEFAULT_STATEMENT_LIMIT, PostgresSessions, PostgresSessionsError,
+    StoredSession,
 };
 pub use responses::{AuthContext, Format, SIGNED_IN_CACHE_CONTROL, session_unavailable_response};
 pub use routes::AuthRoutes;

@@ -8,10 +8,14 @@
 //! - a save for a session that was deleted meanwhile is dropped: a request
 //!   that was running while the user logged out can never bring the session
 //!   — and the signed-in user — back (an `UPDATE`, never an upsert);
-//! - the table holds a SHA-256 of each session id, not the id: a copy of the
-//!   database does not hold the cookies that would open the sessions;
-//! - every statement gives up after a time limit (2 s by default), so that
-//!   a database that hangs gives a clean error, not a hung request.
+//! - the table holds a SHA-256 of each session id, not the id, and each
+//!   session's data sealed (AES-256-GCM) under a key derived from its id: a
+//!   copy of the database holds neither the cookies that would open the
+//!   sessions nor what they hold (tokens, the person's identity);
+//! - every operation gives up after a time limit (2 s by default, waiting
+//!   for a connection included), so that a database that hangs gives a
+//!   clean error, not a hung request; a connection whose statement was
+//!   given up on is closed, not put back in the pool.
 //!
 //! The table, created by [`PostgresSessions::migrate`] (the SQL is
 //! [`PostgresSessions::migration_sql`]):
@@ -19,7 +23,7 @@
 //! ```sql
 //! CREATE TABLE IF NOT EXISTS franceconnect_sessions (
 //!     id_hash    bytea PRIMARY KEY,   -- SHA-256 of the session id
-//!     data       bytea NOT NULL,      -- the session's data (JSON)
+//!     data       bytea NOT NULL,      -- nonce || AES-256-GCM(the session's JSON)
 //!     expires_at timestamptz NOT NULL
 //! );
 //! CREATE INDEX IF NOT EXISTS franceconnect_sessions_expires_at
@@ -29,14 +33,24 @@
 use std::future::Future;
 use std::time::Duration;
 
+use aes_gcm::aead::{Aead, KeyInit};
+use aes_gcm::{Aes256Gcm, Nonce};
 use sha2::{Digest, Sha256};
-use sqlx::PgPool;
+use sqlx::pool::PoolConnection;
+use sqlx::{PgPool, Postgres};
+use tokio::time::Instant;
 
 /// The default table name.
 pub const DEFAULT_SESSION_TABLE: &str = "franceconnect_sessions";
 
 /// How long a statement may take by default before it is abandoned.
 pub const DEFAULT_STATEMENT_LIMIT: Duration = Duration::from_secs(2);
+
+/// How many expired rows one cleanup statement removes at most.
+pub const CLEANUP_BATCH: i64 = 1000;
+
+/// HKDF's `info` for the keys that seal sessions' data.
+const DATA_KEY_INFO: &[u8] = b"franceconnect-rs postgres session data v1";
 
 /// Why a session could not be read or written in PostgreSQL. Its text never
 /// holds a session id or session data.
@@ -50,8 +64,8 @@ pub enum PostgresSessionsError {
     TimedOut(Duration),
     /// The table name given is not a plain SQL identifier.
     #[error(
-        "PostgreSQL session store: `{0}` is not a valid table name (letters, digits and `_`, \
-         optionally `schema.table`, at most 63 characters each)"
+        "PostgreSQL session store: `{0}` is not a valid table name (lowercase letters, digits and `_`, \
+         not starting with a digit, optionally `schema.table`, at most 63 characters each)"
     )]
     InvalidTableName(String),
 }
@@ -107,11 +121,14 @@ impl Statements {
                  WHERE id_hash = $1 AND expires_at > now()"
             ),
             load: format!(
-                "SELECT data, extract(epoch FROM expires_at)::float8 FROM {table} \
+                "SELECT data, extract(epoch FROM expires_at)::bigint FROM {table} \
                  WHERE id_hash = $1 AND expires_at > now()"
             ),
             delete: format!("DELETE FROM {table} WHERE id_hash = $1"),
-            delete_expired: format!("DELETE FROM {table} WHERE expires_at <= now()"),
+            delete_expired: format!(
+                "DELETE FROM {table} WHERE id_hash IN (SELECT id_hash FROM {table} \
+                 WHERE expires_at <= now() LIMIT $1 FOR UPDATE SKIP LOCKED)"
+            ),
         }
     }
 }
@@ -126,16 +143,58 @@ impl std::fmt::Debug for PostgresSessions {
 }
 
 /// A live session as stored: its data and when it expires.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct StoredSession {
     /// The session's data, as the adapter wrote it.
     pub data: Vec<u8>,
-    /// When it expires, in seconds since the Unix epoch.
-    pub expires_at_unix: f64,
+    /// When it expires, in whole seconds since the Unix epoch.
+    pub expires_at_unix: i64,
+}
+
+impl std::fmt::Debug for StoredSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The data hold the signed-in user: their size only.
+        f.debug_struct("StoredSession")
+            .field("data", &format_args!("{} bytes", self.data.len()))
+            .field("expires_at_unix", &self.expires_at_unix)
+            .finish()
+    }
 }
 
 fn id_hash(id: &str) -> Vec<u8> {
     Sha256::digest(id.as_bytes()).to_vec()
+}
+
+/// The key that seals a session's data: derived from its id, which only
+/// the session's cookie holds (the table has its hash), so that a copy of
+/// the table opens no one's data.
+fn data_key(id: &str) -> Aes256Gcm {
+    let mut key = [0u8; 32];
+    hkdf::Hkdf::<Sha256>::new(None, id.as_bytes())
+        .expand(DATA_KEY_INFO, &mut key)
+        .expect("32 bytes is a valid HKDF-SHA256 output length");
+    Aes256Gcm::new(&key.into())
+}
+
+/// `nonce || AES-256-GCM(data)`, under the id's key.
+fn seal(id: &str, data: &[u8]) -> Vec<u8> {
+    let mut nonce = [0u8; 12];
+    getrandom::fill(&mut nonce).expect("the operating system's random generator is unavailable");
+    let sealed = data_key(id)
+        .encrypt(Nonce::from_slice(&nonce), data)
+        .expect("AES-GCM encrypts any message of this size");
+    let mut stored = nonce.to_vec();
+    stored.extend_from_slice(&sealed);
+    stored
+}
+
+/// The data [`seal`] sealed under `id`, if they open.
+fn open(id: &str, stored: &[u8]) -> Option<Vec<u8>> {
+    if stored.len() < 12 + 16 {
+        return None;
+    }
+    let (nonce, sealed) = stored.split_at(12);
+    data_key(id).decrypt(Nonce::from_slice(nonce), sealed).ok()
 }
 
 fn seconds(ttl: Duration) -> f64 {
@@ -147,7 +206,9 @@ fn quoted_table_name(name: &str) -> Result<String, PostgresSessionsError> {
     let plain = |part: &str| {
         !part.is_empty()
             && part.len() <= 63
-            && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && part
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
             && !part.starts_with(|c: char| c.is_ascii_digit())
     };
     let parts: Vec<&str> = name.split('.').collect();
@@ -241,6 +302,33 @@ impl PostgresSessions {
             .unwrap_or(Err(PostgresSessionsError::TimedOut(self.limit)))
     }
 
+    /// A connection of the pool, waited for until `deadline` at most.
+    async fn connection(&self, deadline: Instant) -> Result<PoolConnection<Postgres>, PostgresSessionsError> {
+        match tokio::time::timeout_at(deadline, self.pool.acquire()).await {
+            Ok(connection) => Ok(connection?),
+            Err(_) => Err(PostgresSessionsError::TimedOut(self.limit)),
+        }
+    }
+
+    /// The outcome of a statement run on `connection` until the deadline.
+    /// A statement given up on closes its connection rather than return it
+    /// to the pool: the pool would first check it with a ping that waits,
+    /// with no limit, on a database that does not answer, and a few hung
+    /// pings would hold every connection.
+    fn settle<T>(
+        &self,
+        connection: &mut PoolConnection<Postgres>,
+        outcome: Result<Result<T, sqlx::Error>, tokio::time::error::Elapsed>,
+    ) -> Result<T, PostgresSessionsError> {
+        match outcome {
+            Ok(done) => Ok(done?),
+            Err(_) => {
+                connection.close_on_drop();
+                Err(PostgresSessionsError::TimedOut(self.limit))
+            }
+        }
+    }
+
     /// Stores a new session under `id`, expiring `ttl` from now. Returns
     /// false, storing nothing, when the id is taken.
     pub async fn insert(&self, id: &str, data: &[u8], ttl: Duration) -> Result<bool, PostgresSessionsError> {
@@ -253,8 +341,8 @@ impl PostgresSessions {
         self.write(&self.statements.update, id, data, ttl).await
     }
 
-    /// Runs `statement` (the insert or the update) for one session; true
-    /// when it wrote its row.
+    /// Runs `statement` (the insert or the update) for one session, its
+    /// data sealed under its id; true when it wrote its row.
     async fn write(
         &self,
         statement: &str,
@@ -262,69 +350,103 @@ impl PostgresSessions {
         data: &[u8],
         ttl: Duration,
     ) -> Result<bool, PostgresSessionsError> {
-        self.limited(async {
-            let done = sqlx::query(statement)
+        let sealed = seal(id, data);
+        let deadline = Instant::now() + self.limit;
+        let mut connection = self.connection(deadline).await?;
+        let outcome = tokio::time::timeout_at(
+            deadline,
+            sqlx::query(statement)
                 .bind(id_hash(id))
-                .bind(data)
+                .bind(sealed)
                 .bind(seconds(ttl))
-                .execute(&self.pool)
-                .await?;
-            Ok(done.rows_affected() == 1)
-        })
-        .await
+                .execute(&mut *connection),
+        )
+        .await;
+        Ok(self.settle(&mut connection, outcome)?.rows_affected() == 1)
     }
 
     /// Pushes back a live session's expiry to `ttl` from now.
     pub async fn extend(&self, id: &str, ttl: Duration) -> Result<bool, PostgresSessionsError> {
-        self.limited(async {
-            let done = sqlx::query(&self.statements.extend)
+        let deadline = Instant::now() + self.limit;
+        let mut connection = self.connection(deadline).await?;
+        let outcome = tokio::time::timeout_at(
+            deadline,
+            sqlx::query(&self.statements.extend)
                 .bind(id_hash(id))
                 .bind(seconds(ttl))
-                .execute(&self.pool)
-                .await?;
-            Ok(done.rows_affected() == 1)
-        })
-        .await
+                .execute(&mut *connection),
+        )
+        .await;
+        Ok(self.settle(&mut connection, outcome)?.rows_affected() == 1)
     }
 
-    /// A live session.
+    /// A live session. A row that does not open under `id` (written by
+    /// something else, or altered) counts as no session.
     pub async fn load(&self, id: &str) -> Result<Option<StoredSession>, PostgresSessionsError> {
-        self.limited(async {
-            let row: Option<(Vec<u8>, f64)> = sqlx::query_as(&self.statements.load)
+        let deadline = Instant::now() + self.limit;
+        let mut connection = self.connection(deadline).await?;
+        let outcome = tokio::time::timeout_at(
+            deadline,
+            sqlx::query_as::<_, (Vec<u8>, i64)>(&self.statements.load)
                 .bind(id_hash(id))
-                .fetch_optional(&self.pool)
-                .await?;
-            Ok(row.map(|(data, expires_at_unix)| StoredSession { data, expires_at_unix }))
-        })
-        .await
+                .fetch_optional(&mut *connection),
+        )
+        .await;
+        let Some((sealed, expires_at_unix)) = self.settle(&mut connection, outcome)? else {
+            return Ok(None);
+        };
+        let Some(data) = open(id, &sealed) else {
+            tracing::warn!("a session row does not open under its id: treated as no session");
+            return Ok(None);
+        };
+        Ok(Some(StoredSession { data, expires_at_unix }))
     }
 
     /// Deletes a session.
     pub async fn delete(&self, id: &str) -> Result<(), PostgresSessionsError> {
-        self.limited(async {
+        let deadline = Instant::now() + self.limit;
+        let mut connection = self.connection(deadline).await?;
+        let outcome = tokio::time::timeout_at(
+            deadline,
             sqlx::query(&self.statements.delete)
                 .bind(id_hash(id))
-                .execute(&self.pool)
-                .await?;
-            Ok(())
-        })
-        .await
+                .execute(&mut *connection),
+        )
+        .await;
+        self.settle(&mut connection, outcome)?;
+        Ok(())
     }
 
-    /// Removes the expired sessions' rows. Returns how many were removed.
+    /// Removes the expired sessions' rows, [`CLEANUP_BATCH`] at a time
+    /// (each batch within the time limit, rows another instance is
+    /// deleting skipped), until none is left. Returns how many were removed.
     pub async fn delete_expired(&self) -> Result<u64, PostgresSessionsError> {
-        self.limited(async {
-            let done = sqlx::query(&self.statements.delete_expired).execute(&self.pool).await?;
-            Ok(done.rows_affected())
-        })
-        .await
+        let mut removed = 0;
+        loop {
+            let deadline = Instant::now() + self.limit;
+            let mut connection = self.connection(deadline).await?;
+            let outcome = tokio::time::timeout_at(
+                deadline,
+                sqlx::query(&self.statements.delete_expired)
+                    .bind(CLEANUP_BATCH)
+                    .execute(&mut *connection),
+            )
+            .await;
+            let batch = self.settle(&mut connection, outcome)?.rows_affected();
+            removed += batch;
+            if batch < CLEANUP_BATCH as u64 {
+                return Ok(removed);
+            }
+        }
     }
 
-    /// Runs [`delete_expired`](Self::delete_expired) every `period` on the
-    /// current Tokio runtime, logging failures, until the returned task is
-    /// aborted. Every instance may run one: the deletions do not conflict.
+    /// Runs [`delete_expired`](Self::delete_expired) every `period` (at
+    /// least a second) on the current Tokio runtime, logging failures,
+    /// until the returned task is aborted. Every instance may run one: each
+    /// skips the rows another is deleting.
     pub fn spawn_cleanup(&self, period: Duration) -> tokio::task::JoinHandle<()> {
         let sessions = self.clone();
+        let period = period.max(Duration::from_secs(1));
         tokio::spawn(async move {
             let mut ticks = tokio::time::interval(period);
             ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -351,13 +473,35 @@ mod tests {
             quoted_table_name("auth.sessions_v2").unwrap(),
             "\"auth\".\"sessions_v2\""
         );
-        for bad in ["", "a.b.c", "x; DROP TABLE y", "\"quoted\"", "2fast", "a-b", "é"] {
+        for bad in [
+            "",
+            "a.b.c",
+            "x; DROP TABLE y",
+            "\"quoted\"",
+            "2fast",
+            "a-b",
+            "é",
+            "MySessions",
+        ] {
             assert!(
                 matches!(quoted_table_name(bad), Err(PostgresSessionsError::InvalidTableName(_))),
                 "{bad:?} must be refused"
             );
         }
         assert!(quoted_table_name(&"a".repeat(64)).is_err());
+    }
+
+    #[test]
+    fn data_open_under_their_own_id_only() {
+        let sealed = seal("the-id", b"{\"user\":1}");
+        assert!(!sealed.windows(4).any(|w| w == b"user"), "sealed, not in clear");
+        assert_eq!(open("the-id", &sealed).as_deref(), Some(&b"{\"user\":1}"[..]));
+        assert_eq!(open("another-id", &sealed), None);
+        let mut altered = sealed.clone();
+        *altered.last_mut().unwrap() ^= 1;
+        assert_eq!(open("the-id", &altered), None);
+        assert_eq!(open("the-id", b"short"), None);
+        assert_ne!(seal("the-id", b"x"), seal("the-id", b"x"), "a fresh nonce each time");
     }
 
     #[test]

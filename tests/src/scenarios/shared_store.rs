@@ -175,8 +175,9 @@ pub async fn a_frozen_store_gives_503_in_time(starter: &impl Starter, kind: Shar
     let asked = Instant::now();
     let page = me(&b, &c.a).await;
     assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+    // The store's limit is 2 s; the rest is room for a loaded machine.
     assert!(
-        asked.elapsed() < Duration::from_secs(10),
+        asked.elapsed() < Duration::from_secs(5),
         "answered in {:?}",
         asked.elapsed()
     );

@@ -6,7 +6,7 @@
 //! upsert, so a request that finishes just after a logout writes the deleted
 //! session back and signs the user in again (`tests/tests/postgres_store.rs`
 //! shows it). Here a save is an `UPDATE` of a live row, like the Redis
-//! store's `SET … XX`, and the table holds hashed ids.
+//! store's `SET … XX`, and the table holds hashed ids and sealed data.
 
 use std::collections::HashMap;
 
@@ -53,6 +53,9 @@ impl PostgresSessionStore {
     }
 }
 
+/// How many ids a new session may draw before giving up.
+const ID_DRAWS: usize = 4;
+
 fn backend(error: PostgresSessionsError) -> session_store::Error {
     session_store::Error::Backend(error.to_string())
 }
@@ -70,16 +73,22 @@ fn encode(record: &Record) -> session_store::Result<Vec<u8>> {
 impl SessionStore for PostgresSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         let data = encode(record)?;
-        // The record's own id first, a fresh one while it is taken.
-        while !self
-            .sessions
-            .insert(&record.id.to_string(), &data, time_left(record))
-            .await
-            .map_err(backend)?
-        {
+        // The record's own id first, a fresh one while it is taken (128
+        // random bits: a second draw never collides in practice).
+        for _ in 0..ID_DRAWS {
+            if self
+                .sessions
+                .insert(&record.id.to_string(), &data, time_left(record))
+                .await
+                .map_err(backend)?
+            {
+                return Ok(());
+            }
             record.id = Id::default();
         }
-        Ok(())
+        Err(session_store::Error::Backend(
+            "no free session id after several draws".into(),
+        ))
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
@@ -97,7 +106,7 @@ impl SessionStore for PostgresSessionStore {
         };
         let data: HashMap<String, serde_json::Value> =
             serde_json::from_slice(&stored.data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        let expiry_date = OffsetDateTime::from_unix_timestamp(stored.expires_at_unix as i64)
+        let expiry_date = OffsetDateTime::from_unix_timestamp(stored.expires_at_unix)
             .map_err(|e| session_store::Error::Decode(e.to_string()))?;
         Ok(Some(Record {
             id: *id,
