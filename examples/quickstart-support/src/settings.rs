@@ -33,8 +33,9 @@ use franceconnect_tower::{Config, ConfigBuilder, EncryptionAlg, FranceConnect, P
 ///
 /// Every other `FC_*` variable of `Config::from_env` applies too.
 ///
-/// Its `Debug` lists the variables with the secrets' values hidden (see
-/// [`shown_value`]).
+/// Its `Debug` lists the variables with the secrets' values hidden:
+/// `<redacted>` for a name holding SECRET, KEY or PASSWORD, the URLs of
+/// `DATABASE_URL` and `REDIS_URL` without their credentials.
 #[derive(Clone)]
 pub struct Settings {
     vars: Vec<(String, String)>,
