@@ -100,7 +100,10 @@ where
             };
             let session = TowerSession(session);
             if routes.matches(req.uri().path()) {
-                let res = routes.handle(req.method(), req.uri(), req.headers(), &session).await;
+                // Boxed apart: the routes' future (the callback's token
+                // exchange) is kilobytes, which every other request's future
+                // would otherwise carry, and copy into its box.
+                let res = Box::pin(routes.handle(req.method(), req.uri(), req.headers(), &session)).await;
                 return Ok(res.map(ResBody::from));
             }
             let signed_in = match routes.load_user(&session).await {
