@@ -174,3 +174,84 @@ async fn each_login_step_has_a_span_with_its_outcome_and_no_secret() {
         }
     }
 }
+
+/// The logout's span, through the tower layer (in process): a signed-in
+/// session is sent to the provider's logout (`outcome = provider`) and holds
+/// the revocation's span; a logout with no session says so.
+#[tokio::test]
+async fn the_logout_has_a_span_with_its_outcome() {
+    use axum::Router;
+    use axum::body::Body;
+    use franceconnect_axum::FranceConnectRouterExt;
+    use franceconnect_tower::web::tower::ExpiringMemoryStore;
+    use tower::ServiceExt;
+
+    let captured = Captured::default();
+    let _subscriber = tracing::subscriber::set_default(tracing_subscriber::registry().with(captured.clone()));
+    let pair = pair(Platform::FranceConnect, None).await;
+    pair.mock.auto_approve(Some("default"), None);
+    let app = Router::new().franceconnect(pair.fc.clone(), ExpiringMemoryStore::default());
+    let send = |method: &str, path: &str, cookie: &str| {
+        let request = http::Request::builder()
+            .method(method)
+            .uri(path)
+            .header("cookie", cookie)
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::empty())
+            .unwrap();
+        app.clone().oneshot(request)
+    };
+    let first_cookie = |response: &http::Response<axum::body::Body>, prefix: &str| {
+        response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok()?.split(';').next())
+            .find(|c| c.starts_with(prefix) && !c.ends_with('='))
+            .map(str::to_owned)
+            .unwrap_or_else(|| panic!("no {prefix} cookie"))
+    };
+
+    let begun = send("GET", "/auth/login", "").await.unwrap();
+    let login_cookie = first_cookie(&begun, "fc_login_");
+    let to_provider = url::Url::parse(begun.headers()["location"].to_str().unwrap()).unwrap();
+    let provider_answer = no_redirect_client().get(to_provider).send().await.unwrap();
+    let back = url::Url::parse(provider_answer.headers()["location"].to_str().unwrap()).unwrap();
+    let callback = format!("{}?{}", back.path(), back.query().unwrap());
+    let signed_in = send("GET", &callback, &login_cookie).await.unwrap();
+    assert_eq!(signed_in.status(), 303, "signed in");
+    let session = first_cookie(&signed_in, "fc_session=");
+
+    let out = send("POST", "/auth/logout", &session).await.unwrap();
+    assert_eq!(out.status(), 303);
+    let again = send("POST", "/auth/logout", "").await.unwrap();
+    assert_eq!(again.status(), 303);
+
+    let spans = captured.spans.lock().unwrap().clone();
+    let logouts: Vec<&Fields> = spans
+        .iter()
+        .filter(|(name, _)| name == "franceconnect.logout")
+        .map(|(_, fields)| fields)
+        .collect();
+    assert_eq!(logouts.len(), 2, "{spans:?}");
+    let field = |fields: &Fields, name: &str| fields.get(name).cloned().unwrap_or_default();
+    assert_eq!(field(logouts[0], "outcome"), "provider", "{:?}", logouts[0]);
+    assert_eq!(field(logouts[0], "platform"), "fc");
+    assert!(
+        field(logouts[0], "duration_ms").parse::<f64>().is_ok(),
+        "{:?}",
+        logouts[0]
+    );
+    assert_eq!(field(logouts[1], "outcome"), "no_session", "{:?}", logouts[1]);
+    let revocations: Vec<&Fields> = spans
+        .iter()
+        .filter(|(name, _)| name == "franceconnect.revocation")
+        .map(|(_, fields)| fields)
+        .collect();
+    assert_eq!(
+        revocations.len(),
+        1,
+        "the signed-in logout revoked its token: {spans:?}"
+    );
+    assert_eq!(field(revocations[0], "outcome"), "revoked");
+}
