@@ -25,18 +25,11 @@ fn chromedriver_path() -> String {
     std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into())
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free loopback port")
-}
-
 impl Chromium {
     /// Starts ChromeDriver and a headless Chromium; screenshots go to
     /// `screenshots` (created, emptied).
     pub async fn start(screenshots: &Path) -> Self {
-        let port = free_port();
+        let port = super::free_port();
         let driver = Command::new(chromedriver_path())
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())

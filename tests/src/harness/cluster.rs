@@ -35,11 +35,7 @@ impl Cluster {
     /// Starts the store, the mock, and two instances.
     pub async fn start(starter: &impl Starter, kind: SharedStoreKind) -> Self {
         let store = SharedStoreServer::start(kind);
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = super::free_port();
         let public = format!("http://localhost:{port}");
         let mock = MockProvider::new(MockPlatform::FranceConnect)
             .client(Client::new(

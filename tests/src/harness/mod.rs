@@ -23,3 +23,12 @@ pub use postgres_server::PostgresServer;
 pub use process::{Process, start_quickstart};
 pub use redis_server::RedisServer;
 pub use shared_store::{SharedStoreKind, SharedStoreServer};
+
+/// A loopback port free right now (the listener that found it is closed
+/// again, so the caller binds it next).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}

@@ -94,11 +94,7 @@ impl PostgresServer {
     /// # Panics
     /// When PostgreSQL is not installed (`./scripts/test.sh` installs it).
     pub fn start() -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = super::free_port();
         let dir = std::env::temp_dir().join(format!("fc-postgres-{}-{port}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();

@@ -22,11 +22,7 @@ impl RedisServer {
     /// # Panics
     /// When `redis-server` is not installed (`./scripts/test.sh` installs it).
     pub fn start() -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = super::free_port();
         let dir = std::env::temp_dir().join(format!("fc-redis-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let mut server = Self { port, dir, child: None };

@@ -151,13 +151,7 @@ pub async fn binary_warns_about_a_public_sandbox_app(binary: &str) {
 pub async fn binary_counts_its_logins_for_prometheus(binary: &str) {
     use franceconnect_mock::{Client, MockProvider, Platform as MockPlatform, Tamper};
 
-    let free_port = || {
-        std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port()
-    };
+    let free_port = crate::harness::free_port;
     let (app_port, metrics_port) = (free_port(), free_port());
     let app_url = format!("http://localhost:{app_port}");
     let mock = MockProvider::new(MockPlatform::FranceConnect)
