@@ -47,7 +47,7 @@ where
     fn new_transform(&self, service: S) -> Self::Future {
         ready(Ok(FranceConnectMiddlewareService {
             service: Rc::new(service),
-            routes: self.routes.clone(),
+            routes: Rc::new(self.routes.clone()),
         }))
     }
 }
@@ -55,7 +55,8 @@ where
 /// The service made by [`FranceConnectMiddleware`].
 pub struct FranceConnectMiddlewareService<S> {
     service: Rc<S>,
-    routes: AuthRoutes,
+    // One count to take per request, where the routes' fields have several.
+    routes: Rc<AuthRoutes>,
 }
 
 impl<S, B> Service<ServiceRequest> for FranceConnectMiddlewareService<S>
@@ -77,7 +78,7 @@ where
             if !routes.matches(req.path()) {
                 match routes.load_user(&ActixSession(req.get_session())).await {
                     Ok(Some(user)) => {
-                        req.extensions_mut().insert(user);
+                        req.extensions_mut().insert(*user);
                         signed_in = true;
                     }
                     Ok(None) => {

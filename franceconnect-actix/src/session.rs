@@ -17,6 +17,10 @@ use serde::de::DeserializeOwned;
 pub(crate) struct ActixSession(pub(crate) Session);
 
 impl SessionBackend for ActixSession {
+    // The session middleware pushes the expiry back on every request
+    // (`TtlExtensionPolicy::OnEveryRequest`).
+    const EXTENDS_EXPIRY_ON_EVERY_REQUEST: bool = true;
+
     async fn get<T: DeserializeOwned>(&self, key: &'static str) -> Result<Option<T>, SessionError> {
         // actix-session keeps each value as a JSON string: deserialised here
         // in one step. An unreadable value (another version, corrupt data)
@@ -49,11 +53,6 @@ impl SessionBackend for ActixSession {
         Ok(())
     }
     async fn save(&self) -> Result<(), SessionError> {
-        Ok(())
-    }
-    async fn mark_active(&self) -> Result<(), SessionError> {
-        // The session middleware pushes the expiry back on every request
-        // (`TtlExtensionPolicy::OnEveryRequest`).
         Ok(())
     }
 }

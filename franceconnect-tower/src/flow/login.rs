@@ -473,6 +473,7 @@ impl FranceConnect {
             id_token_hint: crate::values::IdTokenHint::new(jws),
             access_token: None,
             account: None,
+            active_at: None,
         })
     }
 }

@@ -56,6 +56,11 @@ pub struct SignedInUser {
     /// gave it ([`SignInDecision::AcceptAs`](crate::web::SignInDecision::AcceptAs)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<Value>,
+    /// When the session was last marked active (Unix seconds), if since the
+    /// login: kept with the user so that one read serves both (see
+    /// [`SessionBackend::mark_active`](crate::web::SessionBackend::mark_active)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) active_at: Option<i64>,
 }
 
 impl SignedInUser {
@@ -76,6 +81,7 @@ impl SignedInUser {
             id_token_hint: IdTokenHint::new("h"),
             access_token: None,
             account: None,
+            active_at: None,
         }
     }
 
@@ -134,6 +140,7 @@ impl SignedInUser {
             id_token_hint: IdTokenHint::new("not-a-token: signed in by a test"),
             access_token: None,
             account: None,
+            active_at: None,
         })
     }
 

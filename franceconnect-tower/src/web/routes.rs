@@ -33,6 +33,7 @@ use crate::web::login_cookie::LoginCookies;
 use crate::web::responses::{AuthContext, Format, redirect, session_unavailable_response};
 use crate::web::session::{
     EARLIER_SIGN_IN_KEY, LOGOUT_NEXT_KEY, PENDING_LOGOUT_KEY, SessionBackend, SessionError, USER_KEY,
+    activity_mark_due, mark_active,
 };
 use crate::web::session_check;
 use crate::web::sign_in_hook::{SignInDecision, SignInHook};
@@ -298,28 +299,51 @@ impl AuthRoutes {
     /// request: the signed-in user of `session`, if any, with the session
     /// marked active. A store failure is logged; answer it with
     /// [`session_unavailable_response`](crate::web::session_unavailable_response).
-    pub async fn load_user(&self, session: &impl SessionBackend) -> Result<Option<SignedInUser>, SessionError> {
-        let mut user = session.get::<SignedInUser>(USER_KEY).await.inspect_err(|e| {
+    ///
+    /// The user comes boxed: deserialised into its box, its 500-odd bytes are
+    /// not copied again on their way to the request's extensions.
+    pub async fn load_user<S: SessionBackend>(&self, session: &S) -> Result<Option<Box<SignedInUser>>, SessionError> {
+        let user = session.get::<Box<SignedInUser>>(USER_KEY).await.inspect_err(|e| {
             tracing::error!(error = %e, "session store failure while loading the signed-in user");
         })?;
-        // A session ends at its absolute lifetime, however active the user.
-        let lifetime = |u: &SignedInUser| {
-            self.engine(u.platform)
-                .unwrap_or(self.franceconnect())
-                .config()
-                .session_lifetime()
+        // The rare writes are boxed, the user moved in, and awaited after
+        // the user's scope ends: inline, they and the user would be carried,
+        // and copied, by every request's future.
+        let rare = match user {
+            None => return Ok(None),
+            Some(user) => {
+                let expired = age(user.signed_in_at) > self.engine_of(&user).config().session_lifetime();
+                if !expired && (S::EXTENDS_EXPIRY_ON_EVERY_REQUEST || !activity_mark_due(&user)) {
+                    return Ok(Some(user));
+                }
+                Box::pin(self.end_or_mark_active(session, user, expired))
+            }
         };
-        if user.as_ref().is_some_and(|u| age(u.signed_in_at) > lifetime(u)) {
+        rare.await
+    }
+
+    /// The engine that signed `user` in.
+    fn engine_of(&self, user: &SignedInUser) -> &FranceConnect {
+        self.engine(user.platform).unwrap_or(self.franceconnect())
+    }
+
+    /// Ends a session past its absolute lifetime (however active the user),
+    /// or writes the activity mark that keeps it alive.
+    async fn end_or_mark_active<S: SessionBackend>(
+        &self,
+        session: &S,
+        mut user: Box<SignedInUser>,
+        expired: bool,
+    ) -> Result<Option<Box<SignedInUser>>, SessionError> {
+        if expired {
             tracing::info!("session past its absolute lifetime: signed out");
             session.discard().await?;
-            user = None;
+            return Ok(None);
         }
-        if user.is_some()
-            && let Err(e) = session.mark_active().await
-        {
+        if let Err(e) = mark_active(session, &mut user).await {
             tracing::warn!(error = %e, "could not mark the session active");
         }
-        Ok(user)
+        Ok(Some(user))
     }
 
     /// Answers a request whose path [`matches`](Self::matches).
@@ -935,6 +959,7 @@ mod tests {
 
     use super::*;
     use crate::config::{Platform, test_builder};
+    use crate::web::session::LEGACY_TOUCHED_KEY;
 
     /// A session in a map, with the id a store would give it.
     #[derive(Default)]
@@ -1027,6 +1052,57 @@ mod tests {
         assert!(session.data.lock().unwrap().is_empty(), "the whole session is gone");
         session.insert(USER_KEY, &user("alice")).await.unwrap();
         assert!(routes.load_user(&session).await.unwrap().is_some());
+    }
+
+    #[tokio::test]
+    async fn activity_is_written_with_the_user_at_most_every_five_minutes() {
+        let routes = routes();
+        let session = MapSession::default();
+        let stored = |s: &MapSession| {
+            let data = s.data.lock().unwrap();
+            serde_json::from_value::<SignedInUser>(data[USER_KEY].clone()).unwrap()
+        };
+        let mut alice = user("alice");
+        session.insert(USER_KEY, &alice).await.unwrap();
+        routes.load_user(&session).await.unwrap().unwrap();
+        assert_eq!(
+            stored(&session).active_at,
+            None,
+            "just signed in: the login's write counts"
+        );
+
+        // A session of an earlier version: its mark under its own key.
+        alice.signed_in_at -= 301;
+        session.insert(USER_KEY, &alice).await.unwrap();
+        session.insert(LEGACY_TOUCHED_KEY, &alice.signed_in_at).await.unwrap();
+        let loaded = routes.load_user(&session).await.unwrap().unwrap();
+        let now = crate::clock::now();
+        assert!(stored(&session).active_at.is_some_and(|t| now - t <= 1), "written back");
+        assert_eq!(
+            loaded.active_at,
+            stored(&session).active_at,
+            "the request sees what is stored"
+        );
+        assert!(
+            !session.data.lock().unwrap().contains_key(LEGACY_TOUCHED_KEY),
+            "the old key is gone"
+        );
+
+        alice.active_at = Some(now - 299);
+        session.insert(USER_KEY, &alice).await.unwrap();
+        routes.load_user(&session).await.unwrap().unwrap();
+        assert_eq!(
+            stored(&session).active_at,
+            Some(now - 299),
+            "not written within five minutes"
+        );
+        alice.active_at = Some(now - 300);
+        session.insert(USER_KEY, &alice).await.unwrap();
+        routes.load_user(&session).await.unwrap().unwrap();
+        assert!(
+            stored(&session).active_at.is_some_and(|t| t >= now),
+            "written after five"
+        );
     }
 
     fn engine(platform: Platform, app: &str) -> FranceConnect {

@@ -10,6 +10,7 @@ use std::future::Future;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::SignedInUser;
 use crate::clock::now;
 
 /// The session key of the signed-in user ([`crate::SignedInUser`]).
@@ -21,8 +22,9 @@ pub(crate) const PENDING_LOGOUT_KEY: &str = "franceconnect.pending_logout";
 pub(crate) const EARLIER_SIGN_IN_KEY: &str = "franceconnect.earlier_sign_in";
 /// During a logout that ends two platforms' sessions, the second one.
 pub(crate) const LOGOUT_NEXT_KEY: &str = "franceconnect.logout_next";
-/// When the session was last marked active (Unix seconds).
-pub(crate) const TOUCHED_KEY: &str = "franceconnect.touched_at";
+/// Where sessions written before the user carried its own activity mark
+/// kept it (Unix seconds): removed when such a session is next marked active.
+pub(crate) const LEGACY_TOUCHED_KEY: &str = "franceconnect.touched_at";
 /// How often a signed-in user's activity is written, to push back the
 /// session's inactivity expiry without writing on every request.
 const TOUCH_EVERY_SECS: i64 = 300;
@@ -38,6 +40,14 @@ pub struct SessionError(pub String);
 /// Implemented for `tower_sessions::Session` in [`crate::web::tower`] and for
 /// `actix_session::Session` in `franceconnect-actix`.
 pub trait SessionBackend {
+    /// Whether the session library pushes a session's inactivity expiry
+    /// back on every request by itself (actix-session's
+    /// `TtlExtensionPolicy::OnEveryRequest`). When it does not (the
+    /// default; tower-sessions extends it only when it saves), the routes
+    /// write the signed-in user back, with the time of activity, at most
+    /// every five minutes, so that an active user stays signed in.
+    const EXTENDS_EXPIRY_ON_EVERY_REQUEST: bool = false;
+
     /// Reads a value. A value that does not read as `T` (written by another
     /// version, or corrupt) reads as absent: it must never lock a user out.
     /// Typed, so that each library deserialises from what it stores, in one
@@ -63,22 +73,26 @@ pub trait SessionBackend {
     /// Writes the session to its store now, so that a store failure is seen
     /// before the response is sent (a no-op where writes are immediate).
     fn save(&self) -> impl Future<Output = Result<(), SessionError>>;
-    /// Pushes back a signed-in session's inactivity expiry. The default
-    /// writes the time of activity at most every five minutes, for session
-    /// libraries that extend expiry only when they save; a library that
-    /// extends it on every request overrides this with a no-op.
-    fn mark_active(&self) -> impl Future<Output = Result<(), SessionError>> {
-        touch(self)
-    }
 }
 
-/// Marks a signed-in session active at most every five minutes, so that a
-/// store that extends expiry only on writes keeps active users signed in.
-async fn touch<S: SessionBackend + ?Sized>(s: &S) -> Result<(), SessionError> {
-    let now = now();
-    let last: i64 = s.get(TOUCHED_KEY).await?.unwrap_or(0);
-    if now - last >= TOUCH_EVERY_SECS {
-        s.insert(TOUCHED_KEY, &now).await?;
+/// Whether a signed-in session is due its activity mark: the last one (or
+/// the login, which wrote the session) is five minutes old.
+pub(crate) fn activity_mark_due(user: &SignedInUser) -> bool {
+    now() - user.active_at.unwrap_or(user.signed_in_at) >= TOUCH_EVERY_SECS
+}
+
+/// Marks a signed-in session active, so that a store that extends expiry
+/// only on writes keeps an active user signed in. The mark travels with the
+/// user: a request reads one value, not two.
+pub(crate) async fn mark_active<S: SessionBackend + ?Sized>(
+    s: &S,
+    user: &mut SignedInUser,
+) -> Result<(), SessionError> {
+    let legacy = user.active_at.is_none();
+    user.active_at = Some(now());
+    s.insert(USER_KEY, &*user).await?;
+    if legacy {
+        s.remove_value(LEGACY_TOUCHED_KEY).await?;
     }
     Ok(())
 }

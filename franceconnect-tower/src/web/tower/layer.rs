@@ -7,6 +7,7 @@
 //! [`session_manager_layer`](super::session_manager_layer)).
 
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use http::{Request, Response};
@@ -56,7 +57,7 @@ impl<S> Layer<S> for FranceConnectLayer {
     fn layer(&self, inner: S) -> Self::Service {
         FranceConnectService {
             inner,
-            routes: self.routes.clone(),
+            routes: Arc::new(self.routes.clone()),
         }
     }
 }
@@ -65,7 +66,8 @@ impl<S> Layer<S> for FranceConnectLayer {
 #[derive(Clone, Debug)]
 pub struct FranceConnectService<S> {
     inner: S,
-    routes: AuthRoutes,
+    // One count to take per request, where the routes' fields have several.
+    routes: Arc<AuthRoutes>,
 }
 
 type BoxFuture<T> = Pin<Box<dyn std::future::Future<Output = T> + Send>>;
@@ -108,7 +110,7 @@ where
             }
             let signed_in = match routes.load_user(&session).await {
                 Ok(Some(user)) => {
-                    req.extensions_mut().insert(user);
+                    req.extensions_mut().insert(*user);
                     true
                 }
                 Ok(None) => {
