@@ -9,9 +9,10 @@
 #
 #   tests/benches/per_request_instructions.sh [N1 N2 [RUNS]]   (default 1000 11000 3)
 #
-# The count moves by about 1 % from run to run (session ids, hash seeds and
-# the allocator's state change probing and allocation paths): each figure is
-# the median of RUNS runs, the runs' figures shown beside it.
+# The count moves by 1 to 3 % from run to run (session ids, hash seeds, the
+# allocator's state and, on a busy machine, the runtime's worker threads
+# change probing, allocation and parking paths): each figure is the median
+# of RUNS runs, the runs' figures shown beside it.
 #
 # Leaves the callgrind outputs in target/per_request_instructions/ for
 # `callgrind_annotate --inclusive=yes <file>`.

@@ -58,7 +58,7 @@ pub struct SignedInUser {
     pub account: Option<Value>,
     /// When the session was last marked active (Unix seconds), if since the
     /// login: kept with the user so that one read serves both (see
-    /// [`SessionBackend::mark_active`](crate::web::SessionBackend::mark_active)).
+    /// [`SessionBackend::EXTENDS_EXPIRY_ON_EVERY_REQUEST`](crate::web::SessionBackend::EXTENDS_EXPIRY_ON_EVERY_REQUEST)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) active_at: Option<i64>,
 }
