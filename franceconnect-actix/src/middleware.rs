@@ -11,7 +11,9 @@ use actix_web::HttpMessage;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::http::header::{ACCEPT, CACHE_CONTROL, HeaderValue};
-use franceconnect_tower::web::{AuthRoutes, Format, SIGNED_IN_CACHE_CONTROL, session_unavailable_response};
+use franceconnect_tower::web::{
+    AuthRoutes, Format, SIGNED_IN_CACHE_CONTROL, USER_KEY, UserStored, session_unavailable_response,
+};
 
 use crate::convert;
 use crate::session::ActixSession;
@@ -74,33 +76,23 @@ where
         let service = self.service.clone();
         let routes = self.routes.clone();
         Box::pin(async move {
-            let mut signed_in = false;
-            if !routes.matches(req.path()) {
-                match routes.load_user(&ActixSession(req.get_session())).await {
-                    Ok(Some(user)) => {
-                        req.extensions_mut().insert(*user);
-                        signed_in = true;
-                    }
-                    Ok(None) => {
-                        // Only the cookies matter to the check: no copy of
-                        // every header for every anonymous request.
-                        let mut cookies = http::HeaderMap::new();
-                        for value in req.headers().get_all(actix_web::http::header::COOKIE) {
-                            if let Ok(value) = http::HeaderValue::from_bytes(value.as_bytes()) {
-                                cookies.append(http::header::COOKIE, value);
-                            }
-                        }
-                        if let Some(res) = routes.session_set_up_error(&cookies, WRAP_ORDER) {
-                            return Ok(req.into_response(convert::response(res)).map_into_right_body());
-                        }
-                    }
-                    Err(_) => {
-                        let accept = req.headers().get(ACCEPT).and_then(|v| v.to_str().ok());
-                        let res = convert::response(session_unavailable_response(Format::from_accept(accept)));
-                        return Ok(req.into_response(res).map_into_right_body());
-                    }
-                }
+            if routes.matches(req.path()) {
+                let res = service.call(req).await?;
+                return Ok(check_session_order(&routes, res));
             }
+            let signed_in = match routes.load_user(&ActixSession(req.get_session())).await {
+                Ok(Some(user)) => {
+                    req.extensions_mut().insert(*user);
+                    true
+                }
+                // Signed out, lost or expired alike: an ordinary visitor.
+                Ok(None) => false,
+                Err(_) => {
+                    let accept = req.headers().get(ACCEPT).and_then(|v| v.to_str().ok());
+                    let res = convert::response(session_unavailable_response(Format::from_accept(accept)));
+                    return Ok(req.into_response(res).map_into_right_body());
+                }
+            };
             req.extensions_mut().insert(routes.context().clone());
             let mut res = service.call(req).await?;
             if signed_in && !res.headers().contains_key(CACHE_CONTROL) {
@@ -110,4 +102,20 @@ where
             Ok(res.map_into_left_body())
         })
     }
+}
+
+/// The callback stored a user ([`UserStored`]); on its way back out through
+/// this middleware, that user must still be in the session, which the
+/// session middleware saves after us. If the session middleware runs inside
+/// ours, it has already saved and emptied the session: every later request
+/// would reach us before the session is loaded, and the person would go
+/// round the login for ever. Said once, at the callback, from the server's
+/// own state: no request header can lead here.
+fn check_session_order<B>(routes: &AuthRoutes, res: ServiceResponse<B>) -> ServiceResponse<EitherBody<B>> {
+    let stored = res.request().extensions().contains::<UserStored>();
+    if stored && !res.request().get_session().contains_key(USER_KEY) {
+        let error = convert::response(routes.session_order_error(WRAP_ORDER));
+        return res.into_response(error).map_into_right_body();
+    }
+    res.map_into_left_body()
 }

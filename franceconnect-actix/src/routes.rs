@@ -1,8 +1,8 @@
 //! Mounting the FranceConnect routes on an actix-web app.
 
 use actix_session::SessionExt;
-use actix_web::{HttpRequest, HttpResponse, web};
-use franceconnect_tower::web::AuthRoutes;
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
+use franceconnect_tower::web::{AuthRoutes, UserStored};
 
 use crate::convert;
 use crate::session::ActixSession;
@@ -27,5 +27,10 @@ async fn handle(req: HttpRequest, routes: web::Data<AuthRoutes>) -> HttpResponse
         return HttpResponse::MethodNotAllowed().finish();
     };
     let headers = convert::headers(req.headers());
-    convert::response(routes.handle(&method, &uri, &headers, &session).await)
+    let res = routes.handle(&method, &uri, &headers, &session).await;
+    // For the middleware's check on the way out (see `middleware.rs`).
+    if let Some(stored) = res.extensions().get::<UserStored>() {
+        req.extensions_mut().insert(*stored);
+    }
+    convert::response(res)
 }

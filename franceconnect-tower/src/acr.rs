@@ -162,6 +162,20 @@ impl RequestedAcr {
         }
     }
 
+    /// The values of `asked` that the `configured` ProConnect request also
+    /// allows (all of them when nothing is configured): a login's own
+    /// values narrow what the service configured, never widen it. Empty
+    /// when they have none in common.
+    pub(crate) fn narrow(configured: &[Acr], asked: &[Acr]) -> Vec<Acr> {
+        let mut narrowed: Vec<Acr> = Vec::with_capacity(asked.len());
+        for &value in asked {
+            if (configured.is_empty() || configured.contains(&value)) && !narrowed.contains(&value) {
+                narrowed.push(value);
+            }
+        }
+        narrowed
+    }
+
     /// The ProConnect request that also demands `level`: the values of this
     /// one (all of them when empty) that attest it. Empty when none do.
     pub(crate) fn one_of_reaching(values: &[Acr], level: Eidas) -> Vec<Acr> {
@@ -222,6 +236,19 @@ mod tests {
             RequestedAcr::one_of_reaching(&[], Eidas::Eidas1),
             [Acr::Eidas1, Acr::Eidas1Mfa, Acr::Eidas2, Acr::Eidas3]
         );
+    }
+
+    #[test]
+    fn a_login_narrows_the_configured_values_and_never_widens_them() {
+        let floor = [Acr::Eidas2, Acr::Eidas3];
+        assert_eq!(RequestedAcr::narrow(&floor, &Acr::MFA), floor);
+        let no_self_asserted = [Acr::Eidas1, Acr::Eidas1Mfa, Acr::Eidas2, Acr::Eidas3];
+        assert_eq!(
+            RequestedAcr::narrow(&no_self_asserted, &Acr::MFA),
+            [Acr::Eidas1Mfa, Acr::Eidas2, Acr::Eidas3]
+        );
+        assert!(RequestedAcr::narrow(&[Acr::CertificationDirigeant], &Acr::MFA).is_empty());
+        assert_eq!(RequestedAcr::narrow(&[], &Acr::MFA), Acr::MFA, "nothing configured");
     }
 
     #[test]

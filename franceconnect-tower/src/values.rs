@@ -96,6 +96,14 @@ secret_newtype!(
     pub(crate) LoginCookieSecret
 );
 
+impl IdTokenHint {
+    /// No token: what a [`SignedInUser`](crate::SignedInUser) read back
+    /// from its public serialisation holds (a logout then sends no hint).
+    pub(crate) fn absent() -> Self {
+        Self(String::new())
+    }
+}
+
 impl State {
     /// A fresh random state (256 bits, 43 URL-safe characters).
     pub fn random() -> Self {

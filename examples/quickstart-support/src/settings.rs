@@ -347,8 +347,7 @@ async fn prepare_federation(
             let name = platform.setting().to_ascii_uppercase();
             let encrypted =
                 platform.encrypts() || (platform == Platform::FranceConnect && settings.encrypts_tokens(platform));
-            let unsigned = settings.flag(&format!("FC_{name}_UNSIGNED_USERINFO"))
-                || (platform == Platform::FranceConnect && settings.flag("FC_UNSIGNED_USERINFO"));
+            let unsigned = settings.flag(&format!("FC_{name}_UNSIGNED_USERINFO"));
             let client = mock_client(&at, local, keys.as_ref(), encrypted, signs, unsigned)?;
             mocks = mocks.platform(MockProvider::new(mock_platform(platform)).client(client));
         }

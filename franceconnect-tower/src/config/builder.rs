@@ -119,9 +119,10 @@ impl ConfigBuilder {
         self.acr_values = Some(values.into_iter().collect());
         self
     }
-    /// ProConnect (or FranceConnect): the service registered no userinfo
-    /// signature, so userinfo arrives as plain JSON (`application/json`)
-    /// over TLS. Default `false`: userinfo must be a signed JWT, and plain
+    /// ProConnect only: the service registered no userinfo signature, so
+    /// userinfo arrives as plain JSON (`application/json`) over TLS
+    /// (FranceConnect and FranceConnect+ always sign it: refused there at
+    /// `build()`). Default `false`: userinfo must be a signed JWT, and plain
     /// JSON is refused. A signed answer is always accepted (and verified).
     pub fn unsigned_userinfo(mut self, yes: bool) -> Self {
         self.unsigned_userinfo = yes;
@@ -334,6 +335,14 @@ impl ConfigBuilder {
         if self.unsigned_userinfo && (platform.encrypts() || self.encrypted_tokens) {
             return Err(ConfigError::new(
                 "encrypted userinfo is never plain JSON: unsigned_userinfo (FC_UNSIGNED_USERINFO) cannot apply",
+            ));
+        }
+        // FranceConnect signs userinfo for every service: plain JSON there
+        // would only ever be a downgrade.
+        if self.unsigned_userinfo && platform != Platform::ProConnect {
+            return Err(ConfigError::new(
+                "FranceConnect always signs userinfo: unsigned_userinfo (FC_UNSIGNED_USERINFO) is ProConnect's; \
+                 with several platforms, set FC_PROCONNECT_UNSIGNED_USERINFO",
             ));
         }
         if self.accept_rs256 && platform == Platform::FranceConnectPlus {

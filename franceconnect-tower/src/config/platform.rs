@@ -174,11 +174,14 @@ impl Prompt {
         matches!(self, Prompt::Login | Prompt::LoginConsent)
     }
 
-    /// This prompt and `other` together (`none` cannot be combined: the
-    /// login's own prompt wins).
-    pub(crate) fn with(self, other: Prompt) -> Prompt {
-        match (self, other) {
-            (Prompt::None, _) | (_, Prompt::None) => self,
+    /// This login's prompt together with the `configured` one. What the
+    /// service configured is a floor: a login may add `login` or `consent`
+    /// to it, and its `none` gives way to a configured prompt (a visitor's
+    /// silent login cannot cancel a forced authentication).
+    pub(crate) fn with(self, configured: Prompt) -> Prompt {
+        match (self, configured) {
+            (asked, Prompt::None) => asked,
+            (Prompt::None, configured) => configured,
             (Prompt::Login, Prompt::Login) => Prompt::Login,
             (Prompt::Consent, Prompt::Consent) => Prompt::Consent,
             _ => Prompt::LoginConsent,

@@ -40,17 +40,22 @@ pub(crate) fn check_id_token(
         .ok()
         .filter(|a| config.platform.acr_values().contains(a))
         .ok_or(ClaimsError::new("acr", "not a value this platform defines"))?;
-    if !requested.is_met_by(acr) {
-        return Err(match (requested, acr.eidas()) {
-            (RequestedAcr::AtLeast(level), Some(received)) => Error::EidasTooLow {
-                requested: *level,
-                received,
-            },
-            _ => Error::AcrNotMet {
-                requested: requested.clone(),
-                received: acr,
-            },
-        });
+    // What this login asked, and the configured floor on its own: a
+    // pending login is checked, but the floor does not rest on it.
+    let floor = config.requested_acr();
+    for required in [requested, &floor] {
+        if !required.is_met_by(acr) {
+            return Err(match (required, acr.eidas()) {
+                (RequestedAcr::AtLeast(level), Some(received)) => Error::EidasTooLow {
+                    requested: *level,
+                    received,
+                },
+                _ => Error::AcrNotMet {
+                    requested: required.clone(),
+                    received: acr,
+                },
+            });
+        }
     }
     let amr = match claims.get("amr") {
         None | Some(Value::Null) => None,
@@ -308,6 +313,50 @@ mod tests {
             }
         ));
         assert!(check_id_token(&config(), ISS, &c, &n, &RequestedAcr::AtLeast(Eidas::Eidas2)).is_ok());
+    }
+
+    /// A pending login that asked for less than the configuration (a
+    /// visitor's `acr=` that slipped through, an old sealed login) does not
+    /// lower the floor: the callback checks the configured one on its own.
+    #[test]
+    fn the_configured_floor_is_checked_whatever_the_login_asked() {
+        let n = Nonce::random();
+        let keys = crate::ServiceKeys::generate(crate::EncryptionAlg::EcdhEs).unwrap();
+        let fc_plus_at_eidas3 = test_builder(Platform::FranceConnectPlus, ISS, "https://a.fr")
+            .client_id("client")
+            .service_keys(keys)
+            .eidas(Eidas::Eidas3)
+            .build()
+            .unwrap();
+        let mut c = good(&n);
+        c.insert("acr".into(), json!("eidas2"));
+        let e = check_id_token(&fc_plus_at_eidas3, ISS, &c, &n, &RequestedAcr::AtLeast(Eidas::Eidas2)).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                Error::EidasTooLow {
+                    requested: Eidas::Eidas3,
+                    received: Eidas::Eidas2
+                }
+            ),
+            "{e}"
+        );
+        let agents_at_eidas2 = test_builder(Platform::ProConnect, ISS, "https://a.fr")
+            .client_id("client")
+            .scopes(crate::config::Scopes::parse("email").unwrap())
+            .acr_values([Acr::Eidas2, Acr::Eidas3])
+            .build()
+            .unwrap();
+        let asked_by_a_visitor = RequestedAcr::OneOf(vec![Acr::Eidas0Mfa, Acr::Eidas1Mfa, Acr::Eidas2, Acr::Eidas3]);
+        for granted in ["eidas1-mfa", "eidas0-mfa", "eidas1"] {
+            let mut c = good(&n);
+            c.insert("acr".into(), json!(granted));
+            let e = check_id_token(&agents_at_eidas2, ISS, &c, &n, &asked_by_a_visitor).unwrap_err();
+            assert!(matches!(e, Error::AcrNotMet { .. }), "{granted}: {e}");
+        }
+        let mut c = good(&n);
+        c.insert("acr".into(), json!("eidas2"));
+        assert!(check_id_token(&agents_at_eidas2, ISS, &c, &n, &asked_by_a_visitor).is_ok());
     }
 
     fn proconnect() -> Config {

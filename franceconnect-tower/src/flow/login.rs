@@ -39,15 +39,19 @@ pub struct LoginOptions {
     /// A level higher than the configured one (step-up). Must be accepted by
     /// the platform.
     pub eidas: Option<Eidas>,
-    /// Overrides the configured `prompt` for this login.
+    /// Adds to the configured `prompt` for this login (a configured
+    /// `login` or `consent` is kept whatever this asks; `none` only applies
+    /// where nothing is configured).
     pub prompt: Option<Prompt>,
     /// The identity provider to go to directly (`idp_hint`, its id at the
     /// platform). On FranceConnect it must be on the configured allow-list
     /// ([`ConfigBuilder::allowed_idp_hints`](crate::ConfigBuilder::allowed_idp_hints));
     /// on ProConnect it is an `idp_id`, as a previous login reported it.
     pub idp_hint: Option<String>,
-    /// ProConnect only: the `acr` values this login asks for, instead of the
-    /// configured ones (a second factor for one action: [`Acr::MFA`]).
+    /// ProConnect only: the `acr` values this login accepts (a second
+    /// factor for one action: [`Acr::MFA`]). They narrow the configured
+    /// values, never widen them: the login asks for those of them that are
+    /// also configured, and none in common is an error.
     pub acr_values: Option<Vec<Acr>>,
     /// ProConnect only: the agent's e-mail address (`login_hint`), which
     /// skips ProConnect's e-mail screen.
@@ -83,8 +87,9 @@ pub struct PendingLogin {
 }
 
 /// The query parameters of the callback: [`CallbackParams::from_query`],
-/// or `CallbackParams::default()` with the fields set one by one.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// or `CallbackParams::default()` with the fields set one by one. Its
+/// `Debug` hides the code and the state.
+#[derive(Clone, Default, Deserialize)]
 #[non_exhaustive]
 pub struct CallbackParams {
     /// `code`, on success.
@@ -99,6 +104,20 @@ pub struct CallbackParams {
     pub error_description: Option<String>,
     /// `error_uri`, on failure (FranceConnect puts its own code there).
     pub error_uri: Option<String>,
+}
+
+impl std::fmt::Debug for CallbackParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let redacted = |v: &Option<String>| v.as_ref().map(|_| "[redacted]");
+        f.debug_struct("CallbackParams")
+            .field("code", &redacted(&self.code))
+            .field("state", &redacted(&self.state))
+            .field("iss", &self.iss)
+            .field("error", &self.error)
+            .field("error_description", &self.error_description)
+            .field("error_uri", &self.error_uri)
+            .finish()
+    }
 }
 
 impl LoginOptions {
@@ -144,9 +163,10 @@ impl LoginOptions {
         self
     }
 
-    /// What this login asks for on `platform`, given the configured default,
-    /// or why it cannot be asked there.
-    fn requested_acr(&self, config: &crate::Config) -> Result<RequestedAcr, ConfigError> {
+    /// What this login asks for on `platform`: the configured floor,
+    /// narrowed by this login's own wishes (never lowered), or why nothing
+    /// can be asked.
+    pub(crate) fn requested_acr(&self, config: &crate::Config) -> Result<RequestedAcr, ConfigError> {
         let platform = config.platform;
         if !platform.asks_acr_in_claims() {
             if self.acr_values.is_some() {
@@ -160,7 +180,18 @@ impl LoginOptions {
             }
             return Ok(RequestedAcr::AtLeast(eidas));
         }
-        let values = self.acr_values.clone().unwrap_or_else(|| config.acr_values.clone());
+        let values = match &self.acr_values {
+            None => config.acr_values.clone(),
+            Some(asked) => {
+                let narrowed = RequestedAcr::narrow(&config.acr_values, asked);
+                if narrowed.is_empty() {
+                    return Err(ConfigError::new(
+                        "none of the acr values asked is among the configured ones (acr_values / FC_ACR)",
+                    ));
+                }
+                narrowed
+            }
+        };
         match self.eidas {
             None => Ok(RequestedAcr::OneOf(values)),
             Some(level) => {
@@ -290,7 +321,8 @@ impl FranceConnect {
         options.check_hints(config)?;
         let metadata = self.discover().await?;
         // The login's own prompt adds to the configured one (a step-up's
-        // `login` keeps a configured `consent`).
+        // `login` keeps a configured `consent`; a `none` never cancels a
+        // configured `login`).
         let prompt = match (options.prompt, config.prompt) {
             (Some(asked), Some(configured)) => Some(asked.with(configured)),
             (asked, configured) => asked.or(configured),

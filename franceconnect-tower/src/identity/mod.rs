@@ -9,4 +9,5 @@ mod user;
 pub use agent::{AgentIdentity, AgentRole, Siren, Siret};
 pub use pivot::{BirthDate, DatePrecision, Gender, InseeCommune, InseeCountry, PivotIdentity};
 pub(crate) use pivot::{check_email, check_name};
+pub(crate) use user::StoredUser;
 pub use user::{SignedInUser, UserClaims};

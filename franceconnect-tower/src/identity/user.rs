@@ -17,8 +17,10 @@ use crate::values::{IdTokenHint, IssuedAccessToken};
 
 /// A user signed in through FranceConnect, FranceConnect+ or ProConnect.
 ///
-/// Serialisable so that it can live in a session store. Its `Debug` shows the
-/// authentication facts but neither personal data nor the ID token.
+/// Its `Debug` shows the authentication facts but neither personal data nor
+/// the ID token. Its `Serialize` (an application's JSON, its logs) carries
+/// neither the ID token nor the access token: the session stores keep them
+/// through a form of their own, which only this crate writes.
 #[derive(Clone, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SignedInUser {
@@ -46,11 +48,13 @@ pub struct SignedInUser {
     pub raw_claims: Map<String, Value>,
     /// When this login completed (Unix seconds).
     pub signed_in_at: i64,
-    /// The signed ID token, for `id_token_hint` at logout only.
+    /// The signed ID token, for `id_token_hint` at logout only. Never
+    /// serialised but into the session (empty in what `Serialize` writes).
+    #[serde(skip_serializing, default = "IdTokenHint::absent")]
     pub id_token_hint: IdTokenHint,
-    /// The access token, until it expires, for the logout to revoke it
-    /// (absent from sessions written before revocation existed).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The access token, until it expires, for the logout to revoke it.
+    /// Never serialised but into the session.
+    #[serde(default, skip_serializing)]
     pub(crate) access_token: Option<IssuedAccessToken>,
     /// The application's own account for this person, as its sign-in hook
     /// gave it ([`SignInDecision::AcceptAs`](crate::web::SignInDecision::AcceptAs)).
@@ -61,6 +65,30 @@ pub struct SignedInUser {
     /// [`SessionBackend::EXTENDS_EXPIRY_ON_EVERY_REQUEST`](crate::web::SessionBackend::EXTENDS_EXPIRY_ON_EVERY_REQUEST)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) active_at: Option<i64>,
+}
+
+/// The form a session stores a [`SignedInUser`] in: the public one, plus the
+/// two tokens the logout needs (`id_token_hint`, and the access token to
+/// revoke), which the public `Serialize` leaves out. Read back with the
+/// ordinary `Deserialize`.
+pub(crate) struct StoredUser<'a>(pub(crate) &'a SignedInUser);
+
+impl Serialize for StoredUser<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error as _;
+        let user = self.0;
+        let Value::Object(mut stored) = serde_json::to_value(user).map_err(S::Error::custom)? else {
+            return Err(S::Error::custom("a signed-in user serialises to an object"));
+        };
+        stored.insert("id_token_hint".into(), Value::from(user.id_token_hint.secret()));
+        if let Some(token) = &user.access_token {
+            stored.insert(
+                "access_token".into(),
+                serde_json::to_value(token).map_err(S::Error::custom)?,
+            );
+        }
+        stored.serialize(serializer)
+    }
 }
 
 impl SignedInUser {

@@ -51,6 +51,10 @@ const GRACE: Duration = Duration::from_secs(60);
 const CONSUMED_CAPACITY: u64 = 100_000;
 /// At most this many older pending logins are kept when a new one starts.
 pub(crate) const MAX_PENDING: usize = 4;
+/// At most this many bytes of pending-login cookies (as the browser sends
+/// them, the new one included): five of the largest (a long `return_to`)
+/// would take the `Cookie` header past the 8 KB many proxies accept.
+pub(crate) const MAX_PENDING_BYTES: usize = 4096;
 /// The cookie names' stem (after the `__Host-` prefix off loopback).
 const STEM: &str = "fc_login_";
 /// HKDF's `info`: the key is for this purpose only.
@@ -215,24 +219,36 @@ impl LoginCookies {
     }
 
     /// The `Set-Cookie` values that clear the request's pending logins
-    /// beyond the [`MAX_PENDING`] newest (unreadable ones first), so that
-    /// abandoned attempts cannot pile up in the browser.
-    pub(crate) fn evict_old(&self, headers: &HeaderMap) -> Vec<String> {
-        let mut pending: Vec<(i64, &str)> = cookies(headers)
+    /// beyond the [`MAX_PENDING`] newest (unreadable ones first), and the
+    /// older ones that would take the pending logins past
+    /// [`MAX_PENDING_BYTES`] beside the new one (`new_cookie`, its
+    /// `Set-Cookie` value), so that abandoned attempts cannot pile up in
+    /// the browser nor swell its requests past what proxies accept.
+    pub(crate) fn evict_old(&self, headers: &HeaderMap, new_cookie: &str) -> Vec<String> {
+        let mut pending: Vec<(i64, &str, usize)> = cookies(headers)
             .filter(|(name, _)| name.starts_with(self.prefix()))
             .map(|(name, value)| {
                 let created = self.open_named(name, value).map_or(i64::MIN, |p| p.created_at);
-                (created, name)
+                // As the browser sends it: `name=value; `.
+                (created, name, name.len() + value.len() + 3)
             })
             .collect();
-        if pending.len() <= MAX_PENDING {
-            return Vec::new();
-        }
-        pending.sort();
-        let excess = pending.len() - MAX_PENDING;
-        pending[..excess]
-            .iter()
-            .map(|(_, name)| format!("{name}=; {}", self.attributes(0)))
+        // Newest first: they are the ones kept.
+        pending.sort_by_key(|&(created, _, _)| std::cmp::Reverse(created));
+        let new_size = new_cookie.split(';').next().unwrap_or_default().len() + 2;
+        let mut room = MAX_PENDING_BYTES.saturating_sub(new_size);
+        let mut kept = 0;
+        pending
+            .into_iter()
+            .filter(|&(_, _, size)| {
+                let keep = kept < MAX_PENDING && size <= room;
+                if keep {
+                    kept += 1;
+                    room -= size;
+                }
+                !keep
+            })
+            .map(|(_, name, _)| format!("{name}=; {}", self.attributes(0)))
             .collect()
     }
 
@@ -272,7 +288,7 @@ mod tests {
     use super::*;
     use crate::config::{Platform, test_builder};
     use crate::eidas::Eidas;
-    use crate::values::{Nonce as LoginNonce, State};
+    use crate::values::{Nonce as LoginNonce, ReturnTo, State};
 
     fn config(secret: &str, previous: Option<&str>) -> Config {
         let mut b =
@@ -406,9 +422,12 @@ mod tests {
             .collect::<Vec<_>>()
             .join("; ");
         let headers = HeaderMap::from_iter([(COOKIE, header.parse().unwrap())]);
-        let cleared = cookies.evict_old(&headers);
+        let cleared = cookies.evict_old(&headers, &cookies.seal(&pending()));
         assert_eq!(cleared.len(), 8 - MAX_PENDING, "{cleared:?}");
-        assert!(cleared[0].starts_with("fc_login_garbage=;"), "unreadable first");
+        assert!(
+            cleared.last().unwrap().starts_with("fc_login_garbage=;"),
+            "unreadable first"
+        );
         for old in &logins[MAX_PENDING..] {
             assert!(
                 cleared
@@ -417,6 +436,43 @@ mod tests {
             );
         }
         assert!(cleared.iter().all(|c| c.contains("Max-Age=0")));
+    }
+
+    /// Pending logins with the longest `return_to` each: however many
+    /// tabs, what the browser sends of them stays within the budget.
+    #[test]
+    fn the_pending_logins_stay_within_their_size_budget() {
+        let cookies = LoginCookies::new(&config(SECRET, None));
+        let long = ReturnTo::parse(&format!("/{}", "a".repeat(ReturnTo::MAX_LEN - 1))).unwrap();
+        let big = || PendingLogin {
+            return_to: Some(long.clone()),
+            ..pending()
+        };
+        let mut jar: Vec<(String, String)> = Vec::new();
+        for attempt in 1..=8 {
+            let headers = HeaderMap::from_iter((!jar.is_empty()).then(|| {
+                let header = jar
+                    .iter()
+                    .map(|(n, v)| format!("{n}={v}"))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                (COOKIE, header.parse().unwrap())
+            }));
+            let new = cookies.seal(&big());
+            for cleared in cookies.evict_old(&headers, &new) {
+                let name = cleared.split('=').next().unwrap().to_owned();
+                jar.retain(|(n, _)| *n != name);
+            }
+            let (name, value) = new.split(';').next().unwrap().split_once('=').unwrap();
+            jar.push((name.to_owned(), value.to_owned()));
+            let sent: usize = jar.iter().map(|(n, v)| n.len() + v.len() + 3).sum();
+            assert!(sent <= MAX_PENDING_BYTES, "{sent} bytes in {} cookies", jar.len());
+            assert!(
+                jar.len() >= attempt.min(3),
+                "the newest attempts survive: {}",
+                jar.len()
+            );
+        }
     }
 
     #[tokio::test]

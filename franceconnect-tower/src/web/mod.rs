@@ -52,7 +52,8 @@ pub use postgres::{
 };
 pub use responses::{AuthContext, Format, SIGNED_IN_CACHE_CONTROL, session_unavailable_response};
 pub use routes::AuthRoutes;
-pub use session::{SessionBackend, SessionError};
+pub use session::{SessionBackend, SessionError, USER_KEY};
+pub use session_check::UserStored;
 pub use sign_in_hook::SignInDecision;
 /// The `sqlx` version [`PostgresSessions`] is built on (0.8), for
 /// applications that make its pool: another version's `PgPool` would not fit.

@@ -406,11 +406,15 @@ pub(crate) fn json_response(status: StatusCode, body: serde_json::Value) -> Resp
         .expect("a valid response")
 }
 
-fn html_response(status: StatusCode, page: String) -> Response<String> {
+/// A page of the library's: never in a frame (the logout button, a
+/// "sign in again" link under another site's overlay would be clickjacking).
+pub(crate) fn html_response(status: StatusCode, page: String) -> Response<String> {
     Response::builder()
         .status(status)
         .header(CONTENT_TYPE, "text/html; charset=utf-8")
         .header(CACHE_CONTROL, "no-store")
+        .header(http::header::X_FRAME_OPTIONS, "DENY")
+        .header(http::header::CONTENT_SECURITY_POLICY, "frame-ancestors 'none'")
         .body(page)
         .expect("a valid response")
 }

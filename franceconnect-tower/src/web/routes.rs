@@ -24,18 +24,18 @@ use crate::config::{Platform, Prompt};
 use crate::eidas::Eidas;
 use crate::error::{ConfigError, Error, ProviderError, ProviderErrorCode, StateError};
 use crate::flow::{CallbackParams, LoginOptions, PendingLogout};
-use crate::identity::SignedInUser;
+use crate::identity::{SignedInUser, StoredUser};
 use crate::values::ReturnTo;
 use crate::web::cross_site::is_cross_site_request;
 use crate::web::error_view::{error_code, platform_code_of};
 use crate::web::guard::Rejection;
 use crate::web::login_cookie::LoginCookies;
-use crate::web::responses::{AuthContext, Format, redirect, session_unavailable_response};
+use crate::web::responses::{AuthContext, Format, html_response, redirect, session_unavailable_response};
 use crate::web::session::{
     EARLIER_SIGN_IN_KEY, LOGOUT_NEXT_KEY, PENDING_LOGOUT_KEY, SessionBackend, SessionError, USER_KEY,
     activity_mark_due, mark_active,
 };
-use crate::web::session_check;
+use crate::web::session_check::UserStored;
 use crate::web::sign_in_hook::{SignInDecision, SignInHook};
 
 /// The routes, independent of any web framework: give them the request's
@@ -268,31 +268,18 @@ impl AuthRoutes {
             .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
     }
 
-    /// What an adapter's middleware answers when `headers` say the browser
-    /// signed in a moment ago but its session holds no user: a `500`
-    /// naming the fix (`hint`, in the adapter's terms) — the session layer
-    /// runs after ours, and the user would go round the login for ever.
-    ///
-    /// The answer also removes the marker: a session store that lost its
-    /// sessions (a Redis restarted without persistence) shows this page
-    /// once, and the next request is simply signed out; a set-up in the
-    /// wrong order shows it again after each login.
-    pub fn session_set_up_error(&self, headers: &HeaderMap, hint: &'static str) -> Option<Response<String>> {
-        if !session_check::just_signed_in(headers) {
-            return None;
-        }
+    /// What an adapter's middleware answers when the session it saw at the
+    /// callback no longer holds the user the callback stored (see
+    /// [`UserStored`](crate::web::UserStored)): a `500` naming the fix
+    /// (`hint`, in the adapter's terms) — the session layer runs after
+    /// ours, and the user would go round the login for ever. Only the
+    /// server's own state leads here, never what a browser sends.
+    pub fn session_order_error(&self, hint: &'static str) -> Response<String> {
         tracing::error!(
-            "a browser that signed in a moment ago has no user in its session: either the session middleware runs \
-             after FranceConnect's, so the user is sent round the login for ever ({hint}), or the session store \
-             lost the session (a restart without persistence)"
+            "the session the callback stored the user in was saved before FranceConnect's middleware saw it: the \
+             session middleware runs after FranceConnect's, so the user would be sent round the login for ever ({hint})"
         );
-        let mut res = Rejection::setup_error("the session middleware, before FranceConnect's", hint).into_response();
-        set_cookie(&mut res, &session_check::clear_marker_cookie(self.secure_cookies()));
-        Some(res)
-    }
-
-    fn secure_cookies(&self) -> bool {
-        crate::web::CookiePolicy::from_config(self.franceconnect().config()).secure()
+        Rejection::setup_error("the session middleware, before FranceConnect's", hint).into_response()
     }
 
     /// What an adapter's middleware does before the handler of any other
@@ -470,6 +457,17 @@ impl AuthRoutes {
                 _ => {}
             }
         }
+        // What a visitor asks narrows the configured floor; asking for
+        // nothing the service accepts is refused, never widened.
+        if let Err(e) = options.requested_acr(p.fc.config()) {
+            tracing::warn!(error = %e, "login refused: the level asked is not one this service accepts");
+            return self.ctx.refusal(
+                StatusCode::FORBIDDEN,
+                "acr_unavailable",
+                "Le niveau de sécurité demandé n'est pas proposé par ce service.",
+                format,
+            );
+        }
         let retry = self.ctx.login_url_on(
             Some(p.platform()),
             options.return_to.as_ref().map(ReturnTo::as_str),
@@ -478,10 +476,11 @@ impl AuthRoutes {
         match p.fc.begin_login(options).await {
             Ok((url, pending)) => {
                 let mut res = redirect(url.as_str());
-                for stale in p.login_cookies.evict_old(headers) {
+                let sealed = p.login_cookies.seal(&pending);
+                for stale in p.login_cookies.evict_old(headers, &sealed) {
                     set_cookie(&mut res, &stale);
                 }
-                set_cookie(&mut res, &p.login_cookies.seal(&pending));
+                set_cookie(&mut res, &sealed);
                 res
             }
             Err(e) => {
@@ -553,8 +552,7 @@ impl AuthRoutes {
                         let target = pending.and_then(|p| p.return_to).map(|r| r.as_str().to_owned());
                         self.sign_in(session, user).await?;
                         let mut res = redirect(target.as_deref().unwrap_or("/"));
-                        let lifetime = p.fc.config().session_lifetime();
-                        set_cookie(&mut res, &session_check::marker_cookie(self.secure_cookies(), lifetime));
+                        res.extensions_mut().insert(UserStored);
                         res
                     }
                 }
@@ -596,24 +594,58 @@ impl AuthRoutes {
     /// Puts `user` in the session under a new id (against session
     /// fixation). A session that belonged to someone else is emptied first:
     /// nothing of the previous person's survives, application data
-    /// included. The same person signing in again (a step-up) keeps the
-    /// application's data; a step-up through another platform (FranceConnect
-    /// then FranceConnect+) keeps them only when both give the same pivot
-    /// identity, and remembers the earlier sign-in for the logout to end it
-    /// too.
+    /// included, and their access tokens are revoked (their single sign-on
+    /// at the provider, which only a logout through the browser ends, stays
+    /// until it expires there). The same person signing in again (a
+    /// step-up) keeps the application's data; on ProConnect, only for the
+    /// same organisation (`siret`). A step-up through another platform
+    /// (FranceConnect then FranceConnect+) keeps them only when both give
+    /// the same pivot identity, and remembers the earlier sign-in for the
+    /// logout to end it too. What an unfinished logout left (its pending
+    /// state, the next platform to leave) never passes to the new sign-in.
     async fn sign_in(&self, session: &impl SessionBackend, user: SignedInUser) -> Result<(), SessionError> {
         let previous = session.get::<SignedInUser>(USER_KEY).await?;
+        session.remove_value(PENDING_LOGOUT_KEY).await?;
+        session.remove_value(LOGOUT_NEXT_KEY).await?;
         match previous {
-            Some(p) if p.platform == user.platform && p.sub == user.sub => session.cycle_id().await?,
+            Some(p) if is_same_account(&p, &user) => {
+                session.cycle_id().await?;
+                self.revoke_replaced(&p, &user).await;
+            }
             Some(p) if p.platform != user.platform && is_same_citizen(&p, &user) => {
                 session.cycle_id().await?;
-                session.insert(EARLIER_SIGN_IN_KEY, &p).await?;
+                session.insert(EARLIER_SIGN_IN_KEY, &StoredUser(&p)).await?;
             }
-            Some(_) => session.clear().await?,
+            Some(p) => {
+                let earlier = session.get::<SignedInUser>(EARLIER_SIGN_IN_KEY).await?;
+                session.clear().await?;
+                for replaced in std::iter::once(&p).chain(&earlier) {
+                    self.revoke_replaced(replaced, &user).await;
+                }
+            }
+            // A user this version cannot read is still someone's session:
+            // emptied like another person's.
+            None if session.get::<serde::de::IgnoredAny>(USER_KEY).await?.is_some() => session.clear().await?,
             None => session.cycle_id().await?,
         }
-        session.insert(USER_KEY, &user).await?;
+        session.insert(USER_KEY, &StoredUser(&user)).await?;
         session.save().await
+    }
+
+    /// Revokes the access token of a sign-in that `user`'s replaces (best
+    /// effort: a failure is logged, the new sign-in goes on).
+    async fn revoke_replaced(&self, replaced: &SignedInUser, user: &SignedInUser) {
+        let Some(fc) = self.engine(replaced.platform) else {
+            return;
+        };
+        if let Err(e) = fc.revoke_access_token(replaced).await {
+            tracing::warn!(
+                code = error_code(&e),
+                replaced = replaced.platform.display_name(),
+                platform = user.platform.display_name(),
+                "the replaced sign-in's access token was not revoked"
+            );
+        }
     }
 
     /// `POST /auth/logout`, in the span `franceconnect.logout` (fields
@@ -665,9 +697,7 @@ impl AuthRoutes {
         let earlier = session.get::<SignedInUser>(EARLIER_SIGN_IN_KEY).await?;
         // Clear the local session first: the providers' logouts may fail.
         session.clear().await?;
-        let mut res = self.end_and_revoke(session, user, earlier).await?;
-        set_cookie(&mut res, &session_check::clear_marker_cookie(self.secure_cookies()));
-        Ok(res)
+        self.end_and_revoke(session, user, earlier).await
     }
 
     /// The logout once the local session is cleared: the access tokens
@@ -713,7 +743,7 @@ impl AuthRoutes {
                 tracing::Span::current().record("outcome", "provider");
                 session.insert(PENDING_LOGOUT_KEY, &pending).await?;
                 if let Some(next) = &earlier {
-                    session.insert(LOGOUT_NEXT_KEY, next).await?;
+                    session.insert(LOGOUT_NEXT_KEY, &StoredUser(next)).await?;
                 }
                 session.save().await?;
                 Ok(redirect(url.as_str()))
@@ -815,12 +845,7 @@ impl AuthRoutes {
         if format == Format::Json {
             return method_not_allowed("POST");
         }
-        Response::builder()
-            .status(StatusCode::OK)
-            .header(http::header::CONTENT_TYPE, "text/html; charset=utf-8")
-            .header(http::header::CACHE_CONTROL, "no-store")
-            .body(self.ctx.pages().logout(&self.ctx.logout_action()))
-            .expect("a valid response")
+        html_response(StatusCode::OK, self.ctx.pages().logout(&self.ctx.logout_action()))
     }
 
     /// The JSON array of redirect URIs FranceConnect fetches at a
@@ -885,13 +910,17 @@ impl AuthRoutes {
                 .body(body.to_string())
                 .expect("a valid response");
         }
-        Response::builder()
-            .status(StatusCode::OK)
-            .header(CONTENT_TYPE, "text/html; charset=utf-8")
-            .header(CACHE_CONTROL, "no-store")
-            .body(self.ctx.pages().choose_platform(&choices))
-            .expect("a valid response")
+        html_response(StatusCode::OK, self.ctx.pages().choose_platform(&choices))
     }
+}
+
+/// True when two sign-ins are the same account: the same platform and
+/// subject and, on ProConnect, the same organisation (an agent's `sub` is
+/// theirs across the establishments they sign in for, the application's
+/// data are not).
+fn is_same_account(a: &SignedInUser, b: &SignedInUser) -> bool {
+    let organisation = |u: &SignedInUser| u.agent_identity().and_then(|agent| agent.siret);
+    a.platform == b.platform && a.sub == b.sub && organisation(a) == organisation(b)
 }
 
 /// True when two sign-ins on different platforms are the same citizen:
@@ -1038,6 +1067,91 @@ mod tests {
             "nothing of the previous person survives"
         );
         assert_eq!(session.get::<SignedInUser>(USER_KEY).await.unwrap().unwrap().sub, "bob");
+    }
+
+    fn agent(sub: &str, siret: &str) -> SignedInUser {
+        SignedInUser::for_testing(
+            Platform::ProConnect,
+            sub,
+            crate::Acr::Eidas1,
+            serde_json::json!({"given_name": "Inès", "usual_name": "Roy", "email": "ines.roy@mairie.example.fr",
+                               "siret": siret}),
+        )
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn an_agent_signing_in_for_another_organisation_starts_afresh() {
+        let routes = routes();
+        let session = MapSession::default();
+        routes.sign_in(&session, agent("ines", "21750001600019")).await.unwrap();
+        session.insert("app.dossiers", &"the town hall's").await.unwrap();
+        routes.sign_in(&session, agent("ines", "21750001600019")).await.unwrap();
+        assert!(
+            session.get::<String>("app.dossiers").await.unwrap().is_some(),
+            "the same organisation"
+        );
+        routes.sign_in(&session, agent("ines", "73282932000074")).await.unwrap();
+        assert!(
+            session.get::<String>("app.dossiers").await.unwrap().is_none(),
+            "another organisation's sign-in sees nothing of the first's"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_unreadable_user_and_a_logout_s_leftovers_pass_to_nobody() {
+        let routes = routes();
+        let session = MapSession::default();
+        // Someone's session, written by a version whose user this one cannot read.
+        session.insert(USER_KEY, &serde_json::json!({"sub": 42})).await.unwrap();
+        session.insert("app.cart", &"someone's").await.unwrap();
+        session.insert(PENDING_LOGOUT_KEY, &"someone's logout").await.unwrap();
+        session.insert(LOGOUT_NEXT_KEY, &"someone's next logout").await.unwrap();
+        routes.sign_in(&session, user("alice")).await.unwrap();
+        for key in ["app.cart", PENDING_LOGOUT_KEY, LOGOUT_NEXT_KEY] {
+            assert!(
+                session.get::<serde_json::Value>(key).await.unwrap().is_none(),
+                "{key} survived"
+            );
+        }
+        // An unfinished logout's leftovers, in an otherwise readable session.
+        session.insert(PENDING_LOGOUT_KEY, &"alice's logout").await.unwrap();
+        session.insert(LOGOUT_NEXT_KEY, &"alice's next logout").await.unwrap();
+        routes.sign_in(&session, user("alice")).await.unwrap();
+        for key in [PENDING_LOGOUT_KEY, LOGOUT_NEXT_KEY] {
+            assert!(
+                session.get::<serde_json::Value>(key).await.unwrap().is_none(),
+                "{key} survived"
+            );
+        }
+    }
+
+    /// The session keeps the tokens the logout needs; what an application
+    /// serialises of the user does not.
+    #[tokio::test]
+    async fn the_tokens_live_in_the_session_only() {
+        let routes = routes();
+        let session = MapSession::default();
+        let mut alice = user("alice");
+        alice.id_token_hint = crate::values::IdTokenHint::new("eyJ.the-id-token.sig");
+        alice.access_token = Some(crate::values::IssuedAccessToken {
+            token: crate::values::AccessToken::new("the-access-token-".repeat(3)),
+            expires_at: crate::clock::now() + 60,
+        });
+        let public = serde_json::to_string(&alice).unwrap();
+        assert!(
+            !public.contains("the-id-token") && !public.contains("the-access-token"),
+            "{public}"
+        );
+        routes.sign_in(&session, alice).await.unwrap();
+        let stored = session.data.lock().unwrap()[USER_KEY].to_string();
+        assert!(
+            stored.contains("the-id-token") && stored.contains("the-access-token"),
+            "{stored}"
+        );
+        let back = session.get::<SignedInUser>(USER_KEY).await.unwrap().unwrap();
+        assert_eq!(back.id_token_hint.secret(), "eyJ.the-id-token.sig");
+        assert!(back.access_token.is_some());
     }
 
     #[tokio::test]

@@ -13,8 +13,11 @@ use serde::de::DeserializeOwned;
 use crate::SignedInUser;
 use crate::clock::now;
 
-/// The session key of the signed-in user ([`crate::SignedInUser`]).
-pub(crate) const USER_KEY: &str = "franceconnect.user";
+/// The session key of the signed-in user ([`crate::SignedInUser`]): for an
+/// adapter that checks its session library kept the user (see
+/// [`UserStored`](crate::web::UserStored)). Applications read the user
+/// through the adapters' extractors, never by this key.
+pub const USER_KEY: &str = "franceconnect.user";
 /// The session key of the pending logout.
 pub(crate) const PENDING_LOGOUT_KEY: &str = "franceconnect.pending_logout";
 /// The sign-in on another platform that a step-up replaced (FranceConnect
@@ -90,7 +93,7 @@ pub(crate) async fn mark_active<S: SessionBackend + ?Sized>(
 ) -> Result<(), SessionError> {
     let legacy = user.active_at.is_none();
     user.active_at = Some(now());
-    s.insert(USER_KEY, &*user).await?;
+    s.insert(USER_KEY, &crate::identity::StoredUser(user)).await?;
     if legacy {
         s.remove_value(LEGACY_TOUCHED_KEY).await?;
     }

@@ -85,6 +85,19 @@ impl RedisServer {
             .unwrap_or_else(|_| panic!("DBSIZE answered {:?}", String::from_utf8_lossy(&out.stdout)))
     }
 
+    /// Deletes every key (`FLUSHALL`).
+    pub fn flush_all(&self) {
+        let out = std::process::Command::new("redis-cli")
+            .args(["-u", &self.url(), "FLUSHALL"])
+            .output()
+            .expect("redis-cli runs");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).trim() == "OK",
+            "FLUSHALL answered {:?}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+
     /// Stops the server (connections are closed; data are lost).
     pub fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {

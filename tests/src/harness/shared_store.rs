@@ -57,6 +57,17 @@ impl SharedStoreServer {
         }
     }
 
+    /// Forgets every session while running, as an eviction, a `FLUSHALL`
+    /// or an operator's `DELETE` would: the browsers keep their cookies.
+    pub fn forget_sessions(&self) {
+        match self {
+            Self::Redis(redis) => redis.flush_all(),
+            Self::Postgres(postgres) => {
+                postgres.query("DELETE FROM franceconnect_sessions");
+            }
+        }
+    }
+
     /// Stops it: connections are cut.
     pub fn stop(&mut self) {
         match self {

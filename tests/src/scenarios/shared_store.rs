@@ -145,8 +145,7 @@ pub async fn a_store_outage_gives_503_and_recovers(starter: &impl Starter, kind:
 
     c.store.restart();
     // The session signed in before the outage reaches the store again
-    // (PostgreSQL kept it: 200; Redis lost it: one set-up page, since the
-    // browser signed in a moment ago, then 401).
+    // (PostgreSQL kept it: 200; Redis lost it: 401, an ordinary visitor).
     wait_until_served(&signed, &c.a, kind).await;
     wait_until_served(&signed, &c.b, kind).await;
     if kind == SharedStoreKind::Postgres {
@@ -262,4 +261,29 @@ pub async fn anonymous_logins_leave_the_shared_store_empty(starter: &impl Starte
     let done = b.get(&on(&c.b, &back)).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     assert_eq!(c.store.session_count(), 1, "one signed-in session");
+}
+
+/// A session the store lost (evicted, flushed, a row deleted) while the
+/// browser still holds its cookie, a moment after the sign-in: an ordinary
+/// signed-out visitor on every instance — 401 for the API, the home page
+/// served, the way to the login open — never a 500; signing in again works.
+pub async fn a_session_the_store_lost_is_an_ordinary_visitor(starter: &impl Starter, kind: SharedStoreKind) {
+    let c = Cluster::start(starter, kind).await;
+    c.mock.auto_approve(Some("default"), None);
+    let b = Browser::new(&c.a.base);
+    let done = b.get(&on(&c.b, &begin(&b, &c.a).await)).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(me(&b, &c.a).await.status, StatusCode::OK);
+    c.store.forget_sessions();
+    for instance in [&c.a, &c.b] {
+        let api = me(&b, instance).await;
+        assert_eq!(api.status, StatusCode::UNAUTHORIZED, "{}", api.body);
+        let home = b.get(&format!("{}/", instance.local)).await;
+        assert_eq!(home.status, StatusCode::OK, "{}", home.body);
+        let profile = b.get(&format!("{}/profil", instance.local)).await;
+        assert_eq!(profile.status, StatusCode::SEE_OTHER, "to the login: {}", profile.body);
+    }
+    let done = b.get(&on(&c.b, &begin(&b, &c.a).await)).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(me(&b, &c.a).await.status, StatusCode::OK, "signed in again");
 }

@@ -88,6 +88,7 @@ macro_rules! shared_store_suite {
             shared_store::a_frozen_store_gives_503_in_time,
             shared_store::five_hundred_logins_at_once,
             shared_store::anonymous_logins_leave_the_shared_store_empty,
+            shared_store::a_session_the_store_lost_is_an_ordinary_visitor,
         }
     };
     (@names; $($module:ident :: $name:ident),* $(,)?) => {

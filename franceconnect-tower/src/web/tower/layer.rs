@@ -113,14 +113,8 @@ where
                     req.extensions_mut().insert(*user);
                     true
                 }
-                Ok(None) => {
-                    let hint =
-                        "add the SessionManagerLayer outside FranceConnectLayer, or use `.franceconnect(fc, store)`";
-                    if let Some(res) = routes.session_set_up_error(req.headers(), hint) {
-                        return Ok(res.map(ResBody::from));
-                    }
-                    false
-                }
+                // Signed out, lost or expired alike: an ordinary visitor.
+                Ok(None) => false,
                 Err(_) => {
                     let res = session_unavailable_response(Format::from_headers(req.headers()));
                     return Ok(res.map(ResBody::from));
