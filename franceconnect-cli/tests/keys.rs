@@ -1,6 +1,8 @@
 //! `franceconnect keys`: the file is private (mode 600) and never
 //! overwritten unasked; the rotation is add, then retire; what is published
-//! has no private part; the result loads with `ServiceKeys` and `Config`.
+//! has no private part; the result loads with `ServiceKeys` and `Config`;
+//! run as root in a directory the application's account can write, the
+//! commands never follow, nor give away, what that account puts there.
 
 mod support;
 
@@ -43,6 +45,37 @@ fn mode(path: &std::path::Path) -> u32 {
     use std::os::unix::fs::PermissionsExt as _;
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
+
+#[cfg(unix)]
+fn set_mode(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// A file's owner, group, mode and content: what a file of root's must
+/// keep whatever the commands are made to do.
+#[cfg(unix)]
+fn snapshot(path: &std::path::Path) -> (u32, u32, u32, String) {
+    use std::os::unix::fs::MetadataExt as _;
+    let m = std::fs::metadata(path).unwrap();
+    (
+        m.uid(),
+        m.gid(),
+        m.mode() & 0o7777,
+        std::fs::read_to_string(path).unwrap(),
+    )
+}
+
+/// Whether the tests run as root (CI does): only root can give a file to
+/// another owner, so the owner checks are made then.
+#[cfg(unix)]
+fn as_root(dir: &std::path::Path) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    std::fs::metadata(dir).unwrap().uid() == 0
+}
+
+#[cfg(unix)]
+const ECDH_ES: KeySpec = KeySpec::Encryption(EncryptionAlg::EcdhEs);
 
 /// The file generated is its owner's alone, holds one key per kind asked
 /// with its `kid`, `use` and `alg`, loads in the engine, and is never
@@ -250,5 +283,229 @@ fn the_binary_runs_the_rotation() {
     let out = run(&["keys", "retire", only_enc]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("last encryption key"));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// A key file that is a symbolic link (the application's account, which
+/// may write the directory, pointing it at a file of root's) is refused by
+/// every command that writes, named with the reason, before anything is
+/// read through it; neither the link nor its target changes, and a
+/// dangling link gets no target created. Only `keys jwks`, which prints
+/// public members, reads through a link.
+#[cfg(unix)]
+#[test]
+fn a_symlinked_key_file_is_refused_and_its_target_left_alone() {
+    let dir = temp_dir("symlink");
+    let elsewhere = temp_dir("symlink-victim");
+    // A key set too, so that only the refusal can stop the commands.
+    let victim = elsewhere.join("other-keys.json");
+    let victim_keys = keys::generate(&victim, &[ECDH_ES, KeySpec::Signing(SigningAlg::Es256)], false).unwrap();
+    set_mode(&victim, 0o600);
+    let before = snapshot(&victim);
+    let path = dir.join("fc-keys.json");
+    std::os::unix::fs::symlink(&victim, &path).unwrap();
+    let refused = |e: KeysError| {
+        assert!(matches!(e, KeysError::Symlink(_)), "{e}");
+        let expected = format!("refusing to use {}: it is a symbolic link", path.display());
+        assert!(e.to_string().starts_with(&expected), "{e}");
+    };
+
+    refused(keys::add(&path, ECDH_ES).unwrap_err());
+    refused(keys::retire(&path, &kids(&victim_keys)[0]).unwrap_err());
+    refused(keys::generate(&path, &[ECDH_ES], true).unwrap_err());
+    refused(keys::generate(&path, &[ECDH_ES], false).unwrap_err());
+    assert_eq!(snapshot(&victim), before);
+    assert_eq!(std::fs::read_link(&path).unwrap(), victim);
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "nothing left beside it");
+
+    let out = Command::new(env!("CARGO_BIN_EXE_franceconnect"))
+        .args(["keys", "add", "--enc", "ecdh-es", "--file", &path_str(&path)])
+        .env_clear()
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with(&format!(
+            "error: refusing to use {}: it is a symbolic link",
+            path.display()
+        )),
+        "{stderr}"
+    );
+    assert_eq!(snapshot(&victim), before);
+    assert_eq!(std::fs::read_link(&path).unwrap(), victim);
+    assert_eq!(published_kids(&keys::public_jwks(&path).unwrap()), kids(&victim_keys));
+
+    // A dangling link: creating the key file through it would create its
+    // target, wherever it points.
+    let absent = elsewhere.join("absent.json");
+    std::fs::remove_file(&path).unwrap();
+    std::os::unix::fs::symlink(&absent, &path).unwrap();
+    refused(keys::generate(&path, &[ECDH_ES], false).unwrap_err());
+    refused(keys::generate(&path, &[ECDH_ES], true).unwrap_err());
+    refused(keys::add(&path, ECDH_ES).unwrap_err());
+    assert!(
+        std::fs::symlink_metadata(&absent).is_err(),
+        "{} was created",
+        absent.display()
+    );
+    assert_eq!(snapshot(&victim), before);
+    std::fs::remove_dir_all(dir).unwrap();
+    std::fs::remove_dir_all(elsewhere).unwrap();
+}
+
+/// The finding itself: while `keys add` runs on a file of the
+/// application's (its owner's and group's, mode 640; owned by another uid
+/// when the tests run as root), a thread standing for the application's
+/// account swaps every new file it sees beside the key file for a symbolic
+/// link to a file of root's. The new file's owner and mode are set through
+/// the file the command created, so the victim keeps its own, round after
+/// round (a `chown` and `chmod` by path gave it away in the first round);
+/// a swap seen before the rename is refused ([`KeysError::Swapped`]); a
+/// replacement that went through has the old file's owner and mode.
+#[cfg(unix)]
+#[test]
+fn a_new_file_swapped_for_a_symlink_while_written_passes_nothing_on() {
+    use std::os::unix::fs::MetadataExt as _;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+    let dir = temp_dir("swap");
+    let elsewhere = temp_dir("swap-victim");
+    let victim = elsewhere.join("shadow");
+    std::fs::write(&victim, "root's secret").unwrap();
+    set_mode(&victim, 0o600);
+    let before = snapshot(&victim);
+    let path = dir.join("fc-keys.json");
+    let owner = if as_root(&dir) { Some((4242, 4243)) } else { None };
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let swaps = Arc::new(AtomicUsize::new(0));
+    let attacker = {
+        let (dir, victim, stop, swaps) = (dir.clone(), victim.clone(), stop.clone(), swaps.clone());
+        std::thread::spawn(move || {
+            let bait = dir.join("bait");
+            while !stop.load(Ordering::Relaxed) {
+                for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    let planted = entry.file_type().map_or(true, |t| t.is_symlink());
+                    if name.starts_with(".fc-keys.json.") && name.ends_with(".new") && !planted {
+                        // A rename, so the new file's name never misses.
+                        let _ = std::fs::remove_file(&bait);
+                        if std::os::unix::fs::symlink(&victim, &bait).is_ok()
+                            && std::fs::rename(&bait, entry.path()).is_ok()
+                        {
+                            swaps.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                }
+            }
+        })
+    };
+
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let (mut rounds, mut refusals) = (0, 0);
+    while swaps.load(Ordering::Relaxed) < 5 && std::time::Instant::now() < deadline {
+        rounds += 1;
+        // A fresh key file whenever a swap won the race to the rename.
+        if std::fs::symlink_metadata(&path).map_or(true, |m| !m.is_file()) {
+            let _ = std::fs::remove_file(&path);
+            keys::generate(&path, &[ECDH_ES], false).unwrap();
+            if let Some((uid, gid)) = owner {
+                std::os::unix::fs::chown(&path, Some(uid), Some(gid)).unwrap();
+            }
+            set_mode(&path, 0o640);
+        }
+        match keys::add(&path, ECDH_ES) {
+            Ok(_) => {
+                let entry = std::fs::symlink_metadata(&path).unwrap();
+                if entry.is_file() {
+                    assert_eq!(entry.mode() & 0o777, 0o640, "round {rounds}");
+                    if let Some(owner) = owner {
+                        assert_eq!((entry.uid(), entry.gid()), owner, "round {rounds}");
+                    }
+                }
+            }
+            Err(KeysError::Swapped(_)) => refusals += 1,
+            Err(e) => panic!("round {rounds}: {e}"),
+        }
+        assert_eq!(snapshot(&victim), before, "round {rounds}: the victim was given away");
+    }
+    stop.store(true, Ordering::Relaxed);
+    attacker.join().unwrap();
+    let swaps = swaps.load(Ordering::Relaxed);
+    assert!(
+        swaps > 0,
+        "no new file was ever swapped in {rounds} rounds: nothing was tested"
+    );
+    eprintln!("{rounds} rounds, {swaps} swaps, {refusals} refused before the rename");
+    std::fs::remove_dir_all(dir).unwrap();
+    std::fs::remove_dir_all(elsewhere).unwrap();
+}
+
+/// A keys directory another user can write (its group, everyone, or,
+/// as root, its owner: the application's account when the engine created
+/// it) is named on stderr, with who can write it and the uid running the
+/// command, which still does its work; a directory only its owner, who
+/// runs the command, can write draws no warning.
+#[cfg(unix)]
+#[test]
+fn a_keys_directory_others_can_write_is_named_on_stderr() {
+    use std::os::unix::fs::MetadataExt as _;
+    let dir = temp_dir("shared");
+    let path = dir.join("fc-keys.json");
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_franceconnect"))
+            .args(args)
+            .env_clear()
+            .env("FC_KEYS_FILE", path_str(&path))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "{stderr}");
+        stderr
+    };
+    run(&["keys", "generate"]);
+    let me = std::fs::metadata(&path).unwrap().uid();
+    let warning = |mode: &str, writers: &str| {
+        format!(
+            "warning: the keys directory {} (mode {mode}) is writable by {writers}, not only by uid {me}, which runs \
+             this command",
+            dir.display()
+        )
+    };
+
+    set_mode(&dir, 0o700);
+    let stderr = run(&["keys", "add", "--enc", "ecdh-es"]);
+    assert!(!stderr.contains("warning"), "{stderr}");
+
+    set_mode(&dir, 0o777);
+    let stderr = run(&["keys", "add", "--enc", "ecdh-es"]);
+    assert!(stderr.starts_with(&warning("777", "every user")), "{stderr}");
+    assert_eq!(
+        ServiceKeys::from_file(&path).unwrap().kids().count(),
+        3,
+        "added all the same"
+    );
+
+    set_mode(&dir, 0o770);
+    let gid = std::fs::metadata(&dir).unwrap().gid();
+    let stderr = run(&["keys", "generate", "--force"]);
+    assert!(
+        stderr.starts_with(&warning("770", &format!("the members of gid {gid}"))),
+        "{stderr}"
+    );
+    assert_eq!(
+        ServiceKeys::from_file(&path).unwrap().kids().count(),
+        1,
+        "replaced all the same"
+    );
+
+    if as_root(&dir) {
+        set_mode(&dir, 0o755);
+        std::os::unix::fs::chown(&dir, Some(4242), None).unwrap();
+        let stderr = run(&["keys", "add", "--sig", "es256"]);
+        assert!(stderr.starts_with(&warning("755", "uid 4242 (its owner)")), "{stderr}");
+    }
     std::fs::remove_dir_all(dir).unwrap();
 }
