@@ -62,51 +62,112 @@ async fn actix_without_the_middleware_says_so() {
     );
 }
 
-/// actix-web: the session middleware wrapped inside ours. The browser
-/// signed in a moment ago, yet its session looks empty to our middleware:
-/// a 500 naming the order, not a silent loop through the login.
+/// actix-web: the session middleware wrapped inside ours. A whole login
+/// through the mock: at the callback, the user is gone from the session by
+/// the time the response comes back through our middleware (the session
+/// middleware inside has already saved it), so the callback answers a 500
+/// naming the order, not a silent loop through the login. In the right
+/// order the same login succeeds; and a planted cookie is no such case.
 #[actix_web::test]
-async fn actix_session_middleware_inside_ours_says_so() {
+async fn actix_session_middleware_inside_ours_says_so_at_the_callback() {
     use actix_web::cookie::Key;
     use actix_web::{App, HttpResponse, test, web};
-    use franceconnect_actix::{FranceConnectMiddleware, MemorySessionStore, User, session_middleware};
+    use franceconnect_actix::{FranceConnectMiddleware, MemorySessionStore, User, configure, session_middleware};
+    use franceconnect_tests::harness::engine::{authorize, pair};
     use franceconnect_tower::web::AuthRoutes;
 
-    let routes = AuthRoutes::new(engine());
+    let engine = pair(Platform::FranceConnect, None).await;
+    engine.mock.auto_approve(Some("default"), None);
+    let routes = AuthRoutes::new(engine.fc.clone());
     let config = routes.franceconnect().config().clone();
-    let app = test::init_service(
+    let key = Key::generate();
+    let me = || web::get().to(|User(_): User| async { HttpResponse::Ok().finish() });
+    let wrong = test::init_service(
         App::new()
-            .route(
-                "/me",
-                web::get().to(|User(_): User| async { HttpResponse::Ok().finish() }),
-            )
+            .configure(configure(routes.clone()))
+            .route("/me", me())
             // The wrong order: the session middleware wrapped first, so it runs after ours.
-            .wrap(session_middleware(
-                MemorySessionStore::default(),
-                &config,
-                Key::generate(),
-            ))
-            .wrap(FranceConnectMiddleware::new(routes)),
+            .wrap(session_middleware(MemorySessionStore::default(), &config, key.clone()))
+            .wrap(FranceConnectMiddleware::new(routes.clone())),
     )
     .await;
-    let request = test::TestRequest::get()
-        .uri("/me")
-        .insert_header(("cookie", "fc_signed_in=1"))
-        .to_request();
-    let response = test::call_service(&app, request).await;
-    assert_eq!(response.status(), 500);
-    let cleared = response
+    let right = test::init_service(
+        App::new()
+            .configure(configure(routes.clone()))
+            .route("/me", me())
+            .wrap(FranceConnectMiddleware::new(routes))
+            .wrap(session_middleware(MemorySessionStore::default(), &config, key)),
+    )
+    .await;
+
+    // Begins a login, goes through the mock, and returns the callback's answer.
+    async fn login<S, B>(app: &S) -> actix_web::dev::ServiceResponse<B>
+    where
+        S: actix_web::dev::Service<
+                actix_http::Request,
+                Response = actix_web::dev::ServiceResponse<B>,
+                Error = actix_web::Error,
+            >,
+    {
+        let begun = test::call_service(app, test::TestRequest::get().uri("/auth/login").to_request()).await;
+        assert_eq!(begun.status(), 303);
+        let to_provider = url::Url::parse(begun.headers().get("location").unwrap().to_str().unwrap()).unwrap();
+        let cookie = begun
+            .headers()
+            .get("set-cookie")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        let callback = authorize(&to_provider).await;
+        let query = format!(
+            "code={}&state={}&iss={}",
+            callback.code.unwrap(),
+            callback.state.unwrap(),
+            url::form_urlencoded::byte_serialize(callback.iss.unwrap().as_bytes()).collect::<String>()
+        );
+        let request = test::TestRequest::get()
+            .uri(&format!("/auth/callback?{query}"))
+            .insert_header(("cookie", cookie))
+            .to_request();
+        test::call_service(app, request).await
+    }
+
+    let refused = login(&wrong).await;
+    assert_eq!(refused.status(), 500);
+    assert!(
+        !refused.headers().contains_key("set-cookie")
+            || refused
+                .headers()
+                .get_all("set-cookie")
+                .all(|v| !v.to_str().unwrap().starts_with("fc_session=")),
+        "no session cookie: the loop cannot start"
+    );
+    let body = String::from_utf8(test::read_body(refused).await.to_vec()).unwrap();
+    assert!(body.contains("before `.wrap(session_middleware(..))`"), "{body}");
+
+    let signed_in = login(&right).await;
+    assert_eq!(signed_in.status(), 303, "the right order signs in");
+    let session = signed_in
         .headers()
         .get_all("set-cookie")
-        .filter_map(|v| v.to_str().ok())
-        .any(|v| v.starts_with("fc_signed_in=;") && v.contains("Max-Age=0"));
-    assert!(
-        cleared,
-        "the marker is removed: a store that lost the session shows this page once"
-    );
-    let body = String::from_utf8(test::read_body(response).await.to_vec()).unwrap();
-    assert!(body.contains("before `.wrap(session_middleware(..))`"), "{body}");
-    // Without the marker (an ordinary visitor), the usual way to the login.
-    let response = test::call_service(&app, test::TestRequest::get().uri("/me").to_request()).await;
-    assert_eq!(response.status(), 303);
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
+        .find(|c| c.starts_with("fc_session="))
+        .expect("a session cookie");
+    let me = test::TestRequest::get()
+        .uri("/me")
+        .insert_header(("cookie", session))
+        .to_request();
+    assert_eq!(test::call_service(&right, me).await.status(), 200);
+
+    // What a browser can send never leads to the set-up page.
+    let planted = test::TestRequest::get()
+        .uri("/me")
+        .insert_header(("cookie", "fc_signed_in=1; fc_session=forged"))
+        .insert_header(("accept", "application/json"))
+        .to_request();
+    assert_eq!(test::call_service(&wrong, planted).await.status(), 401);
 }

@@ -1,6 +1,6 @@
 //! The scenarios themselves, run on the [`harness`](crate::harness):
 //!
-//! - [`flows`] and [`attacks`], the single-instance suite every web adapter
+//! - [`flows`], [`floor`] and [`attacks`], the single-instance suite every web adapter
 //!   must pass, run by [`scenario_suite!`](crate::scenario_suite);
 //! - [`shared_store`], several instances sharing a Redis or a PostgreSQL,
 //!   run by [`shared_store_suite!`](crate::shared_store_suite);
@@ -24,6 +24,7 @@ use crate::harness::{Browser, Page};
 pub mod attacks;
 pub mod binary;
 pub mod federation;
+pub mod floor;
 pub mod flows;
 pub mod hostile;
 pub mod journeys;

@@ -54,6 +54,10 @@ macro_rules! scenario_suite {
             attacks::forged_callbacks_change_no_session,
             attacks::provider_outages_are_survived,
             attacks::foreign_endpoints_are_refused,
+            floor::a_visitor_cannot_lower_proconnect_s_floor,
+            floor::a_visitor_cannot_lower_franceconnect_plus_s_floor,
+            floor::a_visitor_s_silent_login_cannot_cancel_a_configured_login,
+            floor::planted_cookies_make_an_ordinary_visitor,
         }
     };
     (@names; $($module:ident :: $name:ident),* $(,)?) => {
@@ -311,7 +315,7 @@ mod tests {
         assert_lists_every_scenario(
             "scenario_suite",
             super::SINGLE_INSTANCE_SCENARIOS,
-            &["flows", "proconnect", "federation", "attacks"],
+            &["flows", "proconnect", "federation", "attacks", "floor"],
             STARTER,
         );
     }
