@@ -341,11 +341,16 @@ async fn the_refresh_token_is_never_kept_and_hs256_never_accepted() {
         .complete_login(&callback_for("the-code", &pending, &tp.issuer), &pending)
         .await
         .unwrap();
-    let stored = serde_json::to_string(&user).unwrap();
-    assert!(!stored.contains("pc-refresh-token-never-kept"));
+    let public = serde_json::to_string(&user).unwrap();
+    assert!(!public.contains("pc-refresh-token-never-kept"));
     assert!(
-        stored.contains("pc-access-token"),
-        "the access token is kept for the logout's revocation"
+        !public.contains("pc-access-token"),
+        "never in what an application serialises"
+    );
+    let debug = format!("{user:?}");
+    assert!(
+        debug.contains("access_token: Some(\"[redacted]\")") && !debug.contains("pc-access-token"),
+        "the access token is kept for the logout's revocation: {debug}"
     );
 
     let (url, pending) = fc.begin_login(LoginOptions::default()).await.unwrap();

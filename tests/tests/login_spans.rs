@@ -141,7 +141,7 @@ async fn each_login_step_has_a_span_with_its_outcome_and_no_secret() {
     let pivot = user.pivot_identity().expect("identite_pivot");
     // The access token is the engine's own (no accessor): read it from the
     // user as a session stores it.
-    let stored = serde_json::to_value(&user).unwrap();
+    let stored = franceconnect_tower::__private::stored_form(&user);
     let access_token = stored["access_token"]["token"]
         .as_str()
         .expect("the session keeps the access token, for the logout to revoke it")

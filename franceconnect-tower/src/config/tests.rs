@@ -30,6 +30,48 @@ fn presets_name_the_right_issuers() {
 }
 
 #[test]
+fn unsigned_userinfo_is_proconnect_s_only() {
+    assert!(err(base(Platform::FranceConnect).unsigned_userinfo(true)).contains("FC_PROCONNECT_UNSIGNED_USERINFO"));
+    let keys = ServiceKeys::generate(EncryptionAlg::EcdhEs).unwrap();
+    assert!(
+        err(base(Platform::FranceConnectPlus)
+            .service_keys(keys)
+            .unsigned_userinfo(true))
+        .contains("encrypted")
+    );
+    let agents = base(Platform::ProConnect).scopes(Scopes::parse("email").unwrap());
+    assert!(
+        agents
+            .unsigned_userinfo(true)
+            .build()
+            .unwrap()
+            .accepts_unsigned_userinfo()
+    );
+    // The plain variable in a federation would apply to FranceConnect: refused there.
+    let vars: HashMap<&str, &str> = [
+        ("FC_PLATFORMS", "fc,proconnect"),
+        ("APP_URL", "http://localhost:3000"),
+        ("FC_ISSUER", "http://127.0.0.1:4000/api/v2"),
+        ("FC_CLIENT_ID", "fc"),
+        ("FC_CLIENT_SECRET", "s"),
+        ("FC_PROCONNECT_ISSUER", "http://127.0.0.1:4001/api/v2"),
+        ("FC_PROCONNECT_CLIENT_ID", "pc"),
+        ("FC_PROCONNECT_CLIENT_SECRET", "s"),
+        ("FC_UNSIGNED_USERINFO", "true"),
+    ]
+    .into();
+    let refused = Config::federation_from_lookup(|n| vars.get(n).map(|v| v.to_string()))
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("FC_PROCONNECT_UNSIGNED_USERINFO"), "{refused}");
+    let mut vars = vars;
+    vars.remove("FC_UNSIGNED_USERINFO");
+    vars.insert("FC_PROCONNECT_UNSIGNED_USERINFO", "true");
+    let configs = Config::federation_from_lookup(|n| vars.get(n).map(|v| v.to_string())).unwrap();
+    assert!(!configs[0].accepts_unsigned_userinfo() && configs[1].accepts_unsigned_userinfo());
+}
+
+#[test]
 fn invalid_combinations_fail_with_clear_messages() {
     assert!(err(base(Platform::FranceConnectPlus).eidas(Eidas::Eidas1)).contains("does not accept eidas1"));
     assert!(err(base(Platform::FranceConnect).eidas(Eidas::Eidas2)).contains("does not accept eidas2"));

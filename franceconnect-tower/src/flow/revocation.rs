@@ -70,6 +70,14 @@ impl FranceConnect {
             return Ok(Revocation::NotNeeded);
         };
         let config = &self.inner.config;
+        // `client_secret_post` whatever the token request uses: both
+        // platforms validate this form as exactly `token`, `client_id` and
+        // a `client_secret` of 32 characters or more, before their OpenID
+        // provider authenticates the client (France Connect's
+        // `revocation-token-params.dto.ts`, with `forbidNonWhitelisted`;
+        // ProConnect's copy of it). A client assertion would be refused
+        // there, or stripped and the request refused for its missing
+        // secret.
         let form = [
             ("token", issued.token.secret()),
             ("client_id", config.client_id.as_str()),

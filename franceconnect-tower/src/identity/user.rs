@@ -211,6 +211,7 @@ impl fmt::Debug for SignedInUser {
             .field("scope", &self.scope)
             .field("claims", &self.raw_claims.keys().collect::<Vec<_>>())
             .field("id_token_hint", &self.id_token_hint)
+            .field("access_token", &self.access_token.as_ref().map(|_| "[redacted]"))
             .finish_non_exhaustive()
     }
 }

@@ -16,6 +16,13 @@ use crate::jose::SigningAlg;
 /// baseline (the session library alone, reading what our login wrote).
 pub const USER_KEY: &str = crate::web::session::USER_KEY;
 
+/// The user as a session stores it (with the tokens the logout needs,
+/// which the public `Serialize` leaves out): for the tests that look for
+/// secrets where they must not be.
+pub fn stored_form(user: &SignedInUser) -> serde_json::Value {
+    serde_json::to_value(crate::identity::StoredUser(user)).expect("a user serialises")
+}
+
 /// How long a failed fetch with no good copy is remembered before the
 /// provider is asked again: tests that bring a provider back wait this long.
 pub const PROVIDER_FAILURE_BACKOFF: std::time::Duration = crate::provider::cached_document::FAILURE_BACKOFF;

@@ -25,7 +25,7 @@ mod english_pages;
 mod error_view;
 mod guard;
 pub mod level;
-mod login_cookie;
+pub(crate) mod login_cookie;
 mod memory;
 mod pages;
 #[cfg(feature = "postgres")]

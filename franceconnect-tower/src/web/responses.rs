@@ -428,6 +428,22 @@ mod tests {
     }
 
     #[test]
+    fn pages_cannot_be_framed() {
+        let ctx = AuthContext::new("/auth");
+        let page = ctx.refusal(StatusCode::FORBIDDEN, "x", "Non.", accept("text/html"));
+        assert_eq!(page.headers()[http::header::X_FRAME_OPTIONS], "DENY");
+        assert_eq!(
+            page.headers()[http::header::CONTENT_SECURITY_POLICY],
+            "frame-ancestors 'none'"
+        );
+        let api = ctx.refusal(StatusCode::FORBIDDEN, "x", "Non.", accept("application/json"));
+        assert!(
+            !api.headers().contains_key(http::header::X_FRAME_OPTIONS),
+            "JSON is never framed"
+        );
+    }
+
+    #[test]
     fn login_urls_keep_only_relative_return_paths() {
         let ctx = AuthContext::new("/auth");
         assert_eq!(

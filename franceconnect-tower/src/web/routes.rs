@@ -2,7 +2,7 @@
 //!
 //! | route | what it does |
 //! |---|---|
-//! | `GET /auth/login?return_to=/path&acr=eidas2` | starts a login (nothing stored on the server: a sealed cookie), 303 to the provider; on ProConnect `prompt=none` asks for a silent login, which comes back to `return_to` signed out when there is no ProConnect session |
+//! | `GET /auth/login?return_to=/path&acr=eidas2` | starts a login (nothing stored on the server: a sealed cookie), 303 to the provider; `acr` narrows the configured level or values, never lowers them (`403 acr_unavailable` when nothing is left); on ProConnect `prompt=none` asks for a silent login (unless a `prompt` is configured, which wins), which comes back to `return_to` signed out when there is no ProConnect session |
 //! | `GET /auth/callback` | completes it, renews the session id, 303 to `return_to` or `/` |
 //! | `POST /auth/logout` | clears the session, revokes the access token, 303 to the provider's logout (same-site posts only) |
 //! | `GET /auth/logout` | a page with the logout button (a logout is never a `GET`) |

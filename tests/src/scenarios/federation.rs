@@ -181,9 +181,19 @@ pub async fn another_person_on_another_platform_starts_afresh(starter: &impl Sta
     let app = starter.start(three_platforms()).await;
     let b = Browser::new(&app.base);
     b.login_through_page("/auth/fc/login", Some("default"), "eidas1").await;
+    let revocations = || {
+        app.mock_of(Platform::FranceConnect)
+            .request_count(franceconnect_mock::Endpoint::Revocation)
+    };
+    assert_eq!(revocations(), 0);
     b.login_as_agent("/auth/proconnect/login", "agent-etat", false).await;
     let me = b.get_json("/api/me").await.json();
     assert_eq!(me["sub"], app.mock_of(Platform::ProConnect).agents()[0].sub);
+    assert_eq!(
+        revocations(),
+        1,
+        "the replaced FranceConnect sign-in's access token is revoked"
+    );
     let out = b.post_form("/auth/logout", &[], &b.origin()).await;
     let first = out.location.unwrap();
     assert!(first.as_str().starts_with(&app.mock_of(Platform::ProConnect).issuer()));

@@ -477,10 +477,16 @@ pub async fn forged_and_replayed_callbacks_are_refused(starter: &impl Starter) {
     app.mock().auto_approve(Some("default"), None);
     let b = Browser::new(&app.base);
     let callback = callback_url(&b).await;
+    let tokens = || app.mock().request_count(franceconnect_mock::Endpoint::Token);
     let forged = callback.as_str().replace("state=", "state=x");
     let page = b.get(&forged).await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
     assert!(page.body.contains("Recommencez la connexion"), "{}", page.body);
+    assert_eq!(
+        tokens(),
+        0,
+        "a callback matching no pending login costs no token request"
+    );
     assert_eq!(
         b.get(callback.as_str()).await.status,
         StatusCode::SEE_OTHER,
@@ -488,10 +494,13 @@ pub async fn forged_and_replayed_callbacks_are_refused(starter: &impl Starter) {
     );
     let replay = b.get(callback.as_str()).await;
     assert_eq!(replay.status, StatusCode::BAD_REQUEST, "a callback is single-use");
-    // Another browser cannot use this browser's callback.
+    // Another browser cannot use this browser's callback, and its code is
+    // never sent to the provider: the login is refused before any request.
     let stolen = callback_url(&b).await;
     let other = Browser::new(&app.base);
+    let before = tokens();
     assert_eq!(other.get(stolen.as_str()).await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(tokens(), before, "no token request for a callback without its cookie");
     assert_eq!(other.get_json("/api/me").await.status, StatusCode::UNAUTHORIZED);
 }
 

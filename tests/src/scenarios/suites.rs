@@ -225,8 +225,9 @@ mod tests {
     const BINARY: &str = "binary: &str";
 
     /// The source of each scenario module, by its name under `scenarios`.
-    const SCENARIO_MODULES: [(&str, &str); 7] = [
+    const SCENARIO_MODULES: [(&str, &str); 8] = [
         ("flows", include_str!("flows.rs")),
+        ("floor", include_str!("floor.rs")),
         ("federation", include_str!("federation.rs")),
         ("proconnect", include_str!("proconnect.rs")),
         ("attacks", include_str!("attacks.rs")),
