@@ -27,6 +27,12 @@ if [ ${#need_packages[@]} -gt 0 ]; then
     fi
 fi
 
+# The tests that start Redis, PostgreSQL or Chromium run only with
+# FC_TEST_SERVICES=1 (tests/src/harness/mod.rs): a bare `cargo test` skips
+# them, each with a `skipped: needs …` line. Here, with the services
+# installed above, every one runs, and a missing program fails its tests.
+export FC_TEST_SERVICES=1
+
 echo "==> cargo fmt"
 cargo fmt --all -- --check
 echo "==> cargo clippy"

@@ -3,12 +3,12 @@
 
 use actix_web::cookie::Key;
 use actix_web::{App, HttpResponse, HttpServer, web};
-use franceconnect_actix::franceconnect_tower::web::{AuthContext, AuthRoutes, SignInDecision};
-use franceconnect_actix::franceconnect_tower::{Config, Eidas, FranceConnect};
+use franceconnect_actix::{AuthContext, AuthRoutes, SignInDecision};
 use franceconnect_actix::{
     Citizen, FranceConnectMiddleware, MemorySessionStore, Require, SessionStoreGuard, User, configure,
     session_middleware,
 };
+use franceconnect_actix::{Config, Eidas, FranceConnect};
 
 async fn home(user: Option<User>) -> HttpResponse {
     let logout = AuthContext::new("/auth").logout_form("Se déconnecter");

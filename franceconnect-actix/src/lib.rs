@@ -1,17 +1,16 @@
 //! FranceConnect, FranceConnect+ and ProConnect sign-in for
 //! [actix-web](https://docs.rs/actix-web), with the same behaviour as the
 //! tower/axum side: both run the engine's routes
-//! (`franceconnect_tower::web::AuthRoutes`) and its guard
-//! (`franceconnect_tower::web::Guard`). This crate uses the engine without
+//! ([`AuthRoutes`]) and its guard
+//! (`franceconnect_tower::web::adapter::Guard`). This crate uses the engine without
 //! its `tower` feature: neither `tower` nor `tower-sessions` is compiled in.
 //!
 //! ```no_run
 //! use actix_web::{App, HttpServer, web};
 //! use franceconnect_actix::{
-//!     FranceConnectMiddleware, MemorySessionStore, SessionStoreGuard, User, configure, session_middleware,
+//!     AuthRoutes, Config, FranceConnect, FranceConnectMiddleware, MemorySessionStore, SessionStoreGuard, User,
+//!     configure, session_middleware,
 //! };
-//! use franceconnect_tower::web::AuthRoutes;
-//! use franceconnect_tower::{Config, FranceConnect};
 //!
 //! async fn me(User(user): User) -> String {
 //!     format!("connecté au niveau {}", user.acr)
@@ -65,6 +64,7 @@
 //! feature `postgres`, or actix-session's Redis store wrapped in
 //! [`NoResurrection`] and [`StoreTimeout`]). [`SessionStoreGuard`], outermost,
 //! turns a failing store into a clear `503` page or JSON.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod convert;
 mod extractors;
@@ -73,6 +73,7 @@ mod middleware;
 mod no_resurrection;
 #[cfg(feature = "postgres")]
 mod postgres_store;
+mod rejection;
 mod require;
 mod routes;
 mod session;
@@ -80,7 +81,7 @@ mod store_guard;
 mod store_timeout;
 pub mod testing;
 
-pub use extractors::{Agent, AgentWithMfa, AuthRejection, Citizen, RequireEidas, RequireRecentEidas, User};
+pub use extractors::{Agent, AgentWithMfa, Citizen, RequireEidas, RequireRecentEidas, User};
 pub use franceconnect_tower;
 pub use franceconnect_tower::web::level;
 pub use memory_store::MemorySessionStore;
@@ -88,8 +89,26 @@ pub use middleware::{FranceConnectMiddleware, FranceConnectMiddlewareService};
 pub use no_resurrection::NoResurrection;
 #[cfg(feature = "postgres")]
 pub use postgres_store::PostgresSessionStore;
+pub use rejection::AuthRejection;
 pub use require::{Require, RequireService};
 pub use routes::configure;
 pub use session::session_middleware;
 pub use store_guard::{SessionStoreGuard, SessionStoreGuardService};
 pub use store_timeout::StoreTimeout;
+
+// What an application names, importable from this crate alone: the
+// engine's configuration and types, the routes, their hook and pages.
+/// Counters and histograms of the logins (feature `metrics`).
+#[cfg(feature = "metrics")]
+pub use franceconnect_tower::metrics;
+/// The PostgreSQL session table under the PostgreSQL store, and the `sqlx`
+/// its pool comes from (feature `postgres`).
+#[cfg(feature = "postgres")]
+pub use franceconnect_tower::web::adapter::{PostgresSessions, sqlx};
+pub use franceconnect_tower::web::{
+    AuthContext, AuthRoutes, EnglishPages, ErrorPage, FrenchPages, Pages, SignInDecision, buttons,
+};
+pub use franceconnect_tower::{
+    Acr, AgentIdentity, Config, ConfigBuilder, Eidas, EncryptionAlg, Environment, Error, FranceConnect, LoginOptions,
+    PivotIdentity, Platform, Prompt, ReturnTo, Scopes, ServiceKeys, SignedInUser, SigningAlg, TokenEndpointAuth,
+};

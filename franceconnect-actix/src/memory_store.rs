@@ -13,7 +13,7 @@ use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, Upd
 use actix_web::cookie::time::Duration;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use franceconnect_tower::web::MemorySessions;
+use franceconnect_tower::web::adapter::MemorySessions;
 
 type State = HashMap<String, String>;
 

@@ -11,9 +11,8 @@ use actix_web::HttpMessage;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::http::header::{ACCEPT, CACHE_CONTROL, HeaderValue};
-use franceconnect_tower::web::{
-    AuthRoutes, Format, SIGNED_IN_CACHE_CONTROL, USER_KEY, UserStored, session_unavailable_response,
-};
+use franceconnect_tower::web::adapter::{SIGNED_IN_CACHE_CONTROL, USER_KEY, UserStored, session_unavailable_response};
+use franceconnect_tower::web::{AuthRoutes, Format};
 
 use crate::convert;
 use crate::session::ActixSession;

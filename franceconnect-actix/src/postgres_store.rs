@@ -12,7 +12,7 @@ use std::time::Duration as StdDuration;
 
 use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
 use actix_web::cookie::time::Duration;
-use franceconnect_tower::web::{PostgresSessions, PostgresSessionsError};
+use franceconnect_tower::web::adapter::{PostgresSessions, PostgresSessionsError};
 
 use crate::memory_store::{new_key, session_key};
 
@@ -24,11 +24,11 @@ type State = HashMap<String, String>;
 /// use actix_session::SessionMiddleware;
 /// use actix_web::cookie::Key;
 /// use franceconnect_actix::PostgresSessionStore;
-/// use franceconnect_tower::web::PostgresSessions;
+/// use franceconnect_tower::web::adapter::PostgresSessions;
 /// use std::time::Duration;
 ///
 /// # async fn run(key: Key) -> Result<(), Box<dyn std::error::Error>> {
-/// let pool = franceconnect_tower::web::sqlx::postgres::PgPoolOptions::new()
+/// let pool = franceconnect_tower::web::adapter::sqlx::postgres::PgPoolOptions::new()
 ///     .acquire_timeout(Duration::from_secs(2))
 ///     .connect("postgres://app@127.0.0.1/app")
 ///     .await?;

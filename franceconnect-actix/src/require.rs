@@ -5,7 +5,7 @@
 //! ```
 //! use actix_web::dev::Service as _;
 //! use actix_web::{App, test, web};
-//! use franceconnect_actix::franceconnect_tower::{Acr, Eidas, Platform, SignedInUser};
+//! use franceconnect_actix::{Acr, Eidas, Platform, SignedInUser};
 //! use franceconnect_actix::{Require, testing};
 //!
 //! # actix_web::rt::System::new().block_on(async {
@@ -24,7 +24,7 @@
 //!                 .route("", web::get().to(|| async { "coffre" })),
 //!         )
 //!         .wrap_fn(move |req, srv| {
-//!             testing::put_signed_in(&req, Some(&citizen));
+//!             testing::signed_in_as(&req, &citizen);
 //!             srv.call(req)
 //!         }),
 //! )
@@ -50,9 +50,9 @@ use actix_web::ResponseError;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use franceconnect_tower::Eidas;
-use franceconnect_tower::web::Requirement;
+use franceconnect_tower::web::adapter::Requirement;
 
-use crate::extractors::decide;
+use crate::rejection::decide;
 
 /// A middleware that lets through only the requests meeting its
 /// requirement (see the module's documentation).

@@ -2,7 +2,8 @@
 
 use actix_session::SessionExt;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
-use franceconnect_tower::web::{AuthRoutes, UserStored};
+use franceconnect_tower::web::AuthRoutes;
+use franceconnect_tower::web::adapter::UserStored;
 
 use crate::convert;
 use crate::session::ActixSession;

@@ -7,7 +7,7 @@ use actix_session::{Session, SessionMiddleware};
 use actix_web::cookie::time::Duration;
 use actix_web::cookie::{Key, SameSite};
 use franceconnect_tower::Config;
-use franceconnect_tower::web::{CookiePolicy, SessionBackend, SessionError};
+use franceconnect_tower::web::adapter::{CookiePolicy, SessionBackend, SessionError};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 

@@ -19,7 +19,8 @@ use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forwar
 use actix_web::error::InternalError;
 use actix_web::http::header::ACCEPT;
 use franceconnect_tower::metrics::SessionAdapter;
-use franceconnect_tower::web::{Format, session_unavailable_response};
+use franceconnect_tower::web::Format;
+use franceconnect_tower::web::adapter::session_unavailable_response;
 
 use crate::convert;
 

@@ -1,13 +1,15 @@
 //! For an application's own tests: its handlers as a signed-in citizen or
 //! agent would reach them, without any provider or session store.
 //!
-//! [`put_signed_in`] puts the user (and the routes' context) where the
-//! middleware would, so that every extractor answers as in production:
+//! [`signed_in_as`] puts the user (and the routes' context) where the
+//! middleware would, so that every extractor answers as in production, and
+//! [`anonymous`] the context alone (the same names as
+//! `franceconnect_axum::testing`'s):
 //!
 //! ```
 //! use actix_web::dev::Service as _;
 //! use actix_web::{App, test, web};
-//! use franceconnect_actix::franceconnect_tower::{Acr, Platform, SignedInUser};
+//! use franceconnect_actix::{Acr, Platform, SignedInUser};
 //! use franceconnect_actix::{Agent, Citizen, testing};
 //!
 //! async fn procedures(Citizen(c): Citizen) -> String {
@@ -30,7 +32,7 @@
 //!         .route("/demarches", web::get().to(procedures))
 //!         .route("/instruction", web::get().to(casework))
 //!         .wrap_fn(move |req, srv| {
-//!             testing::put_signed_in(&req, Some(&agent));
+//!             testing::signed_in_as(&req, &agent);
 //!             srv.call(req)
 //!         }),
 //! )
@@ -48,14 +50,26 @@ use actix_web::dev::ServiceRequest;
 use franceconnect_tower::SignedInUser;
 use franceconnect_tower::web::AuthContext;
 
-/// Puts `user` (or, with `None`, an anonymous visitor) and the routes'
-/// context (under `/auth`) in the request, as
-/// [`FranceConnectMiddleware`](crate::FranceConnectMiddleware) would: call
-/// it from `App::wrap_fn` in a test.
+/// Puts `user` and the routes' context (under `/auth`) in the request, as
+/// [`FranceConnectMiddleware`](crate::FranceConnectMiddleware) would for a
+/// signed-in visitor: call it from `App::wrap_fn` in a test.
+pub fn signed_in_as(req: &ServiceRequest, user: &SignedInUser) {
+    anonymous(req);
+    req.extensions_mut().insert(user.clone());
+}
+
+/// Puts the routes' context (under `/auth`) in the request, as
+/// [`FranceConnectMiddleware`](crate::FranceConnectMiddleware) would for a
+/// visitor nobody signed in: the extractors then answer "sign in".
+pub fn anonymous(req: &ServiceRequest) {
+    req.extensions_mut().insert(AuthContext::new("/auth"));
+}
+
+/// The earlier name of [`signed_in_as`] and [`anonymous`] together.
+#[deprecated(note = "use `signed_in_as(req, user)` or `anonymous(req)`, the names of franceconnect_axum::testing")]
 pub fn put_signed_in(req: &ServiceRequest, user: Option<&SignedInUser>) {
-    let mut extensions = req.extensions_mut();
-    extensions.insert(AuthContext::new("/auth"));
-    if let Some(user) = user {
-        extensions.insert(user.clone());
+    match user {
+        Some(user) => signed_in_as(req, user),
+        None => anonymous(req),
     }
 }

@@ -6,10 +6,10 @@
 use axum::Router;
 use axum::response::Html;
 use axum::routing::get;
-use franceconnect_axum::franceconnect_tower::web::tower::{ExpiringMemoryStore, FranceConnectLayer};
-use franceconnect_axum::franceconnect_tower::web::{AuthContext, AuthRoutes};
-use franceconnect_axum::franceconnect_tower::{Config, FranceConnect, Platform};
 use franceconnect_axum::{Agent, Citizen, FranceConnectRouterExt, RequireEidas, User, level::High};
+use franceconnect_axum::{AuthContext, AuthRoutes};
+use franceconnect_axum::{Config, FranceConnect, Platform};
+use franceconnect_axum::{FranceConnectLayer, MemorySessionStore};
 
 async fn home(user: Option<User>) -> Html<String> {
     let logout = AuthContext::new("/auth").logout_form("Se déconnecter");
@@ -56,7 +56,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .route("/demarches", get(procedures))
         .route("/demarches/sensible", get(sensitive))
         .route("/instruction", get(casework))
-        .franceconnect_layer(FranceConnectLayer::from_routes(routes), ExpiringMemoryStore::default());
+        .franceconnect_layer(FranceConnectLayer::from_routes(routes), MemorySessionStore::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
     axum::serve(listener, app).await?;
     Ok(())

@@ -4,10 +4,10 @@
 use axum::Router;
 use axum::response::Html;
 use axum::routing::get;
-use franceconnect_axum::franceconnect_tower::web::tower::{ExpiringMemoryStore, FranceConnectLayer};
-use franceconnect_axum::franceconnect_tower::web::{AuthContext, AuthRoutes, SignInDecision};
-use franceconnect_axum::franceconnect_tower::{Config, Eidas, FranceConnect};
+use franceconnect_axum::{AuthContext, AuthRoutes, SignInDecision};
 use franceconnect_axum::{Citizen, FranceConnectRouterExt, Require, User};
+use franceconnect_axum::{Config, Eidas, FranceConnect};
+use franceconnect_axum::{FranceConnectLayer, MemorySessionStore};
 
 async fn home(user: Option<User>) -> Html<String> {
     let logout = AuthContext::new("/auth").logout_form("Se déconnecter");
@@ -41,7 +41,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .route("/me", get(me))
         .merge(vault)
         // After the routes: the layer wraps the routes added before it.
-        .franceconnect_layer(FranceConnectLayer::from_routes(routes), ExpiringMemoryStore::default());
+        .franceconnect_layer(FranceConnectLayer::from_routes(routes), MemorySessionStore::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
     axum::serve(listener, app).await?;
     Ok(())

@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use axum::extract::OriginalUri;
 use axum_core::extract::{FromRequestParts, OptionalFromRequestParts};
+use franceconnect_tower::web::AuthContext;
+use franceconnect_tower::web::adapter::Guard;
 use franceconnect_tower::web::level::EidasLevel;
-use franceconnect_tower::web::{AuthContext, Guard};
 use franceconnect_tower::{AgentIdentity, PivotIdentity, SignedInUser};
 use http::header::ACCEPT;
 use http::request::Parts;

@@ -7,9 +7,10 @@
 //!
 //! ```no_run
 //! use axum::{Router, routing::get};
-//! use franceconnect_axum::{Citizen, FranceConnectRouterExt, RequireEidas, User, level::Substantial};
-//! use franceconnect_tower::web::tower::ExpiringMemoryStore;
-//! use franceconnect_tower::{Config, FranceConnect};
+//! use franceconnect_axum::{
+//!     Citizen, Config, FranceConnect, FranceConnectRouterExt, MemorySessionStore, RequireEidas, User,
+//!     level::Substantial,
+//! };
 //!
 //! async fn home(user: Option<User>) -> String {
 //!     match user {
@@ -30,7 +31,7 @@
 //!     .route("/", get(home))
 //!     .route("/me", get(me))
 //!     .route("/vault", get(vault))
-//!     .franceconnect(fc, ExpiringMemoryStore::default());
+//!     .franceconnect(fc, MemorySessionStore::default());
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
 //! axum::serve(listener, app).await?;
 //! # Ok(()) }
@@ -50,7 +51,7 @@
 //! `.route_layer(Require::agent())`, `Require::level(Eidas::Eidas2)`… (see
 //! [`Require`]).
 //!
-//! Every decision is the engine's [`Guard`](franceconnect_tower::web::Guard):
+//! Every decision is the engine's [`Guard`](franceconnect_tower::web::adapter::Guard):
 //! the actix-web adapter answers exactly alike. The layer
 //! ([`FranceConnectRouterExt::franceconnect`]) must wrap the routes that use
 //! the extractors: call it after your `.route()` calls. For several
@@ -58,6 +59,7 @@
 //! [`AuthRoutes::federation`](franceconnect_tower::web::AuthRoutes::federation)
 //! through [`FranceConnectRouterExt::franceconnect_layer`]
 //! (`examples/axum_citizens_and_agents.rs`).
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod extractors;
 mod rejection;
@@ -74,3 +76,24 @@ pub use franceconnect_tower::web::tower::tower_sessions;
 pub use rejection::AuthRejection;
 pub use require::{Require, RequireService};
 pub use router::FranceConnectRouterExt;
+
+// What an application names, importable from this crate alone: the
+// engine's configuration and types, the routes, their hook and pages.
+/// Counters and histograms of the logins (feature `metrics`).
+#[cfg(feature = "metrics")]
+pub use franceconnect_tower::metrics;
+/// The PostgreSQL session table under the PostgreSQL store, and the `sqlx`
+/// its pool comes from (feature `postgres`).
+#[cfg(feature = "postgres")]
+pub use franceconnect_tower::web::adapter::{PostgresSessions, sqlx};
+#[cfg(feature = "postgres")]
+pub use franceconnect_tower::web::tower::PostgresSessionStore;
+/// The tower layer and its session stores.
+pub use franceconnect_tower::web::tower::{FranceConnectLayer, MemorySessionStore, session_manager_layer};
+pub use franceconnect_tower::web::{
+    AuthContext, AuthRoutes, EnglishPages, ErrorPage, FrenchPages, Pages, SignInDecision, buttons,
+};
+pub use franceconnect_tower::{
+    Acr, AgentIdentity, Config, ConfigBuilder, Eidas, EncryptionAlg, Environment, Error, FranceConnect, LoginOptions,
+    PivotIdentity, Platform, Prompt, ReturnTo, Scopes, ServiceKeys, SignedInUser, SigningAlg, TokenEndpointAuth,
+};

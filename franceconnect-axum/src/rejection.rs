@@ -2,7 +2,7 @@
 
 use axum_core::body::Body;
 use axum_core::response::{IntoResponse, Response};
-use franceconnect_tower::web::Rejection;
+use franceconnect_tower::web::adapter::Rejection;
 use http::StatusCode;
 
 /// The response an extractor answers with instead of running the handler

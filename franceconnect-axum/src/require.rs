@@ -6,7 +6,7 @@
 //! use axum::Router;
 //! use axum::body::Body;
 //! use axum::routing::get;
-//! use franceconnect_axum::franceconnect_tower::{Acr, Eidas, Platform, SignedInUser};
+//! use franceconnect_axum::{Acr, Eidas, Platform, SignedInUser};
 //! use franceconnect_axum::{Require, testing};
 //! use http::{Request, StatusCode};
 //! use tower::ServiceExt as _;
@@ -45,7 +45,7 @@ use std::time::Duration;
 
 use axum_core::response::{IntoResponse, Response};
 use franceconnect_tower::Eidas;
-use franceconnect_tower::web::Requirement;
+use franceconnect_tower::web::adapter::Requirement;
 use http::Request;
 use tower::{Layer, Service};
 

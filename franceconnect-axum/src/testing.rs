@@ -8,7 +8,7 @@
 //! use axum::Router;
 //! use axum::body::Body;
 //! use axum::routing::get;
-//! use franceconnect_axum::franceconnect_tower::{Acr, Platform, SignedInUser};
+//! use franceconnect_axum::{Acr, Platform, SignedInUser};
 //! use franceconnect_axum::{Agent, Citizen, testing};
 //! use http::{Request, StatusCode};
 //! use tower::ServiceExt as _;

@@ -4,10 +4,10 @@
 
 use axum::Router;
 use axum::routing::get;
-use franceconnect_axum::franceconnect_tower::web::tower::{ExpiringMemoryStore, FranceConnectLayer};
-use franceconnect_axum::franceconnect_tower::web::{AuthRoutes, SignInDecision};
-use franceconnect_axum::franceconnect_tower::{Config, Environment, FranceConnect, Platform};
+use franceconnect_axum::{AuthRoutes, SignInDecision};
 use franceconnect_axum::{Citizen, FranceConnectRouterExt, User};
+use franceconnect_axum::{Config, Environment, FranceConnect, Platform};
+use franceconnect_axum::{FranceConnectLayer, MemorySessionStore};
 use franceconnect_mock::{Client, MockHandle, MockProvider};
 
 /// The application under test (in a real project: your own router), with
@@ -22,7 +22,7 @@ fn app(routes: AuthRoutes) -> Router {
             "/account",
             get(|User(u): User| async move { u.account.map(|a| a.to_string()).unwrap_or_default() }),
         )
-        .franceconnect_layer(FranceConnectLayer::from_routes(routes), ExpiringMemoryStore::default())
+        .franceconnect_layer(FranceConnectLayer::from_routes(routes), MemorySessionStore::default())
 }
 
 /// Starts the mock provider, and the app (its routes adjusted by `adjust`)

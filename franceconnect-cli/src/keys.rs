@@ -295,7 +295,7 @@ fn replace(path: &Path, keys: &ServiceKeys, old: &Metadata) -> Result<(), KeysEr
         return Err(e);
     }
     // The rename is durable once the directory entry is on disk.
-    sync_directory_of(path).map_err(io)
+    ServiceKeys::sync_directory_of(path).map_err(io)
 }
 
 /// The new file's name, hidden beside the key file (a rename stays within
@@ -467,19 +467,6 @@ fn directory_of(path: &Path) -> &Path {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     }
-}
-
-/// Flushes the directory holding `path`, so that a rename into it
-/// survives a crash.
-#[cfg(unix)]
-fn sync_directory_of(path: &Path) -> std::io::Result<()> {
-    File::open(directory_of(path))?.sync_all()
-}
-
-/// Directories cannot be opened as files elsewhere.
-#[cfg(not(unix))]
-fn sync_directory_of(_path: &Path) -> std::io::Result<()> {
-    Ok(())
 }
 
 #[cfg(test)]

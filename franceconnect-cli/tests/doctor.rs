@@ -599,7 +599,7 @@ async fn a_federation_is_checked_platform_by_platform() {
     let served = franceconnect_axum::FranceConnectRouterExt::franceconnect_layer(
         served,
         franceconnect_tower::web::tower::FranceConnectLayer::from_routes(routes),
-        franceconnect_tower::web::tower::ExpiringMemoryStore::default(),
+        franceconnect_tower::web::tower::MemorySessionStore::default(),
     );
     tokio::spawn(async move { axum::serve(app_listener, served).await });
 

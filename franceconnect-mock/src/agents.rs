@@ -9,7 +9,9 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::MockError;
+use crate::config::Platform;
+use crate::error::MockError;
+use crate::scopes;
 
 /// The embedded default agents.
 const DEFAULT_AGENTS: &str = include_str!("agents.json");
@@ -135,7 +137,7 @@ impl Agent {
         let wants = |claim: &str| {
             scopes
                 .iter()
-                .any(|scope| crate::scopes::grants(scope, claim, crate::Platform::ProConnect))
+                .any(|scope| scopes::grants(scope, claim, Platform::ProConnect))
         };
         let text = |value: &str| Some(Value::from(value));
         let optional = |value: &Option<String>| value.as_deref().map(Value::from);

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::MockError;
+use crate::error::MockError;
 
 /// The embedded default identities.
 const DEFAULT_IDENTITIES: &str = include_str!("identities.json");

@@ -85,81 +85,64 @@
 //! value is written down a second time, from the platform's documentation
 //! and code.
 //!
+//! # Features
+//!
+//! `cli` (default) builds the `franceconnect-mock` binary and brings its
+//! own dependencies, `clap` and `tracing-subscriber` (with `env-filter`).
+//! Tests that use the mock as a library need neither: depend on it with
+//! `default-features = false`, so that the application under test keeps
+//! the `tracing-subscriber` features it chose.
+//!
 //! # Layout
 //!
-//! `provider` configures and starts one platform, `federation` several on
-//! one listener (`federation_handle` is what that returns, one `handle`
-//! per platform), `listener` binds and serves for both; `server` routes
-//! each endpoint, under the platform's issuer path, to its module
-//! (`discovery`, `authorize` and the `interaction` page, `token_endpoint`
-//! with `client_auth` and `refresh`, `userinfo`, `revocation`, `logout`);
-//! `proconnect` holds what
-//! ProConnect does its own way (`authorize`, `acr`, the agents' login
-//! `page`, completing a `login`, the single sign-on `session`, `logout`);
-//! `state` holds what a login leaves between requests; `issuance`, `tokens`
-//! and `keys` build what the provider signs and encrypts; `tamper` and
-//! `scenarios` switch behaviours for tests; `config`, `identities`,
-//! `agents`, `scopes` describe the platform, its people and its claims.
+//! Modules only import the ones below them, so that none is part of an
+//! import circle:
+//!
+//! - `launch`: what a user starts and drives: `provider` (one platform),
+//!   `federation` (several on one listener), the `listener` both bind and
+//!   serve with, and what they return (`mock_handle`,
+//!   `federation_handle`);
+//! - `router`: the routes of one platform under its issuer path, the one
+//!   place where each platform's own handlers are picked;
+//! - `franceconnect` and `proconnect`: the handlers each platform has its
+//!   own way (`/authorize`, the login page, completing a login,
+//!   `/session/end`, the discovery document), and ProConnect's own rules
+//!   (acr, single sign-on session, PKCE, refresh tokens);
+//! - `endpoints`: the handlers both platforms share (token, userinfo,
+//!   revocation, JWKS, cancelling a login) and what the platforms' own
+//!   handlers share (`authorize`, `login_page`, `logout`, `discovery`);
+//! - `state`: what a login leaves between requests, and for how long;
+//! - `jose`: what the provider signs and encrypts (`keys`, `tokens`,
+//!   `issuance`, and `tamper` for the scenarios);
+//! - `web`: HTTP pieces with no OpenID rule in them (`params`, `html`,
+//!   `oauth_error`, `callback_url`);
+//! - at the root, the descriptions everything reads: `config`,
+//!   `identities`, `agents`, `scopes`, `scenarios`, `random`, `error`.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod agents;
-mod authorize;
-mod client_auth;
 mod config;
-mod discovery;
-mod federation;
-mod federation_handle;
-mod handle;
-mod html;
+mod endpoints;
+mod error;
+mod franceconnect;
 mod identities;
-mod interaction;
-mod issuance;
-mod keys;
-mod listener;
-mod logout;
-mod params;
+mod jose;
+mod launch;
 mod proconnect;
-mod provider;
 mod random;
-mod refresh;
-mod revocation;
+mod router;
 mod scenarios;
 mod scopes;
-mod server;
 mod state;
-mod tamper;
-mod token_endpoint;
-mod tokens;
-mod userinfo;
+mod web;
 
 pub use agents::Agent;
-pub use authorize::IDENTITY_PROVIDERS;
 pub use config::{Client, ClientKeys, Eidas, EncryptionAlg, Platform, SigningAlg, TokenAuth};
-pub use federation::MockFederation;
-pub use federation_handle::FederationHandle;
-pub use handle::MockHandle;
+pub use error::MockError;
+pub use franceconnect::identity_providers::IDENTITY_PROVIDERS;
 pub use identities::Identity;
-pub use provider::MockProvider;
+pub use launch::federation::MockFederation;
+pub use launch::federation_handle::FederationHandle;
+pub use launch::mock_handle::MockHandle;
+pub use launch::provider::MockProvider;
 pub use scenarios::{Endpoint, Failure, Tamper};
-
-/// Why the mock could not start.
-#[derive(Debug, thiserror::Error)]
-pub enum MockError {
-    /// The address could not be bound.
-    #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        /// The address asked for.
-        addr: String,
-        /// The cause.
-        #[source]
-        source: std::io::Error,
-    },
-    /// The client registration is invalid for the platform.
-    #[error("invalid configuration: {0}")]
-    Config(String),
-    /// The identities (or agents) could not be loaded.
-    #[error("invalid identities: {0}")]
-    Identities(String),
-    /// The signing keys could not be generated.
-    #[error("key generation failed: {0}")]
-    Keys(String),
-}

@@ -623,6 +623,7 @@ async fn the_page_cancel_gives_access_denied() {
     assert_eq!(response.status(), 400);
 }
 
+#[cfg(feature = "cli")] // the binary exists with its feature only
 #[tokio::test]
 async fn the_binary_runs_proconnect() {
     let exe = env!("CARGO_BIN_EXE_franceconnect-mock");

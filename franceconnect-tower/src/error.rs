@@ -7,8 +7,8 @@
 
 use std::fmt;
 
-use crate::acr::{Acr, RequestedAcr};
-use crate::eidas::Eidas;
+use crate::protocol::acr::{Acr, RequestedAcr};
+use crate::protocol::eidas::Eidas;
 
 /// Everything that can go wrong while configuring FranceConnect or signing a
 /// user in or out.
@@ -249,7 +249,7 @@ impl ProviderError {
         Self {
             code,
             description: description.map(|d| sanitize(d, 200)),
-            platform_code: crate::platform_codes::find_code(error_uri.into_iter().chain(description)),
+            platform_code: crate::protocol::platform_codes::find_code(error_uri.into_iter().chain(description)),
         }
     }
 }

@@ -50,21 +50,18 @@
 //! println!("signed in at {}", user.acr);
 //! # Ok(()) }
 //! ```
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod acr;
-mod check;
 mod client;
 mod clock;
 mod config;
-mod eidas;
 mod error;
 mod flow;
 mod identity;
 mod jose;
 pub mod metrics;
-mod platform_codes;
+mod protocol;
 mod provider;
-mod values;
 pub mod web;
 
 #[cfg(any(test, feature = "__private"))]
@@ -72,23 +69,22 @@ pub mod web;
 #[path = "private/mod.rs"]
 pub mod __private;
 
-pub use acr::{Acr, RequestedAcr, UnknownAcr};
-pub use check::Registration;
 pub use client::FranceConnect;
 pub use config::{
     Config, ConfigBuilder, Environment, InvalidScope, Platform, Prompt, Scope, Scopes, TokenEndpointAuth,
 };
-pub use eidas::{Amr, Eidas, UnknownEidas};
 pub use error::{
     ClaimsError, ConfigError, Error, ErrorKind, JoseError, NetworkError, NetworkErrorKind, ProviderError,
     ProviderErrorCode, StateError, TokenExchangeError,
 };
-pub use flow::{CallbackParams, LoginOptions, PendingLogin, PendingLogout, Revocation};
+pub use flow::{CallbackParams, LoginOptions, PendingLogin, PendingLogout, Registration, Revocation};
 pub use identity::{
     AgentIdentity, AgentRole, BirthDate, DatePrecision, Gender, InseeCommune, InseeCountry, PivotIdentity,
     SignedInUser, Siren, Siret, UserClaims,
 };
 pub use jose::{AlgorithmNotAllowed, EncryptionAlg, ServiceKeys, SigningAlg};
-pub use platform_codes::{PLATFORM_CODES, PlatformCode, UserAction, lookup as lookup_platform_code};
+pub use protocol::acr::{Acr, RequestedAcr, UnknownAcr};
+pub use protocol::eidas::{Amr, Eidas, UnknownEidas};
+pub use protocol::platform_codes::{PLATFORM_CODES, PlatformCode, UserAction, lookup as lookup_platform_code};
+pub use protocol::values::{ClientId, ClientSecret, IdTokenHint, InvalidReturnTo, Nonce, ReturnTo, State};
 pub use provider::ProviderMetadata;
-pub use values::{ClientId, ClientSecret, IdTokenHint, InvalidReturnTo, Nonce, ReturnTo, State};

@@ -21,12 +21,13 @@
 //! provider, so that neither personal data nor an attacker's input reaches
 //! the metrics, and the number of series stays bounded.
 //!
-//! The names are [`describe`]d (unit and help text) once, by the
-//! application, after it installed its recorder.
+//! The names are described (unit and help text) once, by the
+//! application, after it installed its recorder: `describe()` (feature
+//! `metrics`).
 
-use crate::acr::Acr;
 use crate::config::Platform;
 use crate::error::{Error, NetworkErrorKind, ProviderErrorCode, StateError};
+use crate::protocol::acr::Acr;
 
 /// Logins sent to the provider (counter; `platform`).
 pub const LOGINS_BEGUN: &str = "franceconnect_logins_begun_total";
@@ -312,8 +313,8 @@ pub fn session_store_timed_out(adapter: SessionAdapter) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::eidas::Eidas;
     use crate::error::{ClaimsError, JoseError, NetworkError, ProviderError, TokenExchangeError};
+    use crate::protocol::eidas::Eidas;
     use crate::web::error_code;
 
     /// One error of every kind, and provider errors of every code, some of
@@ -341,7 +342,7 @@ mod tests {
                 received: Eidas::Eidas1,
             },
             Error::AcrNotMet {
-                requested: crate::acr::RequestedAcr::OneOf(vec![Acr::Eidas1Mfa]),
+                requested: crate::protocol::acr::RequestedAcr::OneOf(vec![Acr::Eidas1Mfa]),
                 received: Acr::Eidas1,
             },
             Error::Network(NetworkError {

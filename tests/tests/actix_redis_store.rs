@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use actix_session::storage::{RedisSessionStore, SessionKey, SessionStore};
 use actix_web::cookie::time::Duration;
 use franceconnect_tests::RedisServer;
+use franceconnect_tests::harness::services_enabled;
 
 fn signed_in_state() -> HashMap<String, String> {
     HashMap::from([("franceconnect.user".to_owned(), "\"someone\"".to_owned())])
@@ -27,6 +28,9 @@ async fn deleted_then_updated(store: &impl SessionStore) -> (SessionKey, String)
 
 #[tokio::test]
 async fn a_late_save_never_brings_a_deleted_session_back() {
+    if !services_enabled("Redis") {
+        return;
+    }
     let redis = RedisServer::start();
     let store = actix_quickstart::redis_store(&redis.url()).await.unwrap();
     let (kept, original) = deleted_then_updated(&store).await;
@@ -39,6 +43,9 @@ async fn a_late_save_never_brings_a_deleted_session_back() {
 async fn the_bare_redis_store_would_resurrect_it() {
     // What the wrapper is for, shown on the bare store: the test above
     // would fail without it.
+    if !services_enabled("Redis") {
+        return;
+    }
     let redis = RedisServer::start();
     let store = RedisSessionStore::new(redis.url()).await.unwrap();
     let (kept, original) = deleted_then_updated(&store).await;

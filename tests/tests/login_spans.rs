@@ -183,14 +183,14 @@ async fn the_logout_has_a_span_with_its_outcome() {
     use axum::Router;
     use axum::body::Body;
     use franceconnect_axum::FranceConnectRouterExt;
-    use franceconnect_tower::web::tower::ExpiringMemoryStore;
+    use franceconnect_tower::web::tower::MemorySessionStore;
     use tower::ServiceExt;
 
     let captured = Captured::default();
     let _subscriber = tracing::subscriber::set_default(tracing_subscriber::registry().with(captured.clone()));
     let pair = pair(Platform::FranceConnect, None).await;
     pair.mock.auto_approve(Some("default"), None);
-    let app = Router::new().franceconnect(pair.fc.clone(), ExpiringMemoryStore::default());
+    let app = Router::new().franceconnect(pair.fc.clone(), MemorySessionStore::default());
     let send = |method: &str, path: &str, cookie: &str| {
         let request = http::Request::builder()
             .method(method)

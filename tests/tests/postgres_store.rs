@@ -7,7 +7,8 @@ use std::time::Duration;
 use actix_session::storage::SessionStore as ActixStore;
 use franceconnect_actix::PostgresSessionStore as ActixPostgresStore;
 use franceconnect_tests::PostgresServer;
-use franceconnect_tower::web::PostgresSessions;
+use franceconnect_tests::harness::services_enabled;
+use franceconnect_tower::web::adapter::PostgresSessions;
 use franceconnect_tower::web::tower::PostgresSessionStore as TowerPostgresStore;
 use tower_sessions::SessionStore as TowerStore;
 use tower_sessions::cookie::time::{Duration as TimeDuration, OffsetDateTime};
@@ -32,6 +33,9 @@ fn actix_state() -> HashMap<String, String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tower_a_late_save_never_brings_a_deleted_session_back() {
+    if !services_enabled("PostgreSQL") {
+        return;
+    }
     let server = PostgresServer::start();
     let store = TowerPostgresStore::new(sessions(&server).await);
     let mut session = record();
@@ -50,6 +54,9 @@ async fn the_sqlx_store_would_resurrect_it() {
     // Why the tower side does not use tower-sessions-sqlx-store's
     // PostgresStore: the same sequence signs the user back in.
     use tower_sessions_sqlx_store::PostgresStore;
+    if !services_enabled("PostgreSQL") {
+        return;
+    }
     let server = PostgresServer::start();
     let pool = sqlx::PgPool::connect(&server.url()).await.unwrap();
     let store = PostgresStore::new(pool);
@@ -63,6 +70,9 @@ async fn the_sqlx_store_would_resurrect_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn actix_a_late_update_never_brings_a_deleted_session_back() {
+    if !services_enabled("PostgreSQL") {
+        return;
+    }
     let server = PostgresServer::start();
     let store = ActixPostgresStore::new(sessions(&server).await);
     let ttl = actix_web::cookie::time::Duration::minutes(30);
@@ -83,6 +93,9 @@ async fn actix_a_late_update_never_brings_a_deleted_session_back() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_table_holds_no_session_id_and_no_data_in_clear() {
+    if !services_enabled("PostgreSQL") {
+        return;
+    }
     let server = PostgresServer::start();
     let sessions = sessions(&server).await;
     let actix = ActixPostgresStore::new(sessions.clone());
@@ -106,6 +119,9 @@ async fn the_table_holds_no_session_id_and_no_data_in_clear() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn expired_sessions_are_not_served_and_their_rows_are_removed() {
+    if !services_enabled("PostgreSQL") {
+        return;
+    }
     let server = PostgresServer::start();
     // Without the quickstart's cleanup task, whose first round could run
     // in the middle of this test.
@@ -127,7 +143,7 @@ async fn expired_sessions_are_not_served_and_their_rows_are_removed() {
     assert!(sessions.load("long").await.unwrap().is_some());
 
     // A backlog larger than one batch goes in one call.
-    let backlog = franceconnect_tower::web::CLEANUP_BATCH as usize + 500;
+    let backlog = franceconnect_tower::web::adapter::CLEANUP_BATCH as usize + 500;
     server.query(&format!(
         "INSERT INTO franceconnect_sessions SELECT sha256(i::text::bytea), ''::bytea, now() - interval '1 hour' \
          FROM generate_series(1, {backlog}) AS i"
@@ -148,6 +164,9 @@ async fn expired_sessions_are_not_served_and_their_rows_are_removed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn instances_starting_together_migrate_once() {
+    if !services_enabled("PostgreSQL") {
+        return;
+    }
     let server = PostgresServer::start();
     let pool = sqlx::PgPool::connect(&server.url()).await.unwrap();
     let mut starts = tokio::task::JoinSet::new();
@@ -174,6 +193,9 @@ async fn instances_starting_together_migrate_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sessions_survive_a_database_restart() {
+    if !services_enabled("PostgreSQL") {
+        return;
+    }
     let mut server = PostgresServer::start();
     let sessions = sessions(&server).await;
     assert!(sessions.insert("one", b"{}", Duration::from_secs(60)).await.unwrap());

@@ -22,13 +22,13 @@ fn engine() -> FranceConnect {
 async fn axum_routes_added_after_the_layer_say_so() {
     use axum::routing::get;
     use franceconnect_axum::{FranceConnectRouterExt, User};
-    use franceconnect_tower::web::tower::ExpiringMemoryStore;
+    use franceconnect_tower::web::tower::MemorySessionStore;
     use http_body_util::BodyExt as _;
     use tower::ServiceExt as _;
 
     let app = axum::Router::new()
         .route("/inside", get(|User(_): User| async { "ok" }))
-        .franceconnect(engine(), ExpiringMemoryStore::default())
+        .franceconnect(engine(), MemorySessionStore::default())
         .route("/outside", get(|User(_): User| async { "ok" }));
     let response = app
         .oneshot(http::Request::get("/outside").body(axum::body::Body::empty()).unwrap())

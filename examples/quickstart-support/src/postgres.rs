@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use std::str::FromStr;
 
-use franceconnect_tower::web::PostgresSessions;
+use franceconnect_tower::web::adapter::PostgresSessions;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 use crate::redact_url;

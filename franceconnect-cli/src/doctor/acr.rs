@@ -6,30 +6,17 @@
 use franceconnect_tower::RequestedAcr;
 use serde_json::{Map, Value};
 
-use super::load::Refusal;
 use super::{Target, listed, strings};
 use crate::report::{Check, Report};
 
-/// Checks the requested `acr` against the document.
-pub(crate) fn check(
-    report: &mut Report,
-    target: &Target<'_>,
-    doc: Option<&Map<String, Value>>,
-    refusal: Option<&Refusal>,
-    refused: bool,
-) {
-    if let Some(refusal) = refusal {
-        report.fail(
-            Check::Acr,
-            None,
-            refusal.message.clone(),
-            "FC_ACR: on FranceConnect(+) one level (eidas1, eidas2, eidas3); on ProConnect values among eidas0, \
-             eidas0-mfa, eidas1, eidas1-mfa, eidas2, eidas3, or `mfa`",
-        );
-    }
-    if refused {
-        return;
-    }
+/// What to do when the loader refused `FC_ACR`.
+pub(crate) const FIX_FOR_REFUSED: &str = "FC_ACR: on FranceConnect(+) one level (eidas1, eidas2, eidas3); on \
+                                          ProConnect values among eidas0, eidas0-mfa, eidas1, eidas1-mfa, eidas2, \
+                                          eidas3, or `mfa`";
+
+/// Checks the requested `acr` against the document (once the loader
+/// accepted `FC_ACR`).
+pub(crate) fn check(report: &mut Report, target: &Target<'_>, doc: Option<&Map<String, Value>>) {
     let name = target.name();
     let var = target.var("FC_ACR");
     let asked: Vec<&str> = match target.config.requested_acr() {

@@ -6,33 +6,13 @@
 use franceconnect_tower::{Platform, ServiceKeys, TokenEndpointAuth};
 use serde_json::{Map, Value};
 
-use super::load::Refusal;
 use super::{Lookup, Target, listed, strings};
 use crate::report::{Check, Report};
 
 /// Checks the keys against the document (`None`: discovery failed, only the
-/// file is checked).
-pub(crate) fn check(
-    report: &mut Report,
-    target: &Target<'_>,
-    doc: Option<&Map<String, Value>>,
-    refusal: Option<&Refusal>,
-    refused: bool,
-    lookup: &Lookup,
-) {
+/// file is checked), once the loader accepted `FC_KEYS_FILE`.
+pub(crate) fn check(report: &mut Report, target: &Target<'_>, doc: Option<&Map<String, Value>>) {
     let name = target.name();
-    if let Some(refusal) = refusal {
-        let path = lookup("FC_KEYS_FILE");
-        report.fail(
-            Check::Encryption,
-            None,
-            refusal.message.clone(),
-            fix_for_refused(path.as_deref()),
-        );
-    }
-    if refused {
-        return;
-    }
     let config = target.config;
     if !config.encrypts_tokens() {
         let why = match config.platform() {
@@ -111,8 +91,8 @@ pub(crate) fn check(
 }
 
 /// What to do about a keys file the loader refused, from what the file
-/// holds.
-fn fix_for_refused(path: Option<&str>) -> String {
+/// (`FC_KEYS_FILE`) holds.
+pub(crate) fn fix_for_refused(path: Option<&str>) -> String {
     let Some(path) = path else {
         return "set FC_KEYS_FILE to the service's key file (`franceconnect keys generate --file fc-keys.json`)"
             .to_owned();

@@ -12,6 +12,7 @@
 use franceconnect_tower::{Config, ConfigBuilder, ConfigError, EncryptionAlg, ServiceKeys, SigningAlg};
 
 use super::Lookup;
+use crate::report::{Check, Report};
 
 /// The variables a check owns, which the loader may refuse.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +38,16 @@ impl Group {
             Group::Scopes => &["SCOPES"],
             Group::Acr => &["ACR"],
             Group::Keys => &["KEYS_FILE"],
+        }
+    }
+
+    /// The check whose lines say what this group's variables hold.
+    fn check(self) -> Check {
+        match self {
+            Group::Uris => Check::Uris,
+            Group::Scopes => Check::Scopes,
+            Group::Acr => Check::Acr,
+            Group::Keys => Check::Encryption,
         }
     }
 
@@ -84,6 +95,27 @@ impl Loaded {
     /// The loader's refusal of `group`, if any.
     pub(crate) fn refusal(&self, group: Group) -> Option<&Refusal> {
         self.refused.iter().find(|r| r.group == group)
+    }
+
+    /// The prologue of the check of `group`'s variables: when the loader
+    /// refused them, says so on the check's line, with what `fix` advises,
+    /// on the `first` platform only (a refusal is the whole
+    /// configuration's), and returns true: the check has nothing of its
+    /// own to read, on any platform.
+    pub(crate) fn said_refused(
+        &self,
+        report: &mut Report,
+        group: Group,
+        first: bool,
+        fix: impl FnOnce() -> String,
+    ) -> bool {
+        let Some(refusal) = self.refusal(group) else {
+            return false;
+        };
+        if first {
+            report.fail(group.check(), None, refusal.message.clone(), fix());
+        }
+        true
     }
 }
 

@@ -92,8 +92,7 @@ impl Doctor {
                 federation: loaded.federation,
             };
             // The loader's refusals are the whole configuration's: said once.
-            let refusal = |group| loaded.refusal(group).filter(|_| index == 0);
-            let refused = |group| loaded.refusal(group).is_some();
+            let first = index == 0;
             let before = report.count(Status::Fail);
             report.ok(
                 Check::Config,
@@ -116,38 +115,27 @@ impl Doctor {
             if let Some(doc) = doc {
                 algorithms::check(&mut report, &target, doc);
             }
-            encryption::check(
-                &mut report,
-                &target,
-                doc,
-                refusal(load::Group::Keys),
-                refused(load::Group::Keys),
-                &*self.lookup,
-            );
-            uris::check(
-                &mut report,
-                &target,
-                refusal(load::Group::Uris),
-                refused(load::Group::Uris),
-                &*self.lookup,
-            );
+            if !loaded.said_refused(&mut report, load::Group::Keys, first, || {
+                encryption::fix_for_refused((self.lookup)("FC_KEYS_FILE").as_deref())
+            }) {
+                encryption::check(&mut report, &target, doc);
+            }
+            if !loaded.said_refused(&mut report, load::Group::Uris, first, || {
+                uris::fix_for_refused(&*self.lookup)
+            }) {
+                uris::check(&mut report, &target, &*self.lookup);
+            }
             if let Some(discovered) = &discovered {
                 clock::check(&mut report, &target, &discovered.fetched);
             }
-            scopes::check(
-                &mut report,
-                &target,
-                doc,
-                refusal(load::Group::Scopes),
-                refused(load::Group::Scopes),
-            );
-            acr::check(
-                &mut report,
-                &target,
-                doc,
-                refusal(load::Group::Acr),
-                refused(load::Group::Acr),
-            );
+            if !loaded.said_refused(&mut report, load::Group::Scopes, first, || {
+                scopes::FIX_FOR_REFUSED.to_owned()
+            }) {
+                scopes::check(&mut report, &target, doc);
+            }
+            if !loaded.said_refused(&mut report, load::Group::Acr, first, || acr::FIX_FOR_REFUSED.to_owned()) {
+                acr::check(&mut report, &target, doc);
+            }
             // What the specific checks did not cover: the engine's own
             // start-up check, worth running once they all hold.
             if discovered.is_some() && loaded.refused.is_empty() && report.count(Status::Fail) == before {

@@ -5,29 +5,16 @@
 use franceconnect_tower::Scope;
 use serde_json::{Map, Value};
 
-use super::load::Refusal;
 use super::{Target, listed, shown, strings};
 use crate::report::{Check, Report};
 
-/// Checks the configured scopes against the platform and the document.
-pub(crate) fn check(
-    report: &mut Report,
-    target: &Target<'_>,
-    doc: Option<&Map<String, Value>>,
-    refusal: Option<&Refusal>,
-    refused: bool,
-) {
-    if let Some(refusal) = refusal {
-        report.fail(
-            Check::Scopes,
-            None,
-            refusal.message.clone(),
-            "FC_SCOPES: keep only the platform's scopes (the README lists them), separated by spaces",
-        );
-    }
-    if refused {
-        return;
-    }
+/// What to do when the loader refused `FC_SCOPES`.
+pub(crate) const FIX_FOR_REFUSED: &str =
+    "FC_SCOPES: keep only the platform's scopes (the README lists them), separated by spaces";
+
+/// Checks the configured scopes against the platform and the document
+/// (once the loader accepted `FC_SCOPES`).
+pub(crate) fn check(report: &mut Report, target: &Target<'_>, doc: Option<&Map<String, Value>>) {
     let name = target.name();
     let var = target.var("FC_SCOPES");
     let scopes: Vec<&Scope> = target.config.scopes().iter().collect();

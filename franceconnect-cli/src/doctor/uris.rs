@@ -5,7 +5,6 @@
 
 use url::{Host, Url};
 
-use super::load::Refusal;
 use super::{Lookup, Target};
 use crate::report::{Check, Report};
 
@@ -22,41 +21,29 @@ const URI_VARIABLES: [&str; 9] = [
     "FC_PROCONNECT_POST_LOGOUT_REDIRECT_URI",
 ];
 
-/// Checks the platform's two URIs.
-pub(crate) fn check(
-    report: &mut Report,
-    target: &Target<'_>,
-    refusal: Option<&Refusal>,
-    refused: bool,
-    lookup: &Lookup,
-) {
-    if let Some(refusal) = refusal {
-        // Name the variables at fault: those that are not an https:// URL
-        // (or http:// on loopback); failing that, every one that is set.
-        let set: Vec<&str> = URI_VARIABLES.iter().copied().filter(|v| lookup(v).is_some()).collect();
-        let at_fault: Vec<&str> = set
-            .iter()
-            .copied()
-            .filter(|v| lookup(v).is_some_and(|value| !is_https_or_loopback(&value)))
-            .collect();
-        let named = match (at_fault.is_empty(), set.is_empty()) {
-            (false, _) => at_fault.join(", "),
-            (true, false) => set.join(", "),
-            (true, true) => "APP_URL".to_owned(),
-        };
-        report.fail(
-            Check::Uris,
-            None,
-            refusal.message.clone(),
-            format!(
-                "set {named} to https:// URLs (plain http:// on localhost or 127.0.0.1 only), written exactly as \
-                 registered with the platform"
-            ),
-        );
-    }
-    if refused {
-        return;
-    }
+/// What to do when the loader refused the URIs: names the variables at
+/// fault, those that are not an https:// URL (or http:// on loopback);
+/// failing that, every one that is set.
+pub(crate) fn fix_for_refused(lookup: &Lookup) -> String {
+    let set: Vec<&str> = URI_VARIABLES.iter().copied().filter(|v| lookup(v).is_some()).collect();
+    let at_fault: Vec<&str> = set
+        .iter()
+        .copied()
+        .filter(|v| lookup(v).is_some_and(|value| !is_https_or_loopback(&value)))
+        .collect();
+    let named = match (at_fault.is_empty(), set.is_empty()) {
+        (false, _) => at_fault.join(", "),
+        (true, false) => set.join(", "),
+        (true, true) => "APP_URL".to_owned(),
+    };
+    format!(
+        "set {named} to https:// URLs (plain http:// on localhost or 127.0.0.1 only), written exactly as \
+         registered with the platform"
+    )
+}
+
+/// Checks the platform's two URIs (once the loader accepted them).
+pub(crate) fn check(report: &mut Report, target: &Target<'_>, lookup: &Lookup) {
     let config = target.config;
     let app_url = lookup("APP_URL").unwrap_or_else(|| "http://localhost:3000".to_owned());
     let app_url = app_url.trim_end_matches('/');

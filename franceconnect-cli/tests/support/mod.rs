@@ -19,7 +19,7 @@ use franceconnect_axum::FranceConnectRouterExt;
 use franceconnect_cli::doctor::Doctor;
 use franceconnect_cli::report::{Check, Report, Status};
 use franceconnect_mock::{Client, ClientKeys, MockHandle, MockProvider};
-use franceconnect_tower::web::tower::ExpiringMemoryStore;
+use franceconnect_tower::web::tower::MemorySessionStore;
 use franceconnect_tower::{Config, FranceConnect};
 use serde_json::Value;
 use tokio::net::TcpListener;
@@ -107,7 +107,7 @@ pub fn serve_app(listener: TcpListener, vars: &Vars) {
     let fc = FranceConnect::new(vars.config());
     let app = Router::new()
         .route("/", get(|| async { "home" }))
-        .franceconnect(fc, ExpiringMemoryStore::default());
+        .franceconnect(fc, MemorySessionStore::default());
     tokio::spawn(async move { axum::serve(listener, app).await });
 }
 

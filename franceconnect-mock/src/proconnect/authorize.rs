@@ -6,19 +6,26 @@
 //! `idp_hint`, the single sign-on session, automatic approval or the login
 //! page.
 
+use std::sync::Arc;
 use std::time::Instant;
 
+use axum::extract::{RawForm, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::agents::is_email;
 use crate::config::Eidas;
-use crate::html;
-use crate::params::Params;
+use crate::endpoints::authorize::{callback_error_description, response_type_refusal};
+use crate::proconnect::agent_request::AgentRequest;
 use crate::proconnect::login::{self, Authentication};
-use crate::proconnect::{AgentRequest, acr, page, session};
+use crate::proconnect::page_codes::{BAD_PARAMETER, UNKNOWN_CLIENT, UNREGISTERED_REDIRECT_URI};
+use crate::proconnect::{acr, agent_choice, login_page, pkce, session_reuse};
+use crate::scenarios::Endpoint;
 use crate::scopes;
-use crate::state::{PendingLogin, Shared};
+use crate::state::pending_login::PendingLogin;
+use crate::state::shared::Shared;
+use crate::web::html;
+use crate::web::params::Params;
 
 /// The parameters ProConnect reads; any other is ignored.
 const KNOWN: &[&str] = &[
@@ -39,24 +46,11 @@ const KNOWN: &[&str] = &[
     "code_challenge_method",
 ];
 
-/// ProConnect's page code for a bad parameter value (HTTP 400).
-pub(crate) const BAD_PARAMETER: &str = "Y000400";
-
-/// ProConnect's page code for a `redirect_uri` not registered on this
-/// platform.
-pub(crate) const UNREGISTERED_REDIRECT_URI: &str = "Y030031";
-
-/// The page `oidc-provider` renders for an unknown client.
-const UNKNOWN_CLIENT: &str = "oidc-provider-rendered-error:invalid_client";
-
 /// The longest `nonce` accepted.
 const MAX_NONCE_LEN: usize = 512;
 
 /// The length of a SIRET, which `siret_hint` must have.
 const SIRET_LEN: usize = 14;
-
-/// The bounds of a PKCE `code_challenge` (RFC 7636).
-const CODE_CHALLENGE_LEN: std::ops::RangeInclusive<usize> = 43..=128;
 
 /// Why a request is not taken further.
 enum Refusal {
@@ -66,8 +60,28 @@ enum Refusal {
     Callback(String),
 }
 
-/// The handler's body, for both methods.
-pub(crate) fn handle(shared: &Shared, raw: &str, headers: &HeaderMap) -> Response {
+/// `GET /authorize`.
+pub(crate) async fn authorize(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    handle(&shared, query.as_deref().unwrap_or(""), &headers)
+}
+
+/// `POST /authorize` (form-encoded), which the platform accepts too.
+pub(crate) async fn authorize_post(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    RawForm(form): RawForm,
+) -> Response {
+    handle(&shared, &String::from_utf8_lossy(&form), &headers)
+}
+
+/// Both methods: the checks, then silent authentication, `idp_hint`, the
+/// single sign-on session, scenarios, or the login page.
+fn handle(shared: &Shared, raw: &str, headers: &HeaderMap) -> Response {
+    shared.counters.hit(Endpoint::Authorize);
     let login = match validate(shared, raw) {
         Ok(login) => login,
         Err(Refusal::Page(code, description)) => {
@@ -92,9 +106,9 @@ pub(crate) fn handle(shared: &Shared, raw: &str, headers: &HeaderMap) -> Respons
     };
     if let Some(error) = callback_error {
         tracing::info!(error, "scenario: callback error");
-        return to_callback(&error, &crate::authorize::callback_error_description(&error));
+        return to_callback(&error, &callback_error_description(&error));
     }
-    let current = session::current(shared, headers, &login);
+    let current = session_reuse::current(shared, headers, &login);
     if request.silent && current.is_none() {
         return to_callback("login_required", "End-User authentication is required");
     }
@@ -106,13 +120,13 @@ pub(crate) fn handle(shared: &Shared, raw: &str, headers: &HeaderMap) -> Respons
     // The session is reused whatever `prompt` says, as ProConnect does.
     if let Some((cookie, session)) = current
         && let Some(agent) = shared.agent(&session.agent_id)
-        && session::reusable(&session, &agent, &request)
+        && session_reuse::reusable(&session, &agent, &request)
     {
         tracing::info!(agent = %agent.id, "authorize: single sign-on session reused");
         return login::complete(shared, login, Authentication::Session { cookie, session });
     }
     if let Some((named, level)) = auto_approve {
-        let Some(agent) = login::automatic_agent(shared, &login) else {
+        let Some(agent) = agent_choice::automatic_agent(shared, &login) else {
             return html::error_page_with_status(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 shared.platform.display_name(),
@@ -132,7 +146,7 @@ pub(crate) fn handle(shared: &Shared, raw: &str, headers: &HeaderMap) -> Respons
         return login::complete(shared, login, authentication);
     }
     let uid = shared.add_pending(login.clone());
-    page::render(shared, &uid, &login)
+    login_page::render(shared, &uid, &login)
 }
 
 /// The platform's checks, in its order; the pending login when they pass.
@@ -186,7 +200,7 @@ fn validate(shared: &Shared, raw: &str) -> Result<PendingLogin, Refusal> {
         tracing::warn!(error, description, "authorize: error sent to the callback");
         Refusal::Callback(shared.error_callback(redirect_uri, state, error, description))
     };
-    if let Some(url) = crate::authorize::response_type_refusal(shared, redirect_uri, state, response_type) {
+    if let Some(url) = response_type_refusal(shared, redirect_uri, state, response_type) {
         return Err(Refusal::Callback(url));
     }
     if !scope.split(' ').any(|s| s == "openid") {
@@ -206,7 +220,7 @@ fn validate(shared: &Shared, raw: &str) -> Result<PendingLogin, Refusal> {
         Some(claims) => acr::parse_claims(claims)
             .ok_or_else(|| on_callback("invalid_request", "could not parse the claims parameter JSON"))?,
     };
-    let code_challenge = check_pkce(params.get("code_challenge"), params.get("code_challenge_method"))
+    let code_challenge = pkce::check_challenge(params.get("code_challenge"), params.get("code_challenge_method"))
         .map_err(|description| on_callback("invalid_request", description))?;
     if let Some(acr_values) = params.get("acr_values") {
         // Accepted and logged, never enforced (PCF back/libs/oidc-acr).
@@ -241,37 +255,6 @@ fn is_http_url(uri: &str) -> bool {
     rest.is_some_and(|rest| rest.chars().count() >= 2 && !rest.starts_with('/'))
 }
 
-/// `oidc-provider`'s PKCE checks with S256 alone allowed: the challenge
-/// to remember, or the callback's description (PCF
-/// quality/cypress/integration/api/api-authorize.feature).
-fn check_pkce(challenge: Option<&str>, method: Option<&str>) -> Result<Option<String>, &'static str> {
-    let Some(challenge) = challenge else {
-        return match method {
-            Some(_) => Err("code_challenge must be provided with code_challenge_method"),
-            None => Ok(None),
-        };
-    };
-    match method {
-        None => return Err("plain code_challenge_method fallback disabled, code_challenge_method must be provided"),
-        Some("S256") => {}
-        Some(_) => return Err("not supported value of code_challenge_method"),
-    }
-    let length = challenge.chars().count();
-    if length < *CODE_CHALLENGE_LEN.start() {
-        return Err("code_challenge must be a string with a minimum length of 43 characters");
-    }
-    if length > *CODE_CHALLENGE_LEN.end() {
-        return Err("code_challenge must be a string with a maximum length of 128 characters");
-    }
-    if !challenge
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~'))
-    {
-        return Err("code_challenge contains invalid characters");
-    }
-    Ok(Some(challenge.to_owned()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,30 +266,5 @@ mod tests {
         assert!(!is_http_url("https:///callback"));
         assert!(!is_http_url("ftp://service.example/"));
         assert!(!is_http_url("https://a"));
-    }
-
-    #[test]
-    fn pkce_rules() {
-        let good = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
-        assert_eq!(check_pkce(Some(good), Some("S256")), Ok(Some(good.to_owned())));
-        assert_eq!(check_pkce(None, None), Ok(None));
-        assert!(
-            check_pkce(Some(good), Some("plain"))
-                .unwrap_err()
-                .contains("not supported")
-        );
-        assert!(check_pkce(Some(good), None).unwrap_err().contains("fallback disabled"));
-        assert!(check_pkce(None, Some("S256")).unwrap_err().contains("must be provided"));
-        assert!(
-            check_pkce(Some("court"), Some("S256"))
-                .unwrap_err()
-                .contains("minimum length")
-        );
-        let accented = "Code challenge accentué d'au moins 43 caractères";
-        assert!(
-            check_pkce(Some(accented), Some("S256"))
-                .unwrap_err()
-                .contains("invalid characters")
-        );
     }
 }

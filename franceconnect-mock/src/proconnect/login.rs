@@ -7,13 +7,15 @@
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::agents::Agent;
-use crate::html;
-use crate::proconnect::session::{self, AgentSession};
-use crate::proconnect::{AgentRequest, acr};
+use crate::jose::tokens;
+use crate::proconnect::acr;
+use crate::proconnect::session::AgentSession;
+use crate::proconnect::session_cookie;
 use crate::random;
-use crate::state::{CodeGrant, PendingLogin, Shared};
-use crate::tokens;
+use crate::state::grants::CodeGrant;
+use crate::state::pending_login::PendingLogin;
+use crate::state::shared::Shared;
+use crate::web::html;
 
 /// The callback's description when a service open to public agents only
 /// meets a user without the `agent_public` role: ProConnect's page Y500015
@@ -44,31 +46,6 @@ pub(crate) enum Authentication {
         /// The session.
         session: AgentSession,
     },
-}
-
-/// The agent a login picks without the page: the one `auto_approve`
-/// names, else [`default_agent`].
-pub(crate) fn automatic_agent(shared: &Shared, login: &PendingLogin) -> Option<Agent> {
-    let named = shared.scenarios().auto_approve.as_ref().and_then(|(id, _)| id.clone());
-    match named {
-        Some(id) => shared.agent(&id),
-        None => default_agent(shared, login.agent_request.as_ref()),
-    }
-}
-
-/// The agent a request points to: the one whose e-mail is the
-/// `login_hint`, else the first of the hinted identity provider, else the
-/// first agent.
-pub(crate) fn default_agent(shared: &Shared, request: Option<&AgentRequest>) -> Option<Agent> {
-    let agents = shared.agents();
-    let hinted_email = request.and_then(|r| r.login_hint.as_deref());
-    let hinted_idp = request.and_then(|r| r.idp_hint.as_deref());
-    agents
-        .iter()
-        .find(|agent| hinted_email == Some(agent.email.as_str()))
-        .or_else(|| agents.iter().find(|agent| hinted_idp == Some(agent.idp_id.as_str())))
-        .or_else(|| agents.first())
-        .cloned()
 }
 
 /// Completes `login`: a redirect to the callback with a code (and the
@@ -138,6 +115,6 @@ pub(crate) fn complete(shared: &Shared, login: PendingLogin, authentication: Aut
     let mut response = Redirect::to(&url).into_response();
     response
         .headers_mut()
-        .insert(header::SET_COOKIE, session::set_cookie(shared, &cookie));
+        .insert(header::SET_COOKIE, session_cookie::set_cookie(shared, &cookie));
     response
 }

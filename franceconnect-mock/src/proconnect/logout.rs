@@ -5,16 +5,21 @@
 //! single sign-on session ends (its cookie is removed) with the tokens it
 //! gave this service.
 
+use std::sync::Arc;
+
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::Value;
 
-use crate::html;
-use crate::logout::{end_tokens, logged_out_page, verify_hint};
-use crate::params::Params;
-use crate::proconnect::authorize::BAD_PARAMETER;
-use crate::proconnect::session;
-use crate::state::{Shared, callback_url};
+use crate::endpoints::logout::{end_tokens, logged_out_page, verify_hint};
+use crate::proconnect::page_codes::{BAD_PARAMETER, INVALID_REQUEST, UNKNOWN_CLIENT, UNREGISTERED_POST_LOGOUT_URI};
+use crate::proconnect::session_cookie;
+use crate::scenarios::Endpoint;
+use crate::state::shared::Shared;
+use crate::web::callback_url::callback_url;
+use crate::web::html;
+use crate::web::params::Params;
 
 /// The parameters ProConnect reads; any other is ignored.
 const KNOWN: &[&str] = &[
@@ -26,12 +31,19 @@ const KNOWN: &[&str] = &[
     "ui_locales",
 ];
 
-/// ProConnect's page code for a `post_logout_redirect_uri` not registered
-/// on this platform.
-pub(crate) const UNREGISTERED_POST_LOGOUT_URI: &str = "Y030111";
+/// `GET /session/end`.
+pub(crate) async fn end_session(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    shared.counters.hit(Endpoint::SessionEnd);
+    respond(&shared, query.as_deref().unwrap_or(""), &headers)
+}
 
-/// The handler's body.
-pub(crate) fn end_session(shared: &Shared, raw: &str, headers: &HeaderMap) -> Response {
+/// The checks, the end of the sessions and tokens, and the answer: the
+/// confirmation page or the redirect to the service.
+fn respond(shared: &Shared, raw: &str, headers: &HeaderMap) -> Response {
     let platform = shared.platform.display_name();
     let refuse = |code: &str, description: &str| {
         tracing::warn!(code, description, "session/end: refused");
@@ -52,7 +64,7 @@ pub(crate) fn end_session(shared: &Shared, raw: &str, headers: &HeaderMap) -> Re
     }
     let claims = match params.get("id_token_hint").map(|hint| verify_hint(shared, hint)) {
         Some(Ok(claims)) => Some(claims),
-        Some(Err(description)) => return refuse("oidc-provider-rendered-error:invalid_request", description),
+        Some(Err(description)) => return refuse(INVALID_REQUEST, description),
         None => None,
     };
     let hinted_client = claims
@@ -61,7 +73,7 @@ pub(crate) fn end_session(shared: &Shared, raw: &str, headers: &HeaderMap) -> Re
     let client_id = match (hinted_client, params.get("client_id")) {
         (Some(aud), Some(id)) if aud != id => {
             return refuse(
-                "oidc-provider-rendered-error:invalid_request",
+                INVALID_REQUEST,
                 "client_id ne correspond pas à l'audience de l'id_token_hint.",
             );
         }
@@ -71,11 +83,11 @@ pub(crate) fn end_session(shared: &Shared, raw: &str, headers: &HeaderMap) -> Re
     let client = match client_id {
         Some(id) => match shared.clients.get(&id) {
             Some(client) => Some(client),
-            None => return refuse("oidc-provider-rendered-error:invalid_client", "client is invalid"),
+            None => return refuse(UNKNOWN_CLIENT, "client is invalid"),
         },
         None if target.is_some() => {
             return refuse(
-                "oidc-provider-rendered-error:invalid_request",
+                INVALID_REQUEST,
                 "post_logout_redirect_uri can only be used in combination with id_token_hint or client_id",
             );
         }
@@ -95,7 +107,7 @@ pub(crate) fn end_session(shared: &Shared, raw: &str, headers: &HeaderMap) -> Re
         .as_ref()
         .and_then(|claims| claims.get("sid").and_then(Value::as_str).map(str::to_owned));
     {
-        let cookie = session::cookie_value(headers);
+        let cookie = session_cookie::cookie_value(headers);
         let mut store = shared.store();
         store
             .agent_sessions
@@ -122,6 +134,6 @@ pub(crate) fn end_session(shared: &Shared, raw: &str, headers: &HeaderMap) -> Re
     };
     response
         .headers_mut()
-        .insert(header::SET_COOKIE, session::clear_cookie(shared));
+        .insert(header::SET_COOKIE, session_cookie::clear_cookie(shared));
     response
 }

@@ -4,9 +4,15 @@
 //! mock binary run as a child process.
 #![allow(dead_code)]
 
+// The binary exists only with the `cli` feature (its `required-features`).
+#[cfg(feature = "cli")]
+mod binary;
+// Each test file uses some helpers only, as with `dead_code` above.
+#[cfg(feature = "cli")]
+#[allow(unused_imports)]
+pub(crate) use binary::{RunningBinary, start_binary};
+
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 
 use franceconnect_mock::{Client, ClientKeys, EncryptionAlg, MockHandle, MockProvider, Platform};
 use josekit::jwk::alg::ec::EcCurve;
@@ -534,66 +540,4 @@ pub(crate) async fn assert_pc_error_page(response: reqwest::Response, code: &str
         "{context}: {page}"
     );
     page
-}
-
-// --- The binary ---
-
-/// The mock binary running, killed when dropped (a failed assertion
-/// included).
-pub(crate) struct RunningBinary {
-    child: Child,
-    /// What it printed up to the `stop` line.
-    pub(crate) printed: Vec<String>,
-}
-
-impl Drop for RunningBinary {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl RunningBinary {
-    /// The issuers printed, in order.
-    pub(crate) fn issuers(&self) -> Vec<String> {
-        self.printed
-            .iter()
-            .filter_map(|line| line.trim_start().strip_prefix("issuer:"))
-            .map(|issuer| issuer.trim().to_owned())
-            .collect()
-    }
-}
-
-/// Starts the binary with `args` on a free port and reads what it prints
-/// up to the first line starting with `stop` (trimmed).
-pub(crate) fn start_binary(args: &[&str], stop: &str) -> RunningBinary {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_franceconnect-mock"));
-    // The developer's own MOCK_* settings must not change the test.
-    for (name, _) in std::env::vars() {
-        if name.starts_with("MOCK_") {
-            command.env_remove(name);
-        }
-    }
-    let mut child = command
-        .args(["--bind", "127.0.0.1:0"])
-        .args(args)
-        .env("RUST_LOG", "off")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut running = RunningBinary {
-        child,
-        printed: Vec::new(),
-    };
-    for line in BufReader::new(stdout).lines() {
-        let line = line.unwrap();
-        let done = line.trim_start().starts_with(stop);
-        running.printed.push(line);
-        if done {
-            return running;
-        }
-    }
-    panic!("the binary stopped early: {:?}", running.printed);
 }

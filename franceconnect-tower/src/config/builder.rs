@@ -5,11 +5,11 @@ use std::time::Duration;
 
 use super::url_rules::{check_registered_uri, check_url};
 use super::{Config, Environment, Platform, Prompt, Scopes, TokenEndpointAuth};
-use crate::acr::{Acr, RequestedAcr};
-use crate::eidas::Eidas;
 use crate::error::ConfigError;
 use crate::jose::{ServiceKeys, SigningAlg};
-use crate::values::{ClientId, ClientSecret, LoginCookieSecret};
+use crate::protocol::acr::{Acr, RequestedAcr};
+use crate::protocol::eidas::Eidas;
+use crate::protocol::values::{ClientId, ClientSecret, LoginCookieSecret};
 
 /// Builds a [`Config`]; [`ConfigBuilder::build`] checks every combination.
 #[derive(Debug, Clone)]
@@ -409,9 +409,9 @@ impl ConfigBuilder {
         // Without a configured secret, one drawn once per process: every
         // Config built here (an actix worker each, say) seals alike.
         static RANDOM_SECRET: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-        let current = self
-            .login_cookie_secret
-            .unwrap_or_else(|| LoginCookieSecret::new(RANDOM_SECRET.get_or_init(crate::values::random_token).clone()));
+        let current = self.login_cookie_secret.unwrap_or_else(|| {
+            LoginCookieSecret::new(RANDOM_SECRET.get_or_init(crate::protocol::values::random_token).clone())
+        });
         let login_cookie_secrets = std::iter::once(current)
             .chain(self.previous_login_cookie_secret)
             .collect();

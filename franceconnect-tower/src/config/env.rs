@@ -5,9 +5,9 @@ use std::time::Duration;
 use url::Url;
 
 use super::{Config, ConfigBuilder, Environment, Platform, Prompt, Scopes, TokenEndpointAuth};
-use crate::acr::Acr;
 use crate::error::ConfigError;
 use crate::jose::ServiceKeys;
+use crate::protocol::acr::Acr;
 
 impl Config {
     /// Reads the configuration from environment variables.

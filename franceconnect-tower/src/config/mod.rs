@@ -48,10 +48,10 @@ pub use platform::{Environment, Platform, Prompt};
 pub use scope::{InvalidScope, Scope, Scopes};
 pub(crate) use url_rules::is_loopback;
 
-use crate::acr::{Acr, RequestedAcr};
-use crate::eidas::Eidas;
 use crate::jose::{EncryptionAlg, ServiceKeys, SigningAlg};
-use crate::values::{ClientId, ClientSecret, LoginCookieSecret};
+use crate::protocol::acr::{Acr, RequestedAcr};
+use crate::protocol::eidas::Eidas;
+use crate::protocol::values::{ClientId, ClientSecret, LoginCookieSecret};
 
 /// A validated configuration. Build it with [`Config::builder`] or
 /// [`Config::from_env`].

@@ -4,9 +4,9 @@
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::acr::Acr;
-use crate::eidas::Eidas;
 use crate::jose::SigningAlg;
+use crate::protocol::acr::Acr;
+use crate::protocol::eidas::Eidas;
 
 /// Which platform of the State's identity federations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

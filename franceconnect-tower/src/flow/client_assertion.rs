@@ -7,7 +7,7 @@ use url::Url;
 
 use crate::config::Config;
 use crate::error::{ConfigError, Error};
-use crate::values::random_token;
+use crate::protocol::values::random_token;
 
 /// The `client_assertion_type` of a signed JWT.
 pub(crate) const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";

@@ -10,8 +10,8 @@ use super::step_span::in_span;
 use crate::client::FranceConnect;
 use crate::config::TokenEndpointAuth;
 use crate::error::{Error, NetworkError, NetworkErrorKind, TokenExchangeError, sanitize};
+use crate::protocol::values::{AccessToken, IdTokenHint, IssuedAccessToken};
 use crate::provider::ProviderMetadata;
-use crate::values::{AccessToken, IdTokenHint, IssuedAccessToken};
 
 /// When the token response says nothing of the access token's lifetime, it
 /// is kept (for revocation) this long: ProConnect's, the longest the
@@ -95,7 +95,7 @@ impl FranceConnect {
                 return Err(TokenExchangeError::Refused {
                     status: resp.status,
                     code: sanitize(&e.error, 64),
-                    platform_code: crate::platform_codes::find_code(
+                    platform_code: crate::protocol::platform_codes::find_code(
                         e.error_uri.as_deref().into_iter().chain(e.error_description.as_deref()),
                     ),
                 }

@@ -6,19 +6,19 @@
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::acr::{Acr, RequestedAcr};
 use crate::client::FranceConnect;
 use crate::clock::{age, now};
 use crate::config::{Platform, Prompt};
-use crate::eidas::Eidas;
 use crate::error::{ClaimsError, ConfigError, Error, ProviderError, StateError};
 use crate::flow::Userinfo;
 use crate::flow::claims::{IdTokenFacts, check_id_token, check_userinfo};
 use crate::flow::step_span::{acr_asked, in_span};
 use crate::identity::{SignedInUser, UserClaims};
 use crate::metrics::{self, LoginStep};
+use crate::protocol::acr::{Acr, RequestedAcr};
+use crate::protocol::eidas::Eidas;
+use crate::protocol::values::{Nonce, ReturnTo, State};
 use crate::provider::ProviderMetadata;
-use crate::values::{Nonce, ReturnTo, State};
 
 /// Options of one login: `LoginOptions::default()`, then the builder
 /// methods.
@@ -502,7 +502,7 @@ impl FranceConnect {
             claims,
             raw_claims: info,
             signed_in_at: now(),
-            id_token_hint: crate::values::IdTokenHint::new(jws),
+            id_token_hint: crate::protocol::values::IdTokenHint::new(jws),
             access_token: None,
             account: None,
             active_at: None,

@@ -9,7 +9,7 @@ use url::Url;
 use crate::client::FranceConnect;
 use crate::error::{Error, StateError};
 use crate::identity::SignedInUser;
-use crate::values::State;
+use crate::protocol::values::State;
 
 /// A logout in progress: keep it (in the new, empty session) to check the
 /// provider's redirect.

@@ -5,6 +5,7 @@
 //! say, and `logout` ends the session at the provider, after `revocation`
 //! has revoked the access token.
 
+mod check;
 pub(crate) mod claims;
 mod client_assertion;
 mod exchange;
@@ -13,6 +14,7 @@ mod logout;
 mod revocation;
 pub(crate) mod step_span;
 
+pub use check::Registration;
 pub(crate) use exchange::Userinfo;
 pub use login::{CallbackParams, LoginOptions, PendingLogin};
 pub use logout::PendingLogout;

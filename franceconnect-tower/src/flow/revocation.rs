@@ -113,7 +113,7 @@ impl FranceConnect {
 mod tests {
     use super::*;
     use crate::config::{Platform, test_builder};
-    use crate::values::{AccessToken, IssuedAccessToken};
+    use crate::protocol::values::{AccessToken, IssuedAccessToken};
 
     fn user(access_token: Option<IssuedAccessToken>) -> SignedInUser {
         SignedInUser {

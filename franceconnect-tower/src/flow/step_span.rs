@@ -12,9 +12,9 @@ use std::time::Instant;
 
 use tracing::{Instrument, Span};
 
-use crate::acr::RequestedAcr;
 use crate::error::Error;
 use crate::metrics::error_label;
+use crate::protocol::acr::RequestedAcr;
 
 /// The `acr_asked` field: the level asked (`eidas2`), or ProConnect's
 /// values, space-separated as in `acr_values` (`eidas1-mfa eidas2`).

@@ -6,14 +6,14 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::acr::Acr;
 use crate::config::Platform;
-use crate::eidas::Amr;
 use crate::error::ClaimsError;
 use crate::identity::{
     AgentIdentity, BirthDate, Gender, InseeCommune, InseeCountry, PivotIdentity, check_email, check_name,
 };
-use crate::values::{IdTokenHint, IssuedAccessToken};
+use crate::protocol::acr::Acr;
+use crate::protocol::eidas::Amr;
+use crate::protocol::values::{IdTokenHint, IssuedAccessToken};
 
 /// A user signed in through FranceConnect, FranceConnect+ or ProConnect.
 ///
@@ -62,7 +62,7 @@ pub struct SignedInUser {
     pub account: Option<Value>,
     /// When the session was last marked active (Unix seconds), if since the
     /// login: kept with the user so that one read serves both (see
-    /// [`SessionBackend::EXTENDS_EXPIRY_ON_EVERY_REQUEST`](crate::web::SessionBackend::EXTENDS_EXPIRY_ON_EVERY_REQUEST)).
+    /// [`SessionBackend::EXTENDS_EXPIRY_ON_EVERY_REQUEST`](crate::web::adapter::SessionBackend::EXTENDS_EXPIRY_ON_EVERY_REQUEST)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) active_at: Option<i64>,
 }

@@ -23,7 +23,7 @@ use serde_json::{Map, Value, json};
 use super::prepared::Decryption;
 use super::{EncryptionAlg, SigningAlg};
 use crate::error::ConfigError;
-use crate::values::random_token;
+use crate::protocol::values::random_token;
 
 /// One private decryption key, with its decryption prepared.
 #[derive(Clone)]
@@ -147,13 +147,37 @@ impl ServiceKeys {
         let written = file
             .write_all(self.to_private_jwks_json().as_bytes())
             .and_then(|()| file.sync_all())
-            .and_then(|()| sync_directory_of(path));
+            .and_then(|()| Self::sync_directory_of(path));
         if let Err(e) = written {
             drop(file);
             let _ = std::fs::remove_file(path);
             return Err(failed(e));
         }
         Ok(())
+    }
+
+    /// Flushes the directory holding the key file `path` (`.` for a bare
+    /// file name) to disk, so that a file just created or renamed there
+    /// survives a crash, not only its content: what
+    /// [`write_private_jwks`](Self::write_private_jwks) does after writing,
+    /// and what a tool that writes the key file its own way (`franceconnect
+    /// keys`, which renames a new file over the old one) does after it. A
+    /// no-op where a directory cannot be opened as a file (outside Unix).
+    pub fn sync_directory_of(path: impl AsRef<Path>) -> std::io::Result<()> {
+        #[cfg(unix)]
+        {
+            let path = path.as_ref();
+            let directory = match path.parent() {
+                Some(parent) if !parent.as_os_str().is_empty() => parent,
+                _ => Path::new("."),
+            };
+            std::fs::File::open(directory)?.sync_all()
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = path;
+            Ok(())
+        }
     }
 
     /// Generates a new key for `alg` (P-256 for ECDH-ES, RSA 3072 bits for
@@ -331,23 +355,6 @@ fn distinct<T: PartialEq>(values: impl Iterator<Item = T>) -> Vec<T> {
         }
     }
     out
-}
-
-/// Flushes the directory holding `path`, so that the new file's entry
-/// survives a crash, not only its content.
-#[cfg(unix)]
-fn sync_directory_of(path: &Path) -> std::io::Result<()> {
-    let directory = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    std::fs::File::open(directory)?.sync_all()
-}
-
-/// Directories cannot be opened as files elsewhere.
-#[cfg(not(unix))]
-fn sync_directory_of(_path: &Path) -> std::io::Result<()> {
-    Ok(())
 }
 
 /// Parses one private key of either kind, as a one-key set.

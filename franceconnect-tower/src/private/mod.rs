@@ -14,7 +14,7 @@ use crate::jose::SigningAlg;
 
 /// The session key of the signed-in user, for the per-request benchmark's
 /// baseline (the session library alone, reading what our login wrote).
-pub const USER_KEY: &str = crate::web::session::USER_KEY;
+pub const USER_KEY: &str = crate::web::sessions::USER_KEY;
 
 /// The user as a session stores it (with the tokens the logout needs,
 /// which the public `Serialize` leaves out): for the tests that look for

@@ -7,13 +7,13 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use super::fuzz::*;
-use crate::eidas::Eidas;
 use crate::flow::CallbackParams;
 use crate::flow::claims as token_claims;
 use crate::identity::UserClaims;
 use crate::jose::{self, EncryptionAlg, SigningAlg};
+use crate::protocol::eidas::Eidas;
+use crate::protocol::values::Nonce;
 use crate::provider::jwks;
-use crate::values::Nonce;
 use serde_json::{Map, Value};
 
 /// Iterations per target; `FUZZ_ITERATIONS` overrides it.
@@ -130,6 +130,31 @@ fn mutate_header(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
 }
 
 fn run(name: &str, target: fn(&[u8]), seeds: &[Vec<u8>], rng_seed: u64) {
+    run_with(
+        name,
+        |input| {
+            target(input);
+            false
+        },
+        seeds,
+        rng_seed,
+        None,
+    );
+}
+
+/// A mutation that knows the input's structure.
+type Structural = fn(&mut Rng, &[u8], &[Vec<u8>]) -> Vec<u8>;
+
+/// Mutates the seeds `FUZZ_ITERATIONS` times (one time in three with
+/// `structural`, when given) and feeds each mutant to `target`, which must
+/// not panic; gives how many mutants `target` said went deep.
+fn run_with(
+    name: &str,
+    target: impl Fn(&[u8]) -> bool + std::panic::RefUnwindSafe,
+    seeds: &[Vec<u8>],
+    rng_seed: u64,
+    structural: Option<Structural>,
+) -> usize {
     let iterations = std::env::var("FUZZ_ITERATIONS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -139,24 +164,219 @@ fn run(name: &str, target: fn(&[u8]), seeds: &[Vec<u8>], rng_seed: u64) {
     for seed in seeds {
         target(seed);
     }
+    let mut deep = 0;
     for i in 0..iterations {
         let base = rng.pick(&pool).clone();
-        let mut input = mutate(&mut rng, &base, seeds);
+        let once = |rng: &mut Rng, input: &[u8]| match structural {
+            Some(structural) if rng.below(3) == 0 => structural(rng, input, seeds),
+            _ => mutate(rng, input, seeds),
+        };
+        let mut input = once(&mut rng, &base);
         // Stack a few mutations now and then.
         for _ in 0..rng.below(3) {
-            input = mutate(&mut rng, &input, seeds);
+            input = once(&mut rng, &input);
         }
         let result = std::panic::catch_unwind(|| target(&input));
-        assert!(
-            result.is_ok(),
-            "{name}: iteration {i} (seed {rng_seed}) panicked on {:?}",
-            String::from_utf8_lossy(&input)
-        );
+        match result {
+            Ok(went_deep) => deep += usize::from(went_deep),
+            Err(_) => panic!(
+                "{name}: iteration {i} (seed {rng_seed}) panicked on {:?}",
+                String::from_utf8_lossy(&input)
+            ),
+        }
         // Keep some mutants to mutate further, bounded.
         if pool.len() < 256 && rng.below(8) == 0 {
             pool.push(input);
         }
     }
+    deep
+}
+
+/// Rewrites a request's cookies: the state swapped for another login's, a
+/// cookie moved to another name, dropped, repeated, tampered with, or
+/// stripped of its `__Host-` prefix; cookies moved between headers.
+fn mutate_cookies(rng: &mut Rng, input: &[u8], _: &[Vec<u8>]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(input).into_owned();
+    let mut lines: Vec<String> = text.split('\n').map(str::to_owned).collect();
+    let mut pairs: Vec<String> = lines
+        .drain(1..)
+        .flat_map(|l| l.split("; ").map(str::to_owned).collect::<Vec<_>>())
+        .collect();
+    let logins = genuine_logins();
+    let states: Vec<&str> = logins.iter().map(|l| l.state.secret()).collect();
+    let f = fixtures();
+    let n = pairs.len();
+    match rng.below(8) {
+        0 => lines[0] = (*rng.pick(&states)).to_owned(),
+        1 if n > 0 => {
+            // Moved: the value under the name of another state.
+            let i = rng.below(n);
+            let value = pairs[i].split_once('=').map_or("", |(_, v)| v).to_owned();
+            let to = f.login_cookies.clear(rng.pick::<&str>(&states));
+            let name = to.split('=').next().unwrap_or_default();
+            pairs[i] = format!("{name}={value}");
+        }
+        2 if n > 0 => {
+            pairs.remove(rng.below(n));
+        }
+        3 if n > 0 => {
+            let pair = pairs[rng.below(n)].clone();
+            pairs.insert(rng.below(n + 1), pair);
+        }
+        4 if n > 0 => {
+            // Tampered: one character of a value changed.
+            let i = rng.below(n);
+            if let Some((name, value)) = pairs[i].split_once('=') {
+                let mut value = value.as_bytes().to_vec();
+                if !value.is_empty() {
+                    let at = rng.below(value.len());
+                    value[at] = *rng.pick(b"AQgw-_09azZ=");
+                }
+                pairs[i] = format!("{name}={}", String::from_utf8_lossy(&value));
+            }
+        }
+        5 if n > 0 => {
+            let i = rng.below(n);
+            pairs[i] = match pairs[i].strip_prefix("__Host-") {
+                Some(rest) => rest.to_owned(),
+                None => format!("__Host-{}", pairs[i]),
+            };
+        }
+        6 if n > 1 => {
+            let (a, b) = (rng.below(n), rng.below(n));
+            pairs.swap(a, b);
+        }
+        _ => {
+            // Padding: a large foreign cookie.
+            let size = rng.below(5000);
+            pairs.insert(rng.below(n + 1), format!("pad={}", "x".repeat(size)));
+        }
+    }
+    // Back into one to three `Cookie` headers.
+    let headers = 1 + rng.below(3);
+    let per = pairs.len().div_ceil(headers).max(1);
+    let mut out = lines.remove(0);
+    for chunk in pairs.chunks(per) {
+        out.push('\n');
+        out.push_str(&chunk.join("; "));
+    }
+    out.into_bytes()
+}
+
+/// JSON values a corrupt or tampered store might hold.
+const JSON_VALUES: &[&str] = &[
+    "null",
+    "true",
+    "0",
+    "-1",
+    "-9223372036854775808",
+    "18446744073709551615",
+    "1.5",
+    "1e308",
+    "\"\"",
+    "\"eidas9\"",
+    "\"eidas1\"",
+    "[\"eidas1-mfa\"]",
+    "\"ProConnect\"",
+    "\"99100\"",
+    "\"2A004\"",
+    "\"97411\"",
+    "\"1962-02-30\"",
+    "\"1962-00-00\"",
+    "{\"year\":1962,\"month\":13,\"day\":0,\"precision\":\"day\"}",
+    "\"21750001600019\"",
+    "\"/profil\"",
+    "\"//evil.example\"",
+    "[]",
+    "{}",
+    "[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]",
+];
+
+/// Field names of the stored values.
+const JSON_KEYS: &[&str] = &[
+    "sub",
+    "acr",
+    "amr",
+    "auth_time",
+    "platform",
+    "scope",
+    "claims",
+    "raw_claims",
+    "signed_in_at",
+    "id_token_hint",
+    "access_token",
+    "token",
+    "expires_at",
+    "account",
+    "active_at",
+    "state",
+    "nonce",
+    "eidas",
+    "return_to",
+    "created_at",
+    "reauthenticate",
+    "birthdate",
+    "birthplace",
+    "birthcountry",
+    "given_name",
+    "usual_name",
+    "email",
+    "siret",
+    "year",
+    "month",
+    "day",
+    "precision",
+];
+
+/// Rewrites one value of a JSON document (any depth), removes or adds a
+/// field, with values and names the stored types use.
+fn mutate_json(rng: &mut Rng, input: &[u8], _: &[Vec<u8>]) -> Vec<u8> {
+    let Ok(mut doc) = serde_json::from_slice::<Value>(input) else {
+        return input.to_vec();
+    };
+    // Collect the paths to every node, then pick one.
+    fn paths(v: &Value, here: &mut Vec<Value>, out: &mut Vec<Vec<Value>>) {
+        out.push(here.clone());
+        match v {
+            Value::Object(m) => {
+                for (k, child) in m {
+                    here.push(Value::from(k.as_str()));
+                    paths(child, here, out);
+                    here.pop();
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    here.push(Value::from(i));
+                    paths(child, here, out);
+                    here.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    paths(&doc, &mut Vec::new(), &mut all);
+    let path = rng.pick(&all).clone();
+    let mut node = &mut doc;
+    for step in &path {
+        node = match step {
+            Value::String(k) => &mut node[k.as_str()],
+            _ => &mut node[step.as_u64().unwrap_or_default() as usize],
+        };
+    }
+    let value: Value = serde_json::from_str(rng.pick::<&str>(JSON_VALUES)).expect("JSON");
+    match (rng.below(4), node) {
+        (0, Value::Object(m)) if !m.is_empty() => {
+            let key = m.keys().nth(rng.below(m.len())).cloned().unwrap_or_default();
+            m.remove(&key);
+        }
+        (1, Value::Object(m)) => {
+            m.insert((*rng.pick(JSON_KEYS)).to_owned(), value);
+        }
+        (_, node) => *node = value,
+    }
+    serde_json::to_vec(&doc).expect("JSON")
 }
 
 #[test]
@@ -177,6 +397,63 @@ fn callback_query_parsing_never_panics() {
 #[test]
 fn jwks_parsing_never_panics() {
     run("jwks", jwks, &seeds().jwks, 0x5eed_0004);
+}
+
+#[test]
+fn login_cookie_parsing_never_panics() {
+    let seeds = seeds().login_cookie;
+    // The genuine cookies open (the entry point checks that whatever opens
+    // was sealed by the fixtures, for the callback's state).
+    let first = open_login_cookie(&seeds[0]).expect("the genuine cookie opens");
+    assert!(same_login(&first, &genuine_logins()[0]));
+    assert!(same_login(
+        &open_login_cookie(&seeds[1]).expect("among others"),
+        &genuine_logins()[2]
+    ));
+    assert!(fixtures().new_login_cookie.starts_with(LOGIN_COOKIE_PREFIX));
+    let opened = run_with(
+        "login_cookie",
+        |input| open_login_cookie(input).is_some(),
+        &seeds,
+        0x5eed_0005,
+        Some(mutate_cookies),
+    );
+    // Mutants that keep a genuine cookie and its state still open: the run
+    // reaches past the AES-GCM check, not only up to it.
+    assert!(opened > 0, "no mutant opened");
+}
+
+#[test]
+fn stored_session_parsing_never_panics() {
+    let seeds = seeds().stored_session;
+    let [citizen, _, agent] = seed_users();
+    // The stored users read back as they were (the third and the sixth
+    // seeds: see `a_citizen_born_abroad_keeps_the_pivot_identity_in_the_store`).
+    for (seed, user) in [(&seeds[0], &citizen), (&seeds[2], &agent)] {
+        let read = stored_user(seed).expect("the stored user reads back");
+        assert_same_user(user, &read);
+        assert_eq!(read.id_token_hint.secret(), user.id_token_hint.secret());
+        assert_eq!(read.access_token.is_some(), user.access_token.is_some());
+    }
+    assert!(citizen.pivot_identity().is_some() && citizen.access_token.is_some());
+    assert!(agent.agent_identity().is_some_and(|a| a.siret.is_some()));
+    for (seed, login) in [(&seeds[3], 0), (&seeds[4], 1)] {
+        let read: crate::flow::PendingLogin = serde_json::from_slice(seed).expect("a pending login reads back");
+        assert!(same_login(&read, &genuine_logins()[login]));
+    }
+    assert!(serde_json::from_slice::<crate::flow::PendingLogout>(&seeds[5]).is_ok());
+    assert_eq!(seeds.len(), 9);
+    let users = run_with(
+        "stored_session",
+        |input| {
+            stored_session(input);
+            stored_user(input).is_some()
+        },
+        &seeds,
+        0x5eed_0006,
+        Some(mutate_json),
+    );
+    assert!(users > 0, "no mutant read as a signed-in user");
 }
 
 #[test]
@@ -206,7 +483,7 @@ fn the_seeds_are_accepted_where_they_should_be() {
             ISSUER,
             &claims,
             &nonce,
-            &crate::acr::RequestedAcr::AtLeast(Eidas::Eidas2),
+            &crate::protocol::acr::RequestedAcr::AtLeast(Eidas::Eidas2),
         )
         .unwrap();
         let user = UserClaims::from_userinfo(&claims).unwrap();
@@ -216,4 +493,21 @@ fn the_seeds_are_accepted_where_they_should_be() {
     let params = CallbackParams::from_query(std::str::from_utf8(&seeds.callback_query[0]).unwrap());
     assert_eq!(params.iss.as_deref(), Some(ISSUER));
     assert_eq!(jwks::parse_jwks(&seeds.jwks[0]).unwrap().len(), 1);
+}
+
+/// Finding of 2026-12-07, not fixed here (outside the fuzzing files): a
+/// citizen born abroad (`birthplace` "", `Some(None)` in the typed claims)
+/// is stored with `"birthplace": null`, which reads back as no birthplace,
+/// so `pivot_identity()` is `None` on every request after the login.
+/// Run with `--ignored`; un-ignore it, and drop the exception in
+/// `fuzz::written_by_a_login`, with the fix.
+#[test]
+#[ignore = "known finding: a citizen born abroad loses the pivot identity in the session store"]
+fn a_citizen_born_abroad_keeps_the_pivot_identity_in_the_store() {
+    let [_, abroad, _] = seed_users();
+    assert!(abroad.pivot_identity().is_some_and(|p| p.birthplace.is_none()));
+    let stored = serde_json::to_vec(&crate::identity::StoredUser(&abroad)).unwrap();
+    let read: crate::SignedInUser = serde_json::from_slice(&stored).unwrap();
+    assert_eq!(read.claims.birthplace, Some(None));
+    assert!(read.pivot_identity().is_some());
 }

@@ -4,9 +4,9 @@
 use serde::Deserialize;
 use url::Url;
 
-use crate::acr::RequestedAcr;
 use crate::config::{Config, TokenEndpointAuth, is_loopback};
 use crate::error::Error;
+use crate::protocol::acr::RequestedAcr;
 
 /// What we use of the provider's metadata, validated.
 #[derive(Debug, Clone)]

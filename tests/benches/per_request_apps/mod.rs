@@ -11,7 +11,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::routing::get;
 use franceconnect_tests::{Pair, no_redirect_client, pair};
-use franceconnect_tower::web::tower::{ExpiringMemoryStore, session_manager_layer};
+use franceconnect_tower::web::tower::{MemorySessionStore, session_manager_layer};
 use franceconnect_tower::{FranceConnect, LoginOptions, Platform, SignedInUser};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
@@ -100,7 +100,7 @@ async fn axum_ours(fc: FranceConnect) -> (Router, String) {
     use franceconnect_axum::{Citizen, FranceConnectRouterExt};
     let app = Router::new()
         .route("/me", get(|Citizen(p): Citizen| async move { p.family_name }))
-        .franceconnect(fc, ExpiringMemoryStore::default());
+        .franceconnect(fc, MemorySessionStore::default());
     let start = app.clone().oneshot(request("/auth/login", "")).await.unwrap();
     let cookie = cookie_named(
         start
@@ -138,7 +138,7 @@ async fn axum_bare(fc: &FranceConnect, user: SignedInUser) -> (Router, String) {
                     session.insert(USER_KEY, &user).await.unwrap()
                 }),
             )
-            .layer(session_manager_layer(ExpiringMemoryStore::default(), fc.config()));
+            .layer(session_manager_layer(MemorySessionStore::default(), fc.config()));
     let seeded = app.clone().oneshot(request("/seed", "")).await.unwrap();
     let cookie = session_cookie(
         seeded

@@ -4,17 +4,21 @@
 //! of a journey so that a failure can be seen.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
+use super::process::Process;
+
 /// A headless Chromium session.
 pub struct Chromium {
     /// The WebDriver client.
     pub client: Client,
-    driver: Child,
+    /// ChromeDriver, killed when the session is dropped (a failed
+    /// assertion skips [`close`](Self::close)).
+    driver: Process,
     profile: PathBuf,
     screenshots: PathBuf,
     step: usize,
@@ -30,12 +34,17 @@ impl Chromium {
     /// `screenshots` (created, emptied).
     pub async fn start(screenshots: &Path) -> Self {
         let port = super::free_port();
-        let driver = Command::new(chromedriver_path())
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("ChromeDriver ({}) starts: {e}", chromedriver_path()));
+        // Ready once a session opens, below.
+        let driver = Process::new("ChromeDriver", move || {
+            let mut command = Command::new(chromedriver_path());
+            command
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null());
+            command
+        })
+        .missing_hint("run ./scripts/test.sh, which installs Chromium and ChromeDriver")
+        .start();
         let profile = std::env::temp_dir().join(format!("fc-chromium-{}-{port}", std::process::id()));
         let _ = std::fs::remove_dir_all(screenshots);
         std::fs::create_dir_all(screenshots).expect("the screenshot directory");
@@ -146,15 +155,7 @@ impl Chromium {
     /// Ends the browser and the driver.
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        self.driver.stop();
         let _ = std::fs::remove_dir_all(&self.profile);
-    }
-}
-
-impl Drop for Chromium {
-    fn drop(&mut self) {
-        // A failed assertion skips `close`: never leave a driver behind.
-        let _ = self.driver.kill();
     }
 }

@@ -9,9 +9,11 @@
 //! the package creates.
 
 use std::os::unix::process::CommandExt;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use super::process::Process;
 
 /// The role the tests connect as (trusted, on loopback only).
 const ROLE: &str = "app";
@@ -21,10 +23,17 @@ pub struct PostgresServer {
     port: u16,
     bin: PathBuf,
     dir: PathBuf,
-    /// The user the server runs as, when the tests run as root.
-    run_as: Option<(u32, u32)>,
-    child: Option<Child>,
+    /// The server's process: [`stop`](Process::stop) it (SIGINT, a fast
+    /// shutdown: connections are cut, transactions aborted, committed data
+    /// kept), [`restart`](Process::restart) it on the same port with its
+    /// data, [`pause`](Process::pause) and [`resume`](Process::resume) it
+    /// and its backends.
+    pub process: Process,
 }
+
+/// The user the server runs as, when the tests run as root: its uid and
+/// gid.
+type RunAs = Option<(u32, u32)>;
 
 /// The directory holding `initdb`, `postgres` and `psql`.
 fn binaries() -> PathBuf {
@@ -70,21 +79,21 @@ fn is_root() -> bool {
     std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
 }
 
-/// The processes whose parent is `parent`, from `/proc`.
-fn children_of(parent: u32) -> Vec<u32> {
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    entries
-        .flatten()
-        .filter_map(|entry| {
-            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
-            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
-            // `pid (command) state ppid …`: the command may hold spaces.
-            let ppid: u32 = stat.rsplit_once(')')?.1.split_whitespace().nth(1)?.parse().ok()?;
-            (ppid == parent).then_some(pid)
-        })
-        .collect()
+/// A command running `program` of `bin`, as `run_as` when set.
+fn command(bin: &Path, run_as: RunAs, program: &str) -> Command {
+    let mut command = Command::new(bin.join(program));
+    if let Some((uid, gid)) = run_as {
+        command.uid(uid).gid(gid);
+    }
+    command
+}
+
+/// Whether the server on `port` accepts connections (`pg_isready`).
+fn ready(bin: &Path, port: u16) -> bool {
+    Command::new(bin.join("pg_isready"))
+        .args(["-q", "-h", "127.0.0.1", "-p", &port.to_string(), "-U", ROLE])
+        .status()
+        .is_ok_and(|status| status.success())
 }
 
 impl PostgresServer {
@@ -102,94 +111,45 @@ impl PostgresServer {
         if let Some((uid, gid)) = run_as {
             std::os::unix::fs::chown(&dir, Some(uid), Some(gid)).unwrap();
         }
-        let mut server = Self {
-            port,
-            bin: binaries(),
-            dir,
-            run_as,
-            child: None,
-        };
-        server.init();
-        server.spawn();
-        server
-    }
-
-    fn command(&self, program: &str) -> Command {
-        let mut command = Command::new(self.bin.join(program));
-        if let Some((uid, gid)) = self.run_as {
-            command.uid(uid).gid(gid);
-        }
-        command
-    }
-
-    fn data(&self) -> PathBuf {
-        self.dir.join("data")
-    }
-
-    fn init(&self) {
-        let out = self
-            .command("initdb")
-            .arg("-D")
-            .arg(self.data())
-            .args([
-                "-U",
-                ROLE,
-                "--auth=trust",
-                "-E",
-                "UTF8",
-                "--no-sync",
-                "--no-instructions",
-            ])
-            .output()
-            .expect("initdb is not installed: run ./scripts/test.sh, which installs PostgreSQL");
-        assert!(
-            out.status.success(),
-            "initdb failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
-    fn spawn(&mut self) {
-        let log = std::fs::File::create(self.dir.join("server.log")).unwrap();
-        if let Some((uid, gid)) = self.run_as {
-            std::os::unix::fs::chown(self.dir.join("server.log"), Some(uid), Some(gid)).unwrap();
-        }
-        let child = self
-            .command("postgres")
-            .arg("-D")
-            .arg(self.data())
-            .args(["-p", &self.port.to_string(), "-c", "listen_addresses=127.0.0.1"])
-            .arg("-c")
-            .arg(format!("unix_socket_directories={}", self.dir.display()))
-            // No fsync: the data survive the server (what the tests stop),
-            // not the machine. Commits stay synchronous, so that a commit
-            // is in the log before the app sees it.
-            .args(["-c", "fsync=off", "-c", "full_page_writes=off"])
-            .args(["-c", "max_connections=200"])
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .expect("postgres is not installed: run ./scripts/test.sh, which installs PostgreSQL");
-        self.child = Some(child);
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            if self.ready() {
-                return;
+        let bin = binaries();
+        init(&bin, run_as, &dir.join("data"));
+        let log = dir.join("server.log");
+        let (server_bin, server_dir, server_log) = (bin.clone(), dir.clone(), log.clone());
+        let ready_bin = bin.clone();
+        let process = Process::new("postgres", move || {
+            let log = std::fs::File::create(&server_log).unwrap();
+            if let Some((uid, gid)) = run_as {
+                std::os::unix::fs::chown(&server_log, Some(uid), Some(gid)).unwrap();
             }
-            std::thread::sleep(Duration::from_millis(50));
+            let mut postgres = command(&server_bin, run_as, "postgres");
+            postgres
+                .arg("-D")
+                .arg(server_dir.join("data"))
+                .args(["-p", &port.to_string(), "-c", "listen_addresses=127.0.0.1"])
+                .arg("-c")
+                .arg(format!("unix_socket_directories={}", server_dir.display()))
+                // No fsync: the data survive the server (what the tests
+                // stop), not the machine. Commits stay synchronous, so that
+                // a commit is in the log before the app sees it.
+                .args(["-c", "fsync=off", "-c", "full_page_writes=off"])
+                .args(["-c", "max_connections=200"])
+                .stdout(Stdio::null())
+                .stderr(log);
+            postgres
+        })
+        .ready_when(Duration::from_secs(30), move || ready(&ready_bin, port))
+        .explained_by(move || std::fs::read_to_string(&log).unwrap_or_default())
+        // SIGINT: PostgreSQL's fast shutdown (transactions aborted, committed
+        // data kept).
+        .stop_with("-INT")
+        .missing_hint("run ./scripts/test.sh, which installs PostgreSQL")
+        .start();
+        Self {
+            port,
+            bin,
+            dir,
+            process,
         }
-        panic!(
-            "postgres did not answer on port {}: {}",
-            self.port,
-            std::fs::read_to_string(self.dir.join("server.log")).unwrap_or_default()
-        );
-    }
-
-    fn ready(&self) -> bool {
-        Command::new(self.bin.join("pg_isready"))
-            .args(["-q", "-h", "127.0.0.1", "-p", &self.port.to_string(), "-U", ROLE])
-            .status()
-            .is_ok_and(|status| status.success())
     }
 
     /// `postgres://app@127.0.0.1:{port}/postgres`.
@@ -213,75 +173,39 @@ impl PostgresServer {
         count.parse().unwrap_or_else(|_| panic!("the count answered {count:?}"))
     }
 
-    /// Stops the server (connections are cut, transactions aborted;
-    /// committed data stay).
-    pub fn stop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            // SIGINT: PostgreSQL's fast shutdown.
-            let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while Instant::now() < deadline && child.try_wait().ok().flatten().is_none() {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-
     /// Starts it again on the same port, with its data.
     pub fn restart(&mut self) {
-        self.stop();
-        self.spawn();
+        self.process.restart();
     }
+}
 
-    /// Freezes the server and its backends (SIGSTOP to each): connections
-    /// stay open, nothing answers.
-    pub fn pause(&self) {
-        self.signal("-STOP");
-    }
-
-    /// Unfreezes them (SIGCONT).
-    pub fn resume(&self) {
-        self.signal("-CONT");
-    }
-
-    fn signal(&self, signal: &str) {
-        let server = self.child.as_ref().expect("running").id();
-        assert!(self.send(signal, server), "the server is running");
-    }
-
-    /// Sends `signal` to the server and each of its children; false when
-    /// the server itself was not reached.
-    fn send(&self, signal: &str, server: u32) -> bool {
-        // The backends each lead their own session (PostgreSQL calls
-        // `setsid`), so a process group would not reach them: signal the
-        // server and each of its children. A stopped server forks no more.
-        let reached = Command::new("kill")
-            .args([signal, &server.to_string()])
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|status| status.success());
-        // A backend may end meanwhile (its client left): no check.
-        let children: Vec<String> = children_of(server).into_iter().map(|pid| pid.to_string()).collect();
-        if !children.is_empty() {
-            let _ = Command::new("kill")
-                .arg(signal)
-                .args(&children)
-                .stderr(Stdio::null())
-                .status();
-        }
-        reached
-    }
+/// Creates the cluster in `data` (`initdb`), with the tests' role trusted.
+fn init(bin: &Path, run_as: RunAs, data: &Path) {
+    let out = command(bin, run_as, "initdb")
+        .arg("-D")
+        .arg(data)
+        .args([
+            "-U",
+            ROLE,
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+            "--no-instructions",
+        ])
+        .output()
+        .expect("initdb is not installed: run ./scripts/test.sh, which installs PostgreSQL");
+    assert!(
+        out.status.success(),
+        "initdb failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 impl Drop for PostgresServer {
     fn drop(&mut self) {
-        // No assertion here: a failing test may have left no server, and a
-        // panic while unwinding would abort the whole run.
-        if let Some(child) = &self.child {
-            self.send("-CONT", child.id());
-        }
-        self.stop();
+        // Resumed first when paused, so that it shuts down cleanly.
+        self.process.stop();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }

@@ -6,14 +6,20 @@
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use super::process::Process;
 
 /// A `redis-server` process owned by a test.
 pub struct RedisServer {
     port: u16,
     dir: PathBuf,
-    child: Option<Child>,
+    /// The server's process: [`stop`](Process::stop) it (connections are
+    /// closed, data lost), [`restart`](Process::restart) it on the same
+    /// port (empty: no persistence), [`pause`](Process::pause) and
+    /// [`resume`](Process::resume) it.
+    pub process: Process,
 }
 
 impl RedisServer {
@@ -25,47 +31,30 @@ impl RedisServer {
         let port = super::free_port();
         let dir = std::env::temp_dir().join(format!("fc-redis-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let mut server = Self { port, dir, child: None };
-        server.spawn();
-        server
-    }
-
-    fn spawn(&mut self) {
-        let child = Command::new("redis-server")
-            .args([
-                "--port",
-                &self.port.to_string(),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ])
-            .arg("--dir")
-            .arg(&self.dir)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("redis-server is not installed: run ./scripts/test.sh, which installs it");
-        self.child = Some(child);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if self.ping() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!("redis-server did not answer on port {}", self.port);
-    }
-
-    fn ping(&self) -> bool {
-        let Ok(mut s) = TcpStream::connect(("127.0.0.1", self.port)) else {
-            return false;
-        };
-        let _ = s.set_read_timeout(Some(Duration::from_millis(500)));
-        let mut buf = [0u8; 7];
-        s.write_all(b"PING\r\n").is_ok() && s.read_exact(&mut buf).is_ok() && &buf == b"+PONG\r\n"
+        let data = dir.clone();
+        let process = Process::new("redis-server", move || {
+            let mut command = Command::new("redis-server");
+            command
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                ])
+                .arg("--dir")
+                .arg(&data)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null());
+            command
+        })
+        .ready_when(Duration::from_secs(10), move || ping(port))
+        .missing_hint("run ./scripts/test.sh, which installs it")
+        .start();
+        Self { port, dir, process }
     }
 
     /// `redis://127.0.0.1:{port}`.
@@ -97,45 +86,21 @@ impl RedisServer {
             String::from_utf8_lossy(&out.stdout)
         );
     }
+}
 
-    /// Stops the server (connections are closed; data are lost).
-    pub fn stop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-
-    /// Starts it again on the same port.
-    pub fn restart(&mut self) {
-        self.stop();
-        self.spawn();
-    }
-
-    /// Freezes the process (SIGSTOP): connections stay open, nothing
-    /// answers.
-    pub fn pause(&self) {
-        self.signal("-STOP");
-    }
-
-    /// Unfreezes it (SIGCONT).
-    pub fn resume(&self) {
-        self.signal("-CONT");
-    }
-
-    fn signal(&self, signal: &str) {
-        let pid = self.child.as_ref().expect("running").id().to_string();
-        let status = Command::new("kill").args([signal, &pid]).status().unwrap();
-        assert!(status.success());
-    }
+/// Whether a Redis on `port` answers `PING`.
+fn ping(port: u16) -> bool {
+    let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = s.set_read_timeout(Some(Duration::from_millis(500)));
+    let mut buf = [0u8; 7];
+    s.write_all(b"PING\r\n").is_ok() && s.read_exact(&mut buf).is_ok() && &buf == b"+PONG\r\n"
 }
 
 impl Drop for RedisServer {
     fn drop(&mut self) {
-        if self.child.is_some() {
-            self.resume();
-        }
-        self.stop();
+        self.process.stop();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }

@@ -3,6 +3,7 @@
 //! server ([`SharedStoreServer`]), a real Redis or a real PostgreSQL.
 
 use super::postgres_server::PostgresServer;
+use super::process::Process;
 use super::redis_server::RedisServer;
 
 /// Which store the instances share.
@@ -70,34 +71,36 @@ impl SharedStoreServer {
 
     /// Stops it: connections are cut.
     pub fn stop(&mut self) {
-        match self {
-            Self::Redis(redis) => redis.stop(),
-            Self::Postgres(postgres) => postgres.stop(),
-        }
+        self.process_mut().stop();
     }
 
     /// Starts it again on the same port (Redis comes back empty,
     /// PostgreSQL with its data).
     pub fn restart(&mut self) {
-        match self {
-            Self::Redis(redis) => redis.restart(),
-            Self::Postgres(postgres) => postgres.restart(),
-        }
+        self.process_mut().restart();
     }
 
     /// Freezes it: connections stay open, nothing answers.
     pub fn pause(&self) {
-        match self {
-            Self::Redis(redis) => redis.pause(),
-            Self::Postgres(postgres) => postgres.pause(),
-        }
+        self.process().pause();
     }
 
     /// Unfreezes it.
     pub fn resume(&self) {
+        self.process().resume();
+    }
+
+    fn process(&self) -> &Process {
         match self {
-            Self::Redis(redis) => redis.resume(),
-            Self::Postgres(postgres) => postgres.resume(),
+            Self::Redis(redis) => &redis.process,
+            Self::Postgres(postgres) => &postgres.process,
+        }
+    }
+
+    fn process_mut(&mut self) -> &mut Process {
+        match self {
+            Self::Redis(redis) => &mut redis.process,
+            Self::Postgres(postgres) => &mut postgres.process,
         }
     }
 }

@@ -109,7 +109,11 @@ macro_rules! shared_store_suite {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    $crate::scenarios::$module::$name(&$starter, $crate::harness::SharedStoreKind::$kind).await
+                    let kind = $crate::harness::SharedStoreKind::$kind;
+                    if !$crate::harness::services_enabled(kind.name()) {
+                        return;
+                    }
+                    $crate::scenarios::$module::$name(&$starter, kind).await
                 }
             )*
         }
@@ -142,6 +146,9 @@ macro_rules! journey_suite {
         $(
             #[tokio::test]
             async fn $name() {
+                if !$crate::harness::services_enabled("Chromium") {
+                    return;
+                }
                 $crate::scenarios::$module::$name(&$starter, $adapter).await
             }
         )*

@@ -15,8 +15,9 @@ use tower::{Layer, Service};
 
 use super::session::TowerSession;
 use crate::client::FranceConnect;
-use crate::web::responses::{AuthContext, keep_out_of_caches};
-use crate::web::{AuthRoutes, Format, Rejection, session_unavailable_response};
+use crate::web::adapter::{Rejection, session_unavailable_response};
+use crate::web::pages::responses::{AuthContext, keep_out_of_caches};
+use crate::web::{AuthRoutes, Format};
 
 /// Adds FranceConnect to a tower service: it serves the routes, and puts the
 /// signed-in user and the [`AuthContext`] into every other request.

@@ -11,23 +11,23 @@ use tower_sessions::cookie::time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
-use crate::web::memory::MemorySessions;
+use crate::web::sessions::memory::MemorySessions;
 
 /// Sessions in this process's memory.
 #[derive(Clone, Default)]
-pub struct ExpiringMemoryStore {
+pub struct MemorySessionStore {
     sessions: MemorySessions<Id, Record>,
 }
 
-impl std::fmt::Debug for ExpiringMemoryStore {
+impl std::fmt::Debug for MemorySessionStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ExpiringMemoryStore")
+        f.debug_struct("MemorySessionStore")
             .field("sessions", &self.len())
             .finish()
     }
 }
 
-impl ExpiringMemoryStore {
+impl MemorySessionStore {
     /// The number of sessions held (expired ones included until swept).
     pub fn len(&self) -> usize {
         self.sessions.len()
@@ -47,7 +47,7 @@ fn expires_at(record: &Record) -> Instant {
 }
 
 #[async_trait]
-impl SessionStore for ExpiringMemoryStore {
+impl SessionStore for MemorySessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         // The record's own id first, a fresh one while it is taken.
         let mut proposed = Some(record.id);
@@ -94,7 +94,7 @@ mod tests {
 
     #[tokio::test]
     async fn deleted_sessions_stay_deleted_and_expired_ones_are_not_served() {
-        let store = ExpiringMemoryStore::default();
+        let store = MemorySessionStore::default();
         let mut live = record(Duration::minutes(5));
         store.create(&mut live).await.unwrap();
         assert_eq!(store.load(&live.id).await.unwrap().map(|r| r.id), Some(live.id));

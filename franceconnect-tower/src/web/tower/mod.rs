@@ -4,12 +4,12 @@
 //! in-memory store with the engine's session rules.
 //!
 //! ```
-//! use franceconnect_tower::web::tower::{ExpiringMemoryStore, FranceConnectLayer, session_manager_layer};
+//! use franceconnect_tower::web::tower::{FranceConnectLayer, MemorySessionStore, session_manager_layer};
 //! use tower::ServiceBuilder;
 //! # fn build(fc: franceconnect_tower::FranceConnect) {
 //! // The session layer goes outside: FranceConnectLayer reads the session.
 //! let layers = ServiceBuilder::new()
-//!     .layer(session_manager_layer(ExpiringMemoryStore::default(), fc.config()))
+//!     .layer(session_manager_layer(MemorySessionStore::default(), fc.config()))
 //!     .layer(FranceConnectLayer::new(fc));
 //! # }
 //! ```
@@ -22,7 +22,11 @@ mod session;
 mod session_layer;
 
 pub use layer::{FranceConnectLayer, FranceConnectService};
-pub use memory_store::ExpiringMemoryStore;
+pub use memory_store::MemorySessionStore;
+/// The earlier name of [`MemorySessionStore`] (the same name as
+/// `franceconnect-actix`'s now).
+#[deprecated(note = "renamed `MemorySessionStore`, as in franceconnect-actix")]
+pub type ExpiringMemoryStore = MemorySessionStore;
 #[cfg(feature = "postgres")]
 pub use postgres_store::PostgresSessionStore;
 pub use session_layer::session_manager_layer;

@@ -15,17 +15,17 @@ use tower_sessions::cookie::time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
-use crate::web::postgres::{PostgresSessions, PostgresSessionsError};
+use crate::web::sessions::postgres::{PostgresSessions, PostgresSessionsError};
 
 /// Sessions in PostgreSQL, shared by every instance of the service.
 ///
 /// ```no_run
-/// use franceconnect_tower::web::PostgresSessions;
+/// use franceconnect_tower::web::adapter::PostgresSessions;
 /// use franceconnect_tower::web::tower::PostgresSessionStore;
 /// use std::time::Duration;
 ///
 /// # async fn run(config: &franceconnect_tower::Config) -> Result<(), Box<dyn std::error::Error>> {
-/// let pool = franceconnect_tower::web::sqlx::postgres::PgPoolOptions::new()
+/// let pool = franceconnect_tower::web::adapter::sqlx::postgres::PgPoolOptions::new()
 ///     .acquire_timeout(Duration::from_secs(2))
 ///     .connect("postgres://app@127.0.0.1/app")
 ///     .await?;

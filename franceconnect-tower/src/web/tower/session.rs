@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::web::session::{SessionBackend, SessionError};
+use crate::web::sessions::{SessionBackend, SessionError};
 
 /// [`SessionBackend`] over `tower_sessions::Session`. Its `Debug` shows
 /// nothing: the session id is the cookie's secret and the data are personal.

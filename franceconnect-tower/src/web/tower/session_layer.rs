@@ -5,7 +5,7 @@ use tower_sessions::cookie::time::Duration;
 use tower_sessions::{Expiry, SessionManagerLayer, SessionStore};
 
 use crate::config::Config;
-use crate::web::CookiePolicy;
+use crate::web::adapter::CookiePolicy;
 
 /// A `SessionManagerLayer` over `store` whose cookie follows
 /// [`CookiePolicy`]: `HttpOnly`, `SameSite=Lax`, `Secure` unless the

@@ -1,0 +1,245 @@
+//! Building the JWTs the provider issues: claim sets for the ID token and
+//! userinfo, JWS signing with the provider's key, and the JWE wrapping of
+//! FranceConnect+ (nested JWT). All cryptography is josekit's.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use josekit::jwe::{JweEncrypter, JweHeader};
+use josekit::jwk::Jwk;
+use josekit::jws::{JwsHeader, JwsSigner};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use crate::config::{EncryptionAlg, Platform, SigningAlg};
+use crate::identities::Identity;
+use crate::scopes;
+
+/// Constant salt of the pairwise subject, so that the same person gets the
+/// same `sub` for a given client across restarts of the mock.
+const SUB_SALT: &str = "franceconnect-mock:pairwise:2024";
+
+/// Lifetime of the ID token, the access token and the userinfo JWT on
+/// FranceConnect(+).
+pub(crate) const TOKEN_LIFETIME_SECS: u64 = 60;
+
+/// Lifetime of ProConnect's ID token, access token and userinfo JWT: one
+/// hour, `oidc-provider`'s default (the token response says
+/// `expires_in: 3600`).
+pub(crate) const PROCONNECT_TOKEN_LIFETIME_SECS: u64 = 3600;
+
+/// Lifetime of the tokens `platform` issues.
+pub(crate) fn token_lifetime_secs(platform: Platform) -> u64 {
+    match platform {
+        Platform::FranceConnect | Platform::FranceConnectPlus => TOKEN_LIFETIME_SECS,
+        Platform::ProConnect => PROCONNECT_TOKEN_LIFETIME_SECS,
+    }
+}
+
+/// The `amr` of a FranceConnect (`fc`, `pwd`) or FranceConnect+ (`fc`,
+/// `pop`, `mfa`, `pin`) login; ProConnect's comes from the agent's
+/// identity provider.
+pub(crate) fn franceconnect_amr(platform: Platform) -> &'static [&'static str] {
+    match platform {
+        Platform::FranceConnectPlus => &["fc", "pop", "mfa", "pin"],
+        Platform::FranceConnect | Platform::ProConnect => &["fc", "pwd"],
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub(crate) fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// The pairwise subject of `identity_id` for `client_id`: 64 hex
+/// characters followed by `v1`.
+pub(crate) fn pairwise_sub(client_id: &str, identity_id: &str) -> String {
+    let digest = Sha256::digest(format!("{client_id}:{identity_id}:{SUB_SALT}").as_bytes());
+    format!("{}v1", hex::encode(digest))
+}
+
+/// Signs `claims` as a compact JWS. Its header has exactly `alg` and `kid`,
+/// as the platform's (no `typ`).
+pub(crate) fn sign(claims: &Map<String, Value>, alg: SigningAlg, key: &Jwk) -> Result<String, josekit::JoseError> {
+    sign_with(claims, &*signer(alg, key)?)
+}
+
+/// Signs `claims` with a prepared signer (whose key id goes in the header).
+pub(crate) fn sign_with(claims: &Map<String, Value>, signer: &dyn JwsSigner) -> Result<String, josekit::JoseError> {
+    let mut header = JwsHeader::new();
+    if let Some(kid) = signer.key_id() {
+        header.set_key_id(kid);
+    }
+    let payload = serde_json::to_vec(claims).expect("a JSON map serialises");
+    josekit::jws::serialize_compact(&payload, &header, signer)
+}
+
+/// A josekit signer for `alg` with `key`.
+pub(crate) fn signer(alg: SigningAlg, key: &Jwk) -> Result<Box<dyn JwsSigner>, josekit::JoseError> {
+    Ok(match alg {
+        SigningAlg::ES256 => Box::new(josekit::jws::ES256.signer_from_jwk(key)?),
+        SigningAlg::RS256 => Box::new(josekit::jws::RS256.signer_from_jwk(key)?),
+    })
+}
+
+/// An unsigned JWT (`alg` `none`), for the corresponding tamper scenario.
+pub(crate) fn unsigned(claims: &Map<String, Value>) -> String {
+    let header = serde_json::json!({ "alg": "none", "typ": "JWT" });
+    format!(
+        "{}.{}.",
+        URL_SAFE_NO_PAD.encode(header.to_string()),
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(claims).expect("a JSON map serialises")),
+    )
+}
+
+/// Encrypts a compact JWS for the client (nested JWT). The header is the
+/// platform's: `alg` from the client's registration, `enc` A256GCM, `cty`
+/// JWT, `kid` of the client's key, `iss` (the issuer) and `aud` (the
+/// client), plus `epk` for ECDH-ES.
+pub(crate) fn encrypt(
+    jws: &str,
+    alg: EncryptionAlg,
+    key: &Jwk,
+    issuer: &str,
+    audience: &str,
+) -> Result<String, josekit::JoseError> {
+    let mut header = jwe_header(key, "A256GCM");
+    header.set_claim("iss", Some(issuer.into()))?;
+    header.set_claim("aud", Some(audience.into()))?;
+    encrypt_with_header(jws, alg, key, header)
+}
+
+/// A JWE header with `enc`, `cty` JWT and the key's kid.
+pub(crate) fn jwe_header(key: &Jwk, enc: &str) -> JweHeader {
+    let mut header = JweHeader::new();
+    header.set_content_encryption(enc);
+    header.set_content_type("JWT");
+    if let Some(kid) = key.key_id() {
+        header.set_key_id(kid);
+    }
+    header
+}
+
+/// Encrypts a compact JWS to `key` with `alg` and the given header.
+pub(crate) fn encrypt_with_header(
+    jws: &str,
+    alg: EncryptionAlg,
+    key: &Jwk,
+    header: JweHeader,
+) -> Result<String, josekit::JoseError> {
+    let encrypter: Box<dyn JweEncrypter> = match alg {
+        EncryptionAlg::EcdhEs => Box::new(josekit::jwe::ECDH_ES.encrypter_from_jwk(key)?),
+        EncryptionAlg::RsaOaep => Box::new(josekit::jwe::RSA_OAEP.encrypter_from_jwk(key)?),
+        EncryptionAlg::RsaOaep256 => Box::new(josekit::jwe::RSA_OAEP_256.encrypter_from_jwk(key)?),
+    };
+    josekit::jwe::serialize_compact(jws.as_bytes(), &header, &*encrypter)
+}
+
+/// What an ID token says, before tampering and signing.
+pub(crate) struct IdTokenClaims<'a> {
+    /// Issuer.
+    pub iss: &'a str,
+    /// Audience: the client id.
+    pub aud: &'a str,
+    /// Subject: pairwise on FranceConnect(+), the agent's on ProConnect.
+    pub sub: &'a str,
+    /// Issue time.
+    pub iat: u64,
+    /// Seconds from `iat` to `exp`.
+    pub lifetime: u64,
+    /// Time of the login.
+    pub auth_time: u64,
+    /// The nonce of the authorization request, when it had one.
+    pub nonce: Option<&'a str>,
+    /// The level reached.
+    pub acr: &'a str,
+    /// Authentication methods, when requested through `claims`.
+    pub amr: Option<&'a [String]>,
+    /// The provider session (ProConnect's `sid`).
+    pub sid: Option<&'a str>,
+}
+
+impl IdTokenClaims<'_> {
+    /// The claim set.
+    pub(crate) fn to_map(&self) -> Map<String, Value> {
+        let mut map = Map::new();
+        map.insert("iss".into(), self.iss.into());
+        map.insert("aud".into(), self.aud.into());
+        map.insert("sub".into(), self.sub.into());
+        map.insert("exp".into(), (self.iat + self.lifetime).into());
+        map.insert("iat".into(), self.iat.into());
+        map.insert("auth_time".into(), self.auth_time.into());
+        if let Some(nonce) = self.nonce {
+            map.insert("nonce".into(), nonce.into());
+        }
+        map.insert("acr".into(), self.acr.into());
+        if let Some(amr) = self.amr {
+            map.insert("amr".into(), amr.to_vec().into());
+        }
+        if let Some(sid) = self.sid {
+            map.insert("sid".into(), sid.into());
+        }
+        map
+    }
+}
+
+/// The identity claims a set of granted scopes allows on `platform`,
+/// keyed by claim name, as the userinfo endpoint returns them. The mock's
+/// identities are already consistent with the national register, so the
+/// FranceConnect+ `rnipp_*` claims repeat the identity's values.
+pub(crate) fn identity_claims(identity: &Identity, scopes: &[String], platform: Platform) -> Map<String, Value> {
+    let wants = |claim: &str| scopes.iter().any(|s| scopes::grants(s, claim, platform));
+    let given_name_array = || Value::from(identity.given_name_array());
+    let values: Vec<(&str, Option<Value>)> = vec![
+        ("given_name", Some(identity.given_name.clone().into())),
+        ("given_name_array", Some(given_name_array())),
+        ("family_name", Some(identity.family_name.clone().into())),
+        ("birthdate", Some(identity.birthdate.clone().into())),
+        ("idp_birthdate", Some(identity.idp_birthdate().into())),
+        ("gender", Some(identity.gender.clone().into())),
+        ("birthplace", Some(identity.birthplace.clone().into())),
+        ("birthcountry", Some(identity.birthcountry.clone().into())),
+        (
+            "preferred_username",
+            identity.preferred_username.clone().map(Value::from),
+        ),
+        ("email", identity.email.clone().map(Value::from)),
+        ("rnipp_given_name", Some(identity.given_name.clone().into())),
+        ("rnipp_given_name_array", Some(given_name_array())),
+        ("rnipp_family_name", Some(identity.family_name.clone().into())),
+        ("rnipp_birthdate", Some(identity.birthdate.clone().into())),
+        ("rnipp_gender", Some(identity.gender.clone().into())),
+        ("rnipp_birthplace", Some(identity.birthplace.clone().into())),
+        ("rnipp_birthcountry", Some(identity.birthcountry.clone().into())),
+    ];
+    let mut map = Map::new();
+    for (claim, value) in values {
+        if let Some(value) = value.filter(|_| wants(claim)) {
+            map.insert(claim.into(), value);
+        }
+    }
+    map
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairwise_sub_format() {
+        let a = pairwise_sub("client-a", "default");
+        assert_eq!(a.len(), 66);
+        assert!(a.ends_with("v1"));
+        assert!(
+            a[..64]
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        );
+        assert_eq!(a, pairwise_sub("client-a", "default"));
+        assert_ne!(a, pairwise_sub("client-b", "default"));
+    }
+}
