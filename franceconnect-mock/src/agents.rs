@@ -11,7 +11,6 @@ use serde_json::{Map, Value};
 
 use crate::config::Platform;
 use crate::error::MockError;
-use crate::scopes;
 
 /// The embedded default agents.
 const DEFAULT_AGENTS: &str = include_str!("agents.json");
@@ -137,7 +136,7 @@ impl Agent {
         let wants = |claim: &str| {
             scopes
                 .iter()
-                .any(|scope| scopes::grants(scope, claim, Platform::ProConnect))
+                .any(|scope| crate::scopes::grants(scope, claim, Platform::ProConnect))
         };
         let text = |value: &str| Some(Value::from(value));
         let optional = |value: &Option<String>| value.as_deref().map(Value::from);
@@ -327,10 +326,6 @@ mod tests {
         assert!(all.iter().any(|a| a.phone_number.is_some()));
         assert!(all.iter().any(|a| a.idp_acr == "eidas0"));
         assert!(all.iter().any(|a| a.idp_acr == "eidas2" || a.idp_acr == "eidas3"));
-        assert!(
-            all.iter()
-                .any(|a| !crate::proconnect::acr::SUPPORTED.contains(&a.idp_acr.as_str()))
-        );
         assert!(all.iter().any(|a| a.custom.as_object().is_some_and(|c| !c.is_empty())));
         for agent in &all {
             assert!(agent.sub.as_bytes()[14] == b'4', "{}: a UUID v4", agent.id);

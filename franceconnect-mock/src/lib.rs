@@ -95,32 +95,39 @@
 //!
 //! # Layout
 //!
-//! Modules only import the ones below them, so that none is part of an
-//! import circle:
+//! The folders are layers, listed from the bottom: a module imports from
+//! its own layer and the ones before it in this list, never from one
+//! after, so that no import goes round in a circle (and `franceconnect`
+//! and `proconnect`, side by side, never import each other):
 //!
-//! - `launch`: what a user starts and drives: `provider` (one platform),
-//!   `federation` (several on one listener), the `listener` both bind and
-//!   serve with, and what they return (`mock_handle`,
-//!   `federation_handle`);
-//! - `router`: the routes of one platform under its issuer path, the one
-//!   place where each platform's own handlers are picked;
+//! - at the root, the descriptions everything reads: `config`,
+//!   `identities`, `agents`, `scopes`, `scenarios`, `random`, `error`;
+//! - `web`: HTTP pieces with no OpenID rule in them (`params`, `html`,
+//!   `oauth_error`, `callback_url`);
+//! - `jose`: what the provider signs and encrypts (`keys`, `tokens`, and
+//!   `tamper` for the scenarios);
+//! - `state`: what a login leaves between requests (`pending_login`,
+//!   `grants`, ProConnect's `agent_session`), the `store`, the `shared`
+//!   state of one platform, and the `lifetimes`;
+//! - `common`: what the handlers of every platform share (parts of
+//!   `authorize`, `login_page`, `logout` and `discovery`, `client_auth`,
+//!   `issuance`);
 //! - `franceconnect` and `proconnect`: the handlers each platform has its
 //!   own way (`/authorize`, the login page, completing a login,
 //!   `/session/end`, the discovery document), and ProConnect's own rules
 //!   (acr, single sign-on session, PKCE, refresh tokens);
-//! - `endpoints`: the handlers both platforms share (token, userinfo,
-//!   revocation, JWKS, cancelling a login) and what the platforms' own
-//!   handlers share (`authorize`, `login_page`, `logout`, `discovery`);
-//! - `state`: what a login leaves between requests, and for how long;
-//! - `jose`: what the provider signs and encrypts (`keys`, `tokens`,
-//!   `issuance`, and `tamper` for the scenarios);
-//! - `web`: HTTP pieces with no OpenID rule in them (`params`, `html`,
-//!   `oauth_error`, `callback_url`);
-//! - at the root, the descriptions everything reads: `config`,
-//!   `identities`, `agents`, `scopes`, `scenarios`, `random`, `error`.
+//! - `endpoints`: the handlers every platform serves alike (token,
+//!   userinfo, revocation, JWKS, cancelling a login);
+//! - `router`: the routes of one platform under its issuer path, the one
+//!   place where each platform's own handlers are picked;
+//! - `launch`: what a user starts and drives: `provider` (one platform),
+//!   `federation` (several on one listener), the `listener` both bind and
+//!   serve with, and what they return (`mock_handle`,
+//!   `federation_handle`).
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod agents;
+mod common;
 mod config;
 mod endpoints;
 mod error;

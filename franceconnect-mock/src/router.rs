@@ -2,7 +2,7 @@
 //! or `/fc/api/v2` and the like in a federation): the one place where each
 //! platform's own handlers are picked. No handler hands a request over to
 //! another platform's, so `franceconnect` and `proconnect` never import
-//! each other, and what they share (`endpoints`) imports neither.
+//! each other, and what they share (`common`) imports neither.
 
 use std::sync::Arc;
 
@@ -10,7 +10,7 @@ use axum::Router;
 use axum::routing::{get, post};
 
 use crate::config::Platform;
-use crate::endpoints::{discovery, login_page, revocation, token, userinfo};
+use crate::endpoints::{abort, jwks, revocation, token, userinfo};
 use crate::franceconnect;
 use crate::proconnect;
 use crate::state::shared::Shared;
@@ -18,11 +18,11 @@ use crate::state::shared::Shared;
 /// The router of one platform, its routes under the issuer's path.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let common = Router::new()
-        .route("/jwks", get(discovery::jwks))
+        .route("/jwks", get(jwks::jwks))
         .route("/token", post(token::token))
         .route("/token/revocation", post(revocation::revoke))
         .route("/userinfo", get(userinfo::userinfo))
-        .route("/interaction/{uid}/abort", post(login_page::abort));
+        .route("/interaction/{uid}/abort", post(abort::abort));
     let routes = match shared.platform {
         Platform::FranceConnect | Platform::FranceConnectPlus => common
             .route(

@@ -13,8 +13,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use crate::common::client_auth::{check_secret, registered_client};
 use crate::config::Platform;
-use crate::endpoints::client_auth::{check_secret, registered_client};
 use crate::scenarios::{self, Endpoint};
 use crate::state::shared::Shared;
 use crate::web::oauth_error::oauth_error;

@@ -14,10 +14,10 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use crate::common::{client_auth, issuance};
 use crate::config::{Client, Platform};
-use crate::endpoints::client_auth;
+use crate::jose::tamper;
 use crate::jose::tokens::{self, IdTokenClaims};
-use crate::jose::{issuance, tamper};
 use crate::proconnect::{pkce, refresh_grant};
 use crate::random;
 use crate::scenarios::{self, Endpoint};

@@ -11,8 +11,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use crate::common::issuance;
 use crate::config::Platform;
-use crate::jose::{issuance, tamper, tokens};
+use crate::jose::{tamper, tokens};
 use crate::scenarios::{self, Endpoint, Tamper};
 use crate::state::shared::Shared;
 use crate::web::oauth_error::{error_uri, platform_code};

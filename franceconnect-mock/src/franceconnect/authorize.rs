@@ -9,8 +9,8 @@ use std::time::Instant;
 use axum::extract::{RawForm, RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
+use crate::common::authorize::{callback_error_description, response_type_refusal};
 use crate::config::Eidas;
-use crate::endpoints::authorize::{callback_error_description, response_type_refusal};
 use crate::franceconnect::identity_providers::IDENTITY_PROVIDERS;
 use crate::franceconnect::{login, login_page};
 use crate::scenarios::Endpoint;

@@ -1,6 +1,6 @@
 //! `GET /.well-known/openid-configuration` on FranceConnect and
 //! FranceConnect+: the members both platforms open with
-//! (`endpoints::discovery`), then theirs.
+//! (`common::discovery`), then theirs.
 
 use std::sync::Arc;
 
@@ -8,8 +8,8 @@ use axum::extract::State;
 use axum::response::Response;
 use serde_json::{Value, json};
 
+use crate::common::discovery;
 use crate::config::Platform;
-use crate::endpoints::discovery;
 use crate::state::shared::Shared;
 
 /// `GET /.well-known/openid-configuration`.

@@ -1,6 +1,6 @@
 //! The login page ("interaction") of FranceConnect and FranceConnect+:
 //! the tester picks an identity and the eIDAS level reached, then logs in
-//! or cancels (`endpoints::login_page::abort`). ProConnect's page, with
+//! or cancels (`endpoints::abort`). ProConnect's page, with
 //! its agents, is `proconnect::login_page`.
 
 use std::sync::Arc;
@@ -8,8 +8,8 @@ use std::sync::Arc;
 use axum::extract::{Path, RawForm, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
+use crate::common::login_page::{expired, form, pending};
 use crate::config::Eidas;
-use crate::endpoints::login_page::{expired, form, pending};
 use crate::franceconnect::login;
 use crate::state::lifetimes::interaction_lifetime;
 use crate::state::pending_login::PendingLogin;

@@ -1,6 +1,6 @@
 //! `GET /session/end` on FranceConnect and FranceConnect+: RP-initiated
 //! logout. The `id_token_hint` is required and must be one this provider
-//! signed (`endpoints::logout`), and the `post_logout_redirect_uri`, when
+//! signed (`common::logout`), and the `post_logout_redirect_uri`, when
 //! given, registered for the token's audience; without one the provider
 //! ends on its own confirmation page, as `oidc-provider` does. Unknown
 //! parameters are refused. ProConnect's variant is `proconnect::logout`.
@@ -11,7 +11,7 @@ use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::Value;
 
-use crate::endpoints::logout::{end_tokens, logged_out_page, verify_hint};
+use crate::common::logout::{end_tokens, logged_out_page, verify_hint};
 use crate::scenarios::Endpoint;
 use crate::state::shared::Shared;
 use crate::web::callback_url::callback_url;
@@ -27,7 +27,7 @@ const ALLOWED: &[&str] = &[
     "client_id",
 ];
 
-/// The handler.
+/// `GET /session/end`.
 pub(crate) async fn end_session(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuery) -> Response {
     shared.counters.hit(Endpoint::SessionEnd);
     let platform = shared.platform.display_name();

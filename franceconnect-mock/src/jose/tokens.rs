@@ -14,7 +14,6 @@ use sha2::{Digest, Sha256};
 
 use crate::config::{EncryptionAlg, Platform, SigningAlg};
 use crate::identities::Identity;
-use crate::scopes;
 
 /// Constant salt of the pairwise subject, so that the same person gets the
 /// same `sub` for a given client across restarts of the mock.
@@ -192,7 +191,7 @@ impl IdTokenClaims<'_> {
 /// identities are already consistent with the national register, so the
 /// FranceConnect+ `rnipp_*` claims repeat the identity's values.
 pub(crate) fn identity_claims(identity: &Identity, scopes: &[String], platform: Platform) -> Map<String, Value> {
-    let wants = |claim: &str| scopes.iter().any(|s| scopes::grants(s, claim, platform));
+    let wants = |claim: &str| scopes.iter().any(|s| crate::scopes::grants(s, claim, platform));
     let given_name_array = || Value::from(identity.given_name_array());
     let values: Vec<(&str, Option<Value>)> = vec![
         ("given_name", Some(identity.given_name.clone().into())),

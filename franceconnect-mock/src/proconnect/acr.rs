@@ -137,6 +137,13 @@ pub(crate) fn idp_amr(idp_acr: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_default_agent_has_an_acr_proconnect_does_not_list() {
+        // Its logins show what an unlisted acr counts as.
+        let agents = crate::agents::Agent::defaults();
+        assert!(agents.iter().any(|a| !SUPPORTED.contains(&a.idp_acr.as_str())));
+    }
+
     fn essential(values: &[&str]) -> Vec<String> {
         values.iter().map(|v| (*v).to_owned()).collect()
     }

@@ -3,7 +3,7 @@
 //! the page preselects: the hints of the request, else the first agent.
 
 use crate::agents::Agent;
-use crate::proconnect::agent_request::AgentRequest;
+use crate::state::pending_login::AgentRequest;
 use crate::state::pending_login::PendingLogin;
 use crate::state::shared::Shared;
 

@@ -14,14 +14,14 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::agents::is_email;
+use crate::common::authorize::{callback_error_description, response_type_refusal};
 use crate::config::Eidas;
-use crate::endpoints::authorize::{callback_error_description, response_type_refusal};
-use crate::proconnect::agent_request::AgentRequest;
 use crate::proconnect::login::{self, Authentication};
 use crate::proconnect::page_codes::{BAD_PARAMETER, UNKNOWN_CLIENT, UNREGISTERED_REDIRECT_URI};
 use crate::proconnect::{acr, agent_choice, login_page, pkce, session_reuse};
 use crate::scenarios::Endpoint;
 use crate::scopes;
+use crate::state::pending_login::AgentRequest;
 use crate::state::pending_login::PendingLogin;
 use crate::state::shared::Shared;
 use crate::web::html;

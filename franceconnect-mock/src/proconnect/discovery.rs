@@ -1,5 +1,5 @@
 //! `GET /.well-known/openid-configuration` on ProConnect: the members
-//! every platform opens with (`endpoints::discovery`), then its own.
+//! every platform opens with (`common::discovery`), then its own.
 
 use std::sync::Arc;
 
@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use crate::endpoints::discovery;
+use crate::common::discovery;
 use crate::proconnect::acr;
 use crate::state::shared::Shared;
 

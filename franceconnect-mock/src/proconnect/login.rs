@@ -9,9 +9,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::jose::tokens;
 use crate::proconnect::acr;
-use crate::proconnect::session::AgentSession;
 use crate::proconnect::session_cookie;
 use crate::random;
+use crate::state::agent_session::AgentSession;
 use crate::state::grants::CodeGrant;
 use crate::state::pending_login::PendingLogin;
 use crate::state::shared::Shared;

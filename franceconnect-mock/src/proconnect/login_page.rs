@@ -2,7 +2,7 @@
 //! provider, the tester picks a fictional agent and whether they would
 //! enter ProConnect's e-mail code (the MFA step), then logs in or cancels.
 //! Form fields: `identity` (the agent's id) and `mfa` (present when
-//! chosen). Cancelling is `endpoints::login_page::abort`, as on every
+//! chosen). Cancelling is `endpoints::abort`, as on every
 //! platform.
 
 use std::sync::Arc;
@@ -11,7 +11,7 @@ use axum::extract::{Path, RawForm, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use crate::endpoints::login_page::{expired, form, pending};
+use crate::common::login_page::{expired, form, pending};
 use crate::proconnect::agent_choice;
 use crate::proconnect::login::{self, Authentication};
 use crate::state::lifetimes::interaction_lifetime;

@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::Value;
 
-use crate::endpoints::logout::{end_tokens, logged_out_page, verify_hint};
+use crate::common::logout::{end_tokens, logged_out_page, verify_hint};
 use crate::proconnect::page_codes::{BAD_PARAMETER, INVALID_REQUEST, UNKNOWN_CLIENT, UNREGISTERED_POST_LOGOUT_URI};
 use crate::proconnect::session_cookie;
 use crate::scenarios::Endpoint;

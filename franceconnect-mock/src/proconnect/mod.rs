@@ -10,7 +10,6 @@
 
 pub(crate) mod acr;
 pub(crate) mod agent_choice;
-pub(crate) mod agent_request;
 pub(crate) mod authorize;
 pub(crate) mod discovery;
 pub(crate) mod login;
@@ -19,6 +18,5 @@ pub(crate) mod logout;
 pub(crate) mod page_codes;
 pub(crate) mod pkce;
 pub(crate) mod refresh_grant;
-pub(crate) mod session;
 pub(crate) mod session_cookie;
 pub(crate) mod session_reuse;

@@ -9,9 +9,9 @@ use axum::http::HeaderMap;
 
 use crate::agents::Agent;
 use crate::jose::tokens;
-use crate::proconnect::agent_request::AgentRequest;
-use crate::proconnect::session::AgentSession;
 use crate::proconnect::{acr, agent_choice, session_cookie};
+use crate::state::agent_session::AgentSession;
+use crate::state::pending_login::AgentRequest;
 use crate::state::pending_login::PendingLogin;
 use crate::state::shared::Shared;
 

@@ -1,10 +1,10 @@
 //! [`PendingLogin`]: a validated authorization request waiting for the
-//! user, on every platform.
+//! user, on every platform, with what a ProConnect request adds to it
+//! ([`AgentRequest`]).
 
 use std::time::Instant;
 
 use crate::config::Eidas;
-use crate::proconnect::agent_request::AgentRequest;
 
 /// A validated authorization request waiting for the user.
 #[derive(Debug, Clone)]
@@ -31,4 +31,24 @@ pub(crate) struct PendingLogin {
     pub agent_request: Option<AgentRequest>,
     /// When the request arrived.
     pub created: Instant,
+}
+
+/// What a ProConnect authorization request adds to a pending login.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct AgentRequest {
+    /// The acr values the `claims` parameter requires (known ones only;
+    /// empty when nothing is required).
+    pub essential_acr: Vec<String>,
+    /// `login_hint`: the agent's e-mail address.
+    pub login_hint: Option<String>,
+    /// `idp_hint`: the identity provider to use (an `idp_id`).
+    pub idp_hint: Option<String>,
+    /// `siret_hint`: the organisation to preselect at the identity
+    /// provider (shown, not used).
+    pub siret_hint: Option<String>,
+    /// `code_challenge` (S256), checked against the token request's
+    /// `code_verifier`.
+    pub code_challenge: Option<String>,
+    /// Whether `prompt` is `none` (silent authentication).
+    pub silent: bool,
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use crate::jose::tokens;
-use crate::proconnect::session::AgentSession;
+use crate::state::agent_session::AgentSession;
 use crate::state::grants::{AccessGrant, CodeGrant, RedeemedCode, RefreshGrant};
 use crate::state::lifetimes::{ASSERTION_LEEWAY_SECS, SESSION_LIFETIME};
 use crate::state::pending_login::PendingLogin;

@@ -1,14 +1,9 @@
-//! Discovery on every platform: `GET /jwks`, the provider's public
-//! signing keys, and what each platform's
-//! `GET /.well-known/openid-configuration` shares (the members every
-//! document opens with, the counting, failures and caching); the documents
-//! themselves are `franceconnect::discovery` and `proconnect::discovery`.
-//! Both are cacheable for ten minutes.
-
-use std::sync::Arc;
+//! What every platform's `GET /.well-known/openid-configuration` shares:
+//! the members every document opens with, the counting, failure scenarios
+//! and caching. The documents themselves are `franceconnect::discovery`
+//! and `proconnect::discovery`.
 
 use axum::Json;
-use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
@@ -17,8 +12,8 @@ use crate::scenarios::{self, Endpoint};
 use crate::scopes;
 use crate::state::shared::Shared;
 
-/// The `Cache-Control` of discovery and JWKS.
-const CACHE_CONTROL: &str = "public, max-age=600";
+/// The `Cache-Control` of discovery and JWKS: ten minutes.
+pub(crate) const CACHE_CONTROL: &str = "public, max-age=600";
 
 /// Where the back-channel endpoints are: under the issuer, or elsewhere
 /// when a test tampers with the document.
@@ -70,15 +65,4 @@ pub(crate) async fn respond(shared: &Shared, document: fn(&Shared) -> Value) -> 
         return response;
     }
     ([(header::CACHE_CONTROL, CACHE_CONTROL)], Json(document(shared))).into_response()
-}
-
-/// `GET /jwks`.
-pub(crate) async fn jwks(State(shared): State<Arc<Shared>>) -> Response {
-    shared.counters.hit(Endpoint::Jwks);
-    let failure = shared.scenarios().failure(Endpoint::Jwks);
-    if let Some(response) = scenarios::apply_failure(failure, Endpoint::Jwks, "application/json").await {
-        return response;
-    }
-    let jwks = shared.keys().current.public_jwks();
-    ([(header::CACHE_CONTROL, CACHE_CONTROL)], Json(jwks)).into_response()
 }

@@ -1,5 +1,7 @@
 //! [`AgentSession`]: what ProConnect's single sign-on session remembers
-//! of an agent's login, kept in the store under its cookie's value.
+//! of an agent's login, kept in the store under its cookie's value (the
+//! cookie is `proconnect::session_cookie`, its reuse
+//! `proconnect::session_reuse`).
 
 use std::time::Instant;
 

@@ -1,14 +1,11 @@
 //! What every platform's login page ("interaction") shares: the pending
-//! login behind `/interaction/{uid}`, the form and its buttons, the page
-//! for an expired one, and cancelling (`POST /interaction/{uid}/abort`).
-//! Each platform's page itself is `franceconnect::login_page` (identities
-//! and eIDAS levels) or `proconnect::login_page` (agents and the e-mail
-//! code).
+//! login behind `/interaction/{uid}`, the form and its buttons, and the
+//! page for an expired one. Each platform's page itself is
+//! `franceconnect::login_page` (identities and eIDAS levels) or
+//! `proconnect::login_page` (agents and the e-mail code); cancelling is
+//! `endpoints::abort`, the same on all.
 
-use std::sync::Arc;
-
-use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 
 use crate::state::lifetimes::interaction_lifetime;
 use crate::state::pending_login::PendingLogin;
@@ -17,7 +14,7 @@ use crate::web::html::{self, escape};
 
 /// The login page's form, on every platform: `fieldsets` (already-escaped
 /// HTML), then the buttons that post it to `…/login` or cancel at
-/// `…/abort` ([`abort`]), the routes of interaction `uid`.
+/// `…/abort`, the routes of interaction `uid`.
 pub(crate) fn form(shared: &Shared, uid: &str, fieldsets: &str) -> String {
     let action = format!("{}/interaction/{}", shared.base_path, escape(uid));
     format!(
@@ -49,19 +46,4 @@ pub(crate) fn expired(shared: &Shared) -> Response {
         "session_not_found",
         "Cette demande de connexion est inconnue ou a expiré. Retournez sur le site du fournisseur de service pour recommencer.",
     )
-}
-
-/// `POST /interaction/{uid}/abort`: the user cancels, on every platform.
-pub(crate) async fn abort(State(shared): State<Arc<Shared>>, Path(uid): Path<String>) -> Response {
-    let Some(login) = pending(&shared, &uid, true) else {
-        return expired(&shared);
-    };
-    tracing::info!(client_id = %login.client_id, "login cancelled by the user");
-    let url = shared.error_callback(
-        &login.redirect_uri,
-        &login.state,
-        "access_denied",
-        "L'utilisateur a annulé la connexion.",
-    );
-    Redirect::to(&url).into_response()
 }
