@@ -41,6 +41,8 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 # and the engine without its tower side, as franceconnect-actix uses it.
 cargo clippy -p franceconnect-tower --all-targets --features __private --locked -- -D warnings
 cargo clippy -p franceconnect-tower --lib --no-default-features --locked -- -D warnings
+# The mock as a library, as users' tests take it (without its binary's `cli`).
+cargo clippy -p franceconnect-mock --all-targets --no-default-features --locked -- -D warnings
 echo "==> tests"
 if cargo nextest --version >/dev/null 2>&1; then
     cargo nextest run --workspace --locked --no-fail-fast
