@@ -50,7 +50,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             // The last `wrap` runs first: the session must be there before us.
             .wrap(session_middleware(
                 store.clone(),
-                routes.franceconnect().config(),
+                routes.first_engine().config(),
                 key.clone(),
             ))
             // Outermost: a failing session store becomes a clear 503, not an opaque 500.

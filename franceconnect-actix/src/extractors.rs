@@ -2,7 +2,6 @@
 //! of the engine's [`Guard`](franceconnect_tower::web::adapter::Guard) to actix-web.
 
 use std::future::{Ready, ready};
-use std::marker::PhantomData;
 use std::time::Duration;
 
 use actix_web::dev::Payload;
@@ -36,13 +35,13 @@ pub struct AgentWithMfa(pub AgentIdentity);
 /// A signed-in user at level `L` or above; others go through a new login at
 /// that level (step-up), or get `403` JSON when API clients.
 #[derive(Debug, Clone)]
-pub struct RequireEidas<L: EidasLevel>(pub SignedInUser, pub PhantomData<L>);
+pub struct RequireEidas<L: EidasLevel>(pub SignedInUser, pub L);
 
 /// A user who authenticated at level `L` or above within the last
 /// `MAX_AGE_MINUTES` minutes, for sensitive routes; anyone else goes through
 /// a new login at that level with `prompt=login`.
 #[derive(Debug, Clone)]
-pub struct RequireRecentEidas<L: EidasLevel, const MAX_AGE_MINUTES: u64>(pub SignedInUser, pub PhantomData<L>);
+pub struct RequireRecentEidas<L: EidasLevel, const MAX_AGE_MINUTES: u64>(pub SignedInUser, pub L);
 
 impl FromRequest for User {
     type Error = AuthRejection;
@@ -65,7 +64,7 @@ impl<L: EidasLevel> FromRequest for RequireEidas<L> {
     type Future = Ready<Result<Self, Self::Error>>;
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(decide(req, |g| {
-            g.require_level(L::LEVEL).map(|u| RequireEidas(u.clone(), PhantomData))
+            g.require_level(L::LEVEL).map(|u| RequireEidas(u.clone(), L::VALUE))
         }))
     }
 }
@@ -77,7 +76,7 @@ impl<L: EidasLevel, const MAX_AGE_MINUTES: u64> FromRequest for RequireRecentEid
         let max_age = Duration::from_secs(MAX_AGE_MINUTES * 60);
         ready(decide(req, |g| {
             g.require_recent_level(L::LEVEL, max_age)
-                .map(|u| RequireRecentEidas(u.clone(), PhantomData))
+                .map(|u| RequireRecentEidas(u.clone(), L::VALUE))
         }))
     }
 }

@@ -26,7 +26,7 @@
 //!         .configure(configure(routes.clone()))
 //!         // Order matters: the last `wrap` runs first; the session must.
 //!         .wrap(FranceConnectMiddleware::new(routes.clone()))
-//!         .wrap(session_middleware(store.clone(), routes.franceconnect().config(), key.clone()))
+//!         .wrap(session_middleware(store.clone(), routes.first_engine().config(), key.clone()))
 //!         .wrap(SessionStoreGuard::default())
 //! })
 //! .bind("127.0.0.1:3000")?

@@ -1,7 +1,6 @@
 //! Extractors for the signed-in user: thin translations of the engine's
 //! [`Guard`] to axum's `FromRequestParts`.
 
-use std::marker::PhantomData;
 use std::time::Duration;
 
 use axum::extract::OriginalUri;
@@ -43,14 +42,14 @@ pub struct AgentWithMfa(pub AgentIdentity);
 /// (`RequireEidas<level::High>`). A user below it is sent through a new
 /// login at that level (step-up) — or gets `403` JSON when an API client.
 #[derive(Debug, Clone)]
-pub struct RequireEidas<L: EidasLevel>(pub SignedInUser, pub PhantomData<L>);
+pub struct RequireEidas<L: EidasLevel>(pub SignedInUser, pub L);
 
 /// A user who authenticated at level `L` or above within the last
 /// `MAX_AGE_MINUTES` minutes (`RequireRecentEidas<level::Substantial, 15>`),
 /// for sensitive routes. Anyone else is sent through a new login at that
 /// level with `prompt=login`, so that the provider authenticates them again.
 #[derive(Debug, Clone)]
-pub struct RequireRecentEidas<L: EidasLevel, const MAX_AGE_MINUTES: u64>(pub SignedInUser, pub PhantomData<L>);
+pub struct RequireRecentEidas<L: EidasLevel, const MAX_AGE_MINUTES: u64>(pub SignedInUser, pub L);
 
 /// The request as the engine's guard sees it. The path is
 /// the one the user asked for, before any `nest` stripped it.
@@ -103,7 +102,7 @@ impl<S: Send + Sync, L: EidasLevel> FromRequestParts<S> for RequireEidas<L> {
     type Rejection = AuthRejection;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let user = guard(parts).require_level(L::LEVEL)?;
-        Ok(RequireEidas(user.clone(), PhantomData))
+        Ok(RequireEidas(user.clone(), L::VALUE))
     }
 }
 
@@ -114,7 +113,7 @@ impl<S: Send + Sync, L: EidasLevel, const MAX_AGE_MINUTES: u64> FromRequestParts
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let max_age = Duration::from_secs(MAX_AGE_MINUTES * 60);
         let user = guard(parts).require_recent_level(L::LEVEL, max_age)?;
-        Ok(RequireRecentEidas(user.clone(), PhantomData))
+        Ok(RequireRecentEidas(user.clone(), L::VALUE))
     }
 }
 

@@ -24,7 +24,7 @@ impl<St: Clone + Send + Sync + 'static> FranceConnectRouterExt for Router<St> {
     }
 
     fn franceconnect_layer<S: SessionStore + Clone>(self, layer: FranceConnectLayer, store: S) -> Self {
-        let sessions = session_manager_layer(store, layer.routes().franceconnect().config());
+        let sessions = session_manager_layer(store, layer.routes().first_engine().config());
         // The session layer must run first (outermost): FranceConnectLayer reads it.
         self.layer(layer).layer(sessions)
     }

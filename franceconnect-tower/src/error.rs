@@ -19,14 +19,14 @@ use crate::protocol::eidas::Eidas;
 #[non_exhaustive]
 pub enum Error {
     /// The configuration is invalid or incomplete.
-    #[error("invalid FranceConnect configuration: {0}")]
+    #[error("invalid configuration: {0}")]
     Config(#[from] ConfigError),
     /// The provider's metadata (discovery document or JWKS) is unusable.
     #[error("the provider's metadata is unusable: {0}")]
     Discovery(String),
     /// The provider answered the login with an error (the user cancelled, the
     /// requested level is not available, the service is down, …).
-    #[error("FranceConnect refused the login: {0}")]
+    #[error("the identity platform refused the login: {0}")]
     Provider(#[from] ProviderError),
     /// The callback does not match a login this browser started (CSRF,
     /// expired or replayed login, foreign issuer).
@@ -363,6 +363,7 @@ pub enum JoseError {
 /// its value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{field}`: {reason}")]
+#[non_exhaustive]
 pub struct ClaimsError {
     /// The claim's name.
     pub field: &'static str,
@@ -379,6 +380,7 @@ impl ClaimsError {
 /// What went wrong talking to the provider.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{endpoint}: {kind}")]
+#[non_exhaustive]
 pub struct NetworkError {
     /// Which endpoint (`token`, `userinfo`, `jwks`, `discovery`).
     pub endpoint: &'static str,

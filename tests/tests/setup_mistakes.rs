@@ -79,7 +79,7 @@ async fn actix_session_middleware_inside_ours_says_so_at_the_callback() {
     let engine = pair(Platform::FranceConnect, None).await;
     engine.mock.auto_approve(Some("default"), None);
     let routes = AuthRoutes::new(engine.fc.clone());
-    let config = routes.franceconnect().config().clone();
+    let config = routes.first_engine().config().clone();
     let key = Key::generate();
     let me = || web::get().to(|User(_): User| async { HttpResponse::Ok().finish() });
     let wrong = test::init_service(

@@ -17,8 +17,7 @@ use franceconnect_actix::{
     Agent, AgentWithMfa, FranceConnectMiddleware, MemorySessionStore, NoResurrection, PostgresSessionStore,
     RequireEidas, RequireRecentEidas, SessionStoreGuard, StoreTimeout, User, configure, session_middleware,
 };
-use franceconnect_tower::Platform;
-use franceconnect_tower::web::AuthRoutes;
+use franceconnect_actix::{AuthRoutes, Platform};
 use quickstart_support::{
     RECENT_LOGIN_MINUTES, Running, Server, Settings, SharedStore, agent_mfa_page, agent_page, api_me, home_page,
     not_signed_in_json, postgres_sessions, prepare, profile_page, recent_login_page, redact_url, step_up_page,
@@ -212,7 +211,7 @@ fn serve<S: SessionStore + Clone + Send + 'static>(
             .wrap(FranceConnectMiddleware::new(routes.clone()))
             .wrap(session_middleware(
                 store.clone(),
-                routes.franceconnect().config(),
+                routes.first_engine().config(),
                 key.clone(),
             ))
             .wrap(SessionStoreGuard)

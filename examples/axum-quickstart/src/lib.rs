@@ -15,9 +15,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use franceconnect_axum::level::{High, Low, Substantial};
 use franceconnect_axum::{Agent, AgentWithMfa, FranceConnectRouterExt, RequireEidas, RequireRecentEidas, User};
-use franceconnect_tower::Platform;
-use franceconnect_tower::web::AuthRoutes;
-use franceconnect_tower::web::tower::{FranceConnectLayer, MemorySessionStore, PostgresSessionStore};
+use franceconnect_axum::{AuthRoutes, FranceConnectLayer, MemorySessionStore, Platform, PostgresSessionStore};
 use quickstart_support::{
     RECENT_LOGIN_MINUTES, Running, Server, Settings, SharedStore, agent_mfa_page, agent_page, api_me, home_page,
     not_signed_in_json, postgres_sessions, prepare, profile_page, recent_login_page, redact_url, step_up_page,

@@ -6,9 +6,12 @@
 use crate::protocol::eidas::Eidas;
 
 /// A level known at compile time.
-pub trait EidasLevel: Send + Sync + 'static {
+pub trait EidasLevel: Sized + Send + Sync + 'static {
     /// The level.
     const LEVEL: Eidas;
+    /// The type's one value, which the extractors hand back beside the user
+    /// (`RequireEidas(user, level)`).
+    const VALUE: Self;
 }
 
 /// eIDAS low (`eidas1`, FranceConnect).
@@ -23,10 +26,13 @@ pub struct High;
 
 impl EidasLevel for Low {
     const LEVEL: Eidas = Eidas::Eidas1;
+    const VALUE: Self = Low;
 }
 impl EidasLevel for Substantial {
     const LEVEL: Eidas = Eidas::Eidas2;
+    const VALUE: Self = Substantial;
 }
 impl EidasLevel for High {
     const LEVEL: Eidas = Eidas::Eidas3;
+    const VALUE: Self = High;
 }

@@ -94,10 +94,11 @@ impl AuthRoutes {
             Err(e) => {
                 if let Some(c) = platform_code_of(&e) {
                     tracing::warn!(
+                        platform = p.platform().display_name(),
                         platform_code = c.code,
                         cause = c.cause,
                         fix = c.fix,
-                        "FranceConnect refused the login"
+                        "the platform refused the login"
                     );
                 }
                 if pending.is_none() {

@@ -31,7 +31,7 @@ impl AuthRoutes {
             .iter()
             .map(|p| &p.fc)
             .find(|fc| fc.config().service_keys().is_some())
-            .unwrap_or(self.franceconnect());
+            .unwrap_or(self.first_engine());
         public_json(fc.public_jwks())
     }
 }

@@ -226,9 +226,18 @@ impl AuthRoutes {
         self
     }
 
-    /// The engine of the first platform (the only one, usually).
-    pub fn franceconnect(&self) -> &FranceConnect {
+    /// The engine of the first platform given (the only one, usually):
+    /// FranceConnect's, FranceConnect+'s or ProConnect's. With several, see
+    /// [`engine`](Self::engine).
+    pub fn first_engine(&self) -> &FranceConnect {
         &self.platforms[0].fc
+    }
+
+    /// The earlier name of [`first_engine`](Self::first_engine), which may
+    /// be ProConnect's.
+    #[deprecated(note = "renamed `first_engine`: the first platform's engine, which may be ProConnect's")]
+    pub fn franceconnect(&self) -> &FranceConnect {
+        self.first_engine()
     }
 
     /// The platforms served, in the order given.
@@ -299,7 +308,7 @@ impl AuthRoutes {
 
     /// The engine that signed `user` in.
     fn engine_of(&self, user: &SignedInUser) -> &FranceConnect {
-        self.engine(user.platform).unwrap_or(self.franceconnect())
+        self.engine(user.platform).unwrap_or(self.first_engine())
     }
 
     /// Ends a session past its absolute lifetime (however active the user),

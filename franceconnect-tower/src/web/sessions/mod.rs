@@ -31,9 +31,6 @@ pub(crate) const PENDING_LOGOUT_KEY: &str = "franceconnect.pending_logout";
 pub(crate) const EARLIER_SIGN_IN_KEY: &str = "franceconnect.earlier_sign_in";
 /// During a logout that ends two platforms' sessions, the second one.
 pub(crate) const LOGOUT_NEXT_KEY: &str = "franceconnect.logout_next";
-/// Where sessions written before the user carried its own activity mark
-/// kept it (Unix seconds): removed when such a session is next marked active.
-pub(crate) const LEGACY_TOUCHED_KEY: &str = "franceconnect.touched_at";
 /// How often a signed-in user's activity is written, to push back the
 /// session's inactivity expiry without writing on every request.
 const TOUCH_EVERY_SECS: i64 = 300;
@@ -97,11 +94,6 @@ pub(crate) async fn mark_active<S: SessionBackend + ?Sized>(
     s: &S,
     user: &mut SignedInUser,
 ) -> Result<(), SessionError> {
-    let legacy = user.active_at.is_none();
     user.active_at = Some(now());
-    s.insert(USER_KEY, &crate::identity::StoredUser(user)).await?;
-    if legacy {
-        s.remove_value(LEGACY_TOUCHED_KEY).await?;
-    }
-    Ok(())
+    s.insert(USER_KEY, &crate::identity::StoredUser(user)).await
 }
