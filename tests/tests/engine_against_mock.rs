@@ -357,7 +357,7 @@ async fn the_platforms_codes_reach_the_typed_error() {
     let Error::Provider(p) = &e else { panic!("{e}") };
     assert_eq!(p.code, ProviderErrorCode::InvalidIdpHint);
     assert_eq!(p.platform_code.as_deref(), Some("Y030032"));
-    let page = franceconnect_tower::web::error_message_fr(&e);
+    let page = franceconnect_tower::web::error_message_fr(&e, Platform::FranceConnect);
     assert!(page.contains("autre compte"), "the person is told what to do: {page}");
 }
 

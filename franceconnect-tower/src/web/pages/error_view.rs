@@ -5,6 +5,7 @@
 
 use http::StatusCode;
 
+use crate::config::Platform;
 use crate::error::{Error, ProviderErrorCode, StateError, TokenExchangeError};
 use crate::protocol::platform_codes::{PlatformCode, UserAction, lookup};
 
@@ -48,51 +49,79 @@ pub fn error_status(error: &Error) -> StatusCode {
     }
 }
 
-/// A short explanation in French, safe to show on an error page. When the
-/// platform's code says what the person can do (come back later, contact
-/// FranceConnect, choose another account), the page says that.
-pub fn error_message_fr(error: &Error) -> &'static str {
+/// A short explanation in French, safe to show on an error page, naming
+/// the `platform` concerned (FranceConnect, FranceConnect+ or ProConnect).
+/// When the platform's code says what the person can do (come back later,
+/// contact FranceConnect, choose another account), the page says that.
+pub fn error_message_fr(error: &Error, platform: Platform) -> String {
+    let name = platform.display_name();
     match platform_code_of(error).map(|c| c.user_action) {
         Some(UserAction::Later) => {
-            return "Un service dont FranceConnect a besoin est momentanément indisponible. Réessayez plus tard.";
+            return format!("Un service dont {name} a besoin est momentanément indisponible. Réessayez plus tard.");
         }
         Some(UserAction::ContactFranceConnect) => {
-            return "FranceConnect ne peut pas confirmer votre identité. Contactez l'assistance de FranceConnect (franceconnect.gouv.fr/aide).";
+            return "FranceConnect ne peut pas confirmer votre identité. Contactez l'assistance de FranceConnect (franceconnect.gouv.fr/aide).".into();
         }
         Some(UserAction::OtherAccount) => {
-            return "Ce moyen de connexion n'est pas disponible. Recommencez en choisissant un autre compte ou un autre fournisseur d'identité.";
+            return "Ce moyen de connexion n'est pas disponible. Recommencez en choisissant un autre compte ou un autre fournisseur d'identité.".into();
         }
         _ => {}
     }
     match error {
         Error::Config(_) | Error::Discovery(_) => {
-            "Le service est mal configuré pour FranceConnect. Réessayez plus tard."
+            format!("Le service est mal configuré pour {name}. Réessayez plus tard.")
         }
         Error::Provider(e) => match e.code {
-            ProviderErrorCode::AccessDenied => "Vous avez annulé la connexion.",
-            ProviderErrorCode::InvalidAcr => "Le niveau de sécurité demandé n'est pas disponible.",
+            ProviderErrorCode::AccessDenied => "Vous avez annulé la connexion.".into(),
+            ProviderErrorCode::InvalidAcr => "Le niveau de sécurité demandé n'est pas disponible.".into(),
             ProviderErrorCode::AcrNotSatisfied => {
-                "Votre compte ne permet pas de vous connecter avec le niveau de sécurité que demande ce service (par exemple une double authentification). Contactez votre administrateur ou utilisez un autre compte."
+                "Votre compte ne permet pas de vous connecter avec le niveau de sécurité que demande ce service (par exemple une double authentification). Contactez votre administrateur ou utilisez un autre compte.".into()
             }
-            ProviderErrorCode::LoginRequired => "Vous n'êtes pas connecté. Connectez-vous pour continuer.",
+            ProviderErrorCode::LoginRequired => "Vous n'êtes pas connecté. Connectez-vous pour continuer.".into(),
             ProviderErrorCode::InvalidIdpHint => {
-                "Le fournisseur d'identité choisi n'est pas disponible. Recommencez en choisissant un autre moyen de connexion."
+                "Le fournisseur d'identité choisi n'est pas disponible. Recommencez en choisissant un autre moyen de connexion.".into()
             }
             ProviderErrorCode::ServerError | ProviderErrorCode::TemporarilyUnavailable => {
-                "FranceConnect est momentanément indisponible. Réessayez dans quelques minutes."
+                format!("{name} est momentanément indisponible. Réessayez dans quelques minutes.")
             }
-            _ => "FranceConnect a refusé la demande de connexion.",
+            _ => format!("{name} a refusé la demande de connexion."),
         },
-        Error::State(StateError::Expired) => "La demande de connexion a expiré. Recommencez la connexion.",
+        Error::State(StateError::Expired) => "La demande de connexion a expiré. Recommencez la connexion.".into(),
         Error::State(_) => {
-            "Cette réponse ne correspond à aucune connexion en cours dans ce navigateur. Recommencez la connexion."
+            "Cette réponse ne correspond à aucune connexion en cours dans ce navigateur. Recommencez la connexion.".into()
         }
         Error::EidasTooLow { .. } | Error::AcrNotMet { .. } => {
-            "Le niveau de sécurité atteint est insuffisant pour ce service."
+            "Le niveau de sécurité atteint est insuffisant pour ce service.".into()
         }
-        Error::Network(_) => "FranceConnect ne répond pas. Réessayez dans quelques minutes.",
+        Error::Network(_) => format!("{name} ne répond pas. Réessayez dans quelques minutes."),
         Error::TokenExchange(_) | Error::Jose(_) | Error::Claims(_) => {
-            "La réponse de FranceConnect n'a pas pu être vérifiée. Recommencez la connexion."
+            format!("La réponse de {name} n'a pas pu être vérifiée. Recommencez la connexion.")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{NetworkError, NetworkErrorKind};
+
+    #[test]
+    fn messages_name_the_platform_concerned() {
+        let down = Error::Network(NetworkError {
+            endpoint: "token",
+            kind: NetworkErrorKind::Timeout,
+        });
+        assert_eq!(
+            error_message_fr(&down, Platform::ProConnect),
+            "ProConnect ne répond pas. Réessayez dans quelques minutes."
+        );
+        let refused = Error::Provider(crate::ProviderError::from_callback("invalid_request", None, None));
+        assert!(error_message_fr(&refused, Platform::FranceConnectPlus).starts_with("FranceConnect+ a refusé"));
+        for platform in [Platform::ProConnect, Platform::FranceConnectPlus] {
+            assert!(
+                !error_message_fr(&down, platform).contains("FranceConnect ne"),
+                "{platform:?}"
+            );
         }
     }
 }

@@ -81,10 +81,17 @@ impl AuthContext {
 
     /// The answer to a failed login or logout: the error's status, the
     /// page (offering to retry at `retry_href`), or JSON.
-    pub(crate) fn error_response(&self, error: &Error, format: Format, retry_href: Option<&str>) -> Response<String> {
+    pub(crate) fn error_response(
+        &self,
+        error: &Error,
+        platform: Platform,
+        format: Format,
+        retry_href: Option<&str>,
+    ) -> Response<String> {
         let status = error_status(error);
+        let message = error_message_fr(error, platform);
         if format == Format::Json {
-            let mut body = json!({ "error": error_code(error), "message": error_message_fr(error) });
+            let mut body = json!({ "error": error_code(error), "message": message });
             if let Some(c) = platform_code_of(error) {
                 body["platform_code"] = c.code.into();
             }
@@ -93,7 +100,7 @@ impl AuthContext {
         let page = ErrorPage {
             status,
             code: error_code(error),
-            message: error_message_fr(error),
+            message: &message,
             error: Some(error),
             retry_href,
         };

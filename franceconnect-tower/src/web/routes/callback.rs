@@ -109,7 +109,7 @@ impl AuthRoutes {
                          check FC_IDP_HINTS against the providers your registration allows"
                     );
                 }
-                self.ctx.error_response(&e, format, Some(&retry))
+                self.ctx.error_response(&e, p.platform(), format, Some(&retry))
             }
         };
         if let Some(s) = state

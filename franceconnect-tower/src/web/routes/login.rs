@@ -125,7 +125,7 @@ impl AuthRoutes {
             }
             Err(e) => {
                 tracing::warn!(code = error_code(&e), error = %e, "login could not start");
-                self.ctx.error_response(&e, format, Some(&retry))
+                self.ctx.error_response(&e, p.platform(), format, Some(&retry))
             }
         }
     }

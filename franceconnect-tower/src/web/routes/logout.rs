@@ -155,7 +155,7 @@ impl AuthRoutes {
             },
             Err(e) => {
                 tracing::warn!(code = error_code(&e), "logout callback with an unknown state");
-                Ok(self.ctx.error_response(&e, format, None))
+                Ok(self.ctx.error_response(&e, p.platform(), format, None))
             }
         }
     }
