@@ -68,33 +68,25 @@
 
 mod convert;
 mod extractors;
-mod memory_store;
 mod middleware;
-mod no_resurrection;
-#[cfg(feature = "postgres")]
-mod postgres_store;
 mod rejection;
 mod require;
 mod routes;
 mod session;
-mod store_guard;
-mod store_timeout;
+mod stores;
 pub mod testing;
 
 pub use extractors::{Agent, AgentWithMfa, Citizen, RequireEidas, RequireRecentEidas, User};
 pub use franceconnect_tower;
 pub use franceconnect_tower::web::level;
-pub use memory_store::MemorySessionStore;
 pub use middleware::{FranceConnectMiddleware, FranceConnectMiddlewareService};
-pub use no_resurrection::NoResurrection;
-#[cfg(feature = "postgres")]
-pub use postgres_store::PostgresSessionStore;
 pub use rejection::AuthRejection;
 pub use require::{Require, RequireService};
 pub use routes::configure;
 pub use session::session_middleware;
-pub use store_guard::{SessionStoreGuard, SessionStoreGuardService};
-pub use store_timeout::StoreTimeout;
+#[cfg(feature = "postgres")]
+pub use stores::PostgresSessionStore;
+pub use stores::{MemorySessionStore, NoResurrection, SessionStoreGuard, SessionStoreGuardService, StoreTimeout};
 
 // What an application names, importable from this crate alone: the
 // engine's configuration and types, the routes, their hook and pages.

@@ -14,7 +14,7 @@ use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, Upd
 use actix_web::cookie::time::Duration;
 use franceconnect_tower::web::adapter::{PostgresSessions, PostgresSessionsError};
 
-use crate::memory_store::{new_key, session_key};
+use super::memory::{new_key, session_key};
 
 type State = HashMap<String, String>;
 
