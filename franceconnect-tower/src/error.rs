@@ -13,8 +13,10 @@ use crate::protocol::eidas::Eidas;
 /// Everything that can go wrong while configuring FranceConnect or signing a
 /// user in or out.
 ///
-/// Use [`Error::kind`] to choose a response, or the predicates
-/// ([`Error::is_timeout`], [`Error::is_user_cancelled`], …).
+/// Match on its variants (it is `#[non_exhaustive]`: keep a `_` arm) to
+/// choose a response, or use the predicates ([`Error::is_timeout`],
+/// [`Error::is_user_cancelled`], [`Error::is_retryable`], …); the web side's
+/// [`error_code`](crate::web::error_code) gives each a stable code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -63,50 +65,7 @@ pub enum Error {
     Network(#[from] NetworkError),
 }
 
-/// The broad category of an [`Error`], for choosing a response: one kind
-/// per variant, with the variant's name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorKind {
-    /// Fix the configuration: a deployment problem, not the user's.
-    Config,
-    /// The provider's metadata is unusable: a provider or deployment problem.
-    Discovery,
-    /// The provider said no (the user cancelled, level not available, …).
-    Provider,
-    /// The callback does not belong to a pending login: restart the login.
-    State,
-    /// The code exchange failed.
-    TokenExchange,
-    /// A token failed its cryptographic checks.
-    Jose,
-    /// A claim is invalid.
-    Claims,
-    /// The user reached a lower eIDAS level than required.
-    EidasTooLow,
-    /// ProConnect reported an `acr` the login did not ask for.
-    AcrNotMet,
-    /// The provider is unreachable, slow or broken: retry later.
-    Network,
-}
-
 impl Error {
-    /// The category of this error.
-    pub fn kind(&self) -> ErrorKind {
-        match self {
-            Error::Config(_) => ErrorKind::Config,
-            Error::Discovery(_) => ErrorKind::Discovery,
-            Error::Provider(_) => ErrorKind::Provider,
-            Error::State(_) => ErrorKind::State,
-            Error::TokenExchange(_) => ErrorKind::TokenExchange,
-            Error::Jose(_) => ErrorKind::Jose,
-            Error::Claims(_) => ErrorKind::Claims,
-            Error::EidasTooLow { .. } => ErrorKind::EidasTooLow,
-            Error::AcrNotMet { .. } => ErrorKind::AcrNotMet,
-            Error::Network(_) => ErrorKind::Network,
-        }
-    }
-
     /// True when a request to the provider timed out.
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Network(e) if e.kind == NetworkErrorKind::Timeout)
@@ -445,7 +404,7 @@ mod tests {
     fn predicates_follow_the_kind() {
         let cancelled = Error::Provider(ProviderError::from_callback("access_denied", None, None));
         assert!(cancelled.is_user_cancelled());
-        assert_eq!(cancelled.kind(), ErrorKind::Provider);
+        assert!(matches!(cancelled, Error::Provider(_)));
         let timeout = Error::Network(NetworkError {
             endpoint: "token",
             kind: NetworkErrorKind::Timeout,

@@ -86,7 +86,7 @@ async fn fc_signatures_are_checked_against_the_allow_list_and_the_keys() {
     // Garbage of every shape.
     for garbage in ["", "a.b", "a.b.c", "!!!.###.$$$", "e30.e30.e30"] {
         let e = id_token_error(&fc, &tp, None, |_| garbage.to_owned()).await;
-        assert_eq!(e.kind(), franceconnect_tower::ErrorKind::Jose, "{garbage:?}");
+        assert!(matches!(e, Error::Jose(_)), "{garbage:?}");
     }
     let huge = format!("{}.{}.{}", "a".repeat(40_000), "b".repeat(40_000), "c");
     let e = id_token_error(&fc, &tp, None, |_| huge).await;

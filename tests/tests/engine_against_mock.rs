@@ -8,7 +8,7 @@ use franceconnect_mock::{Endpoint, Failure, Tamper};
 use franceconnect_tests::*;
 use franceconnect_tower::web::error_code;
 use franceconnect_tower::{
-    Acr, AgentRole, DatePrecision, Eidas, EncryptionAlg, Error, ErrorKind, LoginOptions, NetworkErrorKind, Platform,
+    Acr, AgentRole, DatePrecision, Eidas, EncryptionAlg, Error, LoginOptions, NetworkErrorKind, Platform,
     ProviderErrorCode, ServiceKeys, SigningAlg, TokenEndpointAuth, TokenExchangeError,
 };
 
@@ -215,10 +215,7 @@ async fn provider_failures_are_network_errors_and_never_hang() {
                     "{endpoint:?}: {e}"
                 ),
                 _ => assert!(
-                    matches!(
-                        e.kind(),
-                        ErrorKind::Network | ErrorKind::TokenExchange | ErrorKind::Jose
-                    ),
+                    matches!(e, Error::Network(_) | Error::TokenExchange(_) | Error::Jose(_)),
                     "{endpoint:?} {failure:?}: {e}"
                 ),
             }
@@ -312,7 +309,7 @@ async fn cached_keys_outlive_a_jwks_outage() {
     pair.mock.set_failure(Endpoint::Jwks, Some(Failure::Unavailable));
     pair.mock.rotate_signing_key();
     let e = login(&pair, LoginOptions::default()).await.unwrap_err();
-    assert!(matches!(e.kind(), ErrorKind::Network | ErrorKind::Jose), "{e:?}");
+    assert!(matches!(e, Error::Network(_) | Error::Jose(_)), "{e:?}");
     pair.mock.set_failure(Endpoint::Jwks, None);
     login(&pair, LoginOptions::default()).await.unwrap();
 }
@@ -577,10 +574,10 @@ async fn proconnect_acr_rules_hold_end_to_end() {
     );
     // An acr not asked for, or unknown, is refused even if the provider sends it.
     mfa.mock.set_acr_value_override(Some("eidas1"));
-    assert_eq!(
-        login_as(&mfa, "agent-etat").await.unwrap_err().kind(),
-        ErrorKind::AcrNotMet
-    );
+    assert!(matches!(
+        login_as(&mfa, "agent-etat").await.unwrap_err(),
+        Error::AcrNotMet { .. }
+    ),);
     any.mock
         .set_acr_value_override(Some("https://proconnect.gouv.fr/assurance/self-asserted"));
     let e = login_as(&any, "agent-etat").await.unwrap_err();

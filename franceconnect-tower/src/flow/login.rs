@@ -398,7 +398,7 @@ impl FranceConnect {
             }
             Err(e) => {
                 metrics::login_failed(platform, LoginStep::Callback, e);
-                tracing::warn!(kind = ?e.kind(), error = %e, "login failed");
+                tracing::warn!(code = crate::web::error_code(e), error = %e, "login failed");
             }
         });
         result
