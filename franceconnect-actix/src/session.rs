@@ -31,7 +31,7 @@ impl SessionBackend for ActixSession {
         }))
     }
     async fn insert<T: Serialize + Sync>(&self, key: &'static str, value: &T) -> Result<(), SessionError> {
-        self.0.insert(key, value).map_err(|e| SessionError(e.to_string()))
+        self.0.insert(key, value).map_err(SessionError::new)
     }
     async fn remove_value(&self, key: &'static str) -> Result<(), SessionError> {
         self.0.remove(key);

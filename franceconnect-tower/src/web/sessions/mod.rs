@@ -35,10 +35,22 @@ pub(crate) const LOGOUT_NEXT_KEY: &str = "franceconnect.logout_next";
 /// session's inactivity expiry without writing on every request.
 const TOUCH_EVERY_SECS: i64 = 300;
 
-/// The session store failed (unreachable, timed out, corrupt data).
+/// The session store failed (unreachable, timed out, corrupt data). The
+/// session library's own error is its [`source`](std::error::Error::source).
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("session store error: {0}")]
-pub struct SessionError(pub String);
+#[error("session store error: {source}")]
+pub struct SessionError {
+    source: std::sync::Arc<dyn std::error::Error + Send + Sync>,
+}
+
+impl SessionError {
+    /// The store's failure, `source`, as the routes see it.
+    pub fn new(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self {
+            source: std::sync::Arc::from(source.into()),
+        }
+    }
+}
 
 /// A user's session, as the routes need it. Values are serialised with
 /// serde, as the session library stores them (JSON here).
@@ -96,4 +108,18 @@ pub(crate) async fn mark_active<S: SessionBackend + ?Sized>(
 ) -> Result<(), SessionError> {
     user.active_at = Some(now());
     s.insert(USER_KEY, &crate::identity::StoredUser(user)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_store_failure_keeps_its_cause() {
+        let cause = std::io::Error::new(std::io::ErrorKind::TimedOut, "redis did not answer");
+        let e = SessionError::new(cause);
+        assert_eq!(e.to_string(), "session store error: redis did not answer");
+        let source = std::error::Error::source(&e).expect("the store's own error");
+        assert_eq!(source.to_string(), "redis did not answer");
+    }
 }

@@ -22,7 +22,7 @@ impl std::fmt::Debug for TowerSession {
 /// and the routes answer it with a `503`.
 fn store_error(e: tower_sessions::session::Error) -> SessionError {
     crate::metrics::session_store_failed(crate::metrics::SessionAdapter::Tower);
-    SessionError(e.to_string())
+    SessionError::new(e)
 }
 
 impl SessionBackend for TowerSession {
