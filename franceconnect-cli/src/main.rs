@@ -91,6 +91,16 @@ enum KeysCommand {
     },
 }
 
+/// `println!` that never panics: a reader that went away (`franceconnect
+/// doctor | head`) just ends the output, which `println!` would turn into a
+/// panic on the broken pipe.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Keys(command) => match run_keys(command) {
@@ -110,9 +120,9 @@ fn main() -> ExitCode {
             };
             let report = runtime.block_on(Doctor::from_env().run());
             if json {
-                println!("{:#}", report.to_json());
+                say!("{:#}", report.to_json());
             } else {
-                println!("{report}");
+                say!("{report}");
             }
             ExitCode::from(report.exit_code())
         }
@@ -133,9 +143,9 @@ fn run_keys(command: KeysCommand) -> Result<(), keys::KeysError> {
                 specs.push(KeySpec::Encryption(EncryptionAlg::EcdhEs));
             }
             let generated = keys::generate(&file.file, &specs, force)?;
-            println!("wrote {} (mode 600):", file.file.display());
+            say!("wrote {} (mode 600):", file.file.display());
             for line in keys::describe(&generated) {
-                println!("  {line}");
+                say!("  {line}");
             }
         }
         KeysCommand::Add { file, key } => {
@@ -146,25 +156,25 @@ fn run_keys(command: KeysCommand) -> Result<(), keys::KeysError> {
                 (None, None) => KeySpec::Encryption(EncryptionAlg::EcdhEs),
             };
             let (all, kid) = keys::add(&file.file, spec)?;
-            println!("added {kid} to {}, which now holds:", file.file.display());
+            say!("added {kid} to {}, which now holds:", file.file.display());
             for line in keys::describe(&all) {
-                println!("  {line}");
+                say!("  {line}");
             }
-            println!(
+            say!(
                 "next: restart the application (it then publishes both at /auth/jwks), wait for the provider to \
                  fetch the JWKS again, then `franceconnect keys retire OLD_KID`"
             );
         }
         KeysCommand::Retire { kid, file } => {
             let rest = keys::retire(&file.file, &kid)?;
-            println!("retired {kid} from {}, which now holds:", file.file.display());
+            say!("retired {kid} from {}, which now holds:", file.file.display());
             for line in keys::describe(&rest) {
-                println!("  {line}");
+                say!("  {line}");
             }
-            println!("next: restart the application, so that /auth/jwks no longer publishes it");
+            say!("next: restart the application, so that /auth/jwks no longer publishes it");
         }
         KeysCommand::Jwks { file } => {
-            println!("{:#}", keys::public_jwks(&file.file)?);
+            say!("{:#}", keys::public_jwks(&file.file)?);
         }
     }
     Ok(())

@@ -655,3 +655,31 @@ fn assert_all_ok_but(report: &franceconnect_cli::report::Report, failing: Check)
         );
     }
 }
+
+/// `franceconnect doctor | head -1`: the reader goes away before the report
+/// is written; the command ends with its own status, never a panic on the
+/// broken pipe.
+#[tokio::test]
+async fn a_reader_that_goes_away_is_no_panic() {
+    use std::process::Stdio;
+    let provider = mock(MockProvider::new(MockPlatform::FranceConnect).client(client("http://localhost:3000"))).await;
+    let vars = vars("fc", &provider.issuer(), "http://localhost:3000").set("FC_SCOPES", "openid frobnicate");
+    let out = tokio::task::spawn_blocking(move || {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_franceconnect"))
+            .arg("doctor")
+            .env_clear()
+            .envs(vars.0.iter())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader closes its end at once, as `head` does once satisfied.
+        drop(child.stdout.take());
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(1), "the report's own status: {stderr}");
+}

@@ -81,43 +81,71 @@ fn parse_args() -> Args {
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
-        let value = it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
+        if matches!(flag.as_str(), "--help" | "-h") {
+            println!("{USAGE}");
+            std::process::exit(0);
+        }
+        let value = it
+            .next()
+            .unwrap_or_else(|| usage_error(&format!("{flag} needs a value")));
         match flag.as_str() {
             "--quickstart" => args.quickstart = value,
-            "--logins" => args.logins = value.parse().expect("--logins N"),
-            "--concurrency" => args.concurrency = value.parse().expect("--concurrency N"),
-            "--me" => args.me = value.parse().expect("--me N"),
-            "--rounds" => args.rounds = value.parse().expect("--rounds N"),
-            "--anonymous" => args.anonymous = value.parse().expect("--anonymous N"),
-            "--return-to-bytes" => args.return_to_bytes = value.parse().expect("--return-to-bytes N"),
-            "--cpu-logins" => args.cpu_logins = value.parse().expect("--cpu-logins N"),
+            "--logins" => args.logins = value.parse().unwrap_or_else(|_| usage_error("--logins N: a number")),
+            "--concurrency" => {
+                args.concurrency = value
+                    .parse()
+                    .unwrap_or_else(|_| usage_error("--concurrency N: a number"))
+            }
+            "--me" => args.me = value.parse().unwrap_or_else(|_| usage_error("--me N: a number")),
+            "--rounds" => args.rounds = value.parse().unwrap_or_else(|_| usage_error("--rounds N: a number")),
+            "--anonymous" => args.anonymous = value.parse().unwrap_or_else(|_| usage_error("--anonymous N: a number")),
+            "--return-to-bytes" => {
+                args.return_to_bytes = value
+                    .parse()
+                    .unwrap_or_else(|_| usage_error("--return-to-bytes N: a number"))
+            }
+            "--cpu-logins" => {
+                args.cpu_logins = value
+                    .parse()
+                    .unwrap_or_else(|_| usage_error("--cpu-logins N: a number"))
+            }
             "--platform" => args.platform = value,
             "--metrics" => {
                 args.metrics = match value.as_str() {
                     "on" => true,
                     "off" => false,
-                    _ => panic!("--metrics on|off"),
+                    _ => usage_error("--metrics on|off"),
                 }
             }
-            other => panic!(
-                "unknown option {other} (--quickstart axum|actix, --logins, --concurrency, --me, --rounds, \
-                 --anonymous, --return-to-bytes, --cpu-logins, --platform fc|proconnect, --metrics on|off)"
-            ),
+            other => usage_error(&format!("unknown option {other}")),
         }
     }
-    assert!(
-        matches!(args.quickstart.as_str(), "axum" | "actix") || (args.quickstart == "floor" && args.cpu_logins > 0),
-        "--quickstart axum|actix (or floor, with --cpu-logins)"
-    );
-    assert!(
-        args.platform == "fc" || (args.platform == "proconnect" && args.quickstart != "floor"),
-        "--platform fc|proconnect (the floor server is FranceConnect's)"
-    );
-    assert!(
-        !args.metrics || (args.cpu_logins > 0 && args.quickstart != "floor"),
-        "--metrics on measures a quickstart's --cpu-logins"
-    );
+    if !(matches!(args.quickstart.as_str(), "axum" | "actix") || (args.quickstart == "floor" && args.cpu_logins > 0)) {
+        usage_error("--quickstart axum|actix (or floor, with --cpu-logins)");
+    }
+    if !(args.platform == "fc" || (args.platform == "proconnect" && args.quickstart != "floor")) {
+        usage_error("--platform fc|proconnect (the floor server is FranceConnect's)");
+    }
+    if args.metrics && !(args.cpu_logins > 0 && args.quickstart != "floor") {
+        usage_error("--metrics on measures a quickstart's --cpu-logins");
+    }
     args
+}
+
+/// What `--help` prints.
+const USAGE: &str = "fc-load: logins, signed-in requests and CPU per login against a quickstart on its embedded mock
+
+usage: fc-load [--quickstart axum|actix|floor] [--logins N] [--concurrency N] [--me N] [--rounds N]
+               [--anonymous N] [--return-to-bytes N] [--cpu-logins N] [--platform fc|proconnect]
+               [--metrics on|off]
+
+Build first: cargo build --release --bins -p axum-quickstart -p actix-quickstart -p franceconnect-tests -p franceconnect-mock
+See the module documentation (tests/src/bin/fc-load/main.rs) and BENCHMARKS.md.";
+
+/// A wrong command line: what is wrong, the usage, exit status 2.
+fn usage_error(what: &str) -> ! {
+    eprintln!("fc-load: {what}\n\n{USAGE}");
+    std::process::exit(2)
 }
 
 /// The quickstart process, killed on drop.
