@@ -107,13 +107,14 @@ impl AuthContext {
         html_response(status, self.pages.error(&page))
     }
 
-    /// A context for the platforms served under `prefix`: one at `prefix`
-    /// itself; several each at `{prefix}/{platform}` (its `FC_PLATFORM`
-    /// value: `/auth/fc`, `/auth/fcplus`, `/auth/proconnect`).
-    pub(crate) fn serving(prefix: &str, platforms: &[Platform]) -> Self {
-        let at = |p: &Platform| match platforms {
-            [_] => prefix.into(),
-            _ => format!("{prefix}/{}", p.setting()).into(),
+    /// A context for the platforms served under `prefix`: each at
+    /// `{prefix}/{platform}` (its `FC_PLATFORM` value: `/auth/fc`,
+    /// `/auth/fcplus`, `/auth/proconnect`) when `per_platform`, else the one
+    /// platform at `prefix` itself.
+    pub(crate) fn serving(prefix: &str, platforms: &[Platform], per_platform: bool) -> Self {
+        let at = |p: &Platform| match per_platform {
+            false => prefix.into(),
+            true => format!("{prefix}/{}", p.setting()).into(),
         };
         Self {
             prefix: prefix.into(),

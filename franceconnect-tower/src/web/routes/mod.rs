@@ -44,6 +44,10 @@ pub struct AuthRoutes {
     ctx: AuthContext,
     app_origin: Arc<str>,
     sign_in_hook: Option<SignInHook>,
+    /// Each platform under its own segment (`federation`, whatever the
+    /// number of platforms), as `Config::federation_from_env` defaults the
+    /// redirect URIs; `new`'s one platform at the prefix itself.
+    per_platform: bool,
 }
 
 /// One platform's engine and the sealing of its pending logins (bound to
@@ -64,13 +68,16 @@ impl PlatformRoutes {
 impl AuthRoutes {
     /// The routes of one platform under `/auth`.
     pub fn new(fc: FranceConnect) -> Self {
-        Self::build(vec![fc], "/auth")
+        Self::build(vec![fc], "/auth", false)
     }
 
     /// The routes of several platforms, each under `/auth/{platform}` (its
     /// `FC_PLATFORM` value), each engine's redirect URIs registered there
-    /// (`APP_URL/auth/proconnect/callback`…). One engine alone gives
-    /// [`AuthRoutes::new`]'s routes, unchanged.
+    /// (`APP_URL/auth/proconnect/callback`…), as
+    /// [`Config::federation_from_env`](crate::Config::federation_from_env)
+    /// defaults them. One platform alone is served the same way
+    /// (`/auth/proconnect/callback`), so that adding a second one later
+    /// changes no registered URI; [`AuthRoutes::new`] serves one at `/auth`.
     ///
     /// ```
     /// use franceconnect_tower::web::AuthRoutes;
@@ -111,14 +118,14 @@ impl AuthRoutes {
                 ));
             }
         }
-        Ok(Self::build(engines, "/auth"))
+        Ok(Self::build(engines, "/auth", true))
     }
 
-    fn build(engines: Vec<FranceConnect>, prefix: &str) -> Self {
+    fn build(engines: Vec<FranceConnect>, prefix: &str, per_platform: bool) -> Self {
         let federation = engines.len() > 1;
         let app_origin = engines[0].config().redirect_uri().origin().ascii_serialization().into();
         let served: Vec<Platform> = engines.iter().map(|e| e.config().platform()).collect();
-        let ctx = AuthContext::serving(prefix, &served);
+        let ctx = AuthContext::serving(prefix, &served, per_platform);
         for fc in &engines {
             let config = fc.config();
             let at = ctx.platform_prefix(config.platform()).unwrap_or(prefix);
@@ -154,6 +161,7 @@ impl AuthRoutes {
             ctx,
             app_origin,
             sign_in_hook: None,
+            per_platform,
         }
     }
 
@@ -200,7 +208,11 @@ impl AuthRoutes {
             prefix.starts_with('/') && !prefix.ends_with('/') && prefix.len() > 1 && !prefix.contains(['?', '#']),
             "the FranceConnect prefix must look like /auth"
         );
-        let mut rebuilt = Self::build(self.platforms.iter().map(|p| p.fc.clone()).collect(), prefix);
+        let mut rebuilt = Self::build(
+            self.platforms.iter().map(|p| p.fc.clone()).collect(),
+            prefix,
+            self.per_platform,
+        );
         rebuilt.sign_in_hook = self.sign_in_hook;
         rebuilt.ctx.pages = self.ctx.pages;
         rebuilt
@@ -339,10 +351,11 @@ impl AuthRoutes {
         session: &impl SessionBackend,
     ) -> Response<String> {
         let rest = uri.path().strip_prefix(self.ctx.prefix()).unwrap_or_default();
-        // One platform: its routes are the prefix's. Several: each under
-        // its own segment, the shared ones at the prefix.
+        // One platform (`new`): its routes are the prefix's. A federation,
+        // of one platform or several: each under its own segment, the
+        // shared ones at the prefix.
         let (platform, route) = match &*self.platforms {
-            [only] => (Some(only), rest),
+            [only] if !self.per_platform => (Some(only), rest),
             all => all
                 .iter()
                 .find_map(|p| {

@@ -310,9 +310,47 @@ fn a_federation_refuses_what_cannot_work() {
         engine(Platform::ProConnect, "http://localhost:4000"),
     ]);
     assert!(split.unwrap_err().to_string().contains("same site"));
-    // One platform alone keeps today's routes.
-    let one = AuthRoutes::federation([routes().first_engine().clone()]).unwrap();
-    assert_eq!(one.context().platform_prefix(Platform::FranceConnect), Some("/auth"));
+}
+
+/// `FC_PLATFORMS=proconnect` (a town hall starting with its agents): the
+/// routes are where the configuration put the redirect URIs, so the
+/// provider's answer reaches a route, never a 404; adding a platform later
+/// changes no registered URI. `AuthRoutes::new` keeps one platform at `/auth`.
+#[tokio::test]
+async fn one_platform_listed_in_a_federation_is_served_where_its_uris_say() {
+    let vars = [
+        ("FC_PLATFORMS", "proconnect"),
+        ("APP_URL", "http://localhost:3000"),
+        ("FC_PROCONNECT_ISSUER", "http://127.0.0.1:4000/api/v2"),
+        ("FC_PROCONNECT_CLIENT_ID", "pc"),
+        ("FC_PROCONNECT_CLIENT_SECRET", "s"),
+    ];
+    let configs =
+        crate::Config::federation_from_lookup(|n| vars.iter().find(|(k, _)| *k == n).map(|(_, v)| v.to_string()))
+            .unwrap();
+    let callback = configs[0].redirect_uri().path().to_owned();
+    assert_eq!(callback, "/auth/proconnect/callback");
+    let one = AuthRoutes::federation(configs.into_iter().map(FranceConnect::new)).unwrap();
+    assert_eq!(
+        one.context().platform_prefix(Platform::ProConnect),
+        Some("/auth/proconnect")
+    );
+    let answer = get(&one, &format!("{callback}?error=access_denied"), "application/json").await;
+    assert_ne!(answer.status(), StatusCode::NOT_FOUND, "{}", answer.body());
+    assert_eq!(
+        answer.status(),
+        StatusCode::FORBIDDEN,
+        "the provider's answer is read: {}",
+        answer.body()
+    );
+    assert_eq!(
+        get(&one, "/auth/callback", "text/html").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        routes().context().platform_prefix(Platform::FranceConnect),
+        Some("/auth")
+    );
 }
 
 #[test]
