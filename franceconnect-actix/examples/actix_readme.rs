@@ -26,7 +26,10 @@ async fn me(Citizen(identity): Citizen) -> String {
 #[actix_web::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Without a subscriber, every login failure would go unseen.
-    tracing_subscriber::fmt::init();
+    // The library's warnings and what each sign-in did, with or without
+    // tracing-subscriber's `env-filter` (`fmt::init()` alone shows errors
+    // only once that feature is on and RUST_LOG unset).
+    tracing_subscriber::fmt().with_max_level(tracing::Level::INFO).init();
     let routes = AuthRoutes::new(FranceConnect::new(Config::from_env()?))
         // After each login, before anything is stored: accept, map to an account, or refuse.
         .on_sign_in(|user| async move {

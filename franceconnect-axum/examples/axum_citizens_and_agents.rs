@@ -42,7 +42,10 @@ async fn casework(Agent(agent): Agent) -> String {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    tracing_subscriber::fmt::init();
+    // The library's warnings and what each sign-in did, with or without
+    // tracing-subscriber's `env-filter` (`fmt::init()` alone shows errors
+    // only once that feature is on and RUST_LOG unset).
+    tracing_subscriber::fmt().with_max_level(tracing::Level::INFO).init();
     // One engine per platform, each with its own registration; the routes
     // of each live under /auth/{platform}.
     let engines = Config::federation_from_env()?.into_iter().map(FranceConnect::new);
