@@ -25,7 +25,7 @@ pub enum Error {
     Config(#[from] ConfigError),
     /// The provider's metadata (discovery document or JWKS) is unusable.
     #[error("the provider's metadata is unusable: {0}")]
-    Discovery(String),
+    Discovery(DiscoveryError),
     /// The provider answered the login with an error (the user cancelled, the
     /// requested level is not available, the service is down, …).
     #[error("the identity platform refused the login: {0}")]
@@ -336,8 +336,60 @@ impl ClaimsError {
     }
 }
 
-/// What went wrong talking to the provider.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why the provider's metadata is unusable; a parser's own error, when one
+/// failed, is its [`source`](std::error::Error::source).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{reason}")]
+#[non_exhaustive]
+pub struct DiscoveryError {
+    /// What is wrong, in our words (never the document's content).
+    pub reason: String,
+    #[source]
+    cause: Option<std::sync::Arc<dyn std::error::Error + Send + Sync>>,
+}
+
+impl DiscoveryError {
+    /// This error, caused by a parser's `cause`.
+    pub(crate) fn caused_by(mut self, cause: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.cause = Some(std::sync::Arc::new(cause));
+        self
+    }
+}
+
+// The reason is the error; the parser's detail is for the logs.
+impl PartialEq for DiscoveryError {
+    fn eq(&self, other: &Self) -> bool {
+        self.reason == other.reason
+    }
+}
+
+impl Eq for DiscoveryError {}
+
+impl Error {
+    /// The provider's metadata is unusable, for `reason`.
+    pub(crate) fn discovery(reason: impl Into<String>) -> Self {
+        Error::Discovery(DiscoveryError {
+            reason: reason.into(),
+            cause: None,
+        })
+    }
+
+    /// The provider's metadata is unusable, for `reason`, found by a parser
+    /// whose own error is `cause`.
+    pub(crate) fn discovery_caused_by(
+        reason: impl Into<String>,
+        cause: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        match Error::discovery(reason) {
+            Error::Discovery(e) => Error::Discovery(e.caused_by(cause)),
+            _ => unreachable!("discovery() makes a Discovery error"),
+        }
+    }
+}
+
+/// What went wrong talking to the provider. A transport failure keeps the
+/// HTTP client's error as its [`source`](std::error::Error::source).
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("{endpoint}: {kind}")]
 #[non_exhaustive]
 pub struct NetworkError {
@@ -345,7 +397,36 @@ pub struct NetworkError {
     pub endpoint: &'static str,
     /// What happened.
     pub kind: NetworkErrorKind,
+    /// The HTTP client's own error, when the transport failed.
+    #[source]
+    cause: Option<std::sync::Arc<dyn std::error::Error + Send + Sync>>,
 }
+
+impl NetworkError {
+    pub(crate) fn new(endpoint: &'static str, kind: NetworkErrorKind) -> Self {
+        Self {
+            endpoint,
+            kind,
+            cause: None,
+        }
+    }
+
+    /// This error, caused by the transport's `cause`.
+    pub(crate) fn caused_by(mut self, cause: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.cause = Some(std::sync::Arc::new(cause));
+        self
+    }
+}
+
+// What an error means is its endpoint and kind; the transport's own error
+// is detail for the logs.
+impl PartialEq for NetworkError {
+    fn eq(&self, other: &Self) -> bool {
+        self.endpoint == other.endpoint && self.kind == other.kind
+    }
+}
+
+impl Eq for NetworkError {}
 
 /// The kinds of [`NetworkError`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -401,14 +482,30 @@ mod tests {
     }
 
     #[test]
+    fn causes_are_kept_as_sources() {
+        let parse = serde_json::from_str::<serde_json::Value>("{not json").unwrap_err();
+        let parse_message = parse.to_string();
+        let e = Error::discovery_caused_by("the discovery document is not valid JSON metadata", parse);
+        let Error::Discovery(d) = &e else { panic!("{e}") };
+        let source = std::error::Error::source(d).expect("the parser's error");
+        assert_eq!(source.to_string(), parse_message);
+        assert_eq!(
+            e,
+            Error::discovery("the discovery document is not valid JSON metadata"),
+            "equal on the reason"
+        );
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        let n = NetworkError::new("token", NetworkErrorKind::Connect).caused_by(io);
+        assert_eq!(std::error::Error::source(&n).unwrap().to_string(), "refused");
+        assert_eq!(n, NetworkError::new("token", NetworkErrorKind::Connect));
+    }
+
+    #[test]
     fn predicates_follow_the_kind() {
         let cancelled = Error::Provider(ProviderError::from_callback("access_denied", None, None));
         assert!(cancelled.is_user_cancelled());
         assert!(matches!(cancelled, Error::Provider(_)));
-        let timeout = Error::Network(NetworkError {
-            endpoint: "token",
-            kind: NetworkErrorKind::Timeout,
-        });
+        let timeout = Error::Network(NetworkError::new("token", NetworkErrorKind::Timeout));
         assert!(timeout.is_timeout() && timeout.is_retryable());
         assert!(!cancelled.is_timeout());
     }

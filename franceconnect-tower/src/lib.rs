@@ -74,8 +74,8 @@ pub use config::{
     Config, ConfigBuilder, Environment, InvalidScope, Platform, Prompt, Scope, Scopes, TokenEndpointAuth,
 };
 pub use error::{
-    ClaimsError, ConfigError, Error, JoseError, NetworkError, NetworkErrorKind, ProviderError, ProviderErrorCode,
-    StateError, TokenExchangeError,
+    ClaimsError, ConfigError, DiscoveryError, Error, JoseError, NetworkError, NetworkErrorKind, ProviderError,
+    ProviderErrorCode, StateError, TokenExchangeError,
 };
 pub use flow::{CallbackParams, LoginOptions, PendingLogin, PendingLogout, Registration, Revocation};
 pub use identity::{

@@ -322,7 +322,7 @@ mod tests {
     fn every_error() -> Vec<Error> {
         let mut errors = vec![
             Error::Config(crate::error::ConfigError::new("x")),
-            Error::Discovery("x".into()),
+            Error::discovery("x"),
             Error::State(StateError::Missing),
             Error::State(StateError::Mismatch),
             Error::State(StateError::Expired),
@@ -345,10 +345,7 @@ mod tests {
                 requested: crate::protocol::acr::RequestedAcr::OneOf(vec![Acr::Eidas1Mfa]),
                 received: Acr::Eidas1,
             },
-            Error::Network(NetworkError {
-                endpoint: "token",
-                kind: NetworkErrorKind::Timeout,
-            }),
+            Error::Network(NetworkError::new("token", NetworkErrorKind::Timeout)),
         ];
         for code in [
             "access_denied",

@@ -45,9 +45,8 @@ impl FranceConnect {
             }
         }
         if !keys_found {
-            return Err(Error::Discovery(
-                "the provider's JWKS holds no key for an accepted signature algorithm (ES256, or RS256 with FC_ACCEPT_RS256)"
-                    .into(),
+            return Err(Error::discovery(
+                "the provider's JWKS holds no key for an accepted signature algorithm (ES256, or RS256 with FC_ACCEPT_RS256)",
             ));
         }
         let sibling = |name: &str| {

@@ -101,11 +101,7 @@ impl FranceConnect {
                 }
                 .into());
             }
-            return Err(NetworkError {
-                endpoint: "token",
-                kind: NetworkErrorKind::Status(resp.status),
-            }
-            .into());
+            return Err(NetworkError::new("token", NetworkErrorKind::Status(resp.status)).into());
         }
         let tokens: TokenResponse = serde_json::from_slice(&resp.body).map_err(|_| {
             TokenExchangeError::Malformed("expected JSON with access_token, id_token and token_type".into())
@@ -166,19 +162,9 @@ impl FranceConnect {
             .await?;
         tracing::Span::current().record("status", resp.status);
         if resp.status != 200 {
-            return Err(NetworkError {
-                endpoint: "userinfo",
-                kind: NetworkErrorKind::Status(resp.status),
-            }
-            .into());
+            return Err(NetworkError::new("userinfo", NetworkErrorKind::Status(resp.status)).into());
         }
-        let unusable = || -> Error {
-            NetworkError {
-                endpoint: "userinfo",
-                kind: NetworkErrorKind::ContentType,
-            }
-            .into()
-        };
+        let unusable = || -> Error { NetworkError::new("userinfo", NetworkErrorKind::ContentType).into() };
         match resp.media_type().as_str() {
             "application/jwt" => String::from_utf8(resp.body)
                 .map(|s| Userinfo::Token(s.trim().to_owned()))

@@ -27,7 +27,7 @@ impl FranceConnect {
         let mut url = metadata
             .end_session_endpoint
             .clone()
-            .ok_or_else(|| Error::Discovery("the provider has no end_session_endpoint".into()))?;
+            .ok_or_else(|| Error::discovery("the provider has no end_session_endpoint"))?;
         url.query_pairs_mut()
             .append_pair("id_token_hint", user.id_token_hint.secret())
             .append_pair("state", pending.state.secret())

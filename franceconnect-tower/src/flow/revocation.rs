@@ -98,11 +98,7 @@ impl FranceConnect {
                 code = code.as_deref(),
                 "the provider refused the revocation"
             );
-            return Err(NetworkError {
-                endpoint: "revocation",
-                kind: NetworkErrorKind::Status(resp.status),
-            }
-            .into());
+            return Err(NetworkError::new("revocation", NetworkErrorKind::Status(resp.status)).into());
         }
         tracing::debug!("access token revoked");
         Ok(Revocation::Revoked)

@@ -140,11 +140,7 @@ impl<T: Send + Sync + 'static> CachedDocument<T> {
         })?;
         if resp.status != 200 {
             tracing::warn!(document = self.name, status = resp.status, "fetch failed");
-            return Err(NetworkError {
-                endpoint: self.name,
-                kind: NetworkErrorKind::Status(resp.status),
-            }
-            .into());
+            return Err(NetworkError::new(self.name, NetworkErrorKind::Status(resp.status)).into());
         }
         let value = (self.parse)(&resp.body).inspect_err(|e| {
             tracing::warn!(document = self.name, error = %e, "unusable document");

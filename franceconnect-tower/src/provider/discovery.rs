@@ -63,18 +63,19 @@ impl ProviderMetadata {
     /// document lists them.
     pub fn validate(config: &Config, body: &[u8]) -> Result<Self, Error> {
         let raw: RawMetadata = serde_json::from_slice(body)
-            .map_err(|_| Error::Discovery("the discovery document is not valid JSON metadata".into()))?;
+            .map_err(|e| Error::discovery_caused_by("the discovery document is not valid JSON metadata", e))?;
         if raw.issuer.trim_end_matches('/') != config.issuer.as_str().trim_end_matches('/') {
-            return Err(Error::Discovery("the discovery document names another issuer".into()));
+            return Err(Error::discovery("the discovery document names another issuer"));
         }
         let endpoint = |name: &str, value: Option<String>| -> Result<Url, Error> {
-            let value = value.ok_or_else(|| Error::Discovery(format!("`{name}` is missing")))?;
-            let url = Url::parse(&value).map_err(|_| Error::Discovery(format!("`{name}` is not a URL")))?;
+            let value = value.ok_or_else(|| Error::discovery(format!("`{name}` is missing")))?;
+            let url =
+                Url::parse(&value).map_err(|e| Error::discovery_caused_by(format!("`{name}` is not a URL"), e))?;
             // Plain http only when the issuer itself is a loopback http URL (the
             // mock, a test server): a document must not downgrade us.
             let issuer_is_local_http = config.issuer.scheme() == "http" && is_loopback(&config.issuer);
             if !(url.scheme() == "https" || (url.scheme() == "http" && is_loopback(&url) && issuer_is_local_http)) {
-                return Err(Error::Discovery(format!("`{name}` is not an https:// URL")));
+                return Err(Error::discovery(format!("`{name}` is not an https:// URL")));
             }
             // A tampered document must not send the code and the client secret
             // to a stranger, nor make us trust a stranger's keys.
@@ -83,7 +84,7 @@ impl ProviderMetadata {
                     endpoint = name,
                     "discovery names an endpoint outside the issuer; refused"
                 );
-                return Err(Error::Discovery(format!(
+                return Err(Error::discovery(format!(
                     "`{name}` is not under the issuer {}: refused (every endpoint must share the issuer's scheme, host and port and sit under its path)",
                     config.issuer
                 )));
@@ -93,7 +94,7 @@ impl ProviderMetadata {
         let offers = |name: &str, list: &Option<Vec<String>>, wanted: &str| -> Result<(), Error> {
             match list {
                 Some(values) if !values.iter().any(|v| v == wanted) => {
-                    Err(Error::Discovery(format!("`{name}` does not offer {wanted}")))
+                    Err(Error::discovery(format!("`{name}` does not offer {wanted}")))
                 }
                 _ => Ok(()),
             }
@@ -113,8 +114,8 @@ impl ProviderMetadata {
                 .signing_key(config.assertion_algs())
                 .is_none_or(|k| !offered.iter().any(|a| a == k.alg.as_str()))
         {
-            return Err(Error::Discovery(
-                "`token_endpoint_auth_signing_alg_values_supported` offers none of our signing keys' algorithms".into(),
+            return Err(Error::discovery(
+                "`token_endpoint_auth_signing_alg_values_supported` offers none of our signing keys' algorithms",
             ));
         }
         // The usual cause is the wrong platform: say which setting to check.
@@ -125,7 +126,7 @@ impl ProviderMetadata {
         if let Some(levels) = &raw.acr_values_supported
             && let Some(missing) = asked.iter().find(|a| !levels.iter().any(|l| l == *a))
         {
-            return Err(Error::Discovery(format!(
+            return Err(Error::discovery(format!(
                 "`acr_values_supported` does not offer {missing} (it offers {}): is FC_PLATFORM right for this issuer \
                  (`fc` for FranceConnect, eidas1; `fcplus` for FranceConnect+, eidas2 and eidas3; `proconnect` for \
                  ProConnect), and FC_ACR?",
@@ -137,8 +138,8 @@ impl ProviderMetadata {
                 .is_none_or(|l| config.signing_algs.iter().any(|a| l.iter().any(|v| v == a.as_str())))
         };
         if !sig(&raw.id_token_signing_alg_values_supported) || !sig(&raw.userinfo_signing_alg_values_supported) {
-            return Err(Error::Discovery(
-                "the provider offers none of the accepted signature algorithms".into(),
+            return Err(Error::discovery(
+                "the provider offers none of the accepted signature algorithms",
             ));
         }
         if config.encrypted_tokens {
@@ -157,7 +158,7 @@ impl ProviderMetadata {
                     .as_ref()
                     .is_some_and(|l| !enc_algs.iter().any(|a| l.iter().any(|v| v == a.as_str())))
                 {
-                    return Err(Error::Discovery(format!(
+                    return Err(Error::discovery(format!(
                         "`{name}` offers none of our keys' algorithms"
                     )));
                 }

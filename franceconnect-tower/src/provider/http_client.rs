@@ -123,8 +123,8 @@ impl HttpClient {
         endpoint: &'static str,
         req: reqwest::RequestBuilder,
     ) -> Result<HttpResponse, NetworkError> {
-        let fail = |kind| NetworkError { endpoint, kind };
-        let mut resp = req.send().await.map_err(|e| fail(classify(&e)))?;
+        let fail = |kind| NetworkError::new(endpoint, kind);
+        let mut resp = req.send().await.map_err(|e| fail(classify(&e)).caused_by(e))?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         let declared = headers
@@ -135,7 +135,7 @@ impl HttpClient {
             return Err(fail(NetworkErrorKind::TooLarge(MAX_BODY_BYTES)));
         }
         let mut body = Vec::new();
-        while let Some(chunk) = resp.chunk().await.map_err(|e| fail(classify(&e)))? {
+        while let Some(chunk) = resp.chunk().await.map_err(|e| fail(classify(&e)).caused_by(e))? {
             if body.len() + chunk.len() > MAX_BODY_BYTES {
                 return Err(fail(NetworkErrorKind::TooLarge(MAX_BODY_BYTES)));
             }

@@ -148,7 +148,7 @@ pub(crate) fn verify_with_any(
 /// the whole set, and the keys that fit no accepted signature algorithm
 /// (encryption keys, small RSA moduli, other curves).
 pub(crate) fn parse_jwks(body: &[u8]) -> Result<Vec<ProviderKey>, Error> {
-    let invalid = || Error::Discovery("the provider's JWKS is not a valid JWK set".into());
+    let invalid = || Error::discovery("the provider's JWKS is not a valid JWK set");
     let doc: Value = serde_json::from_slice(body).map_err(|_| invalid())?;
     let keys = doc.get("keys").and_then(Value::as_array).ok_or_else(invalid)?;
     let readable: Vec<Jwk> = keys

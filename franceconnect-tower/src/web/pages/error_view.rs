@@ -107,10 +107,7 @@ mod tests {
 
     #[test]
     fn messages_name_the_platform_concerned() {
-        let down = Error::Network(NetworkError {
-            endpoint: "token",
-            kind: NetworkErrorKind::Timeout,
-        });
+        let down = Error::Network(NetworkError::new("token", NetworkErrorKind::Timeout));
         assert_eq!(
             error_message_fr(&down, Platform::ProConnect),
             "ProConnect ne répond pas. Réessayez dans quelques minutes."
