@@ -37,10 +37,10 @@
 //!
 //! | extractor | gives | without it |
 //! |---|---|---|
-//! | [`User`] | the [`SignedInUser`](franceconnect_tower::SignedInUser) | browsers go to the login, API clients get `401` |
+//! | [`User`] | the [`SignedInUser`] | browsers go to the login, API clients get `401` |
 //! | `Option<User>` | the user, if any | — |
-//! | [`Citizen`] | the [`PivotIdentity`](franceconnect_tower::PivotIdentity) | as `User` (FranceConnect's login when there are several platforms); `403` for an agent, or when the scopes did not give it |
-//! | [`Agent`] | the [`AgentIdentity`](franceconnect_tower::AgentIdentity) (ProConnect) | ProConnect's login; `403` for a citizen |
+//! | [`Citizen`] | the [`PivotIdentity`] | as `User` (FranceConnect's login when there are several platforms); `403` for an agent, or when the scopes did not give it |
+//! | [`Agent`] | the [`AgentIdentity`] (ProConnect) | ProConnect's login; `403` for a citizen |
 //! | [`AgentWithMfa`] | an agent who used a second factor | a new ProConnect login asking for one |
 //! | [`RequireEidas<L>`] | a user at level `L` or above | a new login at that level (step-up), `403` JSON for API clients |
 //! | [`RequireRecentEidas<L, N>`] | a user at level `L` or above who authenticated within `N` minutes | a new login at that level with `prompt=login` |
@@ -55,7 +55,7 @@
 //! `Require::level(Eidas::Eidas2)`… (see [`Require`]).
 //!
 //! Several platforms at once (citizens and agents): build the routes with
-//! [`AuthRoutes::federation`](franceconnect_tower::web::AuthRoutes::federation)
+//! [`AuthRoutes::federation`]
 //! instead of `AuthRoutes::new`; everything else is the same.
 //!
 //! Sessions go through `actix-session`, so an application's existing session

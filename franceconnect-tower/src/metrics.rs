@@ -113,26 +113,6 @@ pub fn error_label(error: &Error) -> &'static str {
     }
 }
 
-/// Which adapter saw a session store failure: the `adapter` label.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum SessionAdapter {
-    /// The tower layer, over `tower-sessions` (`franceconnect-axum`).
-    Tower,
-    /// `franceconnect-actix`, over `actix-session`.
-    Actix,
-}
-
-impl SessionAdapter {
-    /// The label's value: `tower` or `actix`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SessionAdapter::Tower => "tower",
-            SessionAdapter::Actix => "actix",
-        }
-    }
-}
-
 /// The step of a login that failed: the `step` label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum LoginStep {
@@ -290,24 +270,6 @@ pub(crate) fn jwks_fetched(platform: Platform, ok: bool) {
 pub(crate) fn jwks_unknown_kid_refetch(platform: Platform) {
     #[cfg(feature = "metrics")]
     metrics::counter!(JWKS_UNKNOWN_KID_REFETCHES, "platform" => platform.setting()).increment(1);
-}
-
-/// Counts a session store failure seen by `adapter` (the adapters call it;
-/// a no-op without the feature `metrics`).
-#[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
-#[inline]
-pub fn session_store_failed(adapter: SessionAdapter) {
-    #[cfg(feature = "metrics")]
-    metrics::counter!(SESSION_STORE_FAILURES, "adapter" => adapter.as_str()).increment(1);
-}
-
-/// Counts a session store operation given up at its time limit (the
-/// adapters call it; a no-op without the feature `metrics`).
-#[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
-#[inline]
-pub fn session_store_timed_out(adapter: SessionAdapter) {
-    #[cfg(feature = "metrics")]
-    metrics::counter!(SESSION_STORE_TIMEOUTS, "adapter" => adapter.as_str()).increment(1);
 }
 
 #[cfg(test)]

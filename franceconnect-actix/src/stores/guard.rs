@@ -18,9 +18,9 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::error::InternalError;
 use actix_web::http::header::ACCEPT;
-use franceconnect_tower::metrics::SessionAdapter;
 use franceconnect_tower::web::Format;
 use franceconnect_tower::web::adapter::session_unavailable_response;
+use franceconnect_tower::web::adapter::{SessionAdapter, session_store_failed};
 
 use crate::convert;
 
@@ -71,7 +71,7 @@ where
                 // The session middleware reports store failures as opaque 500 errors;
                 // answer with our page instead (actix renders an error's own response).
                 Err(e) if is_store_failure(&e) => {
-                    franceconnect_tower::metrics::session_store_failed(SessionAdapter::Actix);
+                    session_store_failed(SessionAdapter::Actix);
                     tracing::error!(error = %e, "session store failure");
                     let res = convert::response(session_unavailable_response(format));
                     Err(InternalError::from_response(e.to_string(), res).into())

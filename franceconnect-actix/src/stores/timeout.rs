@@ -27,7 +27,9 @@ impl<S> StoreTimeout<S> {
 /// (`franceconnect_session_store_timeouts_total{adapter="actix"}`, with the
 /// feature `metrics`).
 fn timed_out() -> anyhow::Error {
-    franceconnect_tower::metrics::session_store_timed_out(franceconnect_tower::metrics::SessionAdapter::Actix);
+    franceconnect_tower::web::adapter::session_store_timed_out(
+        franceconnect_tower::web::adapter::SessionAdapter::Actix,
+    );
     anyhow::anyhow!("the session store did not answer in time")
 }
 

@@ -3,7 +3,8 @@
 //! session trait the routes write through ([`SessionBackend`]), the session
 //! maps and tables the adapters' stores are built on ([`MemorySessions`],
 //! `PostgresSessions`), the session cookie's rules ([`CookiePolicy`]) and
-//! the set-up check ([`UserStored`]). `franceconnect-axum` and
+//! the set-up check ([`UserStored`]) and the store failures' counters
+//! ([`session_store_failed`]). `franceconnect-axum` and
 //! `franceconnect-actix` are built on these alone, with
 //! [`AuthRoutes`](crate::web::AuthRoutes)'s `handle` and `load_user`.
 
@@ -18,6 +19,7 @@ pub use super::sessions::postgres::{
     CLEANUP_BATCH, DEFAULT_SESSION_TABLE, DEFAULT_STATEMENT_LIMIT, PostgresSessions, PostgresSessionsError,
     StoredSession,
 };
+pub use super::sessions::store_metrics::{SessionAdapter, session_store_failed, session_store_timed_out};
 pub use super::sessions::{SessionBackend, SessionError, USER_KEY};
 /// The `sqlx` version `PostgresSessions` is built on (0.8), for
 /// applications that make its pool: another version's `PgPool` would not fit.

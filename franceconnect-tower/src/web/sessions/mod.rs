@@ -10,6 +10,7 @@ pub(crate) mod memory;
 pub(crate) mod order_check;
 #[cfg(feature = "postgres")]
 pub(crate) mod postgres;
+pub(crate) mod store_metrics;
 
 use std::future::Future;
 

@@ -21,7 +21,7 @@ impl std::fmt::Debug for TowerSession {
 /// counted ([`metrics::SESSION_STORE_FAILURES`](crate::metrics::SESSION_STORE_FAILURES)),
 /// and the routes answer it with a `503`.
 fn store_error(e: tower_sessions::session::Error) -> SessionError {
-    crate::metrics::session_store_failed(crate::metrics::SessionAdapter::Tower);
+    crate::web::adapter::session_store_failed(crate::web::adapter::SessionAdapter::Tower);
     SessionError::new(e)
 }
 
