@@ -199,7 +199,7 @@ pub fn genuine_logins() -> Vec<PendingLogin> {
 /// cookies: the first line of `data` is the callback's `state`, each other
 /// line one `Cookie` header. Returns the pending login that opened, after
 /// checking that it is one the fixtures sealed, for that state, and that
-/// the clean-up of old cookies keeps at most [`MAX_PENDING`] of them with
+/// the clean-up of old cookies keeps at most `MAX_PENDING` of them with
 /// `Set-Cookie` values a response can carry.
 pub fn login_cookie(data: &[u8]) {
     let _ = open_login_cookie(data);
