@@ -232,6 +232,10 @@ pub struct UserClaims {
     /// `gender`.
     pub gender: Option<Gender>,
     /// `birthplace`: `Some(None)` when born abroad (empty string).
+    // Stored as absent (`None`), `null` (born abroad) or the code: a plain
+    // `Option<Option<_>>` would read `null` back as absent and lose the
+    // pivot identity of everyone born abroad at the next request.
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub birthplace: Option<Option<InseeCommune>>,
     /// `birthcountry`.
     pub birthcountry: Option<InseeCountry>,
@@ -348,6 +352,16 @@ fn opt_str(claims: &Map<String, Value>, field: &'static str) -> Result<Option<St
         Some(Value::String(s)) => Ok(Some(s.clone())),
         Some(_) => Err(ClaimsError::new(field, "expected a string")),
     }
+}
+
+/// A field that is present, whatever its value (`null` included): with
+/// `#[serde(default)]`, absent stays `None` and `null` is `Some(None)`.
+fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
 }
 
 #[cfg(test)]

@@ -427,8 +427,8 @@ fn login_cookie_parsing_never_panics() {
 fn stored_session_parsing_never_panics() {
     let seeds = seeds().stored_session;
     let [citizen, _, agent] = seed_users();
-    // The stored users read back as they were (the third and the sixth
-    // seeds: see `a_citizen_born_abroad_keeps_the_pivot_identity_in_the_store`).
+    // The stored users read back as they were (the citizen born abroad:
+    // `a_citizen_born_abroad_keeps_the_pivot_identity_in_the_store`).
     for (seed, user) in [(&seeds[0], &citizen), (&seeds[2], &agent)] {
         let read = stored_user(seed).expect("the stored user reads back");
         assert_same_user(user, &read);
@@ -495,14 +495,11 @@ fn the_seeds_are_accepted_where_they_should_be() {
     assert_eq!(jwks::parse_jwks(&seeds.jwks[0]).unwrap().len(), 1);
 }
 
-/// Finding of 2026-12-07, not fixed here (outside the fuzzing files): a
-/// citizen born abroad (`birthplace` "", `Some(None)` in the typed claims)
-/// is stored with `"birthplace": null`, which reads back as no birthplace,
-/// so `pivot_identity()` is `None` on every request after the login.
-/// Run with `--ignored`; un-ignore it, and drop the exception in
-/// `fuzz::written_by_a_login`, with the fix.
+/// Found by the fuzzing seeds (2026-12-07): a citizen born abroad
+/// (`birthplace` "", `Some(None)` in the typed claims) was stored with
+/// `"birthplace": null`, which read back as no birthplace, so
+/// `pivot_identity()` was `None` on every request after the login.
 #[test]
-#[ignore = "known finding: a citizen born abroad loses the pivot identity in the session store"]
 fn a_citizen_born_abroad_keeps_the_pivot_identity_in_the_store() {
     let [_, abroad, _] = seed_users();
     assert!(abroad.pivot_identity().is_some_and(|p| p.birthplace.is_none()));
