@@ -84,8 +84,13 @@ impl Platform {
     }
 
     /// The platform an `FC_PLATFORM` value names (`fc`, `fcplus`,
-    /// `proconnect`).
+    /// `proconnect`, or its former name `agentconnect`).
     pub fn from_setting(value: &str) -> Option<Platform> {
+        // AgentConnect is ProConnect's former name, still in older
+        // deployments' settings (the mock takes it too).
+        if value == "agentconnect" {
+            return Some(Platform::ProConnect);
+        }
         [
             Platform::FranceConnect,
             Platform::FranceConnectPlus,

@@ -30,6 +30,18 @@ fn presets_name_the_right_issuers() {
 }
 
 #[test]
+fn agentconnect_names_proconnect_as_the_mock_takes_it() {
+    assert_eq!(Platform::from_setting("agentconnect"), Some(Platform::ProConnect));
+    assert_eq!(Platform::from_setting("proconnect"), Some(Platform::ProConnect));
+    assert_eq!(Platform::from_setting("AgentConnect"), None, "settings are lowercase");
+    assert_eq!(
+        Platform::ProConnect.setting(),
+        "proconnect",
+        "written back under today's name"
+    );
+}
+
+#[test]
 fn unsigned_userinfo_is_proconnect_s_only() {
     assert!(err(base(Platform::FranceConnect).unsigned_userinfo(true)).contains("FC_PROCONNECT_UNSIGNED_USERINFO"));
     let keys = ServiceKeys::generate(EncryptionAlg::EcdhEs).unwrap();
