@@ -348,14 +348,6 @@ pub struct DiscoveryError {
     cause: Option<std::sync::Arc<dyn std::error::Error + Send + Sync>>,
 }
 
-impl DiscoveryError {
-    /// This error, caused by a parser's `cause`.
-    pub(crate) fn caused_by(mut self, cause: impl std::error::Error + Send + Sync + 'static) -> Self {
-        self.cause = Some(std::sync::Arc::new(cause));
-        self
-    }
-}
-
 // The reason is the error; the parser's detail is for the logs.
 impl PartialEq for DiscoveryError {
     fn eq(&self, other: &Self) -> bool {
@@ -380,10 +372,10 @@ impl Error {
         reason: impl Into<String>,
         cause: impl std::error::Error + Send + Sync + 'static,
     ) -> Self {
-        match Error::discovery(reason) {
-            Error::Discovery(e) => Error::Discovery(e.caused_by(cause)),
-            _ => unreachable!("discovery() makes a Discovery error"),
-        }
+        Error::Discovery(DiscoveryError {
+            reason: reason.into(),
+            cause: Some(std::sync::Arc::new(cause)),
+        })
     }
 }
 

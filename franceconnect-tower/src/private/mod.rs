@@ -12,10 +12,6 @@ use crate::flow::PendingLogin;
 use crate::identity::SignedInUser;
 use crate::jose::SigningAlg;
 
-/// The session key of the signed-in user, for the per-request benchmark's
-/// baseline (the session library alone, reading what our login wrote).
-pub const USER_KEY: &str = crate::web::sessions::USER_KEY;
-
 /// The user as a session stores it (with the tokens the logout needs,
 /// which the public `Serialize` leaves out): for the tests that look for
 /// secrets where they must not be.

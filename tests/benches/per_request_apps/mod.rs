@@ -17,7 +17,7 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 /// The value the bare apps store, under the same key our layer uses.
-const USER_KEY: &str = franceconnect_tower::__private::USER_KEY;
+const USER_KEY: &str = franceconnect_tower::web::adapter::USER_KEY;
 
 /// The `name=value` of the session cookie among `Set-Cookie` headers.
 fn session_cookie<'a>(set_cookies: impl Iterator<Item = &'a str>) -> Option<String> {
