@@ -101,6 +101,6 @@ pub use franceconnect_tower::web::{
     AuthContext, AuthRoutes, EnglishPages, ErrorPage, FrenchPages, Pages, SignInDecision, buttons,
 };
 pub use franceconnect_tower::{
-    Acr, AgentIdentity, Config, ConfigBuilder, Eidas, EncryptionAlg, Environment, Error, FranceConnect, LoginOptions,
+    Acr, AgentIdentity, Birthplace, Config, ConfigBuilder, Eidas, EncryptionAlg, Environment, Error, FranceConnect, LoginOptions,
     PivotIdentity, Platform, Prompt, ReturnTo, Scopes, ServiceKeys, SignedInUser, SigningAlg, TokenEndpointAuth,
 };

@@ -79,8 +79,9 @@ pub use error::{
 };
 pub use flow::{CallbackParams, LoginOptions, PendingLogin, PendingLogout, Registration, Revocation};
 pub use identity::{
-    AgentIdentity, AgentRole, BirthDate, DatePrecision, Gender, InseeCommune, InseeCountry, PivotIdentity,
-    SignedInUser, Siren, Siret, UserClaims,
+    AgentIdentity, AgentMatch, AgentRole, BirthDate, Birthplace, CitizenMatchKey, DatePrecision, Gender,
+    IdentityProvider, InseeCommune, InseeCountry, KnownIdentityProvider, PivotIdentity, SignedInUser, Siren, Siret,
+    UserClaims,
 };
 pub use jose::{AlgorithmNotAllowed, EncryptionAlg, ServiceKeys, SigningAlg};
 pub use protocol::acr::{Acr, RequestedAcr, UnknownAcr};

@@ -70,7 +70,7 @@ async fn fc_login_yields_the_typed_user() {
     let pivot = user.pivot_identity().unwrap();
     assert_eq!(pivot.given_names, ["Élise", "Marie"]);
     assert_eq!(pivot.family_name, "D'ARTOIS");
-    assert_eq!(pivot.birthplace.unwrap().department(), "2A");
+    assert_eq!(pivot.birthplace.unwrap().commune().unwrap().department(), "2A");
     assert_eq!(pivot.birthdate.precision(), DatePrecision::Day);
     assert_eq!(user.claims.email.as_deref(), Some("elise@example.fr"));
     assert_eq!(user.raw_claims["preferred_username"], "");

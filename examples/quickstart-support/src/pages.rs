@@ -1,7 +1,7 @@
 //! The quickstart's pages and its `/api/me` JSON, shared by both frameworks.
 
 use franceconnect_tower::web::{AuthContext, buttons};
-use franceconnect_tower::{AgentIdentity, BirthDate, DatePrecision, Gender, Platform, SignedInUser};
+use franceconnect_tower::{AgentIdentity, BirthDate, Birthplace, DatePrecision, Gender, Platform, SignedInUser};
 use serde_json::{Value, json};
 
 use crate::places::{country_name, department_name};
@@ -338,7 +338,7 @@ pub fn profile_page(user: &SignedInUser) -> String {
     };
     row("Sexe", gender, None);
     match &c.birthplace {
-        Some(Some(commune)) => {
+        Some(Birthplace::Commune(commune)) => {
             let hint = department_name(commune.department())
                 .map(|d| format!("Code INSEE de la commune, département : {d} ({})", commune.department()));
             row(
@@ -347,10 +347,15 @@ pub fn profile_page(user: &SignedInUser) -> String {
                 Some(hint.as_deref().unwrap_or("Code INSEE de la commune")),
             );
         }
-        Some(None) => row(
+        Some(Birthplace::Abroad) => row(
             "Lieu de naissance",
             "né·e hors de France",
             Some("Pas de commune française"),
+        ),
+        Some(place) => row(
+            "Lieu de naissance",
+            place.as_str(),
+            Some("Tel que transmis par le pays européen de la personne (connexion eIDAS)"),
         ),
         None => row("Lieu de naissance", missing, None),
     }

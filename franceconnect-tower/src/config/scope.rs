@@ -39,6 +39,10 @@ pub enum Scope {
     Profile,
     /// `birth`: birthplace, birthcountry.
     Birth,
+    /// FranceConnect+: `rnipp_identite_pivot`, the pivot identity as the
+    /// identity provider gave it and, in the `rnipp_*` claims, as the civil
+    /// register holds it (see [`CitizenMatchKey`](crate::CitizenMatchKey)).
+    RnippIdentitePivot,
     /// ProConnect: `usual_name` (the agent's last name in use).
     UsualName,
     /// ProConnect: `uid`, the agent's id at their identity provider.
@@ -56,7 +60,8 @@ pub enum Scope {
     /// ProConnect: `chorusdt`, which gives `chorusdt:matricule` and
     /// `chorusdt:societe`.
     Chorusdt,
-    /// ProConnect: `idp_id`, the agent's identity provider.
+    /// `idp_id`, the identity provider that authenticated the person
+    /// (ProConnect and FranceConnect; FranceConnect+ does not release it).
     IdpId,
     /// ProConnect: `idp_acr`, the raw `acr` of that identity provider.
     IdpAcr,
@@ -92,6 +97,7 @@ impl Scope {
             Scope::IdentitePivot => "identite_pivot",
             Scope::Profile => "profile",
             Scope::Birth => "birth",
+            Scope::RnippIdentitePivot => "rnipp_identite_pivot",
             Scope::UsualName => "usual_name",
             Scope::Uid => "uid",
             Scope::Siret => "siret",
@@ -122,7 +128,6 @@ impl Scope {
                 | Scope::BelongingPopulation
                 | Scope::Phone
                 | Scope::Chorusdt
-                | Scope::IdpId
                 | Scope::IdpAcr
                 | Scope::Custom
                 | Scope::Roles
@@ -140,9 +145,12 @@ impl Scope {
                 | Scope::Profile
                 | Scope::Birth
         );
-        match platform {
-            Platform::ProConnect => !franceconnect,
-            Platform::FranceConnect | Platform::FranceConnectPlus => !proconnect,
+        match (platform, self) {
+            (Platform::FranceConnectPlus, Scope::IdpId) => false,
+            (Platform::FranceConnectPlus, Scope::RnippIdentitePivot) => true,
+            (_, Scope::RnippIdentitePivot) => false,
+            (Platform::ProConnect, _) => !franceconnect,
+            (Platform::FranceConnect | Platform::FranceConnectPlus, _) => !proconnect,
         }
     }
 
@@ -168,6 +176,21 @@ impl Scope {
             ],
             Scope::Profile => &["given_name", "family_name", "birthdate", "gender", "preferred_username"],
             Scope::Birth => &["birthplace", "birthcountry"],
+            Scope::RnippIdentitePivot => &[
+                "given_name",
+                "family_name",
+                "birthdate",
+                "gender",
+                "birthplace",
+                "birthcountry",
+                "rnipp_given_name",
+                "rnipp_given_name_array",
+                "rnipp_family_name",
+                "rnipp_birthdate",
+                "rnipp_gender",
+                "rnipp_birthplace",
+                "rnipp_birthcountry",
+            ],
             Scope::UsualName => &["usual_name"],
             Scope::Uid => &["uid"],
             Scope::Siret => &["siret"],
@@ -202,6 +225,7 @@ impl FromStr for Scope {
             "identite_pivot" | "pivot_identity" => Scope::IdentitePivot,
             "profile" => Scope::Profile,
             "birth" => Scope::Birth,
+            "rnipp_identite_pivot" => Scope::RnippIdentitePivot,
             "usual_name" => Scope::UsualName,
             "uid" => Scope::Uid,
             "siret" => Scope::Siret,
@@ -378,6 +402,19 @@ mod tests {
         assert!(pc.iter().all(|s| s.is_defined_on(Platform::ProConnect)));
         assert!(!Scope::Siret.is_defined_on(Platform::FranceConnect));
         assert!(!Scope::IdentitePivot.is_defined_on(Platform::ProConnect));
+        // `idp_id` on FranceConnect and ProConnect; FranceConnect+ does not
+        // release it. The register's copies only on FranceConnect+.
+        assert!(
+            Scope::IdpId.is_defined_on(Platform::FranceConnect) && Scope::IdpId.is_defined_on(Platform::ProConnect)
+        );
+        assert!(!Scope::IdpId.is_defined_on(Platform::FranceConnectPlus));
+        let rnipp: Scope = "rnipp_identite_pivot".parse().unwrap();
+        assert!(rnipp.is_defined_on(Platform::FranceConnectPlus) && !rnipp.is_defined_on(Platform::FranceConnect));
+        assert!(
+            Scopes::parse("openid rnipp_identite_pivot")
+                .unwrap()
+                .grants_claim("rnipp_birthcountry")
+        );
         assert!(
             Scope::Email.is_defined_on(Platform::ProConnect) && Scope::Email.is_defined_on(Platform::FranceConnectPlus)
         );

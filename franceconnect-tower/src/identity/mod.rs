@@ -3,11 +3,17 @@
 //! with the claims their scopes gave.
 
 mod agent;
+mod birthplace;
 mod pivot;
+mod provider;
+mod reconcile;
 mod user;
 
 pub use agent::{AgentIdentity, AgentRole, Siren, Siret};
+pub use birthplace::Birthplace;
 pub use pivot::{BirthDate, DatePrecision, Gender, InseeCommune, InseeCountry, PivotIdentity};
 pub(crate) use pivot::{check_email, check_name};
+pub use provider::{IdentityProvider, KnownIdentityProvider};
+pub use reconcile::{AgentMatch, CitizenMatchKey};
 pub(crate) use user::StoredUser;
 pub use user::{SignedInUser, UserClaims};

@@ -10,10 +10,21 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ClaimsError;
+use crate::identity::Birthplace;
 
-/// The pivot identity: the six claims that identify a person in the national
-/// register. Its `Debug` names the fields but hides their values, so that
-/// logging a handler's arguments cannot leak a person's identity.
+/// The pivot identity: the claims that identify a citizen.
+///
+/// For a person of the French civil register all six are present:
+/// names, birth date, gender, the commune of birth (or abroad) and the
+/// country of birth. A European citizen signing in through FranceConnect's
+/// eIDAS bridge has what their country sent: names in mixed case, a
+/// [`Birthplace::Declared`] place or none, no `birthcountry` and possibly no
+/// `gender`; see [`PivotIdentity::is_european`].
+///
+/// Its `Debug` names the fields but hides their values, so that logging a
+/// handler's arguments cannot leak a person's identity. Compare people with
+/// [`CitizenMatchKey`](crate::CitizenMatchKey), not with `==`: two sources
+/// of the same person often differ in case, accents or presumed dates.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PivotIdentity {
@@ -23,16 +34,28 @@ pub struct PivotIdentity {
     /// The first names one by one (`given_name_array` on FranceConnect,
     /// otherwise `given_name` split on spaces).
     pub given_names: Vec<String>,
-    /// Birth name (`family_name`).
+    /// Birth name (`family_name`), as sent: upper case from the register,
+    /// mixed case from the eIDAS bridge or an identity provider.
     pub family_name: String,
     /// Date of birth, with its precision.
     pub birthdate: BirthDate,
-    /// Gender.
-    pub gender: Gender,
-    /// INSEE code of the commune of birth; `None` when born abroad.
-    pub birthplace: Option<InseeCommune>,
-    /// INSEE code of the country of birth.
-    pub birthcountry: InseeCountry,
+    /// Gender; `None` only when a European citizen's country sent none.
+    pub gender: Option<Gender>,
+    /// Where the person was born; `None` only when a European citizen's
+    /// country sent no place.
+    pub birthplace: Option<Birthplace>,
+    /// INSEE code of the country of birth; `None` for European citizens
+    /// (the eIDAS bridge sends none).
+    pub birthcountry: Option<InseeCountry>,
+}
+
+impl PivotIdentity {
+    /// True for a European citizen's identity, as their own country sent it
+    /// through FranceConnect's eIDAS bridge: the French register was not
+    /// consulted, and there is no `birthcountry`.
+    pub fn is_european(&self) -> bool {
+        self.birthcountry.is_none()
+    }
 }
 
 impl std::fmt::Debug for PivotIdentity {

@@ -6,10 +6,11 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::config::Platform;
+use crate::config::{Platform, Scopes};
 use crate::error::ClaimsError;
 use crate::identity::{
-    AgentIdentity, BirthDate, Gender, InseeCommune, InseeCountry, PivotIdentity, check_email, check_name,
+    AgentIdentity, BirthDate, Birthplace, Gender, IdentityProvider, InseeCountry, KnownIdentityProvider, PivotIdentity,
+    check_email, check_name,
 };
 use crate::protocol::acr::Acr;
 use crate::protocol::eidas::Amr;
@@ -172,18 +173,63 @@ impl SignedInUser {
         })
     }
 
-    /// The pivot identity, when the scopes gave all six of its claims.
+    /// The pivot identity, when the scopes gave it: names, birth date,
+    /// gender, birthplace and country of birth for a person of the French
+    /// register; for a European citizen ([`Self::is_european_citizen`]),
+    /// what their country sent (names and birth date, the gender and the
+    /// place when sent). See [`PivotIdentity`].
     pub fn pivot_identity(&self) -> Option<PivotIdentity> {
+        pivot_of(&self.claims, self.is_european_citizen())
+    }
+
+    /// The civil register's identity of this citizen, when the platform
+    /// gave it: on FranceConnect the pivot identity itself (FranceConnect
+    /// returns the register's); on FranceConnect+ the register's copy in
+    /// the `rnipp_*` claims (scope `rnipp_identite_pivot`, when the
+    /// registration allows it), its plain claims being the identity
+    /// provider's. `None` for European citizens, whom the register does
+    /// not hold, and for agents.
+    pub fn register_identity(&self) -> Option<PivotIdentity> {
+        match self.platform {
+            Platform::FranceConnect if !self.is_european_citizen() => self.pivot_identity(),
+            Platform::FranceConnectPlus => {
+                let register: Map<String, Value> = self
+                    .raw_claims
+                    .iter()
+                    .filter_map(|(name, value)| Some((name.strip_prefix("rnipp_")?.to_owned(), value.clone())))
+                    .collect();
+                pivot_of(&UserClaims::from_userinfo(&register).ok()?, false)
+            }
+            _ => None,
+        }
+    }
+
+    /// True for a European citizen authenticated by their own country
+    /// through FranceConnect's eIDAS bridge: `amr` says `eidas`, `idp_id`
+    /// names the bridge, the birthplace is a place's name rather than an
+    /// INSEE code, or the scopes gave `birthcountry` and none came (the
+    /// bridge never sends one). Their identity is not the French register's.
+    pub fn is_european_citizen(&self) -> bool {
+        if self.platform == Platform::ProConnect {
+            return false;
+        }
         let c = &self.claims;
-        Some(PivotIdentity {
-            given_name: c.given_name.clone()?,
-            given_names: c.given_names.clone().unwrap_or_default(),
-            family_name: c.family_name.clone()?,
-            birthdate: c.birthdate.clone()?,
-            gender: c.gender?,
-            birthplace: c.birthplace.clone()?,
-            birthcountry: c.birthcountry.clone()?,
-        })
+        self.amr.as_ref().is_some_and(|amr| amr.contains(&Amr::Eidas))
+            || self
+                .identity_provider()
+                .is_some_and(|idp| idp.known() == Some(KnownIdentityProvider::EidasBridge))
+            || matches!(c.birthplace, Some(Birthplace::Declared(_)))
+            || (c.birthcountry.is_none()
+                && c.family_name.is_some()
+                && Scopes::parse(&self.scope).is_ok_and(|granted| granted.grants_claim("birthcountry")))
+    }
+
+    /// The identity provider that authenticated the person, when the
+    /// platform sent `idp_id` (scope `idp_id`, on FranceConnect and
+    /// ProConnect), with the well-known ones named.
+    pub fn identity_provider(&self) -> Option<IdentityProvider> {
+        let id = self.raw_claims.get("idp_id")?.as_str().filter(|id| !id.is_empty())?;
+        Some(IdentityProvider::new(self.platform, id))
     }
 
     /// The agent identity, when the user signed in on ProConnect and the
@@ -231,13 +277,13 @@ pub struct UserClaims {
     pub birthdate: Option<BirthDate>,
     /// `gender`.
     pub gender: Option<Gender>,
-    /// `birthplace`: `Some(None)` when born abroad (empty string).
-    // Stored as absent (`None`), `null` (born abroad) or the code: a plain
-    // `Option<Option<_>>` would read `null` back as absent and lose the
-    // pivot identity of everyone born abroad at the next request.
+    /// `birthplace`: a commune, abroad (the claim was empty), or the place
+    /// a European citizen's country declared.
+    // Sessions written by earlier versions stored a birth abroad as `null`:
+    // read through `present`, it stays a birthplace (abroad), not absent.
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
-    pub birthplace: Option<Option<InseeCommune>>,
-    /// `birthcountry`.
+    pub birthplace: Option<Birthplace>,
+    /// `birthcountry`; never sent for European citizens.
     pub birthcountry: Option<InseeCountry>,
     /// `email`.
     pub email: Option<String>,
@@ -314,17 +360,25 @@ impl UserClaims {
             None => None,
         };
         let gender = opt_str(claims, "gender")?.map(|g| Gender::parse(&g)).transpose()?;
-        let birthplace = match opt_str(claims, "birthplace")? {
-            Some(p) if p.is_empty() => Some(None),
-            Some(p) => Some(Some(InseeCommune::parse(&p)?)),
-            None => None,
-        };
         let birthcountry = opt_str(claims, "birthcountry")?
             .map(|c| InseeCountry::parse(&c))
+            .transpose()?;
+        // The register's identities carry `birthcountry`; the eIDAS bridge's
+        // do not, and their birthplace is the text their country sent.
+        let with_birthcountry = claims.get("birthcountry").is_some_and(|c| !c.is_null());
+        let birthplace = opt_str(claims, "birthplace")?
+            .map(|p| Birthplace::parse(&p, with_birthcountry))
             .transpose()?;
         let email = opt_str(claims, "email")?.filter(|e| !e.is_empty());
         if let Some(e) = &email {
             check_email(e)?;
+        }
+        // `idp_id` stays in the raw claims ([`SignedInUser::identity_provider`]);
+        // checked here so that no hostile value reaches a page or a log.
+        if let Some(id) = opt_str(claims, "idp_id")?
+            && (id.len() > 128 || id.chars().any(|c| c.is_control() || c.is_whitespace()))
+        {
+            return Err(ClaimsError::new("idp_id", "expected an identity provider's id"));
         }
         let preferred_username = opt_str(claims, "preferred_username")?.filter(|u| !u.is_empty());
         if let Some(u) = &preferred_username {
@@ -344,6 +398,23 @@ impl UserClaims {
     }
 }
 
+/// The pivot identity these claims make: all six for the register's
+/// identities, names and birth date at least for a European citizen's.
+fn pivot_of(c: &UserClaims, european: bool) -> Option<PivotIdentity> {
+    if !european && (c.gender.is_none() || c.birthplace.is_none() || c.birthcountry.is_none()) {
+        return None;
+    }
+    Some(PivotIdentity {
+        given_name: c.given_name.clone()?,
+        given_names: c.given_names.clone().unwrap_or_default(),
+        family_name: c.family_name.clone()?,
+        birthdate: c.birthdate.clone()?,
+        gender: c.gender,
+        birthplace: c.birthplace.clone(),
+        birthcountry: c.birthcountry.clone(),
+    })
+}
+
 /// A string claim, or `None` when absent or `null`. The field name must be
 /// one of the static names above, so errors can name it.
 fn opt_str(claims: &Map<String, Value>, field: &'static str) -> Result<Option<String>, ClaimsError> {
@@ -355,7 +426,7 @@ fn opt_str(claims: &Map<String, Value>, field: &'static str) -> Result<Option<St
 }
 
 /// A field that is present, whatever its value (`null` included): with
-/// `#[serde(default)]`, absent stays `None` and `null` is `Some(None)`.
+/// `#[serde(default)]`, absent stays `None` and `null` is given to `T`.
 fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
 where
     D: serde::Deserializer<'de>,
@@ -383,13 +454,13 @@ mod tests {
         .unwrap();
         assert_eq!(c.given_names.as_deref().unwrap(), ["Angela", "Claire", "Louise"]);
         assert_eq!(c.preferred_username, None);
-        assert_eq!(c.birthplace.as_ref().unwrap().as_ref().unwrap().as_str(), "75107");
+        assert_eq!(c.birthplace.as_ref().unwrap().commune().unwrap().as_str(), "75107");
     }
 
     #[test]
     fn born_abroad_has_no_birthplace() {
         let c = UserClaims::from_userinfo(&map(json!({"birthplace": "", "birthcountry": "99134"}))).unwrap();
-        assert_eq!(c.birthplace, Some(None));
+        assert_eq!(c.birthplace, Some(Birthplace::Abroad));
         assert!(!c.birthcountry.unwrap().is_france());
     }
 
@@ -398,7 +469,8 @@ mod tests {
         for (claims, field) in [
             (json!({"gender": "x"}), "gender"),
             (json!({"birthdate": "24/08/1962"}), "birthdate"),
-            (json!({"birthplace": "ABCDE"}), "birthplace"),
+            (json!({"birthplace": "ABCDE", "birthcountry": "99100"}), "birthplace"),
+            (json!({"birthplace": "Mi\u{7}lano"}), "birthplace"),
             (json!({"birthcountry": "FR"}), "birthcountry"),
             (json!({"email": "nope"}), "email"),
             (json!({"given_name": 42}), "given_name"),
@@ -406,6 +478,85 @@ mod tests {
             (json!({"given_name_array": [1]}), "given_name_array"),
         ] {
             assert_eq!(UserClaims::from_userinfo(&map(claims)).unwrap_err().field, field);
+        }
+    }
+
+    #[test]
+    fn a_european_citizen_has_a_pivot_identity_as_sent() {
+        let raw = json!({
+            "given_name": "Giulia Maria", "family_name": "Rossi", "birthdate": "1990-04-12",
+            "birthplace": "Milano"
+        });
+        let user = SignedInUser::for_testing(Platform::FranceConnect, "s", Acr::Eidas1, raw.clone()).unwrap();
+        let pivot = user.pivot_identity().unwrap();
+        assert!(pivot.is_european() && user.is_european_citizen());
+        assert_eq!(pivot.birthplace, Some(Birthplace::Declared("Milano".into())));
+        assert_eq!((pivot.gender, pivot.birthcountry.clone()), (None, None));
+        assert_eq!(pivot.family_name, "Rossi");
+        assert_eq!(Value::Object(user.raw_claims.clone()), raw);
+
+        // The session keeps every piece of it.
+        let stored = serde_json::to_string(&StoredUser(&user)).unwrap();
+        let back: SignedInUser = serde_json::from_str(&stored).unwrap();
+        assert_eq!(back.pivot_identity().unwrap(), pivot);
+    }
+
+    #[test]
+    fn a_register_identity_needs_its_gender_and_country() {
+        let mut claims = json!({
+            "given_name": "Camille", "family_name": "MARTIN", "birthdate": "1980-05-17",
+            "gender": "female", "birthplace": "75112", "birthcountry": "99100"
+        });
+        let full = SignedInUser::for_testing(Platform::FranceConnect, "s", Acr::Eidas1, claims.clone()).unwrap();
+        assert!(!full.pivot_identity().unwrap().is_european() && !full.is_european_citizen());
+        for missing in ["gender", "birthcountry", "birthplace"] {
+            let mut partial = claims.clone();
+            partial.as_object_mut().unwrap().remove(missing);
+            let user = SignedInUser::for_testing(Platform::FranceConnect, "s", Acr::Eidas1, partial).unwrap();
+            assert!(user.pivot_identity().is_none(), "{missing}");
+        }
+        // Born abroad, in a session written before `Birthplace` (`null`).
+        claims["birthplace"] = "".into();
+        claims["birthcountry"] = "99134".into();
+        let abroad = SignedInUser::for_testing(Platform::FranceConnect, "s", Acr::Eidas1, claims).unwrap();
+        let mut stored = serde_json::to_value(StoredUser(&abroad)).unwrap();
+        assert_eq!(stored["claims"]["birthplace"], "");
+        stored["claims"]["birthplace"] = Value::Null;
+        let back: SignedInUser = serde_json::from_value(stored).unwrap();
+        assert_eq!(back.pivot_identity().unwrap().birthplace, Some(Birthplace::Abroad));
+    }
+
+    #[test]
+    fn a_european_citizen_is_known_without_a_birthplace() {
+        let claims = json!({"given_name": "Jan", "family_name": "Novák", "birthdate": "1979-09-03",
+                            "idp_id": "1f4d6633-d853-43c6-b461-ce54fdc19bff"});
+        let user = SignedInUser::for_testing(Platform::FranceConnect, "s", Acr::Eidas1, claims).unwrap();
+        assert_eq!(
+            user.identity_provider().unwrap().known(),
+            Some(KnownIdentityProvider::EidasBridge)
+        );
+        let pivot = user.pivot_identity().unwrap();
+        assert_eq!((pivot.birthplace, pivot.gender), (None, None));
+
+        // Without `idp_id`: `amr`, or a `birthcountry` granted and not sent.
+        let claims = json!({"given_name": "Jan", "family_name": "Novák", "birthdate": "1979-09-03"});
+        let mut user = SignedInUser::for_testing(Platform::FranceConnectPlus, "s", Acr::Eidas2, claims).unwrap();
+        assert!(user.pivot_identity().is_none());
+        user.amr = Some(vec![Amr::Eidas]);
+        assert!(user.pivot_identity().is_some());
+        user.amr = None;
+        user.scope = "openid identite_pivot".into();
+        assert!(user.pivot_identity().is_some());
+        // Agents never are.
+        user.platform = Platform::ProConnect;
+        assert!(!user.is_european_citizen());
+    }
+
+    #[test]
+    fn idp_id_is_checked() {
+        for bad in [json!(42), json!("a b"), json!("x".repeat(129))] {
+            let claims = map(json!({ "idp_id": bad }));
+            assert_eq!(UserClaims::from_userinfo(&claims).unwrap_err().field, "idp_id");
         }
     }
 

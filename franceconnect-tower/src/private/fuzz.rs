@@ -324,8 +324,13 @@ pub(crate) fn stored_user(data: &[u8]) -> Option<SignedInUser> {
             pivot.birthdate.may_be_presumed(),
         );
         let _ = (
-            pivot.birthplace.as_ref().map(|c| c.department()),
-            pivot.birthcountry.is_france(),
+            pivot
+                .birthplace
+                .as_ref()
+                .and_then(|p| p.commune())
+                .map(|c| c.department()),
+            pivot.birthplace.as_ref().map(|p| p.as_str().len()),
+            pivot.birthcountry.as_ref().map(|c| c.is_france()),
         );
     }
     if let Some(agent) = user.agent_identity() {

@@ -496,15 +496,19 @@ fn the_seeds_are_accepted_where_they_should_be() {
 }
 
 /// Found by the fuzzing seeds (2026-12-07): a citizen born abroad
-/// (`birthplace` "", `Some(None)` in the typed claims) was stored with
+/// (`birthplace` "", abroad in the typed claims) was stored with
 /// `"birthplace": null`, which read back as no birthplace, so
 /// `pivot_identity()` was `None` on every request after the login.
 #[test]
 fn a_citizen_born_abroad_keeps_the_pivot_identity_in_the_store() {
     let [_, abroad, _] = seed_users();
-    assert!(abroad.pivot_identity().is_some_and(|p| p.birthplace.is_none()));
+    assert!(
+        abroad
+            .pivot_identity()
+            .is_some_and(|p| p.birthplace == Some(crate::Birthplace::Abroad))
+    );
     let stored = serde_json::to_vec(&crate::identity::StoredUser(&abroad)).unwrap();
     let read: crate::SignedInUser = serde_json::from_slice(&stored).unwrap();
-    assert_eq!(read.claims.birthplace, Some(None));
+    assert_eq!(read.claims.birthplace, Some(crate::Birthplace::Abroad));
     assert!(read.pivot_identity().is_some());
 }

@@ -79,6 +79,9 @@ pub enum Amr {
     Pop,
     /// A PIN.
     Pin,
+    /// Authenticated by another European country, through FranceConnect's
+    /// eIDAS bridge.
+    Eidas,
     /// Another method, as sent.
     Other(String),
 }
@@ -95,6 +98,7 @@ impl Amr {
             Amr::Mfa => "mfa",
             Amr::Pop => "pop",
             Amr::Pin => "pin",
+            Amr::Eidas => "eidas",
             Amr::Other(s) => s,
         }
     }
@@ -111,6 +115,7 @@ impl From<String> for Amr {
             "mfa" => Amr::Mfa,
             "pop" => Amr::Pop,
             "pin" => Amr::Pin,
+            "eidas" => Amr::Eidas,
             _ => Amr::Other(s),
         }
     }

@@ -46,10 +46,15 @@ const fn entry(code: &'static str, cause: &'static str, fix: &'static str, user_
 
 use UserAction::*;
 
-/// The codes a service meets most (FCS `back/_doc/erreurs.md` and
-/// `erreurs-oidc-provider.md`; for ProConnect, PCD `troubleshooting-fs.md`
-/// and PCF `back/_doc/erreurs.md`).
+/// The codes a service meets most. Each entry is written from the
+/// platforms' own lists: for FranceConnect, FCS `back/_doc/erreurs.md` and
+/// `erreurs-oidc-provider.md`; for ProConnect, PCF `back/_doc/erreurs.md`
+/// (and, for its older page codes `Y000400`, `Y030031`, `Y030110`,
+/// `Y030111` and `Y04A586`, PCD `troubleshooting-fs.md`). A code whose
+/// meaning is ProConnect's only says so first (`ProConnect: …`); the others
+/// are FranceConnect's, or mean the same on both platforms.
 pub const PLATFORM_CODES: &[PlatformCode] = &[
+    // The service's request and registration.
     entry(
         "Y030007",
         "an authorize parameter is missing, unknown or invalid (a nonce under 22 characters, say)",
@@ -58,7 +63,7 @@ pub const PLATFORM_CODES: &[PlatformCode] = &[
     ),
     entry(
         "Y04EA6EF",
-        "unknown client_id",
+        "invalid_client: unknown client_id",
         "check FC_CLIENT_ID against the partner space, for this environment",
         Nothing,
     ),
@@ -70,14 +75,20 @@ pub const PLATFORM_CODES: &[PlatformCode] = &[
     ),
     entry(
         "Y030030",
-        "the person went back from the platform",
+        "the person went back to the service by the platform's link",
         "nothing: offer to retry",
         Retry,
     ),
     entry(
         "Y030032",
-        "invalid idp_hint",
+        "idp_hint names an identity provider the service is not allowed",
         "name only the identity providers your registration allows (FC_IDP_HINTS)",
+        OtherAccount,
+    ),
+    entry(
+        "Y020023",
+        "the identity provider the person used is excluded for this service",
+        "nothing, or ask FranceConnect to allow it for the service; keep FC_IDP_HINTS to the allowed ones",
         OtherAccount,
     ),
     entry(
@@ -86,24 +97,26 @@ pub const PLATFORM_CODES: &[PlatformCode] = &[
         "ask for amr in the partner space, or unset FC_REQUEST_AMR",
         Nothing,
     ),
+    // The eIDAS levels.
     entry(
         "Y100001",
-        "the eIDAS level asked for is too low for the platform",
-        "ask for a level the platform accepts (FC_ACR)",
-        Nothing,
+        "the level the identity provider returned is below the level asked for",
+        "nothing: the person starts again; tell FranceConnect if an identity provider keeps doing it",
+        Retry,
     ),
     entry(
         "Y100002",
-        "the eIDAS level asked for is not supported",
+        "the eIDAS level asked for (or the identity provider's) is not one the platform supports",
         "ask for eidas1 on FranceConnect, eidas2 or eidas3 on FranceConnect+ (FC_ACR)",
         Nothing,
     ),
     entry(
         "Y100018",
-        "the eIDAS level asked for is not allowed for the service",
-        "ask FranceConnect to allow the level, or lower FC_ACR",
-        Nothing,
+        "the level the identity provider returned is not allowed for that identity provider",
+        "nothing: the platform's configuration; the person chooses another identity provider",
+        OtherAccount,
     ),
+    // The person's identity and account.
     entry(
         "Y100011",
         "the person blocked this identity provider",
@@ -112,46 +125,193 @@ pub const PLATFORM_CODES: &[PlatformCode] = &[
     ),
     entry(
         "Y180001",
-        "the person's account is disabled",
+        "the person had their FranceConnect sign-in disabled",
         "nothing: the person contacts FranceConnect",
         ContactFranceConnect,
     ),
     entry(
         "Y010004",
-        "the identity does not match the national register",
+        "the national register found a near match for the identity, not close enough",
+        "nothing: the person contacts FranceConnect",
+        ContactFranceConnect,
+    ),
+    entry(
+        "Y010006",
+        "the national register found several matches for the identity",
         "nothing: the person contacts FranceConnect",
         ContactFranceConnect,
     ),
     entry(
         "Y010007",
-        "the person is recorded as deceased in the national register",
+        "the national register identified the person by their usage name only",
         "nothing: the person contacts FranceConnect",
         ContactFranceConnect,
     ),
     entry(
+        "Y010008",
+        "the national register did not find the identity",
+        "nothing: the person contacts FranceConnect",
+        ContactFranceConnect,
+    ),
+    entry(
+        "Y010015",
+        "the national register records the identity as deceased (the person is only told it can no longer sign in)",
+        "nothing: the person contacts FranceConnect",
+        ContactFranceConnect,
+    ),
+    entry(
+        "Y010009",
+        "the national register rejected the platform's request",
+        "nothing: the person starts again",
+        Retry,
+    ),
+    entry(
         "Y010011",
-        "the national register is unavailable",
+        "the national register did not answer",
         "nothing: retry later",
         Later,
     ),
     entry(
+        "Y600020",
+        "Aidants Connect: the mandate chosen covers none of the service's rep_scope",
+        "nothing: the person starts again with a mandate for this service (its rep_scope is in its FranceConnect registration)",
+        OtherAccount,
+    ),
+    entry(
+        "Y080001",
+        "eIDAS bridge: the identity a French identity provider gave is invalid",
+        "nothing: the person chooses another identity provider",
+        OtherAccount,
+    ),
+    entry(
+        "Y080002",
+        "eIDAS bridge: the identity from another European country is invalid",
+        "nothing: the person chooses another means of identification",
+        OtherAccount,
+    ),
+    // The person's session and navigation at the platform.
+    entry(
         "Y190001",
-        "the person's FranceConnect session expired",
+        "the person's session at the platform is gone (a page left open over 10 minutes, say)",
+        "nothing: start the login again",
+        Retry,
+    ),
+    entry(
+        "Y190002",
+        "the person's session at the platform holds invalid data",
+        "nothing: start the login again",
+        Retry,
+    ),
+    entry(
+        "Y190003",
+        "the platform's session id matches no session",
+        "nothing: start the login again",
+        Retry,
+    ),
+    entry(
+        "Y190004",
+        "the person's session at the platform is not valid",
+        "nothing: start the login again",
+        Retry,
+    ),
+    entry(
+        "Y190005",
+        "the platform could not read its session store",
+        "nothing: start the login again",
+        Retry,
+    ),
+    entry(
+        "Y190008",
+        "the platform could not write its session data",
+        "nothing: start the login again",
+        Retry,
+    ),
+    entry(
+        "Y190009",
+        "the request reached the platform without its session id (its cookie)",
+        "nothing: start the login again in the same browser",
+        Retry,
+    ),
+    entry(
+        "Y190010",
+        "the person's session at the platform no longer holds their identifier (a page left open too long, say)",
+        "nothing: start the login again",
+        Retry,
+    ),
+    entry(
+        "Y190011",
+        "the session the platform read back is not valid",
+        "nothing: start the login again",
+        Retry,
+    ),
+    entry(
+        "Y190012",
+        "the platform's session cookie holds an abnormal value",
         "nothing: start the login again",
         Retry,
     ),
     entry(
         "Y420001",
-        "an unexpected navigation at the platform (back button, two tabs)",
+        "an unexpected navigation at the platform (a reload of an error page, the back button)",
         "nothing: start the login again",
         Retry,
     ),
     entry(
+        "Y420002",
+        "an unexpected navigation at the platform (no current step in its session)",
+        "nothing: start the login again",
+        Retry,
+    ),
+    entry(
+        "Y100004",
+        "steps of the login were skipped at the platform (no identity in its session)",
+        "nothing: start the login again from the service",
+        Retry,
+    ),
+    entry(
+        "Y470001",
+        "the platform's form came back with an invalid CSRF token",
+        "nothing: start the login again",
+        Retry,
+    ),
+    entry(
+        "Y470002",
+        "the platform's form came back without its CSRF token",
+        "nothing: start the login again",
+        Retry,
+    ),
+    // Between the platform and the identity provider.
+    entry(
         "Y020017",
-        "the identity provider is disabled or unknown",
+        "the identity provider is disabled",
         "nothing: the person chooses another one",
         OtherAccount,
     ),
+    entry(
+        "Y020019",
+        "the identity provider is not in the platform's configuration (on ProConnect, met at logout)",
+        "nothing: the local session was cleared first",
+        Nothing,
+    ),
+    entry(
+        "Y020026",
+        "the identity provider refused or failed the platform's code exchange",
+        "nothing: start the login again; the platform's support if it persists",
+        Retry,
+    ),
+    entry(
+        "Y020027",
+        "the platform could not get the identity from the identity provider (userinfo)",
+        "nothing: start the login again; the platform's support if it persists",
+        Retry,
+    ),
+    entry(
+        "Y020030",
+        "the tokens the identity provider returned failed the platform's checks",
+        "nothing: start the login again; the platform's support if it persists",
+        Retry,
+    ),
+    // The token, userinfo and logout endpoints.
     entry(
         "Y0434A7B",
         "invalid_client: the client secret is wrong",
@@ -160,14 +320,20 @@ pub const PLATFORM_CODES: &[PlatformCode] = &[
     ),
     entry(
         "Y040001",
-        "the platform refused the request (other provider errors)",
+        "an error of the platform's OIDC library, not one of its own codes",
         "read the error's description in the log",
         Retry,
     ),
     entry(
         "Y049E20B",
-        "invalid_grant: the authorization code is unknown or was already used",
-        "nothing: start the login again (a code is single-use)",
+        "invalid_grant: the platform does not know this authorization code",
+        "nothing: start the login again (send the code as received; this library does)",
+        Retry,
+    ),
+    entry(
+        "Y0416228",
+        "invalid_grant: the authorization code was already used",
+        "exchange each code once (a callback opened twice, say); start the login again",
         Retry,
     ),
     entry(
@@ -178,9 +344,15 @@ pub const PLATFORM_CODES: &[PlatformCode] = &[
     ),
     entry(
         "Y04146A2",
-        "invalid_token: no or an expired access token at userinfo",
-        "call userinfo at once after the token exchange (60 s tokens)",
+        "invalid_token: userinfo was called without an access token",
+        "send the access token as a Bearer token, at once after the exchange (60 s tokens); this library does",
         Retry,
+    ),
+    entry(
+        "Y100013",
+        "a checktoken request (data providers) lacks a parameter or has one in the wrong format",
+        "send the checktoken parameters the platform documents",
+        Nothing,
     ),
     entry(
         "Y04CFAEF",
@@ -196,10 +368,11 @@ pub const PLATFORM_CODES: &[PlatformCode] = &[
     ),
     entry(
         "Y100019",
-        "logout without a live FranceConnect session",
+        "logout while FranceConnect holds no live session for the person (listed as a missing at_hash, raised when its session has no account)",
         "nothing: the local session was cleared first",
         Nothing,
     ),
+    // ProConnect's own.
     entry(
         "Y000400",
         "ProConnect: a parameter of the request has a bad value (a repeated parameter, a siret_hint not of 14 characters)",
@@ -208,7 +381,7 @@ pub const PLATFORM_CODES: &[PlatformCode] = &[
     ),
     entry(
         "Y030031",
-        "ProConnect: redirect_uri not registered on this platform (Internet and RIE are registrations of their own)",
+        "ProConnect: an error of its OIDC library, most often a redirect_uri not registered on this platform (Internet and RIE are registrations of their own)",
         "register APP_URL/auth/callback (or APP_URL/auth/proconnect/callback with several platforms) exactly, trailing slash included",
         Nothing,
     ),
@@ -226,19 +399,37 @@ pub const PLATFORM_CODES: &[PlatformCode] = &[
     ),
     entry(
         "Y04A586",
-        "ProConnect: the service's configuration is refused (http:// or localhost URIs in production)",
-        "register https:// URIs on a public host for production",
+        "ProConnect: the client is invalid or unknown (an unknown client_id, or a registration with http:// or localhost URIs in production)",
+        "check the client_id for this environment; register https:// URIs on a public host for production",
         Nothing,
     ),
     entry(
+        "Y170001",
+        "ProConnect: too many attempts at the e-mail verification code",
+        "nothing: the agent tries again later",
+        Later,
+    ),
+    entry(
+        "Y170002",
+        "ProConnect: the e-mail with the verification code could not be sent",
+        "nothing: the agent tries again later",
+        Later,
+    ),
+    entry(
+        "Y170003",
+        "ProConnect: the e-mail verification code is wrong or expired",
+        "nothing: the agent asks for a new code",
+        Retry,
+    ),
+    entry(
         "Y500001",
-        "ProConnect: no identity provider for this e-mail domain",
-        "nothing: the agent uses another account, or ProConnect Identité",
+        "ProConnect: no identity provider for this e-mail domain (the organisation offers none here)",
+        "nothing: the agent checks the e-mail given, or signs in to the service without ProConnect",
         OtherAccount,
     ),
     entry(
         "Y500006",
-        "ProConnect: the identity provider gave an incomplete identity",
+        "ProConnect: the identity provider gave an identity with fields missing or ill-formed",
         "nothing: the agent's organisation completes its directory",
         OtherAccount,
     ),
@@ -250,7 +441,7 @@ pub const PLATFORM_CODES: &[PlatformCode] = &[
     ),
     entry(
         "Y500024",
-        "ProConnect: the agent's account is blocked",
+        "ProConnect: the agent's account is no longer active",
         "nothing: the agent contacts their administrator",
         OtherAccount,
     ),
@@ -262,8 +453,8 @@ pub const PLATFORM_CODES: &[PlatformCode] = &[
     ),
     entry(
         "Y500027",
-        "ProConnect: the identity provider refuses this e-mail domain",
-        "nothing: the agent uses another account",
+        "ProConnect: the e-mail domain the identity provider returned is not allowed for that provider",
+        "nothing: the agent's IT service corrects the identity, or the agent uses another account",
         OtherAccount,
     ),
 ];
@@ -314,16 +505,107 @@ mod tests {
         assert_eq!(lookup("Y0434A7B").unwrap().user_action, UserAction::Nothing);
     }
 
+    /// What the README's last column says of `action`.
+    fn told(action: UserAction) -> &'static str {
+        match action {
+            Retry => "a retry button",
+            Later => "\"come back later\"",
+            ContactFranceConnect => "\"contact FranceConnect\"",
+            OtherAccount => "\"choose another account\"",
+            Nothing => "the default page for the error",
+        }
+    }
+
     #[test]
     fn the_readme_troubleshooting_table_is_this_table() {
         let readme = include_str!("../../../README.md");
+        let rows: Vec<&str> = readme
+            .lines()
+            .skip_while(|l| !l.starts_with("| code | what it means |"))
+            .skip(2)
+            .take_while(|l| l.starts_with("| `"))
+            .collect();
+        let expected: Vec<String> = PLATFORM_CODES
+            .iter()
+            .map(|c| format!("| `{}` | {} | {} | {} |", c.code, c.cause, c.fix, told(c.user_action)))
+            .collect();
+        for (row, want) in rows.iter().zip(&expected) {
+            assert_eq!(row, want, "README.md's troubleshooting table differs");
+        }
+        assert_eq!(
+            rows.len(),
+            expected.len(),
+            "README.md's troubleshooting table has other rows"
+        );
+        assert!(PLATFORM_CODES.len() >= 20);
+    }
+
+    #[test]
+    fn each_code_is_listed_once_and_well_formed() {
+        let mut seen = std::collections::HashSet::new();
         for c in PLATFORM_CODES {
+            assert!(seen.insert(c.code), "{} is listed twice", c.code);
+            assert_eq!(
+                find_code([c.code]).as_deref(),
+                Some(c.code),
+                "{} is not a code find_code reads",
+                c.code
+            );
             assert!(
-                readme.contains(&format!("| `{}` |", c.code)),
-                "README.md's troubleshooting table lacks {}",
+                !(c.cause.contains('|') || c.fix.contains('|')),
+                "{}: a | breaks the table",
                 c.code
             );
         }
-        assert!(PLATFORM_CODES.len() >= 20);
+    }
+
+    #[test]
+    fn the_codes_services_meet_are_all_there() {
+        let franceconnect = [
+            "Y010006", "Y010008", "Y010009", "Y010015", "Y020023", "Y100004", "Y100013", "Y190002", "Y190003",
+            "Y190004", "Y190005", "Y190008", "Y190009", "Y190010", "Y190011", "Y190012", "Y420002", "Y600020",
+            "Y080001", "Y080002",
+        ];
+        let proconnect = [
+            "Y020019", "Y470001", "Y470002", "Y170001", "Y170002", "Y170003", "Y020026", "Y020027", "Y020030",
+        ];
+        for code in franceconnect.iter().chain(&proconnect) {
+            assert!(lookup(code).is_some(), "{code} is missing");
+        }
+        // The e-mail codes are ProConnect's (FranceConnect's Y1700xx are
+        // its HSM's, which never reach a service).
+        for code in ["Y170001", "Y170002", "Y170003"] {
+            assert!(lookup(code).unwrap().cause.starts_with("ProConnect: "), "{code}");
+        }
+    }
+
+    #[test]
+    fn the_register_codes_say_what_the_platform_says() {
+        let usage_name = lookup("Y010007").unwrap();
+        assert!(usage_name.cause.contains("usage name"), "{usage_name:?}");
+        assert!(!usage_name.cause.contains("deceased"), "{usage_name:?}");
+        let deceased = lookup("Y010015").unwrap();
+        assert!(deceased.cause.contains("deceased"), "{deceased:?}");
+        assert_eq!(deceased.user_action, ContactFranceConnect);
+        let deceased_codes: Vec<_> = PLATFORM_CODES
+            .iter()
+            .filter(|c| c.cause.contains("deceased"))
+            .map(|c| c.code)
+            .collect();
+        assert_eq!(deceased_codes, ["Y010015"]);
+    }
+
+    #[test]
+    fn the_returned_levels_are_not_the_services_configuration() {
+        for code in ["Y100001", "Y100018"] {
+            let c = lookup(code).unwrap();
+            assert!(c.cause.contains("the identity provider returned"), "{c:?}");
+            assert!(!c.fix.contains("FC_ACR"), "{code}: the service's level is not at fault");
+            assert_ne!(c.user_action, Nothing, "{code}: the person can do something");
+        }
+        assert_eq!(lookup("Y100001").unwrap().user_action, Retry);
+        // Listed as a missing at_hash; raised when the platform's session
+        // has no account.
+        assert!(lookup("Y100019").unwrap().cause.contains("no live session"));
     }
 }

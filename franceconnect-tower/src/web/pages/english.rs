@@ -3,6 +3,7 @@
 //! chosen by the error's code.
 
 use crate::config::Platform;
+use crate::web::pages::error_view::BACK_FROM_PROCONNECT_FR;
 use crate::web::pages::{ErrorPage, Pages, choose_platform_page, error_page, logout_form, page};
 
 /// The pages in English (`AuthRoutes::with_pages(EnglishPages)`).
@@ -26,6 +27,9 @@ impl Pages for EnglishPages {
         // The application's own words, when it refused the person.
         let message = match p.code {
             "sign_in_refused" => p.message,
+            // ProConnect sent the person back (the French message, chosen
+            // knowing the platform, says so): no outage to announce.
+            "server_error" if p.message == BACK_FROM_PROCONNECT_FR => BACK_FROM_PROCONNECT_EN,
             code => message(code),
         };
         error_page(
@@ -65,6 +69,11 @@ impl Pages for EnglishPages {
         )
     }
 }
+
+/// ProConnect's `server_error` without a code: the person came back from
+/// its error page by its button, and may simply try again.
+const BACK_FROM_PROCONNECT_EN: &str =
+    "The sign-in through ProConnect did not go through. You can try signing in again.";
 
 /// The English message for an error code (those of
 /// [`error_code`](crate::web::error_code) and of the routes' refusals).
@@ -119,5 +128,33 @@ mod tests {
         ] {
             assert_ne!(message(code), message("an unknown code"), "{code}");
         }
+    }
+
+    #[test]
+    fn proconnects_server_error_without_a_code_offers_to_try_again_calmly() {
+        use crate::error::{Error, ProviderError};
+        use crate::web::pages::error_view::{error_code, error_message_fr, error_status};
+        let back = Error::Provider(ProviderError::from_callback(
+            "server_error",
+            Some("An unexpected error occurred"),
+            None,
+        ));
+        let render = |platform: Platform| {
+            let message = error_message_fr(&back, platform);
+            EnglishPages.error(&ErrorPage {
+                status: error_status(&back),
+                code: error_code(&back),
+                message: &message,
+                error: Some(&back),
+                retry_href: Some("/auth/login"),
+            })
+        };
+        let proconnect = render(Platform::ProConnect);
+        assert!(proconnect.contains("did not go through"), "{proconnect}");
+        assert!(proconnect.contains("Try signing in again"), "{proconnect}");
+        assert!(!proconnect.contains("unavailable"), "{proconnect}");
+        // FranceConnect's server_error is still the platform failing.
+        let franceconnect = render(Platform::FranceConnect);
+        assert!(franceconnect.contains("temporarily unavailable"), "{franceconnect}");
     }
 }

@@ -49,12 +49,32 @@ pub fn error_status(error: &Error) -> StatusCode {
     }
 }
 
+/// What the French page says when ProConnect sent the person back with a
+/// `server_error` and no code of its own (see [`is_back_from_proconnect`]):
+/// nothing alarming, the page offers to try again.
+pub(crate) const BACK_FROM_PROCONNECT_FR: &str =
+    "La connexion avec ProConnect n'a pas abouti. Vous pouvez réessayer de vous connecter.";
+
+/// True for ProConnect's `server_error` without a platform code. Since
+/// December 2025 ProConnect's error pages carry a button back to the
+/// service: the person chose it, and ProConnect answers the callback with
+/// `server_error` (`An unexpected error occurred`, or the description of
+/// the error they saw) and no code. Not an outage: trying again is the way
+/// on. FranceConnect's `server_error` stays a failure of the platform.
+pub(crate) fn is_back_from_proconnect(error: &Error, platform: Platform) -> bool {
+    platform == Platform::ProConnect
+        && matches!(error, Error::Provider(p) if p.code == ProviderErrorCode::ServerError && p.platform_code.is_none())
+}
+
 /// A short explanation in French, safe to show on an error page, naming
 /// the `platform` concerned (FranceConnect, FranceConnect+ or ProConnect).
 /// When the platform's code says what the person can do (come back later,
 /// contact FranceConnect, choose another account), the page says that.
 pub fn error_message_fr(error: &Error, platform: Platform) -> String {
     let name = platform.display_name();
+    if is_back_from_proconnect(error, platform) {
+        return BACK_FROM_PROCONNECT_FR.into();
+    }
     match platform_code_of(error).map(|c| c.user_action) {
         Some(UserAction::Later) => {
             return format!("Un service dont {name} a besoin est momentanément indisponible. Réessayez plus tard.");
@@ -120,5 +140,70 @@ mod tests {
                 "{platform:?}"
             );
         }
+    }
+
+    #[test]
+    fn proconnects_server_error_without_a_code_is_the_person_coming_back() {
+        for description in [
+            "An unexpected error occurred",
+            "authentication aborted due to a technical error on the authorization server",
+        ] {
+            let back = Error::Provider(crate::ProviderError::from_callback(
+                "server_error",
+                Some(description),
+                None,
+            ));
+            assert_eq!(error_message_fr(&back, Platform::ProConnect), BACK_FROM_PROCONNECT_FR);
+            assert!(!error_message_fr(&back, Platform::ProConnect).contains("indisponible"));
+            // FranceConnect's server_error is still the platform failing.
+            for platform in [Platform::FranceConnect, Platform::FranceConnectPlus] {
+                assert_eq!(
+                    error_message_fr(&back, platform),
+                    format!(
+                        "{} est momentanément indisponible. Réessayez dans quelques minutes.",
+                        platform.display_name()
+                    )
+                );
+            }
+        }
+        // A server_error with a code is told by its code; temporarily_unavailable is an outage.
+        let coded = Error::Provider(crate::ProviderError::from_callback(
+            "server_error",
+            Some("Y020017 : authentication aborted"),
+            None,
+        ));
+        assert!(!is_back_from_proconnect(&coded, Platform::ProConnect));
+        let down = Error::Provider(crate::ProviderError::from_callback(
+            "temporarily_unavailable",
+            None,
+            None,
+        ));
+        assert!(error_message_fr(&down, Platform::ProConnect).contains("momentanément indisponible"));
+    }
+
+    #[test]
+    fn the_page_for_proconnects_server_error_offers_to_try_again() {
+        use crate::web::pages::responses::{AuthContext, Format};
+        let back = Error::Provider(crate::ProviderError::from_callback(
+            "server_error",
+            Some("An unexpected error occurred"),
+            None,
+        ));
+        let ctx = AuthContext::new("/auth");
+        let page = ctx
+            .error_response(&back, Platform::ProConnect, Format::Html, Some("/auth/login"))
+            .into_body();
+        assert!(page.contains("n&#39;a pas abouti"), "{page}");
+        assert!(
+            page.contains(r#"href="/auth/login""#) && page.contains("Réessayer la connexion"),
+            "{page}"
+        );
+        assert!(!page.contains("indisponible"), "{page}");
+        let json = ctx.error_response(&back, Platform::ProConnect, Format::Json, Some("/auth/login"));
+        assert!(json.body().contains("n'a pas abouti"), "{}", json.body());
+        let fc = ctx
+            .error_response(&back, Platform::FranceConnect, Format::Html, Some("/auth/login"))
+            .into_body();
+        assert!(fc.contains("FranceConnect est momentanément indisponible"), "{fc}");
     }
 }

@@ -6,7 +6,7 @@ use http::{HeaderMap, Response, StatusCode};
 use super::{AuthRoutes, PlatformRoutes, set_cookie};
 use crate::error::{Error, ProviderError, ProviderErrorCode, StateError};
 use crate::flow::CallbackParams;
-use crate::identity::{SignedInUser, StoredUser};
+use crate::identity::{CitizenMatchKey, SignedInUser, StoredUser};
 use crate::protocol::acr::RequestedAcr;
 use crate::protocol::values::ReturnTo;
 use crate::web::access::sign_in_hook::SignInDecision;
@@ -187,14 +187,19 @@ fn is_same_account(a: &SignedInUser, b: &SignedInUser) -> bool {
     a.platform == b.platform && a.sub == b.sub && organisation(a) == organisation(b)
 }
 
-/// True when two sign-ins on different platforms are the same citizen:
-/// both gave a pivot identity, and it is the same (FranceConnect and
-/// FranceConnect+ give each service a different `sub`, but the same
-/// identity from the civil register). Agents are never matched.
+/// True when two sign-ins on different platforms are the same citizen
+/// (FranceConnect and FranceConnect+ give each service a different `sub`).
+/// FranceConnect gives the civil register's identity, FranceConnect+ the
+/// identity provider's with the register's copy in `rnipp_*` when asked:
+/// the register's is compared with the register's where both are there,
+/// otherwise the identities are, with [`CitizenMatchKey`]'s tolerance.
+/// Agents are never matched.
 fn is_same_citizen(a: &SignedInUser, b: &SignedInUser) -> bool {
-    match (a.pivot_identity(), b.pivot_identity()) {
-        (Some(x), Some(y)) => x == y,
-        _ => false,
+    let key = |u: &SignedInUser| u.pivot_identity().map(|p| CitizenMatchKey::of(&p));
+    let register = |u: &SignedInUser| u.register_identity().map(|p| CitizenMatchKey::of(&p));
+    match (register(a), register(b)) {
+        (Some(x), Some(y)) => x.matches(&y),
+        _ => matches!((key(a), key(b)), (Some(x), Some(y)) if x.matches(&y)),
     }
 }
 
