@@ -264,9 +264,11 @@ pub async fn prepare(settings: &Settings, local: SocketAddr) -> Result<Prepared,
         .unwrap_or_else(|| format!("http://localhost:{}", local.port()))
         .trim_end_matches('/')
         .to_owned();
+    // `FC_PLATFORMS` reads `FC_{PLATFORM}_*` and serves `/auth/{platform}`,
+    // whether it lists one platform or several: the engine's rule.
     match settings.platforms()?.as_slice() {
-        [platform] => prepare_one(settings, *platform, app_url, local).await,
-        several => prepare_federation(settings, several, app_url, local).await,
+        [platform] if settings.get("FC_PLATFORMS").is_none() => prepare_one(settings, *platform, app_url, local).await,
+        listed => prepare_federation(settings, listed, app_url, local).await,
     }
 }
 
@@ -611,6 +613,30 @@ mod tests {
         );
         assert_eq!(redact_url("postgres://db/s"), "postgres://db/s");
         assert_eq!(redact_url("not a url hunter2"), "(invalid URL)");
+    }
+
+    /// Issue 29 §1: `FC_PLATFORMS=fc` with the documented `FC_FC_*`
+    /// variables starts, and its callback is where the redirect URI says.
+    #[tokio::test]
+    async fn one_platform_listed_reads_its_own_variables_and_routes() {
+        for (listed, name) in [("fc", "FC"), ("proconnect", "PROCONNECT")] {
+            let settings = Settings::from_pairs([
+                ("FC_PLATFORMS".to_owned(), listed.to_owned()),
+                (format!("FC_{name}_ISSUER"), "http://127.0.0.1:9/api/v2".to_owned()),
+                (format!("FC_{name}_CLIENT_ID"), "the-client".to_owned()),
+                (format!("FC_{name}_CLIENT_SECRET"), "the-secret-of-the-client".to_owned()),
+                ("APP_URL".to_owned(), "http://localhost:3000".to_owned()),
+            ]);
+            let prepared = prepare(&settings, "127.0.0.1:3000".parse().unwrap())
+                .await
+                .unwrap_or_else(|e| panic!("FC_PLATFORMS={listed}: {e}"));
+            let config = prepared.routes.first_engine().config();
+            let callback = format!("http://localhost:3000/auth/{listed}/callback");
+            assert_eq!(config.redirect_uri().as_str(), callback);
+            let platform = prepared.routes.platforms()[0];
+            let served = prepared.routes.context().platform_prefix(platform);
+            assert_eq!(served, Some(format!("/auth/{listed}").as_str()), "{listed}");
+        }
     }
 
     #[test]
