@@ -229,11 +229,15 @@ impl Settings {
         ])
     }
 
-    /// True when no provider is configured, for any platform.
+    /// True when no provider is configured, for any platform: no issuer, no
+    /// environment and no client id. Credentials alone mean the sandbox, as
+    /// `Config::from_env` reads them (`FC_ENV` defaults to `sandbox`).
     fn uses_mock(&self) -> bool {
-        ["", "FC_", "FCPLUS_", "PROCONNECT_"]
-            .iter()
-            .all(|p| self.get(&format!("FC_{p}ISSUER")).is_none() && self.get(&format!("FC_{p}ENV")).is_none())
+        ["", "FC_", "FCPLUS_", "PROCONNECT_"].iter().all(|p| {
+            ["ISSUER", "ENV", "CLIENT_ID"]
+                .iter()
+                .all(|name| self.get(&format!("FC_{p}{name}")).is_none())
+        })
     }
 }
 
@@ -481,13 +485,6 @@ fn mock_encryption_alg(keys: Option<&ServiceKeys>) -> franceconnect_mock::Encryp
 /// Refuses the settings that would silently do something else than meant,
 /// and warns about the risky ones.
 fn check_deployment(settings: &Settings) -> Result<(), String> {
-    if settings.uses_mock() && settings.get("FC_CLIENT_ID").is_some() {
-        return Err(
-            "FC_CLIENT_ID is set but neither FC_ENV nor FC_ISSUER: set FC_ENV=sandbox (or production, \
-             or FC_ISSUER) to use these credentials, or unset FC_CLIENT_ID to run on the embedded mock"
-                .into(),
-        );
-    }
     if let Some(store) = settings.shared_store()?
         && settings.get("FC_LOGIN_COOKIE_SECRET").is_none()
     {
@@ -548,8 +545,17 @@ fn service_keys(settings: &Settings, encrypts: bool, signs: bool) -> Result<Opti
         }
         None => {
             let keys = generate()?;
-            if keys.is_some() {
+            if keys.is_some() && settings.uses_mock() {
                 tracing::info!("no FC_KEYS_FILE: using keys generated for this run only");
+            } else if keys.is_some() {
+                // A real provider fetched (and caches) the JWKS of an earlier
+                // run: what it encrypts to is a key this run does not hold.
+                tracing::warn!(
+                    "no FC_KEYS_FILE: the service's keys are generated for this run only, and the provider caches \
+                     the ones it fetched: each restart breaks FranceConnect+ logins (and encrypted tokens) until it \
+                     fetches them again; create a key file with `franceconnect keys generate --file keys.json` and \
+                     set FC_KEYS_FILE"
+                );
             }
             Ok(keys)
         }
@@ -615,6 +621,29 @@ mod tests {
         assert_eq!(redact_url("not a url hunter2"), "(invalid URL)");
     }
 
+    /// Issue 29 §6: credentials without an issuer are the sandbox's, as
+    /// `Config::from_env` reads them, not a reason to run on the mock.
+    #[tokio::test]
+    async fn credentials_alone_mean_the_sandbox_as_for_the_engine() {
+        let settings = Settings::from_pairs([
+            ("FC_CLIENT_ID", "my-client"),
+            ("FC_CLIENT_SECRET", "my-secret"),
+            ("APP_URL", "http://localhost:3000"),
+        ]);
+        let prepared = prepare(&settings, "127.0.0.1:3000".parse().unwrap()).await.unwrap();
+        assert!(prepared.mocks.is_empty() && prepared.federation.is_none());
+        let engine = Config::from_lookup(|name| match name {
+            "FC_CLIENT_ID" => Some("my-client".into()),
+            "FC_CLIENT_SECRET" => Some("my-secret".into()),
+            "APP_URL" => Some("http://localhost:3000".into()),
+            _ => None,
+        })
+        .unwrap();
+        let config = prepared.routes.first_engine().config();
+        assert_eq!(config.issuer(), engine.issuer());
+        assert_eq!(config.client_id().as_str(), "my-client");
+    }
+
     /// Issue 29 §1: `FC_PLATFORMS=fc` with the documented `FC_FC_*`
     /// variables starts, and its callback is where the redirect URI says.
     #[tokio::test]
@@ -624,7 +653,10 @@ mod tests {
                 ("FC_PLATFORMS".to_owned(), listed.to_owned()),
                 (format!("FC_{name}_ISSUER"), "http://127.0.0.1:9/api/v2".to_owned()),
                 (format!("FC_{name}_CLIENT_ID"), "the-client".to_owned()),
-                (format!("FC_{name}_CLIENT_SECRET"), "the-secret-of-the-client".to_owned()),
+                (
+                    format!("FC_{name}_CLIENT_SECRET"),
+                    "the-secret-of-the-client".to_owned(),
+                ),
                 ("APP_URL".to_owned(), "http://localhost:3000".to_owned()),
             ]);
             let prepared = prepare(&settings, "127.0.0.1:3000".parse().unwrap())

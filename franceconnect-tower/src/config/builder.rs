@@ -15,7 +15,7 @@ use crate::protocol::values::{ClientId, ClientSecret, LoginCookieSecret};
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct ConfigBuilder {
-    platform: Platform,
+    pub(super) platform: Platform,
     environment: Environment,
     client_id: Option<String>,
     client_secret: Option<ClientSecret>,
@@ -353,14 +353,17 @@ impl ConfigBuilder {
         let encrypted_tokens = platform.encrypts() || self.encrypted_tokens;
         if encrypted_tokens && self.service_keys.is_none() {
             return Err(ConfigError::new(if platform.encrypts() {
-                "FranceConnect+ encrypts tokens: an encryption key set is required (service_keys / FC_KEYS_FILE)"
+                "FranceConnect+ encrypts tokens: an encryption key set is required (service_keys, or FC_KEYS_FILE: \
+                 create it with `franceconnect keys generate --file keys.json`)"
             } else {
-                "encrypted tokens (FC_ENCRYPTED_TOKENS) need the service's encryption key set (service_keys / FC_KEYS_FILE)"
+                "encrypted tokens (FC_ENCRYPTED_TOKENS) need the service's encryption key set (service_keys, or \
+                 FC_KEYS_FILE: create it with `franceconnect keys generate --file keys.json`)"
             }));
         }
         if encrypted_tokens && self.service_keys.as_ref().is_some_and(|k| k.algorithms().is_empty()) {
             return Err(ConfigError::new(
-                "the service keys (FC_KEYS_FILE) hold no encryption key (`use: enc`), and tokens are encrypted",
+                "the service keys (FC_KEYS_FILE) hold no encryption key (`use: enc`), and tokens are encrypted: add one \
+                 with `franceconnect keys add --enc ecdh-es`",
             ));
         }
         if self.token_endpoint_auth == TokenEndpointAuth::PrivateKeyJwt {
@@ -373,7 +376,8 @@ impl ConfigBuilder {
                 let allowed: Vec<&str> = platform.assertion_algs().iter().map(|a| a.as_str()).collect();
                 let allowed = allowed.join(" or ");
                 return Err(ConfigError::new(format!(
-                    "private_key_jwt (FC_TOKEN_ENDPOINT_AUTH) needs a signing key (`use: sig`, {allowed}) in the service keys (FC_KEYS_FILE)"
+                    "private_key_jwt (FC_TOKEN_ENDPOINT_AUTH) needs a signing key (`use: sig`, {allowed}) in the service keys \
+                     (FC_KEYS_FILE): add one with `franceconnect keys add --sig es256`"
                 )));
             }
         }

@@ -237,7 +237,10 @@ impl Config {
     pub fn federation_from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Vec<Config>, ConfigError> {
         Self::federation_builders_from_lookup(lookup)?
             .into_iter()
-            .map(|b| b.build())
+            .map(|b| {
+                let platform = b.platform;
+                b.build().map_err(|e| platform_error(platform, &e))
+            })
             .collect()
     }
 
@@ -282,16 +285,44 @@ impl Config {
                     let shared_fallback = platform == Platform::FranceConnect || name == "FC_ENV";
                     lookup(&own(name)).or_else(|| if shared_fallback { lookup(name) } else { None })
                 };
-                Self::builder_from_lookup_at(platform_lookup, &format!("/auth/{}", platform.setting())).map_err(|e| {
-                    ConfigError::new(format!(
-                        "{} (variables FC_{}_*): {e}",
-                        platform.display_name(),
-                        platform.setting().to_ascii_uppercase()
-                    ))
-                })
+                Self::builder_from_lookup_at(platform_lookup, &format!("/auth/{}", platform.setting()))
+                    .map_err(|e| platform_error(platform, &e))
             })
             .collect()
     }
+}
+
+/// A federation's error for `platform`: its name, then the message naming
+/// the platform's own variables (`FC_PROCONNECT_CLIENT_ID`) and the shared
+/// ones as they are (`FC_KEYS_FILE`), so that the fix is in the variable
+/// named.
+fn platform_error(platform: Platform, error: &ConfigError) -> ConfigError {
+    let prefix = format!("FC_{}_", platform.setting().to_ascii_uppercase());
+    let message = own_variables(&error.to_string(), &|name| format!("{prefix}{}", &name[3..]));
+    ConfigError::new(format!("{}: {message}", platform.display_name()))
+}
+
+/// `message` with each per-platform variable named as the platform reads it
+/// (`FC_CLIENT_ID` → `own("FC_CLIENT_ID")`); other words untouched.
+fn own_variables(message: &str, own: &impl Fn(&str) -> String) -> String {
+    let mut out = String::with_capacity(message.len() + 16);
+    let mut rest = message;
+    while let Some(start) = rest.find("FC_") {
+        out.push_str(&rest[..start]);
+        let word = &rest[start..];
+        let end = word
+            .find(|c: char| !(c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
+            .unwrap_or(word.len());
+        let name = &word[..end];
+        if PER_PLATFORM.contains(&name) {
+            out.push_str(&own(name));
+        } else {
+            out.push_str(name);
+        }
+        rest = &word[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn flag(lookup: &impl Fn(&str) -> Option<String>, name: &str) -> Result<bool, ConfigError> {

@@ -83,6 +83,45 @@ fn unsigned_userinfo_is_proconnect_s_only() {
     assert!(!configs[0].accepts_unsigned_userinfo() && configs[1].accepts_unsigned_userinfo());
 }
 
+/// Issue 29 §6: a federation's error names the variable to set, the
+/// platform's own (`FC_PROCONNECT_CLIENT_ID`) or the shared one
+/// (`FC_KEYS_FILE`), and the command that makes a key file.
+#[test]
+fn federation_errors_name_the_variable_to_fix() {
+    let vars: HashMap<&str, &str> = [
+        ("FC_PLATFORMS", "fc,fcplus,proconnect"),
+        ("APP_URL", "http://localhost:3000"),
+        ("FC_ISSUER", "http://127.0.0.1:4000/api/v2"),
+        ("FC_CLIENT_ID", "fc"),
+        ("FC_CLIENT_SECRET", "s"),
+        ("FC_FCPLUS_ISSUER", "http://127.0.0.1:4002/api/v2"),
+        ("FC_FCPLUS_CLIENT_ID", "fcp"),
+        ("FC_FCPLUS_CLIENT_SECRET", "s"),
+        ("FC_PROCONNECT_ISSUER", "http://127.0.0.1:4001/api/v2"),
+        ("FC_PROCONNECT_CLIENT_SECRET", "s"),
+    ]
+    .into();
+    let id = Config::federation_from_lookup(|n| vars.get(n).map(|v| v.to_string()))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        id.starts_with("ProConnect: ") && id.contains("FC_PROCONNECT_CLIENT_ID"),
+        "{id}"
+    );
+    assert!(!id.contains(" FC_CLIENT_ID"), "{id}");
+    let mut vars = vars;
+    vars.insert("FC_PROCONNECT_CLIENT_ID", "pc");
+    let keys = Config::federation_from_lookup(|n| vars.get(n).map(|v| v.to_string()))
+        .unwrap_err()
+        .to_string();
+    assert!(keys.starts_with("FranceConnect+: "), "{keys}");
+    assert!(
+        keys.contains("FC_KEYS_FILE") && !keys.contains("FC_FCPLUS_KEYS_FILE"),
+        "{keys}"
+    );
+    assert!(keys.contains("franceconnect keys generate"), "{keys}");
+}
+
 #[test]
 fn invalid_combinations_fail_with_clear_messages() {
     assert!(err(base(Platform::FranceConnectPlus).eidas(Eidas::Eidas1)).contains("does not accept eidas1"));
