@@ -66,7 +66,7 @@ pub(crate) fn guard<'a>(parts: &'a Parts) -> Guard<'a> {
         parts.headers.get(ACCEPT).and_then(|v| v.to_str().ok()),
     )
     .with_setup_hint(
-        "call `.franceconnect(fc, store)` after your `.route()` calls: axum's layers wrap only the routes added before them",
+        "call `.franceconnect(fc, store)` (or `.franceconnect_layer(layer, store)`) after your `.route()` calls: axum's layers wrap only the routes added before them",
     )
 }
 

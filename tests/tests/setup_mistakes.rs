@@ -1,7 +1,50 @@
-//! Set-up mistakes answer a 500 that says how to fix them, in each
-//! adapter's own terms, instead of failing silently.
+//! Set-up mistakes answer a 500 instead of failing silently: the visitor
+//! gets a French page with the code `setup_error`, the developer a log line
+//! that says how to fix it, in each adapter's own terms.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
 
 use franceconnect_tower::{Config, Environment, FranceConnect, Platform};
+
+/// The log lines written while the guard lives (this thread only: the
+/// tests run on single-threaded runtimes).
+fn capture_logs() -> (tracing::subscriber::DefaultGuard, Arc<Mutex<Vec<u8>>>) {
+    #[derive(Clone)]
+    struct Sink(Arc<Mutex<Vec<u8>>>);
+    impl Write for Sink {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let logs = Arc::new(Mutex::new(Vec::new()));
+    let sink = Sink(logs.clone());
+    let subscriber = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_writer(move || sink.clone())
+        .finish();
+    (tracing::subscriber::set_default(subscriber), logs)
+}
+
+fn text(logs: &Mutex<Vec<u8>>) -> String {
+    String::from_utf8(logs.lock().unwrap().clone()).unwrap()
+}
+
+/// The visitor's page: French, the code to quote, nothing of the set-up.
+fn assert_visitor_page(body: &str, hint: &str) {
+    assert!(
+        body.contains("lang=\"fr\"") && body.contains("support du service") && body.contains("setup_error"),
+        "{body}"
+    );
+    assert!(
+        !body.contains(hint) && !body.contains("FranceConnect is not set up"),
+        "{body}"
+    );
+}
 
 fn engine() -> FranceConnect {
     let config = Config::builder(
@@ -26,6 +69,7 @@ async fn axum_routes_added_after_the_layer_say_so() {
     use http_body_util::BodyExt as _;
     use tower::ServiceExt as _;
 
+    let (_guard, logs) = capture_logs();
     let app = axum::Router::new()
         .route("/inside", get(|User(_): User| async { "ok" }))
         .franceconnect(engine(), MemorySessionStore::default())
@@ -36,10 +80,9 @@ async fn axum_routes_added_after_the_layer_say_so() {
         .unwrap();
     assert_eq!(response.status(), 500);
     let body = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
-    assert!(
-        body.contains("call `.franceconnect(fc, store)` after your `.route()` calls"),
-        "{body}"
-    );
+    let hint = "call `.franceconnect(fc, store)` (or `.franceconnect_layer(layer, store)`) after your `.route()` calls";
+    assert_visitor_page(&body, hint);
+    assert!(text(&logs).contains(hint), "{}", text(&logs));
 }
 
 /// actix-web: an extractor on an App without the middleware.
@@ -48,6 +91,7 @@ async fn actix_without_the_middleware_says_so() {
     use actix_web::{App, HttpResponse, test, web};
     use franceconnect_actix::User;
 
+    let (_guard, logs) = capture_logs();
     let app = test::init_service(App::new().route(
         "/me",
         web::get().to(|User(_): User| async { HttpResponse::Ok().finish() }),
@@ -56,10 +100,9 @@ async fn actix_without_the_middleware_says_so() {
     let response = test::call_service(&app, test::TestRequest::get().uri("/me").to_request()).await;
     assert_eq!(response.status(), 500);
     let body = String::from_utf8(test::read_body(response).await.to_vec()).unwrap();
-    assert!(
-        body.contains("wrap the App with `.wrap(FranceConnectMiddleware::new(routes))`"),
-        "{body}"
-    );
+    let hint = "wrap the App with `.wrap(FranceConnectMiddleware::new(routes))`";
+    assert_visitor_page(&body, hint);
+    assert!(text(&logs).contains(hint), "{}", text(&logs));
 }
 
 /// actix-web: the session middleware wrapped inside ours. A whole login
@@ -75,6 +118,8 @@ async fn actix_session_middleware_inside_ours_says_so_at_the_callback() {
     use franceconnect_actix::{FranceConnectMiddleware, MemorySessionStore, User, configure, session_middleware};
     use franceconnect_tests::harness::engine::{authorize, pair};
     use franceconnect_tower::web::AuthRoutes;
+
+    let (_guard, logs) = capture_logs();
 
     let engine = pair(Platform::FranceConnect, None).await;
     engine.mock.auto_approve(Some("default"), None);
@@ -147,7 +192,12 @@ async fn actix_session_middleware_inside_ours_says_so_at_the_callback() {
         "no session cookie: the loop cannot start"
     );
     let body = String::from_utf8(test::read_body(refused).await.to_vec()).unwrap();
-    assert!(body.contains("before `.wrap(session_middleware(..))`"), "{body}");
+    assert_visitor_page(&body, "before `.wrap(session_middleware(..))`");
+    assert!(
+        text(&logs).contains("before `.wrap(session_middleware(..))`"),
+        "{}",
+        text(&logs)
+    );
 
     let signed_in = login(&right).await;
     assert_eq!(signed_in.status(), 303, "the right order signs in");

@@ -127,6 +127,12 @@ pub async fn agents_pages_refuse_citizens(starter: &impl Starter) {
     let page = b.get("/espace-agent").await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
     assert!(page.body.contains("réservée aux agents"), "{}", page.body);
+    // The way on is another account: the page offers to sign out.
+    assert!(
+        page.body.contains(r#"<form method="post" action="/auth/logout">"#),
+        "{}",
+        page.body
+    );
     let api = b.get_json("/espace-agent/double-authentification").await;
     assert_eq!(api.status, StatusCode::FORBIDDEN);
     assert_eq!(api.json()["error"], "agent_identity_unavailable");

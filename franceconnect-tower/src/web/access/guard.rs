@@ -150,7 +150,7 @@ impl<'a> Guard<'a> {
     fn pivot_of(&self, user: &SignedInUser) -> Result<PivotIdentity, Rejection> {
         let ctx = self.context()?;
         user.pivot_identity()
-            .ok_or_else(|| Rejection::new(pivot_unavailable_response(ctx, self.format)))
+            .ok_or_else(|| Rejection::new(pivot_unavailable_response(ctx, user, self.format)))
     }
 
     /// The agent signed in through ProConnect; without a user, the way to
@@ -271,15 +271,28 @@ impl Rejection {
     }
 
     /// A piece of the set-up (`what`) is missing for this request: logged
-    /// with what to do (`fix`), answered `500` with a body that says both.
+    /// for the developer with what to do (`fix`); the visitor gets a `500`
+    /// page in French that says the service cannot sign them in, with the
+    /// code `setup_error` to quote (nothing of the application's insides).
     /// The one wording of every adapter.
     pub fn setup_error(what: &str, fix: &str) -> Self {
-        tracing::error!("{what} is missing for this request: {fix}");
-        let mut res = Response::new(format!(
-            "FranceConnect is not set up for this route: {what} is missing; {fix}"
-        ));
-        *res.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
-        Self::new(res)
+        tracing::error!("FranceConnect is not set up for this route: {what} is missing; {fix}");
+        let page = crate::web::pages::Pages::error(
+            &crate::web::pages::FrenchPages,
+            &crate::web::pages::ErrorPage {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                code: "setup_error",
+                message: "Ce service ne peut pas vous identifier pour le moment, à cause d'un problème de son côté. \
+                      Réessayer n'y changera rien : signalez-le au support du service.",
+                error: None,
+                retry_href: None,
+                sign_out_action: None,
+            },
+        );
+        Self::new(crate::web::pages::responses::html_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            page,
+        ))
     }
 
     /// The HTTP status.

@@ -37,6 +37,7 @@ impl Pages for EnglishPages {
             title,
             message,
             p.retry_href.map(|h| (h, "Try signing in again")),
+            p.sign_out_action.map(|a| (a, "Sign out to use another account")),
             p.code,
             (
                 "Back to the home page",
@@ -102,7 +103,7 @@ fn message(code: &str) -> &'static str {
         "pivot_identity_unavailable" => "Your identity is not available to this service.",
         "agent_identity_unavailable" => "This page is for agents signed in with ProConnect.",
         "invalid_return_to" => "The return address must be a page of this site.",
-        "wrong_host" => "This service is configured for another address (APP_URL): open the service at that address.",
+        "wrong_host" => "This service opens at another address, where signing in can succeed: follow the link below.",
         "cross_site_request" => "Signing out must be asked from this site.",
         "not_found" => "This page does not exist.",
         "session_unavailable" => "The service is temporarily unavailable. Please try again in a moment.",
@@ -147,6 +148,7 @@ mod tests {
                 message: &message,
                 error: Some(&back),
                 retry_href: Some("/auth/login"),
+                sign_out_action: None,
             })
         };
         let proconnect = render(Platform::ProConnect);

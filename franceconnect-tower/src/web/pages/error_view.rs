@@ -66,6 +66,17 @@ pub(crate) fn is_back_from_proconnect(error: &Error, platform: Platform) -> bool
         && matches!(error, Error::Provider(p) if p.code == ProviderErrorCode::ServerError && p.platform_code.is_none())
 }
 
+/// True when the platform refused the service itself (its client id or
+/// secret, `invalid_client` / `unauthorized_client` at the token endpoint):
+/// the person can do nothing, retrying included; the operator must.
+pub(crate) fn is_service_misconfigured(error: &Error) -> bool {
+    matches!(
+        error,
+        Error::TokenExchange(TokenExchangeError::Refused { code, .. })
+            if code == "invalid_client" || code == "unauthorized_client"
+    )
+}
+
 /// A short explanation in French, safe to show on an error page, naming
 /// the `platform` concerned (FranceConnect, FranceConnect+ or ProConnect).
 /// When the platform's code says what the person can do (come back later,
@@ -114,6 +125,10 @@ pub fn error_message_fr(error: &Error, platform: Platform) -> String {
             "Le niveau de sécurité atteint est insuffisant pour ce service.".into()
         }
         Error::Network(_) => format!("{name} ne répond pas. Réessayez dans quelques minutes."),
+        e if is_service_misconfigured(e) => format!(
+            "{name} refuse les identifiants de ce service : la connexion ne peut pas aboutir. Réessayer n'y \
+             changera rien : signalez-le au support du service."
+        ),
         Error::TokenExchange(_) | Error::Jose(_) | Error::Claims(_) => {
             format!("La réponse de {name} n'a pas pu être vérifiée. Recommencez la connexion.")
         }

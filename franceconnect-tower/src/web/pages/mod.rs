@@ -65,6 +65,9 @@ pub struct ErrorPage<'a> {
     pub error: Option<&'a Error>,
     /// Where to try again (a relative URL), when a new login may help.
     pub retry_href: Option<&'a str>,
+    /// Where a sign-out form posts, when signing out to use another account
+    /// is the way on (a signed-in agent on a page for citizens…).
+    pub sign_out_action: Option<&'a str>,
 }
 
 impl ErrorPage<'_> {
@@ -90,6 +93,7 @@ impl Pages for FrenchPages {
             title,
             p.message,
             p.retry_href.map(|h| (h, "Réessayer la connexion")),
+            p.sign_out_action.map(|a| (a, "Se déconnecter pour changer de compte")),
             p.code,
             FRENCH_FOOTER,
         )
@@ -185,17 +189,20 @@ pub(crate) fn escape(text: &str) -> String {
 }
 
 /// An error page in `lang`: what happened (`title`), what to do
-/// (`message`), optionally a link to try again (its URL and label), and
-/// the error's code for the user to quote to the service's support
-/// (`footer`: the home link's label, the sentence before the code).
+/// (`message`), optionally a link to try again and a form to sign out
+/// (each URL and label), and the error's code for the user to quote to
+/// the service's support (`footer`: the home link's label, the sentence
+/// before the code).
 pub(crate) fn error_page(
     lang: &str,
     title: &str,
     message: &str,
     retry: Option<(&str, &str)>,
+    sign_out: Option<(&str, &str)>,
     code: &str,
     footer: (&str, &str),
 ) -> String {
+    let sign_out = sign_out.map_or_else(String::new, |(action, label)| logout_form(action, label));
     let retry = match retry {
         Some((href, label)) => format!(
             r#"<p><a class="button" href="{}">{}</a></p>"#,
@@ -210,6 +217,7 @@ pub(crate) fn error_page(
         &format!(
             r#"<p>{message}</p>
 {retry}
+{sign_out}
 <p><a href="/">{home}</a></p>
 <p class="code">{quote} <code>{code}</code>.</p>"#,
             message = escape(message),
@@ -262,9 +270,12 @@ mod tests {
             "<t>",
             "a \"b\" & c",
             Some(("/auth/login?return_to=/x\"><script>", "retry")),
+            Some(("/auth/logout\"><script>", "<out>")),
             "<code>",
             FRENCH_FOOTER,
         );
+        assert!(page.contains(r#"<form method="post" action="/auth/logout&quot;&gt;&lt;script&gt;">"#));
+        assert!(page.contains("&lt;out&gt;"));
         assert!(page.contains("&lt;t&gt;"));
         assert!(page.contains("a &quot;b&quot; &amp; c"));
         assert!(!page.contains("<script>") && !page.contains("<code>\""));

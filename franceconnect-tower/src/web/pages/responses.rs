@@ -9,9 +9,12 @@ use url::form_urlencoded;
 
 use crate::config::Platform;
 use crate::error::Error;
+use crate::identity::SignedInUser;
 use crate::protocol::eidas::Eidas;
 use crate::protocol::values::ReturnTo;
-use crate::web::pages::error_view::{error_code, error_message_fr, error_status, platform_code_of};
+use crate::web::pages::error_view::{
+    error_code, error_message_fr, error_status, is_service_misconfigured, platform_code_of,
+};
 use crate::web::pages::{ErrorPage, FrenchPages, Pages};
 
 /// What the layer tells the rest of the application about its routes: put
@@ -66,6 +69,49 @@ impl AuthContext {
     /// cross-site post, the wrong kind of user): `status` with the page, or
     /// JSON with `code` and the French `message`.
     pub(crate) fn refusal(&self, status: StatusCode, code: &str, message: &str, format: Format) -> Response<String> {
+        self.refusal_page(status, code, message, None, format)
+    }
+
+    /// The login refused on a loopback host other than the service's: the
+    /// page links to the same login at the service's address (`target`).
+    pub(crate) fn wrong_host(&self, message: &str, target: &str, format: Format) -> Response<String> {
+        if format == Format::Json {
+            return json_response(
+                StatusCode::BAD_REQUEST,
+                json!({ "error": "wrong_host", "message": message, "login_url": target }),
+            );
+        }
+        let page = ErrorPage {
+            status: StatusCode::BAD_REQUEST,
+            code: "wrong_host",
+            message,
+            error: None,
+            retry_href: Some(target),
+            sign_out_action: None,
+        };
+        html_response(StatusCode::BAD_REQUEST, self.pages.error(&page))
+    }
+
+    /// A refusal whose way on is another account: the page offers to sign
+    /// out.
+    pub(crate) fn refusal_of_this_account(
+        &self,
+        status: StatusCode,
+        code: &str,
+        message: &str,
+        format: Format,
+    ) -> Response<String> {
+        self.refusal_page(status, code, message, Some(&self.logout_action()), format)
+    }
+
+    fn refusal_page(
+        &self,
+        status: StatusCode,
+        code: &str,
+        message: &str,
+        sign_out_action: Option<&str>,
+        format: Format,
+    ) -> Response<String> {
         if format == Format::Json {
             return json_response(status, json!({ "error": code, "message": message }));
         }
@@ -75,6 +121,7 @@ impl AuthContext {
             message,
             error: None,
             retry_href: None,
+            sign_out_action,
         };
         html_response(status, self.pages.error(&page))
     }
@@ -97,12 +144,16 @@ impl AuthContext {
             }
             return json_response(status, body);
         }
+        // Retrying cannot mend the service's own configuration (a refused
+        // client secret…): no retry link then.
+        let retry_href = retry_href.filter(|_| !is_service_misconfigured(error));
         let page = ErrorPage {
             status,
             code: error_code(error),
             message: &message,
             error: Some(error),
             retry_href,
+            sign_out_action: None,
         };
         html_response(status, self.pages.error(&page))
     }
@@ -329,7 +380,7 @@ pub(crate) fn step_up_response(
 /// The answer to a user on a page whose level no platform of the service
 /// offers them: `403`, as a page or JSON.
 pub(crate) fn level_unavailable_response(ctx: &AuthContext, format: Format) -> Response<String> {
-    ctx.refusal(
+    ctx.refusal_of_this_account(
         StatusCode::FORBIDDEN,
         "level_unavailable",
         "Ce service ne propose pas le niveau de sécurité que demande cette page.",
@@ -340,22 +391,35 @@ pub(crate) fn level_unavailable_response(ctx: &AuthContext, format: Format) -> R
 /// The answer to a signed-in user who is not a ProConnect agent (or whose
 /// scopes did not name them) on a page for agents: `403`, as a page or JSON.
 pub(crate) fn agent_unavailable_response(ctx: &AuthContext, format: Format) -> Response<String> {
-    ctx.refusal(
+    ctx.refusal_of_this_account(
         StatusCode::FORBIDDEN,
         "agent_identity_unavailable",
-        "Cette page est réservée aux agents connectés avec ProConnect.",
+        "Cette page est réservée aux agents publics et aux professionnels identifiés avec ProConnect. \
+         Déconnectez-vous, puis identifiez-vous avec ProConnect.",
         format,
     )
 }
 
-/// The answer to a signed-in user whose scopes did not give the six claims
-/// of the pivot identity: `403`, as a page or JSON.
-pub(crate) fn pivot_unavailable_response(ctx: &AuthContext, format: Format) -> Response<String> {
-    tracing::warn!("the signed-in user's scopes did not give the pivot identity");
+/// The answer to a signed-in user on a page for citizens without a pivot
+/// identity: `403`, as a page or JSON. An agent is told the page is for
+/// citizens and offered to sign out; a citizen whose scopes did not give
+/// the identity cannot mend it (the service's configuration must).
+pub(crate) fn pivot_unavailable_response(ctx: &AuthContext, user: &SignedInUser, format: Format) -> Response<String> {
+    if user.platform == Platform::ProConnect {
+        return ctx.refusal_of_this_account(
+            StatusCode::FORBIDDEN,
+            "pivot_identity_unavailable",
+            "Cette page est réservée aux particuliers identifiés avec FranceConnect. Vous êtes identifié avec \
+             ProConnect : déconnectez-vous, puis identifiez-vous avec FranceConnect.",
+            format,
+        );
+    }
+    tracing::warn!("the signed-in user's scopes did not give the pivot identity (FC_SCOPES: identite_pivot)");
     ctx.refusal(
         StatusCode::FORBIDDEN,
         "pivot_identity_unavailable",
-        "Votre identité pivot n'est pas disponible pour ce service.",
+        "Ce service n'a pas reçu les informations d'identité dont cette page a besoin. Se reconnecter n'y \
+         changera rien : signalez-le au support du service.",
         format,
     )
 }
@@ -376,6 +440,7 @@ pub fn session_unavailable_response(format: Format) -> Response<String> {
             message,
             error: None,
             retry_href: None,
+            sign_out_action: None,
         };
         html_response(StatusCode::SERVICE_UNAVAILABLE, FrenchPages.error(&page))
     }
@@ -463,6 +528,67 @@ mod tests {
             "/auth/login?acr=eidas3"
         );
         assert_eq!(ctx.login_url(None, None), "/auth/login");
+    }
+
+    /// Issue 29 §6: an agent on a citizens' page is told where to go and
+    /// offered to sign out; a citizen the scopes left without an identity
+    /// is not sent round a login that cannot help.
+    #[test]
+    fn a_citizens_page_tells_each_person_their_way_on() {
+        let ctx = AuthContext::new("/auth");
+        let html = accept("text/html");
+        let agent = SignedInUser::for_testing(
+            Platform::ProConnect,
+            "a",
+            crate::Acr::Eidas1,
+            json!({"given_name": "Inès", "usual_name": "Roy", "email": "ines.roy@mairie.example.fr"}),
+        )
+        .unwrap();
+        let page = pivot_unavailable_response(&ctx, &agent, html).into_body();
+        assert!(
+            page.contains("réservée aux particuliers identifiés avec FranceConnect"),
+            "{page}"
+        );
+        assert!(page.contains(r#"<form method="post" action="/auth/logout">"#), "{page}");
+        assert!(!page.contains("identité pivot"), "{page}");
+        let citizen = SignedInUser::for_testing(Platform::FranceConnect, "c", crate::Acr::Eidas1, json!({})).unwrap();
+        let page = pivot_unavailable_response(&ctx, &citizen, html).into_body();
+        assert!(page.contains("support du service") && !page.contains("<form"), "{page}");
+    }
+
+    /// A client id or secret the platform refuses: no retry link, and the
+    /// page says retrying cannot help.
+    #[test]
+    fn a_refused_client_is_not_the_person_s_to_retry() {
+        let ctx = AuthContext::new("/auth");
+        let refused = Error::TokenExchange(crate::TokenExchangeError::Refused {
+            status: 401,
+            code: "invalid_client".into(),
+            platform_code: None,
+        });
+        let page = ctx
+            .error_response(
+                &refused,
+                Platform::FranceConnect,
+                accept("text/html"),
+                Some("/auth/login"),
+            )
+            .into_body();
+        assert!(
+            page.contains("n&#39;y changera rien") && !page.contains("Recommencez"),
+            "{page}"
+        );
+        assert!(!page.contains(r#"href="/auth/login""#), "{page}");
+        let expired = Error::State(crate::StateError::Expired);
+        let page = ctx
+            .error_response(
+                &expired,
+                Platform::FranceConnect,
+                accept("text/html"),
+                Some("/auth/login"),
+            )
+            .into_body();
+        assert!(page.contains(r#"href="/auth/login""#), "{page}");
     }
 
     #[test]

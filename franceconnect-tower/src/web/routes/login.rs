@@ -167,12 +167,11 @@ impl AuthRoutes {
             app_host = expected,
             "login refused: the browser is on another host than APP_URL's; its login cookie would not reach the callback (open APP_URL's address, or set APP_URL to the one you use)"
         );
-        Some(self.ctx.refusal(
-            StatusCode::BAD_REQUEST,
-            "wrong_host",
+        Some(self.ctx.wrong_host(
             &format!(
-                "Ce service est configuré pour l'adresse {expected} (APP_URL), et vous êtes sur {host} : la connexion échouerait. Ouvrez {target}"
+                "Ce service s'ouvre à l'adresse {expected}, et vous êtes sur {host} : la connexion n'y aboutirait pas."
             ),
+            &target,
             format,
         ))
     }
