@@ -52,6 +52,11 @@ pub enum Check {
     Scopes,
     /// The `acr` values (levels) asked.
     Acr,
+    /// The client authentication: a method the platform takes, and a client
+    /// id and secret it accepts.
+    Client,
+    /// The application serves the redirect URIs configured.
+    Routes,
 }
 
 impl Check {
@@ -67,6 +72,8 @@ impl Check {
             Check::Clock => "clock",
             Check::Scopes => "scopes",
             Check::Acr => "acr",
+            Check::Client => "client",
+            Check::Routes => "routes",
         }
     }
 }

@@ -14,7 +14,7 @@ use franceconnect_tower::{EncryptionAlg, ServiceKeys, SigningAlg};
 use serde_json::json;
 use support::*;
 
-const EVERY_CHECK: [Check; 9] = [
+const EVERY_CHECK: [Check; 11] = [
     Check::Config,
     Check::Discovery,
     Check::Algorithms,
@@ -24,7 +24,14 @@ const EVERY_CHECK: [Check; 9] = [
     Check::Clock,
     Check::Scopes,
     Check::Acr,
+    Check::Client,
+    Check::Routes,
 ];
+
+/// Every check that needs no running application (`routes` requests it).
+fn every_check_but_routes() -> Vec<Check> {
+    EVERY_CHECK.into_iter().filter(|c| *c != Check::Routes).collect()
+}
 
 /// A FranceConnect+ deployment as it should be: its keys file, the
 /// application running with the library's routes (its real JWKS), the mock
@@ -475,7 +482,7 @@ async fn an_unknown_acr_on_proconnect_fails_acr() {
     let provider = mock(MockProvider::new(MockPlatform::ProConnect).client(client("http://localhost:3000"))).await;
     let good = vars("proconnect", &provider.issuer(), "http://localhost:3000").set("FC_ACR", "mfa");
     let report = good.run().await;
-    assert_all_ok(&report, &EVERY_CHECK);
+    assert_all_ok(&report, &every_check_but_routes());
     assert!(
         report
             .to_string()
@@ -628,6 +635,48 @@ async fn a_federation_is_checked_platform_by_platform() {
         report.to_string().contains("set FC_PROCONNECT_REDIRECT_URI to"),
         "{report}"
     );
+
+    // ProConnect's secret wrong: its own variable is named, and the
+    // platforms whose pair holds pass.
+    let report = vars
+        .clone()
+        .set("FC_PROCONNECT_CLIENT_SECRET", "another-secret-entirely")
+        .run()
+        .await;
+    assert_fails_only(&report, Check::Client, "ProConnect: ");
+    let failing = failures(&report);
+    assert_eq!(failing.len(), 1, "{report}");
+    assert!(
+        failing[0].contains("fix: set FC_PROCONNECT_CLIENT_SECRET to the secret"),
+        "{report}"
+    );
+    assert!(!report.to_string().contains("another-secret-entirely"), "{report}");
+    for platform in ["FranceConnect", "FranceConnect+"] {
+        assert!(
+            report.to_string().contains(&format!(
+                "ok   client     {platform}: the platform accepts the client id"
+            )),
+            "{report}"
+        );
+    }
+
+    // The application mounts one platform's routes (`/auth/callback`…)
+    // while FC_PLATFORMS is set: every redirect URI is a 404.
+    let (single_listener, single) = listener().await;
+    serve_app(single_listener, &vars.clone().unset("FC_PLATFORMS"));
+    let report = vars.clone().set("APP_URL", &single).run().await;
+    assert_fails_only(
+        &report,
+        Check::Routes,
+        &format!("ProConnect: {single}/auth/proconnect/callback answers HTTP 404"),
+    );
+    assert_eq!(failures(&report).len(), 6, "{report}");
+    assert!(
+        report
+            .to_string()
+            .contains("with FC_PLATFORMS, the library mounts each platform's routes under /auth/{platform}"),
+        "{report}"
+    );
     std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -682,4 +731,247 @@ async fn a_reader_that_goes_away_is_no_panic() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(1), "the report's own status: {stderr}");
+}
+
+/// A wrong client id, then a wrong secret: the token endpoint answers a
+/// made-up code with `invalid_client`, and the doctor names the variable;
+/// the right pair meets `invalid_grant`. The secret is never printed.
+#[tokio::test]
+async fn a_wrong_client_id_or_secret_fails_client() {
+    let provider = mock(MockProvider::new(MockPlatform::FranceConnect).client(client("http://localhost:3000"))).await;
+    let good = vars("fc", &provider.issuer(), "http://localhost:3000");
+    let report = good.run().await;
+    assert!(report.passed(), "{report}");
+    assert!(
+        report.to_string().contains(&format!(
+            "ok   client     the platform accepts the client id `doctor-client` and its secret: {}/token \
+             authenticated the client, then refused a made-up code (invalid_grant)",
+            provider.issuer()
+        )),
+        "{report}"
+    );
+    assert!(!report.to_string().contains("doctor-secret"), "{report}");
+
+    let report = good.clone().set("FC_CLIENT_ID", "someone-else").run().await;
+    assert_fails_only(
+        &report,
+        Check::Client,
+        "refused the client (HTTP 401 invalid_client: client authentication failed (client not found)",
+    );
+    let failure = &failures(&report)[0];
+    assert!(
+        failure.contains("the client id `someone-else` is unknown to the platform — fix: set FC_CLIENT_ID to"),
+        "{report}"
+    );
+    assert!(!failure.contains("FC_CLIENT_SECRET"), "{report}");
+    assert!(!report.to_string().contains("doctor-secret"), "{report}");
+
+    let report = good
+        .clone()
+        .set("FC_CLIENT_SECRET", "not-the-registered-secret")
+        .run()
+        .await;
+    assert_fails_only(
+        &report,
+        Check::Client,
+        "the secret is not the one of the client id `doctor-client`",
+    );
+    assert!(
+        failures(&report)[0].contains("fix: set FC_CLIENT_SECRET to the secret the partner space gives"),
+        "{report}"
+    );
+    let text = report.to_string();
+    assert!(
+        !text.contains("not-the-registered-secret") && !text.contains("doctor-secret"),
+        "{text}"
+    );
+}
+
+/// The application's own routes: one that answers its callback (400
+/// without a login) and its post-logout callback passes; one without the
+/// callback, or with a callback that refuses GET, fails.
+#[tokio::test]
+async fn an_application_without_its_callback_fails_routes() {
+    use axum::http::StatusCode;
+    use axum::routing::{get, post};
+    let serve = |listener: tokio::net::TcpListener, router: axum::Router| {
+        tokio::spawn(async move { axum::serve(listener, router).await });
+    };
+    let logout_callback = || async { axum::response::Redirect::to("/") };
+
+    let (good_listener, good_app) = listener().await;
+    serve(
+        good_listener,
+        axum::Router::new()
+            .route("/auth/callback", get(|| async { StatusCode::BAD_REQUEST }))
+            .route("/auth/logout/callback", get(logout_callback)),
+    );
+    let provider = mock(MockProvider::new(MockPlatform::FranceConnect).client(client(&good_app))).await;
+    let report = vars("fc", &provider.issuer(), &good_app).run().await;
+    assert_all_ok(&report, &EVERY_CHECK);
+    let text = report.to_string();
+    assert!(
+        text.contains(&format!(
+            "ok   routes     {good_app}/auth/callback answers HTTP 400 without parameters: the application serves \
+             its callback"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{good_app}/auth/logout/callback answers HTTP 303")),
+        "{text}"
+    );
+
+    let (missing_listener, missing_app) = listener().await;
+    serve(
+        missing_listener,
+        axum::Router::new().route("/auth/logout/callback", get(logout_callback)),
+    );
+    let report = vars("fc", &provider.issuer(), &missing_app).run().await;
+    assert_fails_only(
+        &report,
+        Check::Routes,
+        &format!(
+            "{missing_app}/auth/callback answers HTTP 404: the application has no callback there, so the routes it \
+             mounts and the URI configured (FC_REDIRECT_URI) differ"
+        ),
+    );
+    assert_eq!(failures(&report).len(), 1, "{report}");
+
+    let (post_listener, post_app) = listener().await;
+    serve(
+        post_listener,
+        axum::Router::new()
+            .route("/auth/callback", post(|| async { "" }))
+            .route("/auth/logout/callback", get(logout_callback)),
+    );
+    let report = vars("fc", &provider.issuer(), &post_app).run().await;
+    assert_fails_only(
+        &report,
+        Check::Routes,
+        &format!("{post_app}/auth/callback answers HTTP 405: the application's callback refuses GET"),
+    );
+}
+
+/// A published key without `use`: FranceConnect+ would not find it.
+#[tokio::test]
+async fn a_jwks_key_without_use_fails_jwks() {
+    let dir = temp_dir("no-use");
+    let file = dir.join("fc-keys.json");
+    let keys = keys::generate(
+        &file,
+        &[
+            KeySpec::Encryption(EncryptionAlg::EcdhEs),
+            KeySpec::Encryption(EncryptionAlg::RsaOaep),
+        ],
+        false,
+    )
+    .unwrap();
+    let mut published = keys.public_jwks();
+    published["keys"][1].as_object_mut().unwrap().remove("use");
+    let kid = published["keys"][1]["kid"].as_str().unwrap().to_owned();
+    let (app_listener, app) = listener().await;
+    serve_json(app_listener, published);
+    let provider = mock(
+        MockProvider::new(MockPlatform::FranceConnectPlus)
+            .client(client(&app).encryption(MockEnc::EcdhEs, app_keys(&app))),
+    )
+    .await;
+    let report = vars("fcplus", &provider.issuer(), &app)
+        .set("FC_KEYS_FILE", path_str(&file))
+        .run()
+        .await;
+    assert_fails_only(
+        &report,
+        Check::Jwks,
+        &format!(
+            "publishes keys the platform filters out (it keeps those with both `use` and `alg`): `{kid}` has no `use`"
+        ),
+    );
+    // Only that: the key material is the file's.
+    assert_eq!(failures(&report).len(), 1, "{report}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// `private_key_jwt` on ProConnect cannot work: a failure, and the token
+/// request is not tried.
+#[tokio::test]
+async fn private_key_jwt_on_proconnect_fails_client() {
+    let dir = temp_dir("pkjwt-proconnect");
+    let file = dir.join("fc-keys.json");
+    keys::generate(&file, &[KeySpec::Signing(SigningAlg::Es256)], false).unwrap();
+    let (app_listener, app) = listener().await;
+    let provider = mock(MockProvider::new(MockPlatform::ProConnect).client(client(&app))).await;
+    let vars = vars("proconnect", &provider.issuer(), &app)
+        .set("FC_KEYS_FILE", path_str(&file))
+        .set("FC_TOKEN_ENDPOINT_AUTH", "private_key_jwt");
+    serve_app(app_listener, &vars);
+    let report = vars.run().await;
+    assert_fails_only(
+        &report,
+        Check::Client,
+        "FC_TOKEN_ENDPOINT_AUTH is private_key_jwt: ProConnect's service records store no token endpoint \
+         authentication method (and, since 2026-08-11, no jwks_uri)",
+    );
+    let failures = failures(&report);
+    assert_eq!(failures.len(), 1, "{report}");
+    assert!(
+        failures[0].ends_with("fix: use client_secret_post (the default): unset FC_TOKEN_ENDPOINT_AUTH"),
+        "{report}"
+    );
+    assert!(
+        !report.to_string().contains("the platform accepts the client id"),
+        "{report}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// `private_key_jwt` on FranceConnect: a warning (the platform registers
+/// every service as `client_secret_post`); for a client the platform did
+/// register so, the application's own assertion is tried, and a wrong
+/// client id fails.
+#[tokio::test]
+async fn private_key_jwt_on_franceconnect_is_a_warning() {
+    let dir = temp_dir("pkjwt-fc");
+    let file = dir.join("fc-keys.json");
+    keys::generate(&file, &[KeySpec::Signing(SigningAlg::Es256)], false).unwrap();
+    let (app_listener, app) = listener().await;
+    let provider =
+        mock(MockProvider::new(MockPlatform::FranceConnect).client(client(&app).private_key_jwt(app_keys(&app)))).await;
+    let vars = vars("fc", &provider.issuer(), &app)
+        .set("FC_KEYS_FILE", path_str(&file))
+        .set("FC_TOKEN_ENDPOINT_AUTH", "private_key_jwt");
+    serve_app(app_listener, &vars);
+    let report = vars.run().await;
+    assert!(report.passed(), "{report}");
+    let warnings: Vec<String> = report
+        .lines
+        .iter()
+        .filter(|l| l.status == Status::Warn)
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(warnings.len(), 1, "{report}");
+    assert!(
+        warnings[0].starts_with(
+            "warn client     FC_TOKEN_ENDPOINT_AUTH is private_key_jwt: FranceConnect registers every service as \
+             client_secret_post"
+        ),
+        "{report}"
+    );
+    assert!(
+        warnings[0].contains("fix: unset FC_TOKEN_ENDPOINT_AUTH (client_secret_post, the default)"),
+        "{report}"
+    );
+    assert!(
+        report.to_string().contains(
+            "ok   client     the platform accepts the client id `doctor-client` and its client assertion \
+             (private_key_jwt)"
+        ),
+        "{report}"
+    );
+
+    let report = vars.clone().set("FC_CLIENT_ID", "someone-else").run().await;
+    assert_fails_only(&report, Check::Client, "refused the client (HTTP 401 invalid_client");
+    assert!(failures(&report)[0].contains("fix: check FC_CLIENT_ID"), "{report}");
+    std::fs::remove_dir_all(dir).unwrap();
 }

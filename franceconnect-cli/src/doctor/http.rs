@@ -44,13 +44,27 @@ impl Http {
 
     /// `GET url`; the error says why in a few words.
     pub(crate) async fn get(&self, url: &Url) -> Result<Fetched, String> {
-        let started = Instant::now();
-        let mut response = self
+        self.fetch(self.client.get(url.clone())).await
+    }
+
+    /// `POST url` with `form` as `application/x-www-form-urlencoded`; the
+    /// error says why in a few words (never what the form holds).
+    pub(crate) async fn post_form(&self, url: &Url, form: &[(&str, &str)]) -> Result<Fetched, String> {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let request = self
             .client
-            .get(url.clone())
-            .send()
-            .await
-            .map_err(|e| self.describe(&e))?;
+            .post(url.clone())
+            .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(reqwest::header::ACCEPT, "application/json")
+            .body(body);
+        self.fetch(request).await
+    }
+
+    async fn fetch(&self, request: reqwest::RequestBuilder) -> Result<Fetched, String> {
+        let started = Instant::now();
+        let mut response = request.send().await.map_err(|e| self.describe(&e))?;
         let status = response.status().as_u16();
         let date = response
             .headers()

@@ -1,7 +1,8 @@
 //! Check 5, once for every platform: the JWKS the application publishes
 //! (`APP_URL/auth/jwks`, which the provider fetches) holds exactly the
-//! public keys of `FC_KEYS_FILE` (same `kid`s, same public members) and no
-//! private member.
+//! public keys of `FC_KEYS_FILE` (same `kid`s, same public members), each
+//! with its `use` and `alg` (FranceConnect filters on both), and no private
+//! member.
 
 use std::collections::BTreeSet;
 
@@ -20,6 +21,15 @@ const PRIVATE_MEMBERS: [&str; 8] = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"]
 
 /// The public members compared, key by key.
 const PUBLIC_MEMBERS: [&str; 8] = ["kty", "crv", "x", "y", "n", "e", "use", "alg"];
+
+/// The members every published key must carry (FranceConnect filters a
+/// service's JWKS on both).
+const LABELS: [&str; 2] = ["use", "alg"];
+
+/// A published key's `kid`, or a stand-in.
+fn kid_of(key: &Value) -> String {
+    key.get("kid").and_then(Value::as_str).unwrap_or("(no kid)").to_owned()
+}
 
 /// Fetches the application's JWKS and compares it with the keys file.
 pub(crate) async fn check(report: &mut Report, loaded: &Loaded, lookup: &Lookup) {
@@ -97,11 +107,11 @@ pub(crate) async fn check(report: &mut Report, loaded: &Loaded, lookup: &Lookup)
     let leaks: Vec<String> = published
         .iter()
         .flat_map(|key| {
-            let kid = key.get("kid").and_then(Value::as_str).unwrap_or("(no kid)");
+            let kid = kid_of(key);
             PRIVATE_MEMBERS
                 .iter()
                 .filter(move |m| key.get(**m).is_some())
-                .map(move |m| format!("`{m}` of `{}`", shown(kid)))
+                .map(move |m| format!("`{m}` of `{}`", shown(&kid)))
         })
         .collect();
     if !leaks.is_empty() {
@@ -114,6 +124,37 @@ pub(crate) async fn check(report: &mut Report, loaded: &Loaded, lookup: &Lookup)
         );
     } else {
         report.ok(Check::Jwks, None, format!("{url} publishes no private key material"));
+    }
+    // FranceConnect keeps, of a service's JWKS, the keys that say both
+    // their use and their algorithm: a key without either is not there.
+    let incomplete: Vec<String> = published
+        .iter()
+        .filter_map(|key| {
+            let missing: Vec<String> = LABELS
+                .iter()
+                .filter(|m| key.get(**m).and_then(Value::as_str).is_none_or(str::is_empty))
+                .map(|m| format!("`{m}`"))
+                .collect();
+            (!missing.is_empty()).then(|| format!("`{}` has no {}", shown(&kid_of(key)), missing.join(" nor ")))
+        })
+        .collect();
+    if incomplete.is_empty() {
+        report.ok(
+            Check::Jwks,
+            None,
+            format!("{url}: every key says its `use` and its `alg`"),
+        );
+    } else {
+        fail(
+            report,
+            format!(
+                "{url} publishes keys the platform filters out (it keeps those with both `use` and `alg`): {}",
+                incomplete.join(", ")
+            ),
+            "serve ServiceKeys::public_jwks(), as the library's /auth/jwks does: each key with its `use` (enc or \
+             sig) and its `alg`"
+                .to_owned(),
+        );
     }
     if let Some(expected) = expected {
         compare(report, &url, &published, expected, &fail);
@@ -162,7 +203,11 @@ fn compare(
             let Some(got) = published.iter().find(|p| kid(p) == kid(want)) else {
                 return true;
             };
-            PUBLIC_MEMBERS.iter().any(|m| got.get(*m) != want.get(*m))
+            // A label left out is said above: not another key for that.
+            PUBLIC_MEMBERS
+                .iter()
+                .filter(|m| !(LABELS.contains(*m) && got.get(**m).is_none()))
+                .any(|m| got.get(*m) != want.get(*m))
         })
         .map(kid)
         .collect();

@@ -14,16 +14,20 @@
 //! | `clock` | `clock` | the local clock against the provider's `Date`, within the engine's leeway |
 //! | `scopes` | `scopes` | the scopes are the platform's and in `scopes_supported` |
 //! | `acr` | `acr` | the levels (`acr` values on ProConnect) are offered |
-//! | `jwks` | `jwks` | once: `APP_URL/auth/jwks` publishes the keys file's public keys, and nothing private |
+//! | `client` | `credentials` | a client authentication the platform takes (no `private_key_jwt` on ProConnect), and the client id and secret it accepts: a token request with a made-up code must meet `invalid_grant`, not `invalid_client` |
+//! | `jwks` | `jwks` | once: `APP_URL/auth/jwks` publishes the keys file's public keys, each with `alg` and `use`, and nothing private |
+//! | `routes` | `routes` | once: the application answers each redirect URI configured (no 404) |
 
 mod acr;
 mod algorithms;
 mod clock;
+mod credentials;
 mod discovery;
 mod encryption;
 mod http;
 mod jwks;
 mod load;
+mod routes;
 mod scopes;
 mod uris;
 
@@ -136,6 +140,13 @@ impl Doctor {
             if !loaded.said_refused(&mut report, load::Group::Acr, first, || acr::FIX_FOR_REFUSED.to_owned()) {
                 acr::check(&mut report, &target, doc);
             }
+            // A client assertion signed with placeholder keys would prove
+            // nothing: the token request waits for FC_KEYS_FILE then.
+            let placeholder_keys = loaded.refusal(load::Group::Keys).is_some()
+                && config.token_endpoint_auth() == franceconnect_tower::TokenEndpointAuth::PrivateKeyJwt;
+            if credentials::method(&mut report, &target) && discovered.is_some() && !placeholder_keys {
+                credentials::check(&mut report, &target, &*self.lookup).await;
+            }
             // What the specific checks did not cover: the engine's own
             // start-up check, worth running once they all hold.
             if discovered.is_some() && loaded.refused.is_empty() && report.count(Status::Fail) == before {
@@ -144,6 +155,7 @@ impl Doctor {
         }
         encryption::file_mode(&mut report, &*self.lookup);
         jwks::check(&mut report, &loaded, &*self.lookup).await;
+        routes::check(&mut report, &loaded).await;
         report
     }
 }
@@ -175,6 +187,21 @@ impl Target<'_> {
         } else {
             own
         }
+    }
+
+    /// The variable this platform reads `name` from, as [`Target::var`],
+    /// but for FranceConnect in a federation the one actually set (its own
+    /// name first, then the plain one), so that a fix names one variable.
+    pub(crate) fn var_read(&self, lookup: &Lookup, name: &str) -> String {
+        if !self.federation {
+            return name.to_owned();
+        }
+        let setting = self.config.platform().setting().to_ascii_uppercase();
+        let own = format!("FC_{setting}_{}", name.trim_start_matches("FC_"));
+        let plain_read = self.config.platform() == franceconnect_tower::Platform::FranceConnect
+            && lookup(&own).is_none()
+            && lookup(name).is_some();
+        if plain_read { name.to_owned() } else { own }
     }
 
     /// Where the library mounts this platform's routes: `/auth`, or
