@@ -1,5 +1,5 @@
 //! The README's actix-web application: `cargo run -p franceconnect-actix --example actix_readme`
-//! with the `FC_*` variables of your client (see the README's settings).
+//! with the `FC_*` variables of your client (see franceconnect-tower/docs/using-the-engine.md).
 
 use actix_web::cookie::Key;
 use actix_web::{App, HttpResponse, HttpServer, web};

@@ -93,6 +93,10 @@ where
                 }
             };
             req.extensions_mut().insert(routes.context().clone());
+            if signed_in {
+                // For the `AccessToken` extractor, which may renew the token.
+                req.extensions_mut().insert(MiddlewareRoutes(routes.clone()));
+            }
             let mut res = service.call(req).await?;
             if signed_in && !res.headers().contains_key(CACHE_CONTROL) {
                 res.headers_mut()
@@ -102,6 +106,11 @@ where
         })
     }
 }
+
+/// The routes of the middleware that served a signed-in request, in its
+/// extensions: what the `AccessToken` extractor renews tokens with.
+#[derive(Clone)]
+pub(crate) struct MiddlewareRoutes(pub(crate) Rc<AuthRoutes>);
 
 /// The callback stored a user ([`UserStored`]); on its way back out through
 /// this middleware, that user must still be in the session, which the

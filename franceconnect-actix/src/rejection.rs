@@ -40,14 +40,30 @@ pub(crate) fn decide<T>(
     decide: impl FnOnce(Guard<'_>) -> Result<T, Rejection>,
 ) -> Result<T, AuthRejection> {
     let extensions = req.extensions();
-    let guard = Guard::new(
-        extensions.get::<AuthContext>(),
-        extensions.get::<SignedInUser>(),
+    let guard = guard_of(req, extensions.get::<AuthContext>(), extensions.get::<SignedInUser>());
+    decide(guard).map_err(AuthRejection)
+}
+
+/// The engine's guard on `req`, with the `context` and the `user` the
+/// middleware left (or copies of them).
+pub(crate) fn guard_of<'a>(
+    req: &'a HttpRequest,
+    context: Option<&'a AuthContext>,
+    user: Option<&'a SignedInUser>,
+) -> Guard<'a> {
+    Guard::new(
+        context,
+        user,
         req.uri().path_and_query().map_or("/", |p| p.as_str()),
         req.headers().get(ACCEPT).and_then(|v| v.to_str().ok()),
     )
     .with_setup_hint(
         "wrap the App with `.wrap(FranceConnectMiddleware::new(routes))`, then the session middleware with a later `.wrap(session_middleware(..))`, and mount `.configure(configure(routes))`",
-    );
-    decide(guard).map_err(AuthRejection)
+    )
+}
+
+impl From<Rejection> for AuthRejection {
+    fn from(rejection: Rejection) -> Self {
+        Self(rejection)
+    }
 }

@@ -1,7 +1,7 @@
-//! The README's application for citizens and agents:
+//! The application for citizens and agents (docs/citizens-and-agents.md):
 //! `cargo run -p franceconnect-axum --example axum_citizens_and_agents` with
 //! `FC_PLATFORMS=fc,fcplus,proconnect` and each platform's `FC_{PLATFORM}_*`
-//! variables (see the README's settings).
+//! variables (see franceconnect-tower/docs/quickstart.md's settings).
 
 use axum::Router;
 use axum::response::Html;

@@ -1,5 +1,5 @@
 //! The README's axum application: `cargo run -p franceconnect-axum --example axum_readme`
-//! with the `FC_*` variables of your client (see the README's settings).
+//! with the `FC_*` variables of your client (see franceconnect-tower/docs/using-the-engine.md).
 
 use axum::Router;
 use axum::response::Html;

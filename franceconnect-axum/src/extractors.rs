@@ -8,7 +8,7 @@ use axum_core::extract::{FromRequestParts, OptionalFromRequestParts};
 use franceconnect_tower::web::AuthContext;
 use franceconnect_tower::web::adapter::Guard;
 use franceconnect_tower::web::level::EidasLevel;
-use franceconnect_tower::{AgentIdentity, PivotIdentity, SignedInUser};
+use franceconnect_tower::{AgentIdentity, IssuedAccessToken, PivotIdentity, SignedInUser};
 use http::header::ACCEPT;
 use http::request::Parts;
 
@@ -51,6 +51,37 @@ pub struct RequireEidas<L: EidasLevel>(pub SignedInUser, pub L);
 #[derive(Debug, Clone)]
 pub struct RequireRecentEidas<L: EidasLevel, const MAX_AGE_MINUTES: u64>(pub SignedInUser, pub L);
 
+/// The signed-in user's live access token, for the State's APIs that take
+/// it (`Authorization: Bearer`, [`IssuedAccessToken::secret`]): the one of
+/// the sign-in while it has more than
+/// [`ACCESS_TOKEN_MARGIN`](franceconnect_tower::web::adapter::ACCESS_TOKEN_MARGIN)
+/// to live; after that, on ProConnect with
+/// [`ConfigBuilder::refresh_tokens`](franceconnect_tower::ConfigBuilder::refresh_tokens),
+/// a renewed one (the session updated, and the request's [`User`] too for
+/// the extractors after this one).
+///
+/// Without a user, like [`User`]. An expired token that cannot be renewed
+/// (FranceConnect's live 60 seconds: use them in the sign-in hook) gets
+/// `401`, a page offering a new login or JSON (`access_token_expired`,
+/// with `login_url`). A renewal ProConnect refuses (the person signed out
+/// there, the grant was revoked) signs the person out: the ordinary way to
+/// the login, or `401` JSON.
+///
+/// ```no_run
+/// use axum::Router;
+/// use axum::routing::get;
+/// use franceconnect_axum::AccessToken;
+///
+/// async fn documents(AccessToken(token): AccessToken) -> String {
+///     // Call an API with `Authorization: Bearer {token.secret()}`;
+///     // never send the token itself to the browser.
+///     format!("valid until {}", token.expires_at())
+/// }
+/// let app: Router = Router::new().route("/documents", get(documents));
+/// ```
+#[derive(Debug, Clone)]
+pub struct AccessToken(pub IssuedAccessToken);
+
 /// The request as the engine's guard sees it. The path is
 /// the one the user asked for, before any `nest` stripped it.
 pub(crate) fn guard<'a>(parts: &'a Parts) -> Guard<'a> {
@@ -81,6 +112,17 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for User {
     type Rejection = AuthRejection;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Option<Self>, Self::Rejection> {
         Ok(guard(parts).user()?.cloned().map(User))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for AccessToken {
+    type Rejection = AuthRejection;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let live = franceconnect_tower::web::tower::access_token(&parts.extensions, guard(parts)).await?;
+        if let Some(user) = live.renewed_user {
+            parts.extensions.insert(*user);
+        }
+        Ok(AccessToken(live.token))
     }
 }
 

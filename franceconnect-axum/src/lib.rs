@@ -46,6 +46,7 @@
 //! | [`AgentWithMfa`] | an agent who used a second factor | a new ProConnect login asking for one |
 //! | [`RequireEidas<L>`] | a user at level `L` or above | a new login at that level (step-up), `403` JSON for API clients |
 //! | [`RequireRecentEidas<L, N>`] | a user at level `L` or above who authenticated within `N` minutes | a new login at that level with `prompt=login` |
+//! | [`AccessToken`] | the user's live access token ([`IssuedAccessToken`]), renewed on ProConnect with `refresh_tokens` | as `User`; `401` when expired and not renewable; signed out when ProConnect refuses the renewal |
 //!
 //! A group of routes can be protected in one place instead:
 //! `.route_layer(Require::agent())`, `Require::level(Eidas::Eidas2)`… (see
@@ -58,16 +59,41 @@
 //! platforms at once (citizens and agents), give it
 //! [`AuthRoutes::federation`]
 //! through [`FranceConnectRouterExt::franceconnect_layer`]
-//! (`examples/axum_citizens_and_agents.rs`).
+//! ([`guide::citizens_and_agents`], `examples/axum_citizens_and_agents.rs`).
+//!
+//! The other side, an API that services call with a user's access token
+//! (a FranceConnect data provider, a ProConnect resource server), checks
+//! that token with [`resource::RequireBearer`] and [`resource::Bearer`]
+//! (`examples/resource-server`).
+//!
+//! The guides (the engine's serve both adapters):
+//!
+//! | guide | what it covers |
+//! |---|---|
+//! | [`guide::citizens_and_agents`] | several platforms in one application, citizens and agents, with its example |
+//! | [`franceconnect_tower::guide::quickstart`] | the quickstart's pages and settings, the mock provider on its own |
+//! | [`franceconnect_tower::guide::registering`] | what to declare in FranceConnect's partner space |
+//! | [`franceconnect_tower::guide::proconnect`] | agents and professionals: what differs from FranceConnect |
+//! | [`franceconnect_tower::guide::several_instances`] | sessions in Redis or PostgreSQL (feature `postgres`) |
+//! | [`franceconnect_tower::guide::buttons`], [`pages`](franceconnect_tower::guide::pages) | the login buttons; the pages in English, or your own |
+//! | [`franceconnect_tower::guide::sign_in_hook`] | accepting, mapping or refusing each person at sign-in |
+//! | [`franceconnect_tower::guide::protecting_routes`] | a group of routes behind one requirement ([`Require`]) |
+//! | [`franceconnect_tower::guide::testing`] | testing your application ([`testing`]) |
+//! | [`franceconnect_tower::guide::observing`] | spans and metrics (feature `metrics`) |
+//! | [`franceconnect_tower::guide::using_the_engine`] | the `FC_*` settings of [`Config::from_env`] |
+//! | [`franceconnect_tower::guide::troubleshooting`] | common mistakes, and the platforms' error codes |
+//! | [`franceconnect_tower::guide::architecture`], [`security`](franceconnect_tower::guide::security), [`design_notes`](franceconnect_tower::guide::design_notes) | how it is built, and why |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod extractors;
+pub mod guide;
 mod rejection;
 mod require;
+pub mod resource;
 mod router;
 pub mod testing;
 
-pub use extractors::{Agent, AgentWithMfa, Citizen, RequireEidas, RequireRecentEidas, User};
+pub use extractors::{AccessToken, Agent, AgentWithMfa, Citizen, RequireEidas, RequireRecentEidas, User};
 pub use franceconnect_tower;
 pub use franceconnect_tower::web::level;
 /// The session library the layer is built on (0.14): use this one, not a
@@ -82,6 +108,10 @@ pub use router::FranceConnectRouterExt;
 /// Counters and histograms of the logins (feature `metrics`).
 #[cfg(feature = "metrics")]
 pub use franceconnect_tower::metrics;
+/// Your application on the embedded mock providers, with no configuration.
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+pub use franceconnect_tower::mock;
 /// The PostgreSQL session table under the PostgreSQL store, and the `sqlx`
 /// its pool comes from (feature `postgres`).
 #[cfg(feature = "postgres")]
@@ -94,6 +124,7 @@ pub use franceconnect_tower::web::{
     AuthContext, AuthRoutes, EnglishPages, ErrorPage, FrenchPages, Pages, SignInDecision, buttons,
 };
 pub use franceconnect_tower::{
-    Acr, AgentIdentity, Birthplace, Config, ConfigBuilder, Eidas, EncryptionAlg, Environment, Error, FranceConnect, LoginOptions,
-    PivotIdentity, Platform, Prompt, ReturnTo, Scopes, ServiceKeys, SignedInUser, SigningAlg, TokenEndpointAuth,
+    Acr, AgentIdentity, Birthplace, Config, ConfigBuilder, DataScope, Eidas, EncryptionAlg, Environment, Error,
+    FranceConnect, IssuedAccessToken, LoginOptions, PivotIdentity, Platform, Prompt, ReturnTo, Scope, Scopes,
+    ServiceKeys, SignedInUser, SigningAlg, TokenEndpointAuth,
 };

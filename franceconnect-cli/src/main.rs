@@ -30,6 +30,11 @@ enum Command {
         /// Prints the findings as JSON.
         #[arg(long)]
         json: bool,
+        /// Checks an API's side instead: a FranceConnect data provider or a
+        /// ProConnect resource server (FC_PLATFORM, FC_ISSUER or FC_ENV,
+        /// FC_CLIENT_ID, FC_CLIENT_SECRET, FC_KEYS_FILE).
+        #[arg(long)]
+        resource_server: bool,
     },
 }
 
@@ -110,7 +115,7 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Command::Doctor { json } => {
+        Command::Doctor { json, resource_server } => {
             let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
                 Ok(runtime) => runtime,
                 Err(e) => {
@@ -118,7 +123,12 @@ fn main() -> ExitCode {
                     return ExitCode::FAILURE;
                 }
             };
-            let report = runtime.block_on(Doctor::from_env().run());
+            let doctor = Doctor::from_env();
+            let report = if resource_server {
+                runtime.block_on(doctor.run_resource_server())
+            } else {
+                runtime.block_on(doctor.run())
+            };
             if json {
                 say!("{:#}", report.to_json());
             } else {

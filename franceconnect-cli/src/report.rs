@@ -57,6 +57,8 @@ pub enum Check {
     Client,
     /// The application serves the redirect URIs configured.
     Routes,
+    /// A resource server's (data provider's) token check at the platform.
+    Resource,
 }
 
 impl Check {
@@ -74,6 +76,7 @@ impl Check {
             Check::Acr => "acr",
             Check::Client => "client",
             Check::Routes => "routes",
+            Check::Resource => "resource",
         }
     }
 }

@@ -21,6 +21,12 @@
 //! `idp_hint`, `prompt=none` and a single sign-on session, PKCE S256,
 //! public `sub`, refresh tokens, one-hour tokens, userinfo signed or plain
 //! JSON as the client registered, and services open to public agents only.
+//! The APIs a service calls with its users' access tokens are registered
+//! too ([`DataProvider`]): FranceConnect's and FranceConnect+'s data
+//! providers ask `POST /checktoken` (a signed then encrypted answer, to the
+//! data provider's keys or to one the mock generates for it), ProConnect's
+//! resource servers `POST /token/introspection` (JSON, or a JWS when
+//! registered and asked for, advertised as `introspection_endpoint`).
 //! Switchable scenarios (failures, tampered tokens, key rotation,
 //! forced errors, automatic approval) let tests exercise a client's
 //! defences.
@@ -76,6 +82,31 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # The people
+//!
+//! FranceConnect and FranceConnect+ log in fictional citizens
+//! ([`Identity`], embedded in `src/identities.json`, or your own file with
+//! `--identities-file` / [`MockProvider::identities_file`]):
+//!
+//! - people of the French civil register, with its identity (upper-case
+//!   birth name, INSEE codes of the commune and country of birth, presumed
+//!   dates written `01`). FranceConnect serves it as is; FranceConnect+
+//!   serves the identity provider's spelling in the plain claims
+//!   ([`IdpSpelling`]: `camille helene`, `Jean Pierre`, `1955-00-00`) and
+//!   the register's in `rnipp_*`. The `idp_id` scope (FranceConnect only)
+//!   names the person's identity provider
+//!   ([`Identity::identity_provider`], impots.gouv.fr by default);
+//! - European citizens coming through FranceConnect's eIDAS bridge
+//!   (`"eidas": true`), as their own country sent them: mixed-case names, a
+//!   free-text birthplace (`Milano`, `Paris 10`), perhaps no gender, never
+//!   a `birthcountry`, an `email`, `given_name_array`, `idp_birthdate` or
+//!   any `rnipp_*` claim, whatever the scopes; `amr` is `["eidas"]`, the
+//!   `acr` the level reached as for anyone (`eidas1` on FranceConnect,
+//!   `eidas2` or `eidas3` on FranceConnect+), and `idp_id` the bridge's.
+//!
+//! [`Identity`] shows the JSON of both kinds. Files written before
+//! European citizens load unchanged.
+//!
 //! # Why it repeats the engine's small types
 //!
 //! [`Platform`], [`Eidas`], [`SigningAlg`] and [`EncryptionAlg`] look like
@@ -101,7 +132,8 @@
 //! and `proconnect`, side by side, never import each other):
 //!
 //! - at the root, the descriptions everything reads: `config`,
-//!   `identities`, `agents`, `scopes`, `scenarios`, `random`, `error`;
+//!   `identities`, `agents`, `data_provider`, `scopes`, `scenarios`,
+//!   `random`, `error`;
 //! - `web`: HTTP pieces with no OpenID rule in them (`params`, `html`,
 //!   `oauth_error`, `callback_url`);
 //! - `jose`: what the provider signs and encrypts (`keys`, `tokens`, and
@@ -117,7 +149,9 @@
 //!   `/session/end`, the discovery document), and ProConnect's own rules
 //!   (acr, single sign-on session, PKCE, refresh tokens);
 //! - `endpoints`: the handlers every platform serves alike (token,
-//!   userinfo, revocation, JWKS, cancelling a login);
+//!   userinfo, revocation, JWKS, cancelling a login), and the token checks
+//!   of the APIs (`checktoken` on FranceConnect, `introspection` on
+//!   ProConnect);
 //! - `router`: the routes of one platform under its issuer path, the one
 //!   place where each platform's own handlers are picked;
 //! - `launch`: what a user starts and drives: `provider` (one platform),
@@ -129,6 +163,7 @@
 mod agents;
 mod common;
 mod config;
+mod data_provider;
 mod endpoints;
 mod error;
 mod franceconnect;
@@ -145,9 +180,10 @@ mod web;
 
 pub use agents::Agent;
 pub use config::{Client, ClientKeys, Eidas, EncryptionAlg, Platform, SigningAlg, TokenAuth};
+pub use data_provider::DataProvider;
 pub use error::MockError;
 pub use franceconnect::identity_providers::IDENTITY_PROVIDERS;
-pub use identities::Identity;
+pub use identities::{Identity, IdpSpelling};
 pub use launch::federation::MockFederation;
 pub use launch::federation_handle::FederationHandle;
 pub use launch::mock_handle::MockHandle;

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 
 use clap::Parser;
 use franceconnect_mock::{
-    Agent, Client, ClientKeys, Eidas, EncryptionAlg, Identity, MockError, MockFederation, MockHandle, MockProvider,
-    Platform, SigningAlg,
+    Agent, Client, ClientKeys, DataProvider, Eidas, EncryptionAlg, Identity, MockError, MockFederation, MockHandle,
+    MockProvider, Platform, SigningAlg,
 };
 
 /// The client secret used when none is given (a public development value).
@@ -111,7 +111,10 @@ struct Args {
 
     /// JSON file of identities replacing the embedded ones (with
     /// --platform pc: of agents; with --platforms: FranceConnect's and
-    /// FranceConnect+'s identities).
+    /// FranceConnect+'s identities). Each person is of the French register
+    /// (`gender`, `birthcountry`; optionally `idp_spelling`,
+    /// `identity_provider`) or a European citizen (`"eidas": true`, no
+    /// `birthcountry` nor `email`); see the `Identity` docs.
     #[arg(long, visible_alias = "identities", env = "MOCK_IDENTITIES_FILE")]
     identities_file: Option<PathBuf>,
 
@@ -146,6 +149,39 @@ struct Args {
     /// the agent_public role get access_denied).
     #[arg(long, env = "MOCK_PUBLIC_ONLY")]
     public_only: bool,
+
+    /// Registers an API that checks the service's access tokens, under this
+    /// client id: a data provider on FranceConnect and FranceConnect+
+    /// (`POST /checktoken`), a resource server on ProConnect (`POST
+    /// /token/introspection`).
+    #[arg(long, env = "MOCK_DATA_PROVIDER_ID")]
+    data_provider_id: Option<String>,
+
+    /// The API's client secret.
+    #[arg(
+        long,
+        env = "MOCK_DATA_PROVIDER_SECRET",
+        default_value = "franceconnect-mock-data-provider-secret",
+        requires = "data_provider_id"
+    )]
+    data_provider_secret: String,
+
+    /// FranceConnect and FranceConnect+: the URL of the API's public
+    /// encryption keys (`use: enc` and `alg`), to which the checktoken
+    /// answers are encrypted (e.g. the resource-server example's
+    /// `http://127.0.0.1:3001/.well-known/jwks.json`). Required there.
+    #[arg(long, env = "MOCK_DATA_PROVIDER_JWKS_URI", requires = "data_provider_id")]
+    data_provider_jwks_uri: Option<url::Url>,
+
+    /// FranceConnect and FranceConnect+: the checktoken answers' key
+    /// management: ECDH-ES, RSA-OAEP or RSA-OAEP-256.
+    #[arg(long, env = "MOCK_DATA_PROVIDER_ENCRYPTION_ALG", default_value = "ECDH-ES")]
+    data_provider_encryption_alg: EncryptionAlg,
+
+    /// FranceConnect and FranceConnect+: the scopes the API serves, the
+    /// only ones a checktoken answer names (comma-separated).
+    #[arg(long, env = "MOCK_DATA_PROVIDER_SCOPES", value_delimiter = ',')]
+    data_provider_scopes: Vec<String>,
 }
 
 #[tokio::main]
@@ -192,6 +228,9 @@ async fn run(args: Args) -> Result<(), MockError> {
     let mut providers = Vec::new();
     for (&platform, client) in served.platforms.iter().zip(clients) {
         let mut provider = MockProvider::new(platform).client(client);
+        if let Some(api) = data_provider_for(&args, platform)? {
+            provider = provider.data_provider(api);
+        }
         if let Some(identities) = people.identities.as_ref().filter(|_| platform != Platform::ProConnect) {
             provider = provider.identities(identities.clone());
         }
@@ -223,6 +262,31 @@ async fn run(args: Args) -> Result<(), MockError> {
         std::future::pending::<()>().await;
     }
     Ok(())
+}
+
+/// The command line's API as registered on `platform`: a data provider
+/// encrypting to its `jwks_uri` on FranceConnect and FranceConnect+, a
+/// resource server on ProConnect.
+fn data_provider_for(args: &Args, platform: Platform) -> Result<Option<DataProvider>, MockError> {
+    let Some(id) = &args.data_provider_id else {
+        return Ok(None);
+    };
+    let api =
+        DataProvider::new(id.clone(), args.data_provider_secret.clone()).scopes(args.data_provider_scopes.clone());
+    if platform == Platform::ProConnect {
+        return Ok(Some(api));
+    }
+    let uri = args.data_provider_jwks_uri.clone().ok_or_else(|| {
+        MockError::Config(
+            "--data-provider-id on FranceConnect and FranceConnect+ needs --data-provider-jwks-uri (the API's public \
+             encryption keys)"
+                .into(),
+        )
+    })?;
+    Ok(Some(api.encryption(
+        args.data_provider_encryption_alg,
+        ClientKeys::JwksUri(uri),
+    )))
 }
 
 /// The platforms the command line asks for, and whether together (under
@@ -432,6 +496,13 @@ fn print_alone(args: &Args, mock: &MockHandle) {
     }
     if args.public_only {
         println!("    public agents only");
+    }
+    if let Some(id) = &args.data_provider_id {
+        if proconnect {
+            println!("  resource server: {id}, introspection at {issuer}/token/introspection");
+        } else {
+            println!("  data provider: {id}, checktoken at {issuer}/checktoken");
+        }
     }
     if let Some(identity) = args.auto_approve.first() {
         println!("  auto-approve as `{identity}`{}", mfa_note(args));

@@ -10,7 +10,7 @@ use axum::Router;
 use axum::routing::{get, post};
 
 use crate::config::Platform;
-use crate::endpoints::{abort, jwks, revocation, token, userinfo};
+use crate::endpoints::{abort, checktoken, introspection, jwks, revocation, token, userinfo};
 use crate::franceconnect;
 use crate::proconnect;
 use crate::state::shared::Shared;
@@ -25,6 +25,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/interaction/{uid}/abort", post(abort::abort));
     let routes = match shared.platform {
         Platform::FranceConnect | Platform::FranceConnectPlus => common
+            .route("/checktoken", post(checktoken::checktoken))
             .route(
                 "/.well-known/openid-configuration",
                 get(franceconnect::discovery::openid_configuration),
@@ -37,6 +38,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             .route("/interaction/{uid}/login", post(franceconnect::login_page::submit))
             .route("/session/end", get(franceconnect::logout::end_session)),
         Platform::ProConnect => common
+            .route("/token/introspection", post(introspection::introspect))
             .route(
                 "/.well-known/openid-configuration",
                 get(proconnect::discovery::openid_configuration),

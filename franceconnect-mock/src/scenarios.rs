@@ -27,11 +27,16 @@ pub enum Endpoint {
     SessionEnd,
     /// `POST /token/revocation`.
     Revocation,
+    /// `POST /checktoken` (FranceConnect and FranceConnect+'s data
+    /// providers).
+    Checktoken,
+    /// `POST /token/introspection` (ProConnect's resource servers).
+    Introspection,
 }
 
 impl Endpoint {
     /// All endpoints.
-    pub const ALL: [Endpoint; 7] = [
+    pub const ALL: [Endpoint; 9] = [
         Endpoint::Authorize,
         Endpoint::Token,
         Endpoint::Userinfo,
@@ -39,6 +44,8 @@ impl Endpoint {
         Endpoint::Discovery,
         Endpoint::SessionEnd,
         Endpoint::Revocation,
+        Endpoint::Checktoken,
+        Endpoint::Introspection,
     ];
 
     /// Index in counter and failure tables.
@@ -246,6 +253,9 @@ pub(crate) struct Scenarios {
     /// How long ago the user authenticated at the provider, for logins
     /// that do not force a new authentication.
     pub sso_age_secs: u64,
+    /// The lifetime of the access tokens issued from now on, instead of
+    /// the platform's (see `MockHandle::set_access_token_lifetime`).
+    pub access_token_lifetime: Option<std::time::Duration>,
 }
 
 impl Scenarios {

@@ -1,8 +1,9 @@
 //! Scopes of each platform and the claims each one grants, after the
-//! platform's own tables (FranceConnect: `idp_birthdate` is a scope of its
-//! own and `given_name_array` comes with the first names; FranceConnect+:
-//! the `rnipp_*` scopes add the national register's version of the claims;
-//! ProConnect: one scope per claim, named after it, in its own list).
+//! platform's own tables (FranceConnect: `idp_birthdate` and `idp_id` are
+//! scopes of their own and `given_name_array` comes with the first names;
+//! FranceConnect+: the `rnipp_*` scopes add the national register's version
+//! of the claims; ProConnect: one scope per claim, named after it, in its
+//! own list).
 
 use crate::config::Platform;
 
@@ -22,8 +23,9 @@ const COMMON: &[&str] = &[
     "identite_pivot",
 ];
 
-/// Scopes of FranceConnect only.
-const FC_ONLY: &[&str] = &["idp_birthdate"];
+/// Scopes of FranceConnect only (`idp_id`: the identity provider the
+/// person came through, which FranceConnect+ never releases).
+const FC_ONLY: &[&str] = &["idp_birthdate", "idp_id"];
 
 /// Scopes of FranceConnect+ only.
 const FC_PLUS_ONLY: &[&str] = &[
@@ -136,6 +138,7 @@ fn fc_claims_of(scope: &str) -> &'static [&'static str] {
         "email" => &["email"],
         "preferred_username" => &["preferred_username"],
         "idp_birthdate" => &["idp_birthdate"],
+        "idp_id" => &["idp_id"],
         "profile" => &[
             "given_name",
             "given_name_array",
@@ -259,6 +262,16 @@ mod tests {
         assert_eq!(granted("openid idp_birthdate", FC_PLUS), vec!["openid"]);
         assert!(grants("given_name", "given_name_array", FC));
         assert!(!grants("given_name", "given_name_array", FC_PLUS));
+    }
+
+    #[test]
+    fn idp_id_is_a_scope_of_franceconnect_not_franceconnect_plus() {
+        assert_eq!(granted("openid idp_id", FC), vec!["openid", "idp_id"]);
+        assert!(grants("idp_id", "idp_id", FC));
+        assert!(!grants("identite_pivot", "idp_id", FC));
+        assert_eq!(granted("openid idp_id", FC_PLUS), vec!["openid"]);
+        assert!(!claims_supported(FC_PLUS).contains(&"idp_id"));
+        assert!(claims_supported(FC).contains(&"idp_id"));
     }
 
     #[test]

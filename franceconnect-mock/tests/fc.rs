@@ -33,12 +33,27 @@ async fn discovery_matches_the_platform() {
     assert_eq!(doc["authorization_response_iss_parameter_supported"], true);
     assert!(doc.get("id_token_encryption_alg_values_supported").is_none());
     let scopes = doc["scopes_supported"].as_array().unwrap();
-    for scope in ["openid", "identite_pivot", "profile", "birth", "idp_birthdate"] {
+    for scope in [
+        "openid",
+        "identite_pivot",
+        "profile",
+        "birth",
+        "idp_birthdate",
+        "idp_id",
+    ] {
         assert!(scopes.contains(&scope.into()), "{scope}");
     }
     assert!(!scopes.iter().any(|s| s.as_str().unwrap().starts_with("rnipp_")));
     let claims = doc["claims_supported"].as_array().unwrap();
-    for claim in ["sub", "given_name", "given_name_array", "idp_birthdate", "amr", "acr"] {
+    for claim in [
+        "sub",
+        "given_name",
+        "given_name_array",
+        "idp_birthdate",
+        "idp_id",
+        "amr",
+        "acr",
+    ] {
         assert!(claims.contains(&claim.into()), "{claim}");
     }
 }
@@ -279,6 +294,87 @@ async fn idp_birthdate_needs_its_own_scope() {
     assert_eq!(claims["idp_birthdate"], "1955-00-00");
     let claims = userinfo_claims("openid given_name", "prenoms-composes").await;
     assert_eq!(names(&claims), ["given_name", "given_name_array"]);
+}
+
+/// Every scope a FranceConnect service may ask for identity claims.
+const EVERY_FC_SCOPE: &str = "openid identite_pivot email preferred_username idp_birthdate idp_id";
+
+#[tokio::test]
+async fn a_european_citizen_gets_what_the_eidas_bridge_sends() {
+    let mock = fc_mock().await;
+    let jwks = fetch_jwks(&mock).await;
+    for (identity, expected) in [
+        (
+            "eidas-italie",
+            serde_json::json!({
+                "given_name": "Niccolò Andrea", "family_name": "Dell'Acqua",
+                "preferred_username": "Dell'Acqua", "birthdate": "1986-04-23",
+                "gender": "male", "birthplace": "Milano",
+                "idp_id": "1f4d6633-d853-43c6-b461-ce54fdc19bff",
+            }),
+        ),
+        (
+            // No gender sent: the claim is absent, not empty.
+            "eidas-espagne",
+            serde_json::json!({
+                "given_name": "javiér josé", "family_name": "Garçia",
+                "preferred_username": "Garçia", "birthdate": "1979-11-30",
+                "birthplace": "Place of Birth",
+                "idp_id": "1f4d6633-d853-43c6-b461-ce54fdc19bff",
+            }),
+        ),
+    ] {
+        mock.auto_approve(Some(identity), None);
+        let tokens = login(
+            &mock,
+            "app",
+            "eidas1",
+            &[
+                ("scope", EVERY_FC_SCOPE),
+                ("claims", r#"{"id_token":{"amr":{"essential":true}}}"#),
+            ],
+        )
+        .await;
+        let id_claims = verify(&jwks, &id_token(&tokens)).unwrap();
+        assert_eq!(id_claims["acr"], "eidas1", "{identity}");
+        assert_eq!(id_claims["amr"], serde_json::json!(["eidas"]), "{identity}");
+        let (_, _, body) = userinfo(&mock, tokens["access_token"].as_str().unwrap()).await;
+        let mut info = verify(&jwks, &body).unwrap();
+        for claim in ["iss", "aud", "sub", "iat", "exp"] {
+            info.remove(claim);
+        }
+        // Neither birthcountry, email, given_name_array nor idp_birthdate,
+        // although the scopes ask for them.
+        assert_eq!(Value::Object(info), expected, "{identity}");
+    }
+}
+
+#[tokio::test]
+async fn idp_id_names_the_identity_provider_on_its_own_scope() {
+    for (identity, idp_id) in [
+        ("default", "8dfc4080-c90d-4234-969b-f6c961de3e90"),
+        ("usage", "07e573f2-3312-4bb9-bc48-6fcec737e497"),
+        ("sans-email", "3189d655-0c78-4ff7-9758-f3a3ac36dd7e"),
+        ("eidas-portugal", "1f4d6633-d853-43c6-b461-ce54fdc19bff"),
+    ] {
+        let claims = userinfo_claims("openid idp_id", identity).await;
+        assert_eq!(names(&claims), ["idp_id"], "{identity}");
+        assert_eq!(claims["idp_id"], idp_id, "{identity}");
+        // A later login may name it in `idp_hint`.
+        assert!(
+            franceconnect_mock::IDENTITY_PROVIDERS
+                .iter()
+                .any(|(id, _)| *id == idp_id),
+            "{identity}"
+        );
+        let claims = userinfo_claims("openid identite_pivot email", identity).await;
+        assert!(claims.get("idp_id").is_none(), "{identity}: only on its scope");
+    }
+    // The register's identity on FranceConnect, whatever the provider's
+    // spelling (FranceConnect+ only).
+    let claims = userinfo_claims("openid identite_pivot", "prenoms-composes").await;
+    assert_eq!(claims["given_name"], "Jean-Pierre Marie");
+    assert_eq!(claims["family_name"], "LEBRETON");
 }
 
 #[tokio::test]

@@ -140,7 +140,7 @@ async fn discovery_lists_encryption_and_levels() {
     assert_eq!(mock.jwks()["keys"].as_array().unwrap().len(), 1, "ES256 only");
     let scopes = doc["scopes_supported"].as_array().unwrap();
     assert!(scopes.contains(&"rnipp_identite_pivot".into()) && scopes.contains(&"identite_pivot".into()));
-    assert!(!scopes.contains(&"idp_birthdate".into()));
+    assert!(!scopes.contains(&"idp_birthdate".into()) && !scopes.contains(&"idp_id".into()));
     let claims = doc["claims_supported"].as_array().unwrap();
     for claim in ["sub", "given_name", "rnipp_given_name_array", "amr", "acr"] {
         assert!(claims.contains(&claim.into()), "{claim}");
@@ -186,12 +186,12 @@ async fn rnipp_scopes_add_the_register_claims() {
         &mock,
         "app",
         "eidas2",
-        &[("scope", "openid rnipp_given_name rnipp_birth idp_birthdate")],
+        &[("scope", "openid rnipp_given_name rnipp_birth idp_birthdate idp_id")],
     )
     .await;
     assert_eq!(
         tokens["scope"], "openid rnipp_given_name rnipp_birth",
-        "idp_birthdate is FC only"
+        "idp_birthdate and idp_id are FC only"
     );
     let (_, _, body) = userinfo(&mock, tokens["access_token"].as_str().unwrap()).await;
     let (inner, _) = decrypt(EncryptionAlg::EcdhEs, &private, &body).unwrap();
@@ -208,11 +208,140 @@ async fn rnipp_scopes_add_the_register_claims() {
             "rnipp_given_name_array"
         ]
     );
-    assert_eq!(info["rnipp_given_name"], info["given_name"]);
+    // The plain claim is the identity provider's spelling, `rnipp_*` the
+    // register's.
+    assert_eq!(info["given_name"], "Jean Pierre");
+    assert_eq!(info["rnipp_given_name"], "Jean-Pierre Marie");
     assert_eq!(
         info["rnipp_given_name_array"],
         serde_json::json!(["Jean-Pierre", "Marie"])
     );
+}
+
+/// The verified userinfo claims of a login as `identity` at `acr_values`
+/// with `scope`, and the ID token's claims (`amr` requested).
+async fn fc_plus_login_as(
+    identity: &str,
+    acr_values: &str,
+    scope: &str,
+) -> (serde_json::Map<String, Value>, serde_json::Map<String, Value>) {
+    let (private, mock) = fcplus_ec_mock().await;
+    mock.auto_approve(Some(identity), None);
+    let tokens = login(
+        &mock,
+        "app",
+        acr_values,
+        &[
+            ("scope", scope),
+            ("claims", r#"{"id_token":{"amr":{"essential":true}}}"#),
+        ],
+    )
+    .await;
+    let jwks = fetch_jwks(&mock).await;
+    let id_claims = verify(&jwks, &inner_id_token(EncryptionAlg::EcdhEs, &private, &tokens)).unwrap();
+    let (status, _, body) = userinfo(&mock, tokens["access_token"].as_str().unwrap()).await;
+    assert_eq!(status, 200, "{body}");
+    let (inner, _) = decrypt(EncryptionAlg::EcdhEs, &private, &body).unwrap();
+    (verify(&jwks, &inner).unwrap(), id_claims)
+}
+
+/// Every scope a FranceConnect+ service may ask for identity claims.
+const EVERY_FC_PLUS_SCOPE: &str =
+    "openid identite_pivot email preferred_username rnipp_identite_pivot rnipp_profile rnipp_birth";
+
+#[tokio::test]
+async fn plain_claims_are_the_identity_provider_s_and_rnipp_the_register_s() {
+    for (identity, plain, register) in [
+        (
+            "usage",
+            ["nathalie anne", "fournier", "1971-11-02"],
+            ["Nathalie Anne", "FOURNIER", "1971-11-02"],
+        ),
+        (
+            "accents",
+            ["Eleonore Anais", "D ARTOIS", "1990-12-05"],
+            ["Éléonore Anaïs", "D'ARTOIS", "1990-12-05"],
+        ),
+        (
+            "date-presumee",
+            ["Odette Jeanne", "MOREL", "1955-00-00"],
+            ["Odette Jeanne", "MOREL", "1955-01-01"],
+        ),
+        (
+            "default",
+            ["Camille Hélène", "MARCHAND", "1984-03-17"],
+            ["Camille Hélène", "MARCHAND", "1984-03-17"],
+        ),
+    ] {
+        let (info, id_claims) = fc_plus_login_as(identity, "eidas2", EVERY_FC_PLUS_SCOPE).await;
+        for (i, claim) in ["given_name", "family_name", "birthdate"].iter().enumerate() {
+            assert_eq!(info[*claim], plain[i], "{identity}: {claim}");
+            assert_eq!(
+                info[&format!("rnipp_{claim}")],
+                register[i],
+                "{identity}: rnipp_{claim}"
+            );
+        }
+        // What the provider does not spell otherwise is the same in both.
+        for claim in ["gender", "birthplace", "birthcountry"] {
+            assert_eq!(info[claim], info[&format!("rnipp_{claim}")], "{identity}: {claim}");
+        }
+        let given_names: Vec<Value> = register[0].split(' ').map(Value::from).collect();
+        assert_eq!(info["rnipp_given_name_array"], Value::from(given_names), "{identity}");
+        assert_eq!(id_claims["amr"], serde_json::json!(["fc", "pop", "mfa", "pin"]));
+        assert!(
+            info.get("idp_id").is_none(),
+            "{identity}: FranceConnect+ never releases idp_id"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_european_citizen_gets_what_the_eidas_bridge_sends() {
+    let (info, id_claims) = fc_plus_login_as("eidas-portugal", "eidas2", EVERY_FC_PLUS_SCOPE).await;
+    assert_eq!(
+        names(&info),
+        [
+            "birthdate",
+            "birthplace",
+            "family_name",
+            "gender",
+            "given_name",
+            "preferred_username"
+        ],
+        "no birthcountry, email nor rnipp_* whatever the scopes"
+    );
+    assert_eq!(info["given_name"], "Inês Maria");
+    assert_eq!(info["family_name"], "Gonçalves Simões");
+    assert_eq!(info["preferred_username"], "Gonçalves Simões");
+    assert_eq!(info["birthdate"], "1992-08-05");
+    assert_eq!(info["gender"], "female");
+    assert_eq!(info["birthplace"], "Paris 10");
+    assert_eq!(id_claims["amr"], serde_json::json!(["eidas"]));
+    assert_eq!(id_claims["acr"], "eidas2");
+
+    // No gender sent: the claim is absent, not empty.
+    let (info, _) = fc_plus_login_as("eidas-espagne", "eidas2", EVERY_FC_PLUS_SCOPE).await;
+    assert_eq!(
+        names(&info),
+        [
+            "birthdate",
+            "birthplace",
+            "family_name",
+            "given_name",
+            "preferred_username"
+        ]
+    );
+    assert_eq!(info["given_name"], "javiér josé");
+    assert_eq!(info["family_name"], "Garçia");
+
+    // The level is picked as for anyone: eidas3 when only eidas3 is asked
+    // (or nothing known, the platform's default), eidas2 otherwise.
+    for (acr_values, expected) in [("eidas2 eidas3", "eidas2"), ("eidas3", "eidas3"), ("foo", "eidas3")] {
+        let (_, id_claims) = fc_plus_login_as("eidas-italie", acr_values, "openid given_name").await;
+        assert_eq!(id_claims["acr"], expected, "{acr_values}");
+        assert_eq!(id_claims["amr"], serde_json::json!(["eidas"]), "{acr_values}");
+    }
 }
 
 #[tokio::test]

@@ -34,6 +34,13 @@ pub(crate) struct Inner {
     /// request that needs the metadata asks for it.
     discovery_url: url::Url,
     pub(crate) jwks: ProviderJwks,
+    /// Seals the refresh tokens kept in sessions (a key of their own,
+    /// derived from the login cookie secret).
+    pub(crate) refresh_sealer: crate::protocol::sealing::Sealer,
+    /// The refreshes under way or just done, by the refresh token's hash:
+    /// concurrent requests of one session share one refresh, rather than
+    /// spending the rotated token twice (ProConnect refuses the second).
+    pub(crate) refreshes: crate::flow::RefreshFlights,
 }
 
 impl FranceConnect {
@@ -49,6 +56,8 @@ impl FranceConnect {
             Box::new(move |body: &[u8]| ProviderMetadata::validate(&for_validation, body)),
         );
         let jwks = ProviderJwks::new(http.clone(), config.jwks_refetch_cooldown);
+        let refresh_sealer =
+            crate::protocol::sealing::Sealer::new(config.login_cookie_secrets(), crate::flow::REFRESH_TOKEN_KEY_INFO);
         Self {
             inner: Arc::new(Inner {
                 discovery_url: discovery_url(&config.issuer),
@@ -56,6 +65,8 @@ impl FranceConnect {
                 http,
                 metadata,
                 jwks,
+                refresh_sealer,
+                refreshes: crate::flow::RefreshFlights::new(),
             }),
         }
     }

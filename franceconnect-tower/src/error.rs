@@ -63,6 +63,11 @@ pub enum Error {
     /// unusable HTTP response.
     #[error("could not talk to the provider: {0}")]
     Network(#[from] NetworkError),
+    /// The signed-in user's access token cannot be used: there is none,
+    /// it has expired with no way to renew it, or the platform refused to
+    /// renew it (the session is over).
+    #[error("the access token cannot be used: {0}")]
+    AccessToken(#[from] AccessTokenError),
 }
 
 impl Error {
@@ -81,6 +86,14 @@ impl Error {
     /// signed in there.
     pub fn is_login_required(&self) -> bool {
         matches!(self, Error::Provider(e) if e.code == ProviderErrorCode::LoginRequired)
+    }
+
+    /// True when the platform ended the person's session: the refresh
+    /// token was refused (`invalid_grant`: used, revoked, expired, or the
+    /// person signed out of ProConnect). Sign them out; the routes'
+    /// extractors do.
+    pub fn ends_session(&self) -> bool {
+        matches!(self, Error::AccessToken(AccessTokenError::RefreshRefused))
     }
 
     /// True when trying again later may succeed (provider outage, timeout,
@@ -246,6 +259,30 @@ pub enum StateError {
     /// The callback has neither `code` nor `error`.
     #[error("the callback carries no authorization code")]
     MissingCode,
+}
+
+/// Why the signed-in user's access token cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AccessTokenError {
+    /// The session holds no access token (a user made by
+    /// [`SignedInUser::for_testing`](crate::SignedInUser::for_testing), or
+    /// a session an older version wrote).
+    #[error("the session holds no access token")]
+    Missing,
+    /// The access token has expired and cannot be renewed: FranceConnect
+    /// and FranceConnect+ issue no refresh token (their tokens live 60
+    /// seconds: use them in the sign-in hook), ProConnect's are kept only
+    /// with [`ConfigBuilder::refresh_tokens`](crate::ConfigBuilder::refresh_tokens),
+    /// and one sealed under a login cookie secret the service no longer has
+    /// cannot be opened. A new login gives a new token.
+    #[error("the access token has expired and cannot be renewed")]
+    Expired,
+    /// The platform refused the refresh token (`invalid_grant`: used,
+    /// revoked or expired, or the person signed out of ProConnect): the
+    /// session is over, the person must sign in again.
+    #[error("the platform refused to renew the access token: the session is over")]
+    RefreshRefused,
 }
 
 /// Why the code exchange failed.

@@ -12,6 +12,28 @@
 //! adds a `tower` layer and a `tower-sessions` session. The adapters
 //! (`franceconnect-axum`, `franceconnect-actix`) build on it.
 //!
+//! The guides, one module each in [`guide`]:
+//!
+//! | guide | what it covers |
+//! |---|---|
+//! | [`guide::quickstart`] | the quickstart's pages, its settings (`FC_PLATFORMS`, `REDIS_URL`, `DATABASE_URL`, `METRICS_BIND`…), the mock provider on its own |
+//! | [`guide::registering`] | what to declare in FranceConnect's partner space, and what the platforms do that a registration must account for |
+//! | [`guide::proconnect`] | agents and professionals: what differs from FranceConnect |
+//! | [`guide::several_instances`] | sessions in Redis or PostgreSQL, shared by every instance |
+//! | [`guide::buttons`] | the platforms' login buttons, and the logout button |
+//! | [`guide::pages`] | the routes' pages in English, or your own |
+//! | [`guide::sign_in_hook`] | accepting, mapping or refusing each person at sign-in |
+//! | [`guide::protecting_routes`] | a group of routes behind one requirement |
+//! | [`guide::testing`] | testing your application, without a provider or against the mock |
+//! | [`guide::observing`] | the login's `tracing` spans, and its metrics |
+//! | [`guide::using_the_engine`] | the flow without the routes, and the `FC_*` settings of [`Config::from_env`] |
+//! | [`guide::troubleshooting`] | common mistakes, and the platforms' error codes ([`PLATFORM_CODES`]) |
+//! | [`guide::architecture`] | the workspace, the engine's folders, the path of a login, what the tests cover |
+//! | [`guide::security`] | the security notes |
+//! | [`guide::design_notes`] | the dependencies, and why |
+//! | [`franceconnect_axum::guide::citizens_and_agents`](https://docs.rs/franceconnect-axum/latest/franceconnect_axum/guide/citizens_and_agents/) | several platforms in one application, citizens and agents: the axum adapter's guide, with its example |
+//! | [operating](https://github.com/franceconnect-rs/franceconnect-rs/blob/main/franceconnect-cli/docs/operating.md) (`franceconnect-cli`) | the service's keys, and `franceconnect doctor` before qualification |
+//!
 //! The modules, in the order a login goes through them:
 //!
 //! | module | what it holds |
@@ -22,8 +44,11 @@
 //! | `flow` | [`FranceConnect::begin_login`], the code exchange, the claims checks, the logout |
 //! | `identity` | [`PivotIdentity`], [`AgentIdentity`], [`SignedInUser`]; beside it, `eidas` ([`Eidas`], [`Amr`]), `acr` ([`Acr`], [`RequestedAcr`]) and `values` (the protocol's newtypes) |
 //! | [`web`] | the routes, the shared guard, responses and pages, the session contract; [`web::tower`] |
+//! | [`resource`] | the API side: a data provider (FranceConnect's `checktoken`) or a resource server (ProConnect's introspection) checking the bearer tokens services send it |
 //!
-//! Features: `tower` (default) for [`web::tower`]; `metrics` records
+//! Features: `tower` (default) for [`web::tower`]; `mock` for
+//! `mock::EmbeddedMock`, your application on the embedded mock providers
+//! with no configuration; `metrics` records
 //! counters and histograms through the `metrics` facade (the table is in
 //! [`metrics`]); `__private` exposes internals to the fuzz targets and
 //! benchmarks and is not a public API.
@@ -57,11 +82,16 @@ mod clock;
 mod config;
 mod error;
 mod flow;
+pub mod guide;
 mod identity;
 mod jose;
 pub mod metrics;
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+pub mod mock;
 mod protocol;
 mod provider;
+pub mod resource;
 pub mod web;
 
 #[cfg(any(test, feature = "__private"))]
@@ -71,11 +101,12 @@ pub mod __private;
 
 pub use client::FranceConnect;
 pub use config::{
-    Config, ConfigBuilder, Environment, InvalidScope, Platform, Prompt, Scope, Scopes, TokenEndpointAuth,
+    Config, ConfigBuilder, DataProvider, DataScope, Environment, InvalidScope, Platform, Prompt, Scope, Scopes,
+    TokenEndpointAuth,
 };
 pub use error::{
-    ClaimsError, ConfigError, DiscoveryError, Error, JoseError, NetworkError, NetworkErrorKind, ProviderError,
-    ProviderErrorCode, StateError, TokenExchangeError,
+    AccessTokenError, ClaimsError, ConfigError, DiscoveryError, Error, JoseError, NetworkError, NetworkErrorKind,
+    ProviderError, ProviderErrorCode, StateError, TokenExchangeError,
 };
 pub use flow::{CallbackParams, LoginOptions, PendingLogin, PendingLogout, Registration, Revocation};
 pub use identity::{
@@ -87,5 +118,8 @@ pub use jose::{AlgorithmNotAllowed, EncryptionAlg, ServiceKeys, SigningAlg};
 pub use protocol::acr::{Acr, RequestedAcr, UnknownAcr};
 pub use protocol::eidas::{Amr, Eidas, UnknownEidas};
 pub use protocol::platform_codes::{PLATFORM_CODES, PlatformCode, UserAction, lookup as lookup_platform_code};
-pub use protocol::values::{ClientId, ClientSecret, IdTokenHint, InvalidReturnTo, Nonce, ReturnTo, State};
+pub use protocol::values::{
+    AccessToken, ClientId, ClientSecret, CodeVerifier, IdTokenHint, InvalidReturnTo, IssuedAccessToken, Nonce,
+    ReturnTo, State,
+};
 pub use provider::ProviderMetadata;

@@ -9,9 +9,10 @@
 //! | `franceconnect_logins_begun_total` | counter | `platform` | logins sent to the provider ([`FranceConnect::begin_login`](crate::FranceConnect::begin_login) succeeded) |
 //! | `franceconnect_logins_completed_total` | counter | `platform`, `acr` | logins whose callback passed every check ([`FranceConnect::complete_login`](crate::FranceConnect::complete_login) succeeded), by the `acr` reached |
 //! | `franceconnect_logins_failed_total` | counter | `platform`, `step`, `error` | logins that failed: at `step` `begin` (no redirect to the provider) or `callback` (cancelled, refused, hostile or unmatched answer), with the [`error_label`] |
-//! | `franceconnect_provider_request_duration_seconds` | histogram | `platform`, `endpoint`, `outcome` | each request to the provider, until its body is read: `endpoint` one of `discovery`, `jwks`, `token`, `userinfo`, `revocation`; `outcome` the HTTP status class (`2xx`…`5xx`) or `timeout`, `connect_error`, `too_large`, `transport_error` |
+//! | `franceconnect_provider_request_duration_seconds` | histogram | `platform`, `endpoint`, `outcome` | each request to the provider, until its body is read: `endpoint` one of `discovery`, `jwks`, `token`, `userinfo`, `revocation`, and for a [resource server](crate::resource) `checktoken` or `introspection`; `outcome` the HTTP status class (`2xx`…`5xx`) or `timeout`, `connect_error`, `too_large`, `transport_error` |
 //! | `franceconnect_jwks_fetches_total` | counter | `platform`, `outcome` | fetches of the provider's JWKS (a cache miss, an expiry or a refetch), `ok` or `error` |
 //! | `franceconnect_jwks_unknown_kid_refetches_total` | counter | `platform` | refetches of the JWKS because a token named an unknown `kid` (at most one per cooldown) |
+//! | `franceconnect_resource_checks_total` | counter | `platform`, `outcome`, `source` | bearer tokens checked by a [resource server](crate::resource): `outcome` one of `active`, `inactive`, `missing_token`, `invalid_request`, `insufficient_scope`, `unavailable`; `source` `cache`, `provider` or `none` (refused before any check) |
 //! | `franceconnect_session_store_failures_total` | counter | `adapter` | session store failures seen by the adapter (`tower`, `actix`): each is answered with a `503` |
 //! | `franceconnect_session_store_timeouts_total` | counter | `adapter` | session store operations given up at their time limit (`actix`'s `StoreTimeout`) |
 //!
@@ -26,7 +27,7 @@
 //! `metrics`).
 
 use crate::config::Platform;
-use crate::error::{Error, NetworkErrorKind, ProviderErrorCode, StateError};
+use crate::error::{AccessTokenError, Error, NetworkErrorKind, ProviderErrorCode, StateError};
 use crate::protocol::acr::Acr;
 
 /// Logins sent to the provider (counter; `platform`).
@@ -42,6 +43,9 @@ pub const PROVIDER_REQUEST_DURATION: &str = "franceconnect_provider_request_dura
 pub const JWKS_FETCHES: &str = "franceconnect_jwks_fetches_total";
 /// JWKS refetches for an unknown `kid` (counter; `platform`).
 pub const JWKS_UNKNOWN_KID_REFETCHES: &str = "franceconnect_jwks_unknown_kid_refetches_total";
+/// Bearer tokens checked by a resource server (counter; `platform`,
+/// `outcome`, `source`).
+pub const RESOURCE_CHECKS: &str = "franceconnect_resource_checks_total";
 /// Session store failures (counter; `adapter`).
 pub const SESSION_STORE_FAILURES: &str = "franceconnect_session_store_failures_total";
 /// Session store operations that timed out (counter; `adapter`).
@@ -71,6 +75,9 @@ pub const ERROR_LABELS: &[&str] = &[
     "insufficient_eidas",
     "acr_not_met",
     "provider_unavailable",
+    "access_token_missing",
+    "access_token_expired",
+    "refresh_refused",
 ];
 
 /// A short label for `error`, from a closed set ([`ERROR_LABELS`]): the
@@ -110,6 +117,9 @@ pub fn error_label(error: &Error) -> &'static str {
         Error::EidasTooLow { .. } => "insufficient_eidas",
         Error::AcrNotMet { .. } => "acr_not_met",
         Error::Network(_) => "provider_unavailable",
+        Error::AccessToken(AccessTokenError::Missing) => "access_token_missing",
+        Error::AccessToken(AccessTokenError::Expired) => "access_token_expired",
+        Error::AccessToken(AccessTokenError::RefreshRefused) => "refresh_refused",
     }
 }
 
@@ -181,13 +191,18 @@ pub fn describe() {
     describe_histogram!(
         PROVIDER_REQUEST_DURATION,
         Unit::Seconds,
-        "Requests to the provider, by endpoint (discovery, jwks, token, userinfo, revocation) and outcome"
+        "Requests to the provider, by endpoint (discovery, jwks, token, userinfo, revocation, checktoken, introspection) and outcome"
     );
     describe_counter!(JWKS_FETCHES, Unit::Count, "Fetches of the provider's JWKS");
     describe_counter!(
         JWKS_UNKNOWN_KID_REFETCHES,
         Unit::Count,
         "JWKS refetches because a token named an unknown key id"
+    );
+    describe_counter!(
+        RESOURCE_CHECKS,
+        Unit::Count,
+        "Bearer tokens checked by a resource server, by outcome and source (cache, provider)"
     );
     describe_counter!(
         SESSION_STORE_FAILURES,
@@ -264,6 +279,21 @@ pub(crate) fn jwks_fetched(platform: Platform, ok: bool) {
     .increment(1);
 }
 
+/// A resource server checked a bearer token: `outcome` and `source`
+/// from the closed sets of [`RESOURCE_CHECKS`].
+#[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
+#[inline]
+pub(crate) fn resource_check(platform: Platform, outcome: &'static str, source: &'static str) {
+    #[cfg(feature = "metrics")]
+    metrics::counter!(
+        RESOURCE_CHECKS,
+        "platform" => platform.setting(),
+        "outcome" => outcome,
+        "source" => source
+    )
+    .increment(1);
+}
+
 /// The JWKS is refetched because a token named an unknown `kid`.
 #[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
 #[inline]
@@ -308,6 +338,9 @@ mod tests {
                 received: Acr::Eidas1,
             },
             Error::Network(NetworkError::new("token", NetworkErrorKind::Timeout)),
+            Error::AccessToken(AccessTokenError::Missing),
+            Error::AccessToken(AccessTokenError::Expired),
+            Error::AccessToken(AccessTokenError::RefreshRefused),
         ];
         for code in [
             "access_denied",

@@ -24,3 +24,19 @@ pub use scenarios::hostile;
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
+
+/// The engine's guide to several instances: its PostgreSQL block names
+/// `franceconnect_axum` with its feature `postgres`, which this crate has
+/// (`franceconnect_tower::guide::several_instances` shows it, and leaves
+/// its blocks to this crate).
+#[cfg(doctest)]
+#[doc = include_str!("../../franceconnect-tower/docs/several-instances.md")]
+pub struct SeveralInstancesGuideDoctests;
+
+/// The engine's guide to spans and metrics: its block names
+/// `franceconnect_axum` with its feature `metrics`, and
+/// `metrics-exporter-prometheus` (`franceconnect_tower::guide::observing`
+/// shows it, and leaves its blocks to this crate).
+#[cfg(doctest)]
+#[doc = include_str!("../../franceconnect-tower/docs/observing.md")]
+pub struct ObservingGuideDoctests;

@@ -71,29 +71,63 @@ async fn fc_plus_full_flow_with_each_algorithm() {
 
 #[tokio::test]
 async fn every_test_identity_parses() {
-    // `idp_birthdate` is a scope of its own: it tells presumed dates apart.
-    let scopes = franceconnect_tower::Scopes::parse("identite_pivot email idp_birthdate").unwrap();
-    let pair = pair_with(Platform::FranceConnect, None, |b| b.scopes(scopes)).await;
-    let identities = pair.mock.identities();
-    assert!(identities.len() >= 15);
-    let mut abroad = 0;
-    let mut presumed = 0;
-    for person in &identities {
-        pair.mock.auto_approve(Some(&person.id), None);
-        let user = login(&pair, LoginOptions::default())
-            .await
-            .unwrap_or_else(|e| panic!("{}: {e}", person.id));
-        let pivot = user.pivot_identity().unwrap();
-        assert_eq!(pivot.given_name, person.given_name, "{}", person.id);
-        if pivot.birthplace.is_none() {
-            assert!(!pivot.birthcountry.is_france(), "{}", person.id);
-            abroad += 1;
+    use franceconnect_tower::Birthplace;
+    // On FranceConnect, `idp_birthdate` (a scope of its own) tells presumed
+    // dates apart; on FranceConnect+, the plain claims are the identity
+    // provider's spelling.
+    for (platform, alg, scopes, min_presumed) in [
+        (
+            Platform::FranceConnect,
+            None,
+            "identite_pivot email idp_birthdate idp_id",
+            2,
+        ),
+        (
+            Platform::FranceConnectPlus,
+            Some(EncryptionAlg::EcdhEs),
+            "identite_pivot email rnipp_identite_pivot",
+            1,
+        ),
+    ] {
+        let scopes = franceconnect_tower::Scopes::parse(scopes).unwrap();
+        let pair = pair_with(platform, alg, |b| b.scopes(scopes)).await;
+        let identities = pair.mock.identities();
+        assert!(identities.len() >= 15);
+        let (mut abroad, mut presumed, mut europeans) = (0, 0, 0);
+        for person in &identities {
+            pair.mock.auto_approve(Some(&person.id), None);
+            let user = login(&pair, LoginOptions::default())
+                .await
+                .unwrap_or_else(|e| panic!("{platform:?} {}: {e}", person.id));
+            let pivot = user.pivot_identity().unwrap();
+            let given_name = match platform {
+                Platform::FranceConnectPlus => person.idp_spelled_given_name(),
+                _ => &person.given_name,
+            };
+            assert_eq!(pivot.given_name, given_name, "{platform:?} {}", person.id);
+            assert_eq!(pivot.is_european(), person.eidas, "{platform:?} {}", person.id);
+            assert_eq!(user.is_european_citizen(), person.eidas, "{platform:?} {}", person.id);
+            match &pivot.birthplace {
+                Some(Birthplace::Abroad) => {
+                    assert!(!pivot.birthcountry.as_ref().unwrap().is_france(), "{}", person.id);
+                    abroad += 1;
+                }
+                Some(Birthplace::Declared(place)) => {
+                    assert!(person.eidas, "{platform:?} {}", person.id);
+                    assert_eq!(place, &person.birthplace, "{platform:?} {}", person.id);
+                    europeans += 1;
+                }
+                _ => assert!(!person.eidas, "{platform:?} {}", person.id),
+            }
+            if pivot.birthdate.precision() != DatePrecision::Day {
+                presumed += 1;
+            }
         }
-        if pivot.birthdate.precision() != DatePrecision::Day {
-            presumed += 1;
-        }
+        assert!(
+            abroad >= 1 && presumed >= min_presumed && europeans >= 3,
+            "{platform:?}: abroad {abroad}, presumed {presumed}, europeans {europeans}"
+        );
     }
-    assert!(abroad >= 1 && presumed >= 2, "abroad {abroad}, presumed {presumed}");
 }
 
 #[tokio::test]
@@ -360,14 +394,16 @@ async fn the_platforms_codes_reach_the_typed_error() {
 
 #[tokio::test]
 async fn every_person_the_platforms_may_send_signs_in_and_malformed_claims_are_named() {
-    use franceconnect_tests::scenarios::people::{Outcome, cases, expected_claims};
-    // FranceConnect with `idp_birthdate`; FranceConnect+ with the register's
-    // own version of each claim (`rnipp_*`), which must not disturb anything.
+    use franceconnect_tests::scenarios::people::{Outcome, cases, expected_claims, expected_register_claims};
+    use franceconnect_tower::{Amr, KnownIdentityProvider};
+    // FranceConnect with `idp_birthdate` and `idp_id`; FranceConnect+ with
+    // the register's own version of each claim (`rnipp_*`), which must not
+    // disturb anything. `amr` is asked for: `eidas` for European citizens.
     for (platform, alg, scopes) in [
         (
             Platform::FranceConnect,
             None,
-            "identite_pivot email preferred_username idp_birthdate",
+            "identite_pivot email preferred_username idp_birthdate idp_id",
         ),
         (
             Platform::FranceConnectPlus,
@@ -376,7 +412,7 @@ async fn every_person_the_platforms_may_send_signs_in_and_malformed_claims_are_n
         ),
     ] {
         let scopes = franceconnect_tower::Scopes::parse(scopes).unwrap();
-        let pair = pair_with(platform, alg, |b| b.scopes(scopes)).await;
+        let pair = pair_with(platform, alg, |b| b.scopes(scopes).request_amr(true)).await;
         let table = cases();
         pair.mock
             .set_identities(table.iter().map(|c| c.identity.clone()).collect());
@@ -385,25 +421,78 @@ async fn every_person_the_platforms_may_send_signs_in_and_malformed_claims_are_n
             let result = login(&pair, LoginOptions::default()).await;
             match (case.outcome, result) {
                 (Outcome::SignsIn, Ok(user)) => {
-                    for (claim, value) in expected_claims(&case.identity) {
+                    let expected = expected_claims(&case.identity, platform);
+                    for (claim, value) in &expected {
                         assert_eq!(
-                            user.raw_claims.get(claim).and_then(|v| v.as_str()).map(str::to_owned),
-                            value,
-                            "{platform:?} {}: {claim} comes back unchanged",
+                            user.raw_claims.get(*claim).and_then(|v| v.as_str()),
+                            value.as_deref(),
+                            "{platform:?} {}: {claim} comes back as sent",
                             case.what
                         );
                     }
+                    let sent = |claim: &str| expected.iter().find(|(c, _)| *c == claim).and_then(|(_, v)| v.clone());
                     let pivot = user.pivot_identity().expect("the pivot identity");
-                    assert_eq!(pivot.gender.as_str(), case.identity.gender, "{}", case.what);
-                    assert_eq!(pivot.family_name, case.identity.family_name, "{}", case.what);
+                    assert_eq!(
+                        pivot.gender.map(|g| g.as_str()),
+                        case.identity.gender.as_deref(),
+                        "{platform:?} {}",
+                        case.what
+                    );
+                    assert_eq!(Some(pivot.family_name.clone()), sent("family_name"), "{}", case.what);
+                    assert_eq!(
+                        pivot.birthplace.as_ref().map(|p| p.as_str().to_owned()),
+                        sent("birthplace"),
+                        "{platform:?} {}",
+                        case.what
+                    );
+                    assert_eq!(pivot.is_european(), case.identity.eidas, "{platform:?} {}", case.what);
+                    assert_eq!(
+                        user.is_european_citizen(),
+                        case.identity.eidas,
+                        "{platform:?} {}",
+                        case.what
+                    );
                     assert_eq!(
                         user.claims.preferred_username,
                         case.identity.preferred_username.clone().filter(|u| !u.is_empty()),
                         "{}",
                         case.what
                     );
-                    if platform == Platform::FranceConnectPlus {
-                        assert!(user.raw_claims.contains_key("rnipp_gender"), "{}", case.what);
+                    let amr = user.amr.clone().expect("amr was asked for");
+                    if case.identity.eidas {
+                        assert_eq!(amr, [Amr::Eidas], "{platform:?} {}", case.what);
+                    } else {
+                        assert!(amr.contains(&Amr::Fc), "{platform:?} {}: {amr:?}", case.what);
+                    }
+                    match platform {
+                        Platform::FranceConnectPlus => {
+                            for (claim, value) in expected_register_claims(&case.identity) {
+                                assert_eq!(
+                                    user.raw_claims.get(claim).and_then(|v| v.as_str()),
+                                    value.as_deref(),
+                                    "{platform:?} {}: {claim}",
+                                    case.what
+                                );
+                            }
+                            let register = user.register_identity();
+                            assert_eq!(
+                                register.map(|r| r.family_name),
+                                (!case.identity.eidas).then(|| case.identity.family_name.clone()),
+                                "{}: the register's identity, none for a European citizen",
+                                case.what
+                            );
+                            assert!(user.identity_provider().is_none(), "FranceConnect+ never sends idp_id");
+                        }
+                        _ => {
+                            let idp = user.identity_provider().expect("idp_id was asked for");
+                            assert_eq!(idp.id(), case.identity.idp_id(), "{}", case.what);
+                            assert_eq!(
+                                idp.known() == Some(KnownIdentityProvider::EidasBridge),
+                                case.identity.eidas,
+                                "{}",
+                                case.what
+                            );
+                        }
                     }
                 }
                 (Outcome::RefusedOn(field), Err(Error::Claims(e))) => {

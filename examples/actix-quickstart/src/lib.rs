@@ -14,13 +14,15 @@ use actix_web::dev::ServerHandle;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use franceconnect_actix::level::{EidasLevel, High, Low, Substantial};
 use franceconnect_actix::{
-    Agent, AgentWithMfa, FranceConnectMiddleware, MemorySessionStore, NoResurrection, PostgresSessionStore,
-    RequireEidas, RequireRecentEidas, SessionStoreGuard, StoreTimeout, User, configure, session_middleware,
+    AccessToken, Agent, AgentWithMfa, FranceConnectMiddleware, MemorySessionStore, NoResurrection,
+    PostgresSessionStore, RequireEidas, RequireRecentEidas, SessionStoreGuard, StoreTimeout, User, configure,
+    session_middleware,
 };
 use franceconnect_actix::{AuthRoutes, Platform};
 use quickstart_support::{
-    RECENT_LOGIN_MINUTES, Running, Server, Settings, SharedStore, agent_mfa_page, agent_page, api_me, home_page,
-    not_signed_in_json, postgres_sessions, prepare, profile_page, recent_login_page, redact_url, step_up_page,
+    RECENT_LOGIN_MINUTES, Running, Server, Settings, SharedStore, access_token_json, agent_mfa_page, agent_page,
+    api_me, home_page, not_signed_in_json, postgres_sessions, prepare, profile_page, recent_login_page, redact_url,
+    step_up_page, with_sign_in_hook,
 };
 use std::time::Duration;
 
@@ -69,6 +71,13 @@ async fn me(user: Option<User>) -> HttpResponse {
     }
 }
 
+/// `GET /api/access-token`: the access token's fingerprint and expiry (see
+/// `quickstart_support::access_token_json`). The token first: the user
+/// after it is the renewed one.
+async fn access_token(AccessToken(token): AccessToken, User(user): User) -> HttpResponse {
+    HttpResponse::Ok().json(access_token_json(&token, &user))
+}
+
 /// The actix server, on its own system thread.
 struct ActixServer {
     handle: ServerHandle,
@@ -101,7 +110,7 @@ pub async fn start(settings: &Settings) -> Result<Running, String> {
     let listener = std::net::TcpListener::bind(settings.bind()?).map_err(|e| format!("cannot listen: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let prepared = prepare(settings, addr).await?;
-    let routes = prepared.routes.clone();
+    let routes = with_sign_in_hook(prepared.routes.clone());
     let platforms = routes.platforms();
     // FranceConnect+ alone asks for its own lowest level on `/action-sensible`.
     let platform = match platforms.as_slice() {
@@ -207,6 +216,7 @@ fn serve<S: SessionStore + Clone + Send + 'static>(
                 },
             )
             .route("/api/me", web::get().to(me))
+            .route("/api/access-token", web::get().to(access_token))
             .configure(configure(routes.clone()))
             .wrap(FranceConnectMiddleware::new(routes.clone()))
             .wrap(session_middleware(

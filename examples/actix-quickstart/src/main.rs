@@ -1,4 +1,5 @@
-//! `cargo run -p actix-quickstart`: see the README.
+//! `cargo run -p actix-quickstart`: see the README, and its settings in
+//! franceconnect-tower/docs/quickstart.md.
 
 #[tokio::main]
 async fn main() {

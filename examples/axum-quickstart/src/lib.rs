@@ -14,11 +14,14 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use franceconnect_axum::level::{High, Low, Substantial};
-use franceconnect_axum::{Agent, AgentWithMfa, FranceConnectRouterExt, RequireEidas, RequireRecentEidas, User};
+use franceconnect_axum::{
+    AccessToken, Agent, AgentWithMfa, FranceConnectRouterExt, RequireEidas, RequireRecentEidas, User,
+};
 use franceconnect_axum::{AuthRoutes, FranceConnectLayer, MemorySessionStore, Platform, PostgresSessionStore};
 use quickstart_support::{
-    RECENT_LOGIN_MINUTES, Running, Server, Settings, SharedStore, agent_mfa_page, agent_page, api_me, home_page,
-    not_signed_in_json, postgres_sessions, prepare, profile_page, recent_login_page, redact_url, step_up_page,
+    RECENT_LOGIN_MINUTES, Running, Server, Settings, SharedStore, access_token_json, agent_mfa_page, agent_page,
+    api_me, home_page, not_signed_in_json, postgres_sessions, prepare, profile_page, recent_login_page, redact_url,
+    step_up_page, with_sign_in_hook,
 };
 use tower_sessions::SessionStore;
 use tower_sessions_redis_store::RedisStore;
@@ -75,6 +78,13 @@ pub fn app<S: SessionStore + Clone>(routes: AuthRoutes, store: S) -> Router {
             },
         )
         .route("/api/me", get(me))
+        // The access token first: the user after it is the renewed one.
+        .route(
+            "/api/access-token",
+            get(|AccessToken(token): AccessToken, User(user): User| async move {
+                Json(access_token_json(&token, &user))
+            }),
+        )
         .franceconnect_layer(FranceConnectLayer::from_routes(routes), store)
 }
 
@@ -109,7 +119,7 @@ pub async fn start(settings: &Settings) -> Result<Running, String> {
     })?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let prepared = prepare(settings, addr).await?;
-    let routes = prepared.routes.clone();
+    let routes = with_sign_in_hook(prepared.routes.clone());
     let platforms = routes.platforms();
     // Responses leave at once: without TCP_NODELAY, Nagle's algorithm holds
     // a small write until the peer's delayed ACK (tens of milliseconds).

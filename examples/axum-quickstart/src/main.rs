@@ -1,4 +1,5 @@
-//! `cargo run -p axum-quickstart`: see the README.
+//! `cargo run -p axum-quickstart`: see the README, and its settings in
+//! franceconnect-tower/docs/quickstart.md.
 
 #[tokio::main]
 async fn main() {

@@ -2,6 +2,7 @@
 //! same: the settings (environment variables), the embedded mock provider,
 //! the service's encryption keys, the pages, and sessions in PostgreSQL.
 
+mod access_token;
 mod metrics_exporter;
 mod pages;
 mod places;
@@ -9,6 +10,7 @@ mod postgres;
 mod running;
 mod settings;
 
+pub use access_token::{access_token_json, with_sign_in_hook};
 pub use metrics_exporter::serve_metrics;
 pub use pages::{
     RECENT_LOGIN_MINUTES, agent_mfa_page, agent_page, api_me, home_page, not_signed_in_json, profile_page,

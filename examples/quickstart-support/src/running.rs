@@ -6,8 +6,9 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
 
-use franceconnect_mock::{FederationHandle, MockHandle};
+use franceconnect_mock::MockHandle;
 use franceconnect_tower::Platform;
+use franceconnect_tower::mock::EmbeddedMock;
 
 /// What a framework's server must offer.
 pub trait Server: Send {
@@ -32,7 +33,7 @@ pub struct Running {
     /// The embedded mock of each platform, in [`Self::platforms`]' order.
     pub mocks: Vec<MockHandle>,
     // Declared before `server`: the mocks outlive nothing they serve.
-    _federation: Option<FederationHandle>,
+    _embedded: Option<EmbeddedMock>,
     server: Option<Box<dyn Server>>,
 }
 
@@ -47,7 +48,7 @@ impl Running {
             platforms,
             mock: prepared.mocks.first().cloned(),
             mocks: prepared.mocks,
-            _federation: prepared.federation,
+            _embedded: prepared.embedded,
             server: Some(server),
         }
     }

@@ -5,7 +5,8 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use franceconnect_mock::{Client, ClientKeys, FederationHandle, MockFederation, MockHandle, MockProvider};
+use franceconnect_mock::MockHandle;
+use franceconnect_tower::mock::{EmbeddedMock, MOCK_CLIENT_ID, MOCK_CLIENT_SECRET};
 use franceconnect_tower::web::AuthRoutes;
 use franceconnect_tower::{Config, ConfigBuilder, EncryptionAlg, FranceConnect, Platform, ServiceKeys, SigningAlg};
 
@@ -250,13 +251,9 @@ pub struct Prepared {
     /// The embedded mock of each platform served, in the routes' order,
     /// when no real provider was configured.
     pub mocks: Vec<MockHandle>,
-    /// The embedded mocks' server, serving every platform on one port.
-    pub federation: Option<FederationHandle>,
+    /// The embedded mock providers, serving every platform on one port.
+    pub embedded: Option<EmbeddedMock>,
 }
-
-/// The mock's client credentials (development only).
-const MOCK_CLIENT_ID: &str = "quickstart";
-const MOCK_CLIENT_SECRET: &str = "quickstart-secret-for-the-local-mock-only";
 
 /// Prepares the routes for an app listening on `local`: loads or creates
 /// the service keys, starts the embedded mocks unless a provider is
@@ -288,23 +285,10 @@ async fn prepare_one(
     let keys = service_keys(settings, encrypts, signs)?;
     let mut vars = settings.vars.clone();
     vars.push(("APP_URL".into(), app_url.clone()));
-    let mock = if settings.uses_mock() {
-        let unsigned = settings.flag("FC_UNSIGNED_USERINFO");
-        let client = mock_client(
-            &format!("{app_url}/auth"),
-            local,
-            keys.as_ref(),
-            encrypts,
-            signs,
-            unsigned,
-        )?;
-        let mock = MockProvider::new(mock_platform(platform))
-            .client(client)
-            .bind("127.0.0.1:0")
-            .start()
-            .await
-            .map_err(|e| format!("the embedded mock provider could not start: {e}"))?;
-        vars.push(("FC_ISSUER".into(), mock.issuer()));
+    let embedded = if settings.uses_mock() {
+        let mock = start_mock(settings, local, &app_url, &[platform], false, keys.as_ref(), signs).await?;
+        let issuer = mock.issuer(platform).ok_or("the mock provider is missing")?;
+        vars.push(("FC_ISSUER".into(), issuer));
         vars.push(("FC_CLIENT_ID".into(), MOCK_CLIENT_ID.into()));
         vars.push(("FC_CLIENT_SECRET".into(), MOCK_CLIENT_SECRET.into()));
         Some(mock)
@@ -317,14 +301,14 @@ async fn prepare_one(
     }
     let config = builder.build().map_err(|e| e.to_string())?;
     let fc = FranceConnect::new(config);
-    if mock.is_none() {
+    if embedded.is_none() {
         check_in_background(&fc);
     }
     Ok(Prepared {
         routes: AuthRoutes::new(fc),
         app_url,
-        mocks: mock.into_iter().collect(),
-        federation: None,
+        mocks: mocks_of(embedded.as_ref(), &[platform]),
+        embedded,
     })
 }
 
@@ -346,31 +330,16 @@ async fn prepare_federation(
         "FC_PLATFORMS".into(),
         platforms.iter().map(|p| p.setting()).collect::<Vec<_>>().join(","),
     ));
-    let federation = if settings.uses_mock() {
-        let mut mocks = MockFederation::new().bind("127.0.0.1:0");
-        for &platform in platforms {
-            let at = format!("{app_url}/auth/{}", platform.setting());
-            let name = platform.setting().to_ascii_uppercase();
-            let encrypted =
-                platform.encrypts() || (platform == Platform::FranceConnect && settings.encrypts_tokens(platform));
-            let unsigned = settings.flag(&format!("FC_{name}_UNSIGNED_USERINFO"));
-            let client = mock_client(&at, local, keys.as_ref(), encrypted, signs, unsigned)?;
-            mocks = mocks.platform(MockProvider::new(mock_platform(platform)).client(client));
-        }
-        let federation = mocks
-            .start()
-            .await
-            .map_err(|e| format!("the embedded mock providers could not start: {e}"))?;
+    let embedded = if settings.uses_mock() {
+        let mock = start_mock(settings, local, &app_url, platforms, true, keys.as_ref(), signs).await?;
         for &platform in platforms {
             let name = platform.setting().to_ascii_uppercase();
-            let handle = federation
-                .handle(mock_platform(platform))
-                .ok_or("a mock platform is missing")?;
-            vars.push((format!("FC_{name}_ISSUER"), handle.issuer()));
+            let issuer = mock.issuer(platform).ok_or("a mock platform is missing")?;
+            vars.push((format!("FC_{name}_ISSUER"), issuer));
             vars.push((format!("FC_{name}_CLIENT_ID"), MOCK_CLIENT_ID.into()));
             vars.push((format!("FC_{name}_CLIENT_SECRET"), MOCK_CLIENT_SECRET.into()));
         }
-        Some(federation)
+        Some(mock)
     } else {
         None
     };
@@ -385,22 +354,56 @@ async fn prepare_federation(
             b.build().map(FranceConnect::new).map_err(|e| e.to_string())
         })
         .collect::<Result<Vec<_>, _>>()?;
-    if federation.is_none() {
+    if embedded.is_none() {
         engines.iter().for_each(check_in_background);
     }
-    let mocks = match &federation {
-        Some(f) => platforms
-            .iter()
-            .filter_map(|p| f.handle(mock_platform(*p)).cloned())
-            .collect(),
-        None => Vec::new(),
-    };
     let routes = AuthRoutes::federation(engines).map_err(|e| e.to_string())?;
     Ok(Prepared {
         routes,
         app_url,
-        mocks,
-        federation,
+        mocks: mocks_of(embedded.as_ref(), platforms),
+        embedded,
+    })
+}
+
+/// Starts the embedded mock providers of `platforms` for the app on
+/// `local`, registered as the settings describe the registration: tokens
+/// encrypted where due, `private_key_jwt`, ProConnect's unsigned userinfo;
+/// the providers fetch the service's keys from the app, as the platforms do.
+async fn start_mock(
+    settings: &Settings,
+    local: SocketAddr,
+    app_url: &str,
+    platforms: &[Platform],
+    per_platform: bool,
+    keys: Option<&ServiceKeys>,
+    signs: bool,
+) -> Result<EmbeddedMock, String> {
+    let unsigned = if per_platform {
+        settings.flag("FC_PROCONNECT_UNSIGNED_USERINFO")
+    } else {
+        settings.flag("FC_UNSIGNED_USERINFO")
+    };
+    let mut mock = EmbeddedMock::builder(local)
+        .app_url(app_url)
+        .platforms(platforms)
+        .routes_per_platform(per_platform)
+        .encrypted_tokens(settings.encrypts_tokens(Platform::FranceConnect))
+        .unsigned_userinfo(unsigned)
+        .private_key_jwt(signs)
+        .keys_fetched_from_the_app(true);
+    if let Some(keys) = keys {
+        mock = mock.service_keys(keys.clone());
+    }
+    mock.start()
+        .await
+        .map_err(|e| format!("the embedded mock providers could not start: {e}"))
+}
+
+/// The handle of each platform's embedded provider, in `platforms`' order.
+fn mocks_of(embedded: Option<&EmbeddedMock>, platforms: &[Platform]) -> Vec<MockHandle> {
+    embedded.map_or_else(Vec::new, |mock| {
+        platforms.iter().filter_map(|p| mock.provider(*p).cloned()).collect()
     })
 }
 
@@ -415,42 +418,6 @@ fn lookup_in(vars: &[(String, String)]) -> impl Fn(&str) -> Option<String> + '_ 
     }
 }
 
-/// The client the embedded mock registers, its URIs under `at`
-/// (`APP_URL/auth`, or `APP_URL/auth/{platform}` among several), as the
-/// settings describe the registration.
-fn mock_client(
-    at: &str,
-    local: SocketAddr,
-    keys: Option<&ServiceKeys>,
-    encrypted: bool,
-    signs: bool,
-    unsigned_userinfo: bool,
-) -> Result<Client, String> {
-    // The mock fetches the service's public keys from the app itself, as
-    // the platforms do, through the loopback address it listens on.
-    let jwks_uri = || {
-        format!("http://127.0.0.1:{}/auth/jwks", local.port())
-            .parse()
-            .map_err(|_| "invalid JWKS URL".to_owned())
-    };
-    let mut client = Client::new(
-        MOCK_CLIENT_ID,
-        MOCK_CLIENT_SECRET,
-        format!("{at}/callback"),
-        format!("{at}/logout/callback"),
-    );
-    if encrypted {
-        client = client.encryption(mock_encryption_alg(keys), ClientKeys::JwksUri(jwks_uri()?));
-    }
-    if signs {
-        client = client.private_key_jwt(ClientKeys::JwksUri(jwks_uri()?));
-    }
-    if unsigned_userinfo {
-        client = client.userinfo_unsigned();
-    }
-    Ok(client)
-}
-
 /// Against a real provider, says at once what would fail every login, and
 /// what to register; the app serves meanwhile (the provider may be down
 /// now and back later).
@@ -461,25 +428,6 @@ fn check_in_background(fc: &FranceConnect) {
             tracing::error!(error = %e, "the provider check failed: logins will fail until this is fixed");
         }
     });
-}
-
-/// The mock's name for a platform.
-fn mock_platform(platform: Platform) -> franceconnect_mock::Platform {
-    match platform {
-        Platform::FranceConnect => franceconnect_mock::Platform::FranceConnect,
-        Platform::FranceConnectPlus => franceconnect_mock::Platform::FranceConnectPlus,
-        Platform::ProConnect => franceconnect_mock::Platform::ProConnect,
-    }
-}
-
-/// The mock's name for the key-management algorithm of the service's
-/// first encryption key (ECDH-ES when there is none yet).
-fn mock_encryption_alg(keys: Option<&ServiceKeys>) -> franceconnect_mock::EncryptionAlg {
-    match keys.and_then(|k| k.algorithms().first().copied()) {
-        Some(EncryptionAlg::RsaOaep) => franceconnect_mock::EncryptionAlg::RsaOaep,
-        Some(EncryptionAlg::RsaOaep256) => franceconnect_mock::EncryptionAlg::RsaOaep256,
-        _ => franceconnect_mock::EncryptionAlg::EcdhEs,
-    }
 }
 
 /// Refuses the settings that would silently do something else than meant,
@@ -631,7 +579,7 @@ mod tests {
             ("APP_URL", "http://localhost:3000"),
         ]);
         let prepared = prepare(&settings, "127.0.0.1:3000".parse().unwrap()).await.unwrap();
-        assert!(prepared.mocks.is_empty() && prepared.federation.is_none());
+        assert!(prepared.mocks.is_empty() && prepared.embedded.is_none());
         let engine = Config::from_lookup(|name| match name {
             "FC_CLIENT_ID" => Some("my-client".into()),
             "FC_CLIENT_SECRET" => Some("my-secret".into()),

@@ -17,6 +17,12 @@
 //! | `client` | `credentials` | a client authentication the platform takes (no `private_key_jwt` on ProConnect), and the client id and secret it accepts: a token request with a made-up code must meet `invalid_grant`, not `invalid_client` |
 //! | `jwks` | `jwks` | once: `APP_URL/auth/jwks` publishes the keys file's public keys, each with `alg` and `use`, and nothing private |
 //! | `routes` | `routes` | once: the application answers each redirect URI configured (no 404) |
+//!
+//! With `--resource-server` ([`Doctor::run_resource_server`]), it checks
+//! an API's side instead (a FranceConnect data provider, a ProConnect
+//! resource server, configured as `ResourceConfig::from_env` reads it):
+//! `config`, then `resource`, the platform asked about a made-up token —
+//! an inactive answer that decrypts and verifies, not `invalid_client`.
 
 mod acr;
 mod algorithms;
@@ -27,6 +33,7 @@ mod encryption;
 mod http;
 mod jwks;
 mod load;
+mod resource;
 mod routes;
 mod scopes;
 mod uris;
@@ -156,6 +163,17 @@ impl Doctor {
         encryption::file_mode(&mut report, &*self.lookup);
         jwks::check(&mut report, &loaded, &*self.lookup).await;
         routes::check(&mut report, &loaded).await;
+        report
+    }
+}
+
+impl Doctor {
+    /// Checks a resource server's configuration (`--resource-server`):
+    /// that it loads, and that the platform answers its token check with
+    /// its credentials (a made-up token: inactive, not `invalid_client`).
+    pub async fn run_resource_server(&self) -> Report {
+        let mut report = Report::default();
+        resource::check(&mut report, &*self.lookup).await;
         report
     }
 }

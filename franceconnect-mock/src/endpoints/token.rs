@@ -167,6 +167,11 @@ async fn respond(shared: &Shared, client: &Client, grant: CodeGrant, code: Optio
         );
     };
     let lifetime = tokens::token_lifetime_secs(shared.platform);
+    // The access token's own, when a scenario shortens it.
+    let access_lifetime = shared
+        .scenarios()
+        .access_token_lifetime
+        .unwrap_or_else(|| access_token_lifetime(shared.platform));
     let mut claims = IdTokenClaims {
         iss: &shared.issuer,
         aud: &client.client_id,
@@ -208,13 +213,19 @@ async fn respond(shared: &Shared, client: &Client, grant: CodeGrant, code: Optio
                 },
             );
         }
+        // The provider's clock, as the tokens' times (a clock scenario
+        // moves both).
+        let issued_at = (tokens::now() as i64).saturating_add(clock_offset).max(0) as u64;
         store.access_tokens.insert(
             access_token.clone(),
             AccessGrant {
                 client_id: client.client_id.clone(),
                 identity_id: grant.identity_id.clone(),
                 scopes: grant.login.scopes.clone(),
-                expires: Instant::now() + access_token_lifetime(shared.platform),
+                acr: acr.clone(),
+                issued_at,
+                expires_at: issued_at + access_lifetime.as_secs(),
+                expires: Instant::now() + access_lifetime,
             },
         );
         if let Some(refresh_token) = &refresh_token {
@@ -230,7 +241,7 @@ async fn respond(shared: &Shared, client: &Client, grant: CodeGrant, code: Optio
     tracing::info!(client_id = %client.client_id, identity = %identity_id, %acr, "token: issued");
     let mut body = serde_json::json!({
         "access_token": access_token,
-        "expires_in": lifetime,
+        "expires_in": access_lifetime.as_secs(),
         "id_token": id_token,
         "scope": scope,
         "token_type": "Bearer",

@@ -1,7 +1,7 @@
 //! Completing a FranceConnect or FranceConnect+ login, chosen on the login
 //! page or automatically: the code for the person and the level reached,
-//! with the platform's `amr` and the login time. ProConnect's is
-//! `proconnect::login`.
+//! with the platform's `amr` (a European citizen's is `eidas`) and the
+//! login time. ProConnect's is `proconnect::login`.
 
 use std::time::Instant;
 
@@ -15,11 +15,12 @@ use crate::state::shared::Shared;
 /// returns the callback URL `redirect_uri?code=…&state=…&iss=…`.
 pub(crate) fn complete(shared: &Shared, login: PendingLogin, identity_id: &str, acr: Eidas) -> String {
     let login_forced = login.force_login;
+    let identity = shared.identity(identity_id);
     let grant = CodeGrant {
         login,
         identity_id: identity_id.to_owned(),
         acr: acr.as_str().to_owned(),
-        amr: tokens::franceconnect_amr(shared.platform)
+        amr: tokens::franceconnect_amr(shared.platform, identity.as_ref())
             .iter()
             .map(|value| (*value).to_owned())
             .collect(),

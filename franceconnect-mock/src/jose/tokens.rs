@@ -37,9 +37,13 @@ pub(crate) fn token_lifetime_secs(platform: Platform) -> u64 {
 }
 
 /// The `amr` of a FranceConnect (`fc`, `pwd`) or FranceConnect+ (`fc`,
-/// `pop`, `mfa`, `pin`) login; ProConnect's comes from the agent's
+/// `pop`, `mfa`, `pin`) login, or of a European citizen's through the
+/// eIDAS bridge (`eidas`, on both); ProConnect's comes from the agent's
 /// identity provider.
-pub(crate) fn franceconnect_amr(platform: Platform) -> &'static [&'static str] {
+pub(crate) fn franceconnect_amr(platform: Platform, identity: Option<&Identity>) -> &'static [&'static str] {
+    if identity.is_some_and(|i| i.eidas) {
+        return &["eidas"];
+    }
     match platform {
         Platform::FranceConnectPlus => &["fc", "pop", "mfa", "pin"],
         Platform::FranceConnect | Platform::ProConnect => &["fc", "pwd"],
@@ -187,34 +191,82 @@ impl IdTokenClaims<'_> {
 }
 
 /// The identity claims a set of granted scopes allows on `platform`,
-/// keyed by claim name, as the userinfo endpoint returns them. The mock's
-/// identities are already consistent with the national register, so the
-/// FranceConnect+ `rnipp_*` claims repeat the identity's values.
+/// keyed by claim name, as the userinfo endpoint returns them.
+///
+/// FranceConnect serves the register's identity. FranceConnect+ serves the
+/// identity provider's in the plain claims (its
+/// [`idp_spelling`](Identity::idp_spelling), falling back to the
+/// register's) and the register's in the `rnipp_*` claims. A European
+/// citizen ([`Identity::eidas`]) gets only what the eIDAS bridge sends, on
+/// both: `given_name`, `family_name`, `birthdate`, and when their country
+/// sent them `gender`, `birthplace` and `preferred_username`; a claim
+/// without a value is left out, never sent empty.
 pub(crate) fn identity_claims(identity: &Identity, scopes: &[String], platform: Platform) -> Map<String, Value> {
     let wants = |claim: &str| scopes.iter().any(|s| crate::scopes::grants(s, claim, platform));
-    let given_name_array = || Value::from(identity.given_name_array());
-    let values: Vec<(&str, Option<Value>)> = vec![
-        ("given_name", Some(identity.given_name.clone().into())),
-        ("given_name_array", Some(given_name_array())),
-        ("family_name", Some(identity.family_name.clone().into())),
-        ("birthdate", Some(identity.birthdate.clone().into())),
-        ("idp_birthdate", Some(identity.idp_birthdate().into())),
-        ("gender", Some(identity.gender.clone().into())),
-        ("birthplace", Some(identity.birthplace.clone().into())),
-        ("birthcountry", Some(identity.birthcountry.clone().into())),
-        (
-            "preferred_username",
-            identity.preferred_username.clone().map(Value::from),
-        ),
-        ("email", identity.email.clone().map(Value::from)),
-        ("rnipp_given_name", Some(identity.given_name.clone().into())),
-        ("rnipp_given_name_array", Some(given_name_array())),
-        ("rnipp_family_name", Some(identity.family_name.clone().into())),
-        ("rnipp_birthdate", Some(identity.birthdate.clone().into())),
-        ("rnipp_gender", Some(identity.gender.clone().into())),
-        ("rnipp_birthplace", Some(identity.birthplace.clone().into())),
-        ("rnipp_birthcountry", Some(identity.birthcountry.clone().into())),
-    ];
+    let text = |value: &str| Some(Value::from(value));
+    let values: Vec<(&str, Option<Value>)> = if identity.eidas {
+        vec![
+            ("given_name", text(&identity.given_name)),
+            ("family_name", text(&identity.family_name)),
+            ("birthdate", text(&identity.birthdate)),
+            ("gender", identity.gender.as_deref().and_then(text)),
+            (
+                "birthplace",
+                Some(identity.birthplace.as_str())
+                    .filter(|p| !p.is_empty())
+                    .and_then(text),
+            ),
+            (
+                "preferred_username",
+                identity
+                    .preferred_username
+                    .as_deref()
+                    .filter(|u| !u.is_empty())
+                    .and_then(text),
+            ),
+            ("idp_id", text(identity.idp_id())),
+        ]
+    } else {
+        let given_name_array = || Some(Value::from(identity.given_name_array()));
+        let plus = platform == Platform::FranceConnectPlus;
+        // FranceConnect+'s plain claims are the identity provider's.
+        let (given_name, family_name, birthdate) = if plus {
+            (
+                identity.idp_spelled_given_name(),
+                identity.idp_spelled_family_name(),
+                identity.idp_spelled_birthdate(),
+            )
+        } else {
+            (
+                identity.given_name.as_str(),
+                identity.family_name.as_str(),
+                identity.birthdate.as_str(),
+            )
+        };
+        vec![
+            ("given_name", text(given_name)),
+            ("given_name_array", given_name_array()),
+            ("family_name", text(family_name)),
+            ("birthdate", text(birthdate)),
+            ("idp_birthdate", text(identity.idp_birthdate())),
+            ("gender", identity.gender.as_deref().and_then(text)),
+            ("birthplace", text(&identity.birthplace)),
+            ("birthcountry", identity.birthcountry.as_deref().and_then(text)),
+            (
+                "preferred_username",
+                identity.preferred_username.as_deref().and_then(text),
+            ),
+            ("email", identity.email.as_deref().and_then(text)),
+            ("idp_id", text(identity.idp_id())),
+            ("rnipp_given_name", text(&identity.given_name)),
+            ("rnipp_given_name_array", given_name_array()),
+            ("rnipp_family_name", text(&identity.family_name)),
+            ("rnipp_birthdate", text(&identity.birthdate)),
+            ("rnipp_gender", identity.gender.as_deref().and_then(text)),
+            ("rnipp_birthplace", text(&identity.birthplace)),
+            ("rnipp_birthcountry", identity.birthcountry.as_deref().and_then(text)),
+        ]
+    };
     let mut map = Map::new();
     for (claim, value) in values {
         if let Some(value) = value.filter(|_| wants(claim)) {

@@ -96,6 +96,19 @@ impl MockHandle {
         self.shared().keys().current.public_jwks()
     }
 
+    /// The private JWK set (`{"keys":[…]}`) of the encryption key the mock
+    /// generated for the data provider `client_id` (one registered without
+    /// keys, on FranceConnect or FranceConnect+): what that data provider
+    /// decrypts the checktoken answers with. `None` for a data provider
+    /// that registered its own keys, or an unknown one.
+    ///
+    /// For development and tests only: a real data provider's private key
+    /// never leaves it.
+    pub fn data_provider_private_jwks(&self, client_id: &str) -> Option<serde_json::Value> {
+        let key = self.shared().data_provider_keys.get(client_id)?;
+        Some(serde_json::json!({ "keys": [serde_json::Value::Object(key.as_ref().clone())] }))
+    }
+
     /// Headless logins: when on, a valid `GET /authorize` immediately
     /// redirects (303) to the callback with a code, as if `identity_id`
     /// (default: the first identity) logged in at `eidas` (default: the
@@ -130,13 +143,13 @@ impl MockHandle {
     }
 
     /// Injects (or with `None` removes) a failure on an endpoint
-    /// (`Token`, `Userinfo`, `Jwks`, `Discovery` or `Revocation`; ignored
-    /// on the others).
+    /// (`Token`, `Userinfo`, `Jwks`, `Discovery`, `Revocation`, `Checktoken`
+    /// or `Introspection`; ignored on the others).
     pub fn set_failure(&self, endpoint: Endpoint, failure: Option<Failure>) {
         if matches!(endpoint, Endpoint::Authorize | Endpoint::SessionEnd) {
             tracing::warn!(
                 ?endpoint,
-                "set_failure: only Token, Userinfo, Jwks, Discovery and Revocation can fail"
+                "set_failure: only Token, Userinfo, Jwks, Discovery, Revocation, Checktoken and Introspection can fail"
             );
             return;
         }
@@ -240,6 +253,27 @@ impl MockHandle {
             .values()
             .filter(|g| g.expires > now)
             .count()
+    }
+
+    /// The refresh tokens still valid (ProConnect: issued, neither used,
+    /// expired, revoked nor ended by a logout), for all clients.
+    pub fn live_refresh_tokens(&self) -> usize {
+        let now = std::time::Instant::now();
+        self.shared()
+            .store()
+            .refresh_tokens
+            .values()
+            .filter(|t| t.expires > now)
+            .count()
+    }
+
+    /// Makes the access tokens issued from now on live `lifetime` instead
+    /// of the platform's (60 seconds on FranceConnect(+), an hour on
+    /// ProConnect): `expires_in` says so, and the token stops working then
+    /// (for a client's tests of expiry and refresh). `None` restores the
+    /// platform's. The ID token keeps the platform's lifetime.
+    pub fn set_access_token_lifetime(&self, lifetime: Option<std::time::Duration>) {
+        self.with_scenarios(|s| s.access_token_lifetime = lifetime);
     }
 
     /// Sets all request counters back to zero.

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use crate::agents::Agent;
 use crate::config::BASE_PATH;
-use crate::config::{Client, Platform};
+use crate::config::{Client, EncryptionAlg, Platform};
+use crate::data_provider::DataProvider;
 use crate::error::MockError;
 use crate::identities::Identity;
 use crate::jose::keys::{CLIENT_JWKS_CONNECT_TIMEOUT, CLIENT_JWKS_TIMEOUT, KeyRing, SigningKeys};
@@ -35,6 +36,7 @@ use crate::state::store::Store;
 pub struct MockProvider {
     platform: Platform,
     clients: Vec<Client>,
+    data_providers: Vec<DataProvider>,
     identities: Vec<Identity>,
     agents: Vec<Agent>,
     bind: String,
@@ -50,6 +52,7 @@ impl MockProvider {
         MockProvider {
             platform,
             clients: Vec::new(),
+            data_providers: Vec::new(),
             identities: Identity::defaults(),
             agents: Agent::defaults(),
             bind: "127.0.0.1:0".into(),
@@ -61,6 +64,27 @@ impl MockProvider {
     /// Registers a client (service provider).
     pub fn client(mut self, client: Client) -> Self {
         self.clients.push(client);
+        self
+    }
+
+    /// Registers a data provider (FranceConnect, FranceConnect+: it calls
+    /// `POST /checktoken`) or a resource server (ProConnect: it calls
+    /// `POST /token/introspection`).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), franceconnect_mock::MockError> {
+    /// use franceconnect_mock::{Client, DataProvider, MockProvider, Platform};
+    /// let mock = MockProvider::new(Platform::FranceConnect)
+    ///     .client(Client::new("app", "secret", "http://localhost:3000/auth/callback", "http://localhost:3000/auth/logout/callback"))
+    ///     .data_provider(DataProvider::new("api", "api-secret").scopes(["dgfip_rfr"]))
+    ///     .start()
+    ///     .await?;
+    /// // The key the mock generated for it, to decrypt its answers with.
+    /// let private_jwks = mock.data_provider_private_jwks("api").expect("generated");
+    /// # let _ = private_jwks; Ok(()) }
+    /// ```
+    pub fn data_provider(mut self, data_provider: DataProvider) -> Self {
+        self.data_providers.push(data_provider);
         self
     }
 
@@ -144,6 +168,17 @@ impl MockProvider {
             }
             clients.insert(client.client_id.clone(), client);
         }
+        let mut data_providers = HashMap::new();
+        for dp in self.data_providers {
+            dp.validate(self.platform).map_err(MockError::Config)?;
+            if clients.contains_key(&dp.client_id) || data_providers.contains_key(&dp.client_id) {
+                return Err(MockError::Config(format!(
+                    "client id `{}` registered twice",
+                    dp.client_id
+                )));
+            }
+            data_providers.insert(dp.client_id.clone(), dp);
+        }
         if self.identities.is_empty() {
             return Err(MockError::Identities("the identity list is empty".into()));
         }
@@ -155,6 +190,21 @@ impl MockProvider {
             .await
             .map_err(|e| MockError::Keys(e.to_string()))?
             .map_err(|e| MockError::Keys(e.to_string()))?;
+        // ProConnect's resource servers need no encryption key.
+        let to_generate: Vec<(String, EncryptionAlg)> = data_providers
+            .values()
+            .filter(|dp| dp.keys.is_none() && platform != Platform::ProConnect)
+            .map(|dp| (dp.client_id.clone(), dp.encryption_alg))
+            .collect();
+        let data_provider_keys = tokio::task::spawn_blocking(move || {
+            to_generate
+                .into_iter()
+                .map(|(id, alg)| crate::jose::keys::generate_encryption_key(alg).map(|key| (id, key)))
+                .collect::<Result<HashMap<_, _>, _>>()
+        })
+        .await
+        .map_err(|e| MockError::Keys(e.to_string()))?
+        .map_err(|e| MockError::Keys(e.to_string()))?;
         let http = reqwest::Client::builder()
             .timeout(CLIENT_JWKS_TIMEOUT)
             .connect_timeout(CLIENT_JWKS_CONNECT_TIMEOUT)
@@ -164,6 +214,8 @@ impl MockProvider {
         Ok(Prepared {
             platform,
             clients,
+            data_providers,
+            data_provider_keys,
             identities: self.identities,
             agents: self.agents,
             keys,
@@ -178,6 +230,8 @@ impl MockProvider {
 pub(crate) struct Prepared {
     platform: Platform,
     clients: HashMap<String, Client>,
+    data_providers: HashMap<String, DataProvider>,
+    data_provider_keys: HashMap<String, josekit::jwk::Jwk>,
     identities: Vec<Identity>,
     agents: Vec<Agent>,
     keys: SigningKeys,
@@ -206,6 +260,8 @@ impl Prepared {
                 prefix.to_owned()
             },
             clients: self.clients,
+            data_providers: self.data_providers,
+            data_provider_keys: self.data_provider_keys,
             identities: RwLock::new(self.identities),
             agents: RwLock::new(self.agents),
             keys: RwLock::new(KeyRing {

@@ -36,6 +36,9 @@ fn document(shared: &Shared) -> Value {
             "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt"],
             "token_endpoint_auth_signing_alg_values_supported": signing,
             "revocation_endpoint_auth_methods_supported": ["client_secret_post"],
+            "introspection_endpoint": format!("{}/token/introspection", shared.issuer),
+            "introspection_endpoint_auth_methods_supported": ["client_secret_post"],
+            "introspection_signing_alg_values_supported": signing,
             "authorization_response_iss_parameter_supported": true,
         }),
     )

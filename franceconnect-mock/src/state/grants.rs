@@ -34,6 +34,12 @@ pub(crate) struct AccessGrant {
     pub identity_id: String,
     /// Granted scopes.
     pub scopes: Vec<String>,
+    /// The `acr` of its ID token.
+    pub acr: String,
+    /// When it was issued (seconds since the epoch, the provider's clock).
+    pub issued_at: u64,
+    /// When it expires (seconds since the epoch, the provider's clock).
+    pub expires_at: u64,
     /// Expiry.
     pub expires: Instant,
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use crate::agents::Agent;
 use crate::config::{Client, Platform};
+use crate::data_provider::DataProvider;
 use crate::identities::Identity;
 use crate::jose::keys::KeyRing;
 use crate::jose::tokens;
@@ -35,6 +36,11 @@ pub(crate) struct Shared {
     pub cookie_path: String,
     /// Registered clients by id.
     pub clients: HashMap<String, Client>,
+    /// Registered data providers (resource servers on ProConnect) by id.
+    pub data_providers: HashMap<String, DataProvider>,
+    /// The private encryption key the mock generated for each data
+    /// provider that registered none, by its id.
+    pub data_provider_keys: HashMap<String, josekit::jwk::Jwk>,
     /// The people who can log in (replaceable while running).
     pub identities: RwLock<Vec<Identity>>,
     /// The agents who can log in on ProConnect (replaceable while running).

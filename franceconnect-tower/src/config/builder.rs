@@ -42,6 +42,7 @@ pub struct ConfigBuilder {
     session_lifetime: Duration,
     idp_hints: Vec<String>,
     sector_redirect_uris: Vec<String>,
+    refresh_tokens: bool,
 }
 
 impl ConfigBuilder {
@@ -74,6 +75,7 @@ impl ConfigBuilder {
             session_lifetime: Duration::from_secs(12 * 3600),
             idp_hints: Vec::new(),
             sector_redirect_uris: Vec::new(),
+            refresh_tokens: false,
         }
     }
 
@@ -252,6 +254,26 @@ impl ConfigBuilder {
         self
     }
 
+    /// ProConnect only: keep the refresh token ProConnect issues with every
+    /// login, sealed in the session (under a key derived from the login
+    /// cookie secret), and renew the access token with it once expired
+    /// ([`FranceConnect::refresh`](crate::FranceConnect::refresh), and the
+    /// adapters' `AccessToken` extractors, which do it for you). At logout
+    /// the refresh token is revoked, which ends the whole grant at
+    /// ProConnect. Default `false`: no refresh token is kept, even when the
+    /// platform sends one. FranceConnect and FranceConnect+ issue none:
+    /// refused there at `build()`.
+    ///
+    /// Needs [`login_cookie_secret`](Self::login_cookie_secret) for the
+    /// refresh tokens to survive a restart, or to be used by another
+    /// instance (with the random secret of a service without one, a
+    /// session whose token cannot be opened any more is treated as having
+    /// none).
+    pub fn refresh_tokens(mut self, yes: bool) -> Self {
+        self.refresh_tokens = yes;
+        self
+    }
+
     /// Checks the configuration.
     pub fn build(self) -> Result<Config, ConfigError> {
         let platform = self.platform;
@@ -321,11 +343,14 @@ impl ConfigBuilder {
             (_, None) => Vec::new(),
         };
         let scopes = self.scopes.unwrap_or_else(|| Scopes::default_for(platform));
-        if let Some(foreign) = scopes.iter().find(|s| !s.is_defined_on(platform)) {
-            return Err(ConfigError::new(format!(
-                "`{foreign}` is not a {} scope (FC_SCOPES)",
-                platform.display_name()
-            )));
+        if let Some(refusal) = scopes.iter().find_map(|s| s.refusal_on(platform)) {
+            return Err(ConfigError::new(refusal));
+        }
+        if self.refresh_tokens && platform != Platform::ProConnect {
+            return Err(ConfigError::new(
+                "refresh tokens are ProConnect's: FranceConnect and FranceConnect+ issue none (FC_REFRESH_TOKENS); \
+                 with several platforms, set FC_PROCONNECT_REFRESH_TOKENS",
+            ));
         }
         if platform == Platform::ProConnect && self.encrypted_tokens {
             return Err(ConfigError::new(
@@ -473,6 +498,7 @@ impl ConfigBuilder {
             session_lifetime: self.session_lifetime,
             idp_hints: self.idp_hints,
             sector_redirect_uris,
+            refresh_tokens: self.refresh_tokens,
         })
     }
 }

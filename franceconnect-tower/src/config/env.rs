@@ -24,6 +24,7 @@ impl Config {
     /// | `APP_URL` | the service's public base URL | `http://localhost:3000` |
     /// | `FC_SCOPES` | space- or comma-separated scopes | `openid identite_pivot email` |
     /// | `FC_ACR` | `eidas1`, `eidas2` or `eidas3`; on ProConnect, the `acr` values asked, space- or comma-separated (`eidas1-mfa eidas2 eidas3`…), or `mfa` | the platform's lowest; none required on ProConnect |
+    /// | `FC_REFRESH_TOKENS` | `true` to keep ProConnect's refresh tokens (sealed in the session) and renew expired access tokens with them (ProConnect only) | `false` |
     /// | `FC_UNSIGNED_USERINFO` | `true` when the service registered no userinfo signature, so userinfo is plain JSON (ProConnect) | `false` |
     /// | `FC_PROMPT` | `login`, `consent` or `login consent` | — |
     /// | `FC_REQUEST_AMR` | `true` to ask for `amr` | `false` |
@@ -110,6 +111,7 @@ impl Config {
             None => {}
         }
         b = b.unsigned_userinfo(flag(&lookup, "FC_UNSIGNED_USERINFO")?);
+        b = b.refresh_tokens(flag(&lookup, "FC_REFRESH_TOKENS")?);
         if let Some(p) = lookup("FC_PROMPT") {
             b = b
                 .prompt(Prompt::parse(&p).ok_or_else(|| ConfigError::new("FC_PROMPT must be login, consent or both"))?);
@@ -175,7 +177,7 @@ fn proconnect_acr_values(list: &str) -> Result<Vec<Acr>, ConfigError> {
 
 /// The variables each platform of a federation reads under its own name
 /// (`FC_PROCONNECT_CLIENT_ID` for `FC_CLIENT_ID`…); the others are shared.
-const PER_PLATFORM: [&str; 17] = [
+const PER_PLATFORM: [&str; 18] = [
     "FC_ISSUER",
     "FC_ENV",
     "FC_CLIENT_ID",
@@ -193,6 +195,7 @@ const PER_PLATFORM: [&str; 17] = [
     "FC_SECTOR_REDIRECT_URIS",
     "FC_UNSIGNED_USERINFO",
     "FC_ALLOW_ENDPOINTS_OUTSIDE_ISSUER",
+    "FC_REFRESH_TOKENS",
 ];
 
 impl Config {

@@ -33,6 +33,7 @@
 
 mod builder;
 mod client_auth;
+mod data_scope;
 mod env;
 mod platform;
 mod scope;
@@ -44,6 +45,7 @@ use url::Url;
 
 pub use builder::ConfigBuilder;
 pub use client_auth::TokenEndpointAuth;
+pub use data_scope::{DataProvider, DataScope};
 pub use platform::{Environment, Platform, Prompt};
 pub use scope::{InvalidScope, Scope, Scopes};
 pub(crate) use url_rules::is_loopback;
@@ -85,6 +87,9 @@ pub struct Config {
     pub(crate) session_lifetime: Duration,
     pub(crate) idp_hints: Vec<String>,
     pub(crate) sector_redirect_uris: Vec<Url>,
+    /// ProConnect: keep its refresh tokens, and renew expired access
+    /// tokens with them.
+    pub(crate) refresh_tokens: bool,
 }
 
 impl Config {
@@ -165,6 +170,12 @@ impl Config {
     /// (the inactivity expiry comes on top).
     pub fn session_lifetime(&self) -> Duration {
         self.session_lifetime
+    }
+    /// True when the service keeps ProConnect's refresh tokens and renews
+    /// expired access tokens with them ([`ConfigBuilder::refresh_tokens`],
+    /// `FC_REFRESH_TOKENS`).
+    pub fn refresh_tokens(&self) -> bool {
+        self.refresh_tokens
     }
     /// The secrets the pending-login cookie keys derive from, current first.
     pub(crate) fn login_cookie_secrets(&self) -> Vec<&[u8]> {

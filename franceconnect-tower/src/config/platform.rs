@@ -52,7 +52,7 @@ impl Platform {
     }
 
     /// True on ProConnect, whose `acr` is asked through the `claims`
-    /// parameter (it ignores `acr_values`).
+    /// parameter (its `acr_values` are only forwarded as wishes).
     pub(crate) fn asks_acr_in_claims(self) -> bool {
         self == Platform::ProConnect
     }

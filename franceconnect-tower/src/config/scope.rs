@@ -1,5 +1,12 @@
-//! Typed OpenID Connect scopes: FranceConnect's, with its aliases, and
-//! ProConnect's.
+//! Typed OpenID Connect scopes: FranceConnect's, with its aliases, its
+//! data scopes ([`DataScope`]), and ProConnect's.
+//!
+//! FranceConnect and FranceConnect+ have closed lists (their tables in
+//! `france-connect/sources`, `back/libs/scopes/src/data/*`): every scope
+//! they define is typed here, and a configuration naming another is
+//! refused, the scope named ([`Scope::is_defined_on`]). ProConnect's list
+//! keeps growing (`groups`, `lasuite_visio:*`…): there, a scope this crate
+//! does not know is kept as written ([`Scope::Other`]).
 
 use std::fmt;
 use std::str::FromStr;
@@ -7,6 +14,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::Platform;
+use super::data_scope::DataScope;
 
 /// A scope the platforms understand.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -43,6 +51,30 @@ pub enum Scope {
     /// identity provider gave it and, in the `rnipp_*` claims, as the civil
     /// register holds it (see [`CitizenMatchKey`](crate::CitizenMatchKey)).
     RnippIdentitePivot,
+    /// FranceConnect+: `rnipp_gender`, `gender` and the register's.
+    RnippGender,
+    /// FranceConnect+: `rnipp_family_name`, `family_name` and the
+    /// register's.
+    RnippFamilyName,
+    /// FranceConnect+: `rnipp_given_name`, `given_name` and the register's
+    /// (with `rnipp_given_name_array`).
+    RnippGivenName,
+    /// FranceConnect+: `rnipp_birthdate`, `birthdate` and the register's.
+    RnippBirthdate,
+    /// FranceConnect+: `rnipp_birthplace`, `birthplace` and the register's.
+    RnippBirthplace,
+    /// FranceConnect+: `rnipp_birthcountry`, `birthcountry` and the
+    /// register's.
+    RnippBirthcountry,
+    /// FranceConnect+: `rnipp_profile`, `profile` and the register's copies.
+    RnippProfile,
+    /// FranceConnect+: `rnipp_birth`, `birth` and the register's copies.
+    RnippBirth,
+    /// FranceConnect: `idp_birthdate`, the birth date as the identity
+    /// provider gave it (FranceConnect's `birthdate` is the register's).
+    IdpBirthdate,
+    /// `amr`, the authentication methods, as a claim (every platform).
+    Amr,
     /// ProConnect: `usual_name` (the agent's last name in use).
     UsualName,
     /// ProConnect: `uid`, the agent's id at their identity provider.
@@ -71,8 +103,16 @@ pub enum Scope {
     Roles,
     /// ProConnect: `organization_label`.
     OrganizationLabel,
-    /// Another scope a client has been granted (e.g. `idp_birthdate`), kept
-    /// as written. Only scope-token characters are accepted.
+    /// FranceConnect's data scopes (`dgfip_rfr`, `cnaf_quotient_familial`,
+    /// …): no userinfo claim, the data come from the data provider's API
+    /// with the access token. FranceConnect+ offers the DGFiP's, the
+    /// CNAM's and the CNOUS's only.
+    Data(DataScope),
+    /// Another scope, kept as written: ProConnect only, whose list keeps
+    /// growing (`groups`, `lasuite_visio:rooms:create`…); FranceConnect and
+    /// FranceConnect+ define no scope but the typed ones, and a
+    /// configuration asking them another is refused. Only scope-token
+    /// characters are accepted.
     Other(String),
 }
 
@@ -98,6 +138,17 @@ impl Scope {
             Scope::Profile => "profile",
             Scope::Birth => "birth",
             Scope::RnippIdentitePivot => "rnipp_identite_pivot",
+            Scope::RnippGender => "rnipp_gender",
+            Scope::RnippFamilyName => "rnipp_family_name",
+            Scope::RnippGivenName => "rnipp_given_name",
+            Scope::RnippBirthdate => "rnipp_birthdate",
+            Scope::RnippBirthplace => "rnipp_birthplace",
+            Scope::RnippBirthcountry => "rnipp_birthcountry",
+            Scope::RnippProfile => "rnipp_profile",
+            Scope::RnippBirth => "rnipp_birth",
+            Scope::IdpBirthdate => "idp_birthdate",
+            Scope::Amr => "amr",
+            Scope::Data(data) => data.as_str(),
             Scope::UsualName => "usual_name",
             Scope::Uid => "uid",
             Scope::Siret => "siret",
@@ -115,43 +166,75 @@ impl Scope {
         }
     }
 
-    /// The platforms that define this scope (both for `openid`,
-    /// `given_name`, `email` and scopes kept as written).
+    /// True when `platform` defines this scope: `openid`, `given_name`,
+    /// `email` and `amr` everywhere; the rest of the pivot identity and its
+    /// aliases on FranceConnect and FranceConnect+; `idp_id` on
+    /// FranceConnect and ProConnect; `idp_birthdate` on FranceConnect; the
+    /// `rnipp_*` scopes on FranceConnect+; the data scopes where
+    /// [`DataScope::is_offered_on`] says; the agents' scopes, and any other
+    /// ([`Scope::Other`]), on ProConnect.
     pub fn is_defined_on(&self, platform: Platform) -> bool {
-        let proconnect = matches!(
-            self,
-            Scope::UsualName
-                | Scope::Uid
-                | Scope::Siret
-                | Scope::Siren
-                | Scope::OrganizationalUnit
-                | Scope::BelongingPopulation
-                | Scope::Phone
-                | Scope::Chorusdt
-                | Scope::IdpAcr
-                | Scope::Custom
-                | Scope::Roles
-                | Scope::OrganizationLabel
-        );
-        let franceconnect = matches!(
-            self,
+        let citizens = platform != Platform::ProConnect;
+        match self {
+            Scope::OpenId | Scope::GivenName | Scope::Email | Scope::Amr => true,
             Scope::FamilyName
-                | Scope::Birthdate
-                | Scope::Gender
-                | Scope::Birthplace
-                | Scope::Birthcountry
-                | Scope::PreferredUsername
-                | Scope::IdentitePivot
-                | Scope::Profile
-                | Scope::Birth
-        );
-        match (platform, self) {
-            (Platform::FranceConnectPlus, Scope::IdpId) => false,
-            (Platform::FranceConnectPlus, Scope::RnippIdentitePivot) => true,
-            (_, Scope::RnippIdentitePivot) => false,
-            (Platform::ProConnect, _) => !franceconnect,
-            (Platform::FranceConnect | Platform::FranceConnectPlus, _) => !proconnect,
+            | Scope::Birthdate
+            | Scope::Gender
+            | Scope::Birthplace
+            | Scope::Birthcountry
+            | Scope::PreferredUsername
+            | Scope::IdentitePivot
+            | Scope::Profile
+            | Scope::Birth => citizens,
+            Scope::IdpId => platform != Platform::FranceConnectPlus,
+            Scope::IdpBirthdate => platform == Platform::FranceConnect,
+            Scope::RnippIdentitePivot
+            | Scope::RnippGender
+            | Scope::RnippFamilyName
+            | Scope::RnippGivenName
+            | Scope::RnippBirthdate
+            | Scope::RnippBirthplace
+            | Scope::RnippBirthcountry
+            | Scope::RnippProfile
+            | Scope::RnippBirth => platform == Platform::FranceConnectPlus,
+            Scope::Data(data) => data.is_offered_on(platform),
+            Scope::UsualName
+            | Scope::Uid
+            | Scope::Siret
+            | Scope::Siren
+            | Scope::OrganizationalUnit
+            | Scope::BelongingPopulation
+            | Scope::Phone
+            | Scope::Chorusdt
+            | Scope::IdpAcr
+            | Scope::Custom
+            | Scope::Roles
+            | Scope::OrganizationLabel
+            | Scope::Other(_) => !citizens,
         }
+    }
+
+    /// Why `platform` refuses this scope, in a configuration error's words
+    /// (`None` when [`defined`](Self::is_defined_on) there).
+    pub(crate) fn refusal_on(&self, platform: Platform) -> Option<String> {
+        if self.is_defined_on(platform) {
+            return None;
+        }
+        let name = platform.display_name();
+        Some(match self {
+            Scope::Data(data) => format!(
+                "`{self}` is a data scope of {} ({}), which {name} does not offer{} (FC_SCOPES)",
+                Platform::FranceConnect.display_name(),
+                data.provider(),
+                match platform {
+                    Platform::FranceConnectPlus =>
+                        ": FranceConnect+ offers the DGFiP's, the CNAM's and the CNOUS's only",
+                    _ => "",
+                }
+            ),
+            Scope::Other(_) => format!("`{self}` is not a {name} scope (FC_SCOPES): {name}'s list is closed"),
+            _ => format!("`{self}` is not a {name} scope (FC_SCOPES)"),
+        })
     }
 
     /// The claims this scope gives, aliases expanded.
@@ -191,6 +274,29 @@ impl Scope {
                 "rnipp_birthplace",
                 "rnipp_birthcountry",
             ],
+            Scope::RnippGender => &["gender", "rnipp_gender"],
+            Scope::RnippFamilyName => &["family_name", "rnipp_family_name"],
+            Scope::RnippGivenName => &["given_name", "rnipp_given_name", "rnipp_given_name_array"],
+            Scope::RnippBirthdate => &["birthdate", "rnipp_birthdate"],
+            Scope::RnippBirthplace => &["birthplace", "rnipp_birthplace"],
+            Scope::RnippBirthcountry => &["birthcountry", "rnipp_birthcountry"],
+            Scope::RnippProfile => &[
+                "given_name",
+                "rnipp_given_name",
+                "rnipp_given_name_array",
+                "family_name",
+                "rnipp_family_name",
+                "birthdate",
+                "rnipp_birthdate",
+                "gender",
+                "rnipp_gender",
+                "preferred_username",
+            ],
+            Scope::RnippBirth => &["birthplace", "rnipp_birthplace", "birthcountry", "rnipp_birthcountry"],
+            Scope::IdpBirthdate => &["idp_birthdate"],
+            Scope::Amr => &["amr"],
+            // The data come from the data provider's API, not userinfo.
+            Scope::Data(_) => &[],
             Scope::UsualName => &["usual_name"],
             Scope::Uid => &["uid"],
             Scope::Siret => &["siret"],
@@ -226,6 +332,16 @@ impl FromStr for Scope {
             "profile" => Scope::Profile,
             "birth" => Scope::Birth,
             "rnipp_identite_pivot" => Scope::RnippIdentitePivot,
+            "rnipp_gender" => Scope::RnippGender,
+            "rnipp_family_name" => Scope::RnippFamilyName,
+            "rnipp_given_name" => Scope::RnippGivenName,
+            "rnipp_birthdate" => Scope::RnippBirthdate,
+            "rnipp_birthplace" => Scope::RnippBirthplace,
+            "rnipp_birthcountry" => Scope::RnippBirthcountry,
+            "rnipp_profile" => Scope::RnippProfile,
+            "rnipp_birth" => Scope::RnippBirth,
+            "idp_birthdate" => Scope::IdpBirthdate,
+            "amr" => Scope::Amr,
             "usual_name" => Scope::UsualName,
             "uid" => Scope::Uid,
             "siret" => Scope::Siret,
@@ -239,6 +355,7 @@ impl FromStr for Scope {
             "custom" => Scope::Custom,
             "roles" => Scope::Roles,
             "organization_label" => Scope::OrganizationLabel,
+            other if DataScope::parse(other).is_some() => Scope::Data(DataScope::parse(other).expect("just parsed")),
             other => {
                 // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
                 let valid = !other.is_empty()
@@ -431,6 +548,69 @@ mod tests {
         assert_eq!(
             Scopes::parse("idp_birthdate").unwrap().to_string(),
             "openid idp_birthdate"
+        );
+        assert_eq!(
+            Scopes::parse("groups").unwrap().iter().nth(1),
+            Some(&Scope::Other("groups".into()))
+        );
+    }
+
+    /// Issue 30 §1.2: FranceConnect's and FranceConnect+'s lists are
+    /// closed, each data scope where its platform offers it; ProConnect
+    /// keeps scopes it does not know.
+    #[test]
+    fn franceconnect_s_lists_are_closed_and_proconnect_s_open() {
+        let data: Scope = "dgfip_rfr".parse().unwrap();
+        assert_eq!(data, Scope::Data(DataScope::DgfipRfr));
+        assert!(data.claims().is_empty(), "the data come from the provider's API");
+        assert!(data.is_defined_on(Platform::FranceConnect) && data.is_defined_on(Platform::FranceConnectPlus));
+        assert!(!data.is_defined_on(Platform::ProConnect));
+        let cnaf: Scope = "cnaf_quotient_familial".parse().unwrap();
+        assert!(cnaf.is_defined_on(Platform::FranceConnect) && !cnaf.is_defined_on(Platform::FranceConnectPlus));
+        let refusal = cnaf.refusal_on(Platform::FranceConnectPlus).unwrap();
+        assert!(
+            refusal.contains("`cnaf_quotient_familial`") && refusal.contains("CNAF/MSA"),
+            "{refusal}"
+        );
+        let unknown: Scope = "frobnicate".parse().unwrap();
+        assert!(!unknown.is_defined_on(Platform::FranceConnect) && !unknown.is_defined_on(Platform::FranceConnectPlus));
+        assert!(unknown.is_defined_on(Platform::ProConnect));
+        assert!(
+            unknown
+                .refusal_on(Platform::FranceConnect)
+                .unwrap()
+                .contains("`frobnicate`")
+        );
+        for (scope, fc, plus) in [
+            ("idp_birthdate", true, false),
+            ("amr", true, true),
+            ("rnipp_given_name", false, true),
+            ("rnipp_birth", false, true),
+            ("mi_siv_carte_grise", true, false),
+            ("cnous_statut_boursier", true, true),
+            ("droits_assurance_maladie", true, true),
+            (
+                "ants_extrait_immatriculation_vehicule_caracteristiques_techniques_vehicule",
+                true,
+                false,
+            ),
+        ] {
+            let s: Scope = scope.parse().unwrap();
+            assert!(!matches!(s, Scope::Other(_)), "{scope} is typed");
+            assert_eq!(s.as_str(), scope);
+            assert_eq!(
+                (
+                    s.is_defined_on(Platform::FranceConnect),
+                    s.is_defined_on(Platform::FranceConnectPlus)
+                ),
+                (fc, plus),
+                "{scope}"
+            );
+        }
+        assert!(
+            Scopes::parse("rnipp_given_name")
+                .unwrap()
+                .grants_claim("rnipp_given_name_array")
         );
     }
 }

@@ -258,3 +258,103 @@ fn accepted_algorithms_and_timeout_are_readable() {
     let pc = base(Platform::ProConnect).build().unwrap();
     assert_eq!(pc.signing_algorithms(), [SigningAlg::Es256, SigningAlg::Rs256]);
 }
+
+/// Issue 30 §1.4: refresh tokens are ProConnect's, opt-in, and per
+/// platform in a federation.
+#[test]
+fn refresh_tokens_are_proconnect_s_and_opt_in() {
+    let agents = || base(Platform::ProConnect).scopes(Scopes::parse("email").unwrap());
+    assert!(!agents().build().unwrap().refresh_tokens(), "off by default");
+    assert!(agents().refresh_tokens(true).build().unwrap().refresh_tokens());
+    let refused = err(base(Platform::FranceConnect).refresh_tokens(true));
+    assert!(
+        refused.contains("ProConnect's") && refused.contains("FC_REFRESH_TOKENS"),
+        "{refused}"
+    );
+    let keys = ServiceKeys::generate(EncryptionAlg::EcdhEs).unwrap();
+    assert!(
+        err(base(Platform::FranceConnectPlus)
+            .service_keys(keys)
+            .refresh_tokens(true))
+        .contains("ProConnect's")
+    );
+    let vars: HashMap<&str, &str> = [
+        ("FC_PLATFORMS", "fc,proconnect"),
+        ("APP_URL", "http://localhost:3000"),
+        ("FC_ISSUER", "http://127.0.0.1:4000/api/v2"),
+        ("FC_CLIENT_ID", "fc"),
+        ("FC_CLIENT_SECRET", "s"),
+        ("FC_PROCONNECT_ISSUER", "http://127.0.0.1:4001/api/v2"),
+        ("FC_PROCONNECT_CLIENT_ID", "pc"),
+        ("FC_PROCONNECT_CLIENT_SECRET", "s"),
+        ("FC_REFRESH_TOKENS", "true"),
+    ]
+    .into();
+    let refused = Config::federation_from_lookup(|n| vars.get(n).map(|v| v.to_string()))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        refused.starts_with("FranceConnect: ") && refused.contains("FC_PROCONNECT_REFRESH_TOKENS"),
+        "{refused}"
+    );
+    let mut vars = vars;
+    vars.remove("FC_REFRESH_TOKENS");
+    vars.insert("FC_PROCONNECT_REFRESH_TOKENS", "true");
+    let configs = Config::federation_from_lookup(|n| vars.get(n).map(|v| v.to_string())).unwrap();
+    assert!(!configs[0].refresh_tokens() && configs[1].refresh_tokens());
+    let one: HashMap<&str, &str> = [
+        ("FC_PLATFORM", "proconnect"),
+        ("FC_ISSUER", "http://127.0.0.1:4001/api/v2"),
+        ("FC_CLIENT_ID", "pc"),
+        ("FC_CLIENT_SECRET", "s"),
+        ("FC_REFRESH_TOKENS", "true"),
+    ]
+    .into();
+    assert!(
+        Config::from_lookup(|n| one.get(n).map(|v| v.to_string()))
+            .unwrap()
+            .refresh_tokens()
+    );
+}
+
+/// Issue 30 §1.2: each platform's scopes, an unknown one named in the
+/// error; ProConnect keeps those it does not know.
+#[test]
+fn scopes_are_checked_per_platform() {
+    let scopes = |list: &str| Scopes::parse(list).unwrap();
+    assert!(
+        base(Platform::FranceConnect)
+            .scopes(scopes(
+                "identite_pivot email dgfip_rfr cnaf_quotient_familial mi_siv_carte_grise idp_birthdate"
+            ))
+            .build()
+            .is_ok()
+    );
+    let refused = err(base(Platform::FranceConnect).scopes(scopes("identite_pivot frobnicate")));
+    assert!(
+        refused.contains("`frobnicate`") && refused.contains("FC_SCOPES"),
+        "{refused}"
+    );
+    let plus = || base(Platform::FranceConnectPlus).service_keys(ServiceKeys::generate(EncryptionAlg::EcdhEs).unwrap());
+    assert!(
+        plus()
+            .scopes(scopes(
+                "identite_pivot dgfip_rfr droits_assurance_maladie cnous_statut_boursier rnipp_birth"
+            ))
+            .build()
+            .is_ok()
+    );
+    let refused = err(plus().scopes(scopes("identite_pivot cnaf_quotient_familial")));
+    assert!(
+        refused.contains("`cnaf_quotient_familial`") && refused.contains("DGFiP") && refused.contains("FC_SCOPES"),
+        "{refused}"
+    );
+    let refused = err(base(Platform::ProConnect).scopes(scopes("email dgfip_rfr")));
+    assert!(refused.contains("`dgfip_rfr`"), "{refused}");
+    assert!(
+        base(Platform::ProConnect)
+            .scopes(scopes("email groups lasuite_visio:rooms:create"))
+            .build()
+            .is_ok()
+    );
+}

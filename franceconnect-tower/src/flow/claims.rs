@@ -84,6 +84,58 @@ pub(crate) fn check_id_token(
     })
 }
 
+/// Checks the ID token of a refresh (ProConnect's `refresh_token` grant)
+/// as a login's, against the session's user rather than a pending login:
+/// `iss`, `aud`/`azp`, `exp`/`iat` as at a login; `sub` and `acr` must be
+/// the session's (a refresh never changes who is signed in, nor how
+/// strongly). A `nonce`, which a refreshed ID token need not carry, is
+/// not compared: no login is pending.
+pub(crate) fn check_refreshed_id_token(
+    config: &Config,
+    issuer: &str,
+    claims: &Map<String, Value>,
+    sub: &str,
+    acr: Acr,
+) -> Result<IdTokenFacts, Error> {
+    check_issuer_audience_times(config, issuer, claims, true)?;
+    if subject(claims)? != sub {
+        return Err(ClaimsError::new("sub", "the refreshed ID token names another user than the session's").into());
+    }
+    let refreshed = string(claims, "acr")?
+        .ok_or(ClaimsError::new("acr", "missing"))?
+        .parse::<Acr>()
+        .ok()
+        .filter(|a| config.platform.acr_values().contains(a))
+        .ok_or(ClaimsError::new("acr", "not a value this platform defines"))?;
+    if refreshed != acr {
+        return Err(ClaimsError::new("acr", "the refreshed ID token reports another acr than the session's").into());
+    }
+    let amr = match claims.get("amr") {
+        None | Some(Value::Null) => None,
+        Some(Value::Array(items)) => Some(
+            items
+                .iter()
+                .map(|v| v.as_str().map(|s| Amr::from(s.to_owned())))
+                .collect::<Option<Vec<_>>>()
+                .ok_or(ClaimsError::new("amr", "expected a list of strings"))?,
+        ),
+        Some(_) => return Err(ClaimsError::new("amr", "expected a list of strings").into()),
+    };
+    let auth_time = match claims.get("auth_time") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(numeric_date(v).ok_or(ClaimsError::new("auth_time", "expected a number of seconds"))?),
+    };
+    if auth_time.is_some_and(|t| t > now() + config.clock_leeway.as_secs() as i64) {
+        return Err(ClaimsError::new("auth_time", "in the future").into());
+    }
+    Ok(IdTokenFacts {
+        sub: sub.to_owned(),
+        acr,
+        amr,
+        auth_time,
+    })
+}
+
 /// Checks a userinfo payload against the ID token's subject. A signed one
 /// must also name the issuer and this service (OpenID Connect Core §5.3.2);
 /// plain JSON, which came over TLS from the endpoint, carries only claims.
@@ -359,6 +411,34 @@ mod tests {
         let mut c = good(&n);
         c.insert("acr".into(), json!("eidas2"));
         assert!(check_id_token(&agents_at_eidas2, ISS, &c, &n, &asked_by_a_visitor).is_ok());
+    }
+
+    /// Issue 30 §1.4: a refreshed ID token is checked as a login's, its
+    /// `sub` and `acr` the session's; no nonce is needed.
+    #[test]
+    fn a_refreshed_id_token_keeps_the_session_s_person_and_level() {
+        let n = Nonce::random();
+        let sub = format!("{}v1", "a".repeat(64));
+        let mut c = good(&n);
+        c.remove("nonce");
+        let facts = check_refreshed_id_token(&config(), ISS, &c, &sub, Acr::Eidas1).unwrap();
+        assert_eq!((facts.sub.as_str(), facts.acr), (sub.as_str(), Acr::Eidas1));
+        let e = check_refreshed_id_token(&config(), ISS, &c, "someone-else", Acr::Eidas1).unwrap_err();
+        assert_eq!(field_of(e), "sub");
+        let e = check_refreshed_id_token(&config(), ISS, &c, &sub, Acr::Eidas2).unwrap_err();
+        assert_eq!(field_of(e), "acr");
+        for (field, value) in [
+            ("iss", json!("https://evil.example/api/v2")),
+            ("aud", json!("someone-else")),
+            ("exp", json!(now() - 40)),
+        ] {
+            let mut bad = c.clone();
+            bad.insert(field.into(), value);
+            assert_eq!(
+                field_of(check_refreshed_id_token(&config(), ISS, &bad, &sub, Acr::Eidas1).unwrap_err()),
+                field
+            );
+        }
     }
 
     fn proconnect() -> Config {

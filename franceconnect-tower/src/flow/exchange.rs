@@ -1,7 +1,9 @@
 //! The two back-channel calls of a login: the code exchange at `/token`
-//! (`client_secret_post` or `private_key_jwt`, never HTTP Basic) and the
-//! userinfo request, whose answer is a JWT, or plain JSON only for a service
-//! registered without a userinfo signature.
+//! (`client_secret_post` or `private_key_jwt`, never HTTP Basic; with
+//! PKCE's `code_verifier` on ProConnect) and the userinfo request, whose
+//! answer is a JWT, or plain JSON only for a service registered without a
+//! userinfo signature. ProConnect's `refresh_token` grant goes through the
+//! same token request.
 
 use serde::Deserialize;
 
@@ -10,7 +12,7 @@ use super::step_span::in_span;
 use crate::client::FranceConnect;
 use crate::config::TokenEndpointAuth;
 use crate::error::{Error, NetworkError, NetworkErrorKind, TokenExchangeError, sanitize};
-use crate::protocol::values::{AccessToken, IdTokenHint, IssuedAccessToken};
+use crate::protocol::values::{AccessToken, CodeVerifier, IdTokenHint, IssuedAccessToken, RefreshToken};
 use crate::provider::ProviderMetadata;
 
 /// When the token response says nothing of the access token's lifetime, it
@@ -23,6 +25,10 @@ pub(crate) struct Tokens {
     pub(crate) access_token: IssuedAccessToken,
     pub(crate) id_token: IdTokenHint,
     pub(crate) scope: String,
+    /// ProConnect's refresh token, only when the service keeps them
+    /// ([`Config::refresh_tokens`](crate::Config::refresh_tokens)):
+    /// otherwise dropped here, never stored.
+    pub(crate) refresh_token: Option<RefreshToken>,
 }
 
 /// A userinfo answer.
@@ -42,6 +48,8 @@ struct TokenResponse {
     scope: Option<String>,
     #[serde(default)]
     expires_in: Option<serde_json::Value>,
+    #[serde(default)]
+    refresh_token: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -52,10 +60,16 @@ struct OAuthError {
 }
 
 impl FranceConnect {
-    /// Exchanges the code at the token endpoint, in the span
+    /// Exchanges the code at the token endpoint (with PKCE's
+    /// `code_verifier` when the login sent a challenge), in the span
     /// `franceconnect.token` (fields `platform`, `status`, `error`,
     /// `duration_ms`).
-    pub(crate) async fn exchange_code(&self, metadata: &ProviderMetadata, code: &str) -> Result<Tokens, Error> {
+    pub(crate) async fn exchange_code(
+        &self,
+        metadata: &ProviderMetadata,
+        code: &str,
+        code_verifier: Option<&CodeVerifier>,
+    ) -> Result<Tokens, Error> {
         let span = tracing::info_span!(
             "franceconnect.token",
             platform = self.inner.config.platform.setting(),
@@ -63,18 +77,40 @@ impl FranceConnect {
             error = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
-        in_span(&span, self.exchange_code_inner(metadata, code)).await
-    }
-
-    async fn exchange_code_inner(&self, metadata: &ProviderMetadata, code: &str) -> Result<Tokens, Error> {
         let config = &self.inner.config;
-        let assertion;
         let mut form = vec![
             ("grant_type", "authorization_code"),
             ("code", code),
             ("redirect_uri", config.redirect_uri.as_str()),
             ("client_id", config.client_id.as_str()),
         ];
+        if let Some(verifier) = code_verifier {
+            form.push(("code_verifier", verifier.secret()));
+        }
+        in_span(&span, self.token_request(metadata, form)).await
+    }
+
+    /// Redeems ProConnect's `refresh_token` grant: the same token request,
+    /// authenticated the same way.
+    pub(crate) async fn redeem_refresh_token(
+        &self,
+        metadata: &ProviderMetadata,
+        refresh_token: &RefreshToken,
+    ) -> Result<Tokens, Error> {
+        let config = &self.inner.config;
+        let form = vec![
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token.secret()),
+            ("client_id", config.client_id.as_str()),
+        ];
+        self.token_request(metadata, form).await
+    }
+
+    /// Posts `form` to the token endpoint with the client's authentication,
+    /// and reads the tokens of a success.
+    async fn token_request(&self, metadata: &ProviderMetadata, mut form: Vec<(&str, &str)>) -> Result<Tokens, Error> {
+        let config = &self.inner.config;
+        let assertion;
         // One authentication method, never both (the platforms refuse it).
         match config.token_endpoint_auth {
             TokenEndpointAuth::PrivateKeyJwt => {
@@ -112,6 +148,17 @@ impl FranceConnect {
         if tokens.access_token.is_empty() || tokens.access_token.len() > config.max_token_bytes {
             return Err(TokenExchangeError::Malformed("unusable access_token".into()).into());
         }
+        // Kept only when asked for: without the option, a refresh token the
+        // platform sends anyway goes no further than this function.
+        let refresh_token = match tokens.refresh_token {
+            Some(token) if config.refresh_tokens => {
+                if token.is_empty() || token.len() > config.max_token_bytes {
+                    return Err(TokenExchangeError::Malformed("unusable refresh_token".into()).into());
+                }
+                Some(RefreshToken::new(token))
+            }
+            _ => None,
+        };
         // Tolerant: a number or a numeric string, anything else the default.
         let lifetime = match &tokens.expires_in {
             Some(serde_json::Value::Number(n)) => n.as_i64(),
@@ -128,6 +175,7 @@ impl FranceConnect {
             },
             id_token: IdTokenHint::new(tokens.id_token),
             scope: sanitize(&tokens.scope.unwrap_or_default(), 1024),
+            refresh_token,
         })
     }
 

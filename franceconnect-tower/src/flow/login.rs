@@ -17,7 +17,7 @@ use crate::identity::{SignedInUser, UserClaims};
 use crate::metrics::{self, LoginStep};
 use crate::protocol::acr::{Acr, RequestedAcr};
 use crate::protocol::eidas::Eidas;
-use crate::protocol::values::{Nonce, ReturnTo, State};
+use crate::protocol::values::{CodeVerifier, Nonce, ReturnTo, State};
 use crate::provider::ProviderMetadata;
 
 /// Options of one login: `LoginOptions::default()`, then the builder
@@ -84,6 +84,12 @@ pub struct PendingLogin {
     /// person round again).
     #[serde(default)]
     pub reauthenticate: bool,
+    /// ProConnect: PKCE's `code_verifier` (RFC 7636, S256), sent at the
+    /// token request; its challenge went to the authorization endpoint.
+    /// `None` on FranceConnect and FranceConnect+, which refuse any
+    /// authorization parameter they do not know.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_verifier: Option<CodeVerifier>,
 }
 
 /// The query parameters of the callback: [`CallbackParams::from_query`],
@@ -287,9 +293,12 @@ impl FranceConnect {
     /// Starts a login: returns the provider URL to redirect the browser to
     /// (303) and the pending login to store in the session.
     ///
-    /// Only the parameters the platform accepts are sent: no PKCE, no
-    /// `response_mode`; on FranceConnect, the level in `acr_values`; on
-    /// ProConnect, the `acr` in the `claims` parameter, and its hints. An
+    /// Only the parameters the platform accepts are sent: no
+    /// `response_mode`; on FranceConnect, the level in `acr_values` and no
+    /// PKCE (FranceConnect refuses parameters it does not know); on
+    /// ProConnect, the `acr` in the `claims` parameter, its hints, and
+    /// PKCE (`code_challenge`, `code_challenge_method=S256`: the verifier
+    /// stays in the pending login until the token request). An
     /// option the platform does not take, or an `idp_hint` outside
     /// FranceConnect's allow-list, is refused before anything is sent.
     ///
@@ -334,6 +343,8 @@ impl FranceConnect {
             return_to: options.return_to,
             created_at: now(),
             reauthenticate: prompt.is_some_and(Prompt::forces_login),
+            // PKCE where it is accepted: ProConnect alone.
+            code_verifier: (config.platform == Platform::ProConnect).then(CodeVerifier::random),
         };
         let mut url = metadata.authorization_endpoint.clone();
         {
@@ -361,6 +372,10 @@ impl FranceConnect {
             }
             if let Some(claims) = claims_parameter(config.platform, &pending.acr, config.request_amr) {
                 q.append_pair("claims", &claims);
+            }
+            if let Some(verifier) = &pending.code_verifier {
+                q.append_pair("code_challenge", &verifier.s256_challenge())
+                    .append_pair("code_challenge_method", "S256");
             }
         }
         tracing::debug!(acr = %pending.acr, "login started");
@@ -440,13 +455,16 @@ impl FranceConnect {
             .filter(|c| !c.is_empty())
             .ok_or(StateError::MissingCode)?;
 
-        let tokens = self.exchange_code(&metadata, code).await?;
+        let tokens = self
+            .exchange_code(&metadata, code, pending.code_verifier.as_ref())
+            .await?;
         // The ID token is checked before the access token is used at all.
         let id_token = self
             .check_id_token(&metadata, tokens.id_token.secret(), pending)
             .await?;
         let userinfo = self.fetch_userinfo(&metadata, &tokens.access_token.token).await?;
         let mut user = self.signed_in_user(&metadata, id_token, userinfo, tokens.scope).await?;
+        user.refresh_token = tokens.refresh_token.map(|t| self.seal_refresh_token(&t, &user.sub));
         user.access_token = Some(tokens.access_token);
         Ok(user)
     }
@@ -504,6 +522,7 @@ impl FranceConnect {
             signed_in_at: now(),
             id_token_hint: crate::protocol::values::IdTokenHint::new(jws),
             access_token: None,
+            refresh_token: None,
             account: None,
             active_at: None,
         })

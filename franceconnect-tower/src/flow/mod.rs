@@ -3,7 +3,8 @@
 //! back-channel calls (token, authenticated by the secret or by
 //! `client_assertion`; userinfo), `claims` checks what the tokens
 //! say, and `logout` ends the session at the provider, after `revocation`
-//! has revoked the access token.
+//! has revoked the tokens. Between the two, `refresh` renews ProConnect's
+//! access token with its refresh token.
 
 mod check;
 pub(crate) mod claims;
@@ -11,6 +12,7 @@ mod client_assertion;
 mod exchange;
 mod login;
 mod logout;
+mod refresh;
 mod revocation;
 pub(crate) mod step_span;
 
@@ -18,4 +20,5 @@ pub use check::Registration;
 pub(crate) use exchange::Userinfo;
 pub use login::{CallbackParams, LoginOptions, PendingLogin};
 pub use logout::PendingLogout;
+pub(crate) use refresh::{REFRESH_TOKEN_KEY_INFO, RefreshFlights};
 pub use revocation::Revocation;

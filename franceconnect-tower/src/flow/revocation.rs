@@ -1,7 +1,11 @@
-//! Revoking the access token at logout (RFC 7009), where the provider
-//! announces a `revocation_endpoint`. The platforms' form holds exactly
-//! `token`, `client_id` and `client_secret`: they refuse any other field,
-//! `token_type_hint` included, so none is sent.
+//! Revoking the tokens at logout (RFC 7009), where the provider announces
+//! a `revocation_endpoint`. The access token's form holds exactly `token`,
+//! `client_id` and `client_secret`: FranceConnect refuses any other field,
+//! `token_type_hint` included, so none is sent. ProConnect's refresh token
+//! (kept with [`ConfigBuilder::refresh_tokens`](crate::ConfigBuilder::refresh_tokens))
+//! goes with `token_type_hint=refresh_token`, which ProConnect accepts
+//! (it takes extra fields since 2025-10); revoking it ends the whole grant
+//! there.
 
 use std::time::Duration;
 
@@ -65,6 +69,52 @@ impl FranceConnect {
         else {
             return Ok(Revocation::NotNeeded);
         };
+        self.revoke(issued.token.secret(), None).await
+    }
+
+    /// Revokes the user's refresh token (ProConnect, with
+    /// [`ConfigBuilder::refresh_tokens`](crate::ConfigBuilder::refresh_tokens))
+    /// at the provider's `revocation_endpoint`, with
+    /// `token_type_hint=refresh_token`: on ProConnect this ends the whole
+    /// grant, the access tokens it gave included. `NotNeeded` when the
+    /// session keeps none (or one this service can no longer open). Waits
+    /// at most 3 seconds, as [`revoke_access_token`](Self::revoke_access_token).
+    ///
+    /// The routes call it at logout before revoking the access token (and
+    /// for a sign-in refused by the hook, or replaced by another), and only
+    /// log a failure.
+    ///
+    /// Runs in the span `franceconnect.revocation` (fields `platform`,
+    /// `outcome`, `error`, `duration_ms`).
+    pub async fn revoke_refresh_token(&self, user: &SignedInUser) -> Result<Revocation, Error> {
+        let span = tracing::info_span!(
+            "franceconnect.revocation",
+            platform = self.inner.config.platform.setting(),
+            outcome = tracing::field::Empty,
+            error = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let result = in_span(&span, async {
+            match self.open_refresh_token(user) {
+                Some(token) => self.revoke(token.secret(), Some("refresh_token")).await,
+                None => Ok(Revocation::NotNeeded),
+            }
+        })
+        .await;
+        if let Ok(done) = &result {
+            span.record(
+                "outcome",
+                match done {
+                    Revocation::Revoked => "revoked",
+                    Revocation::NotNeeded => "not_needed",
+                },
+            );
+        }
+        result
+    }
+
+    /// Revokes `token` (with its `hint`, where the platform takes one).
+    async fn revoke(&self, token: &str, hint: Option<&str>) -> Result<Revocation, Error> {
         let metadata = self.discover().await?;
         let Some(endpoint) = &metadata.revocation_endpoint else {
             return Ok(Revocation::NotNeeded);
@@ -78,11 +128,15 @@ impl FranceConnect {
         // ProConnect's copy of it). A client assertion would be refused
         // there, or stripped and the request refused for its missing
         // secret.
-        let form = [
-            ("token", issued.token.secret()),
+        let mut form = vec![
+            ("token", token),
             ("client_id", config.client_id.as_str()),
             ("client_secret", config.client_secret.secret()),
         ];
+        // ProConnect alone takes the hint (refresh tokens are its alone).
+        if let Some(hint) = hint.filter(|_| config.platform == crate::config::Platform::ProConnect) {
+            form.push(("token_type_hint", hint));
+        }
         let timeout = REVOCATION_TIMEOUT.min(config.http_timeout);
         let resp = self
             .inner
@@ -100,7 +154,7 @@ impl FranceConnect {
             );
             return Err(NetworkError::new("revocation", NetworkErrorKind::Status(resp.status)).into());
         }
-        tracing::debug!("access token revoked");
+        tracing::debug!(hint, "token revoked");
         Ok(Revocation::Revoked)
     }
 }

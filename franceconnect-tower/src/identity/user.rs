@@ -14,7 +14,7 @@ use crate::identity::{
 };
 use crate::protocol::acr::Acr;
 use crate::protocol::eidas::Amr;
-use crate::protocol::values::{IdTokenHint, IssuedAccessToken};
+use crate::protocol::values::{IdTokenHint, IssuedAccessToken, SealedRefreshToken, StoredAccessToken};
 
 /// A user signed in through FranceConnect, FranceConnect+ or ProConnect.
 ///
@@ -53,10 +53,19 @@ pub struct SignedInUser {
     /// serialised but into the session (empty in what `Serialize` writes).
     #[serde(skip_serializing, default = "IdTokenHint::absent")]
     pub id_token_hint: IdTokenHint,
-    /// The access token, until it expires, for the logout to revoke it.
+    /// The access token ([`Self::access_token`]). Never serialised but
+    /// into the session.
+    #[serde(
+        default,
+        skip_serializing,
+        deserialize_with = "crate::protocol::values::read_access_token"
+    )]
+    pub(crate) access_token: Option<IssuedAccessToken>,
+    /// ProConnect's refresh token, sealed, when the service keeps them
+    /// ([`ConfigBuilder::refresh_tokens`](crate::ConfigBuilder::refresh_tokens)).
     /// Never serialised but into the session.
     #[serde(default, skip_serializing)]
-    pub(crate) access_token: Option<IssuedAccessToken>,
+    pub(crate) refresh_token: Option<SealedRefreshToken>,
     /// The application's own account for this person, as its sign-in hook
     /// gave it ([`SignInDecision::AcceptAs`](crate::web::SignInDecision::AcceptAs)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -69,9 +78,9 @@ pub struct SignedInUser {
 }
 
 /// The form a session stores a [`SignedInUser`] in: the public one, plus the
-/// two tokens the logout needs (`id_token_hint`, and the access token to
-/// revoke), which the public `Serialize` leaves out. Read back with the
-/// ordinary `Deserialize`.
+/// tokens the public `Serialize` leaves out: `id_token_hint` (for the
+/// logout), the access token, and the sealed refresh token. Read back with
+/// the ordinary `Deserialize`.
 pub(crate) struct StoredUser<'a>(pub(crate) &'a SignedInUser);
 
 impl Serialize for StoredUser<'_> {
@@ -85,8 +94,11 @@ impl Serialize for StoredUser<'_> {
         if let Some(token) = &user.access_token {
             stored.insert(
                 "access_token".into(),
-                serde_json::to_value(token).map_err(S::Error::custom)?,
+                serde_json::to_value(StoredAccessToken::from(token)).map_err(S::Error::custom)?,
             );
+        }
+        if let Some(sealed) = &user.refresh_token {
+            stored.insert("refresh_token".into(), Value::from(sealed.0.as_str()));
         }
         stored.serialize(serializer)
     }
@@ -109,6 +121,7 @@ impl SignedInUser {
             signed_in_at: crate::clock::now(),
             id_token_hint: IdTokenHint::new("h"),
             access_token: None,
+            refresh_token: None,
             account: None,
             active_at: None,
         }
@@ -168,9 +181,68 @@ impl SignedInUser {
             signed_in_at: now,
             id_token_hint: IdTokenHint::new("not-a-token: signed in by a test"),
             access_token: None,
+            refresh_token: None,
             account: None,
             active_at: None,
         })
+    }
+
+    /// This user with `token` as their access token: for an application's
+    /// tests of a page that uses it (the adapters' `AccessToken`
+    /// extractors give it when it is live; an expired one is refused as in
+    /// production, never renewed).
+    ///
+    /// ```
+    /// use franceconnect_tower::{Acr, IssuedAccessToken, Platform, SignedInUser};
+    ///
+    /// let user = SignedInUser::for_testing(Platform::FranceConnect, "s", Acr::Eidas1, serde_json::json!({}))
+    ///     .unwrap()
+    ///     .with_access_token(IssuedAccessToken::for_testing("a-test-token", i64::MAX));
+    /// assert_eq!(user.access_token().unwrap().secret(), "a-test-token");
+    /// ```
+    pub fn with_access_token(mut self, token: IssuedAccessToken) -> Self {
+        self.access_token = Some(token);
+        self
+    }
+
+    /// The access token the platform issued at this sign-in (or at its
+    /// latest renewal), live or expired: a bearer token for the State's
+    /// APIs that accept it. `None` for a user made by
+    /// [`Self::for_testing`], or read from a session an older version
+    /// wrote.
+    ///
+    /// FranceConnect's lives 60 seconds: call the "API FranceConnectées"
+    /// (API Particulier, with the data scopes, [`DataScope`](crate::DataScope))
+    /// from the sign-in hook ([`AuthRoutes::on_sign_in`](crate::web::AuthRoutes::on_sign_in)),
+    /// and keep what you need. In a handler, the adapters' `AccessToken`
+    /// extractors give the request's live token, renewed on ProConnect with
+    /// [`ConfigBuilder::refresh_tokens`](crate::ConfigBuilder::refresh_tokens).
+    ///
+    /// ```no_run
+    /// use franceconnect_tower::SignedInUser;
+    ///
+    /// # async fn call(user: SignedInUser, http: reqwest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let Some(token) = user.access_token().filter(|t| !t.is_expired()) else {
+    ///     return Ok(()); // nothing to call the API with
+    /// };
+    /// let quotient = http
+    ///     .get("https://particulier.api.gouv.fr/api/v2/composition-familiale-v2")
+    ///     .bearer_auth(token.secret())
+    ///     .timeout(std::time::Duration::from_secs(5))
+    ///     .send()
+    ///     .await?;
+    /// # let _ = quotient; Ok(()) }
+    /// ```
+    pub fn access_token(&self) -> Option<&IssuedAccessToken> {
+        self.access_token.as_ref()
+    }
+
+    /// True when the session keeps a refresh token for this user (ProConnect
+    /// with [`ConfigBuilder::refresh_tokens`](crate::ConfigBuilder::refresh_tokens)):
+    /// [`FranceConnect::refresh`](crate::FranceConnect::refresh) can renew
+    /// their access token. The token itself is never shown.
+    pub fn has_refresh_token(&self) -> bool {
+        self.refresh_token.is_some()
     }
 
     /// The pivot identity, when the scopes gave it: names, birth date,
@@ -258,6 +330,7 @@ impl fmt::Debug for SignedInUser {
             .field("claims", &self.raw_claims.keys().collect::<Vec<_>>())
             .field("id_token_hint", &self.id_token_hint)
             .field("access_token", &self.access_token.as_ref().map(|_| "[redacted]"))
+            .field("refresh_token", &self.refresh_token.as_ref().map(|_| "[redacted]"))
             .finish_non_exhaustive()
     }
 }

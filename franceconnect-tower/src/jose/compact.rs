@@ -54,6 +54,16 @@ impl Header {
         self.text("kid")
     }
 
+    /// The `typ`, if any.
+    pub(crate) fn typ(&self) -> Option<&str> {
+        self.text("typ")
+    }
+
+    /// True when the header has the member `name`, whatever its value.
+    pub(crate) fn has(&self, name: &str) -> bool {
+        self.0.contains_key(name)
+    }
+
     /// The `alg` if it is an allowed signature algorithm.
     pub(crate) fn signing_alg(&self, allowed: &[SigningAlg]) -> Result<SigningAlg, JoseError> {
         let name = self.text("alg").unwrap_or("(missing)");
@@ -75,6 +85,30 @@ pub(crate) fn decrypt_nested(
     keys: &ServiceKeys,
     allowed: &[EncryptionAlg],
     max_len: usize,
+) -> Result<String, JoseError> {
+    decrypt_nested_with(token, keys, allowed, max_len, true)
+}
+
+/// Decrypts the JWE of a FranceConnect checktoken answer and returns the
+/// JWS it carries. The platform's header holds `alg` and `enc` only (no
+/// `kid`: every key of that algorithm is tried, and no `cty`): a `cty`
+/// that is there must still say `JWT`, and the plaintext must be a JWS.
+pub(crate) fn decrypt_introspection_answer(
+    token: &str,
+    keys: &ServiceKeys,
+    allowed: &[EncryptionAlg],
+    max_len: usize,
+) -> Result<String, JoseError> {
+    decrypt_nested_with(token, keys, allowed, max_len, false)
+}
+
+/// [`decrypt_nested`], requiring the header's `cty` or not.
+fn decrypt_nested_with(
+    token: &str,
+    keys: &ServiceKeys,
+    allowed: &[EncryptionAlg],
+    max_len: usize,
+    require_cty: bool,
 ) -> Result<String, JoseError> {
     let header = Header::parse(token, 5, max_len)?;
     let alg_name = header.text("alg").unwrap_or("(missing)");
@@ -105,10 +139,11 @@ pub(crate) fn decrypt_nested(
         return Err(JoseError::Malformed("the authentication tag is not 128 bits".into()));
     }
     // RFC 7515 §4.1.10: `JWT`, or the full media type `application/jwt`.
-    if !header
-        .text("cty")
-        .is_some_and(|c| c.eq_ignore_ascii_case("JWT") || c.eq_ignore_ascii_case("application/jwt"))
-    {
+    let cty_ok = match header.text("cty") {
+        Some(c) => c.eq_ignore_ascii_case("JWT") || c.eq_ignore_ascii_case("application/jwt"),
+        None => !require_cty && !header.0.contains_key("cty"),
+    };
+    if !cty_ok {
         return Err(JoseError::NotNested);
     }
     let candidates = keys.candidates(header.kid(), alg);

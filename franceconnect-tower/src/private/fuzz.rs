@@ -191,6 +191,7 @@ pub fn genuine_logins() -> Vec<PendingLogin> {
             return_to: (i % 3 == 0).then(|| ReturnTo::parse("/profil?onglet=identite").expect("a path")),
             created_at: 1_800_000_000 - i,
             reauthenticate: i == 1,
+            code_verifier: None,
         })
         .collect()
 }

@@ -5,4 +5,5 @@
 pub(crate) mod acr;
 pub(crate) mod eidas;
 pub(crate) mod platform_codes;
+pub(crate) mod sealing;
 pub(crate) mod values;

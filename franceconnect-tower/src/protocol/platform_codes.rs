@@ -2,8 +2,9 @@
 //! which the platform writes in
 //! `error_uri` (`…?code=Y0434A7B&id=…`), in `error_description` or on its
 //! pages: what each means, what the service should change, and what the
-//! person can do. The README's troubleshooting table is this table (a test
-//! keeps them equal).
+//! person can do. The troubleshooting guide's table
+//! ([`guide::troubleshooting`](crate::guide::troubleshooting),
+//! `docs/troubleshooting.md`) is this table (a test keeps them equal).
 
 /// What the person who tried to sign in can do about an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -505,7 +506,7 @@ mod tests {
         assert_eq!(lookup("Y0434A7B").unwrap().user_action, UserAction::Nothing);
     }
 
-    /// What the README's last column says of `action`.
+    /// What the troubleshooting guide's last column says of `action`.
     fn told(action: UserAction) -> &'static str {
         match action {
             Retry => "a retry button",
@@ -517,9 +518,9 @@ mod tests {
     }
 
     #[test]
-    fn the_readme_troubleshooting_table_is_this_table() {
-        let readme = include_str!("../../../README.md");
-        let rows: Vec<&str> = readme
+    fn the_troubleshooting_guide_table_is_this_table() {
+        let guide = include_str!("../../docs/troubleshooting.md");
+        let rows: Vec<&str> = guide
             .lines()
             .skip_while(|l| !l.starts_with("| code | what it means |"))
             .skip(2)
@@ -530,12 +531,12 @@ mod tests {
             .map(|c| format!("| `{}` | {} | {} | {} |", c.code, c.cause, c.fix, told(c.user_action)))
             .collect();
         for (row, want) in rows.iter().zip(&expected) {
-            assert_eq!(row, want, "README.md's troubleshooting table differs");
+            assert_eq!(row, want, "docs/troubleshooting.md's table differs");
         }
         assert_eq!(
             rows.len(),
             expected.len(),
-            "README.md's troubleshooting table has other rows"
+            "docs/troubleshooting.md's table has other rows"
         );
         assert!(PLATFORM_CODES.len() >= 20);
     }

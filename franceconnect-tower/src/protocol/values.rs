@@ -79,17 +79,196 @@ secret_newtype!(
     pub IdTokenHint
 );
 secret_newtype!(
-    /// An access token: used once to call userinfo, then kept only so that
-    /// the logout can revoke it.
-    pub(crate) AccessToken
+    /// PKCE's `code_verifier` (RFC 7636) of one ProConnect login: random,
+    /// single-use, kept with the pending login (sealed in its cookie) and
+    /// sent at the token request; only its SHA-256 goes to the
+    /// authorization endpoint.
+    pub CodeVerifier
 );
 
-/// The access token of a login and when it expires (Unix seconds), kept in
-/// the session for the logout to revoke it while it is still valid.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct IssuedAccessToken {
+impl CodeVerifier {
+    /// A fresh random verifier (256 bits, 43 URL-safe characters, within
+    /// RFC 7636's 43 to 128 unreserved characters).
+    pub fn random() -> Self {
+        Self(random_token())
+    }
+
+    /// The `code_challenge` for `code_challenge_method=S256`: the
+    /// verifier's SHA-256, in URL-safe base64 without padding.
+    pub fn s256_challenge(&self) -> String {
+        use sha2::{Digest, Sha256};
+        URL_SAFE_NO_PAD.encode(Sha256::digest(self.0.as_bytes()))
+    }
+}
+
+/// An access token the platform issued to the service: a bearer token for
+/// the State's APIs that accept it (API Particulier's "API
+/// FranceConnectées" with FranceConnect's, the resource servers of
+/// ProConnect with ProConnect's).
+///
+/// Its `Debug` is redacted and it has neither `Display` nor `Serialize`:
+/// read it with [`AccessToken::secret`], only to put it in an
+/// `Authorization` header ([`AccessToken::authorization_header`]).
+#[derive(Clone)]
+pub struct AccessToken(String);
+
+impl AccessToken {
+    pub(crate) fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The token itself. Never log it, never send it to a browser.
+    pub fn secret(&self) -> &str {
+        &self.0
+    }
+
+    /// `Bearer {token}` as an `Authorization` header value, marked
+    /// sensitive (HTTP/2 never indexes it; `http`'s `Debug` hides it).
+    /// `None` for a token that is not a valid header value (the platforms'
+    /// never are).
+    pub fn authorization_header(&self) -> Option<http::HeaderValue> {
+        let mut value = http::HeaderValue::from_str(&format!("Bearer {}", self.0)).ok()?;
+        value.set_sensitive(true);
+        Some(value)
+    }
+}
+
+impl fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AccessToken([redacted])")
+    }
+}
+
+/// The access token of a sign-in (or of its latest refresh) and when it
+/// expires: [`SignedInUser::access_token`](crate::SignedInUser::access_token),
+/// and the adapters' `AccessToken` extractors.
+///
+/// FranceConnect's and FranceConnect+'s live 60 seconds (call the APIs
+/// from the sign-in hook, [`AuthRoutes::on_sign_in`](crate::web::AuthRoutes::on_sign_in)),
+/// ProConnect's an hour (and, with
+/// [`ConfigBuilder::refresh_tokens`](crate::ConfigBuilder::refresh_tokens),
+/// are renewed). Kept in the session (never in the user's public
+/// `Serialize`); its `Debug` shows the expiry, not the token.
+#[derive(Clone)]
+pub struct IssuedAccessToken {
     pub(crate) token: AccessToken,
     pub(crate) expires_at: i64,
+}
+
+impl IssuedAccessToken {
+    /// A token that expires at `expires_at` (Unix seconds): for an
+    /// application's tests (see [`SignedInUser::with_access_token`](crate::SignedInUser::with_access_token)).
+    pub fn for_testing(token: impl Into<String>, expires_at: i64) -> Self {
+        Self {
+            token: AccessToken::new(token),
+            expires_at,
+        }
+    }
+
+    /// The token.
+    pub fn token(&self) -> &AccessToken {
+        &self.token
+    }
+
+    /// The token itself, to send as `Authorization: Bearer …`. Never log
+    /// it, never send it to a browser.
+    pub fn secret(&self) -> &str {
+        self.token.secret()
+    }
+
+    /// When it expires, in Unix seconds (from the token response's
+    /// `expires_in`; an hour when the platform said nothing).
+    pub fn expires_at(&self) -> i64 {
+        self.expires_at
+    }
+
+    /// True once it has expired (by this server's clock).
+    pub fn is_expired(&self) -> bool {
+        self.expires_at <= crate::clock::now()
+    }
+
+    /// True when it expires within `margin` (or has already): too late to
+    /// start a call that takes that long.
+    pub fn expires_within(&self, margin: std::time::Duration) -> bool {
+        self.expires_at <= crate::clock::now().saturating_add(margin.as_secs().min(i64::MAX as u64) as i64)
+    }
+}
+
+impl fmt::Debug for IssuedAccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IssuedAccessToken")
+            .field("token", &self.token)
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
+/// How a session stores an [`IssuedAccessToken`] (the type itself has no
+/// `Serialize`, so that an application cannot write it anywhere by
+/// mistake).
+#[derive(Serialize, Deserialize)]
+pub(crate) struct StoredAccessToken {
+    token: String,
+    expires_at: i64,
+}
+
+impl From<&IssuedAccessToken> for StoredAccessToken {
+    fn from(issued: &IssuedAccessToken) -> Self {
+        Self {
+            token: issued.token.0.clone(),
+            expires_at: issued.expires_at,
+        }
+    }
+}
+
+impl From<StoredAccessToken> for IssuedAccessToken {
+    fn from(stored: StoredAccessToken) -> Self {
+        Self {
+            token: AccessToken(stored.token),
+            expires_at: stored.expires_at,
+        }
+    }
+}
+
+/// Reads the stored access token of a session (`None` when absent).
+pub(crate) fn read_access_token<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<IssuedAccessToken>, D::Error> {
+    Ok(Option::<StoredAccessToken>::deserialize(deserializer)?.map(IssuedAccessToken::from))
+}
+
+/// A ProConnect refresh token, in the clear: only ever between the token
+/// response and its sealing ([`SealedRefreshToken`]), or between opening
+/// it and the refresh request.
+pub(crate) struct RefreshToken(String);
+
+impl RefreshToken {
+    pub(crate) fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    pub(crate) fn secret(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for RefreshToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RefreshToken([redacted])")
+    }
+}
+
+/// A refresh token sealed (AES-256-GCM, under a key derived from the login
+/// cookie secret) and bound to its issuer, client and subject: what the
+/// session keeps. Useless without the secret; its `Debug` is redacted all
+/// the same.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub(crate) struct SealedRefreshToken(pub(crate) String);
+
+impl fmt::Debug for SealedRefreshToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SealedRefreshToken([redacted])")
+    }
 }
 secret_newtype!(
     /// A secret from which the key sealing pending-login cookies is derived.

@@ -95,6 +95,23 @@ impl HttpClient {
         self.send(endpoint, self.inner.post(url.clone()).form(form)).await
     }
 
+    /// Like [`HttpClient::post_form`], with an `Accept` header (a token
+    /// introspection asking for a signed answer).
+    pub(crate) async fn post_form_accepting(
+        &self,
+        endpoint: &'static str,
+        url: &Url,
+        form: &[(&str, &str)],
+        accept: &str,
+    ) -> Result<HttpResponse, NetworkError> {
+        let req = self
+            .inner
+            .post(url.clone())
+            .header(reqwest::header::ACCEPT, accept)
+            .form(form);
+        self.send(endpoint, req).await
+    }
+
     /// Like [`HttpClient::post_form`], within `timeout` when it is shorter
     /// than the client's own.
     pub(crate) async fn post_form_within(

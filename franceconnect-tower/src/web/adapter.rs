@@ -1,5 +1,7 @@
 //! What an adapter's author needs and an application does not: the engine's
-//! decisions on a request ([`Guard`], [`Requirement`], [`Rejection`]), the
+//! decisions on a request ([`Guard`], [`Requirement`], [`Rejection`]; the
+//! access token's, [`LiveAccessToken`] through
+//! [`AuthRoutes::access_token`](crate::web::AuthRoutes::access_token)), the
 //! session trait the routes write through ([`SessionBackend`]), the session
 //! maps and tables the adapters' stores are built on ([`MemorySessions`],
 //! `PostgresSessions`), the session cookie's rules ([`CookiePolicy`]) and
@@ -9,8 +11,9 @@
 //! [`AuthRoutes`](crate::web::AuthRoutes)'s `handle` and `load_user`.
 
 pub use super::access::cross_site::is_cross_site_request;
-pub use super::access::guard::{Guard, Rejection, Requirement};
+pub use super::access::guard::{ACCESS_TOKEN_MARGIN, Guard, Rejection, Requirement};
 pub use super::pages::responses::{SIGNED_IN_CACHE_CONTROL, session_unavailable_response};
+pub use super::routes::LiveAccessToken;
 pub use super::sessions::cookie::CookiePolicy;
 pub use super::sessions::memory::MemorySessions;
 pub use super::sessions::order_check::UserStored;

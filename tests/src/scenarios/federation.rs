@@ -200,3 +200,53 @@ pub async fn another_person_on_another_platform_starts_afresh(starter: &impl Sta
     let home = b.get(b.get(first.as_str()).await.location.unwrap().as_str()).await;
     assert_eq!(home.location_path(), "/", "no second logout: {:?}", home.location);
 }
+
+/// Issue 27 §4: FranceConnect gives the civil register's identity and
+/// FranceConnect+ the identity provider's, spelled otherwise (`Jean-Pierre
+/// Marie LEBRETON` and `Jean Pierre Lebreton`; `1955-01-01` and
+/// `1955-00-00`): the step-up still keeps the same person's session (the
+/// FranceConnect sign-in is remembered, not revoked). Another person on
+/// FranceConnect+ starts afresh, their FranceConnect sign-in revoked.
+pub async fn the_same_person_steps_up_whatever_the_spelling_and_no_one_else(starter: &impl Starter) {
+    let app = starter.start(three_platforms()).await;
+    let fc = app.mock_of(Platform::FranceConnect);
+    let revocations = || fc.request_count(franceconnect_mock::Endpoint::Revocation);
+    for person in ["prenoms-composes", "date-presumee", "accents"] {
+        let b = Browser::new(&app.base);
+        b.login_through_page("/auth/fc/login", Some(person), "eidas1").await;
+        let before = revocations();
+        let page = b.get("/niveau-eleve").await;
+        let back = b
+            .login_through_page(&page.location_path(), Some(person), "eidas3")
+            .await;
+        assert_eq!(back.location_path(), "/niveau-eleve", "{person}: {}", back.body);
+        assert_eq!(b.get_json("/api/me").await.json()["acr"], "eidas3", "{person}");
+        assert_eq!(revocations(), before, "{person}: the same person's sign-in is kept");
+        // Both platforms are left at the logout: FranceConnect+ first.
+        let out = b.post_form("/auth/logout", &[], &b.origin()).await;
+        let first = out.location.expect("to FranceConnect+'s logout");
+        let back = b.get(b.get(first.as_str()).await.location.unwrap().as_str()).await;
+        let second = back.location.expect("then to FranceConnect's logout");
+        assert!(second.as_str().starts_with(&fc.issuer()), "{person}: {second}");
+    }
+    let b = Browser::new(&app.base);
+    b.login_through_page("/auth/fc/login", Some("default"), "eidas1").await;
+    let before = revocations();
+    let page = b.get("/niveau-eleve").await;
+    b.login_through_page(&page.location_path(), Some("usage"), "eidas3")
+        .await;
+    assert_eq!(
+        revocations(),
+        before + 1,
+        "another person: the FranceConnect sign-in is revoked"
+    );
+    let out = b.post_form("/auth/logout", &[], &b.origin()).await;
+    let first = out.location.unwrap();
+    let home = b.get(b.get(first.as_str()).await.location.unwrap().as_str()).await;
+    assert_eq!(
+        home.location_path(),
+        "/",
+        "only FranceConnect+ is left: {:?}",
+        home.location
+    );
+}

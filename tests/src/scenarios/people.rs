@@ -1,9 +1,18 @@
 //! The identities the platforms may really send, and the malformed ones
 //! they must not: for each, the claims the mock serves and what the client
 //! must make of them. The engine-level test (`engine_against_mock`) and the
-//! adapters' scenario (`flows::every_person_signs_in`) walk this one table.
+//! adapters' scenario (`flows::every_person_signs_in`) walk this one table,
+//! on FranceConnect and on FranceConnect+.
+//!
+//! Two kinds of people: those of the French civil register (FranceConnect
+//! sends the register's identity; FranceConnect+ the identity provider's
+//! spelling in the plain claims, the register's in `rnipp_*`), and European
+//! citizens through the eIDAS bridge (what their country sent: mixed-case
+//! names, a free-text birthplace, perhaps no gender, never a
+//! `birthcountry`, an `email` nor `rnipp_*`).
 
-use franceconnect_mock::Identity;
+use franceconnect_mock::{Identity, IdpSpelling};
+use franceconnect_tower::Platform;
 
 /// What a person's sign-in must give.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,14 +34,27 @@ pub struct Case {
     pub outcome: Outcome,
 }
 
-fn person(id: &str, tweak: impl FnOnce(&mut Identity)) -> Identity {
+/// The mock's person `base` (one of its default identities), renamed `id`
+/// and tweaked.
+fn based_on(base: &str, id: &str, tweak: impl FnOnce(&mut Identity)) -> Identity {
     let mut identity = Identity::defaults()
         .into_iter()
-        .find(|i| i.id == "default")
-        .expect("the default person");
+        .find(|i| i.id == base)
+        .unwrap_or_else(|| panic!("the mock's person `{base}`"));
     identity.id = id.to_owned();
     tweak(&mut identity);
     identity
+}
+
+/// The default person of the register, renamed `id` and tweaked.
+fn person(id: &str, tweak: impl FnOnce(&mut Identity)) -> Identity {
+    based_on("default", id, tweak)
+}
+
+/// A European citizen of the mock's (`eidas-italie`: a gender and a
+/// birthplace), renamed `id` and tweaked.
+fn european(id: &str, tweak: impl FnOnce(&mut Identity)) -> Identity {
+    based_on("eidas-italie", id, tweak)
 }
 
 /// The table. Each person carries a distinct `id`, so that several can be
@@ -47,10 +69,14 @@ pub fn cases() -> Vec<Case> {
     vec![
         case(
             "gender unspecified",
-            person("unspecified", |i| i.gender = "unspecified".into()),
+            person("unspecified", |i| i.gender = Some("unspecified".into())),
             SignsIn,
         ),
-        case("gender male", person("male", |i| i.gender = "male".into()), SignsIn),
+        case(
+            "gender male",
+            person("male", |i| i.gender = Some("male".into())),
+            SignsIn,
+        ),
         case(
             "no first name",
             person("no-given-name", |i| i.given_name = String::new()),
@@ -60,7 +86,7 @@ pub fn cases() -> Vec<Case> {
             "born abroad: empty birthplace",
             person("abroad", |i| {
                 i.birthplace = String::new();
-                i.birthcountry = "99134".into();
+                i.birthcountry = Some("99134".into());
             }),
             SignsIn,
         ),
@@ -110,10 +136,68 @@ pub fn cases() -> Vec<Case> {
         ),
         case("Corsica", person("corsica", |i| i.birthplace = "2A004".into()), SignsIn),
         case(
+            "the identity provider's spelling (FranceConnect+'s plain claims): lower case, no accents",
+            person("idp-spelling", |i| {
+                i.idp_spelling = Some(IdpSpelling {
+                    given_name: Some("camille helene".into()),
+                    family_name: Some("Marchand".into()),
+                    birthdate: None,
+                });
+            }),
+            SignsIn,
+        ),
+        case(
+            "a compound first name the identity provider splits, one first name fewer",
+            based_on("prenoms-composes", "idp-compound", |_| {}),
+            SignsIn,
+        ),
+        case(
+            "a presumed date: 01 in the register, 00 at the identity provider",
+            person("idp-presumed", |i| {
+                i.birthdate = "1955-01-01".into();
+                i.idp_birthdate = Some("1955-00-00".into());
+                i.idp_spelling = Some(IdpSpelling {
+                    birthdate: Some("1955-00-00".into()),
+                    ..IdpSpelling::default()
+                });
+            }),
+            SignsIn,
+        ),
+        case(
+            "European citizen (eIDAS): mixed case, born in « Milano »",
+            european("eidas-milano", |_| {}),
+            SignsIn,
+        ),
+        case(
+            "European citizen (eIDAS) whose country sent no gender",
+            based_on("eidas-espagne", "eidas-no-gender", |_| {}),
+            SignsIn,
+        ),
+        case(
+            "European citizen (eIDAS) born in « Paris 10 »: free text, not an INSEE code",
+            based_on("eidas-portugal", "eidas-paris-10", |_| {}),
+            SignsIn,
+        ),
+        case(
+            "European citizen (eIDAS) whose country sent no birthplace",
+            european("eidas-no-birthplace", |i| i.birthplace = String::new()),
+            SignsIn,
+        ),
+        case(
+            "a European citizen's birthplace with a control character",
+            european("eidas-bad-place", |i| i.birthplace = "Mi\u{7}lano".into()),
+            RefusedOn("birthplace"),
+        ),
+        case(
+            "a free-text birthplace with a birthcountry (the register's are INSEE codes)",
+            person("free-text-place", |i| i.birthplace = "Milano".into()),
+            RefusedOn("birthplace"),
+        ),
+        case(
             "a birth country that is not 99 + 3 digits",
             person("bad-country", |i| {
                 i.birthplace = String::new();
-                i.birthcountry = "12345".into();
+                i.birthcountry = Some("12345".into());
             }),
             RefusedOn("birthcountry"),
         ),
@@ -127,7 +211,7 @@ pub fn cases() -> Vec<Case> {
         ),
         case(
             "a gender outside the register's",
-            person("bad-gender", |i| i.gender = "x".into()),
+            person("bad-gender", |i| i.gender = Some("x".into())),
             RefusedOn("gender"),
         ),
         case(
@@ -143,15 +227,63 @@ pub fn cases() -> Vec<Case> {
     ]
 }
 
-/// The claims `/api/me` must give back unchanged for a person who signs in
-/// (what the mock sent), as `(claim, value)`; absent claims are `None`.
-pub fn expected_claims(identity: &Identity) -> Vec<(&'static str, Option<String>)> {
+/// The claims a person who signs in must get back unchanged (in `/api/me`,
+/// in the engine's `raw_claims`): what the mock sent on `platform` for the
+/// scopes `identite_pivot email`, as `(claim, value)`; absent claims are
+/// `None`.
+///
+/// FranceConnect sends the register's identity; FranceConnect+ the
+/// identity provider's spelling of the names and birth date. A European
+/// citizen gets what their country sent, on both, and never a
+/// `birthcountry` nor an `email`.
+pub fn expected_claims(identity: &Identity, platform: Platform) -> Vec<(&'static str, Option<String>)> {
+    if identity.eidas {
+        return vec![
+            ("given_name", Some(identity.given_name.clone())),
+            ("family_name", Some(identity.family_name.clone())),
+            ("birthdate", Some(identity.birthdate.clone())),
+            ("gender", identity.gender.clone()),
+            (
+                "birthplace",
+                Some(identity.birthplace.clone()).filter(|p| !p.is_empty()),
+            ),
+            ("birthcountry", None),
+            ("email", None),
+        ];
+    }
+    let spelling = identity
+        .idp_spelling
+        .as_ref()
+        .filter(|_| platform == Platform::FranceConnectPlus);
+    let spelled = |part: fn(&IdpSpelling) -> Option<&String>, register: &String| {
+        Some(spelling.and_then(part).unwrap_or(register).clone())
+    };
     vec![
-        ("given_name", Some(identity.given_name.clone())),
-        ("family_name", Some(identity.family_name.clone())),
-        ("birthdate", Some(identity.birthdate.clone())),
-        ("gender", Some(identity.gender.clone())),
+        ("given_name", spelled(|s| s.given_name.as_ref(), &identity.given_name)),
+        (
+            "family_name",
+            spelled(|s| s.family_name.as_ref(), &identity.family_name),
+        ),
+        ("birthdate", spelled(|s| s.birthdate.as_ref(), &identity.birthdate)),
+        ("gender", identity.gender.clone()),
         ("birthplace", Some(identity.birthplace.clone())),
-        ("birthcountry", Some(identity.birthcountry.clone())),
+        ("birthcountry", identity.birthcountry.clone()),
+        ("email", identity.email.clone()),
+    ]
+}
+
+/// The register's claims FranceConnect+ sends besides (scope
+/// `rnipp_identite_pivot`), as `(claim, value)`: the register's identity
+/// for its people, none at all for a European citizen.
+pub fn expected_register_claims(identity: &Identity) -> Vec<(&'static str, Option<String>)> {
+    let register = !identity.eidas;
+    let claim = |value: Option<&String>| value.filter(|_| register).cloned();
+    vec![
+        ("rnipp_given_name", claim(Some(&identity.given_name))),
+        ("rnipp_family_name", claim(Some(&identity.family_name))),
+        ("rnipp_birthdate", claim(Some(&identity.birthdate))),
+        ("rnipp_gender", claim(identity.gender.as_ref())),
+        ("rnipp_birthplace", claim(Some(&identity.birthplace))),
+        ("rnipp_birthcountry", claim(identity.birthcountry.as_ref())),
     ]
 }

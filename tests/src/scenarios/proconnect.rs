@@ -1,12 +1,30 @@
 //! ProConnect through each adapter: an agent signs in and sees their
 //! establishment, a second factor asked for by a route or by the service,
 //! a level ProConnect cannot satisfy, a silent login, and the agents' pages
-//! closed to citizens.
+//! closed to citizens; PKCE (ProConnect's alone), the access token of a
+//! sign-in (the hook's, the `AccessToken` extractor's), and ProConnect's
+//! refresh tokens: renewed tokens, a renewal refused, the logout.
 
+use std::time::Duration;
+
+use franceconnect_mock::Endpoint;
 use reqwest::StatusCode;
 
 use super::{fc, proconnect};
 use crate::harness::{Browser, Starter};
+
+/// Quickstart settings for ProConnect keeping its refresh tokens.
+fn proconnect_with_refresh_tokens() -> Vec<(&'static str, String)> {
+    vec![
+        ("FC_PLATFORM", "proconnect".into()),
+        ("FC_REFRESH_TOKENS", "true".into()),
+    ]
+}
+
+/// A lifetime shorter than the engine's margin
+/// (`ACCESS_TOKEN_MARGIN`, 10 s): every token counts as expiring at once,
+/// and is renewed (or refused) at its first use, with no waiting.
+const SHORT_LIFETIME: Duration = Duration::from_secs(5);
 
 /// An agent signs in on the ProConnect page, sees their identity and
 /// establishment, and signs out (revocation and `/session/end` included).
@@ -138,4 +156,195 @@ pub async fn agents_pages_refuse_citizens(starter: &impl Starter) {
     assert_eq!(api.json()["error"], "agent_identity_unavailable");
     // The citizen is still signed in: a refusal changes nothing.
     assert_eq!(b.get_json("/api/me").await.status, StatusCode::OK);
+}
+
+/// PKCE goes to ProConnect, and the login completes (the mock checks the
+/// verifier); never to FranceConnect, which refuses parameters it does not
+/// know, and whose login completes too.
+pub async fn pkce_goes_to_proconnect_only(starter: &impl Starter) {
+    let app = starter.start(proconnect()).await;
+    app.mock().auto_approve(Some("agent-etat"), None);
+    let b = Browser::new(&app.base);
+    let start = b.get("/auth/login").await;
+    let to_provider = start.location.clone().expect("to ProConnect");
+    let query: Vec<(String, String)> = to_provider.query_pairs().into_owned().collect();
+    let challenge = query
+        .iter()
+        .find(|(k, _)| k == "code_challenge")
+        .map(|(_, v)| v.as_str());
+    assert!(challenge.is_some_and(|c| c.len() == 43), "{to_provider}");
+    assert!(query.iter().any(|(k, v)| k == "code_challenge_method" && v == "S256"));
+    assert!(!query.iter().any(|(k, _)| k == "code_verifier"));
+    let done = b.follow(start).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert_eq!(b.get_json("/api/me").await.status, StatusCode::OK);
+
+    let fc_app = starter.start(fc()).await;
+    fc_app.mock().auto_approve(Some("default"), None);
+    let c = Browser::new(&fc_app.base);
+    let start = c.get("/auth/login").await;
+    assert!(!start.location.as_ref().unwrap().as_str().contains("code_challenge"));
+    assert_eq!(c.follow(start).await.status, StatusCode::OK);
+    assert_eq!(c.get_json("/api/me").await.status, StatusCode::OK);
+}
+
+/// The sign-in hook is given the access token (where an application calls
+/// the State's APIs), and a handler's `AccessToken` extractor gives the
+/// same one while it lives; FranceConnect's, expired, is refused clearly
+/// (no way to renew it), the person staying signed in.
+pub async fn the_hook_and_the_handlers_get_the_access_token(starter: &impl Starter) {
+    let app = starter.start(proconnect()).await;
+    app.mock().auto_approve(Some("agent-etat"), None);
+    let b = Browser::new(&app.base);
+    assert_eq!(b.follow(b.get("/auth/login").await).await.status, StatusCode::OK);
+    let token = b.get_json("/api/access-token").await;
+    assert_eq!(token.status, StatusCode::OK, "{}", token.body);
+    let token = token.json();
+    assert!(token["fingerprint"].as_str().is_some_and(|f| f.len() == 16), "{token}");
+    assert_eq!(
+        token["fingerprint"], token["fingerprint_at_sign_in"],
+        "the hook's token: {token}"
+    );
+    assert_eq!(app.mock().request_count(Endpoint::Token), 1, "nothing renewed");
+    // Nobody signed in: as for any signed-in page.
+    let anonymous = Browser::new(&app.base);
+    assert_eq!(
+        anonymous.get_json("/api/access-token").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        anonymous.get("/api/access-token").await.location_path(),
+        "/auth/login?return_to=%2Fapi%2Faccess-token"
+    );
+
+    // FranceConnect's tokens live 60 seconds (shortened here): used up,
+    // they cannot be renewed.
+    let fc_app = starter.start(fc()).await;
+    fc_app.mock().auto_approve(Some("default"), None);
+    fc_app.mock().set_access_token_lifetime(Some(SHORT_LIFETIME));
+    let c = Browser::new(&fc_app.base);
+    assert_eq!(c.follow(c.get("/auth/login").await).await.status, StatusCode::OK);
+    let refused = c.get_json("/api/access-token").await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{}", refused.body);
+    let refused = refused.json();
+    assert_eq!(refused["error"], "access_token_expired");
+    assert_eq!(refused["login_url"], "/auth/login?return_to=%2Fapi%2Faccess-token");
+    let page = c.get("/api/access-token").await;
+    assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+    assert!(page.body.contains("a expiré"), "{}", page.body);
+    assert_eq!(c.get_json("/api/me").await.status, StatusCode::OK, "still signed in");
+    assert_eq!(
+        fc_app.mock().request_count(Endpoint::Token),
+        1,
+        "FranceConnect has no refresh"
+    );
+}
+
+/// With `FC_REFRESH_TOKENS=true`, an access token at its end is renewed
+/// with ProConnect's refresh token, the session keeping the person (and
+/// the new tokens: the next renewal uses the rotated refresh token).
+pub async fn expired_access_tokens_are_renewed_and_the_agent_stays(starter: &impl Starter) {
+    let app = starter.start(proconnect_with_refresh_tokens()).await;
+    let agent = app.mock().agents()[0].clone();
+    app.mock().auto_approve(Some(&agent.id), None);
+    app.mock().set_access_token_lifetime(Some(SHORT_LIFETIME));
+    let b = Browser::new(&app.base);
+    assert_eq!(b.follow(b.get("/auth/login").await).await.status, StatusCode::OK);
+    assert_eq!(app.mock().live_refresh_tokens(), 1);
+    let first = b.get_json("/api/access-token").await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    let first = first.json();
+    assert_ne!(
+        first["fingerprint"], first["fingerprint_at_sign_in"],
+        "renewed: {first}"
+    );
+    assert_eq!(app.mock().request_count(Endpoint::Token), 2);
+    // The session holds the renewed tokens: the next renewal spends the
+    // rotated refresh token, which ProConnect accepts.
+    let second = b.get_json("/api/access-token").await.json();
+    assert_ne!(second["fingerprint"], first["fingerprint"], "{second}");
+    assert_eq!(second["fingerprint_at_sign_in"], first["fingerprint_at_sign_in"]);
+    assert_eq!(app.mock().request_count(Endpoint::Token), 3);
+    assert_eq!(app.mock().live_refresh_tokens(), 1, "each spent one retired");
+    let me = b.get_json("/api/me").await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert_eq!(me.json()["sub"], agent.sub);
+    let space = b.get("/espace-agent").await;
+    assert_eq!(space.status, StatusCode::OK);
+}
+
+/// A renewal ProConnect refuses (`invalid_grant`: the agent signed out of
+/// ProConnect in another browser, which ended this grant too) signs the
+/// agent out cleanly: the ordinary 401 or way to the login, nothing left.
+pub async fn a_refused_renewal_signs_the_agent_out(starter: &impl Starter) {
+    let app = starter.start(proconnect_with_refresh_tokens()).await;
+    app.mock().auto_approve(Some("agent-etat"), None);
+    app.mock().set_access_token_lifetime(Some(SHORT_LIFETIME));
+    let here = Browser::new(&app.base);
+    assert_eq!(here.follow(here.get("/auth/login").await).await.status, StatusCode::OK);
+    // The same agent elsewhere, who signs out of ProConnect there.
+    let elsewhere = Browser::new(&app.base);
+    assert_eq!(
+        elsewhere.follow(elsewhere.get("/auth/login").await).await.status,
+        StatusCode::OK
+    );
+    let out = elsewhere.post_form("/auth/logout", &[], &elsewhere.origin()).await;
+    let session_end = out.location.expect("to ProConnect's logout");
+    assert!(session_end.path().ends_with("/session/end"));
+    elsewhere.get(session_end.as_str()).await;
+    assert_eq!(
+        app.mock().live_refresh_tokens(),
+        0,
+        "ProConnect ended the agent's grants"
+    );
+
+    let refused = here.get_json("/api/access-token").await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{}", refused.body);
+    assert_eq!(refused.json()["error"], "not_signed_in");
+    assert_eq!(
+        here.get_json("/api/me").await.status,
+        StatusCode::UNAUTHORIZED,
+        "signed out"
+    );
+    assert_eq!(
+        here.get("/espace-agent").await.location_path(),
+        "/auth/login?return_to=%2Fespace-agent"
+    );
+    // As a page: the way to the login, at once.
+    let again = Browser::new(&app.base);
+    assert_eq!(
+        again.follow(again.get("/auth/login").await).await.status,
+        StatusCode::OK
+    );
+    let other_out = Browser::new(&app.base);
+    assert_eq!(
+        other_out.follow(other_out.get("/auth/login").await).await.status,
+        StatusCode::OK
+    );
+    let out = other_out.post_form("/auth/logout", &[], &other_out.origin()).await;
+    other_out.get(out.location.unwrap().as_str()).await;
+    let page = again.get("/api/access-token").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.location_path(), "/auth/login?return_to=%2Fapi%2Faccess-token");
+    assert_eq!(again.get_json("/api/me").await.status, StatusCode::UNAUTHORIZED);
+}
+
+/// The logout revokes the refresh token (`token_type_hint=refresh_token`,
+/// which ends the grant at ProConnect), then the access token.
+pub async fn logout_revokes_the_refresh_token(starter: &impl Starter) {
+    let app = starter.start(proconnect_with_refresh_tokens()).await;
+    app.mock().auto_approve(Some("agent-etat"), None);
+    let b = Browser::new(&app.base);
+    assert_eq!(b.follow(b.get("/auth/login").await).await.status, StatusCode::OK);
+    assert_eq!(
+        (app.mock().live_refresh_tokens(), app.mock().live_access_tokens()),
+        (1, 1)
+    );
+    let out = b.post_form("/auth/logout", &[], &b.origin()).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert!(out.location.unwrap().path().ends_with("/session/end"));
+    assert_eq!(app.mock().live_refresh_tokens(), 0, "the refresh token is revoked");
+    assert_eq!(app.mock().live_access_tokens(), 0, "the access token too");
+    assert_eq!(app.mock().request_count(Endpoint::Revocation), 2);
+    assert_eq!(b.get_json("/api/me").await.status, StatusCode::UNAUTHORIZED);
 }

@@ -33,8 +33,8 @@ use crate::identity::{AgentIdentity, Birthplace, Gender, PivotIdentity};
 /// the `sub` stays the primary key once linked. The step-up from
 /// FranceConnect to FranceConnect+ uses it to keep the session of the same
 /// person, comparing the register's identity on both sides when
-/// FranceConnect+ gives it ([`SignedInUser::register_identity`]
-/// (crate::SignedInUser::register_identity)).
+/// FranceConnect+ gives it
+/// ([`SignedInUser::register_identity`](crate::SignedInUser::register_identity)).
 ///
 /// ```
 /// use franceconnect_tower::{Acr, CitizenMatchKey, Platform, SignedInUser};

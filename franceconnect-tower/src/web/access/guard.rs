@@ -30,12 +30,29 @@ use http::{Response, StatusCode};
 use crate::clock::age;
 
 use crate::config::Platform;
+use crate::error::AccessTokenError;
 use crate::identity::{AgentIdentity, PivotIdentity, SignedInUser};
 use crate::protocol::eidas::Eidas;
+use crate::protocol::values::IssuedAccessToken;
 use crate::web::pages::responses::{
-    AuthContext, Format, agent_unavailable_response, level_unavailable_response, not_signed_in_response,
-    pivot_unavailable_response, step_up_response,
+    AuthContext, Format, access_token_unavailable_response, agent_unavailable_response, level_unavailable_response,
+    not_signed_in_response, pivot_unavailable_response, step_up_response,
 };
+
+/// How long an access token must still live to be given to a handler: one
+/// with less left counts as expired (renewed when it can be), too short
+/// for the call to an API it is for.
+pub const ACCESS_TOKEN_MARGIN: Duration = Duration::from_secs(10);
+
+/// `user`'s access token when it lives longer than [`ACCESS_TOKEN_MARGIN`];
+/// otherwise why not.
+pub(crate) fn live_access_token(user: &SignedInUser) -> Result<&IssuedAccessToken, AccessTokenError> {
+    match &user.access_token {
+        Some(token) if !token.expires_within(ACCESS_TOKEN_MARGIN) => Ok(token),
+        Some(_) => Err(AccessTokenError::Expired),
+        None => Err(AccessTokenError::Missing),
+    }
+}
 
 /// What a group of routes needs, checked in one place (the adapters'
 /// `Require` layer and middleware) rather than by an extractor in every
@@ -129,6 +146,48 @@ impl<'a> Guard<'a> {
         let ctx = self.context()?;
         self.user
             .ok_or_else(|| Rejection::new(not_signed_in_response(ctx, platform, self.path_and_query, self.format)))
+    }
+
+    /// The signed-in user's access token, when it lives longer than
+    /// [`ACCESS_TOKEN_MARGIN`]; without a user, the way to the login; with
+    /// an expired token (or none), a `401` page or JSON
+    /// (`access_token_expired`, `access_token_missing`) offering a new
+    /// login. Never renews it: for an adapter without the routes at hand
+    /// (its testing module); the adapters' `AccessToken` extractors ask
+    /// [`AuthRoutes::access_token`](crate::web::AuthRoutes::access_token),
+    /// which renews it when it can.
+    pub fn require_access_token(self) -> Result<&'a IssuedAccessToken, Rejection> {
+        let user = self.require_user()?;
+        live_access_token(user).map_err(|e| self.access_token_refusal(user, e))
+    }
+
+    /// The refusal of `user`'s access token, for `error`: a new login (the
+    /// ordinary way to the login once the session is over).
+    pub(crate) fn access_token_refusal(&self, user: &SignedInUser, error: AccessTokenError) -> Rejection {
+        let Some(ctx) = self.context else {
+            return Rejection::setup_error("the FranceConnect layer or middleware", self.setup_hint);
+        };
+        let platform = ctx.serves(user.platform).then_some(user.platform);
+        if error == AccessTokenError::RefreshRefused {
+            return Rejection::new(not_signed_in_response(ctx, platform, self.path_and_query, self.format));
+        }
+        Rejection::new(access_token_unavailable_response(
+            ctx,
+            user.platform,
+            error,
+            self.path_and_query,
+            self.format,
+        ))
+    }
+
+    /// The context the middleware left, if any.
+    pub(crate) fn auth_context(&self) -> Option<&'a AuthContext> {
+        self.context
+    }
+
+    /// How the client wants to be answered.
+    pub(crate) fn format(&self) -> Format {
+        self.format
     }
 
     /// The signed-in user's pivot identity, if someone is signed in; `403`
@@ -266,7 +325,7 @@ impl std::fmt::Debug for Rejection {
 }
 
 impl Rejection {
-    fn new(response: Response<String>) -> Self {
+    pub(crate) fn new(response: Response<String>) -> Self {
         Self(Box::new(response))
     }
 

@@ -2,7 +2,9 @@
 //! the provider just authenticated, before anything is stored, that accepts
 //! them (possibly as one of the application's own accounts) or refuses them
 //! with a page. The place to create an account on a first login, to refuse
-//! someone the service is not for, or to write an audit entry.
+//! someone the service is not for, to write an audit entry, or to call the
+//! State's APIs with the sign-in's access token
+//! ([`SignedInUser::access_token`]: FranceConnect's lives 60 seconds).
 
 use std::fmt;
 use std::future::Future;
@@ -21,7 +23,7 @@ pub enum SignInDecision {
     /// JSON), kept in the session as [`SignedInUser::account`].
     AcceptAs(serde_json::Value),
     /// Do not sign them in: the page says this message (in French, shown as
-    /// text), with `403`. Nothing is stored; their access token is revoked.
+    /// text), with `403`. Nothing is stored; their tokens are revoked.
     Refuse(String),
 }
 

@@ -28,8 +28,6 @@
 
 use std::time::Duration;
 
-use aes_gcm::aead::{Aead, KeyInit, Payload};
-use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use http::HeaderMap;
@@ -42,6 +40,7 @@ use moka::policy::EvictionPolicy;
 
 use crate::config::Config;
 use crate::flow::PendingLogin;
+use crate::protocol::sealing::Sealer;
 use crate::web::adapter::CookiePolicy;
 
 /// How long a cookie outlives its pending login, so that a late callback
@@ -70,7 +69,7 @@ struct Sealed {
 /// The sealing keys and the cookies' attributes, shared by every request.
 pub(crate) struct LoginCookies {
     /// The current key first, then the previous one.
-    keys: Vec<Aes256Gcm>,
+    keys: Sealer,
     issuer: String,
     /// What the associated data binds besides the cookie's name.
     binding: String,
@@ -91,14 +90,6 @@ impl std::fmt::Debug for LoginCookies {
     }
 }
 
-fn derive_key(secret: &[u8]) -> Aes256Gcm {
-    let mut key = [0u8; 32];
-    hkdf::Hkdf::<Sha256>::new(None, secret)
-        .expand(KEY_INFO, &mut key)
-        .expect("32 bytes is a valid HKDF-SHA256 output length");
-    Aes256Gcm::new(&key.into())
-}
-
 fn state_hash(state: &str) -> [u8; 32] {
     Sha256::digest(state.as_bytes()).into()
 }
@@ -108,7 +99,7 @@ impl LoginCookies {
     pub(crate) fn new(config: &Config) -> Self {
         let lifetime = config.pending_login_lifetime() + GRACE;
         Self {
-            keys: config.login_cookie_secrets().into_iter().map(derive_key).collect(),
+            keys: Sealer::new(config.login_cookie_secrets(), KEY_INFO),
             issuer: config.issuer().as_str().to_owned(),
             binding: format!("{} {}", config.client_id().as_str(), config.redirect_uri()),
             secure: CookiePolicy::from_config(config).secure(),
@@ -166,25 +157,8 @@ impl LoginCookies {
             login: pending.clone(),
         })
         .expect("a pending login serialises");
-        let mut nonce = [0u8; 12];
-        getrandom::fill(&mut nonce).expect("the operating system's random generator is unavailable");
-        let aad = self.aad(&name);
-        let sealed = self.keys[0]
-            .encrypt(
-                Nonce::from_slice(&nonce),
-                Payload {
-                    msg: &plaintext,
-                    aad: aad.as_bytes(),
-                },
-            )
-            .expect("AES-GCM encrypts any message of this size");
-        let mut value = nonce.to_vec();
-        value.extend_from_slice(&sealed);
-        format!(
-            "{name}={}; {}",
-            URL_SAFE_NO_PAD.encode(value),
-            self.attributes(self.max_age.as_secs())
-        )
+        let value = self.keys.seal(&plaintext, self.aad(&name).as_bytes());
+        format!("{name}={value}; {}", self.attributes(self.max_age.as_secs()))
     }
 
     /// The pending login the request's cookies hold for `state`, if one
@@ -198,22 +172,7 @@ impl LoginCookies {
     /// The pending login a cookie holds, if it opens with our keys and
     /// belongs to this issuer.
     fn open_named(&self, name: &str, value: &str) -> Option<PendingLogin> {
-        let raw = URL_SAFE_NO_PAD.decode(value).ok()?;
-        if raw.len() < 12 + 16 {
-            return None;
-        }
-        let (nonce, sealed) = raw.split_at(12);
-        let aad = self.aad(name);
-        let plaintext = self.keys.iter().find_map(|key| {
-            key.decrypt(
-                Nonce::from_slice(nonce),
-                Payload {
-                    msg: sealed,
-                    aad: aad.as_bytes(),
-                },
-            )
-            .ok()
-        })?;
+        let plaintext = self.keys.open(value, self.aad(name).as_bytes())?;
         let Sealed { iss, login } = serde_json::from_slice(&plaintext).ok()?;
         (iss == self.issuer).then_some(login)
     }

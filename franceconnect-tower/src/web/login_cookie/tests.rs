@@ -22,6 +22,8 @@ fn pending() -> PendingLogin {
         return_to: None,
         created_at: crate::clock::now(),
         reauthenticate: false,
+        // ProConnect's, the largest pending login: the size budget counts it.
+        code_verifier: Some(crate::protocol::values::CodeVerifier::random()),
     }
 }
 

@@ -107,6 +107,10 @@ fn message(code: &str) -> &'static str {
         "cross_site_request" => "Signing out must be asked from this site.",
         "not_found" => "This page does not exist.",
         "session_unavailable" => "The service is temporarily unavailable. Please try again in a moment.",
+        "access_token_expired" | "access_token_missing" => {
+            "The access to your data you gave this service through the sign-in platform has expired. Please sign in again to continue."
+        }
+        "refresh_refused" => "Your session with the sign-in platform has ended. Please sign in again to continue.",
         _ => "The request could not be completed.",
     }
 }

@@ -6,7 +6,7 @@
 use http::StatusCode;
 
 use crate::config::Platform;
-use crate::error::{Error, ProviderErrorCode, StateError, TokenExchangeError};
+use crate::error::{AccessTokenError, Error, ProviderErrorCode, StateError, TokenExchangeError};
 use crate::protocol::platform_codes::{PlatformCode, UserAction, lookup};
 
 /// What the platform's own code of `error` (`Y…`) says, when it gave one
@@ -46,6 +46,7 @@ pub fn error_status(error: &Error) -> StatusCode {
         Error::State(_) => StatusCode::BAD_REQUEST,
         Error::EidasTooLow { .. } | Error::AcrNotMet { .. } => StatusCode::FORBIDDEN,
         Error::Network(_) => StatusCode::SERVICE_UNAVAILABLE,
+        Error::AccessToken(_) => StatusCode::UNAUTHORIZED,
     }
 }
 
@@ -132,6 +133,13 @@ pub fn error_message_fr(error: &Error, platform: Platform) -> String {
         Error::TokenExchange(_) | Error::Jose(_) | Error::Claims(_) => {
             format!("La réponse de {name} n'a pas pu être vérifiée. Recommencez la connexion.")
         }
+        Error::AccessToken(AccessTokenError::RefreshRefused) => {
+            format!("Votre session {name} a pris fin. Identifiez-vous de nouveau pour continuer.")
+        }
+        Error::AccessToken(_) => format!(
+            "L'autorisation que {name} a donnée à ce service pour accéder à vos données a expiré. Identifiez-vous \
+             de nouveau pour continuer."
+        ),
     }
 }
 

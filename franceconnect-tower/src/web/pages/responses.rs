@@ -339,6 +339,37 @@ pub(crate) fn not_signed_in_response(
     }
 }
 
+/// The answer to a signed-in user whose access token cannot be used
+/// (`error`: expired with no way to renew it, or none): `401`, a page
+/// offering a new login on their `platform` (coming back to
+/// `path_and_query`), or JSON with `login_url`.
+pub(crate) fn access_token_unavailable_response(
+    ctx: &AuthContext,
+    platform: Platform,
+    error: crate::error::AccessTokenError,
+    path_and_query: &str,
+    format: Format,
+) -> Response<String> {
+    let login = ctx.login_url_on(ctx.serves(platform).then_some(platform), Some(path_and_query), None);
+    let error = Error::AccessToken(error);
+    let message = error_message_fr(&error, platform);
+    if format == Format::Json {
+        return json_response(
+            StatusCode::UNAUTHORIZED,
+            json!({ "error": error_code(&error), "message": message, "login_url": login }),
+        );
+    }
+    let page = ErrorPage {
+        status: StatusCode::UNAUTHORIZED,
+        code: error_code(&error),
+        message: &message,
+        error: None,
+        retry_href: Some(&login),
+        sign_out_action: None,
+    };
+    html_response(StatusCode::UNAUTHORIZED, ctx.pages.error(&page))
+}
+
 /// The answer to a signed-in user whose eIDAS level (or, on ProConnect,
 /// second factor: `mfa`) is below what a route requires: a new login at
 /// that level (step-up) for browsers, a 403 JSON for API clients.

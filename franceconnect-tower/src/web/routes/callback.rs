@@ -67,8 +67,8 @@ impl AuthRoutes {
                             platform = user.platform.display_name(),
                             "sign-in refused by the application"
                         );
-                        if let Err(e) = p.fc.revoke_access_token(&user).await {
-                            tracing::warn!(code = error_code(&e), "access token of a refused sign-in not revoked");
+                        if let Err(e) = super::revoke_tokens(&p.fc, &user).await {
+                            tracing::warn!(code = error_code(&e), "tokens of a refused sign-in not revoked");
                         }
                         self.ctx
                             .refusal(StatusCode::FORBIDDEN, "sign_in_refused", &message, format)
@@ -139,7 +139,12 @@ impl AuthRoutes {
         match previous {
             Some(p) if is_same_account(&p, &user) => {
                 session.cycle_id().await?;
-                self.revoke_replaced(&p, &user).await;
+                // Not its refresh token: ProConnect gives the same person's
+                // new login the same grant, which revoking a refresh token
+                // would end, the new tokens with it.
+                let mut replaced = p;
+                replaced.refresh_token = None;
+                self.revoke_replaced(&replaced, &user).await;
             }
             Some(p) if p.platform != user.platform && is_same_citizen(&p, &user) => {
                 session.cycle_id().await?;
@@ -161,18 +166,18 @@ impl AuthRoutes {
         session.save().await
     }
 
-    /// Revokes the access token of a sign-in that `user`'s replaces (best
-    /// effort: a failure is logged, the new sign-in goes on).
+    /// Revokes the tokens of a sign-in that `user`'s replaces (best effort:
+    /// a failure is logged, the new sign-in goes on).
     async fn revoke_replaced(&self, replaced: &SignedInUser, user: &SignedInUser) {
         let Some(fc) = self.engine(replaced.platform) else {
             return;
         };
-        if let Err(e) = fc.revoke_access_token(replaced).await {
+        if let Err(e) = super::revoke_tokens(fc, replaced).await {
             tracing::warn!(
                 code = error_code(&e),
                 replaced = replaced.platform.display_name(),
                 platform = user.platform.display_name(),
-                "the replaced sign-in's access token was not revoked"
+                "the replaced sign-in's tokens were not revoked"
             );
         }
     }

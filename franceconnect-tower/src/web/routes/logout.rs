@@ -69,8 +69,9 @@ impl AuthRoutes {
         self.end_and_revoke(session, user, earlier).await
     }
 
-    /// The logout once the local session is cleared: the access tokens
-    /// revoked, the browser sent to the providers.
+    /// The logout once the local session is cleared: the tokens revoked
+    /// (each refresh token, then each access token), the browser sent to
+    /// the providers.
     async fn end_and_revoke(
         &self,
         session: &impl SessionBackend,
@@ -81,9 +82,9 @@ impl AuthRoutes {
             // Revocation is best effort: a refusal or an outage is logged
             // and the logout goes on.
             if let Some(fc) = self.engine(signed_in.platform)
-                && let Err(e) = fc.revoke_access_token(signed_in).await
+                && let Err(e) = super::revoke_tokens(fc, signed_in).await
             {
-                tracing::warn!(code = error_code(&e), error = %e, "access token not revoked; logout goes on");
+                tracing::warn!(code = error_code(&e), error = %e, "tokens not revoked; logout goes on");
             }
         }
         self.end_at_provider(session, user, earlier).await

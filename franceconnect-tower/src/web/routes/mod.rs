@@ -4,7 +4,7 @@
 //! |---|---|
 //! | `GET /auth/login?return_to=/path&acr=eidas2` | starts a login (nothing stored on the server: a sealed cookie), 303 to the provider; `acr` narrows the configured level or values, never lowers them (`403 acr_unavailable` when nothing is left); on ProConnect `prompt=none` asks for a silent login (unless a `prompt` is configured, which wins), which comes back to `return_to` signed out when there is no ProConnect session |
 //! | `GET /auth/callback` | completes it, renews the session id, 303 to `return_to` or `/` |
-//! | `POST /auth/logout` | clears the session, revokes the access token, 303 to the provider's logout (same-site posts only) |
+//! | `POST /auth/logout` | clears the session, revokes the tokens (the refresh token, then the access token), 303 to the provider's logout (same-site posts only) |
 //! | `GET /auth/logout` | a page with the logout button (a logout is never a `GET`) |
 //! | `GET /auth/logout/callback` | checks the logout `state`, 303 to `/` |
 //! | `GET /auth/jwks` | the service's public encryption keys |
@@ -187,6 +187,41 @@ impl AuthRoutes {
     ///     }
     /// });
     /// # let _ = routes;
+    /// ```
+    ///
+    /// The hook is given the sign-in's access token
+    /// ([`SignedInUser::access_token`]): the place to call the State's APIs
+    /// that take it, FranceConnect's token living 60 seconds (with the
+    /// data scopes, [`DataScope`](crate::DataScope), API Particulier's "API
+    /// FranceConnectées"). Keep what the application needs in its own
+    /// account ([`SignInDecision::AcceptAs`]); never the token itself.
+    ///
+    /// ```no_run
+    /// use franceconnect_tower::web::{AuthRoutes, SignInDecision};
+    ///
+    /// # fn with(routes: AuthRoutes, http: reqwest::Client) -> AuthRoutes {
+    /// routes.on_sign_in(move |user| {
+    ///     let http = http.clone();
+    ///     async move {
+    ///         let Some(token) = user.access_token().filter(|t| !t.is_expired()) else {
+    ///             return SignInDecision::Accept;
+    ///         };
+    ///         let answer = http
+    ///             .get("https://particulier.api.gouv.fr/api/v2/composition-familiale-v2")
+    ///             .bearer_auth(token.secret())
+    ///             .timeout(std::time::Duration::from_secs(5))
+    ///             .send()
+    ///             .await;
+    ///         match answer {
+    ///             Ok(r) if r.status().is_success() => SignInDecision::AcceptAs(serde_json::json!({
+    ///                 "composition_familiale": r.text().await.ok(),
+    ///             })),
+    ///             // The API is down: sign the person in all the same.
+    ///             _ => SignInDecision::Accept,
+    ///         }
+    ///     }
+    /// })
+    /// # }
     /// ```
     pub fn on_sign_in<F, Fut>(mut self, hook: F) -> Self
     where
@@ -403,6 +438,24 @@ fn set_cookie(res: &mut Response<String>, value: &str) {
     }
 }
 
+/// Revokes `user`'s tokens at `fc`'s provider: the refresh token first
+/// (kept with `refresh_tokens`; on ProConnect its revocation ends the whole
+/// grant), then the access token while it is valid. Best effort: the
+/// first failure is returned for the caller to log; a provider that did
+/// not answer the first is not asked the second.
+pub(super) async fn revoke_tokens(fc: &FranceConnect, user: &SignedInUser) -> Result<(), crate::Error> {
+    if user.has_refresh_token()
+        && let Err(e) = fc.revoke_refresh_token(user).await
+    {
+        if matches!(e, crate::Error::Network(_) | crate::Error::Discovery(_)) {
+            return Err(e);
+        }
+        fc.revoke_access_token(user).await?;
+        return Err(e);
+    }
+    fc.revoke_access_token(user).await.map(drop)
+}
+
 fn method_not_allowed(allow: &'static str) -> Response<String> {
     Response::builder()
         .status(StatusCode::METHOD_NOT_ALLOWED)
@@ -411,6 +464,8 @@ fn method_not_allowed(allow: &'static str) -> Response<String> {
         .expect("a valid response")
 }
 
+mod access_token;
+pub use access_token::LiveAccessToken;
 mod callback;
 mod documents;
 mod login;

@@ -425,3 +425,79 @@ async fn the_pages_can_be_replaced() {
     let api = get(&routes, "/connexion/nope", "application/json").await;
     assert!(api.body().contains("\"error\":\"not_found\""));
 }
+
+/// Issue 30 §1.1: the access token a handler gets, and the refusals of one
+/// it cannot get, without a provider (nothing here can be renewed).
+#[tokio::test]
+async fn a_handler_gets_a_live_access_token_or_a_clear_refusal() {
+    use crate::protocol::values::IssuedAccessToken;
+    let routes = routes();
+    let session = MapSession::default();
+    let ctx = routes.context().clone();
+    let live = user("alice").with_access_token(IssuedAccessToken::for_testing("live-token", crate::clock::now() + 60));
+    fn guard<'a>(
+        ctx: &'a crate::web::AuthContext,
+        u: Option<&'a SignedInUser>,
+        accept: &'static str,
+    ) -> crate::web::adapter::Guard<'a> {
+        crate::web::adapter::Guard::new(Some(ctx), u, "/documents?x=1", Some(accept))
+    }
+    let got = routes
+        .access_token(&session, guard(&ctx, Some(&live), "application/json"))
+        .await
+        .unwrap();
+    assert_eq!(got.token.secret(), "live-token");
+    assert!(got.renewed_user.is_none());
+    assert_eq!(
+        guard(&ctx, Some(&live), "text/html")
+            .require_access_token()
+            .unwrap()
+            .secret(),
+        "live-token"
+    );
+
+    // FranceConnect's 60 seconds are over (or nearly): no way to renew it.
+    let expired = user("alice").with_access_token(IssuedAccessToken::for_testing("old-token", crate::clock::now() + 3));
+    let refusal = routes
+        .access_token(&session, guard(&ctx, Some(&expired), "application/json"))
+        .await
+        .unwrap_err();
+    assert_eq!(refusal.status(), 401);
+    let body: serde_json::Value = serde_json::from_str(refusal.response().body()).unwrap();
+    assert_eq!(body["error"], "access_token_expired");
+    assert_eq!(body["login_url"], "/auth/login?return_to=%2Fdocuments%3Fx%3D1");
+    assert!(!refusal.response().body().contains("old-token"));
+    let page = routes
+        .access_token(&session, guard(&ctx, Some(&expired), "text/html"))
+        .await
+        .unwrap_err();
+    assert_eq!(page.status(), 401);
+    assert!(
+        page.response().body().contains("a expiré"),
+        "{}",
+        page.response().body()
+    );
+    assert!(
+        page.response()
+            .body()
+            .contains(r#"href="/auth/login?return_to=%2Fdocuments%3Fx%3D1""#)
+    );
+
+    let refusal = routes
+        .access_token(&session, guard(&ctx, Some(&user("bob")), "application/json"))
+        .await
+        .unwrap_err();
+    assert!(refusal.response().body().contains("access_token_missing"));
+    // Nobody signed in: as the `User` extractor.
+    let refusal = routes
+        .access_token(&session, guard(&ctx, None, "text/html"))
+        .await
+        .unwrap_err();
+    assert_eq!(refusal.status(), 303);
+    assert_eq!(
+        refusal.response().headers()["location"],
+        "/auth/login?return_to=%2Fdocuments%3Fx%3D1"
+    );
+    // Nothing was written, nobody signed out.
+    assert!(session.data.lock().unwrap().is_empty());
+}

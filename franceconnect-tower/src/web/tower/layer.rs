@@ -73,6 +73,12 @@ pub struct FranceConnectService<S> {
 
 type BoxFuture<T> = Pin<Box<dyn std::future::Future<Output = T> + Send>>;
 
+/// The routes of the layer that served a signed-in request, in its
+/// extensions: what [`access_token`](super::access_token) renews tokens
+/// with.
+#[derive(Clone)]
+pub(crate) struct LayerRoutes(pub(crate) Arc<AuthRoutes>);
+
 impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for FranceConnectService<S>
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>> + Clone + Send + 'static,
@@ -122,6 +128,10 @@ where
                 }
             };
             req.extensions_mut().insert::<AuthContext>(routes.context().clone());
+            if signed_in {
+                // For the `AccessToken` extractor, which may renew the token.
+                req.extensions_mut().insert(LayerRoutes(routes.clone()));
+            }
             let mut res = inner.call(req).await?;
             if signed_in {
                 keep_out_of_caches(res.headers_mut());

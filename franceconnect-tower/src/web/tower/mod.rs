@@ -22,6 +22,32 @@ mod session;
 mod session_layer;
 
 pub use layer::{FranceConnectLayer, FranceConnectService};
+
+use crate::web::adapter::{Guard, LiveAccessToken, Rejection};
+
+/// The signed-in request's live access token, for `franceconnect-axum`'s
+/// `AccessToken` extractor: [`AuthRoutes::access_token`](crate::web::AuthRoutes::access_token)
+/// with the routes and the `tower-sessions` session that
+/// [`FranceConnectLayer`] and the session layer left in `extensions`, so
+/// that an expired token is renewed (and the session updated) when it can
+/// be. Without them (a request an application's tests built), the token
+/// while it lives ([`Guard::require_access_token`]), never renewed.
+pub async fn access_token(extensions: &http::Extensions, guard: Guard<'_>) -> Result<LiveAccessToken, Rejection> {
+    match (
+        extensions.get::<layer::LayerRoutes>(),
+        extensions.get::<tower_sessions::Session>(),
+    ) {
+        (Some(routes), Some(session)) => {
+            let routes = routes.0.clone();
+            let session = session::TowerSession(session.clone());
+            routes.access_token(&session, guard).await
+        }
+        _ => guard.require_access_token().map(|token| LiveAccessToken {
+            token: token.clone(),
+            renewed_user: None,
+        }),
+    }
+}
 pub use memory_store::MemorySessionStore;
 /// The earlier name of [`MemorySessionStore`] (the same name as
 /// `franceconnect-actix`'s now).
