@@ -22,6 +22,9 @@ pub mod proconnect {}
 #[cfg_attr(doctest, doc = "Compiled as doc tests of the workspace's test crate.")]
 pub mod several_instances {}
 
+#[doc = include_str!("../docs/states-apis.md")]
+pub mod states_apis {}
+
 #[doc = include_str!("../docs/buttons.md")]
 pub mod buttons {}
 

@@ -29,6 +29,10 @@ const DOCUMENTS: &[(&str, &str)] = &[
         include_str!("../../franceconnect-tower/docs/observing.md"),
     ),
     (
+        "franceconnect-tower/docs/states-apis.md",
+        include_str!("../../franceconnect-tower/docs/states-apis.md"),
+    ),
+    (
         "franceconnect-tower/docs/pages.md",
         include_str!("../../franceconnect-tower/docs/pages.md"),
     ),
