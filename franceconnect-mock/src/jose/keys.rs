@@ -242,6 +242,33 @@ pub(crate) fn select_key(jwks: &Value, alg: EncryptionAlg) -> Result<Jwk, Client
     Err(ClientKeyError::NoKey(alg.as_str()))
 }
 
+/// A private encryption key of a data provider (`alg`'s key type, a new
+/// kid, `use: enc`, `alg`), for a registration that brings none.
+pub(crate) fn generate_encryption_key(alg: EncryptionAlg) -> Result<Jwk, josekit::JoseError> {
+    let mut key = match alg {
+        EncryptionAlg::EcdhEs => Jwk::generate_ec_key(EcCurve::P256)?,
+        EncryptionAlg::RsaOaep | EncryptionAlg::RsaOaep256 => Jwk::generate_rsa_key(RSA_BITS)?,
+    };
+    key.set_key_id(format!("dp-enc-{}", random::hex(8)));
+    key.set_key_use("enc");
+    key.set_algorithm(alg.as_str());
+    Ok(key)
+}
+
+/// The public half of a private encryption key, with its `kid`, `use` and
+/// `alg`.
+pub(crate) fn public_encryption_jwk(private: &Jwk) -> Result<Jwk, josekit::JoseError> {
+    let mut public = private.to_public_key()?;
+    if let Some(kid) = private.key_id() {
+        public.set_key_id(kid);
+    }
+    if let Some(alg) = private.algorithm() {
+        public.set_algorithm(alg);
+    }
+    public.set_key_use("enc");
+    Ok(public)
+}
+
 /// A fresh public key of the type `alg` needs, with a kid no client has
 /// (for the [`Tamper::UnknownEncryptionKey`](crate::Tamper) scenario).
 pub(crate) fn unknown_client_key(alg: EncryptionAlg) -> Result<Jwk, josekit::JoseError> {
