@@ -71,6 +71,11 @@ pub(crate) fn franceconnect(config: &ResourceConfig, ti: &Map<String, Value>) ->
         Ok(common) => common,
         Err(reason) => return Ok(TokenCheck::Inactive(reason)),
     };
+    // FranceConnect keeps in `scope` only the scopes this data provider
+    // serves: none means the person consented to none of its data.
+    if common.scopes.is_empty() {
+        return Ok(TokenCheck::Inactive(InactiveReason::NoScopeOfThisProvider));
+    }
     let acr = text(ti, "acr")?.and_then(lowest_acr);
     const IDENTITY: [&str; 7] = [
         "given_name",
@@ -109,9 +114,11 @@ pub(crate) fn proconnect(config: &ResourceConfig, ti: &Map<String, Value>) -> Re
     {
         return Err(ResourceError::invalid_answer("`iss` is not the provider's issuer"));
     }
-    // A refresh token opens no API.
-    if text(ti, "token_type")?.is_some_and(|t| !t.eq_ignore_ascii_case("bearer")) {
-        return Ok(TokenCheck::Inactive(InactiveReason::NotActive));
+    // A refresh token opens no API: `oidc-provider` (ProConnect's) answers
+    // one as active with no `token_type` at all, so only an explicit
+    // `Bearer` passes.
+    if !text(ti, "token_type")?.is_some_and(|t| t.eq_ignore_ascii_case("bearer")) {
+        return Ok(TokenCheck::Inactive(InactiveReason::NotAnAccessToken));
     }
     let service = text(ti, "client_id")?.ok_or_else(|| ResourceError::invalid_answer("no `client_id`"))?;
     Ok(match common_facts(config, ti, service)? {
@@ -153,13 +160,14 @@ fn common_facts(
                 .ok_or_else(|| ResourceError::invalid_answer("`iat` is not a number"))?,
         ),
     };
-    let scopes = text(ti, "scope")?
+    // A scope this version cannot type (the platforms' lists grow) is
+    // left out: it cannot satisfy a requirement, and it must not make
+    // every answer unusable.
+    let scopes: Vec<Scope> = text(ti, "scope")?
         .unwrap_or_default()
         .split(' ')
-        .filter(|s| !s.is_empty())
-        .map(|s| s.parse::<Scope>())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|_| ResourceError::invalid_answer("`scope` holds an invalid scope"))?;
+        .filter_map(|s| s.parse::<Scope>().ok())
+        .collect();
     if !config.allowed_clients.is_empty() && !config.allowed_clients.iter().any(|c| c.as_str() == service) {
         return Ok(Err(InactiveReason::ForeignClient));
     }

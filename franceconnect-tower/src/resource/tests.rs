@@ -504,3 +504,52 @@ async fn the_configuration_is_checked_at_build() {
     assert_eq!(published["keys"].as_array().unwrap().len(), 1);
     assert!(published["keys"][0].get("d").is_none());
 }
+
+/// What the platforms' own code answers and the mock does not (yet) say:
+/// `oidc-provider` (ProConnect's) introspects a live refresh token as
+/// active with no `token_type`; FranceConnect keeps in `scope` only this
+/// data provider's scopes, maybe none; scope lists grow.
+#[test]
+fn answers_that_open_no_api() {
+    let env = || Environment::Custom(Url::parse("http://127.0.0.1:4000/api/v2").unwrap());
+    let keys = ServiceKeys::generate(EncryptionAlg::EcdhEs).unwrap();
+    let proconnect = ResourceConfig::builder(Platform::ProConnect, env())
+        .client_id("api")
+        .client_secret("s")
+        .build()
+        .unwrap();
+    let franceconnect = ResourceConfig::builder(Platform::FranceConnect, env())
+        .client_id("api")
+        .client_secret("s")
+        .service_keys(keys)
+        .build()
+        .unwrap();
+    let exp = crate::clock::now() + 3600;
+    let live = |extra: serde_json::Value| {
+        let mut ti = serde_json::json!({"active": true, "sub": "s", "client_id": "svc", "aud": "svc",
+                                        "exp": exp, "scope": "openid given_name"});
+        ti.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        ti.as_object().unwrap().clone()
+    };
+    let refresh = answer::proconnect(&proconnect, &live(serde_json::json!({}))).unwrap();
+    assert!(matches!(
+        refresh,
+        TokenCheck::Inactive(InactiveReason::NotAnAccessToken)
+    ));
+    let access = answer::proconnect(&proconnect, &live(serde_json::json!({"token_type": "Bearer"}))).unwrap();
+    assert!(matches!(access, TokenCheck::Active(_)));
+    // An odd scope is left out, the answer still read.
+    let odd = live(serde_json::json!({"token_type": "Bearer", "scope": format!("openid {}", "é".repeat(80))}));
+    let TokenCheck::Active(info) = answer::proconnect(&proconnect, &odd).unwrap() else {
+        panic!("a live token");
+    };
+    assert_eq!(info.scopes, [Scope::OpenId]);
+
+    let none = answer::franceconnect(&franceconnect, &live(serde_json::json!({"scope": ""}))).unwrap();
+    assert!(matches!(
+        none,
+        TokenCheck::Inactive(InactiveReason::NoScopeOfThisProvider)
+    ));
+    let served = answer::franceconnect(&franceconnect, &live(serde_json::json!({"scope": "dgfip_rfr"}))).unwrap();
+    assert!(matches!(served, TokenCheck::Active(_)));
+}

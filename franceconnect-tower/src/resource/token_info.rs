@@ -37,17 +37,25 @@ pub enum InactiveReason {
     /// ([`max_token_bytes`](super::ResourceConfigBuilder::max_token_bytes)):
     /// refused without asking the platform.
     TooLong,
+    /// ProConnect called it active but did not say it is an access token
+    /// (`token_type` `Bearer`): a refresh token, which opens no API.
+    NotAnAccessToken,
+    /// FranceConnect called it active, with none of this data provider's
+    /// scopes: the person consented to none of its data.
+    NoScopeOfThisProvider,
 }
 
 impl InactiveReason {
-    /// A short label: `not_active`, `expired`, `foreign_client` or
-    /// `too_long`.
+    /// A short label: `not_active`, `expired`, `foreign_client`,
+    /// `too_long`, `not_an_access_token` or `no_scope_of_this_provider`.
     pub fn label(self) -> &'static str {
         match self {
             InactiveReason::NotActive => "not_active",
             InactiveReason::Expired => "expired",
             InactiveReason::ForeignClient => "foreign_client",
             InactiveReason::TooLong => "too_long",
+            InactiveReason::NotAnAccessToken => "not_an_access_token",
+            InactiveReason::NoScopeOfThisProvider => "no_scope_of_this_provider",
         }
     }
 }

@@ -121,15 +121,17 @@ impl Chromium {
     }
 
     /// Waits until the current URL's path is `path` (or starts with it when
-    /// it ends with `*`), and returns the page's HTML.
+    /// it ends with `*`, ends with it when it starts with `*`), and returns
+    /// the page's HTML.
     pub async fn wait_for_path(&self, path: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             let url = self.url().await;
             let here = url.path();
-            let arrived = match path.strip_suffix('*') {
-                Some(prefix) => here.starts_with(prefix),
-                None => here == path,
+            let arrived = match (path.strip_suffix('*'), path.strip_prefix('*')) {
+                (Some(prefix), _) => here.starts_with(prefix),
+                (None, Some(suffix)) => here.ends_with(suffix),
+                (None, None) => here == path,
             };
             if arrived {
                 // The navigation may still be committing: wait for the body.

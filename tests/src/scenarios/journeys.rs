@@ -19,10 +19,10 @@ fn screenshots(adapter: &str, journey: &str) -> PathBuf {
         .join(journey)
 }
 
-/// On the mock's page: picks `identity`, the level `acr` (FC+), and signs
-/// in.
+/// On the mock's page (wherever the embedded mock serves the platform):
+/// picks `identity`, the level `acr` (FC+), and signs in.
 async fn sign_in_at_provider(browser: &mut Chromium, identity: &str, acr: Option<&str>) {
-    sign_in_at(browser, "/api/v2/authorize", identity, acr).await
+    sign_in_at(browser, "*/api/v2/authorize", identity, acr).await
 }
 
 /// Like [`sign_in_at_provider`], on the page at `authorize` (a platform's
@@ -83,7 +83,7 @@ pub async fn sign_in_reload_and_sign_out(starter: &impl Starter, adapter: &str) 
     browser.screenshot("signed-out").await;
 
     browser.goto(&format!("{}/profil", app.base)).await;
-    let page = browser.wait_for_path("/api/v2/authorize").await;
+    let page = browser.wait_for_path("*/api/v2/authorize").await;
     assert!(
         page.contains("Choisissez une identité de test"),
         "sent to the login: {page}"
@@ -99,7 +99,7 @@ pub async fn cancel_then_retry(starter: &impl Starter, adapter: &str) {
     let mut browser = Chromium::start(&screenshots(adapter, "cancel-and-retry")).await;
     browser.goto(&app.base).await;
     browser.click("a.fc-button").await;
-    browser.wait_for_path("/api/v2/authorize").await;
+    browser.wait_for_path("*/api/v2/authorize").await;
     browser.click("button.secondary").await;
     browser.wait_for_path("/auth/callback").await;
     let text = browser.text().await;
@@ -107,7 +107,7 @@ pub async fn cancel_then_retry(starter: &impl Starter, adapter: &str) {
     assert!(text.contains("Vous avez annulé la connexion"), "{text}");
     browser.screenshot("cancelled").await;
     browser.click("a.button").await;
-    let page = browser.wait_for_path("/api/v2/authorize").await;
+    let page = browser.wait_for_path("*/api/v2/authorize").await;
     assert!(page.contains("Choisissez une identité de test"), "a new login: {page}");
     browser.screenshot("retry").await;
     browser.close().await;
@@ -129,7 +129,7 @@ pub async fn step_up_from_eidas2_to_eidas3(starter: &impl Starter, adapter: &str
     browser.screenshot("profile-eidas2").await;
 
     browser.click("a[href='/niveau-eleve']").await;
-    let page = browser.wait_for_path("/api/v2/authorize").await;
+    let page = browser.wait_for_path("*/api/v2/authorize").await;
     assert!(
         page.contains("<strong>eidas3</strong>"),
         "the provider is asked for eidas3: {page}"

@@ -153,8 +153,14 @@ impl AuthRoutes {
             Some(p) => {
                 let earlier = session.get::<SignedInUser>(EARLIER_SIGN_IN_KEY).await?;
                 session.clear().await?;
-                for replaced in std::iter::once(&p).chain(&earlier) {
-                    self.revoke_replaced(replaced, &user).await;
+                for replaced in std::iter::once(p).chain(earlier) {
+                    let mut replaced = replaced;
+                    // The same agent for another organisation: the same
+                    // ProConnect grant as the new login's (see above).
+                    if replaced.platform == user.platform && replaced.sub == user.sub {
+                        replaced.refresh_token = None;
+                    }
+                    self.revoke_replaced(&replaced, &user).await;
                 }
             }
             // A user this version cannot read is still someone's session:
