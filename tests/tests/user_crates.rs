@@ -3,9 +3,9 @@
 //! the dependencies the README and the testing guide tell a user to add
 //! (path dependencies standing for the git ones), and the samples they
 //! show copied verbatim: the README's applications, the embedded-mock
-//! application, and the test an application copies. `cargo check` runs
-//! offline, on the packages this workspace already fetched (its
-//! `Cargo.lock` copied, so the versions are the ones tested here).
+//! application, and the test an application copies. `cargo check` starts
+//! from this workspace's `Cargo.lock` (the versions tested here), and
+//! fetches from the registry what a user's features need beyond it.
 //!
 //! It builds the dependencies again with a user's features (minutes on two
 //! cores): it runs with the services suites (`FC_TEST_SERVICES=1`, as
@@ -43,7 +43,7 @@ fn check_user_crate(name: &str, dependencies: &str, files: &[(&str, &str)]) {
         std::fs::copy(root.join(from), &to).unwrap_or_else(|e| panic!("{from}: {e}"));
     }
     let output = Command::new(env!("CARGO"))
-        .args(["check", "--offline", "--all-targets", "--quiet"])
+        .args(["check", "--all-targets", "--quiet"])
         .current_dir(&dir)
         // Shared with the workspace's builds: what matches is reused.
         .env("CARGO_TARGET_DIR", root.join("target/user-crates"))
