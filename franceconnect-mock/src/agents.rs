@@ -5,6 +5,7 @@
 //! scope gives about them.
 
 use std::path::Path;
+use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -105,7 +106,10 @@ fn empty_object() -> Value {
 impl Agent {
     /// The embedded default set (the first one is the default agent).
     pub fn defaults() -> Vec<Agent> {
-        parse(DEFAULT_AGENTS).expect("the embedded agents.json is valid")
+        // Parsed once per process: every mock starts with a copy.
+        static DEFAULTS: LazyLock<Vec<Agent>> =
+            LazyLock::new(|| parse(DEFAULT_AGENTS).expect("the embedded agents.json is valid"));
+        DEFAULTS.clone()
     }
 
     /// Loads agents from a JSON file holding an array of agents.

@@ -18,6 +18,7 @@
 //!   `given_name_array`, `idp_birthdate` nor `rnipp_*`).
 
 use std::path::Path;
+use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -153,7 +154,10 @@ pub struct IdpSpelling {
 impl Identity {
     /// The embedded default set (the first one is the default person).
     pub fn defaults() -> Vec<Identity> {
-        parse(DEFAULT_IDENTITIES).expect("the embedded identities.json is valid")
+        // Parsed once per process: every mock starts with a copy.
+        static DEFAULTS: LazyLock<Vec<Identity>> =
+            LazyLock::new(|| parse(DEFAULT_IDENTITIES).expect("the embedded identities.json is valid"));
+        DEFAULTS.clone()
     }
 
     /// Loads identities from a JSON file holding an array of identities.

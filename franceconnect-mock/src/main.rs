@@ -227,7 +227,9 @@ async fn run(args: Args) -> Result<(), MockError> {
     let people = People::load(&args, &served)?;
     let mut providers = Vec::new();
     for (&platform, client) in served.platforms.iter().zip(clients) {
-        let mut provider = MockProvider::new(platform).client(client);
+        // A server others develop against publishes the platform's keys,
+        // RS256 included, whatever its client signs with.
+        let mut provider = MockProvider::new(platform).client(client).all_signing_keys(true);
         if let Some(api) = data_provider_for(&args, platform)? {
             provider = provider.data_provider(api);
         }

@@ -85,22 +85,32 @@ async fn discovery_announces_encryption_when_a_service_registered_it() {
 
 #[tokio::test]
 async fn jwks_is_public_and_cacheable() {
-    let mock = fc_mock().await;
-    let response = http().get(format!("{}/jwks", mock.issuer())).send().await.unwrap();
-    assert_eq!(response.headers()["cache-control"], "public, max-age=600");
-    let jwks: Value = serde_json::from_str(&response.text().await.unwrap()).unwrap();
-    assert_eq!(jwks, mock.jwks());
-    let keys = jwks["keys"].as_array().unwrap();
-    assert_eq!(keys.len(), 2, "ES256 and RS256 on FranceConnect");
-    for key in keys {
-        assert!(key.get("d").is_none() && key.get("p").is_none(), "no private part");
-        assert_eq!(key["use"], "sig");
-        assert!(
-            key["kid"]
-                .as_str()
-                .unwrap()
-                .starts_with(&format!("pkcs11:{}:hsm", key["alg"].as_str().unwrap()))
-        );
+    // Its clients sign with ES256: the RS256 key is not made.
+    let es256_only = fc_mock().await;
+    let full = MockProvider::new(Platform::FranceConnect)
+        .client(fc_client("app"))
+        .all_signing_keys(true)
+        .start()
+        .await
+        .unwrap();
+    for (mock, algs) in [(&es256_only, &["ES256"][..]), (&full, &["ES256", "RS256"])] {
+        let response = http().get(format!("{}/jwks", mock.issuer())).send().await.unwrap();
+        assert_eq!(response.headers()["cache-control"], "public, max-age=600");
+        let jwks: Value = serde_json::from_str(&response.text().await.unwrap()).unwrap();
+        assert_eq!(jwks, mock.jwks());
+        let keys = jwks["keys"].as_array().unwrap();
+        let published: Vec<&str> = keys.iter().map(|key| key["alg"].as_str().unwrap()).collect();
+        assert_eq!(published, algs);
+        for key in keys {
+            assert!(key.get("d").is_none() && key.get("p").is_none(), "no private part");
+            assert_eq!(key["use"], "sig");
+            assert!(
+                key["kid"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with(&format!("pkcs11:{}:hsm", key["alg"].as_str().unwrap()))
+            );
+        }
     }
 }
 
@@ -200,7 +210,20 @@ async fn rs256_client_is_signed_with_the_rsa_key() {
         "RS256"
     );
     let jwks = fetch_jwks(&mock).await;
+    assert_eq!(
+        jwks.keys().len(),
+        2,
+        "the RS256 key, made for the client that signs with it"
+    );
     assert_eq!(verify(&jwks, id_token).unwrap()["aud"], "app");
+    // Another mock of the process publishes its own kids: this one's
+    // tokens are not its.
+    let other = MockProvider::new(Platform::FranceConnect)
+        .client(fc_client("app").signing_alg(SigningAlg::RS256))
+        .start()
+        .await
+        .unwrap();
+    assert_eq!(verify(&fetch_jwks(&other).await, id_token).unwrap_err(), "unknown kid");
     let (status, content_type, body) = userinfo(&mock, tokens["access_token"].as_str().unwrap()).await;
     assert_eq!((status, content_type.as_str()), (200, "application/jwt"));
     assert_eq!(

@@ -5,7 +5,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::*;
-use franceconnect_mock::{ClientKeys, Eidas, EncryptionAlg, Endpoint, Failure, Tamper};
+use franceconnect_mock::{ClientKeys, Eidas, EncryptionAlg, Endpoint, Failure, MockProvider, Platform, Tamper};
 
 #[tokio::test]
 async fn request_counts() {
@@ -105,7 +105,13 @@ fn kid(jws: &str) -> String {
 
 #[tokio::test]
 async fn key_rotation_changes_kid_and_removes_the_old_key() {
-    let mock = fc_mock().await;
+    // Both keys, so that both are rotated.
+    let mock = MockProvider::new(Platform::FranceConnect)
+        .client(fc_client("app"))
+        .all_signing_keys(true)
+        .start()
+        .await
+        .unwrap();
     mock.auto_approve(Some("default"), None);
     let before = fetch_jwks(&mock).await;
     let old_token = id_token(&login(&mock, "app", "eidas1", &[]).await);
@@ -116,6 +122,14 @@ async fn key_rotation_changes_kid_and_removes_the_old_key() {
     let after = fetch_jwks(&mock).await;
     assert!(after.get(&old_kid).is_empty(), "old key removed");
     assert_eq!(after.keys().len(), 2);
+    for key in before.keys() {
+        assert!(after.get(key.key_id().unwrap()).is_empty(), "every kid changes");
+        let modulus = key.parameter("n");
+        assert!(
+            modulus.is_none() || after.keys().iter().all(|new| new.parameter("n") != modulus),
+            "a new RSA key"
+        );
+    }
     let new_token = id_token(&login(&mock, "app", "eidas1", &[]).await);
     let new_kid = kid(&new_token);
     assert_ne!(new_kid, old_kid);

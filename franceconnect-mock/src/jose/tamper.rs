@@ -11,7 +11,7 @@ use josekit::jws::JwsHeader;
 use serde_json::{Map, Value};
 
 use crate::config::{EncryptionAlg, Platform, SigningAlg};
-use crate::jose::tokens;
+use crate::jose::{keys, tokens};
 use crate::random;
 use crate::scenarios::Tamper;
 
@@ -141,11 +141,13 @@ pub(crate) fn sign(
     Some(result)
 }
 
-/// A fresh private key of the type `alg` needs.
+/// A private key of the type `alg` needs that is not the provider's: a new
+/// P-256 key, or the process's foreign RSA key (generated once: see
+/// [`keys::pooled_rsa`]).
 fn foreign_key(alg: SigningAlg) -> Result<Jwk, josekit::JoseError> {
     match alg {
         SigningAlg::ES256 => Jwk::generate_ec_key(EcCurve::P256),
-        SigningAlg::RS256 => Jwk::generate_rsa_key(2048),
+        SigningAlg::RS256 => keys::pooled_rsa(keys::RsaUse::Foreign),
     }
 }
 

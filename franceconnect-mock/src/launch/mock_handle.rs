@@ -6,7 +6,6 @@ use std::sync::Arc;
 use crate::agents::Agent;
 use crate::config::{Eidas, Platform};
 use crate::identities::Identity;
-use crate::jose::keys::SigningKeys;
 use crate::launch::listener::Server;
 use crate::scenarios::{Endpoint, Failure, Scenarios, Tamper};
 use crate::state::shared::Shared;
@@ -156,11 +155,12 @@ impl MockHandle {
         self.with_scenarios(|s| s.set_failure(endpoint, failure));
     }
 
-    /// Replaces the signing keys with new ones (new kids); the old keys
-    /// leave the JWKS and are no longer used to sign.
+    /// Replaces the signing keys with newly generated ones of the same
+    /// kinds (new kids); the old keys leave the JWKS and are no longer used
+    /// to sign. An RS256 key takes a tenth of a second or more to generate.
     pub fn rotate_signing_key(&self) {
-        let platform = self.shared().platform;
-        let fresh = SigningKeys::generate(platform).expect("key generation with OpenSSL succeeds");
+        let current = self.shared().keys().current.clone();
+        let fresh = current.rotated().expect("key generation with OpenSSL succeeds");
         let mut keys = self.shared().keys_mut();
         let old = std::mem::replace(&mut keys.current, fresh);
         keys.retired.push(old);

@@ -7,11 +7,11 @@ use std::time::Duration;
 
 use crate::agents::Agent;
 use crate::config::BASE_PATH;
-use crate::config::{Client, EncryptionAlg, Platform};
+use crate::config::{Client, EncryptionAlg, Platform, SigningAlg};
 use crate::data_provider::DataProvider;
 use crate::error::MockError;
 use crate::identities::Identity;
-use crate::jose::keys::{CLIENT_JWKS_CONNECT_TIMEOUT, CLIENT_JWKS_TIMEOUT, KeyRing, SigningKeys};
+use crate::jose::keys::{self, CLIENT_JWKS_CONNECT_TIMEOUT, CLIENT_JWKS_TIMEOUT, KeyRing, RsaUse, SigningKeys};
 use crate::launch::listener;
 use crate::launch::mock_handle::MockHandle;
 use crate::router;
@@ -42,6 +42,7 @@ pub struct MockProvider {
     bind: String,
     public_base_url: Option<String>,
     code_lifetime: Duration,
+    all_signing_keys: bool,
 }
 
 impl MockProvider {
@@ -58,6 +59,7 @@ impl MockProvider {
             bind: "127.0.0.1:0".into(),
             public_base_url: None,
             code_lifetime: default_code_lifetime(platform),
+            all_signing_keys: false,
         }
     }
 
@@ -132,12 +134,27 @@ impl MockProvider {
         self
     }
 
+    /// Whether the provider has, and publishes at `/jwks`, a key for each
+    /// algorithm its platform signs with (ES256 and RS256 on FranceConnect
+    /// and ProConnect, ES256 on FranceConnect+), as the real platform's
+    /// JWKS does, even when nothing registered signs with RS256. Off by
+    /// default: the RS256 key is then made only when a registered client
+    /// or data provider signs with RS256, because a 2048-bit RSA key takes
+    /// a tenth of a second or more to generate, which a test starting the
+    /// mock would wait for (it is generated once per process, and shared
+    /// by the mocks of the process under their own kids). The
+    /// `franceconnect-mock` binary turns it on.
+    pub fn all_signing_keys(mut self, yes: bool) -> Self {
+        self.all_signing_keys = yes;
+        self
+    }
+
     /// The platform imitated.
     pub(crate) fn imitated(&self) -> Platform {
         self.platform
     }
 
-    /// Binds, generates the signing keys and serves in a background task.
+    /// Binds, makes the signing keys and serves in a background task.
     pub async fn start(self) -> Result<MockHandle, MockError> {
         let bind = self.bind.clone();
         let public_base_url = self.public_base_url.clone();
@@ -186,24 +203,43 @@ impl MockProvider {
             return Err(MockError::Identities("the agent list is empty".into()));
         }
         let platform = self.platform;
-        let keys = tokio::task::spawn_blocking(move || SigningKeys::generate(platform))
-            .await
-            .map_err(|e| MockError::Keys(e.to_string()))?
-            .map_err(|e| MockError::Keys(e.to_string()))?;
+        // The RS256 key only when something signs with it (or asked for):
+        // see `all_signing_keys`.
+        let rs256 = self.all_signing_keys
+            || clients.values().any(|client| client.signing_alg == SigningAlg::RS256)
+            || data_providers.values().any(|dp| dp.signing_alg == SigningAlg::RS256);
+        let keys = if rs256 && !keys::rsa_pooled(RsaUse::ProviderSigning) {
+            // The first RS256 mock of the process generates the key, off
+            // the runtime's threads.
+            tokio::task::spawn_blocking(move || SigningKeys::at_start(platform, rs256))
+                .await
+                .map_err(|e| MockError::Keys(e.to_string()))?
+        } else {
+            SigningKeys::at_start(platform, rs256)
+        }
+        .map_err(|e| MockError::Keys(e.to_string()))?;
         // ProConnect's resource servers need no encryption key.
         let to_generate: Vec<(String, EncryptionAlg)> = data_providers
             .values()
             .filter(|dp| dp.keys.is_none() && platform != Platform::ProConnect)
             .map(|dp| (dp.client_id.clone(), dp.encryption_alg))
             .collect();
-        let data_provider_keys = tokio::task::spawn_blocking(move || {
+        // P-256 keys are quick to make; RSA ones are made off the
+        // runtime's threads.
+        let quick = to_generate.iter().all(|(_, alg)| *alg == EncryptionAlg::EcdhEs);
+        let generate = move || {
             to_generate
                 .into_iter()
-                .map(|(id, alg)| crate::jose::keys::generate_encryption_key(alg).map(|key| (id, key)))
+                .map(|(id, alg)| keys::generate_encryption_key(alg).map(|key| (id, key)))
                 .collect::<Result<HashMap<_, _>, _>>()
-        })
-        .await
-        .map_err(|e| MockError::Keys(e.to_string()))?
+        };
+        let data_provider_keys = if quick {
+            generate()
+        } else {
+            tokio::task::spawn_blocking(generate)
+                .await
+                .map_err(|e| MockError::Keys(e.to_string()))?
+        }
         .map_err(|e| MockError::Keys(e.to_string()))?;
         let http = reqwest::Client::builder()
             .timeout(CLIENT_JWKS_TIMEOUT)
