@@ -473,7 +473,7 @@ impl UserClaims {
 
 /// The pivot identity these claims make: all six for the register's
 /// identities, names and birth date at least for a European citizen's.
-fn pivot_of(c: &UserClaims, european: bool) -> Option<PivotIdentity> {
+pub(crate) fn pivot_of(c: &UserClaims, european: bool) -> Option<PivotIdentity> {
     if !european && (c.gender.is_none() || c.birthplace.is_none() || c.birthcountry.is_none()) {
         return None;
     }

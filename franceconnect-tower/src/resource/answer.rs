@@ -9,7 +9,7 @@ use super::config::ResourceConfig;
 use super::error::ResourceError;
 use super::token_info::{InactiveReason, TokenCheck, TokenInfo};
 use crate::config::Scope;
-use crate::identity::{PivotIdentity, UserClaims};
+use crate::identity::UserClaims;
 use crate::protocol::acr::Acr;
 use crate::protocol::values::ClientId;
 
@@ -92,7 +92,8 @@ pub(crate) fn franceconnect(config: &ResourceConfig, ti: &Map<String, Value>) ->
         .collect();
     let claims = UserClaims::from_userinfo(&identity)
         .map_err(|e| ResourceError::invalid_answer(format!("the identity is malformed: {e}")))?;
-    let identity = pivot_of(&claims);
+    // The register's identity; without `birthcountry`, the eIDAS bridge's.
+    let identity = crate::identity::pivot_of(&claims, claims.birthcountry.is_none());
     Ok(TokenCheck::Active(Box::new(TokenInfo {
         platform: config.platform,
         acr,
@@ -209,23 +210,4 @@ fn lowest_acr(values: &str) -> Option<Acr> {
 /// Two spellings of one issuer, a trailing `/` aside.
 fn same_issuer(a: &str, b: &str) -> bool {
     a.trim_end_matches('/') == b.trim_end_matches('/')
-}
-
-/// The pivot identity these claims make: all six for the register's
-/// identities; names and birth date for a European citizen's (no
-/// `birthcountry`).
-fn pivot_of(c: &UserClaims) -> Option<PivotIdentity> {
-    let european = c.birthcountry.is_none();
-    if !european && (c.gender.is_none() || c.birthplace.is_none()) {
-        return None;
-    }
-    Some(PivotIdentity {
-        given_name: c.given_name.clone()?,
-        given_names: c.given_names.clone().unwrap_or_default(),
-        family_name: c.family_name.clone()?,
-        birthdate: c.birthdate.clone()?,
-        gender: c.gender,
-        birthplace: c.birthplace.clone(),
-        birthcountry: c.birthcountry.clone(),
-    })
 }

@@ -38,6 +38,7 @@ pub mod postgres_server;
 pub mod process;
 pub mod redis_server;
 pub mod shared_store;
+pub mod spans;
 
 pub use app::{AppUnderTest, Quickstart, Starter};
 pub use browser::{Browser, Page};
