@@ -15,5 +15,5 @@ pub use pivot::{BirthDate, DatePrecision, Gender, InseeCommune, InseeCountry, Pi
 pub(crate) use pivot::{check_email, check_name};
 pub use provider::{IdentityProvider, KnownIdentityProvider};
 pub use reconcile::{AgentMatch, CitizenMatchKey};
-pub(crate) use user::{StoredUser, pivot_of};
 pub use user::{SignedInUser, UserClaims};
+pub(crate) use user::{StoredUser, pivot_of};
