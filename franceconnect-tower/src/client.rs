@@ -37,9 +37,9 @@ pub(crate) struct Inner {
     /// Seals the refresh tokens kept in sessions (a key of their own,
     /// derived from the login cookie secret).
     pub(crate) refresh_sealer: crate::protocol::sealing::Sealer,
-    /// The refreshes under way or just done, by the refresh token's hash:
-    /// concurrent requests of one session share one refresh, rather than
-    /// spending the rotated token twice (ProConnect refuses the second).
+    /// The refreshes under way or done, and the successors of the spent
+    /// refresh tokens, by the refresh token's hash: a spent token never
+    /// reaches ProConnect again (which would end the grant).
     pub(crate) refreshes: crate::flow::RefreshFlights,
 }
 
@@ -58,6 +58,7 @@ impl FranceConnect {
         let jwks = ProviderJwks::new(http.clone(), config.jwks_refetch_cooldown);
         let refresh_sealer =
             crate::protocol::sealing::Sealer::new(config.login_cookie_secrets(), crate::flow::REFRESH_TOKEN_KEY_INFO);
+        let refreshes = crate::flow::RefreshFlights::new(config.session_lifetime);
         Self {
             inner: Arc::new(Inner {
                 discovery_url: discovery_url(&config.issuer),
@@ -66,7 +67,7 @@ impl FranceConnect {
                 metadata,
                 jwks,
                 refresh_sealer,
-                refreshes: crate::flow::RefreshFlights::new(),
+                refreshes,
             }),
         }
     }

@@ -1,7 +1,8 @@
 //! Issue 30 §1 against the real mock provider: PKCE on ProConnect only,
 //! the access token of a sign-in, and ProConnect's refresh tokens (kept
-//! only when asked, rotated at each refresh, the new ID token checked,
-//! revoked at logout, refused once revoked).
+//! only when asked, rotated at each refresh by the mock, the new ID token
+//! checked, revoked at logout, refused once revoked; a rotated one never
+//! lost, a spent one never presented again).
 
 use std::time::Duration;
 
@@ -195,4 +196,89 @@ async fn proconnect_access_tokens_are_renewed_then_the_grant_ends() {
     let e = fc2.refresh(&user).await.unwrap_err();
     assert!(e.ends_session(), "{e}");
     assert!(matches!(e, Error::AccessToken(AccessTokenError::RefreshRefused)));
+}
+
+/// ProConnect rotated the refresh token, then the new ID token failed its
+/// checks (its keys unreachable, a new key): the renewal is refused, not
+/// the session, and the new refresh token is not lost. A later call with
+/// the session's token, now spent, refreshes with the new one: the spent
+/// one, presented again, would end the grant (as `oidc-provider` does, and
+/// the mock).
+#[tokio::test]
+async fn a_rotated_refresh_token_survives_a_new_id_token_that_fails() {
+    let pc = mock(franceconnect_mock::Platform::ProConnect).await;
+    pc.set_access_token_lifetime(Some(Duration::from_secs(5)));
+    let fc = engine(Platform::ProConnect, &pc, true);
+    let user = login(&fc).await;
+
+    pc.set_tamper(Some(franceconnect_mock::Tamper::BadSignature));
+    let e = fc.refresh(&user).await.unwrap_err();
+    assert!(!e.ends_session(), "{e}");
+    assert!(!matches!(e, Error::Claims(_)), "{e}");
+    assert_eq!(pc.request_count(Endpoint::Token), 2);
+    assert_eq!(pc.live_refresh_tokens(), 1, "the first one spent, the new one live");
+
+    pc.set_tamper(None);
+    let renewed = fc.refresh(&user).await.expect("renewed with the new refresh token");
+    assert_eq!(pc.request_count(Endpoint::Token), 3);
+    assert_eq!(pc.live_refresh_tokens(), 1, "the grant lives on");
+    assert_eq!(renewed.sub, user.sub);
+    let again = fc.refresh(&renewed).await.expect("and again from the renewed session");
+    assert_ne!(
+        again.access_token().unwrap().secret(),
+        renewed.access_token().unwrap().secret()
+    );
+    assert_eq!(pc.live_refresh_tokens(), 1);
+}
+
+/// A copy of the session saved before its renewal (a parallel request
+/// that loaded it earlier and saved it after) brings the spent refresh
+/// token again: it gets the renewal's result while its access token lives,
+/// and later a refresh with the token that replaced it — never the spent
+/// one, which ProConnect answers by revoking the whole grant (as another
+/// instance, which shares neither, shows).
+#[cfg(feature = "__private")]
+#[tokio::test]
+async fn a_spent_refresh_token_never_reaches_proconnect_again() {
+    let pc = mock(franceconnect_mock::Platform::ProConnect).await;
+    pc.set_access_token_lifetime(Some(Duration::from_secs(3600)));
+    let fc = engine(Platform::ProConnect, &pc, true);
+    let stale = login(&fc).await;
+    let renewed = fc.refresh(&stale).await.expect("renewed");
+    assert_eq!(pc.request_count(Endpoint::Token), 2);
+
+    // The old copy, at once: the same renewal, ProConnect not asked.
+    let shared = fc.refresh(&stale).await.expect("the shared renewal");
+    assert_eq!(
+        shared.access_token().unwrap().secret(),
+        renewed.access_token().unwrap().secret()
+    );
+    assert_eq!(pc.request_count(Endpoint::Token), 2);
+
+    // Later, once that result is no longer shared: refreshed with the
+    // token that replaced the spent one.
+    franceconnect_tower::__private::forget_shared_refreshes(&fc);
+    let later = fc.refresh(&stale).await.expect("renewed with the successor");
+    assert_eq!(pc.request_count(Endpoint::Token), 3);
+    assert_ne!(
+        later.access_token().unwrap().secret(),
+        renewed.access_token().unwrap().secret()
+    );
+    assert_eq!(pc.live_refresh_tokens(), 1, "the grant lives on");
+    // The session renewed meanwhile, and the later one, renew on.
+    franceconnect_tower::__private::forget_shared_refreshes(&fc);
+    fc.refresh(&renewed).await.expect("the renewed copy renews");
+    fc.refresh(&later).await.expect("the later copy renews");
+    assert_eq!(pc.live_refresh_tokens(), 1);
+
+    // Another instance knows nothing of it: it presents the spent token,
+    // and ProConnect ends the grant.
+    let elsewhere = engine(Platform::ProConnect, &pc, true);
+    let e = elsewhere.refresh(&stale).await.unwrap_err();
+    assert!(matches!(e, Error::AccessToken(AccessTokenError::RefreshRefused)), "{e}");
+    assert_eq!(
+        pc.live_refresh_tokens(),
+        0,
+        "a spent token presented again revokes the grant"
+    );
 }

@@ -256,7 +256,7 @@ async fn exercise(platform: Platform, base: &str, mock: MockHandle, fc: &FranceC
     // The provider is gone: 503 within the timeout, never a hang.
     mock.shutdown().await;
     let since = Instant::now();
-    let down = get(&resource, Some("Bearer another-token")).await;
+    let down = get(&resource, Some("Bearer another-token-as-long-as-the-platform-s")).await;
     assert_eq!(down.status, 503, "{}", down.body);
     assert!(down.challenge.is_empty());
     assert!(

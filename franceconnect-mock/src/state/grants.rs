@@ -53,6 +53,19 @@ pub(crate) struct RefreshGrant {
     pub expires: Instant,
 }
 
+/// A ProConnect refresh token already used: presented again, it revokes
+/// its whole grant, as `oidc-provider` does.
+#[derive(Debug, Clone)]
+pub(crate) struct ConsumedRefreshToken {
+    /// The client it was issued to.
+    pub client_id: String,
+    /// When the login's code was issued: the grant's identity, shared by
+    /// every refresh token of the login.
+    pub grant_issued: Instant,
+    /// When it would have expired: forgotten then.
+    pub expires: Instant,
+}
+
 /// A redeemed authorization code: what it gave, revoked if it comes back.
 #[derive(Debug, Clone)]
 pub(crate) struct RedeemedCode {

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::jose::tokens;
 use crate::state::agent_session::AgentSession;
-use crate::state::grants::{AccessGrant, CodeGrant, RedeemedCode, RefreshGrant};
+use crate::state::grants::{AccessGrant, CodeGrant, ConsumedRefreshToken, RedeemedCode, RefreshGrant};
 use crate::state::lifetimes::{ASSERTION_LEEWAY_SECS, SESSION_LIFETIME};
 use crate::state::pending_login::PendingLogin;
 
@@ -23,6 +23,9 @@ pub(crate) struct Store {
     pub access_tokens: HashMap<String, AccessGrant>,
     /// Live ProConnect refresh tokens.
     pub refresh_tokens: HashMap<String, RefreshGrant>,
+    /// ProConnect refresh tokens already used, until they would have
+    /// expired: presented again, they end their grant.
+    pub consumed_refresh_tokens: HashMap<String, ConsumedRefreshToken>,
     /// ProConnect single sign-on sessions, by the id their cookie carries.
     pub agent_sessions: HashMap<String, AgentSession>,
     /// The `jti` of each client assertion accepted (`client_id` and `jti`),
@@ -54,6 +57,7 @@ impl Store {
             .retain(|_, redeemed| now.duration_since(redeemed.at) < Duration::from_secs(600));
         self.access_tokens.retain(|_, t| t.expires > now);
         self.refresh_tokens.retain(|_, t| t.expires > now);
+        self.consumed_refresh_tokens.retain(|_, t| t.expires > now);
         self.agent_sessions
             .retain(|_, session| now.duration_since(session.created) < SESSION_LIFETIME);
         let unix_now = tokens::now() as i64;

@@ -76,8 +76,10 @@ impl FranceConnect {
     /// [`ConfigBuilder::refresh_tokens`](crate::ConfigBuilder::refresh_tokens))
     /// at the provider's `revocation_endpoint`, with
     /// `token_type_hint=refresh_token`: on ProConnect this ends the whole
-    /// grant, the access tokens it gave included. `NotNeeded` when the
-    /// session keeps none (or one this service can no longer open). Waits
+    /// grant, the access tokens it gave included. When a refresh spent the
+    /// session's token (a copy older than the renewal), the one that
+    /// replaced it. `NotNeeded` when the session keeps none (or one this
+    /// service can no longer open). Waits
     /// at most 3 seconds, as [`revoke_access_token`](Self::revoke_access_token).
     ///
     /// The routes call it at logout before revoking the access token (and
@@ -95,7 +97,7 @@ impl FranceConnect {
             duration_ms = tracing::field::Empty,
         );
         let result = in_span(&span, async {
-            match self.open_refresh_token(user) {
+            match self.live_refresh_token(user).await {
                 Some(token) => self.revoke(token.secret(), Some("refresh_token")).await,
                 None => Ok(Revocation::NotNeeded),
             }

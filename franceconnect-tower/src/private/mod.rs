@@ -19,6 +19,13 @@ pub fn stored_form(user: &SignedInUser) -> serde_json::Value {
     serde_json::to_value(crate::identity::StoredUser(user)).expect("a user serialises")
 }
 
+/// Forgets the refreshes' shared results, as once their access tokens
+/// near their end (the successors of the spent refresh tokens are kept):
+/// for the tests of a session that brings a spent refresh token later.
+pub fn forget_shared_refreshes(fc: &FranceConnect) {
+    fc.inner.refreshes.forget_results();
+}
+
 /// How long a failed fetch with no good copy is remembered before the
 /// provider is asked again: tests that bring a provider back wait this long.
 pub const PROVIDER_FAILURE_BACKOFF: std::time::Duration = crate::provider::cached_document::FAILURE_BACKOFF;

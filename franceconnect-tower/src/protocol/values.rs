@@ -261,7 +261,7 @@ impl fmt::Debug for RefreshToken {
 /// cookie secret) and bound to its issuer, client and subject: what the
 /// session keeps. Useless without the secret; its `Debug` is redacted all
 /// the same.
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub(crate) struct SealedRefreshToken(pub(crate) String);
 

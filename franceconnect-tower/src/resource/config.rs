@@ -44,12 +44,18 @@ pub struct ResourceConfig {
     pub(crate) clock_leeway: Duration,
     pub(crate) realm: String,
     pub(crate) max_token_bytes: usize,
+    pub(crate) max_concurrent_checks: usize,
     pub(crate) jwks_refetch_cooldown: Duration,
     pub(crate) signing_algs: Vec<SigningAlg>,
 }
 
 /// The largest answer (a JWE, a JWS or JSON) accepted from the provider.
 pub(crate) const MAX_ANSWER_BYTES: usize = 64 * 1024;
+
+/// The default of
+/// [`max_concurrent_checks`](ResourceConfigBuilder::max_concurrent_checks):
+/// how many token checks may be waiting for the platform at once.
+pub const DEFAULT_MAX_CONCURRENT_CHECKS: usize = 64;
 
 impl ResourceConfig {
     /// Starts a configuration for an API on `platform`: a FranceConnect or
@@ -138,6 +144,7 @@ pub struct ResourceConfigBuilder {
     clock_leeway: Duration,
     realm: String,
     max_token_bytes: usize,
+    max_concurrent_checks: usize,
 }
 
 impl ResourceConfigBuilder {
@@ -157,6 +164,7 @@ impl ResourceConfigBuilder {
             clock_leeway: Duration::from_secs(30),
             realm: "api".into(),
             max_token_bytes: 4096,
+            max_concurrent_checks: DEFAULT_MAX_CONCURRENT_CHECKS,
         }
     }
 
@@ -236,6 +244,18 @@ impl ResourceConfigBuilder {
     /// a longer one is refused as invalid without asking the provider.
     pub fn max_token_bytes(mut self, bytes: usize) -> Self {
         self.max_token_bytes = bytes;
+        self
+    }
+    /// How many token checks may be waiting for the platform at once
+    /// (default [`DEFAULT_MAX_CONCURRENT_CHECKS`], 1 to 10 000): a check
+    /// the cache cannot answer waits for a place, at most
+    /// [`http_timeout`](Self::http_timeout), then is answered `503`
+    /// ([`ResourceError::is_saturated`](super::ResourceError::is_saturated)).
+    /// A flood of made-up or expired tokens then costs the platform no more
+    /// than this many requests at a time, and the API no more than this
+    /// many connections.
+    pub fn max_concurrent_checks(mut self, checks: usize) -> Self {
+        self.max_concurrent_checks = checks;
         self
     }
 
@@ -322,6 +342,9 @@ impl ResourceConfigBuilder {
         if !(64..=65_536).contains(&self.max_token_bytes) {
             return Err(ConfigError::new("max_token_bytes must be between 64 and 65536"));
         }
+        if !(1..=10_000).contains(&self.max_concurrent_checks) {
+            return Err(ConfigError::new("max_concurrent_checks must be between 1 and 10000"));
+        }
         // FranceConnect+ signs with ES256 only; the others with either, as
         // each data provider or resource server registered.
         let signing_algs = match platform {
@@ -343,6 +366,7 @@ impl ResourceConfigBuilder {
             clock_leeway: self.clock_leeway,
             realm: self.realm,
             max_token_bytes: self.max_token_bytes,
+            max_concurrent_checks: self.max_concurrent_checks,
             jwks_refetch_cooldown: Duration::from_secs(30),
             signing_algs,
         })

@@ -40,6 +40,10 @@ pub(crate) enum Kind {
     /// The answer is not what the platform sends, or fails a check
     /// (signature, encryption, issuer, audience, time, format).
     InvalidAnswer(String),
+    /// As many checks as allowed were already waiting for the provider
+    /// ([`max_concurrent_checks`](super::ResourceConfigBuilder::max_concurrent_checks)),
+    /// and none ended within the timeout.
+    Saturated,
 }
 
 impl ResourceError {
@@ -58,6 +62,9 @@ impl ResourceError {
             kind: Kind::InvalidRequest,
         }
     }
+    pub(crate) fn saturated() -> Self {
+        Self { kind: Kind::Saturated }
+    }
     pub(crate) fn invalid_answer(reason: impl Into<String>) -> Self {
         Self {
             kind: Kind::InvalidAnswer(reason.into()),
@@ -75,9 +82,18 @@ impl ResourceError {
     }
 
     /// True when the provider could not be reached, timed out or answered
-    /// with an HTTP error (`5xx`…): trying again later may succeed.
+    /// with an HTTP error (`5xx`…), or too many checks were waiting for it
+    /// ([`is_saturated`](Self::is_saturated)): trying again later may
+    /// succeed.
     pub fn is_unavailable(&self) -> bool {
-        matches!(self.kind, Kind::Unavailable(_))
+        matches!(self.kind, Kind::Unavailable(_) | Kind::Saturated)
+    }
+    /// True when the check was not made: as many as
+    /// [`max_concurrent_checks`](super::ResourceConfigBuilder::max_concurrent_checks)
+    /// were already waiting for the provider, and none ended within the
+    /// timeout.
+    pub fn is_saturated(&self) -> bool {
+        matches!(self.kind, Kind::Saturated)
     }
     /// True when the request to the provider timed out.
     pub fn is_timeout(&self) -> bool {
@@ -101,11 +117,12 @@ impl ResourceError {
         matches!(self.kind, Kind::InvalidAnswer(_))
     }
     /// A short label from a closed set, for spans and metrics:
-    /// `provider_unavailable`, `invalid_client`, `invalid_request` or
-    /// `invalid_answer`.
+    /// `provider_unavailable`, `too_many_checks`, `invalid_client`,
+    /// `invalid_request` or `invalid_answer`.
     pub fn label(&self) -> &'static str {
         match self.kind {
             Kind::Unavailable(_) => "provider_unavailable",
+            Kind::Saturated => "too_many_checks",
             Kind::InvalidClient => "invalid_client",
             Kind::InvalidRequest => "invalid_request",
             Kind::InvalidAnswer(_) => "invalid_answer",
@@ -121,6 +138,9 @@ impl fmt::Display for ResourceError {
                 "the provider refused the API's credentials (invalid_client): check the client id and secret",
             ),
             Kind::InvalidRequest => f.write_str("the provider refused the request (invalid_request)"),
+            Kind::Saturated => f.write_str(
+                "too many token checks were waiting for the provider (max_concurrent_checks), none ended in time",
+            ),
             Kind::InvalidAnswer(reason) => write!(f, "the provider's answer is invalid: {reason}"),
         }
     }

@@ -17,9 +17,9 @@
 //! |---|---|
 //! | no bearer token | `401`, `WWW-Authenticate: Bearer realm="…"` |
 //! | a malformed `Authorization` header | `400`, `error="invalid_request"` |
-//! | an unknown, expired or revoked token, or another service's | `401`, `error="invalid_token"` |
+//! | an unknown, expired or revoked token, or another service's; one shorter than [`MIN_TOKEN_LEN`] or longer than [`max_token_bytes`](ResourceConfigBuilder::max_token_bytes), without asking the platform | `401`, `error="invalid_token"` |
 //! | a live token without a scope the route needs | `403`, `error="insufficient_scope", scope="…"` |
-//! | the platform unreachable, slow, or answering wrongly | `503` with `Retry-After` (never `500`, never a hang: every request has a timeout) |
+//! | the platform unreachable, slow, or answering wrongly; more than [`max_concurrent_checks`](ResourceConfigBuilder::max_concurrent_checks) checks waiting for it for longer than the timeout | `503` with `Retry-After` (never `500`, never a hang: every request has a timeout) |
 //!
 //! A live token's answer is reused for at most
 //! [`cache_ttl`](ResourceConfigBuilder::cache_ttl) (3 s by default, never
@@ -78,10 +78,10 @@ mod server;
 mod token_info;
 
 pub use bearer::{BearerError, BearerToken};
-pub use config::{ResourceConfig, ResourceConfigBuilder};
+pub use config::{DEFAULT_MAX_CONCURRENT_CHECKS, ResourceConfig, ResourceConfigBuilder};
 pub use error::ResourceError;
 pub use refusal::{Refusal, RefusalKind};
-pub use server::ResourceServer;
+pub use server::{MIN_TOKEN_LEN, ResourceServer};
 pub use token_info::{InactiveReason, TokenCheck, TokenInfo};
 
 #[cfg(test)]

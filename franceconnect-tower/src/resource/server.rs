@@ -25,6 +25,15 @@ use crate::provider::discovery::discovery_url;
 use crate::provider::http_client::HttpClient;
 use crate::provider::jwks::ProviderJwks;
 
+/// The shortest bearer token the platform is asked about (in bytes): the
+/// platforms' access tokens — `oidc-provider`'s, FranceConnect's as
+/// ProConnect's, and the mock's — are 43 base64url characters (256 bits).
+/// A shorter one is refused as invalid
+/// ([`InactiveReason::TooShort`]) without a request: the answer cache is
+/// keyed by token, so each made-up token would otherwise cost the platform
+/// a request.
+pub const MIN_TOKEN_LEN: usize = 32;
+
 /// A resource server (ProConnect) or data provider (FranceConnect,
 /// FranceConnect+): checks the access tokens services send to an API.
 /// Cheap to clone; create one per API and share it.
@@ -44,7 +53,7 @@ use crate::provider::jwks::ProviderJwks;
 /// ```
 #[derive(Clone)]
 pub struct ResourceServer {
-    inner: Arc<Inner>,
+    pub(super) inner: Arc<Inner>,
 }
 
 /// The URLs the platform is asked at.
@@ -64,6 +73,9 @@ pub(crate) struct Inner {
     pub(crate) discovery: CachedDocument<IntrospectionMetadata>,
     pub(crate) endpoints: Endpoints,
     cache: AnswerCache,
+    /// The places of the checks waiting for the platform
+    /// ([`max_concurrent_checks`](super::ResourceConfigBuilder::max_concurrent_checks)).
+    pub(crate) checks: tokio::sync::Semaphore,
 }
 
 /// How a check ended: the `outcome` of the span and of the metric.
@@ -109,8 +121,10 @@ impl ResourceServer {
         );
         let jwks = ProviderJwks::new(http.clone(), config.jwks_refetch_cooldown);
         let cache = AnswerCache::new(config.cache_capacity);
+        let checks = tokio::sync::Semaphore::new(config.max_concurrent_checks);
         Self {
             inner: Arc::new(Inner {
+                checks,
                 config,
                 http,
                 jwks,
@@ -158,8 +172,8 @@ impl ResourceServer {
         let started = Instant::now();
         let result = self.check_inner(token).instrument(span.clone()).await;
         let (outcome, source) = match &result {
-            Ok((TokenCheck::Active(_), cached)) => (Outcome::Active, source(*cached)),
-            Ok((_, cached)) => (Outcome::Inactive, source(*cached)),
+            Ok((TokenCheck::Active(_), source)) => (Outcome::Active, *source),
+            Ok((_, source)) => (Outcome::Inactive, *source),
             Err(_) => (Outcome::Unavailable, "provider"),
         };
         self.finish(&span, started, outcome, source, result.as_ref().err());
@@ -211,18 +225,18 @@ impl ResourceServer {
         };
         let result = self.check_inner(&token).instrument(span.clone()).await;
         match result {
-            Ok((TokenCheck::Active(info), cached)) => {
+            Ok((TokenCheck::Active(info), source)) => {
                 if info.missing_scopes(required).is_empty() {
-                    self.finish(&span, started, Outcome::Active, source(cached), None);
+                    self.finish(&span, started, Outcome::Active, source, None);
                     Ok(*info)
                 } else {
-                    self.finish(&span, started, Outcome::InsufficientScope, source(cached), None);
+                    self.finish(&span, started, Outcome::InsufficientScope, source, None);
                     Err(refuse(RefusalKind::InsufficientScope).with_scopes(required))
                 }
             }
-            Ok((TokenCheck::Inactive(reason), cached)) => {
+            Ok((TokenCheck::Inactive(reason), source)) => {
                 span.record("reason", reason.label());
-                self.finish(&span, started, Outcome::Inactive, source(cached), None);
+                self.finish(&span, started, Outcome::Inactive, source, None);
                 Err(refuse(RefusalKind::InvalidToken))
             }
             Err(e) => {
@@ -232,13 +246,24 @@ impl ResourceServer {
         }
     }
 
-    /// The answer about `token` and whether it came from the cache.
-    async fn check_inner(&self, token: &BearerToken) -> Result<(TokenCheck, bool), ResourceError> {
+    /// The answer about `token` and where it came from: `cache`,
+    /// `provider`, or `none` (a token refused without asking).
+    async fn check_inner(&self, token: &BearerToken) -> Result<(TokenCheck, &'static str), ResourceError> {
         let inner = &self.inner;
         if token.secret().len() > inner.config.max_token_bytes {
-            return Ok((TokenCheck::Inactive(InactiveReason::TooLong), false));
+            return Ok((TokenCheck::Inactive(InactiveReason::TooLong), "none"));
+        }
+        if token.secret().len() < MIN_TOKEN_LEN {
+            return Ok((TokenCheck::Inactive(InactiveReason::TooShort), "none"));
         }
         let fetch = async {
+            // A place among the checks waiting for the platform, within the
+            // timeout; concurrent checks of one token share this one.
+            let _place = tokio::time::timeout(inner.config.http_timeout, inner.checks.acquire())
+                .await
+                .ok()
+                .and_then(Result::ok)
+                .ok_or_else(ResourceError::saturated)?;
             let check = match inner.config.platform {
                 Platform::FranceConnect | Platform::FranceConnectPlus => checktoken::ask(inner, token).await?,
                 Platform::ProConnect => introspection::ask(inner, token).await?,
@@ -256,7 +281,7 @@ impl ResourceServer {
             })
         };
         let (check, cached) = inner.cache.get_or_fetch(AnswerCache::key(token), fetch).await?;
-        Ok(((*check).clone(), cached))
+        Ok(((*check).clone(), if cached { "cache" } else { "provider" }))
     }
 
     fn span(&self) -> tracing::Span {
@@ -295,10 +320,6 @@ impl ResourceServer {
         }
         crate::metrics::resource_check(self.inner.config.platform, outcome.as_str(), source);
     }
-}
-
-fn source(cached: bool) -> &'static str {
-    if cached { "cache" } else { "provider" }
 }
 
 impl std::fmt::Debug for ResourceServer {

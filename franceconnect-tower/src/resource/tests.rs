@@ -173,9 +173,31 @@ async fn refusals_follow_rfc_6750() {
     assert_eq!(long.kind(), RefusalKind::InvalidToken);
     assert_eq!(mock.request_count(Endpoint::Introspection), before);
     // Garbage: asked, inactive.
+    // Made up: too short for a platform's token, refused without asking
+    // it; as long as one, asked once, then the refusal is cached.
+    let asked = mock.request_count(Endpoint::Introspection);
     let garbage = api.authorize(Some("Bearer not-a-token"), &[]).await.unwrap_err();
     assert_eq!(garbage.status(), 401);
     assert!(challenge(&garbage).starts_with(r#"Bearer realm="demo", error="invalid_token""#));
+    let short = "x".repeat(MIN_TOKEN_LEN - 1);
+    let check = api
+        .check(
+            &BearerToken::from_authorization(Some(&bearer(&short)), 4096)
+                .unwrap()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert!(
+        matches!(check, TokenCheck::Inactive(InactiveReason::TooShort)),
+        "{check:?}"
+    );
+    assert_eq!(mock.request_count(Endpoint::Introspection), asked, "not asked");
+    let made_up = bearer(&"x".repeat(43));
+    let long_enough = api.authorize(Some(&made_up), &[]).await.unwrap_err();
+    assert_eq!(long_enough.kind(), RefusalKind::InvalidToken);
+    assert_eq!(mock.request_count(Endpoint::Introspection), asked + 1, "asked");
+    assert!(token.len() >= MIN_TOKEN_LEN, "the mock's tokens pass: {}", token.len());
     // A live token without the scope the route needs.
     let dgfip: Scope = "dgfip_rfr".parse().unwrap();
     let scope = api
@@ -255,7 +277,7 @@ async fn a_provider_down_or_slow_is_503_within_the_timeout() {
         .unwrap(),
     );
     let started = Instant::now();
-    let r = closed.authorize(Some("Bearer abc"), &[]).await.unwrap_err();
+    let r = closed.authorize(Some(&bearer(&"a".repeat(43))), &[]).await.unwrap_err();
     assert_eq!((r.kind(), r.status().as_u16()), (RefusalKind::Unavailable, 503));
     assert!(r.response().headers().contains_key("retry-after"));
     assert!(started.elapsed() < Duration::from_secs(3));
@@ -292,6 +314,66 @@ async fn a_provider_down_or_slow_is_503_within_the_timeout() {
     mock.shutdown().await;
     let r = api.authorize(Some(&bearer(token.secret())), &[]).await.unwrap_err();
     assert_eq!(r.status(), 503);
+}
+
+/// At most `max_concurrent_checks` checks wait for the provider: one more
+/// waits for a place at most the timeout, then is answered `503` without
+/// a request; a place freed in time lets it through.
+#[tokio::test]
+async fn concurrent_checks_are_bounded() {
+    let (mock, _fc) = start(Platform::ProConnect, DataProvider::new(API, API_SECRET)).await;
+    let api = ResourceServer::new(
+        api_config(Platform::ProConnect, &mock)
+            .max_concurrent_checks(2)
+            .http_timeout(Duration::from_millis(300))
+            .negative_cache_ttl(Duration::ZERO)
+            .build()
+            .unwrap(),
+    );
+    let made_up = BearerToken::from_authorization(Some(&bearer(&"x".repeat(43))), 4096)
+        .unwrap()
+        .unwrap();
+    let held = api.inner.checks.acquire_many(2).await.unwrap();
+    let asked = mock.request_count(Endpoint::Introspection);
+    let started = Instant::now();
+    let e = api.check(&made_up).await.unwrap_err();
+    assert!(e.is_saturated() && e.is_unavailable(), "{e}");
+    assert_eq!(e.label(), "too_many_checks");
+    assert!(started.elapsed() >= Duration::from_millis(300), "waited the timeout");
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    let r = api.authorize(Some(&bearer(made_up.secret())), &[]).await.unwrap_err();
+    assert_eq!((r.kind(), r.status().as_u16()), (RefusalKind::Unavailable, 503));
+    assert_eq!(mock.request_count(Endpoint::Introspection), asked, "never sent");
+    // A place freed while it waits: the check goes on.
+    let free = async move {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        drop(held);
+    };
+    let (check, ()) = tokio::join!(api.check(&made_up), free);
+    let check = check.unwrap();
+    assert!(
+        matches!(check, TokenCheck::Inactive(InactiveReason::NotActive)),
+        "{check:?}"
+    );
+    assert_eq!(mock.request_count(Endpoint::Introspection), asked + 1);
+    assert_eq!(api.inner.checks.available_permits(), 2, "every place given back");
+    assert!(
+        ResourceConfig::builder(Platform::ProConnect, Environment::Sandbox)
+            .client_id(API)
+            .client_secret(API_SECRET)
+            .max_concurrent_checks(0)
+            .build()
+            .is_err()
+    );
+    assert_eq!(
+        ResourceConfig::builder(Platform::ProConnect, Environment::Sandbox)
+            .client_id(API)
+            .client_secret(API_SECRET)
+            .build()
+            .unwrap()
+            .max_concurrent_checks,
+        DEFAULT_MAX_CONCURRENT_CHECKS
+    );
 }
 
 #[tokio::test]
@@ -372,6 +454,14 @@ async fn franceconnect_checktoken_with_several_keys_and_a_rotation() {
         !format!("{info:?}").contains(&default.family_name),
         "Debug hides the identity"
     );
+    let json = serde_json::to_value(&info).unwrap();
+    assert!(
+        !json.to_string().contains(&default.family_name)
+            && json.get("identity").is_none()
+            && json.get("claims").is_none(),
+        "Serialize leaves the identity out: {json}"
+    );
+    assert_eq!(json["sub"], info.sub.as_str(), "the rest is there");
     // The provider rotates its signing keys: the JWKS is fetched again.
     mock.rotate_signing_key();
     api.authorize(Some(&bearer(&token)), &[]).await.unwrap();

@@ -37,6 +37,10 @@ pub enum InactiveReason {
     /// ([`max_token_bytes`](super::ResourceConfigBuilder::max_token_bytes)):
     /// refused without asking the platform.
     TooLong,
+    /// It is shorter than any the platform issues
+    /// ([`MIN_TOKEN_LEN`](super::MIN_TOKEN_LEN)): refused without asking
+    /// the platform, so that a made-up token costs it no request.
+    TooShort,
     /// ProConnect called it active but did not say it is an access token
     /// (`token_type` `Bearer`): a refresh token, which opens no API.
     NotAnAccessToken,
@@ -47,13 +51,15 @@ pub enum InactiveReason {
 
 impl InactiveReason {
     /// A short label: `not_active`, `expired`, `foreign_client`,
-    /// `too_long`, `not_an_access_token` or `no_scope_of_this_provider`.
+    /// `too_long`, `too_short`, `not_an_access_token` or
+    /// `no_scope_of_this_provider`.
     pub fn label(self) -> &'static str {
         match self {
             InactiveReason::NotActive => "not_active",
             InactiveReason::Expired => "expired",
             InactiveReason::ForeignClient => "foreign_client",
             InactiveReason::TooLong => "too_long",
+            InactiveReason::TooShort => "too_short",
             InactiveReason::NotAnAccessToken => "not_an_access_token",
             InactiveReason::NoScopeOfThisProvider => "no_scope_of_this_provider",
         }
@@ -69,7 +75,14 @@ impl InactiveReason {
 /// person. On ProConnect (introspection), `sub` is the agent's, the same
 /// the service saw, and there is no identity.
 ///
-/// Its `Debug` shows neither the identity nor the claims' values.
+/// Neither its `Debug` nor its `Serialize` shows the identity: `Debug`
+/// hides it and the claims' values, `Serialize` leaves
+/// [`claims`](Self::claims) and [`identity`](Self::identity) out, so that
+/// answering or logging the whole `TokenInfo` as JSON never spreads the
+/// civil register's identity. An API that must return it reads those
+/// fields and serialises what it needs itself, e.g.
+/// `serde_json::to_value(&info.identity)` (as `examples/resource-server`
+/// does).
 #[derive(Clone, Serialize)]
 #[non_exhaustive]
 pub struct TokenInfo {
@@ -90,9 +103,12 @@ pub struct TokenInfo {
     /// When the token was issued (Unix seconds), when the platform says.
     pub issued_at: Option<i64>,
     /// The identity the platform attached, typed (FranceConnect,
-    /// FranceConnect+; empty on ProConnect).
+    /// FranceConnect+; empty on ProConnect). Not serialised (see above).
+    #[serde(skip_serializing)]
     pub claims: UserClaims,
     /// The pivot identity, when [`claims`](Self::claims) hold it whole.
+    /// Not serialised (see above).
+    #[serde(skip_serializing)]
     pub identity: Option<PivotIdentity>,
 }
 

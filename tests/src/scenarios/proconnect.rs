@@ -3,11 +3,12 @@
 //! a level ProConnect cannot satisfy, a silent login, and the agents' pages
 //! closed to citizens; PKCE (ProConnect's alone), the access token of a
 //! sign-in (the hook's, the `AccessToken` extractor's), and ProConnect's
-//! refresh tokens: renewed tokens, a renewal refused, the logout.
+//! refresh tokens: renewed tokens, a renewal whose new ID token fails
+//! (the rotated refresh token kept), a renewal refused, the logout.
 
 use std::time::Duration;
 
-use franceconnect_mock::Endpoint;
+use franceconnect_mock::{Endpoint, Tamper};
 use reqwest::StatusCode;
 
 use super::{fc, proconnect};
@@ -271,6 +272,36 @@ pub async fn expired_access_tokens_are_renewed_and_the_agent_stays(starter: &imp
     assert_eq!(me.json()["sub"], agent.sub);
     let space = b.get("/espace-agent").await;
     assert_eq!(space.status, StatusCode::OK);
+}
+
+/// ProConnect rotated the refresh token, then the new ID token failed its
+/// checks (its signature here; in real life its keys unreachable, or a new
+/// key): that renewal is refused with an error page, the agent stays signed
+/// in, and the next renewal goes on from the new refresh token. The spent
+/// one, presented again, would have ended the grant (`oidc-provider`, and
+/// the mock, revoke it on the reuse of a used refresh token).
+pub async fn a_renewal_whose_id_token_fails_keeps_the_new_refresh_token(starter: &impl Starter) {
+    let app = starter.start(proconnect_with_refresh_tokens()).await;
+    app.mock().auto_approve(Some("agent-etat"), None);
+    app.mock().set_access_token_lifetime(Some(SHORT_LIFETIME));
+    let b = Browser::new(&app.base);
+    assert_eq!(b.follow(b.get("/auth/login").await).await.status, StatusCode::OK);
+    app.mock().set_tamper(Some(Tamper::BadSignature));
+    let failed = b.get_json("/api/access-token").await;
+    assert!(failed.status.is_server_error(), "{}: {}", failed.status, failed.body);
+    assert_eq!(app.mock().request_count(Endpoint::Token), 2);
+    assert_eq!(app.mock().live_refresh_tokens(), 1, "the first spent, the new one live");
+    assert_eq!(b.get_json("/api/me").await.status, StatusCode::OK, "still signed in");
+
+    app.mock().set_tamper(None);
+    let renewed = b.get_json("/api/access-token").await;
+    assert_eq!(renewed.status, StatusCode::OK, "{}", renewed.body);
+    assert_eq!(app.mock().request_count(Endpoint::Token), 3);
+    assert_eq!(app.mock().live_refresh_tokens(), 1, "the grant lives on");
+    let again = b.get_json("/api/access-token").await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    assert_ne!(again.json()["fingerprint"], renewed.json()["fingerprint"]);
+    assert_eq!(app.mock().live_refresh_tokens(), 1);
 }
 
 /// A renewal ProConnect refuses (`invalid_grant`: the agent signed out of

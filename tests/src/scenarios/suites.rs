@@ -48,6 +48,7 @@ macro_rules! scenario_suite {
             proconnect::pkce_goes_to_proconnect_only,
             proconnect::the_hook_and_the_handlers_get_the_access_token,
             proconnect::expired_access_tokens_are_renewed_and_the_agent_stays,
+            proconnect::a_renewal_whose_id_token_fails_keeps_the_new_refresh_token,
             proconnect::a_refused_renewal_signs_the_agent_out,
             proconnect::logout_revokes_the_refresh_token,
             federation::citizens_and_agents_side_by_side,

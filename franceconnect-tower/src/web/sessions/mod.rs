@@ -92,6 +92,20 @@ pub trait SessionBackend {
     /// Writes the session to its store now, so that a store failure is seen
     /// before the response is sent (a no-op where writes are immediate).
     fn save(&self) -> impl Future<Output = Result<(), SessionError>>;
+    /// Reads the session again from its store, dropping what this request
+    /// changed and has not saved: the routes call it before a write that
+    /// comes after long awaits (a renewed access token), to decide on what
+    /// the store holds now — a logout, or another person's login, may have
+    /// happened in another tab meanwhile, and must not be undone.
+    ///
+    /// The default does nothing, for a library that reads a session once
+    /// per request (actix-session): there, the stores' own rule keeps a
+    /// late write from bringing a deleted session back (the in-memory and
+    /// PostgreSQL stores drop it; wrap a Redis store in
+    /// `franceconnect_actix::NoResurrection`).
+    fn reload(&self) -> impl Future<Output = Result<(), SessionError>> {
+        async { Ok(()) }
+    }
 }
 
 /// Whether a signed-in session is due its activity mark: the last one (or

@@ -56,6 +56,13 @@ impl SessionBackend for TowerSession {
         self.0.flush().await.map_err(store_error)?;
         self.0.cycle_id().await.map_err(store_error)
     }
+    async fn reload(&self) -> Result<(), SessionError> {
+        // A session this request created has nothing stored to read.
+        if self.0.id().is_none() {
+            return Ok(());
+        }
+        self.0.load().await.map_err(store_error)
+    }
     async fn save(&self) -> Result<(), SessionError> {
         if self.0.is_empty().await {
             return Ok(());
