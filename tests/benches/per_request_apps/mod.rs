@@ -123,22 +123,26 @@ async fn axum_ours(fc: FranceConnect) -> (Router, String) {
 async fn axum_bare(fc: &FranceConnect, user: SignedInUser) -> (Router, String) {
     use axum::Extension;
     use tower_sessions::Session;
-    let app =
-        Router::new()
-            .route(
-                "/me",
-                get(|Extension(session): Extension<Session>| async move {
-                    let user: SignedInUser = session.get(USER_KEY).await.unwrap().unwrap();
-                    user.pivot_identity().unwrap().family_name
-                }),
-            )
-            .route(
-                "/seed",
-                get(move |Extension(session): Extension<Session>| async move {
-                    session.insert(USER_KEY, &user).await.unwrap()
-                }),
-            )
-            .layer(session_manager_layer(MemorySessionStore::default(), fc.config()));
+    let app = Router::new()
+        .route(
+            "/me",
+            get(|Extension(session): Extension<Session>| async move {
+                let user: SignedInUser = session.get(USER_KEY).await.unwrap().unwrap();
+                user.pivot_identity().unwrap().family_name
+            }),
+        )
+        .route(
+            "/seed",
+            get(move |Extension(session): Extension<Session>| async move {
+                // What ours stores: the user with its tokens (the
+                // stored form), not the public Serialize without them.
+                session
+                    .insert(USER_KEY, franceconnect_tower::__private::stored_form(&user))
+                    .await
+                    .unwrap()
+            }),
+        )
+        .layer(session_manager_layer(MemorySessionStore::default(), fc.config()));
     let seeded = app.clone().oneshot(request("/seed", "")).await.unwrap();
     let cookie = session_cookie(
         seeded
@@ -210,7 +214,10 @@ pub(crate) fn actix_apps(
                 web::get().to(move |session: actix_session::Session| {
                     let user = seeded_user.clone();
                     async move {
-                        session.insert(USER_KEY, user).unwrap();
+                        // What ours stores: the user with its tokens.
+                        session
+                            .insert(USER_KEY, franceconnect_tower::__private::stored_form(&user))
+                            .unwrap();
                         HttpResponse::Ok().finish()
                     }
                 }),
