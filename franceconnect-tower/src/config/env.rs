@@ -63,25 +63,7 @@ impl Config {
         lookup: impl Fn(&str) -> Option<String>,
         routes: &str,
     ) -> Result<ConfigBuilder, ConfigError> {
-        let platform = match lookup("FC_PLATFORM") {
-            None => Platform::FranceConnect,
-            Some(name) => Platform::from_setting(&name)
-                .ok_or_else(|| ConfigError::new("FC_PLATFORM must be `fc`, `fcplus` or `proconnect`"))?,
-        };
-        let environment = match (lookup("FC_ISSUER"), lookup("FC_ENV").as_deref()) {
-            (Some(issuer), _) => {
-                Environment::Custom(Url::parse(&issuer).map_err(|_| ConfigError::new("FC_ISSUER is not a valid URL"))?)
-            }
-            (None, None | Some("sandbox")) => Environment::Sandbox,
-            (None, Some("production")) => Environment::Production,
-            (None, Some("rie-sandbox")) => Environment::RieSandbox,
-            (None, Some("rie-production")) => Environment::RieProduction,
-            (None, Some(_)) => {
-                return Err(ConfigError::new(
-                    "FC_ENV must be `sandbox` or `production` (or, on ProConnect, `rie-sandbox` or `rie-production`)",
-                ));
-            }
-        };
+        let (platform, environment) = platform_and_environment(&lookup)?;
         let app_url = lookup("APP_URL").unwrap_or_else(|| "http://localhost:3000".into());
         let app_url = app_url.trim_end_matches('/');
         // The URIs derived from APP_URL would fail later under their own
@@ -328,7 +310,35 @@ fn own_variables(message: &str, own: &impl Fn(&str) -> String) -> String {
     out
 }
 
-fn flag(lookup: &impl Fn(&str) -> Option<String>, name: &str) -> Result<bool, ConfigError> {
+/// `FC_PLATFORM` (FranceConnect by default) and where its provider is:
+/// `FC_ISSUER`, or `FC_ENV` (the sandbox by default). Read alike by the
+/// services' configuration and the APIs'.
+pub(crate) fn platform_and_environment(
+    lookup: &impl Fn(&str) -> Option<String>,
+) -> Result<(Platform, Environment), ConfigError> {
+    let platform = match lookup("FC_PLATFORM") {
+        None => Platform::FranceConnect,
+        Some(name) => Platform::from_setting(&name)
+            .ok_or_else(|| ConfigError::new("FC_PLATFORM must be `fc`, `fcplus` or `proconnect`"))?,
+    };
+    let environment = match (lookup("FC_ISSUER"), lookup("FC_ENV").as_deref()) {
+        (Some(issuer), _) => {
+            Environment::Custom(Url::parse(&issuer).map_err(|_| ConfigError::new("FC_ISSUER is not a valid URL"))?)
+        }
+        (None, None | Some("sandbox")) => Environment::Sandbox,
+        (None, Some("production")) => Environment::Production,
+        (None, Some("rie-sandbox")) => Environment::RieSandbox,
+        (None, Some("rie-production")) => Environment::RieProduction,
+        (None, Some(_)) => {
+            return Err(ConfigError::new(
+                "FC_ENV must be `sandbox` or `production` (or, on ProConnect, `rie-sandbox` or `rie-production`)",
+            ));
+        }
+    };
+    Ok((platform, environment))
+}
+
+pub(crate) fn flag(lookup: &impl Fn(&str) -> Option<String>, name: &str) -> Result<bool, ConfigError> {
     match lookup(name).as_deref() {
         None | Some("false" | "0") => Ok(false),
         Some("true" | "1") => Ok(true),
@@ -336,7 +346,7 @@ fn flag(lookup: &impl Fn(&str) -> Option<String>, name: &str) -> Result<bool, Co
     }
 }
 
-fn secs(value: &str, name: &str) -> Result<u64, ConfigError> {
+pub(crate) fn secs(value: &str, name: &str) -> Result<u64, ConfigError> {
     value
         .parse()
         .map_err(|_| ConfigError::new(format!("{name} must be a number of seconds")))

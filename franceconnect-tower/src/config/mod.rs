@@ -35,6 +35,7 @@ mod builder;
 mod client_auth;
 mod data_scope;
 mod env;
+pub(crate) use env::{flag, platform_and_environment, secs};
 mod platform;
 mod scope;
 mod url_rules;
@@ -48,7 +49,7 @@ pub use client_auth::TokenEndpointAuth;
 pub use data_scope::{DataProvider, DataScope};
 pub use platform::{Environment, Platform, Prompt};
 pub use scope::{InvalidScope, Scope, Scopes};
-pub(crate) use url_rules::is_loopback;
+pub(crate) use url_rules::{check_url, is_loopback};
 
 use crate::jose::{EncryptionAlg, ServiceKeys, SigningAlg};
 use crate::protocol::acr::{Acr, RequestedAcr};

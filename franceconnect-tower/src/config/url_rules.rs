@@ -9,7 +9,7 @@ use url::{Host, Url};
 use crate::error::ConfigError;
 
 /// An `https://` URL, or `http://` on a loopback host (development only).
-pub(super) fn check_url(name: &str, value: &str) -> Result<Url, ConfigError> {
+pub(crate) fn check_url(name: &str, value: &str) -> Result<Url, ConfigError> {
     let url = Url::parse(value).map_err(|_| ConfigError::new(format!("{name} is not a valid URL")))?;
     match url.scheme() {
         "https" => {}

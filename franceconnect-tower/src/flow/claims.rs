@@ -33,13 +33,7 @@ pub(crate) fn check_id_token(
         return Err(ClaimsError::new("nonce", "does not match this login").into());
     }
     let sub = subject(claims)?;
-    // A value the platform does not define is refused, never guessed at.
-    let acr = string(claims, "acr")?
-        .ok_or(ClaimsError::new("acr", "missing"))?
-        .parse::<Acr>()
-        .ok()
-        .filter(|a| config.platform.acr_values().contains(a))
-        .ok_or(ClaimsError::new("acr", "not a value this platform defines"))?;
+    let acr = platform_acr(config, claims)?;
     // What this login asked, and the configured floor on its own: a
     // pending login is checked, but the floor does not rest on it.
     let floor = config.requested_acr();
@@ -57,25 +51,7 @@ pub(crate) fn check_id_token(
             });
         }
     }
-    let amr = match claims.get("amr") {
-        None | Some(Value::Null) => None,
-        Some(Value::Array(items)) => Some(
-            items
-                .iter()
-                .map(|v| v.as_str().map(|s| Amr::from(s.to_owned())))
-                .collect::<Option<Vec<_>>>()
-                .ok_or(ClaimsError::new("amr", "expected a list of strings"))?,
-        ),
-        Some(_) => return Err(ClaimsError::new("amr", "expected a list of strings").into()),
-    };
-    let auth_time = match claims.get("auth_time") {
-        None | Some(Value::Null) => None,
-        Some(v) => Some(numeric_date(v).ok_or(ClaimsError::new("auth_time", "expected a number of seconds"))?),
-    };
-    // An authentication in the future would count as recent for ever.
-    if auth_time.is_some_and(|t| t > now() + config.clock_leeway.as_secs() as i64) {
-        return Err(ClaimsError::new("auth_time", "in the future").into());
-    }
+    let (amr, auth_time) = amr_and_auth_time(config, claims)?;
     Ok(IdTokenFacts {
         sub,
         acr,
@@ -101,15 +77,33 @@ pub(crate) fn check_refreshed_id_token(
     if subject(claims)? != sub {
         return Err(ClaimsError::new("sub", "the refreshed ID token names another user than the session's").into());
     }
-    let refreshed = string(claims, "acr")?
+    let refreshed = platform_acr(config, claims)?;
+    if refreshed != acr {
+        return Err(ClaimsError::new("acr", "the refreshed ID token reports another acr than the session's").into());
+    }
+    let (amr, auth_time) = amr_and_auth_time(config, claims)?;
+    Ok(IdTokenFacts {
+        sub: sub.to_owned(),
+        acr,
+        amr,
+        auth_time,
+    })
+}
+
+/// The ID token's `acr`: one of the platform's values. A value the
+/// platform does not define is refused, never guessed at.
+fn platform_acr(config: &Config, claims: &Map<String, Value>) -> Result<Acr, Error> {
+    Ok(string(claims, "acr")?
         .ok_or(ClaimsError::new("acr", "missing"))?
         .parse::<Acr>()
         .ok()
         .filter(|a| config.platform.acr_values().contains(a))
-        .ok_or(ClaimsError::new("acr", "not a value this platform defines"))?;
-    if refreshed != acr {
-        return Err(ClaimsError::new("acr", "the refreshed ID token reports another acr than the session's").into());
-    }
+        .ok_or(ClaimsError::new("acr", "not a value this platform defines"))?)
+}
+
+/// The ID token's `amr` (a list of strings) and `auth_time` (never in the
+/// future: it would count as recent for ever), when sent.
+fn amr_and_auth_time(config: &Config, claims: &Map<String, Value>) -> Result<(Option<Vec<Amr>>, Option<i64>), Error> {
     let amr = match claims.get("amr") {
         None | Some(Value::Null) => None,
         Some(Value::Array(items)) => Some(
@@ -128,12 +122,7 @@ pub(crate) fn check_refreshed_id_token(
     if auth_time.is_some_and(|t| t > now() + config.clock_leeway.as_secs() as i64) {
         return Err(ClaimsError::new("auth_time", "in the future").into());
     }
-    Ok(IdTokenFacts {
-        sub: sub.to_owned(),
-        acr,
-        amr,
-        auth_time,
-    })
+    Ok((amr, auth_time))
 }
 
 /// Checks a userinfo payload against the ID token's subject. A signed one

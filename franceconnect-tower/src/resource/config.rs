@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use url::Url;
 
-use crate::config::{Environment, Platform, is_loopback};
+use crate::config::{Environment, Platform, check_url, flag, platform_and_environment, secs};
 use crate::error::ConfigError;
 use crate::jose::{ServiceKeys, SigningAlg};
 use crate::protocol::values::{ClientId, ClientSecret};
@@ -265,16 +265,9 @@ impl ResourceConfigBuilder {
         let issuer = self.environment.issuer(platform).ok_or_else(|| {
             ConfigError::new("the RIE environments are ProConnect's: use them with FC_PLATFORM=proconnect")
         })?;
-        let issuer_ok = match issuer.scheme() {
-            "https" => true,
-            "http" => is_loopback(&issuer),
-            _ => false,
-        };
-        if !issuer_ok || issuer.fragment().is_some() || !issuer.username().is_empty() || issuer.password().is_some() {
-            return Err(ConfigError::new(
-                "the issuer must be an https:// URL (http:// on loopback only), without credentials or fragment",
-            ));
-        }
+        // The login's rules: https (http on loopback only), no credentials
+        // nor fragment.
+        let issuer = check_url("issuer", issuer.as_str())?;
         let client_id = self
             .client_id
             .filter(|c| !c.trim().is_empty())
@@ -420,25 +413,7 @@ impl ResourceConfig {
     /// The builder [`ResourceConfig::from_lookup`] fills, to adjust before
     /// building (keys held in memory…).
     pub fn builder_from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<ResourceConfigBuilder, ConfigError> {
-        let platform = match lookup("FC_PLATFORM") {
-            None => Platform::FranceConnect,
-            Some(name) => Platform::from_setting(&name)
-                .ok_or_else(|| ConfigError::new("FC_PLATFORM must be `fc`, `fcplus` or `proconnect`"))?,
-        };
-        let environment = match (lookup("FC_ISSUER"), lookup("FC_ENV").as_deref()) {
-            (Some(issuer), _) => {
-                Environment::Custom(Url::parse(&issuer).map_err(|_| ConfigError::new("FC_ISSUER is not a valid URL"))?)
-            }
-            (None, None | Some("sandbox")) => Environment::Sandbox,
-            (None, Some("production")) => Environment::Production,
-            (None, Some("rie-sandbox")) => Environment::RieSandbox,
-            (None, Some("rie-production")) => Environment::RieProduction,
-            (None, Some(_)) => {
-                return Err(ConfigError::new(
-                    "FC_ENV must be `sandbox` or `production` (or, on ProConnect, `rie-sandbox` or `rie-production`)",
-                ));
-            }
-        };
+        let (platform, environment) = platform_and_environment(&lookup)?;
         let mut b = ResourceConfig::builder(platform, environment)
             .client_id(lookup("FC_CLIENT_ID").ok_or_else(|| ConfigError::new("FC_CLIENT_ID is required"))?)
             .client_secret(lookup("FC_CLIENT_SECRET").ok_or_else(|| ConfigError::new("FC_CLIENT_SECRET is required"))?);
@@ -448,34 +423,22 @@ impl ResourceConfig {
         if let Some(list) = lookup("FC_RESOURCE_ALLOWED_CLIENTS") {
             b = b.allowed_clients(list.split([' ', ',']).filter(|c| !c.is_empty()));
         }
-        match lookup("FC_RESOURCE_SIGNED_INTROSPECTION").as_deref() {
-            None | Some("false" | "0") => {}
-            Some("true" | "1") => b = b.signed_introspection(true),
-            Some(_) => {
-                return Err(ConfigError::new(
-                    "FC_RESOURCE_SIGNED_INTROSPECTION must be true or false",
-                ));
-            }
-        }
+        b = b.signed_introspection(flag(&lookup, "FC_RESOURCE_SIGNED_INTROSPECTION")?);
         if let Some(realm) = lookup("FC_RESOURCE_REALM") {
             b = b.realm(realm);
         }
-        let secs = |name: &str| -> Result<Option<Duration>, ConfigError> {
+        let seconds = |name: &str| -> Result<Option<Duration>, ConfigError> {
             lookup(name)
-                .map(|v| {
-                    v.parse()
-                        .map(Duration::from_secs)
-                        .map_err(|_| ConfigError::new(format!("{name} must be a number of seconds")))
-                })
+                .map(|v| secs(&v, name).map(Duration::from_secs))
                 .transpose()
         };
-        if let Some(ttl) = secs("FC_RESOURCE_CACHE_SECS")? {
+        if let Some(ttl) = seconds("FC_RESOURCE_CACHE_SECS")? {
             b = b.cache_ttl(ttl);
         }
-        if let Some(timeout) = secs("FC_HTTP_TIMEOUT_SECS")? {
+        if let Some(timeout) = seconds("FC_HTTP_TIMEOUT_SECS")? {
             b = b.http_timeout(timeout);
         }
-        if let Some(leeway) = secs("FC_CLOCK_LEEWAY_SECS")? {
+        if let Some(leeway) = seconds("FC_CLOCK_LEEWAY_SECS")? {
             b = b.clock_leeway(leeway);
         }
         Ok(b)
